@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Fetch real Go toolchains from Debian for mapscope's differential tests.
+#
+# Why this way: the figures mapscope prints must agree with real Go, so the tests
+# build and run Go programs with every release we model. Debian ships them as
+# golang-1.X-go packages in bookworm (1.19), bookworm-backports (1.21-1.23),
+# trixie (1.24) and sid (1.26, 1.27). We fetch them with `apt-get download`
+# through a *private* apt configuration (never touching the system's sources,
+# never upgrading libc) and unpack them with `dpkg -x` under the cache folder.
+#
+# Usage: scripts/go-toolchains.sh [VERSION...]   (default: every version below)
+# Prints, on stdout, one line per toolchain: "<version> <GOROOT>".
+# Cache: $MAPSCOPE_CACHE (default ~/.cache/mapscope)/go/<version>.
+set -euo pipefail
+
+VERSIONS=("$@")
+[ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(1.19 1.21 1.22 1.23 1.24 1.26 1.27)
+
+CACHE=${MAPSCOPE_CACHE:-$HOME/.cache/mapscope}
+APT=$CACHE/apt
+mkdir -p "$APT/sources.list.d" "$APT/lists/partial" "$APT/cache/archives/partial" "$CACHE/go" "$CACHE/deb"
+
+# Copy the URIs and Signed-By lines of the machine's own Debian source entry.
+sysfile=/etc/apt/sources.list.d/debian.sources
+uris=$(sed -n 's/^URIs:[[:space:]]*//p' "$sysfile" | grep -v security | head -n1)
+signed=$(sed -n 's/^Signed-By:[[:space:]]*//p' "$sysfile" | head -n1)
+[ -n "$uris" ] && [ -n "$signed" ] || { echo "go-toolchains: cannot read URIs/Signed-By from $sysfile" >&2; exit 2; }
+cat > "$APT/sources.list.d/mapscope.sources" <<SRC
+Types: deb
+URIs: $uris
+Suites: bookworm bookworm-backports trixie sid
+Components: main
+Signed-By: $signed
+SRC
+
+O=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$APT/sources.list.d"
+   -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache=$APT/cache" -o "Debug::NoLocking=1")
+
+need_update=0
+for v in "${VERSIONS[@]}"; do [ -x "$CACHE/go/$v/bin/go" ] || need_update=1; done
+if [ $need_update = 1 ]; then
+  echo "go-toolchains: apt-get update (private configuration in $APT)" >&2
+  apt-get "${O[@]}" update -qq >&2
+fi
+
+for v in "${VERSIONS[@]}"; do
+  root=$CACHE/go/$v
+  if [ ! -x "$root/bin/go" ]; then
+    echo "go-toolchains: fetching golang-$v-go and golang-$v-src" >&2
+    tmp=$(mktemp -d "$CACHE/deb/$v.XXXX")
+    (cd "$tmp" && chmod 777 . && apt-get "${O[@]}" download -qq "golang-$v-go" "golang-$v-src" >&2)
+    # Debian splits GOROOT between /usr/lib/go-V and /usr/share/go-V with
+    # relative links, so the unpacked usr/ tree works as it is, anywhere.
+    rm -rf "$CACHE/go/$v.tree"; mkdir -p "$CACHE/go/$v.tree"
+    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$CACHE/go/$v.tree"; done
+    ln -sfn "$v.tree/usr/lib/go-$v" "$root"
+    rm -rf "$tmp"
+    "$root/bin/go" version >&2
+  fi
+  echo "$v $root"
+done

@@ -1,0 +1,13 @@
+/**
+ * Every subcommand, in the order `mapscope --help` lists them. A command module
+ * exports `command: CommandModule`; add it to the list to make it reachable.
+ */
+import type { Command } from 'commander';
+import type { CliIO } from '../io.js';
+
+export interface CommandModule {
+  /** Adds the subcommand to the program; `setExit` raises the process's exit code. */
+  register(program: Command, io: CliIO, setExit: (code: number) => void): void;
+}
+
+export const commands: CommandModule[] = [];

@@ -1,0 +1,43 @@
+/**
+ * Errors the CLI turns into a one-line message and exit code 2.
+ *
+ * Every parser of untrusted input (type expressions, scenarios, binaries, core
+ * files, litmus files) throws an InputError that names what was being read and
+ * where, in the manner of Go's debug/elf FormatError, so a user sees
+ * `mapscope: app: ELF section header 12 at offset 0x1f40: size past end of file`
+ * and never a stack trace.
+ */
+export class InputError extends Error {
+  /**
+   * @param source what was being read: a file name, `--arch`, `type expression`…
+   * @param where  a position inside it (byte offset, line, column) or undefined
+   * @param detail what is wrong
+   */
+  constructor(
+    readonly source: string,
+    readonly where: string | number | undefined,
+    readonly detail: string,
+  ) {
+    super(formatInputError(source, where, detail));
+    this.name = 'InputError';
+  }
+}
+
+function formatInputError(source: string, where: string | number | undefined, detail: string): string {
+  if (where === undefined) return `${source}: ${detail}`;
+  const at = typeof where === 'number' ? `offset 0x${where.toString(16)}` : where;
+  return `${source}: ${at}: ${detail}`;
+}
+
+/** Bad command-line usage: unknown option values, missing arguments. Exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit codes shared by every command. */
+export const EXIT_OK = 0;
+export const EXIT_FINDING = 1;
+export const EXIT_BAD_INPUT = 2;

@@ -1,0 +1,2 @@
+/** mapscope's library API. */
+export { InputError, UsageError } from './cli/errors.js';
