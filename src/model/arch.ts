@@ -1,0 +1,61 @@
+/**
+ * Go's target architectures (GOARCH), with exactly the facts map layout and
+ * hashing depend on. This is the only table of these facts in mapscope.
+ *
+ * Sources (read in Debian's golang-1.27-src):
+ * - pointer size, register size, byte order: src/cmd/internal/sys/arch.go
+ *   (`Arch386`, `ArchAMD64`, … `PtrSize`, `RegSize`, `ByteOrder`).
+ * - int64/float64/complex128 alignment is `RegSize` (4 on 32-bit targets):
+ *   src/cmd/compile/internal/types/size.go, `CalcSize`, TINT64 case.
+ * - cache line: `CacheLinePadSize` in src/internal/cpu/cpu_<arch>.go, the size
+ *   Go itself pads to (x86 64, arm64 128, ppc64 128, s390x 256, arm/mips 32).
+ */
+import { InputError } from '../cli/errors.js';
+
+export type GoArch =
+  | 'amd64' | 'arm64' | '386' | 'arm' | 'riscv64' | 'ppc64' | 'ppc64le' | 's390x'
+  | 'mips' | 'mipsle' | 'mips64' | 'mips64le' | 'loong64' | 'wasm';
+
+export interface Arch {
+  readonly name: GoArch;
+  /** Size of a pointer, uintptr, int and uint. */
+  readonly ptrSize: 4 | 8;
+  /** Size of a general purpose register; the alignment of 64-bit scalars. */
+  readonly regSize: 4 | 8;
+  readonly bigEndian: boolean;
+  /** Alignment of int64, uint64, float64, complex128 (atomic.Int64 is 8 everywhere). */
+  readonly int64Align: 4 | 8;
+  /** internal/cpu.CacheLinePadSize for this GOARCH. */
+  readonly cacheLine: number;
+}
+
+function arch(name: GoArch, bits: 32 | 64, bigEndian: boolean, cacheLine: number): Arch {
+  const w = bits === 64 ? 8 : 4;
+  return Object.freeze({ name, ptrSize: w, regSize: w, bigEndian, int64Align: w, cacheLine });
+}
+
+export const ARCHES: Readonly<Record<GoArch, Arch>> = Object.freeze({
+  amd64: arch('amd64', 64, false, 64),
+  arm64: arch('arm64', 64, false, 128),
+  '386': arch('386', 32, false, 64),
+  arm: arch('arm', 32, false, 32),
+  riscv64: arch('riscv64', 64, false, 64),
+  ppc64: arch('ppc64', 64, true, 128),
+  ppc64le: arch('ppc64le', 64, false, 128),
+  s390x: arch('s390x', 64, true, 256),
+  mips: arch('mips', 32, true, 32),
+  mipsle: arch('mipsle', 32, false, 32),
+  mips64: arch('mips64', 64, true, 32),
+  mips64le: arch('mips64le', 64, false, 32),
+  loong64: arch('loong64', 64, false, 64),
+  wasm: arch('wasm', 64, false, 64),
+});
+
+export const ARCH_NAMES = Object.keys(ARCHES) as GoArch[];
+
+/** Looks up a GOARCH by name; `source` names what supplied it, for the error. */
+export function archByName(name: string, source = 'arch'): Arch {
+  const a = (ARCHES as Record<string, Arch | undefined>)[name.trim()];
+  if (!a) throw new InputError(source, undefined, `unknown GOARCH ${JSON.stringify(name)} (known: ${ARCH_NAMES.join(', ')})`);
+  return a;
+}
