@@ -74,6 +74,19 @@ function memoryOf(k: ProbeReport['keys'][number]): KeyMemory {
   };
 }
 
+/** "S[9M4]G" -> "S[...]G", as Go prints symbol names. */
+function collapseBrackets(sig: string): string {
+  let outStr = '';
+  let depth = 0;
+  for (const c of sig) {
+    if (c === '[') {
+      if (depth++ === 0) outStr += '[...]';
+    } else if (c === ']') depth--;
+    else if (depth === 0) outStr += c;
+  }
+  return outStr;
+}
+
 const fmt = (x: bigint): string => `0x${x.toString(16)}`;
 
 /** Recomputes everything in a probe report; returns a description of each mismatch. */
@@ -120,6 +133,12 @@ export function checkProbe(r: ProbeReport): { checked: number; failures: string[
       const generated = !name.startsWith('runtime.');
       if (generated ? recipe.op !== 'seq' : recipe.fn !== name) {
         failures.push(`${k.label}: compiler installed ${name}, hasherFor says ${recipe.fn}`);
+      }
+      // Go 1.27 names generated hashers after the signature ("type:.hash.M4K4S");
+      // the symbol printer shows any bracketed part as "[...]".
+      const m = /^type:\.hash\.(.*)$/.exec(name);
+      if (m && recipe.op === 'seq' && recipe.sig !== undefined && collapseBrackets(recipe.sig) !== m[1]) {
+        failures.push(`${k.label}: compiler's signature ${m[1]}, eqSignature says ${recipe.sig}`);
       }
     }
     const mem = memoryOf(k);
