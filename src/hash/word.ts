@@ -77,6 +77,27 @@ export function be32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
+// A 64-bit lane viewed as two 32-bit lanes converts between bigint and halves
+// with one allocation and no BigInt shifts (the hot path of every hash call).
+const lane64 = new BigUint64Array(1);
+const lane32 = new Uint32Array(lane64.buffer);
+const LE_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LE_HOST ? 0 : 1, HI = LE_HOST ? 1 : 0;
+
+/** Leaves the low 64 bits of x (mod 2^64) in `out` as halves. */
+export function split(x: bigint): void {
+  lane64[0] = x;
+  out.hi = lane32[HI];
+  out.lo = lane32[LO];
+}
+
+/** Joins uint32 halves into a bigint, fast. */
+export function joinFast(hi: number, lo: number): bigint {
+  lane32[HI] = hi;
+  lane32[LO] = lo;
+  return lane64[0];
+}
+
 /** Splits a bigint into uint32 halves of its low 64 bits. */
 export function hiOf(x: bigint): number {
   return Number((x >> 32n) & 0xffffffffn);
