@@ -3,8 +3,8 @@
  *
  * test/fixtures/hash/go<V>-<ARCH>-<aes|fallback>.json were printed by
  * gosrc/hashprobe (scripts/hash-fixtures.sh) running on real Go toolchains:
- * amd64 and 386 natively, arm64 under qemu-aarch64, arm under qemu-arm. Each
- * holds the process's hashkey/aeskeysched and what runtime.memhash, strhash,
+ * amd64 and 386 natively, arm64 under qemu-aarch64, arm under qemu-arm,
+ * js/wasm under Node. Each holds the process's hashkey/aeskeysched and what runtime.memhash, strhash,
  * memhash32/64, f32/f64/c64/c128hash, nilinterhash/interhash and the
  * compiler-installed map hashers returned. Every value is recomputed here.
  *
@@ -31,7 +31,7 @@ const files = readdirSync(fixtures).filter((f) => f.endsWith('.json')).sort();
 test('fixtures cover every release, arch and mode the brief asks for', () => {
   for (const v of ['1.19', '1.21', '1.22', '1.23', '1.24', '1.26', '1.27']) {
     for (const f of [`go${v}-amd64-aes`, `go${v}-amd64-fallback`, `go${v}-arm64-aes`, `go${v}-arm64-fallback`,
-      `go${v}-386-aes`, `go${v}-386-fallback`, `go${v}-arm-fallback`]) {
+      `go${v}-386-aes`, `go${v}-386-fallback`, `go${v}-arm-fallback`, `go${v}-wasm-fallback`]) {
       assert.ok(files.includes(`${f}.json`), `missing fixture ${f}.json: run scripts/hash-fixtures.sh ${v}`);
     }
   }
