@@ -211,3 +211,15 @@ test('rejects releases whose hashes are not modelled', () => {
   assert.throws(() => new GoHasher({ arch: ARCHES.amd64, go: '1.18', aes: false }, keysForTest), /1\.19/);
   assert.throws(() => goMinor('2.0'), /expected 1\.N/);
 });
+
+test('hashKeyWords (no BigInt) agrees with hashKey', () => {
+  const r = JSON.parse(readFileSync(join(fixtures, 'go1.24-amd64-aes.json'), 'utf8')) as ProbeReport;
+  const h = new GoHasher({ arch: ARCHES.amd64, go: r.goVersion, aes: true }, {
+    hashkey: r.hashkey.map((x) => BigInt(x)), aeskeysched: Uint8Array.from(Buffer.from(r.aeskeysched, 'hex')),
+  });
+  const rec = hasherFor(i64, { arch: ARCHES.amd64, go: '1.24', aes: true });
+  fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (k, seed) => {
+    h.hashKeyWords(rec, k, Number(seed >> 32n), Number(seed & 0xffffffffn));
+    assert.equal((BigInt(h.hi) << 32n) | BigInt(h.lo), h.hashKey(rec, k, seed));
+  }), { numRuns: 300 });
+});
