@@ -13,6 +13,8 @@
 #
 # Usage: scripts/hash-fixtures.sh [VERSION...]   (default: every version)
 #        HASH_ARCHES="wasm" scripts/hash-fixtures.sh 1.26   (a subset of arches)
+# Besides the default set, any GOARCH qemu-user runs works, e.g.
+#        HASH_ARCHES="s390x mips riscv64 loong64" scripts/hash-fixtures.sh 1.22 1.27
 # Needs the toolchains of scripts/go-toolchains.sh, Debian's qemu-user, node.
 set -euo pipefail
 
@@ -43,15 +45,17 @@ for v in "${VERSIONS[@]}"; do
     (cd "$here/gosrc/hashprobe" && GOOS=$goos GOARCH=$arch GOARM=7 "$go" build "${ldflags[@]}" -o "$bin" .)
     run=("$bin")
     case $arch in
+      amd64|386) ;;
       arm64) run=(qemu-aarch64 "$bin") ;;
-      arm) run=(qemu-arm "$bin") ;;
+      loong64) run=(qemu-loongarch64 "$bin") ;;
       wasm)
         exec_js=$CACHE/go/$v/lib/wasm/wasm_exec_node.js
         [ -f "$exec_js" ] || exec_js=$CACHE/go/$v/misc/wasm/wasm_exec_node.js
         run=(node --require "$work/node-crypto.cjs" "$exec_js" "$bin") ;;
+      *) run=("qemu-$arch" "$bin") ;;
     esac
-    if [ "$arch" = arm ] || [ "$arch" = wasm ]; then
-      # arm and wasm never use AES hashing; cpu.aes is not even an option there.
+    if [ "$arch" != amd64 ] && [ "$arch" != 386 ] && [ "$arch" != arm64 ]; then
+      # Only amd64, 386 and arm64 have AES hashing; elsewhere cpu.aes is not even an option.
       "${run[@]}" > "$out/go$v-$arch-fallback.json"
     else
       GODEBUG=cpu.aes=off "${run[@]}" > "$out/go$v-$arch-fallback.json"
