@@ -212,6 +212,8 @@ test('hasherFor: the generated hasher steps (hand-derived from reflectdata/alg.g
 test('rejects releases whose hashes are not modelled', () => {
   assert.throws(() => new GoHasher({ arch: ARCHES.amd64, go: '1.18', aes: false }, keysForTest), /1\.19/);
   assert.throws(() => goMinor('2.0'), /expected 1\.N/);
+  // runtime.Version() forms: release, pre-release, experiment suffix.
+  assert.deepEqual(['go1.27.3', '1.24', 'go1.23rc1', 'go1.27.3-X:simd'].map(goMinor), [27, 24, 23, 27]);
 });
 
 test('hashKeyWords (no BigInt) agrees with hashKey', () => {
