@@ -29,7 +29,8 @@ const uintptr = T('uintptr');
 const bool = T('bool');
 const uptr = T('unsafe.Pointer');
 const ptr = (name: string): GoType => ({ kind: 'pointer', elem: { kind: 'opaque', name } });
-const fn: GoType = { kind: 'func', params: [], results: [], variadic: false };
+const fn: GoType = { kind: 'named', name: 'func', underlying: { kind: 'func', params: [], results: [], variadic: false } };
+const named = (name: string, underlying: StructType): GoType => ({ kind: 'named', name, underlying });
 
 function struct(...fields: [string, GoType][]): StructType {
   return { kind: 'struct', fields: fields.map(([name, type]) => ({ name, type, embedded: false })) };
@@ -66,7 +67,7 @@ export function hiter(v: GoVersion): StructType {
 
 /** The classic map type descriptor. Go ≤1.13 had no Hasher field. */
 export function classicMapType(v: GoVersion): StructType {
-  const f: [string, GoType][] = [['Type', typeHeader], ['Key', ptr('Type')], ['Elem', ptr('Type')], ['Bucket', ptr('Type')]];
+  const f: [string, GoType][] = [['Type', named('abi.Type', typeHeader)], ['Key', ptr('Type')], ['Elem', ptr('Type')], ['Bucket', ptr('Type')]];
   if (v.minor >= 14) f.push(['Hasher', fn]);
   f.push(['KeySize', u8], ['ValueSize', u8], ['BucketSize', u16], ['Flags', u32]);
   return struct(...f);
@@ -85,7 +86,7 @@ export function swissMap(v: GoVersion): StructType {
 export const groupsReference = struct(['data', uptr], ['lengthMask', u64]);
 
 export const swissTable = struct(
-  ['used', u16], ['capacity', u16], ['growthLeft', u16], ['localDepth', u8], ['index', int], ['groups', groupsReference],
+  ['used', u16], ['capacity', u16], ['growthLeft', u16], ['localDepth', u8], ['index', int], ['groups', named('groupsReference', groupsReference)],
 );
 
 export const swissIter = struct(
@@ -97,7 +98,7 @@ export const swissIter = struct(
 /** The Swiss map type descriptor (1.24–1.25 abi.SwissMapType, 1.26+ abi.MapType). */
 export function swissMapType(v: GoVersion): StructType {
   const f: [string, GoType][] = [
-    ['Type', typeHeader], ['Key', ptr('Type')], ['Elem', ptr('Type')], ['Group', ptr('Type')], ['Hasher', fn],
+    ['Type', named('abi.Type', typeHeader)], ['Key', ptr('Type')], ['Elem', ptr('Type')], ['Group', ptr('Type')], ['Hasher', fn],
     ['GroupSize', uintptr],
   ];
   if (v.minor >= 27) f.push(['KeysOff', uintptr], ['KeyStride', uintptr], ['ElemsOff', uintptr], ['ElemStride', uintptr]);
