@@ -125,8 +125,9 @@ export function scanVersionString(o: ObjectFile): string | undefined {
   let i = indexOf(d, needle);
   let tries = 0;
   while (i >= 0 && tries++ < 100000) {
-    const before = i > 0 ? d[i - 1] : 0;
-    if (!isWordByte(before)) {
+    {
+      // The byte before is not checked: in the darwin/arm64 esbuild 0.28.2 binary the
+      // string data is packed right after unrelated bytes ("…\xefCgo1.26.5").
       const s = new TextDecoder('latin1').decode(d.subarray(i, Math.min(d.length, i + 32)));
       const m = VERSION_RE.exec(s);
       if (m) {

@@ -152,7 +152,7 @@ export function readELF(file: string, data: Uint8Array): ObjectFile {
         const nameOff = v.u32(o);
         const value = is64 ? v.u64(o + 8, 'st_value') : v.u32(o + 4);
         if (nameOff === 0 || nameOff >= str.size) continue;
-        const name = v.cstring(str.offset + nameOff, Math.min(1024, str.size - nameOff), 'symbol name');
+        const name = v.cstring(str.offset + nameOff, Math.min(1 << 16, str.size - nameOff), 'symbol name');
         if (!symbols.has(name)) symbols.set(name, value);
       }
     }

@@ -16,6 +16,9 @@ import { Memory, type ObjectFile } from './object.js';
 import { openObjects } from './open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from './pclntab.js';
 import { Kind, TypeReader, mapAbiFor, walkTypes } from './types.js';
+import { crossCheck } from './crosscheck.js';
+import { ARCHES } from '../model/arch.js';
+import { NEWEST_MINOR, OLDEST_MINOR } from '../model/goversion.js';
 
 export interface Inspection {
   file: string;
@@ -85,10 +88,24 @@ export function inspectObject(o: ObjectFile): Inspection {
   const all = walkTypes(reader);
   const findings: string[] = [];
   const maps: MapInfo[] = [];
+  const goarch = bi.settings.GOARCH ?? o.goarch;
+  const modelOK = goarch !== undefined && goarch in ARCHES && goMinor >= OLDEST_MINOR && goMinor <= NEWEST_MINOR;
+  const experiment = exps.includes('noswissmap') ? 'noswissmap' : '';
   for (const t of all) {
     if (t.kind !== Kind.Map) continue;
     const info = decodeMap(reader, t);
     for (const p of info.problems) findings.push(`${info.type}: ${p}`);
+    if (modelOK) {
+      try {
+        const diff = crossCheck(reader, t, info, goMinor, goarch as GoArch, experiment);
+        info.model = diff.length === 0 ? 'agrees' : 'disagrees';
+        for (const d of diff) findings.push(`${info.type}: model disagrees: ${d}`);
+      } catch (e) {
+        if (e instanceof InputError && e.source === o.file) throw e;
+        info.model = 'disagrees';
+        findings.push(`${info.type}: model cannot lay it out: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     maps.push(info);
   }
   maps.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
@@ -101,7 +118,7 @@ export function inspectObject(o: ObjectFile): Inspection {
     format: o.format,
     formatDetail: o.formatDetail,
     goos: bi.settings.GOOS ?? o.goosHint ?? (o.format === 'elf' ? 'linux' : undefined),
-    goarch: bi.settings.GOARCH ?? o.goarch,
+    goarch,
     goVersion: bi.goVersion,
     versionSource: bi.goVersion ? bi.versionSource : 'structure',
     goMinor,

@@ -140,7 +140,7 @@ function readThin(file: string, whole: Uint8Array, start: number, len: number, n
         const strx = v.u32(so);
         if (strx === 0 || strx >= strsize) continue;
         const value = is64 ? v.u64(so + 8, 'n_value') : v.u32(so + 8);
-        let name = v.cstring(stroff + strx, Math.min(1024, strsize - strx), 'symbol name');
+        let name = v.cstring(stroff + strx, Math.min(1 << 16, strsize - strx), 'symbol name');
         if (name.startsWith('_')) name = name.slice(1);
         if (!symbols.has(name)) symbols.set(name, value);
       }

@@ -43,6 +43,8 @@ export interface MapInfo {
   bucketTypeSize: number;
   /** Descriptor address (hex in output). */
   addr: number;
+  /** Whether mapscope's layout model gives the same figures ('skipped' outside Go 1.13–1.27 or an unknown GOARCH). */
+  model: 'agrees' | 'disagrees' | 'skipped';
   /** Inconsistencies inside the binary (e.g. BucketSize != bucket.Size_). */
   problems: string[];
 }
@@ -67,6 +69,7 @@ export function decodeMap(r: TypeReader, t: GoType): MapInfo {
     bucketTypeSize: bucket?.size ?? 0,
     addr: t.addr,
     problems,
+    model: 'skipped' as MapInfo['model'],
   };
   if (abi === 'classic' || abi === 'classic-1.12') {
     const at = t.addr + H + (abi === 'classic' ? 4 : 3) * W;

@@ -99,7 +99,7 @@ export function readPE(file: string, data: Uint8Array): ObjectFile {
           i += aux;
           continue;
         }
-        name = v.cstring(strtab + off, Math.min(1024, strsize - off), 'symbol name');
+        name = v.cstring(strtab + off, Math.min(1 << 16, strsize - off), 'symbol name');
       } else {
         const raw = v.slice(o, 8);
         let n = 0;
