@@ -23,6 +23,8 @@ import { eq, int, key, type Val } from './values.js';
 import type { FinalState } from './state.js';
 
 const MAX_DOMAIN = 64;
+/** Refuse tests whose enumeration would not finish in reasonable time. */
+export const MAX_CANDIDATES = 5_000_000;
 
 export interface EnumStats {
   /** Trace combinations considered. */
@@ -94,7 +96,7 @@ export function enumerate(test: LitmusTest, model: Model, onAllowed: (x: Executi
   const pick: Trace[] = [];
   const rec = (k: number) => {
     if (k === perThread.length) {
-      stats.combinations++;
+      if (++stats.combinations > MAX_CANDIDATES) throw new ExecError(0, `more than ${MAX_CANDIDATES} combinations of thread paths: test too large`);
       combination(test, pick, model, stats, onAllowed);
       return;
     }
@@ -163,7 +165,7 @@ function combination(test: LitmusTest, traces: Trace[], model: Model, stats: Enu
   };
   const recCo = (k: number, chosen: number[][]) => {
     if (k === locs.length) {
-      stats.candidates++;
+      if (++stats.candidates > MAX_CANDIDATES) throw new ExecError(0, `more than ${MAX_CANDIDATES} candidate executions: test too large`);
       const x = complete(sk, rf.map((p) => [p[0], p[1]]), chosen);
       if (model.check(x) !== null) return;
       stats.allowed++;

@@ -455,7 +455,10 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
           if (newVal !== null) {
             const w = pushEv(st, { kind: 'W', loc, val: truncate(newVal, bits), line, acq: null, rel: ins.rel, atomic: true, excl: false, noret: false, addr: ea.dt, data, paddr: ea.pt, pdata, pbasic: pbasicW });
             st.amo.push([r, w]);
-            st.lastW.set(loc, { dt: ea.dt | data, pt: ea.pt | pdata });
+            // What flows into this write also flows, through lmrs, into po-later
+            // reads of the location: for LD<op> the old value (iico_data), for
+            // CAS the compare (iico_ctrl, so pick only).
+            st.lastW.set(loc, { dt: ea.dt | data | (ins.kind === 'ldop' ? me : 0n), pt: pbasicW });
           }
           // The old value goes to rt (SWP, LD<op>) or rs (CAS), unless discarded.
           if (ins.kind === 'cas') {
