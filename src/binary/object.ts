@@ -120,7 +120,7 @@ export class Memory {
     if (!s || addr + n > s.addr + s.memSize) {
       throw new InputError(this.obj.file, `address 0x${addr.toString(16)}`, `${what}: ${n} bytes not mapped by any segment`);
     }
-    if (n > 1 << 28) throw new InputError(this.obj.file, `address 0x${addr.toString(16)}`, `${what}: ${n} bytes is too large`);
+    if (n > 1 << 26) throw new InputError(this.obj.file, `address 0x${addr.toString(16)}`, `${what}: ${n} bytes is too large`);
     const rel = addr - s.addr;
     if (rel + n <= s.fileSize) {
       const off = s.offset + rel;
