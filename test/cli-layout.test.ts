@@ -23,6 +23,7 @@ test('layout --go 1.23,1.24 --arch amd64,arm64 lays classic and Swiss side by si
 test('layout --json: one object per (go, arch) with the documented fields', async () => {
   const r = await run('layout', 'map[string][200]byte', '--go', '1.22,1.26', '--arch', '386', '--json');
   assert.equal(r.code, 0, r.err);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read back to check its documented shape
   const a = JSON.parse(r.out) as Array<Record<string, any>>;
   assert.equal(a.length, 2);
   assert.deepEqual(a.map((x) => [x.go, x.arch, x.impl]), [['1.22', '386', 'classic'], ['1.26', '386', 'swiss']]);
