@@ -17,6 +17,8 @@ import { openObjects } from './open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from './pclntab.js';
 import { Kind, TypeReader, mapAbiFor, walkTypes } from './types.js';
 import { crossCheck } from './crosscheck.js';
+import { readDwarf } from './dwarf.js';
+import { dwarfGlobals, dwarfMapTypes } from './dwarfgo.js';
 import { ARCHES } from '../model/arch.js';
 import { NEWEST_MINOR, OLDEST_MINOR } from '../model/goversion.js';
 
@@ -44,6 +46,16 @@ export interface Inspection {
   mapFunctions: string[];
   /** Descriptor inconsistencies found inside the binary, and model disagreements. */
   findings: string[];
+  dwarf: DwarfSummary;
+}
+
+export interface DwarfSummary {
+  present: boolean;
+  /** Map typedefs in DWARF, and how many were matched to a descriptor and compared. */
+  mapTypes: number;
+  checked: number;
+  /** Package-level variables of map type. */
+  mapGlobals: { name: string; type: string; addr: number | undefined }[];
 }
 
 export function goMinorOf(v: string | undefined): number | undefined {
@@ -109,6 +121,7 @@ export function inspectObject(o: ObjectFile): Inspection {
     maps.push(info);
   }
   maps.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  const dwarf = dwarfCheck(o, md, maps, findings);
   const impls = new Set(maps.map((m) => m.impl));
   const mapImpl = impls.size === 2 ? 'mixed' : impls.size === 1 ? [...impls][0] : maps.length === 0 ? (classicDefault ? 'classic' : 'swiss') : 'unknown';
   const funcs = functions(o, mem, tab);
@@ -133,5 +146,52 @@ export function inspectObject(o: ObjectFile): Inspection {
     maps,
     mapFunctions,
     findings,
+    dwarf,
   };
+}
+
+/**
+ * With DWARF: names the package-level variables of map type and checks every
+ * map typedef's runtime structures against the descriptor it points at.
+ * Unreadable DWARF is a finding, not a failure: the descriptors stand alone.
+ */
+function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: string[]): DwarfSummary {
+  const out: DwarfSummary = { present: false, mapTypes: 0, checked: 0, mapGlobals: [] };
+  let dw;
+  try {
+    dw = readDwarf(o);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    findings.push(`DWARF unreadable: ${e.message}`);
+    return out;
+  }
+  if (!dw) return out;
+  out.present = true;
+  const dmaps = dwarfMapTypes(dw, o.ptrSize);
+  out.mapTypes = dmaps.length;
+  const byAddr = new Map(maps.map((m) => [m.addr, m]));
+  for (const dm of dmaps) {
+    if (dm.runtimeType === undefined) continue;
+    const m = byAddr.get(md.types + dm.runtimeType);
+    if (!m) continue; // a descriptor the walk did not reach (rare; DWARF also lists shapes)
+    out.checked++;
+    const diffs: string[] = [];
+    const cmp = (what: string, a: number | string | undefined, b: number | string | undefined) => {
+      if (a !== undefined && a !== b) diffs.push(`${what}: DWARF ${a}, descriptor ${b ?? '-'}`);
+    };
+    // DWARF spells types with import paths (internal/abi.Type); descriptors with package names (abi.Type).
+    cmp('name', dm.name.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, ''), m.type);
+    cmp('impl', dm.impl, m.impl);
+    if (m.impl === 'classic') cmp('bucketSize', dm.bucketSize, m.bucketSize);
+    else {
+      cmp('groupSize', dm.groupSize, m.groupSize);
+      cmp('slotSize', dm.slotSize, m.slotSize);
+      cmp('elemOffset', dm.elemOffset, m.elemOffset);
+    }
+    m.dwarf = diffs.length ? 'disagrees' : 'agrees';
+    for (const d of diffs) findings.push(`${m.type}: DWARF disagrees: ${d}`);
+  }
+  const mapNames = new Set(dmaps.map((m) => m.name));
+  out.mapGlobals = dwarfGlobals(dw, o.ptrSize, o.little).filter((g) => mapNames.has(g.type)).map((g) => ({ name: g.name, type: g.type, addr: g.addr }));
+  return out;
 }

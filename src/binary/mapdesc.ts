@@ -45,6 +45,8 @@ export interface MapInfo {
   addr: number;
   /** Whether mapscope's layout model gives the same figures ('skipped' outside Go 1.13–1.27 or an unknown GOARCH). */
   model: 'agrees' | 'disagrees' | 'skipped';
+  /** Whether the binary's DWARF describes the same bucket/group ('absent' without DWARF or no matching typedef). */
+  dwarf: 'agrees' | 'disagrees' | 'absent';
   /** Inconsistencies inside the binary (e.g. BucketSize != bucket.Size_). */
   problems: string[];
 }
@@ -70,6 +72,7 @@ export function decodeMap(r: TypeReader, t: GoType): MapInfo {
     addr: t.addr,
     problems,
     model: 'skipped' as MapInfo['model'],
+    dwarf: 'absent' as MapInfo['dwarf'],
   };
   if (abi === 'classic' || abi === 'classic-1.12') {
     const at = t.addr + H + (abi === 'classic' ? 4 : 3) * W;

@@ -90,7 +90,10 @@ export function sectionBytes(o: ObjectFile, s: Section): Uint8Array {
  */
 export class Memory {
   private readonly segs: Segment[];
+  private readonly dv: DataView;
+  private last: Segment | undefined;
   constructor(readonly obj: ObjectFile) {
+    this.dv = new DataView(obj.data.buffer, obj.data.byteOffset, obj.data.byteLength);
     this.segs = obj.segments.filter((s) => s.memSize > 0).slice().sort((a, b) => a.addr - b.addr);
   }
 
@@ -120,7 +123,7 @@ export class Memory {
     if (!s || addr + n > s.addr + s.memSize) {
       throw new InputError(this.obj.file, `address 0x${addr.toString(16)}`, `${what}: ${n} bytes not mapped by any segment`);
     }
-    if (n > 1 << 28) throw new InputError(this.obj.file, `address 0x${addr.toString(16)}`, `${what}: ${n} bytes is too large`);
+    if (n > 1 << 26) throw new InputError(this.obj.file, `address 0x${addr.toString(16)}`, `${what}: ${n} bytes is too large`);
     const rel = addr - s.addr;
     if (rel + n <= s.fileSize) {
       const off = s.offset + rel;
@@ -142,20 +145,47 @@ export class Memory {
     return new ByteView(b, this.obj.file, this.fileOffset(addr) ?? 0, this.obj.little);
   }
 
+  /**
+   * File offset of n bytes at addr when they are all file-backed in one
+   * segment (the fast path for scalar reads), else -1.
+   */
+  private direct(addr: number, n: number): number {
+    let s = this.last;
+    if (!s || addr < s.addr || addr >= s.addr + s.memSize) {
+      s = this.find(addr);
+      if (!s) return -1;
+      this.last = s;
+    }
+    const rel = addr - s.addr;
+    if (rel + n > s.fileSize) return -1;
+    const off = s.offset + rel;
+    return off + n <= this.obj.data.length ? off : -1;
+  }
+
   u8(addr: number, what?: string): number {
-    return this.read(addr, 1, what)[0];
+    const off = this.direct(addr, 1);
+    return off >= 0 ? this.obj.data[off] : this.read(addr, 1, what)[0];
   }
   u16(addr: number, what?: string): number {
-    return this.view(addr, 2, what).u16(0, what);
+    const off = this.direct(addr, 2);
+    return off >= 0 ? this.dv.getUint16(off, this.obj.little) : this.view(addr, 2, what).u16(0, what);
   }
   u32(addr: number, what?: string): number {
-    return this.view(addr, 4, what).u32(0, what);
+    const off = this.direct(addr, 4);
+    return off >= 0 ? this.dv.getUint32(off, this.obj.little) : this.view(addr, 4, what).u32(0, what);
   }
   i32(addr: number, what?: string): number {
-    return this.view(addr, 4, what).i32(0, what);
+    const off = this.direct(addr, 4);
+    return off >= 0 ? this.dv.getInt32(off, this.obj.little) : this.view(addr, 4, what).i32(0, what);
   }
   word(addr: number, what?: string): number {
     const p = this.obj.ptrSize;
+    const off = this.direct(addr, p);
+    if (off >= 0) {
+      if (p === 4) return this.dv.getUint32(off, this.obj.little);
+      const v = this.dv.getBigUint64(off, this.obj.little);
+      if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+    }
     return this.view(addr, p, what).word(0, p, what);
   }
   cstring(addr: number, max = 4096, what = 'string'): string {

@@ -66,7 +66,7 @@ export function mapJSON(m: MapInfo): Record<string, unknown> {
   }
   Object.assign(o, {
     flags: m.flags, indirectKey: m.indirectKey, indirectElem: m.indirectElem, bucketType: m.bucketType,
-    implFromName: m.implFromName, model: m.model, descriptor: `0x${m.addr.toString(16)}`,
+    implFromName: m.implFromName, model: m.model, dwarf: m.dwarf, descriptor: `0x${m.addr.toString(16)}`,
   });
   return o;
 }
@@ -79,6 +79,7 @@ export function inspectionJSON(r: Inspection, keep: (t: string) => boolean): Rec
     pclntab: { addr: `0x${r.pclntab.addr.toString(16)}`, magic: r.pclntab.magic, nfunc: r.pclntab.nfunc },
     moduledata: { addr: `0x${r.moduledata.addr.toString(16)}`, layout: r.moduledata.layout },
     typeCount: r.typeCount, mapFunctions: r.mapFunctions, findings: r.findings,
+    dwarf: { present: r.dwarf.present, mapTypes: r.dwarf.mapTypes, checked: r.dwarf.checked, mapGlobals: r.dwarf.mapGlobals.map((g) => ({ name: g.name, type: g.type, addr: g.addr === undefined ? null : `0x${g.addr.toString(16)}` })) },
     maps: r.maps.filter((m) => keep(m.type)).map(mapJSON),
   };
 }
@@ -108,16 +109,19 @@ function detail(r: Inspection, keep: (t: string) => boolean): string {
   if (r.experiments.length) lines.push(`experiments: ${r.experiments.join(',')}`);
   lines.push(`maps:        ${r.mapImpl} (${r.maps.length} map types among ${r.typeCount} types)`);
   lines.push(`tables:      pclntab 0x${r.pclntab.addr.toString(16)} (magic of Go ${r.pclntab.magic}, ${r.pclntab.nfunc} functions), moduledata 0x${r.moduledata.addr.toString(16)} (Go ${r.moduledata.layout} layout)`);
+  lines.push(`dwarf:       ${r.dwarf.present ? `${r.dwarf.mapTypes} map typedefs, ${r.dwarf.checked} checked against their descriptors` : 'absent (stripped)'}`);
+  const globals = r.dwarf.mapGlobals.filter((g) => keep(g.type));
+  if (globals.length) lines.push(`map globals: ${globals.map((g) => `${g.name} ${g.type}`).join('\n             ')}`);
   const shown = r.maps.filter((m) => keep(m.type));
   if (shown.length) {
     lines.push('');
-    const rows = [['TYPE', 'KEY', 'ELEM', 'IMPL', 'KEYSZ', 'ELEMSZ', 'BUCKET/GROUP', 'SLOT', 'ELEMOFF', 'FLAGS', 'INDIRECT', 'MODEL']];
+    const rows = [['TYPE', 'KEY', 'ELEM', 'IMPL', 'KEYSZ', 'ELEMSZ', 'BUCKET/GROUP', 'SLOT', 'ELEMOFF', 'FLAGS', 'INDIRECT', 'MODEL', 'DWARF']];
     for (const m of shown) {
       const ind = [m.indirectKey ? 'key' : '', m.indirectElem ? 'elem' : ''].filter(Boolean).join('+') || '-';
       rows.push([
         m.type, m.key, m.elem, m.impl, String(m.keySize), String(m.elemSize),
         String(m.impl === 'classic' ? m.bucketSize : m.groupSize), m.slotSize === undefined ? '-' : String(m.slotSize),
-        m.elemOffset === undefined ? '-' : String(m.elemOffset), `0x${m.flags.toString(16)}${m.flags ? ` ${flagNames(m)}` : ''}`, ind, m.model,
+        m.elemOffset === undefined ? '-' : String(m.elemOffset), `0x${m.flags.toString(16)}${m.flags ? ` ${flagNames(m)}` : ''}`, ind, m.model, m.dwarf,
       ]);
     }
     lines.push(table(rows));
