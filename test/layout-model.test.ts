@@ -9,56 +9,21 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { layoutOf, target, type MapLayout, type StructDesc } from '../src/layout/index.js';
 import { InputError } from '../src/cli/errors.js';
+import { layoutFixtureFiles, readLayoutFixture, type LayoutFixture, type LayoutStruct } from './support/layoutFixtures.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-// dist/test -> repo root
-export const FIXTURE_DIR = join(here, '..', '..', 'test', 'fixtures', 'layout');
-
-interface FxField { name: string; offset: number; size: number }
-interface FxStruct { size: number; align?: number; fields: FxField[]; slot?: FxStruct; rtype?: string }
-interface FxMap {
-  type: string;
-  rtype?: string;
-  compileError?: string;
-  key?: { size: number; align: number };
-  elem?: { size: number; align: number };
-  descriptor?: Record<string, number>;
-  hasher?: string;
-  bucket?: FxStruct;
-  group?: FxStruct;
-}
-export interface LayoutFixture {
-  go: string;
-  goarch: string;
-  experiment: string;
-  impl: 'classic' | 'swiss';
-  cacheLinePad?: number;
-  structs: Record<string, FxStruct>;
-  maps: FxMap[];
-  growth?: { classic?: { hintB: Record<string, number>; insertB: [number, number][] } };
-}
-
-export function loadFixtures(): { file: string; fx: LayoutFixture }[] {
-  let files: string[];
-  try {
-    files = readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.json'));
-  } catch {
-    throw new Error(`no layout fixtures at ${FIXTURE_DIR}: run scripts/layout-fixtures.sh`);
-  }
-  if (files.length === 0) throw new Error(`no layout fixtures at ${FIXTURE_DIR}: run scripts/layout-fixtures.sh`);
-  return files.sort().map((file) => ({ file, fx: JSON.parse(readFileSync(join(FIXTURE_DIR, file), 'utf8')) as LayoutFixture }));
+function loadFixtures(): { file: string; fx: LayoutFixture }[] {
+  const files = layoutFixtureFiles();
+  if (files.length === 0) throw new Error('no layout fixtures: run scripts/layout-fixtures.sh');
+  return files.map((file) => ({ file, fx: readLayoutFixture(file) }));
 }
 
 function targetOf(fx: LayoutFixture) {
   return target(fx.go, fx.goarch, fx.experiment || undefined);
 }
 
-function sameFields(ctx: string, ours: StructDesc, real: FxStruct, compareNames: boolean) {
+function sameFields(ctx: string, ours: StructDesc, real: LayoutStruct & { align?: number }, compareNames: boolean) {
   assert.equal(ours.size, real.size, `${ctx}: size`);
   if (real.align !== undefined) assert.equal(ours.align, real.align, `${ctx}: align`);
   assert.equal(ours.fields.length, real.fields.length, `${ctx}: field count (ours ${ours.fields.map((f) => f.name)}; real ${real.fields.map((f) => f.name)})`);
@@ -128,7 +93,7 @@ for (const { file, fx } of fixtures) {
         sameFields(`${ctx} bucket`, l.bucket, m.bucket!, true);
       } else {
         const ours: Record<string, number | undefined> = { ...l.descriptor, flags: l.descriptor.flags.value };
-        for (const k of Object.keys(d)) assert.equal(ours[k], d[k], `${ctx}: descriptor ${k}`);
+        for (const [k, v] of Object.entries(d)) assert.equal(ours[k], v, `${ctx}: descriptor ${k}`);
         sameFields(`${ctx} group`, l.group, m.group!, true);
         if (m.group!.slot) sameFields(`${ctx} slot`, l.group.slot, m.group!.slot, true);
       }
