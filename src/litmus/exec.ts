@@ -21,7 +21,7 @@
  * From them each event records addr/data/ctrl and their pick variants.
  */
 import type { AddrMode, BranchTest, Cond, Instr, Operand, RegRef, Thread } from './ast.js';
-import { binop, eq, int, isZero, show, signed, truncate, ValueError, ZERO, type Val } from './values.js';
+import { binop, condition, eq, flagsOf, int, isZero, NZCV0, show, signed, truncate, ValueError, ZERO, type Nzcv, type Val } from './values.js';
 
 export type EvKind = 'R' | 'W' | 'F';
 
@@ -79,11 +79,7 @@ interface RegVal {
 }
 
 interface Flags {
-  a: Val;
-  b: Val;
-  bits: number;
-  /** 'cmp': compare a with b; 'res': a is a result compared with 0. */
-  mode: 'cmp' | 'res';
+  f: Nzcv;
   dt: bigint;
   pt: bigint;
 }
@@ -91,7 +87,7 @@ interface Flags {
 interface State {
   pc: number;
   regs: Map<string, RegVal>;
-  flags: Flags | null;
+  flags: Flags;
   events: Ev[];
   amo: [number, number][];
   lxsx: [number, number][];
@@ -133,7 +129,7 @@ export function runThread(thread: Thread, initRegs: Map<string, Val>, domain: (l
   let loopCut = false;
   const regs = new Map<string, RegVal>();
   for (const [r, v] of initRegs) regs.set(r, { v, dt: 0n, pt: 0n });
-  const start: State = { pc: 0, regs, flags: null, events: [], amo: [], lxsx: [], ctrl: 0n, pctrl: 0n, lastW: new Map(), resv: null, inst: 0, steps: 0, loops: new Map() };
+  const start: State = { pc: 0, regs, flags: { f: NZCV0, dt: 0n, pt: 0n }, events: [], amo: [], lxsx: [], ctrl: 0n, pctrl: 0n, lastW: new Map(), resv: null, inst: 0, steps: 0, loops: new Map() };
 
   const finish = (s: State, fault: Trace['fault']) => {
     if (traces.length >= limits.maxTraces) throw new ExecError(thread.code[0]?.line ?? 0, `P${thread.id} has more than ${limits.maxTraces} paths`);
@@ -253,38 +249,17 @@ function pushEv(s: State, e: Omit<Ev, 'inst' | 'ctrl' | 'pctrl'>): number {
   return s.events.length - 1;
 }
 
-function condHolds(f: Flags | null, c: Cond, line: number): boolean {
-  if (c === 'AL') return true;
-  if (!f) throw new ExecError(line, `condition ${c} used before any flag-setting instruction`);
-  if (c === 'EQ' || c === 'NE') {
-    const e = f.mode === 'cmp' ? eq(truncate(f.a, f.bits), truncate(f.b, f.bits)) : isZero(truncate(f.a, f.bits));
-    return c === 'EQ' ? e : !e;
-  }
-  if (f.a.sym !== null || f.b.sym !== null) throw new ExecError(line, `ordered comparison (${c}) of a symbolic address`);
-  const bits = f.bits;
-  const sa = signed(BigInt.asUintN(bits, f.a.n), bits);
-  const sb = f.mode === 'cmp' ? signed(BigInt.asUintN(bits, f.b.n), bits) : 0n;
-  const ua = BigInt.asUintN(bits, f.a.n);
-  const ub = f.mode === 'cmp' ? BigInt.asUintN(bits, f.b.n) : 0n;
-  switch (c) {
-    case 'GE': return sa >= sb;
-    case 'LT': return sa < sb;
-    case 'GT': return sa > sb;
-    case 'LE': return sa <= sb;
-    case 'HS': return ua >= ub;
-    case 'LO': return ua < ub;
-    case 'HI': return ua > ub;
-    case 'LS': return ua <= ub;
-    case 'MI': return (f.mode === 'cmp' ? signed(BigInt.asUintN(bits, f.a.n - f.b.n), bits) : sa) < 0n;
-    case 'PL': return (f.mode === 'cmp' ? signed(BigInt.asUintN(bits, f.a.n - f.b.n), bits) : sa) >= 0n;
-  }
+function condHolds(f: Flags, c: Cond, line: number): boolean {
+  const r = condition(f.f, c);
+  if (r === null) throw new ExecError(line, `condition ${c} after an ordered comparison of a symbolic address`);
+  return r;
 }
 
 function branchTaken(s: State, t: BranchTest, line: number): { taken: boolean; dt: bigint; pt: bigint } {
   if (t.kind === 'always') return { taken: true, dt: 0n, pt: 0n };
   if (t.kind === 'flags') {
     const f = s.flags;
-    return { taken: condHolds(f, t.cond, line), dt: f?.dt ?? 0n, pt: f?.pt ?? 0n };
+    return { taken: condHolds(f, t.cond, line), dt: f.dt, pt: f.pt };
   }
   const r = readReg(s, t.reg);
   const z = isZero(r.v);
@@ -310,7 +285,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       const b = operand(s, ins.b, ins.bits);
       const r: RegVal = { v: binop(ins.fn, a.v, b.v, ins.bits), dt: a.dt | b.dt, pt: a.pt | b.pt };
       if (ins.dst) writeReg(s, ins.dst, r);
-      if (ins.flags) s.flags = ins.fn === 'sub' ? { a: a.v, b: b.v, bits: ins.bits, mode: 'cmp', dt: r.dt, pt: r.pt } : { a: r.v, b: ZERO, bits: ins.bits, mode: 'res', dt: r.dt, pt: r.pt };
+      if (ins.flags) s.flags = { f: flagsOf(ins.fn, a.v, b.v, ins.bits), dt: r.dt, pt: r.pt };
       advance();
       return NEXT;
     }
@@ -327,7 +302,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
         else if (ins.variant === 'inv') v = binop('eor', v, int(-1), bits);
         else if (ins.variant === 'neg') v = binop('sub', ZERO, v, bits);
       }
-      writeReg(s, ins.dst, { v, dt: src.dt, pt: src.pt | (f?.pt ?? 0n) });
+      writeReg(s, ins.dst, { v, dt: src.dt, pt: src.pt | f.pt });
       advance();
       return NEXT;
     }
