@@ -49,6 +49,8 @@ export interface Ev {
   readonly pctrl: bigint;
   /** pick-dtrm reaching this event (pick-basic-dep), excluding its own instruction's read. */
   readonly pbasic: bigint;
+  /** Fences: the barrier option as written (SY, ISH, OSHLD…). */
+  readonly option?: string;
 }
 
 export interface Trace {
@@ -325,7 +327,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       return NEXT;
     }
     case 'fence': {
-      pushEv(s, { kind: 'F', loc: ins.kind, val: ZERO, line, acq: null, rel: false, atomic: false, excl: false, noret: false, addr: 0n, data: 0n, paddr: 0n, pdata: 0n, pbasic: 0n });
+      pushEv(s, { kind: 'F', loc: ins.kind, option: ins.option, val: ZERO, line, acq: null, rel: false, atomic: false, excl: false, noret: false, addr: 0n, data: 0n, paddr: 0n, pdata: 0n, pbasic: 0n });
       advance();
       return NEXT;
     }
@@ -397,14 +399,17 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       // A successful CAS comes in two flavours in herd (eventsMonad
       // aarch64_cas_ok: altT DataFromRRs DataFromRx): the new Rs value takes
       // its data from the Rs register or from the memory read.
-      const choices: { old: Val; rsFromReg: boolean }[] = [];
+      const choices: { old: Val; rsFromReg: boolean; writeBack: boolean }[] = [];
       for (const old of domain(loc)) {
-        if (ins.kind === 'cas' && eq(truncate(old, bits), truncate(rs.v, bits))) choices.push({ old, rsFromReg: true }, { old, rsFromReg: false });
-        else choices.push({ old, rsFromReg: false });
+        if (ins.kind === 'cas' && eq(truncate(old, bits), truncate(rs.v, bits))) choices.push({ old, rsFromReg: true, writeBack: false }, { old, rsFromReg: false, writeBack: false });
+        // A failing CAS may or may not write back the value it read (herd
+        // AArch64Sem do_cas_with: altT fail_with_wb fail_no_wb).
+        else if (ins.kind === 'cas') choices.push({ old, rsFromReg: false, writeBack: false }, { old, rsFromReg: false, writeBack: true });
+        else choices.push({ old, rsFromReg: false, writeBack: false });
       }
       return {
         kind: 'fork',
-        alts: choices.map(({ old, rsFromReg }) => (st: State) => {
+        alts: choices.map(({ old, rsFromReg, writeBack }) => (st: State) => {
           const r = pushEv(st, {
             kind: 'R', loc, val: old, line, acq: ins.acq && !ins.noret ? 'A' : null, rel: false, atomic: true, excl: false, noret: ins.noret,
             addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n),
@@ -422,7 +427,11 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
           } else {
             // CAS: compare with rs; on success write rt. The compare is iico_ctrl (a pick).
             const equal = eq(truncate(old, bits), truncate(rs.v, bits));
-            newVal = equal ? rtIn!.v : null;
+            newVal = equal ? rtIn!.v : writeBack ? old : null;
+            if (writeBack) {
+              data = me;
+              pdata = me;
+            }
             data = rtIn!.dt;
             pdata = rtIn!.pt | rs.pt;
             pbasicW |= rtIn!.pt | me;

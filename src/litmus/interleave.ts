@@ -211,9 +211,15 @@ function stepAll(w0: World, tid: number, ins: Instr, line: number, labels: Map<s
       const rs = opnd(t, ins.rs, ins.bits);
       const bits = ins.bits === 64 ? 64 : 32;
       if (ins.kind === 'cas') {
-        if (eq(old, truncate(rs, ins.bits)) && ins.rt) store(w, tid, loc, truncate(rd(t, ins.rt), ins.bits));
+        const ok = eq(old, truncate(rs, ins.bits));
+        if (ok && ins.rt) store(w, tid, loc, truncate(rd(t, ins.rt), ins.bits));
         if (ins.rs.kind === 'reg') wr(t, ins.rs.reg, old);
-        return [w];
+        if (ok) return [w];
+        // A failing CAS may write back what it read (still a write: it breaks
+        // other threads' exclusive reservations).
+        const wb = copy(w, tid);
+        store(wb.w, tid, loc, old);
+        return [w, wb.w];
       }
       const nv = ins.kind === 'swp' ? rs : binop(ins.fn!, old, rs, bits);
       store(w, tid, loc, truncate(nv, ins.bits));
