@@ -106,3 +106,35 @@ test('fuzz: mutated catalogue tests parse or fail with an InputError, never anyt
     { numRuns: 1500, seed: 7 },
   );
 });
+
+test('fuzz: mutated catalogue tests run under both models or fail with an InputError', () => {
+  const files = litmusFiles(path.join(sharedDir(), 'litmus', 'herdtools7')).filter((_, i) => i % 4 === 1);
+  const texts = files.map((f) => readFileSync(f, 'utf8'));
+  const mutation = fc.record({
+    which: fc.nat(texts.length - 1),
+    at: fc.nat(),
+    del: fc.nat(6),
+    ins: fc.string({ maxLength: 6, unit: fc.constantFrom(...'{}[]()|;:=#,~/\\* \n0123456789abcxyzXWPLDRSTB.-+"&'.split('')) }),
+  });
+  fc.assert(
+    fc.property(mutation, ({ which, at, del, ins }) => {
+      const src = texts[which];
+      const k = at % (src.length + 1);
+      let t;
+      try {
+        t = parseLitmus(src.slice(0, k) + ins + src.slice(k + del), 'fuzz.litmus');
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        return;
+      }
+      for (const m of [undefined, 'sc'] as const) {
+        try {
+          runTest(t, m);
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+        }
+      }
+    }),
+    { numRuns: 300, seed: 11 },
+  );
+});

@@ -13,7 +13,7 @@
  * memoised, so spin loops terminate.
  */
 import type { AddrMode, Cond, Instr, LitmusTest, Operand, RegRef } from './ast.js';
-import { binop, condition, eq, flagsOf, int, isZero, NZCV0, signed, truncate, ZERO, type Nzcv, type Val, key as vkey } from './values.js';
+import { ValueError, binop, condition, eq, flagsOf, int, isZero, NZCV0, signed, truncate, ZERO, type Nzcv, type Val, key as vkey } from './values.js';
 import { evalProp, formatState, locKey, observed, type FinalState } from './state.js';
 import { ExecError } from './exec.js';
 
@@ -65,7 +65,15 @@ export function interleave(test: LitmusTest): InterleavingResult {
       const ts = w.threads[tid];
       if (ts.pc >= t.code.length) return;
       any = true;
-      for (const next of stepAll(w, tid, t.code[ts.pc].item, t.code[ts.pc].line, t.labels)) stack.push(next);
+      const line = t.code[ts.pc];
+      let nexts: World[];
+      try {
+        nexts = stepAll(w, tid, line.item, line.line, t.labels);
+      } catch (e) {
+        if (e instanceof ValueError) throw new ExecError(line.line, e.message);
+        throw e;
+      }
+      for (const next of nexts) stack.push(next);
     });
     if (!any) {
       const s: FinalState = new Map();
