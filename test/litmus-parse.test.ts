@@ -138,3 +138,11 @@ test('fuzz: mutated catalogue tests run under both models or fail with an InputE
     { numRuns: 300, seed: 11 },
   );
 });
+
+test('byte accesses work on their own; mixing sizes on one location is refused with the line', () => {
+  const bytes = 'AArch64 bytes\n{ 0:X1=x; }\n P0 ;\n MOV W0,#0x1ff ;\n STRB W0,[X1] ;\n LDRB W2,[X1] ;\nforall (0:X2=255 /\\ x=255)\n';
+  // STRB stores the low byte of 0x1ff; LDRB reads it back: 255 (hand derivation).
+  assert.equal(runTest(parseLitmus(bytes, 't.litmus')).observation, 'Always');
+  const mixed = bytes.replace('LDRB W2', 'LDR W2');
+  assert.throws(() => runTest(parseLitmus(mixed, 't.litmus')), (e: unknown) => e instanceof InputError && /line 6: unsupported: mixed-size accesses to x/.test(e.message));
+});

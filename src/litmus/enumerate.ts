@@ -60,11 +60,22 @@ export function valueDomains(test: LitmusTest, limits: ExecLimits = DEFAULT_LIMI
   let stores = 0;
   for (const t of test.threads) for (const l of t.code) if (l.item.op === 'store' || l.item.op === 'rmw') stores++;
   const get = (l: string) => dom.get(l) ?? [int(0)];
+  // Single-size tests only: a location accessed with two different sizes is a
+  // mixed-size test (herd -variant mixed), which we refuse rather than guess.
+  const sizes = new Map<string, { bits: number; line: number }>();
   for (let iter = 0; iter <= stores + 1; iter++) {
     let changed = false;
     for (const t of test.threads) {
       const runs = runThread(t, threadRegs(test, t.id), get, limits);
-      for (const tr of runs.traces) for (const e of tr.events) if (e.kind === 'W') changed = addVal(e.loc, e.val) || changed;
+      for (const tr of runs.traces)
+        for (const e of tr.events) {
+          if (e.kind === 'W') changed = addVal(e.loc, e.val) || changed;
+          if (e.kind !== 'F' && e.bits !== undefined) {
+            const seen = sizes.get(e.loc);
+            if (!seen) sizes.set(e.loc, { bits: e.bits, line: e.line });
+            else if (seen.bits !== e.bits) throw new ExecError(e.line, `unsupported: mixed-size accesses to ${e.loc} (${seen.bits}-bit at line ${seen.line}, ${e.bits}-bit here)`);
+          }
+        }
     }
     if (!changed) break;
   }

@@ -49,6 +49,8 @@ export interface Ev {
   readonly pctrl: bigint;
   /** pick-dtrm reaching this event (pick-basic-dep), excluding its own instruction's read. */
   readonly pbasic: bigint;
+  /** Access size in bits (memory events). */
+  readonly bits?: number;
   /** Fences: the barrier option as written (SY, ISH, OSHLD…). */
   readonly option?: string;
 }
@@ -340,7 +342,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       return {
         kind: 'fork',
         alts: vals.map((v) => (st: State) => {
-          const idx = pushEv(st, { kind: 'R', loc, val: v, line, acq: ins.acq, rel: false, atomic: false, excl: ins.excl, noret: false, addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n) });
+          const idx = pushEv(st, { kind: 'R', loc, bits: ins.bits, val: v, line, acq: ins.acq, rel: false, atomic: false, excl: ins.excl, noret: false, addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n) });
           const me = bit(idx);
           writeReg(st, ins.dst, { v: truncate(v, ins.bits), dt: me | ea.dt | (lw?.dt ?? 0n), pt: me | ea.pt | (lw?.pt ?? 0n) });
           if (ins.excl) st.resv = { loc, ev: idx };
@@ -356,7 +358,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
       const src = operand(s, ins.src, ins.bits);
       const doWrite = (st: State) => {
-        const idx = pushEv(st, { kind: 'W', loc, val: truncate(src.v, ins.bits), line, acq: null, rel: ins.rel, atomic: false, excl: ins.status !== null, noret: false, addr: ea.dt, data: src.dt, paddr: ea.pt, pdata: src.pt, pbasic: ea.pt | src.pt });
+        const idx = pushEv(st, { kind: 'W', loc, bits: ins.bits, val: truncate(src.v, ins.bits), line, acq: null, rel: ins.rel, atomic: false, excl: ins.status !== null, noret: false, addr: ea.dt, data: src.dt, paddr: ea.pt, pdata: src.pt, pbasic: ea.pt | src.pt });
         st.lastW.set(loc, { dt: ea.dt | src.dt, pt: ea.pt | src.pt });
         return idx;
       };
@@ -411,7 +413,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
         kind: 'fork',
         alts: choices.map(({ old, rsFromReg, writeBack }) => (st: State) => {
           const r = pushEv(st, {
-            kind: 'R', loc, val: old, line, acq: ins.acq && !ins.noret ? 'A' : null, rel: false, atomic: true, excl: false, noret: ins.noret,
+            kind: 'R', loc, bits, val: old, line, acq: ins.acq && !ins.noret ? 'A' : null, rel: false, atomic: true, excl: false, noret: ins.noret,
             addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n),
           });
           const me = bit(r);
@@ -437,7 +439,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
             pbasicW |= rtIn!.pt | me;
           }
           if (newVal !== null) {
-            const w = pushEv(st, { kind: 'W', loc, val: truncate(newVal, bits), line, acq: null, rel: ins.rel, atomic: true, excl: false, noret: false, addr: ea.dt, data, paddr: ea.pt, pdata, pbasic: pbasicW });
+            const w = pushEv(st, { kind: 'W', loc, bits, val: truncate(newVal, bits), line, acq: null, rel: ins.rel, atomic: true, excl: false, noret: false, addr: ea.dt, data, paddr: ea.pt, pdata, pbasic: pbasicW });
             st.amo.push([r, w]);
             // What flows into this write also flows, through lmrs, into po-later
             // reads of the location: for LD<op> the old value (iico_data), for
