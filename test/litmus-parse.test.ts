@@ -65,6 +65,7 @@ const cases: [string, string, RegExp][] = [
   ['bad thread header', MP.replace(' P0          | P1', ' P0          | P7'), /line 6: expected thread header "P1"/],
   ['unclosed comment', MP.replace('{', '(* {'), /line 2: comment "\(\*" is never closed/],
   ['trailing text', MP + 'garbage\n', /line 12: unexpected text after the condition/],
+  ['condition on a missing thread', MP.replace('exists (1:X0=1', 'exists (2:X0=1'), /line 11: the final section refers to thread 2 but the test has 2/],
   ['x86 non-atomic RMW', 'X86 t\n{ }\n P0 ;\n ADD [x],$1 ;\nexists (x=1)\n', /line 4: P0: unsupported: non-atomic read-modify-write/],
 ];
 
