@@ -4,6 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { command as tour } from './tour.js';
+import { command as layout } from './layout.js';
+import { command as inspect } from './inspect.js';
 import { command as litmus } from './litmus.js';
 
 export interface CommandModule {
@@ -11,4 +14,4 @@ export interface CommandModule {
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [litmus];
+export const commands: CommandModule[] = [tour, layout, inspect, litmus];
