@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up mapscope on a fresh Debian machine (run as root or with sudo rights):
+# Debian packages for running cross-compiled Go programs, npm packages, the
+# real Go toolchains the differential tests build with, and the build itself.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# qemu-user runs arm64/arm Go programs; gdb's gcore writes core dumps of live programs.
+need=()
+command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+command -v gcore >/dev/null || need+=(gdb)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need[*]}"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+log "installing npm packages"
+npm ci --no-audit --no-fund --loglevel=error
+
+log "fetching Go toolchains (Debian golang-1.X packages, private apt configuration)"
+scripts/go-toolchains.sh >/dev/null
+
+log "building"
+npm run -s build
+log "done"

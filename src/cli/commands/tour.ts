@@ -1,0 +1,94 @@
+/**
+ * `mapscope tour`: the main job on a built-in default, and what `mapscope`
+ * runs with no arguments. It lays out a set of everyday map types across the
+ * Go versions and architectures where layouts change, and says in words what
+ * changed at Go 1.24 and what differs between 64- and 32-bit targets.
+ * Later capabilities (engines, checker) add their own sections here.
+ */
+import type { Command } from 'commander';
+import { layoutOf, target, type MapLayout } from '../../layout/index.js';
+import { renderTable } from '../table.js';
+import type { CommandModule } from './index.js';
+
+export const TOUR_TYPES = [
+  'map[string]int',
+  'map[int64]int64',
+  'map[string]string',
+  'map[string]struct{}',
+  'map[int32]float64',
+  'map[int]any',
+  'map[[16]byte]*T',
+  'map[string][]byte',
+];
+
+export const TOUR_TARGETS: [go: string, arch: string][] = [
+  ['1.23', 'amd64'],
+  ['1.24', 'amd64'],
+  ['1.27', 'amd64'],
+  ['1.27', 'arm64'],
+  ['1.23', '386'],
+  ['1.27', '386'],
+];
+
+const unitSize = (l: MapLayout) => (l.impl === 'classic' ? l.bucket.size : l.group.size);
+const cell = (l: MapLayout) => (l.impl === 'classic' ? `bucket ${l.bucket.size}` : `group ${l.group.size}/slot ${l.group.slotSize}`);
+
+export function tourLayouts(): MapLayout[][] {
+  return TOUR_TYPES.map((type) => TOUR_TARGETS.map(([go, arch]) => layoutOf(type, target(go, arch))));
+}
+
+export function layoutTour(): string {
+  const out: string[] = [];
+  const grid = tourLayouts();
+  out.push('1. Layouts of everyday map types (bytes per bucket of 8 slots, or per group of 8 slots)');
+  out.push('');
+  out.push(renderTable(['type', ...TOUR_TARGETS.map(([g, a]) => `${g}/${a}`)], grid.map((row, i) => [TOUR_TYPES[i], ...row.map(cell)]), '  '));
+  out.push('  What changed at Go 1.24 (amd64), per type: bytes of bucket/group memory per slot, and what moved');
+  const rows = grid.map((row, i) => {
+    const [c, s] = [row[0], row[1]];
+    if (c.impl !== 'classic' || s.impl !== 'swiss') throw new Error('tour targets must start with classic then Swiss');
+    const keyAt = (slot: number) => `${c.bucket.fields[1].offset + slot * c.key.storedSize}->${s.group.fields[1].offset + slot * s.group.slotSize}`;
+    return [
+      TOUR_TYPES[i],
+      (unitSize(c) / 8).toFixed(1),
+      (unitSize(s) / 8).toFixed(1),
+      `${c.descriptor.flags.value.toString(16)}->${s.descriptor.flags.value.toString(16)}`,
+      keyAt(1),
+      `${c.bucket.fields[2].offset + c.elem.storedSize}->${s.group.fields[1].offset + s.group.slotSize + s.group.elemOffset}`,
+    ];
+  });
+  out.push(renderTable(['type', 'B/slot 1.23', 'B/slot 1.24', 'flags (hex)', 'key[1] at', 'elem[1] at'], rows, '  '));
+  out.push('  Every offset moved: 1.23 stores 8 tophash bytes, then 8 keys, then 8 elems, then an overflow pointer;');
+  out.push('  1.24 stores a control word, then 8 key/elem slots side by side. The descriptor changed shape and its');
+  out.push('  flag bits were renumbered (classic: 1 indirect key, 2 indirect elem, 4 reflexive, 8 need key update,');
+  out.push('  16 hash may panic; Swiss: 1 need key update, 2 hash may panic, 4 indirect key, 8 indirect elem), so');
+  out.push('  code that reads maps through unsafe or linkname must be rewritten, not recompiled.');
+  out.push('');
+  out.push('  64-bit vs 32-bit (Go 1.27, amd64 vs 386):');
+  grid.forEach((row, i) => {
+    const [a, b] = [row[2], row[5]];
+    if (a.impl !== 'swiss' || b.impl !== 'swiss') return;
+    const pad = (l: typeof a) => l.group.slot.padAfter + l.group.slot.fields.reduce((n, f) => n + f.padBefore, 0);
+    const notes: string[] = [`slot ${a.group.slotSize} vs ${b.group.slotSize}`];
+    if (pad(a) !== pad(b)) notes.push(`padding per slot ${pad(a)} vs ${pad(b)}`);
+    if (a.elem.align !== b.elem.align) notes.push(`elem aligned to ${a.elem.align} vs ${b.elem.align}`);
+    out.push(`    ${TOUR_TYPES[i].padEnd(22)} ${notes.join('; ')}`);
+  });
+  out.push('  On 386 and arm, int64 and float64 are 4-aligned, so map[int32]float64 packs its slots with no padding;');
+  out.push('  pointers, strings and interfaces halve. arm64 has the same layout as amd64 but 128-byte cache lines.');
+  out.push('');
+  out.push("  Any type, version or arch: mapscope layout 'map[K]V' --go 1.23,1.24 --arch amd64,386");
+  return out.join('\n') + '\n';
+}
+
+export const command: CommandModule = {
+  register(program: Command, io) {
+    program
+      .command('tour')
+      .description('the built-in default: what mapscope shows, on everyday map types (runs when no command is given)')
+      .action(() => {
+        io.out('mapscope tour: Go map internals across versions and architectures\n');
+        io.out(layoutTour());
+      });
+  },
+};

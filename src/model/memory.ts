@@ -1,0 +1,148 @@
+/**
+ * Simulated memory for a target architecture: the bytes the engines write
+ * buckets, groups and headers into, the checker reads, and snapshots decode.
+ *
+ * Memory is a set of allocations (objects), each a byte array at an address.
+ * Reads and writes go through the target's byte order and pointer size, so a
+ * big-endian s390x map and a 32-bit arm map are laid out byte for byte as the
+ * real runtime would lay them out. Addresses are synthetic but stable: a bump
+ * allocator starting at the Go heap's usual arena hint (0xc000000000 on
+ * 64-bit, 0x08000000 on 32-bit), so traces are reproducible run to run.
+ *
+ * The same interface (MemoryReader) is implemented over core dumps and live
+ * processes, so the checker does not care where bytes come from.
+ */
+import type { Arch } from './arch.js';
+
+/** Anything bytes can be read from by address: simulated memory, a core file, /proc/N/mem. */
+export interface MemoryReader {
+  readonly arch: Arch;
+  /** Copies `len` bytes at `addr`; throws a MemoryError if any byte is unmapped. */
+  read(addr: bigint | number, len: number): Uint8Array;
+}
+
+export class MemoryError extends Error {
+  constructor(
+    readonly addr: bigint,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MemoryError';
+  }
+}
+
+export interface Allocation {
+  readonly addr: number;
+  readonly size: number;
+  readonly bytes: Uint8Array;
+  /** What the runtime allocated it for ("buckets", "overflow bucket", "string data"…). */
+  readonly tag: string;
+}
+
+export class SimMemory implements MemoryReader {
+  private readonly objects: Allocation[] = []; // sorted by address (bump allocation keeps order)
+  private next: number;
+
+  constructor(readonly arch: Arch) {
+    this.next = arch.ptrSize === 8 ? 0xc000000000 : 0x08000000;
+  }
+
+  /** A zeroed allocation of `size` bytes aligned to `align` (at least 8, like mallocgc). */
+  alloc(size: number, tag: string, align = 8): number {
+    const a = Math.max(align, 8);
+    const addr = Math.ceil(this.next / a) * a;
+    // Keep a gap so an overrun of one object never reads the next one silently.
+    this.next = addr + Math.max(size, 1) + 16;
+    const obj: Allocation = { addr, size, bytes: new Uint8Array(size), tag };
+    this.objects.push(obj);
+    return addr;
+  }
+
+  /** The allocation containing [addr, addr+len), or undefined. */
+  find(addr: number, len = 1): Allocation | undefined {
+    let lo = 0;
+    let hi = this.objects.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const o = this.objects[mid];
+      if (addr < o.addr) hi = mid - 1;
+      else if (addr >= o.addr + Math.max(o.size, 1)) lo = mid + 1;
+      else return addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size) ? o : undefined;
+    }
+    return undefined;
+  }
+
+  allocations(): readonly Allocation[] {
+    return this.objects;
+  }
+
+  private at(addr: number, len: number): [Uint8Array, number] {
+    const o = this.find(addr, len);
+    if (!o) throw new MemoryError(BigInt(addr), `address 0x${addr.toString(16)} (+${len}) is not in any allocation`);
+    return [o.bytes, addr - o.addr];
+  }
+
+  read(addr: bigint | number, len: number): Uint8Array {
+    const [b, off] = this.at(Number(addr), len);
+    return b.slice(off, off + len);
+  }
+
+  write(addr: number, data: Uint8Array): void {
+    const [b, off] = this.at(addr, data.length);
+    b.set(data, off);
+  }
+
+  zero(addr: number, len: number): void {
+    const [b, off] = this.at(addr, len);
+    b.fill(0, off, off + len);
+  }
+
+  copy(dst: number, src: number, len: number): void {
+    if (len === 0) return;
+    this.write(dst, this.read(src, len));
+  }
+
+  u8(addr: number): number {
+    const [b, off] = this.at(addr, 1);
+    return b[off];
+  }
+
+  setU8(addr: number, v: number): void {
+    const [b, off] = this.at(addr, 1);
+    b[off] = v;
+  }
+
+  /** Unsigned integer of `size` bytes (1, 2, 4 or 8) in the target's byte order. */
+  uint(addr: number, size: number): bigint {
+    return decodeUint(this.read(addr, size), this.arch.bigEndian);
+  }
+
+  setUint(addr: number, size: number, v: bigint | number): void {
+    this.write(addr, encodeUint(BigInt(v), size, this.arch.bigEndian));
+  }
+
+  ptr(addr: number): number {
+    return Number(this.uint(addr, this.arch.ptrSize));
+  }
+
+  setPtr(addr: number, p: number): void {
+    this.setUint(addr, this.arch.ptrSize, p);
+  }
+}
+
+export function decodeUint(b: Uint8Array, bigEndian: boolean): bigint {
+  let v = 0n;
+  if (bigEndian) for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i]);
+  else for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  return v;
+}
+
+export function encodeUint(v: bigint, size: number, bigEndian: boolean): Uint8Array {
+  const b = new Uint8Array(size);
+  let x = BigInt.asUintN(size * 8, v);
+  for (let i = 0; i < size; i++) {
+    b[bigEndian ? size - 1 - i : i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return b;
+}
