@@ -60,7 +60,7 @@ func run${i}(sc *scenario, p *probe) {
 
 `;
   clearNew += `func clear${i}(m ${t}) { clear(m) }\n\n`;
-  clearOld += `// The range-delete idiom compiles to runtime.mapclear (reflexive keys only).\nfunc clear${i}(m ${t}) {\n\tfor k := range m {\n\t\tdelete(m, k)\n\t}\n}\n\n`;
+  clearOld += `// The range-delete idiom compiles to runtime.mapclear (reflexive keys only).\n//go:noinline\nfunc clear${i}(m ${t}) {\n\tfor k := range m {\n\t\tdelete(m, k)\n\t}\n}\n\n`;
 });
 const dir = join(root, 'gosrc/mapsnap');
 writeFileSync(join(dir, 'runners_gen.go'), runners);

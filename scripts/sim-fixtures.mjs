@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Runs every base scenario (test/fixtures/sim-classic/scenarios) on a real Go
 // map through a built mapsnap probe and records, per target, the replayable
-// scenario (with the seeds and hash keys the runtime used) and the runtime's
-// snapshot (gzipped, byte for byte as the probe printed it).
+// scenario's randomness (the seeds and hash keys the runtime used, and how many
+// operations ran) in <target>/replays.json, and the runtime's snapshot
+// (gzipped, byte for byte as the probe printed it). A replayable scenario is
+// the base scenario + go/arch/experiment + that hash + the first `ops` ops
+// (test/support/simfixtures.ts builds it).
 //
 //   node scripts/sim-fixtures.mjs <probe-binary> <go> <arch> <fallback|aes> [experiment] [scenario names...]
 import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -26,6 +29,13 @@ const emulator = { arm64: 'qemu-aarch64', arm: 'qemu-arm' }[arch];
 let names = readdirSync(base).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
 if (only.length) names = names.filter((n) => only.includes(n));
 let failed = 0;
+const replaysFile = join(outDir, 'replays.json');
+let replays = {};
+try {
+  replays = JSON.parse(readFileSync(replaysFile, 'utf8'));
+} catch {
+  replays = {};
+}
 for (const name of names) {
   const sc = JSON.parse(readFileSync(join(base, `${name}.json`), 'utf8'));
   const run = { ...sc, go, arch, ...(exp ? { experiment: exp } : {}) };
@@ -46,13 +56,10 @@ for (const name of names) {
     continue;
   }
   const m = /ops-executed (\d+)/.exec(r.stderr);
-  const ops = m ? sc.ops.slice(0, Number(m[1])) : sc.ops;
-  const replay = {
-    name, go, arch, ...(exp ? { experiment: exp } : {}), type: sc.type, hint: sc.hint,
-    hash: snap.hash, ops,
-  };
-  writeFileSync(join(outDir, `${name}.scenario.json`), JSON.stringify(replay) + '\n');
+  replays[name] = { hash: snap.hash, ops: m ? Number(m[1]) : sc.ops.length };
   writeFileSync(join(outDir, `${name}.snapshot.json.gz`), gzipSync(r.stdout, { level: 9 }));
 }
+const sorted = Object.fromEntries(Object.keys(replays).sort().map((k) => [k, replays[k]]));
+writeFileSync(replaysFile, JSON.stringify(sorted, null, 1) + '\n');
 console.error(`${outDir}: ${names.length - failed}/${names.length} recorded`);
 process.exit(failed ? 1 : 0);
