@@ -44,6 +44,9 @@ Example scenario:
           throw new InputError(file, 'go', `Go ${sc.goText} builds Swiss maps; the Swiss engine is on branch swiss until the lead merges it (use "experiment": "noswissmap" on 1.24-1.25 for the classic map)`);
         }
         const r = classicEngine.simulate(sc, { trace: opts.trace });
+        if (!sc.hash.seeds) {
+          io.err(`mapscope: seeds drawn by the PRNG (prngSeed ${sc.hash.prngSeed ?? 1}): ${JSON.stringify(r.snapshot.hash.seeds)}; put real ones in hash.seeds to replay a real run`);
+        }
         if (opts.trace) {
           const byOp = new Map<number, string[]>();
           for (const t of r.trace) byOp.set(t.op, [...(byOp.get(t.op) ?? []), t.text]);
