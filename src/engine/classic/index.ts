@@ -66,7 +66,7 @@ export interface SimResult {
 }
 
 /** cmd/compile walk.mapfast: which runtime entry points the compiler calls for this map type. */
-export function variantFor(s: Scenario, L: ClassicLayout): Variant {
+export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant {
   const key = s.type.key;
   if (L.elem.size > 128) return 'generic';
   const k = sizeOf(key, s.arch);
@@ -91,7 +91,30 @@ function prng(seed: number): () => bigint {
   };
 }
 
-export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
+/** A live simulated map: the operations of a scenario, one call at a time. */
+export interface SimMap {
+  readonly map: ClassicMap;
+  insert(key: JsonValue, value: JsonValue, at?: string): void;
+  delete(key: JsonValue, at?: string): boolean;
+  /** The elem as JSON, or undefined when absent. */
+  lookup(key: JsonValue, at?: string): JsonValue | undefined;
+  clear(at?: string): void;
+  snapshot(): ClassicSnapshot;
+  readonly trace: { op: number; text: string }[];
+  /** Operation index trace lines are filed under. */
+  opIndex: number;
+}
+
+export interface OpenOptions extends SimOptions {
+  /**
+   * For benchmarks only: flip incrnoverflow's coin at B >= 16 with this PRNG
+   * instead of refusing (the real runtime's coin cannot be replayed).
+   */
+  readonly unreplayableCoin?: boolean;
+}
+
+/** Makes the scenario's map (make with its hint) and returns it for operations. */
+export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMap {
   const L = layoutOf(s.type, { go: s.go, arch: s.arch, experiment: s.experiment });
   if (L.impl !== 'classic') throw new InputError(s.source, 'go', 'not a classic-map toolchain');
   const mode = s.hash.mode;
@@ -130,65 +153,94 @@ export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
   };
 
   const trace: { op: number; text: string }[] = [];
-  let opIndex = -1;
   const mem = new SimMemory(s.arch);
+  // eslint-disable-next-line prefer-const
+  let sim: SimMap;
   const env: MapEnv = {
     mem, layout: L, go: s.go, arch: s.arch, keyType: s.type.key, elemType: s.type.elem,
     variant: variantFor(s, L),
     drawSeed,
+    overflowCoin: opts.unreplayableCoin
+      ? () => Number(rand() & 0xffffffffn)
+      : () => {
+        throw new InputError(s.source, sim.opIndex >= 0 ? `ops[${sim.opIndex}]` : 'hint', `the map reaches B=${m.B} ≥ 16, where the runtime counts overflow buckets with a per-M random coin that cannot be replayed (go-classic-map.md §7.8)`);
+      },
     hasherFor: (m) => mapHasher(s.type.key, s.go, s.arch, mode === 'aes', keys, m),
-    trace: opts.trace ? (text) => trace.push({ op: opIndex, text }) : undefined,
+    trace: opts.trace ? (text) => trace.push({ op: sim ? sim.opIndex : -1, text }) : undefined,
   };
   const m = makemap(env, s.hint);
   const keySize = sizeOf(s.type.key, s.arch).size;
   const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');
-  const setKey = (k: JsonValue, at: string): void => {
+  const setKey = (k: JsonValue, at: string, op: string): void => {
+    if (op !== 'lookup' && hasNaN(k)) {
+      throw new InputError(s.source, at, `${op} of a NaN key: its hash mixes in the runtime's per-M random state, which cannot be replayed (lookups of NaN are fine)`);
+    }
     try {
       encodeValue(mem, s.type.key, scratch, k, 'key');
     } catch (e) {
       throw new InputError(s.source, at, (e as Error).message);
     }
   };
+  sim = {
+    map: m,
+    trace,
+    opIndex: -1,
+    insert(key, value, at = 'key') {
+      setKey(key, at, 'insert');
+      const e = mapassign(m, scratch);
+      encodeValue(mem, s.type.elem, e, value, 'value');
+    },
+    delete(key, at = 'key') {
+      setKey(key, at, 'delete');
+      return mapdelete(m, scratch);
+    },
+    lookup(key, at = 'key') {
+      setKey(key, at, 'lookup');
+      // A NaN is never found, whatever bucket its random hash picks.
+      m.nanDraw = () => 0n;
+      const e = mapaccess(m, scratch);
+      m.nanDraw = undefined;
+      const v = e === 0 ? undefined : decodeValue(mem, s.type.elem, e);
+      if (opts.trace) trace.push({ op: sim.opIndex, text: v === undefined ? 'lookup: not found' : `lookup: found ${JSON.stringify(v)}` });
+      return v;
+    },
+    clear(at = 'ops') {
+      if (s.go.minor < 21 && !L.keyProps.reflexive) {
+        throw new InputError(s.source, at, `clear needs Go 1.21 for a key type with floats or interfaces (before, only the range-delete idiom over reflexive keys compiles to mapclear)`);
+      }
+      mapclear(m);
+    },
+    snapshot() {
+      const hash = mode === 'aes'
+        ? { mode, seeds: [...seeds], aeskeysched: hex(keys.aeskeysched) }
+        : { mode, seeds: [...seeds], hashkey: hashkey.map((k) => k.toString()) };
+      return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash });
+    },
+  };
+  return sim;
+}
+
+export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
+  const sim = openMap(s, opts);
   s.ops.forEach((op, i) => {
-    opIndex = i;
-    if ((op.op === 'insert' || op.op === 'delete') && hasNaN(op.key)) {
-      throw new InputError(s.source, `ops[${i}][1]`, `${op.op} of a NaN key: its hash mixes in the runtime's per-M random state, which cannot be replayed (lookups of NaN are fine)`);
-    }
+    sim.opIndex = i;
+    const at = `ops[${i}][1]`;
     switch (op.op) {
-      case 'insert': {
-        setKey(op.key, `ops[${i}][1]`);
-        const e = mapassign(m, scratch);
-        encodeValue(mem, s.type.elem, e, op.value, 'value');
+      case 'insert':
+        sim.insert(op.key, op.value, at);
         break;
-      }
       case 'delete':
-        setKey(op.key, `ops[${i}][1]`);
-        mapdelete(m, scratch);
+        sim.delete(op.key, at);
         break;
-      case 'lookup': {
-        setKey(op.key, `ops[${i}][1]`);
-        // A NaN is never found, whatever bucket its random hash picks.
-        m.nanDraw = () => 0n;
-        const e = mapaccess(m, scratch);
-        m.nanDraw = undefined;
-        if (opts.trace) trace.push({ op: i, text: e === 0 ? 'lookup: not found' : `lookup: found ${JSON.stringify(decodeValue(mem, s.type.elem, e))}` });
+      case 'lookup':
+        sim.lookup(op.key, at);
         break;
-      }
       case 'clear':
-        if (s.go.minor < 21 && !L.keyProps.reflexive) {
-          throw new InputError(s.source, `ops[${i}]`, `clear needs Go 1.21 for a key type with floats or interfaces (before, only the range-delete idiom over reflexive keys compiles to mapclear)`);
-        }
-        mapclear(m);
+        sim.clear(`ops[${i}]`);
         break;
     }
   });
-  const hash = mode === 'aes'
-    ? { mode, seeds, aeskeysched: hex(keys.aeskeysched) }
-    : { mode, seeds, hashkey: hashkey.map((k) => k.toString()) };
-  const snapshot = takeSnapshot(m, {
-    go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash,
-  });
-  return { snapshot, trace };
+  return { snapshot: sim.snapshot(), trace: sim.trace };
 }
 
 function hasNaN(v: JsonValue): boolean {

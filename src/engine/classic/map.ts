@@ -60,6 +60,8 @@ export interface MapEnv {
   /** Draws the runtime's next random 32-bit value for a map seed (fastrand/rand). */
   readonly drawSeed: () => number;
   readonly hasherFor: (mem: SimMemory) => MapHasher;
+  /** A 32-bit random draw for incrnoverflow at B >= 16; absent: refuse (it cannot be replayed). */
+  readonly overflowCoin?: () => number;
   readonly trace?: (what: string) => void;
 }
 
@@ -164,7 +166,13 @@ export class ClassicMap {
       this.noverflow = this.noverflow + 1;
       return;
     }
-    throw new Error('incrnoverflow at B >= 16 draws from the runtime\'s per-M random state, which cannot be replayed (go-classic-map.md §7.8)');
+    const coin = this.env.overflowCoin;
+    if (!coin) {
+      throw new Error('incrnoverflow at B >= 16 draws from the runtime\'s per-M random state, which cannot be replayed (go-classic-map.md §7.8)');
+    }
+    // Count one in 2^(B-15) overflow buckets (runtime/map.go incrnoverflow).
+    const mask = 2 ** (this.B - 15) - 1;
+    if ((coin() & mask) === 0) this.noverflow = this.noverflow + 1;
   }
 
   // ---------------------------------------------------------------- bmap --
