@@ -5,6 +5,7 @@
 package main
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear0(m map[[16]uint8]int) {
 	for k := range m {
 		delete(m, k)
@@ -12,6 +13,7 @@ func clear0(m map[[16]uint8]int) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear1(m map[[20]int64]int64) {
 	for k := range m {
 		delete(m, k)
@@ -19,6 +21,7 @@ func clear1(m map[[20]int64]int64) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear2(m map[float32]int32) {
 	for k := range m {
 		delete(m, k)
@@ -26,6 +29,7 @@ func clear2(m map[float32]int32) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear3(m map[float64]int64) {
 	for k := range m {
 		delete(m, k)
@@ -33,6 +37,7 @@ func clear3(m map[float64]int64) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear4(m map[int32]int32) {
 	for k := range m {
 		delete(m, k)
@@ -40,6 +45,7 @@ func clear4(m map[int32]int32) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear5(m map[int32]struct {}) {
 	for k := range m {
 		delete(m, k)
@@ -47,6 +53,7 @@ func clear5(m map[int32]struct {}) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear6(m map[int64]*int) {
 	for k := range m {
 		delete(m, k)
@@ -54,6 +61,7 @@ func clear6(m map[int64]*int) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear7(m map[int64][20]int64) {
 	for k := range m {
 		delete(m, k)
@@ -61,6 +69,7 @@ func clear7(m map[int64][20]int64) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear8(m map[int64]int64) {
 	for k := range m {
 		delete(m, k)
@@ -68,6 +77,7 @@ func clear8(m map[int64]int64) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear9(m map[int64]string) {
 	for k := range m {
 		delete(m, k)
@@ -75,6 +85,7 @@ func clear9(m map[int64]string) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear10(m map[string]int) {
 	for k := range m {
 		delete(m, k)
@@ -82,6 +93,7 @@ func clear10(m map[string]int) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear11(m map[string]int64) {
 	for k := range m {
 		delete(m, k)
@@ -89,6 +101,7 @@ func clear11(m map[string]int64) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear12(m map[string]string) {
 	for k := range m {
 		delete(m, k)
@@ -96,6 +109,7 @@ func clear12(m map[string]string) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear13(m map[struct { a int32; b int16 }]uint8) {
 	for k := range m {
 		delete(m, k)
@@ -103,6 +117,7 @@ func clear13(m map[struct { a int32; b int16 }]uint8) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear14(m map[struct { a int32; b string }]int64) {
 	for k := range m {
 		delete(m, k)
@@ -110,6 +125,7 @@ func clear14(m map[struct { a int32; b string }]int64) {
 }
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
 func clear15(m map[uint8]bool) {
 	for k := range m {
 		delete(m, k)

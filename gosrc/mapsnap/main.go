@@ -56,8 +56,16 @@ func fail(format string, args ...any) {
 }
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-bench" {
+		n, err := strconv.Atoi(os.Args[2])
+		if err != nil || n <= 0 {
+			fail("-bench wants a positive count")
+		}
+		benchNative(n)
+		return
+	}
 	if len(os.Args) != 2 {
-		fail("usage: mapsnap <scenario.json>")
+		fail("usage: mapsnap <scenario.json> | mapsnap -bench <n>")
 	}
 	data, err := os.ReadFile(os.Args[1])
 	if err != nil {

@@ -54,14 +54,14 @@ export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, 
   const h = new GoHasher(target, { hashkey: keys.hashkey, aeskeysched: keys.aeskeysched });
   const size = sizeOf(key, arch).size;
   const km: KeyMemory = {
-    read: (addr, len) => mem.read(addr, len),
+    read: (addr, len) => mem.view(Number(addr), len),
     dynamicType: () => {
       throw new Error('interface keys are not supported by the classic engine yet');
     },
   };
   return {
     hash(addr: number, seed: number, nanDraw?: () => bigint): bigint {
-      const bytes = size === 0 ? new Uint8Array(0) : mem.read(addr, size);
+      const bytes = size === 0 ? new Uint8Array(0) : mem.view(addr, size);
       return h.hashKey(recipe, bytes, BigInt(seed), km, nanDraw);
     },
   };

@@ -15,8 +15,25 @@ function bytesEqual(x: Uint8Array, y: Uint8Array): boolean {
 }
 
 function float(mem: SimMemory, addr: number, size: 4 | 8): number {
-  const dv = new DataView(mem.read(addr, size).buffer);
+  const v = mem.view(addr, size);
+  const dv = new DataView(v.buffer, v.byteOffset, size);
   return size === 4 ? dv.getFloat32(0, !mem.arch.bigEndian) : dv.getFloat64(0, !mem.arch.bigEndian);
+}
+
+/** The equality function for a key type, specialised for plain memory and strings (the common keys). */
+export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) => boolean {
+  const s = sizeOf(t, mem.arch);
+  if (s.alg === 'MEM') {
+    const n = s.size;
+    return (a, b) => {
+      if (n === 0) return true;
+      const x = mem.view(a, n);
+      const y = mem.view(b, n);
+      for (let i = 0; i < n; i++) if (x[i] !== y[i]) return false;
+      return true;
+    };
+  }
+  return (a, b) => keyEqual(mem, t, a, b);
 }
 
 export function keyEqual(mem: SimMemory, t: GoType, a: number, b: number): boolean {
@@ -33,13 +50,13 @@ export function keyEqual(mem: SimMemory, t: GoType, a: number, b: number): boole
       return float(mem, a, 8) === float(mem, b, 8) && float(mem, a + 8, 8) === float(mem, b + 8, 8);
     case 'string': {
       const p = arch.ptrSize;
-      const la = Number(mem.uint(a + p, p));
-      const lb = Number(mem.uint(b + p, p));
+      const la = mem.num(a + p, p);
+      const lb = mem.num(b + p, p);
       if (la !== lb) return false;
       if (la === 0) return true;
       const pa = mem.ptr(a);
       const pb = mem.ptr(b);
-      return pa === pb || bytesEqual(mem.read(pa, la), mem.read(pb, lb));
+      return pa === pb || bytesEqual(mem.view(pa, la), mem.view(pb, lb));
     }
     case 'array': {
       const es = sizeOf(u.elem, arch).size;
@@ -58,7 +75,7 @@ export function keyEqual(mem: SimMemory, t: GoType, a: number, b: number): boole
       throw new Error('interface keys are not supported by the classic engine yet');
     default: {
       const n = sizeOf(t, arch).size;
-      return n === 0 || bytesEqual(mem.read(a, n), mem.read(b, n));
+      return n === 0 || bytesEqual(mem.view(a, n), mem.view(b, n));
     }
   }
 }

@@ -16,7 +16,7 @@ import type { GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { MapHasher } from './hashing.js';
-import { keyEqual } from './keys.js';
+import { keyEqualFor } from './keys.js';
 
 export const BUCKET_CNT = 8;
 // Tophash values with a special meaning (runtime/map.go).
@@ -107,14 +107,15 @@ export class ClassicMap {
     this.bucketHasPointers = this.L.bucket.overflowIsPointer;
     this.ptr = this.mem.alloc(this.L.headers.hmap.size, 'hmap');
     this.hasher = env.hasherFor(this.mem);
+    this.keyEqual = keyEqualFor(this.mem, env.keyType);
   }
 
   // --------------------------------------------------------------- hmap --
   private get1(field: string, size: number): number {
-    return Number(this.mem.uint(this.ptr + this.h[field], size));
+    return this.mem.num(this.ptr + this.h[field], size);
   }
   private set1(field: string, size: number, v: number): void {
-    this.mem.setUint(this.ptr + this.h[field], size, v);
+    this.mem.setNum(this.ptr + this.h[field], size, v);
   }
   get count(): number { return this.get1('count', this.ptrSize); }
   set count(v: number) { this.set1('count', this.ptrSize, v); }
@@ -202,7 +203,7 @@ export class ClassicMap {
     const top = Number((hash >> BigInt(this.hashBits - 8)) & 0xffn);
     return top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top;
   }
-  keyEqual(a: number, b: number): boolean { return keyEqual(this.mem, this.env.keyType, a, b); }
+  readonly keyEqual: (a: number, b: number) => boolean;
 
   trace(what: string): void { this.env.trace?.(what); }
 }
