@@ -56,7 +56,8 @@ for (const name of names) {
     continue;
   }
   const m = /ops-executed (\d+)/.exec(r.stderr);
-  replays[name] = { hash: snap.hash, ops: m ? Number(m[1]) : sc.ops.length };
+  const iterations = [...r.stderr.matchAll(/^mapsnap: iterate (.*)$/gm)].map((x) => JSON.parse(x[1]));
+  replays[name] = { hash: snap.hash, ops: m ? Number(m[1]) : sc.ops.length, ...(iterations.length ? { iterations } : {}) };
   writeFileSync(join(outDir, `${name}.snapshot.json.gz`), gzipSync(r.stdout, { level: 9 }));
 }
 const sorted = Object.fromEntries(Object.keys(replays).sort().map((k) => [k, replays[k]]));
