@@ -3,6 +3,8 @@
 // function per map type used by the scenarios given on the command line (or
 // every test/fixtures/sim-classic/scenarios/*.json), so the real runtime runs
 // the compiler's real code paths for that type (not reflect's generic ones).
+import process from 'node:process';
+import console from 'node:console';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

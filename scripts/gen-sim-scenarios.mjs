@@ -3,6 +3,7 @@
 // (deterministic: a fixed xorshift drives the "random" keys). Each is a base
 // scenario without go/arch/hash; scripts/sim-fixtures.sh fills those in per
 // target and records what the real runtime did.
+import console from 'node:console';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -8,6 +8,8 @@
 // (test/support/simfixtures.ts builds it).
 //
 //   node scripts/sim-fixtures.mjs <probe-binary> <go> <arch> <fallback|aes> [experiment] [scenario names...]
+import process from 'node:process';
+import console from 'node:console';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
