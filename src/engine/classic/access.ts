@@ -6,7 +6,7 @@
  * instead of the tophash; the entry they find is the same.)
  */
 import type { ClassicMap } from './map.js';
-import { EMPTY_REST, BUCKET_CNT, bucketMask, isEmpty } from './map.js';
+import { EMPTY_REST, BUCKET_CNT, bucketOf, isEmpty } from './map.js';
 
 /** The elem address for the key at `key`, or 0 when absent. */
 export function mapaccess(m: ClassicMap, key: number): number {
@@ -17,15 +17,13 @@ export function mapaccess(m: ClassicMap, key: number): number {
 export function mapaccessK(m: ClassicMap, key: number): { key: number; elem: number } | undefined {
   if (m.count === 0) return undefined;
   const hash = m.hash(key);
-  const mask = bucketMask(m.B);
-  let b = m.bucketAt(m.buckets, Number(hash & mask));
+  const top = m.top;
+  let b = m.bucketAt(m.buckets, bucketOf(hash, m.B));
   if (m.growing()) {
-    let omask = mask;
-    if (!m.sameSizeGrow()) omask >>= 1n;
-    const oldb = m.bucketAt(m.oldbuckets, Number(hash & omask));
+    // The old table has half as many buckets, unless the grow keeps the size.
+    const oldb = m.bucketAt(m.oldbuckets, bucketOf(hash, m.sameSizeGrow() ? m.B : m.B - 1));
     if (!m.evacuated(oldb)) b = oldb;
   }
-  const top = m.tophashOf(hash);
   for (; b !== 0; b = m.overflow(b)) {
     for (let i = 0; i < BUCKET_CNT; i++) {
       const t = m.tophash(b, i);

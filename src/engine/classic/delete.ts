@@ -13,18 +13,18 @@
  * A delete helps a grow in progress even when the key is absent.
  */
 import type { ClassicMap } from './map.js';
-import { EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketMask } from './map.js';
+import { EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketOf } from './map.js';
 import { growWork } from './grow.js';
 import { sizeOf } from '../../model/types.js';
 
 export function mapdelete(m: ClassicMap, key: number): boolean {
   if (m.count === 0) return false;
   const hash = m.hash(key);
+  const top = m.top;
   m.flags = m.flags ^ HASH_WRITING;
-  const bucket = Number(hash & bucketMask(m.B));
+  const bucket = bucketOf(hash, m.B);
   if (m.growing()) growWork(m, bucket);
   const bOrig = m.bucketAt(m.buckets, bucket);
-  const top = m.tophashOf(hash);
   const variant = m.env.variant;
   let found = false;
   search: for (let b = bOrig; b !== 0; b = m.overflow(b)) {

@@ -82,8 +82,9 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
           if ((m.flags & ITERATOR) !== 0 && !reflexive && !m.keyEqual(k2, k2)) {
             // A NaN: its hash is random, so the old tophash's low bit decides, and it gets a new tophash.
             useY = top & 1;
-            top = m.tophashOf(hash);
-          } else if ((hash & BigInt(newbit)) !== 0n) {
+            top = m.top;
+          } else if (Math.floor(hash / newbit) % 2 === 1) {
+            // hash & newbit, newbit = 2^oldB < 2^32.
             useY = 1;
           }
         }

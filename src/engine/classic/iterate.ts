@@ -16,7 +16,7 @@
  * in snapshots.
  */
 import type { ClassicMap } from './map.js';
-import { ITERATOR, OLD_ITERATOR, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X, EVACUATED_Y, isEmpty, bucketShift, bucketMask } from './map.js';
+import { ITERATOR, OLD_ITERATOR, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X, EVACUATED_Y, isEmpty, bucketShift, bucketMask, bucketOf } from './map.js';
 import { mapaccessK } from './access.js';
 
 export interface IterEntry {
@@ -70,7 +70,7 @@ export function iterationOrder(m: ClassicMap, r: bigint): IterEntry[] {
         const selfEqual = reflexive || m.keyEqual(k, k);
         if (checkBucket >= 0 && !m.sameSizeGrow()) {
           if (selfEqual) {
-            if (Number(m.hash(k) & bucketMask(B)) !== checkBucket) continue;
+            if (bucketOf(m.hash(k), B) !== checkBucket) continue;
           } else if ((checkBucket >> (B - 1)) !== (top & 1)) {
             continue;
           }
