@@ -39,7 +39,7 @@
  * recorded seeds, or a seeded PRNG that reports what it drew.
  */
 import { InputError } from '../../cli/errors.js';
-import { layoutOf, type ClassicLayout } from '../../layout/index.js';
+import { layoutOf, MAX_INLINE_BYTES, type ClassicLayout } from '../../layout/index.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
@@ -70,7 +70,7 @@ export interface SimResult {
 /** cmd/compile walk.mapfast: which runtime entry points the compiler calls for this map type. */
 export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant {
   const key = s.type.key;
-  if (L.elem.size > 128) return 'generic';
+  if (L.elem.size > MAX_INLINE_BYTES) return 'generic';
   const k = sizeOf(key, s.arch);
   if (k.alg === 'STRING') return 'faststr';
   if (k.alg !== 'MEM') return 'generic';

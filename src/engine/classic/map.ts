@@ -10,7 +10,7 @@
  * `*[]*bmap` slices; only their length is observable) and the source of the
  * runtime's randomness (`draw`).
  */
-import type { ClassicLayout, StructDesc } from '../../layout/index.js';
+import { SLOTS, type ClassicLayout, type StructDesc } from '../../layout/index.js';
 import type { SimMemory } from '../../model/memory.js';
 import type { GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
@@ -18,7 +18,8 @@ import type { GoVersion } from '../../model/goversion.js';
 import type { MapHasher } from './hashing.js';
 import { keyEqualFor } from './keys.js';
 
-export const BUCKET_CNT = 8;
+/** Slots per bucket (abi.MapBucketCount), from the layout model. */
+export const BUCKET_CNT = SLOTS;
 // Tophash values with a special meaning (runtime/map.go).
 export const EMPTY_REST = 0;
 export const EMPTY_ONE = 1;
