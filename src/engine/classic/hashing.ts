@@ -72,9 +72,9 @@ export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, 
       return h.hashKey(recipe, bytes, BigInt(seed), km, nanDraw);
     },
     words(addr: number, seed: number, nanDraw?: () => bigint): void {
-      const bytes = size === 0 ? empty : mem.view(addr, size);
       // The map's seed is hash0, a uint32 zero-extended to uintptr.
-      h.hashKeyWords(recipe, bytes, 0, seed, km, nanDraw);
+      if (size === 0) h.hashKeyWords(recipe, empty, 0, seed, km, nanDraw);
+      else h.hashKeyWords(recipe, mem.loc(addr, size), 0, seed, km, nanDraw, mem.locOff);
       this.hi = h.hi;
       this.lo = h.lo;
     },
