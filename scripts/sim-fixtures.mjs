@@ -27,7 +27,7 @@ const exp = experiment === '-' ? '' : experiment;
 const base = join(root, 'test/fixtures/sim-classic/scenarios');
 const outDir = join(root, 'test/fixtures/sim-classic', `${go}${exp ? '-' + exp : ''}-${arch}-${mode}`);
 mkdirSync(outDir, { recursive: true });
-const emulator = { arm64: 'qemu-aarch64', arm: 'qemu-arm' }[arch];
+const emulator = { arm64: 'qemu-aarch64', arm: 'qemu-arm', s390x: 'qemu-s390x', ppc64le: 'qemu-ppc64le', riscv64: 'qemu-riscv64' }[arch];
 let names = readdirSync(base).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
 if (only.length) names = names.filter((n) => only.includes(n));
 let failed = 0;
