@@ -61,7 +61,6 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
 function clearSlot(m: ClassicMap, b: number, i: number): void {
   const k = m.keyAddr(b, i);
   const e = m.elemAddr(b, i);
-  const ptr = m.env.arch.ptrSize;
   const keyHasPointers = sizeOf(m.env.keyType, m.env.arch).ptrBytes > 0;
   switch (m.env.variant) {
     case 'faststr':
@@ -77,7 +76,6 @@ function clearSlot(m: ClassicMap, b: number, i: number): void {
   }
   if (m.L.elem.indirect) m.mem.setPtr(e, 0);
   else if (m.elemSize > 0) m.mem.zero(e, m.elemSize);
-  void ptr;
 }
 
 /** Turns the trailing run of empty slots ending at (b, i) into emptyRest; true if (b, i) became emptyRest. */
