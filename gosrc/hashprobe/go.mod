@@ -1,0 +1,3 @@
+module mapscope/hashprobe
+
+go 1.19
