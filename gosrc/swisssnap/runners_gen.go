@@ -9,12 +9,382 @@ import (
 
 var _ = reflect.TypeOf
 
-// map[int64]int64
+// map[bool]int
 func init() {
-	runners["map[int64]int64"] = run0
+	runners["map[bool]int"] = run0
 }
 
 func run0(sc *scenario) {
+	var m map[bool]int
+	if sc.hint == nil {
+		m = make(map[bool]int)
+	} else {
+		m = make(map[bool]int, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k bool
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[[3]uint8]struct {}
+func init() {
+	runners["map[[3]uint8]struct {}"] = run1
+}
+
+func run1(sc *scenario) {
+	var m map[[3]uint8]struct {}
+	if sc.hint == nil {
+		m = make(map[[3]uint8]struct {})
+	} else {
+		m = make(map[[3]uint8]struct {}, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k [3]uint8
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v struct {}
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[[8]uint8]int
+func init() {
+	runners["map[[8]uint8]int"] = run2
+}
+
+func run2(sc *scenario) {
+	var m map[[8]uint8]int
+	if sc.hint == nil {
+		m = make(map[[8]uint8]int)
+	} else {
+		m = make(map[[8]uint8]int, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k [8]uint8
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[complex128]uint8
+func init() {
+	runners["map[complex128]uint8"] = run3
+}
+
+func run3(sc *scenario) {
+	var m map[complex128]uint8
+	if sc.hint == nil {
+		m = make(map[complex128]uint8)
+	} else {
+		m = make(map[complex128]uint8, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k complex128
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v uint8
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[float32]int
+func init() {
+	runners["map[float32]int"] = run4
+}
+
+func run4(sc *scenario) {
+	var m map[float32]int
+	if sc.hint == nil {
+		m = make(map[float32]int)
+	} else {
+		m = make(map[float32]int, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k float32
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[float64]int
+func init() {
+	runners["map[float64]int"] = run5
+}
+
+func run5(sc *scenario) {
+	var m map[float64]int
+	if sc.hint == nil {
+		m = make(map[float64]int)
+	} else {
+		m = make(map[float64]int, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k float64
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[[17]int64]int
+func init() {
+	runners["map[[17]int64]int"] = run6
+}
+
+func run6(sc *scenario) {
+	var m map[[17]int64]int
+	if sc.hint == nil {
+		m = make(map[[17]int64]int)
+	} else {
+		m = make(map[[17]int64]int, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k [17]int64
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[int]int
+func init() {
+	runners["map[int]int"] = run7
+}
+
+func run7(sc *scenario) {
+	var m map[int]int
+	if sc.hint == nil {
+		m = make(map[int]int)
+	} else {
+		m = make(map[int]int, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k int
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[int32]uint16
+func init() {
+	runners["map[int32]uint16"] = run8
+}
+
+func run8(sc *scenario) {
+	var m map[int32]uint16
+	if sc.hint == nil {
+		m = make(map[int32]uint16)
+	} else {
+		m = make(map[int32]uint16, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k int32
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v uint16
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[int64][5]int64
+func init() {
+	runners["map[int64][5]int64"] = run9
+}
+
+func run9(sc *scenario) {
+	var m map[int64][5]int64
+	if sc.hint == nil {
+		m = make(map[int64][5]int64)
+	} else {
+		m = make(map[int64][5]int64, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k int64
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v [5]int64
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[int64]int64
+func init() {
+	runners["map[int64]int64"] = run10
+}
+
+func run10(sc *scenario) {
 	var m map[int64]int64
 	if sc.hint == nil {
 		m = make(map[int64]int64)
@@ -46,12 +416,86 @@ func run0(sc *scenario) {
 	r.finish()
 }
 
-// map[string]int
+// map[int64][20]int64
 func init() {
-	runners["map[string]int"] = run1
+	runners["map[int64][20]int64"] = run11
 }
 
-func run1(sc *scenario) {
+func run11(sc *scenario) {
+	var m map[int64][20]int64
+	if sc.hint == nil {
+		m = make(map[int64][20]int64)
+	} else {
+		m = make(map[int64][20]int64, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k int64
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v [20]int64
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[int64]struct {}
+func init() {
+	runners["map[int64]struct {}"] = run12
+}
+
+func run12(sc *scenario) {
+	var m map[int64]struct {}
+	if sc.hint == nil {
+		m = make(map[int64]struct {})
+	} else {
+		m = make(map[int64]struct {}, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k int64
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v struct {}
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[string]int
+func init() {
+	runners["map[string]int"] = run13
+}
+
+func run13(sc *scenario) {
 	var m map[string]int
 	if sc.hint == nil {
 		m = make(map[string]int)
@@ -68,6 +512,154 @@ func run1(sc *scenario) {
 		switch o.kind {
 		case "insert":
 			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[string]string
+func init() {
+	runners["map[string]string"] = run14
+}
+
+func run14(sc *scenario) {
+	var m map[string]string
+	if sc.hint == nil {
+		m = make(map[string]string)
+	} else {
+		m = make(map[string]string, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k string
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v string
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[struct { a int32; b int64 }]int64
+func init() {
+	runners["map[struct { a int32; b int64 }]int64"] = run15
+}
+
+func run15(sc *scenario) {
+	var m map[struct { a int32; b int64 }]int64
+	if sc.hint == nil {
+		m = make(map[struct { a int32; b int64 }]int64)
+	} else {
+		m = make(map[struct { a int32; b int64 }]int64, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k struct { a int32; b int64 }
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int64
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[struct { s string; n int16 }]int
+func init() {
+	runners["map[struct { s string; n int16 }]int"] = run16
+}
+
+func run16(sc *scenario) {
+	var m map[struct { s string; n int16 }]int
+	if sc.hint == nil {
+		m = make(map[struct { s string; n int16 }]int)
+	} else {
+		m = make(map[struct { s string; n int16 }]int, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k struct { s string; n int16 }
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v int
+			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			m[k] = v
+		case "delete":
+			delete(m, k)
+		case "lookup":
+			_, ok := m[k]
+			sinkBool = ok
+		case "clear":
+			clear(m)
+		}
+		r.observe()
+	}
+	r.finish()
+}
+
+// map[uint8]uint16
+func init() {
+	runners["map[uint8]uint16"] = run17
+}
+
+func run17(sc *scenario) {
+	var m map[uint8]uint16
+	if sc.hint == nil {
+		m = make(map[uint8]uint16)
+	} else {
+		m = make(map[uint8]uint16, *sc.hint)
+	}
+	sink = m
+	r := newRecorder(m)
+	for _, o := range sc.ops {
+		var k uint8
+		if o.kind != "clear" {
+			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		}
+		switch o.kind {
+		case "insert":
+			var v uint16
 			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
 			m[k] = v
 		case "delete":

@@ -171,13 +171,21 @@ func setValue(p unsafe.Pointer, t reflect.Type, v any) {
 		if err != nil {
 			fail("bad integer %v", v)
 		}
-		reflect.NewAt(t, p).Elem().SetInt(n)
+		e := reflect.NewAt(t, p).Elem()
+		if e.OverflowInt(n) {
+			fail("%d does not fit %s", n, t)
+		}
+		e.SetInt(n)
 	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint, reflect.Uintptr:
 		n, err := strconv.ParseUint(numText(v), 10, 64)
 		if err != nil {
 			fail("bad unsigned integer %v", v)
 		}
-		reflect.NewAt(t, p).Elem().SetUint(n)
+		e := reflect.NewAt(t, p).Elem()
+		if e.OverflowUint(n) {
+			fail("%d does not fit %s", n, t)
+		}
+		e.SetUint(n)
 	case reflect.Float32, reflect.Float64:
 		reflect.NewAt(t, p).Elem().SetFloat(floatOf(v))
 	case reflect.Complex64, reflect.Complex128:
