@@ -25,12 +25,9 @@ export const FIXTURES = join(REPO, 'test', 'fixtures', 'sim-swiss');
 export const SCENARIOS = join(FIXTURES, 'scenarios');
 
 /** Targets the committed fixtures cover: [go, goarch, hash mode]. */
-export const FIXTURE_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = [
-  ['1.24', 'amd64', 'fallback'], ['1.26', 'amd64', 'fallback'], ['1.27', 'amd64', 'fallback'],
-  ['1.24', 'amd64', 'aes'], ['1.26', 'amd64', 'aes'], ['1.27', 'amd64', 'aes'],
-  ['1.24', '386', 'fallback'], ['1.26', '386', 'fallback'], ['1.27', '386', 'fallback'],
-  ['1.24', 'arm64', 'fallback'], ['1.26', 'arm64', 'fallback'], ['1.27', 'arm64', 'fallback'],
-];
+export const FIXTURE_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = ['1.24', '1.26', '1.27'].flatMap((go) =>
+  (['amd64', '386', 'arm64'] as const).flatMap((arch) => (['fallback', 'aes'] as const).map((mode): [string, string, 'fallback' | 'aes'] => [go, arch, mode])),
+);
 
 export function scenarioFiles(): string[] {
   return readdirSync(SCENARIOS).filter((f) => f.endsWith('.json')).sort().map((f) => join(SCENARIOS, f));
