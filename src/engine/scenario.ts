@@ -26,7 +26,7 @@ export interface HashSpec {
   readonly seeds?: readonly bigint[];
   /** Fallback hash per-process key (runtime.hashkey), 4 words. */
   readonly hashkey?: readonly bigint[];
-  /** AES key schedule (runtime.aeskeysched) as hex. */
+  /** AES key schedule (runtime.aeskeysched) as hex: 128 bytes on 64-bit targets, 64 on 32-bit. */
   readonly aeskeysched?: string;
   /** Seed of the PRNG that draws seeds when `seeds` is absent. */
   readonly prngSeed?: number;
@@ -120,8 +120,10 @@ export function parseScenario(json: unknown, source: string): Scenario {
   }
   let aeskeysched: string | undefined;
   if (h.aeskeysched !== undefined) {
-    if (typeof h.aeskeysched !== 'string' || !/^[0-9a-fA-F]{256}$/.test(h.aeskeysched)) {
-      throw new InputError(source, 'hash.aeskeysched', 'expected 128 bytes as 256 hex digits');
+    // runtime.aeskeysched is hashRandomBytes = PtrSize/4*64 bytes: 128 on 64-bit targets, 64 on 32-bit.
+    const n = arch.ptrSize * 16;
+    if (typeof h.aeskeysched !== 'string' || h.aeskeysched.length !== 2 * n || !/^[0-9a-fA-F]*$/.test(h.aeskeysched)) {
+      throw new InputError(source, 'hash.aeskeysched', `expected ${n} bytes as ${2 * n} hex digits on ${arch.name}`);
     }
     aeskeysched = h.aeskeysched.toLowerCase();
   }

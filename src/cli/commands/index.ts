@@ -6,10 +6,11 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { command as tour } from './tour.js';
 import { command as layout } from './layout.js';
+import { command as sim } from './sim.js';
 
 export interface CommandModule {
   /** Adds the subcommand to the program; `setExit` raises the process's exit code. */
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout];
+export const commands: CommandModule[] = [tour, layout, sim];
