@@ -58,9 +58,13 @@ export { drawSwiss } from './draw.js';
 export { swissTourSection } from './tour.js';
 export { iterationOrder } from './iterate.js';
 export { SwissMap } from './map.js';
+export { swissEngine } from './engine.js';
 
 export interface SwissOptions {
+  /** Every trace line as text, with a `[n] insert …` line before each operation's. */
   readonly trace?: (line: string) => void;
+  /** Every trace line with the index of its operation (-1 for make), as the Engine interface reports them. */
+  readonly onTrace?: (op: number, text: string) => void;
 }
 
 /** splitmix64: stands in for the runtime's random draws a scenario does not record. */
@@ -109,43 +113,53 @@ export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun 
   const nanDraw = () => rand();
   const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.read(addr, keySize), seed, keyMem, nanDraw);
   const rules = swissRules(scenario.type.key, scenario.type.elem, arch, minor);
-  const trace = opts.trace;
+  let current = -1;
+  const trace = opts.trace || opts.onTrace
+    ? (line: string) => {
+      opts.trace?.(line);
+      opts.onTrace?.(current, line.trim());
+    }
+    : undefined;
+  const header = (line: string) => opts.trace?.(line);
   const cx = makeCtx(mem, layout, rules, scenario.type.key, scenario.type.elem, hash, trace);
 
   const seeds = [...(scenario.hash.seeds ?? [])];
   const m = new SwissMap(cx, () => seeds.shift() ?? rand());
   trace?.(`go 1.${minor} ${arch.name}: ${typeString(scenario.type)}, ${rules.path} assignment path, pruning ${rules.prune ? 'on' : 'off'}`);
-  trace?.(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
+  header(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
   m.make(scenario.hint);
 
   const kbuf = mem.alloc(keySize, 'op key');
   const vbuf = mem.alloc(sizeOf(scenario.type.elem, arch).size, 'op value');
   scenario.ops.forEach((op, n) => {
+    current = n;
     switch (op.op) {
       case 'insert':
-        trace?.(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
+        header(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
         encodeValue(mem, scenario.type.key, kbuf, op.key, 'key');
         encodeValue(mem, scenario.type.elem, vbuf, op.value, 'value');
         m.assign(kbuf, vbuf);
         break;
       case 'delete':
-        trace?.(`[${n}] delete ${JSON.stringify(op.key)}`);
+        header(`[${n}] delete ${JSON.stringify(op.key)}`);
         encodeValue(mem, scenario.type.key, kbuf, op.key, 'key');
         m.delete(kbuf);
         break;
       case 'lookup': {
+        header(`[${n}] lookup ${JSON.stringify(op.key)}`);
         encodeValue(mem, scenario.type.key, kbuf, op.key, 'key');
         const found = m.lookup(kbuf);
-        trace?.(`[${n}] lookup ${JSON.stringify(op.key)}: ${found ? 'found' : 'absent'}`);
+        trace?.(`  ${found ? 'found' : 'absent'}`);
         break;
       }
       case 'clear':
-        trace?.(`[${n}] clear`);
+        header(`[${n}] clear`);
         clearMap(m);
         break;
     }
   });
-  trace?.(`end: used ${m.used}, seed ${hex(m.seed)}, ${m.dirLen === 0 ? 'small map' : `${m.tables().length} table(s), dirLen ${m.dirLen}`}`);
+  current = scenario.ops.length;
+  header(`end: used ${m.used}, seed ${hex(m.seed)}, ${m.dirLen === 0 ? 'small map' : `${m.tables().length} table(s), dirLen ${m.dirLen}`}`);
   return { map: m, snapshot: snapshotOf(m, typeString(scenario.type)) };
 }
 
