@@ -2,7 +2,8 @@
  * Live differential test: rebuilds gosrc/swisssnap with real toolchains
  * (Go 1.24 and 1.27 on amd64, Go 1.27 on arm64 under qemu-user), runs a
  * subset of the scenarios in fresh processes (new seeds, new hash keys), and
- * compares the engine's snapshot with the real one byte for byte. Fails
+ * compares the engine's snapshot with the real one byte for byte, in the
+ * two-space indented form `mapscope sim --json` prints. Fails
  * loudly when a toolchain or qemu is missing (scripts/go-toolchains.sh,
  * scripts/setup.sh).
  */
@@ -33,8 +34,9 @@ test('live: the engine matches freshly run real Go', { timeout: 300_000 }, () =>
       const k = `${go}-${arch}`;
       if (!bins.has(k)) bins.set(k, buildSwisssnap(go, arch, work, files));
       for (const f of files) {
-        const [meta, real] = runSwisssnap(bins.get(k)!, arch, f, mode);
-        if (simulateLike(f, go, arch, mode, meta) !== real) bad.push(`${basename(f)} on ${go} ${arch} ${mode}`);
+        // Indented, as `mapscope sim --json` prints it (the committed fixtures are compact).
+        const [meta, real] = runSwisssnap(bins.get(k)!, arch, f, mode, true);
+        if (simulateLike(f, go, arch, mode, meta, 2) !== real) bad.push(`${basename(f)} on ${go} ${arch} ${mode}`);
       }
     }
     assert.deepEqual(bad, []);

@@ -11,10 +11,13 @@
 // runtime hashes with AES, the map's seed after make and after every
 // re-seed, the process's hash keys; line 2 is the snapshot.
 //
-// Usage: swisssnap scenario.json
+// Usage: swisssnap [-indent] scenario.json
+// (-indent prints the snapshot with two-space indentation, the text
+// `mapscope sim --json` prints.)
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -41,6 +44,8 @@ var runners = map[string]func(*scenario){}
 // sink keeps maps on the heap, so the runtime (not the compiler's stack
 // allocation) makes them, as for any map that escapes.
 var sink any
+
+var indent bool
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "swisssnap: "+format+"\n", args...)
@@ -81,10 +86,15 @@ func readScenario(path string) *scenario {
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fail("usage: swisssnap scenario.json")
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "-indent" {
+		indent = true
+		args = args[1:]
 	}
-	sc := readScenario(os.Args[1])
+	if len(args) != 1 {
+		fail("usage: swisssnap [-indent] scenario.json")
+	}
+	sc := readScenario(args[0])
 	run, ok := runners[canonType(sc.typ)]
 	if !ok {
 		fail("no compiled runner for %s (regenerate runners_gen.go)", sc.typ)
@@ -149,7 +159,17 @@ func (r *recorder) finish() {
 	}
 	fmt.Fprintf(&b, `],"aeskeysched":"%x"}`, aeskeysched[:])
 	b.WriteByte('\n')
-	r.snapshot(&b)
+	var snap strings.Builder
+	r.snapshot(&snap)
+	if indent {
+		var ind bytes.Buffer
+		if err := json.Indent(&ind, []byte(snap.String()), "", "  "); err != nil {
+			fail("%v", err)
+		}
+		b.Write(ind.Bytes())
+	} else {
+		b.WriteString(snap.String())
+	}
 	b.WriteByte('\n')
 	os.Stdout.WriteString(b.String())
 }

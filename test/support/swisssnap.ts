@@ -137,15 +137,17 @@ export function buildSwisssnap(version: string, goarch: string, outDir: string, 
 }
 
 /** Runs a built swisssnap on a scenario file: [meta line, snapshot line]. */
-export function runSwisssnap(bin: string, goarch: string, scenario: string, mode: 'fallback' | 'aes'): [string, string] {
+export function runSwisssnap(bin: string, goarch: string, scenario: string, mode: 'fallback' | 'aes', indent = false): [string, string] {
   const emu = emulatorFor(goarch);
   const cmd = emu ?? bin;
-  const args = emu ? [bin, scenario] : [scenario];
+  const flags = indent ? ['-indent'] : [];
+  const args = emu ? [bin, ...flags, scenario] : [...flags, scenario];
   const env = { ...process.env };
   if (mode === 'fallback') env.GODEBUG = 'cpu.aes=off';
   else delete env.GODEBUG;
   const out = execFileSync(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString();
-  const lines = out.split('\n');
+  const nl = out.indexOf('\n');
+  const lines = [out.slice(0, nl), out.slice(nl + 1).replace(/\n$/, '')];
   const meta = JSON.parse(lines[0]) as { useAeshash: boolean };
   if (meta.useAeshash !== (mode === 'aes')) throw new Error(`${basename(bin)}: expected useAeshash ${mode === 'aes'}, the runtime reports ${meta.useAeshash}`);
   return [lines[0], lines[1]];
@@ -155,13 +157,13 @@ export function runSwisssnap(bin: string, goarch: string, scenario: string, mode
  * The engine's snapshot, as JSON text, for a scenario replayed on a target
  * with the random numbers the real run drew (its meta line).
  */
-export function simulateLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', metaLine: string): string {
+export function simulateLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', metaLine: string, space?: number): string {
   const meta = JSON.parse(metaLine) as { seeds: string[]; hashkey: string[]; aeskeysched: string };
   const json = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Record<string, unknown>;
   const hash: Record<string, unknown> = { mode, seeds: meta.seeds, hashkey: meta.hashkey };
-  if (mode === 'aes') hash.aeskeysched = meta.aeskeysched.padEnd(256, '0').slice(0, 256);
+  if (mode === 'aes') hash.aeskeysched = meta.aeskeysched;
   const sc = parseScenario({ ...json, go, arch: goarch, hash }, scenarioFile);
-  return JSON.stringify(simulateSwiss(sc));
+  return JSON.stringify(simulateSwiss(sc), null, space);
 }
 
 /** A fixture file's name for a scenario and target. */
