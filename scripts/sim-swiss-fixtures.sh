@@ -17,3 +17,6 @@ cd "$here"
 node scripts/sim-swiss-scenarios.mjs
 npm run -s build
 node dist/test/support/swisssnap.js fixtures "$@"
+# Iteration order of one range over each final map (a third line: the
+# iterator's random start and the keys in order), on three targets.
+node dist/test/support/swisssnap.js iter-fixtures

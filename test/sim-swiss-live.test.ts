@@ -3,7 +3,8 @@
  * (Go 1.24 and 1.27 on amd64, Go 1.27 on arm64 under qemu-user), runs a
  * subset of the scenarios in fresh processes (new seeds, new hash keys), and
  * compares the engine's snapshot with the real one byte for byte, in the
- * two-space indented form `mapscope sim --json` prints. Fails
+ * two-space indented form `mapscope sim --json` prints, and the order of one
+ * range over the final map given the iterator's random start. Fails
  * loudly when a toolchain or qemu is missing (scripts/go-toolchains.sh,
  * scripts/setup.sh).
  */
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
-import { buildSwisssnap, runSwisssnap, scenarioFiles, simulateLike } from './support/swisssnap.js';
+import { buildSwisssnap, iterateLike, runSwisssnap, scenarioFiles, simulateLike } from './support/swisssnap.js';
 
 const LIVE = [
   'int64-small-full-update', 'int64-first-split', 'int64-fifo-churn-12', 'int64-clear-sparse',
@@ -35,8 +36,10 @@ test('live: the engine matches freshly run real Go', { timeout: 300_000 }, () =>
       if (!bins.has(k)) bins.set(k, buildSwisssnap(go, arch, work, files));
       for (const f of files) {
         // Indented, as `mapscope sim --json` prints it (the committed fixtures are compact).
-        const [meta, real] = runSwisssnap(bins.get(k)!, arch, f, mode, true);
+        const [meta, real, it] = runSwisssnap(bins.get(k)!, arch, f, mode, true, true);
         if (simulateLike(f, go, arch, mode, meta, 2) !== real) bad.push(`${basename(f)} on ${go} ${arch} ${mode}`);
+        const order = JSON.stringify((JSON.parse(it!) as { keys: unknown[] }).keys);
+        if (iterateLike(f, go, arch, mode, meta, it!) !== order) bad.push(`${basename(f)} on ${go} ${arch} ${mode}: iteration order`);
       }
     }
     assert.deepEqual(bad, []);

@@ -11,9 +11,10 @@
 // runtime hashes with AES, the map's seed after make and after every
 // re-seed, the process's hash keys; line 2 is the snapshot.
 //
-// Usage: swisssnap [-indent] scenario.json
+// Usage: swisssnap [-indent] [-iter] scenario.json
 // (-indent prints the snapshot with two-space indentation, the text
-// `mapscope sim --json` prints.)
+// `mapscope sim --json` prints; -iter adds a third line: the iteration
+// order of one range over the final map, with the iterator's random start.)
 package main
 
 import (
@@ -45,7 +46,7 @@ var runners = map[string]func(*scenario){}
 // allocation) makes them, as for any map that escapes.
 var sink any
 
-var indent bool
+var indent, iter bool
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "swisssnap: "+format+"\n", args...)
@@ -87,12 +88,19 @@ func readScenario(path string) *scenario {
 
 func main() {
 	args := os.Args[1:]
-	if len(args) > 0 && args[0] == "-indent" {
-		indent = true
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-indent":
+			indent = true
+		case "-iter":
+			iter = true
+		default:
+			fail("unknown flag %s", args[0])
+		}
 		args = args[1:]
 	}
 	if len(args) != 1 {
-		fail("usage: swisssnap [-indent] scenario.json")
+		fail("usage: swisssnap [-indent] [-iter] scenario.json")
 	}
 	sc := readScenario(args[0])
 	run, ok := runners[canonType(sc.typ)]
@@ -137,7 +145,7 @@ func (r *recorder) observe() {
 	}
 }
 
-func (r *recorder) finish() {
+func (r *recorder) finish(m any) {
 	var b strings.Builder
 	b.WriteString(`{"go":`)
 	writeString(&b, runtime.Version())
@@ -171,5 +179,9 @@ func (r *recorder) finish() {
 		b.WriteString(snap.String())
 	}
 	b.WriteByte('\n')
+	if iter {
+		b.WriteString(iterate(m))
+		b.WriteByte('\n')
+	}
 	os.Stdout.WriteString(b.String())
 }

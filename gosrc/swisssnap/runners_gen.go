@@ -43,7 +43,7 @@ func run0(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[[3]uint8]struct {}
@@ -80,7 +80,7 @@ func run1(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[[8]uint8]int
@@ -117,7 +117,7 @@ func run2(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[complex128]uint8
@@ -154,7 +154,7 @@ func run3(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[float32]int
@@ -191,7 +191,7 @@ func run4(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[float64]int
@@ -228,7 +228,7 @@ func run5(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[[17]int64]int
@@ -265,7 +265,7 @@ func run6(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[int]int
@@ -302,7 +302,7 @@ func run7(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[int32]uint16
@@ -339,7 +339,7 @@ func run8(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[int64][5]int64
@@ -376,7 +376,7 @@ func run9(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[int64]int64
@@ -413,7 +413,7 @@ func run10(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[int64][20]int64
@@ -450,7 +450,7 @@ func run11(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[int64]struct {}
@@ -487,7 +487,7 @@ func run12(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[string]int
@@ -524,7 +524,7 @@ func run13(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[string]string
@@ -561,7 +561,7 @@ func run14(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[struct { a int32; b int64 }]int64
@@ -598,7 +598,7 @@ func run15(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[struct { s string; n int16 }]int
@@ -635,7 +635,7 @@ func run16(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 // map[uint8]uint16
@@ -672,7 +672,7 @@ func run17(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish()
+	r.finish(m)
 }
 
 var sinkBool bool

@@ -17,7 +17,7 @@ import { parseType } from '../../src/model/typeparse.js';
 import { typeString, type MapType } from '../../src/model/types.js';
 import { cacheDir, emulatorFor, goroot } from './toolchains.js';
 import { parseScenario } from '../../src/engine/scenario.js';
-import { simulateSwiss } from '../../src/engine/swiss/index.js';
+import { simulateSwiss, runSwiss, iterationOrder } from '../../src/engine/swiss/index.js';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const GOSRC = join(REPO, 'gosrc', 'swisssnap');
@@ -95,7 +95,7 @@ export function runnersGo(typeTexts: readonly string[]): string {
       `\t\t}`,
       `\t\tr.observe()`,
       `\t}`,
-      `\tr.finish()`,
+      `\tr.finish(m)`,
       `}`,
       '',
     );
@@ -137,20 +137,27 @@ export function buildSwisssnap(version: string, goarch: string, outDir: string, 
 }
 
 /** Runs a built swisssnap on a scenario file: [meta line, snapshot line]. */
-export function runSwisssnap(bin: string, goarch: string, scenario: string, mode: 'fallback' | 'aes', indent = false): [string, string] {
+export function runSwisssnap(bin: string, goarch: string, scenario: string, mode: 'fallback' | 'aes', indent = false, iter = false): [string, string, string?] {
   const emu = emulatorFor(goarch);
   const cmd = emu ?? bin;
-  const flags = indent ? ['-indent'] : [];
+  const flags = [...(indent ? ['-indent'] : []), ...(iter ? ['-iter'] : [])];
   const args = emu ? [bin, ...flags, scenario] : [...flags, scenario];
   const env = { ...process.env };
   if (mode === 'fallback') env.GODEBUG = 'cpu.aes=off';
   else delete env.GODEBUG;
   const out = execFileSync(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString();
   const nl = out.indexOf('\n');
-  const lines = [out.slice(0, nl), out.slice(nl + 1).replace(/\n$/, '')];
+  let rest = out.slice(nl + 1).replace(/\n$/, '');
+  let iterLine: string | undefined;
+  if (iter) {
+    const last = rest.lastIndexOf('\n');
+    iterLine = rest.slice(last + 1);
+    rest = rest.slice(0, last);
+  }
+  const lines: [string, string, string?] = [out.slice(0, nl), rest, iterLine];
   const meta = JSON.parse(lines[0]) as { useAeshash: boolean };
   if (meta.useAeshash !== (mode === 'aes')) throw new Error(`${basename(bin)}: expected useAeshash ${mode === 'aes'}, the runtime reports ${meta.useAeshash}`);
-  return [lines[0], lines[1]];
+  return lines;
 }
 
 /**
@@ -166,9 +173,29 @@ export function simulateLike(scenarioFile: string, go: string, goarch: string, m
   return JSON.stringify(simulateSwiss(sc), null, space);
 }
 
+/** The engine's iteration order (JSON text of the keys) for the real run's meta line and iterator start (its -iter line). */
+export function iterateLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', metaLine: string, iterLine: string): string {
+  const meta = JSON.parse(metaLine) as { seeds: string[]; hashkey: string[]; aeskeysched: string };
+  const it = JSON.parse(iterLine) as { entryOffset: string; dirOffset: string };
+  const json = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Record<string, unknown>;
+  const hash: Record<string, unknown> = { mode, seeds: meta.seeds, hashkey: meta.hashkey };
+  if (mode === 'aes') hash.aeskeysched = meta.aeskeysched;
+  const sc = parseScenario({ ...json, go, arch: goarch, hash }, scenarioFile);
+  return JSON.stringify(iterationOrder(runSwiss(sc).map, BigInt(it.entryOffset), BigInt(it.dirOffset)));
+}
+
 /** A fixture file's name for a scenario and target. */
 export function fixtureName(scenario: string, go: string, goarch: string, mode: string): string {
   return join(FIXTURES, 'real', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl`);
+}
+
+/** Targets of the committed iteration-order fixtures (test/fixtures/sim-swiss/iter). */
+export const ITER_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = [
+  ['1.26', 'amd64', 'fallback'], ['1.24', '386', 'aes'], ['1.27', 'arm64', 'fallback'],
+];
+
+export function iterFixtureName(scenario: string, go: string, goarch: string, mode: string): string {
+  return join(FIXTURES, 'iter', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl`);
 }
 
 function main(argv: string[]): void {
@@ -176,7 +203,25 @@ function main(argv: string[]): void {
     writeRunners();
     return;
   }
-  if (argv[0] !== 'fixtures') throw new Error('usage: swisssnap.js gen | fixtures [version…]');
+  if (argv[0] === 'iter-fixtures') {
+    const files = scenarioFiles();
+    mkdirSync(join(FIXTURES, 'iter'), { recursive: true });
+    const work = mkdtempSync(join(tmpdir(), 'swisssnap-bin-'));
+    try {
+      for (const [go, goarch, mode] of ITER_TARGETS) {
+        const bin = buildSwisssnap(go, goarch, work, files);
+        for (const f of files) {
+          const [meta, snap, it] = runSwisssnap(bin, goarch, f, mode, false, true);
+          writeFileSync(iterFixtureName(f, go, goarch, mode), [meta, snap, it].join('\n') + '\n');
+        }
+        process.stderr.write(`iteration go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
+  if (argv[0] !== 'fixtures') throw new Error('usage: swisssnap.js gen | fixtures [version…] | iter-fixtures');
   const versions = argv.slice(1);
   const files = scenarioFiles();
   writeRunners(files);
