@@ -11,7 +11,7 @@
 // runtime hashes with AES, the map's seed after make and after every
 // re-seed, the process's hash keys; line 2 is the snapshot.
 //
-// Usage: swisssnap [-indent] [-iter] scenario.json
+// Usage: swisssnap [-indent] [-iter] scenario.json | swisssnap -bench N
 // (-indent prints the snapshot with two-space indentation, the text
 // `mapscope sim --json` prints; -iter adds a third line: the iteration
 // order of one range over the final map, with the iterator's random start.)
@@ -24,6 +24,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -94,6 +95,16 @@ func main() {
 			indent = true
 		case "-iter":
 			iter = true
+		case "-bench":
+			if len(args) < 2 {
+				fail("-bench needs a key count")
+			}
+			n, err := strconv.Atoi(args[1])
+			if err != nil || n <= 0 {
+				fail("-bench: bad key count %q", args[1])
+			}
+			bench(n)
+			return
 		default:
 			fail("unknown flag %s", args[0])
 		}

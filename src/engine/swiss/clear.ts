@@ -19,17 +19,17 @@ import { smallGroup } from './small.js';
 
 export function clearMap(m: SwissMap): void {
   const r = m.cx.rules;
-  if (m.used === 0n && !(r.tombstoneTracking && m.tombstonePossible)) {
+  if (m.used === 0 && !(r.tombstoneTracking && m.tombstonePossible)) {
     m.cx.trace?.('  clear: the map is empty' + (r.tombstoneTracking ? ' and holds no tombstones' : '') + ': nothing to do');
     return;
   }
   if (m.dirLen === 0) {
     if (m.dirPtr !== 0) smallGroup(m).wipe();
-    m.used = 0n;
+    m.used = 0;
     m.cx.trace?.('  clear: the small group is zeroed');
   } else {
     for (const t of m.tables()) clearTable(m, t);
-    m.used = 0n;
+    m.used = 0;
     m.tombstonePossible = false;
   }
   m.clearSeq = m.clearSeq + 1n;

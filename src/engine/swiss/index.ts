@@ -42,7 +42,7 @@
 import type { Scenario } from '../scenario.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString } from '../../model/types.js';
-import { encodeValue } from '../../model/values.js';
+import { encodeValue, type JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { GoHasher, hasherFor } from '../../hash/index.js';
 import { InputError } from '../../cli/errors.js';
@@ -85,7 +85,17 @@ export interface SwissRun {
   readonly snapshot: SwissSnapshot;
 }
 
-export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun {
+/** A Swiss map opened on a scenario's target, driven one operation at a time (bench, checker, tests). */
+export interface SwissSession {
+  readonly map: SwissMap;
+  insert(key: JsonValue, value: JsonValue): void;
+  delete(key: JsonValue): void;
+  lookup(key: JsonValue): boolean;
+  clear(): void;
+  snapshot(): SwissSnapshot;
+}
+
+export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & { opIndex?: () => number } = {}): SwissSession {
   if (scenario.impl !== 'swiss') {
     throw new InputError(scenario.source, 'go', `Go ${scenario.goText}${scenario.experiment ? ' ' + scenario.experiment : ''} builds classic maps, not Swiss tables`);
   }
@@ -113,54 +123,71 @@ export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun 
   const nanDraw = () => rand();
   const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.read(addr, keySize), seed, keyMem, nanDraw);
   const rules = swissRules(scenario.type.key, scenario.type.elem, arch, minor);
-  let current = -1;
+  const opIndex = opts.opIndex ?? (() => -1);
   const trace = opts.trace || opts.onTrace
     ? (line: string) => {
       opts.trace?.(line);
-      opts.onTrace?.(current, line.trim());
+      opts.onTrace?.(opIndex(), line.trim());
     }
     : undefined;
-  const header = (line: string) => opts.trace?.(line);
   const cx = makeCtx(mem, layout, rules, scenario.type.key, scenario.type.elem, hash, trace);
-
   const seeds = [...(scenario.hash.seeds ?? [])];
   const m = new SwissMap(cx, () => seeds.shift() ?? rand());
   trace?.(`go 1.${minor} ${arch.name}: ${typeString(scenario.type)}, ${rules.path} assignment path, pruning ${rules.prune ? 'on' : 'off'}`);
-  header(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
+  opts.trace?.(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
   m.make(scenario.hint);
-
   const kbuf = mem.alloc(keySize, 'op key');
   const vbuf = mem.alloc(sizeOf(scenario.type.elem, arch).size, 'op value');
+  return {
+    map: m,
+    insert(key, value) {
+      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      encodeValue(mem, scenario.type.elem, vbuf, value, 'value');
+      m.assign(kbuf, vbuf);
+    },
+    delete(key) {
+      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      m.delete(kbuf);
+    },
+    lookup(key) {
+      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      const found = m.lookup(kbuf);
+      trace?.(`  ${found ? 'found' : 'absent'}`);
+      return found;
+    },
+    clear: () => clearMap(m),
+    snapshot: () => snapshotOf(m, typeString(scenario.type)),
+  };
+}
+
+export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun {
+  let current = -1;
+  const s = openSwiss(scenario, { ...opts, opIndex: () => current });
+  const header = (line: string) => opts.trace?.(line);
   scenario.ops.forEach((op, n) => {
     current = n;
     switch (op.op) {
       case 'insert':
         header(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
-        encodeValue(mem, scenario.type.key, kbuf, op.key, 'key');
-        encodeValue(mem, scenario.type.elem, vbuf, op.value, 'value');
-        m.assign(kbuf, vbuf);
+        s.insert(op.key, op.value);
         break;
       case 'delete':
         header(`[${n}] delete ${JSON.stringify(op.key)}`);
-        encodeValue(mem, scenario.type.key, kbuf, op.key, 'key');
-        m.delete(kbuf);
+        s.delete(op.key);
         break;
-      case 'lookup': {
+      case 'lookup':
         header(`[${n}] lookup ${JSON.stringify(op.key)}`);
-        encodeValue(mem, scenario.type.key, kbuf, op.key, 'key');
-        const found = m.lookup(kbuf);
-        trace?.(`  ${found ? 'found' : 'absent'}`);
+        s.lookup(op.key);
         break;
-      }
       case 'clear':
         header(`[${n}] clear`);
-        clearMap(m);
+        s.clear();
         break;
     }
   });
-  current = scenario.ops.length;
+  const m = s.map;
   header(`end: used ${m.used}, seed ${hex(m.seed)}, ${m.dirLen === 0 ? 'small map' : `${m.tables().length} table(s), dirLen ${m.dirLen}`}`);
-  return { map: m, snapshot: snapshotOf(m, typeString(scenario.type)) };
+  return { map: m, snapshot: s.snapshot() };
 }
 
 /** Replays a scenario on the Swiss engine and returns the map's snapshot. */

@@ -24,7 +24,7 @@ export function iterationOrder(m: SwissMap, entryOffset: bigint, dirOffset: bigi
   const cx = m.cx;
   const out: JsonValue[] = [];
   const emit = (addr: number) => out.push(decodeValue(cx.mem, cx.key, addr));
-  if (m.used === 0n) return out;
+  if (m.used === 0) return out;
   if (m.dirLen === 0) {
     const g = smallGroup(m);
     for (let i = 0n; i < 8n; i++) {

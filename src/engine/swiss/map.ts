@@ -30,18 +30,24 @@ export class SwissMap {
     this.cx.mem.setUint(this.addr + this.cx.M[f], size, v);
   }
 
-  get used(): bigint { return this.u('used', 8); }
-  set used(v: bigint) { this.setU('used', 8, v); }
-  get seed(): bigint { return this.u('seed', this.cx.arch.ptrSize); }
-  set seed(v: bigint) { this.setU('seed', this.cx.arch.ptrSize, v); }
-  get dirPtr(): number { return Number(this.u('dirPtr', this.cx.arch.ptrSize)); }
-  set dirPtr(v: number) { this.setU('dirPtr', this.cx.arch.ptrSize, v); }
-  get dirLen(): number { return Number(this.u('dirLen', this.cx.arch.ptrSize)); }
-  set dirLen(v: number) { this.setU('dirLen', this.cx.arch.ptrSize, v); }
-  get globalDepth(): number { return Number(this.u('globalDepth', 1)); }
-  set globalDepth(v: number) { this.setU('globalDepth', 1, v); }
-  get globalShift(): number { return Number(this.u('globalShift', 1)); }
-  set globalShift(v: number) { this.setU('globalShift', 1, v); }
+  /** Map.used (a uint64; entries never reach 2^53 here). */
+  get used(): number { return this.cx.mem.num(this.addr + this.cx.M.used, 8); }
+  set used(v: number) { this.cx.mem.setNum(this.addr + this.cx.M.used, 8, v); }
+  // The seed is read on every operation; keep its value beside its bytes (only the engine writes them).
+  private seedValue = 0n;
+  get seed(): bigint { return this.seedValue; }
+  set seed(v: bigint) {
+    this.seedValue = v;
+    this.setU('seed', this.cx.arch.ptrSize, v);
+  }
+  get dirPtr(): number { return this.cx.mem.ptr(this.addr + this.cx.M.dirPtr); }
+  set dirPtr(v: number) { this.cx.mem.setPtr(this.addr + this.cx.M.dirPtr, v); }
+  get dirLen(): number { return this.cx.mem.ptr(this.addr + this.cx.M.dirLen); }
+  set dirLen(v: number) { this.cx.mem.setPtr(this.addr + this.cx.M.dirLen, v); }
+  get globalDepth(): number { return this.cx.mem.u8(this.addr + this.cx.M.globalDepth); }
+  set globalDepth(v: number) { this.cx.mem.setU8(this.addr + this.cx.M.globalDepth, v); }
+  get globalShift(): number { return this.cx.mem.u8(this.addr + this.cx.M.globalShift); }
+  set globalShift(v: number) { this.cx.mem.setU8(this.addr + this.cx.M.globalShift, v); }
   get tombstonePossible(): boolean { return this.cx.M.tombstonePossible !== undefined && this.u('tombstonePossible', 1) !== 0n; }
   set tombstonePossible(v: boolean) { if (this.cx.M.tombstonePossible !== undefined) this.setU('tombstonePossible', 1, v ? 1 : 0); }
   get clearSeq(): bigint { return this.u('clearSeq', 8); }
@@ -83,14 +89,14 @@ export class SwissMap {
     let slotElem: number | undefined;
     if (this.dirLen === 0) {
       if (cx.rules.smallFullConvertsOnUpdate) {
-        if (this.used < 8n) slotElem = putSlotSmall(this, hash, key);
+        if (this.used < 8) slotElem = putSlotSmall(this, hash, key);
         else growToTable(this);
       } else {
         slotElem = putSlotSmall(this, hash, key);
         if (slotElem === undefined) {
           const t = growToTable(this);
           slotElem = t.uncheckedPutForAssign(hash, key);
-          this.used = this.used + 1n;
+          this.used = this.used + 1;
           cx.trace?.(`  new key into the new table (uncheckedPutSlotForAssign)`);
         }
       }
@@ -110,7 +116,7 @@ export class SwissMap {
   }
 
   delete(key: number): void {
-    if (this.used === 0n) {
+    if (this.used === 0) {
       this.cx.trace?.('  the map is empty: nothing to do');
       return;
     }
@@ -123,12 +129,12 @@ export class SwissMap {
       if (r === undefined) this.cx.trace?.('  key absent');
       if (r === true) this.tombstonePossible = true;
     }
-    if (this.used === 0n) this.reseed('the map is empty');
+    if (this.used === 0) this.reseed('the map is empty');
   }
 
   /** Whether key is present (a lookup changes nothing). */
   lookup(key: number): boolean {
-    if (this.used === 0n) return false;
+    if (this.used === 0) return false;
     const hash = this.cx.hash(key, this.seed);
     if (this.dirLen === 0) return findSmall(this, hash, key) !== undefined;
     return this.tableFor(hash).find(hash, key) !== undefined;

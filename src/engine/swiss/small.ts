@@ -49,7 +49,7 @@ export function putSlotSmall(m: SwissMap, hash: bigint, key: number): number | u
   const i = first(match);
   const e = g.storeNew(i, key);
   g.ctrl.set(i, h2(hash));
-  m.used = m.used + 1n;
+  m.used = m.used + 1;
   cx.trace?.(`  small: slot ${i} (lowest empty), ctrl ${hex(h2(hash))}`);
   return e;
 }
@@ -76,7 +76,7 @@ export function deleteSmall(m: SwissMap, hash: bigint, key: number): boolean {
   const i = findSmall(m, hash, key);
   if (i === undefined) return false;
   const g = smallGroup(m);
-  m.used = m.used - 1n;
+  m.used = m.used - 1;
   g.clearForDelete(i);
   g.ctrl.set(i, CTRL_EMPTY);
   m.cx.trace?.(`  small: slot ${i} → empty`);

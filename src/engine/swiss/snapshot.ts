@@ -68,7 +68,7 @@ export function snapshotOf(m: SwissMap, type: string): SwissSnapshot {
     impl: 'swiss',
     type,
     header: {
-      used: Number(m.used),
+      used: m.used,
       seed: uintJson(m.seed),
       dirLen: m.dirLen,
       globalDepth: m.globalDepth,

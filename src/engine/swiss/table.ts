@@ -33,21 +33,22 @@ export class Table {
     return this.m.cx.T;
   }
 
-  get used(): number { return Number(this.m.cx.mem.uint(this.addr + this.T.used, 2)); }
-  set used(v: number) { this.m.cx.mem.setUint(this.addr + this.T.used, 2, v); }
-  get capacity(): number { return Number(this.m.cx.mem.uint(this.addr + this.T.capacity, 2)); }
-  set capacity(v: number) { this.m.cx.mem.setUint(this.addr + this.T.capacity, 2, v); }
-  get growthLeft(): number { return Number(this.m.cx.mem.uint(this.addr + this.T.growthLeft, 2)); }
-  set growthLeft(v: number) { this.m.cx.mem.setUint(this.addr + this.T.growthLeft, 2, v); }
+  get used(): number { return this.m.cx.mem.num(this.addr + this.T.used, 2); }
+  set used(v: number) { this.m.cx.mem.setNum(this.addr + this.T.used, 2, v); }
+  get capacity(): number { return this.m.cx.mem.num(this.addr + this.T.capacity, 2); }
+  set capacity(v: number) { this.m.cx.mem.setNum(this.addr + this.T.capacity, 2, v); }
+  get growthLeft(): number { return this.m.cx.mem.num(this.addr + this.T.growthLeft, 2); }
+  set growthLeft(v: number) { this.m.cx.mem.setNum(this.addr + this.T.growthLeft, 2, v); }
   get localDepth(): number { return this.m.cx.mem.u8(this.addr + this.T.localDepth); }
   set localDepth(v: number) { this.m.cx.mem.setU8(this.addr + this.T.localDepth, v); }
   get index(): number {
     const p = this.m.cx.arch.ptrSize;
-    return Number(BigInt.asIntN(p * 8, this.m.cx.mem.uint(this.addr + this.T.index, p)));
+    const v = this.m.cx.mem.num(this.addr + this.T.index, p);
+    return v >= 2 ** (p * 8 - 1) ? v - 2 ** (p * 8) : v; // int: -1 once the table is replaced
   }
   set index(v: number) { this.m.cx.mem.setUint(this.addr + this.T.index, this.m.cx.arch.ptrSize, BigInt.asUintN(this.m.cx.arch.ptrSize * 8, BigInt(v))); }
   get data(): number { return this.m.cx.mem.ptr(this.addr + this.T.data); }
-  get lengthMask(): number { return Number(this.m.cx.mem.uint(this.addr + this.T.lengthMask, 8)); }
+  get lengthMask(): number { return this.m.cx.mem.num(this.addr + this.T.lengthMask, 8); }
 
   group(i: number): Group {
     return new Group(this.m.cx, this.data + i * this.m.cx.groupSize);
@@ -59,7 +60,7 @@ export class Table {
     const n = capacity / SLOTS;
     const data = cx.mem.alloc(n * cx.groupSize, `groups (${n})`);
     cx.mem.setPtr(this.addr + this.T.data, data);
-    cx.mem.setUint(this.addr + this.T.lengthMask, 8, n - 1);
+    cx.mem.setNum(this.addr + this.T.lengthMask, 8, n - 1);
     this.capacity = capacity;
     this.growthLeft = maxGrowthLeft(capacity);
     for (let i = 0; i < n; i++) this.group(i).ctrl.setEmpty();
@@ -135,7 +136,7 @@ export class Table {
         target.ctrl.set(i, hh);
         this.growthLeft = this.growthLeft - 1;
         this.used = this.used + 1;
-        this.m.used = this.m.used + 1n;
+        this.m.used = this.m.used + 1;
         cx.trace?.(
           `  ${this}: probe groups [${probed.join(' ')}] → group ${(target.addr - this.data) / cx.groupSize} slot ${i}` +
             ` (${tombstone ? 'tombstone reused' : 'empty'}), ctrl ${hex(hh)}, growthLeft ${this.growthLeft}`,
@@ -183,7 +184,7 @@ export class Table {
     if (!f) return undefined;
     const [g, i] = f;
     this.used = this.used - 1;
-    this.m.used = this.m.used - 1n;
+    this.m.used = this.m.used - 1;
     g.clearForDelete(i);
     const gi = (g.addr - this.data) / this.m.cx.groupSize;
     if (g.ctrl.matchEmpty()) {
