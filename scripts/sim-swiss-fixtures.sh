@@ -18,5 +18,6 @@ node scripts/sim-swiss-scenarios.mjs
 npm run -s build
 node dist/test/support/swisssnap.js fixtures "$@"
 # Iteration order of one range over each final map (a third line: the
-# iterator's random start and the keys in order), on three targets.
+# iterator's random start and the keys in order) and maps.Clone of it (a
+# fourth line: the clone's snapshot), on four targets.
 node dist/test/support/swisssnap.js iter-fixtures

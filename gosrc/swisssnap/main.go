@@ -11,10 +11,11 @@
 // runtime hashes with AES, the map's seed after make and after every
 // re-seed, the process's hash keys; line 2 is the snapshot.
 //
-// Usage: swisssnap [-indent] [-iter] scenario.json | swisssnap -bench N
+// Usage: swisssnap [-indent] [-iter] [-clone] scenario.json | swisssnap -bench N
 // (-indent prints the snapshot with two-space indentation, the text
 // `mapscope sim --json` prints; -iter adds a third line: the iteration
-// order of one range over the final map, with the iterator's random start.)
+// order of one range over the final map, with the iterator's random start;
+// -clone a last line: the snapshot of maps.Clone of the final map.)
 package main
 
 import (
@@ -47,7 +48,7 @@ var runners = map[string]func(*scenario){}
 // allocation) makes them, as for any map that escapes.
 var sink any
 
-var indent, iter bool
+var indent, iter, cloneFlag bool
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "swisssnap: "+format+"\n", args...)
@@ -95,6 +96,8 @@ func main() {
 			indent = true
 		case "-iter":
 			iter = true
+		case "-clone":
+			cloneFlag = true
 		case "-bench":
 			if len(args) < 2 {
 				fail("-bench needs a key count")
@@ -156,7 +159,7 @@ func (r *recorder) observe() {
 	}
 }
 
-func (r *recorder) finish(m any) {
+func (r *recorder) finish(m any, clone func() any) {
 	var b strings.Builder
 	b.WriteString(`{"go":`)
 	writeString(&b, runtime.Version())
@@ -192,6 +195,14 @@ func (r *recorder) finish(m any) {
 	b.WriteByte('\n')
 	if iter {
 		b.WriteString(iterate(m))
+		b.WriteByte('\n')
+	}
+	if cloneFlag {
+		c := clone()
+		sink = c
+		var cs strings.Builder
+		newRecorder(c).snapshot(&cs)
+		b.WriteString(cs.String())
 		b.WriteByte('\n')
 	}
 	os.Stdout.WriteString(b.String())

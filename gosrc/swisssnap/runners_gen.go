@@ -3,6 +3,7 @@
 package main
 
 import (
+	"maps"
 	"reflect"
 	"unsafe"
 )
@@ -43,7 +44,7 @@ func run0(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[[3]uint8]struct {}
@@ -80,7 +81,7 @@ func run1(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[[8]uint8]int
@@ -117,7 +118,7 @@ func run2(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[complex128]uint8
@@ -154,7 +155,7 @@ func run3(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[float32]int
@@ -191,7 +192,7 @@ func run4(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[float64]int
@@ -228,7 +229,7 @@ func run5(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[[17]int64]int
@@ -265,7 +266,7 @@ func run6(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[int]int
@@ -302,7 +303,7 @@ func run7(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[int32]uint16
@@ -339,7 +340,7 @@ func run8(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[int64][5]int64
@@ -376,7 +377,7 @@ func run9(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[int64]int64
@@ -413,7 +414,7 @@ func run10(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[int64][20]int64
@@ -450,7 +451,7 @@ func run11(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[int64]struct {}
@@ -487,7 +488,7 @@ func run12(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[string]int
@@ -524,7 +525,7 @@ func run13(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[string]string
@@ -561,7 +562,7 @@ func run14(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[struct { a int32; b int64 }]int64
@@ -598,7 +599,7 @@ func run15(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[struct { s string; n int16 }]int
@@ -635,7 +636,7 @@ func run16(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 // map[uint8]uint16
@@ -672,7 +673,7 @@ func run17(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m)
+	r.finish(m, func() any { return maps.Clone(m) })
 }
 
 var sinkBool bool

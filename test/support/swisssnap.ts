@@ -17,7 +17,7 @@ import { parseType } from '../../src/model/typeparse.js';
 import { typeString, type MapType } from '../../src/model/types.js';
 import { cacheDir, emulatorFor, goroot } from './toolchains.js';
 import { parseScenario } from '../../src/engine/scenario.js';
-import { simulateSwiss, runSwiss, iterationOrder } from '../../src/engine/swiss/index.js';
+import { simulateSwiss, runSwiss, iterationOrder, openSwiss } from '../../src/engine/swiss/index.js';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const GOSRC = join(REPO, 'gosrc', 'swisssnap');
@@ -48,6 +48,7 @@ export function runnersGo(typeTexts: readonly string[]): string {
     'package main',
     '',
     'import (',
+    '\t"maps"',
     '\t"reflect"',
     '\t"unsafe"',
     ')',
@@ -95,7 +96,7 @@ export function runnersGo(typeTexts: readonly string[]): string {
       `\t\t}`,
       `\t\tr.observe()`,
       `\t}`,
-      `\tr.finish(m)`,
+      `\tr.finish(m, func() any { return maps.Clone(m) })`,
       `}`,
       '',
     );
@@ -137,10 +138,10 @@ export function buildSwisssnap(version: string, goarch: string, outDir: string, 
 }
 
 /** Runs a built swisssnap on a scenario file: [meta line, snapshot line]. */
-export function runSwisssnap(bin: string, goarch: string, scenario: string, mode: 'fallback' | 'aes', indent = false, iter = false): [string, string, string?] {
+export function runSwisssnap(bin: string, goarch: string, scenario: string, mode: 'fallback' | 'aes', indent = false, iter = false, clone = false): [string, string, string?, string?] {
   const emu = emulatorFor(goarch);
   const cmd = emu ?? bin;
-  const flags = [...(indent ? ['-indent'] : []), ...(iter ? ['-iter'] : [])];
+  const flags = [...(indent ? ['-indent'] : []), ...(iter ? ['-iter'] : []), ...(clone ? ['-clone'] : [])];
   const args = emu ? [bin, ...flags, scenario] : [...flags, scenario];
   const env = { ...process.env };
   if (mode === 'fallback') env.GODEBUG = 'cpu.aes=off';
@@ -148,13 +149,19 @@ export function runSwisssnap(bin: string, goarch: string, scenario: string, mode
   const out = execFileSync(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString();
   const nl = out.indexOf('\n');
   let rest = out.slice(nl + 1).replace(/\n$/, '');
+  let cloneLine: string | undefined;
+  if (clone) {
+    const last = rest.lastIndexOf('\n');
+    cloneLine = rest.slice(last + 1);
+    rest = rest.slice(0, last);
+  }
   let iterLine: string | undefined;
   if (iter) {
     const last = rest.lastIndexOf('\n');
     iterLine = rest.slice(last + 1);
     rest = rest.slice(0, last);
   }
-  const lines: [string, string, string?] = [out.slice(0, nl), rest, iterLine];
+  const lines: [string, string, string?, string?] = [out.slice(0, nl), rest, iterLine, cloneLine];
   const meta = JSON.parse(lines[0]) as { useAeshash: boolean };
   if (meta.useAeshash !== (mode === 'aes')) throw new Error(`${basename(bin)}: expected useAeshash ${mode === 'aes'}, the runtime reports ${meta.useAeshash}`);
   return lines;
@@ -184,14 +191,57 @@ export function iterateLike(scenarioFile: string, go: string, goarch: string, mo
   return JSON.stringify(iterationOrder(runSwiss(sc).map, BigInt(it.entryOffset), BigInt(it.dirOffset)));
 }
 
+/**
+ * The engine's snapshot of maps.Clone of the scenario's final map. 1.25+
+ * copies the map as it is. 1.24 rebuilds it in the order of an iteration
+ * whose random start the real run does not reveal: every start is tried
+ * (entryOffset below the largest table's capacity, dirOffset below dirLen —
+ * only those bits matter; at most 64 starts) and the text of the first that reproduces the
+ * real clone is returned, else that of start 0/0. Returns undefined when
+ * there are too many starts to try.
+ */
+export function cloneLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', metaLine: string, realClone: string): string | undefined {
+  const meta = JSON.parse(metaLine) as { seeds: string[]; hashkey: string[]; aeskeysched: string };
+  const cloneSeed = (JSON.parse(realClone) as { header: { seed: number | string } }).header.seed;
+  const json = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Record<string, unknown> & { ops: unknown[] };
+  const hash: Record<string, unknown> = { mode, seeds: [...meta.seeds, String(cloneSeed)], hashkey: meta.hashkey };
+  if (mode === 'aes') hash.aeskeysched = meta.aeskeysched;
+  const sc = parseScenario({ ...json, go, arch: goarch, hash }, scenarioFile);
+  const open = () => {
+    const s = openSwiss(sc);
+    for (const op of sc.ops) {
+      if (op.op === 'insert') s.insert(op.key, op.value);
+      else if (op.op === 'delete') s.delete(op.key);
+      else if (op.op === 'lookup') s.lookup(op.key);
+      else s.clear();
+    }
+    return s;
+  };
+  const first = open();
+  if (sc.go.minor >= 25) return JSON.stringify(first.clone());
+  const m = first.map;
+  const cap = m.dirLen === 0 ? 8 : Math.max(...m.tables().map((t) => t.capacity));
+  const dirs = Math.max(m.dirLen, 1);
+  if (cap * dirs > 64) return undefined;
+  let fallback: string | undefined;
+  for (let e = 0; e < cap; e++) {
+    for (let d = 0; d < dirs; d++) {
+      const text = JSON.stringify(open().clone({ entryOffset: BigInt(e), dirOffset: BigInt(d) }));
+      fallback ??= text;
+      if (text === realClone) return text;
+    }
+  }
+  return fallback;
+}
+
 /** A fixture file's name for a scenario and target. */
 export function fixtureName(scenario: string, go: string, goarch: string, mode: string): string {
   return join(FIXTURES, 'real', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl`);
 }
 
-/** Targets of the committed iteration-order fixtures (test/fixtures/sim-swiss/iter). */
+/** Targets of the committed iteration-order and maps.Clone fixtures (test/fixtures/sim-swiss/iter). */
 export const ITER_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = [
-  ['1.26', 'amd64', 'fallback'], ['1.24', '386', 'aes'], ['1.27', 'arm64', 'fallback'],
+  ['1.26', 'amd64', 'fallback'], ['1.24', '386', 'aes'], ['1.27', 'arm64', 'fallback'], ['1.24', 'amd64', 'fallback'],
 ];
 
 export function iterFixtureName(scenario: string, go: string, goarch: string, mode: string): string {
@@ -211,8 +261,8 @@ function main(argv: string[]): void {
       for (const [go, goarch, mode] of ITER_TARGETS) {
         const bin = buildSwisssnap(go, goarch, work, files);
         for (const f of files) {
-          const [meta, snap, it] = runSwisssnap(bin, goarch, f, mode, false, true);
-          writeFileSync(iterFixtureName(f, go, goarch, mode), [meta, snap, it].join('\n') + '\n');
+          const [meta, snap, it, cl] = runSwisssnap(bin, goarch, f, mode, false, true, true);
+          writeFileSync(iterFixtureName(f, go, goarch, mode), [meta, snap, it, cl].join('\n') + '\n');
         }
         process.stderr.write(`iteration go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
       }

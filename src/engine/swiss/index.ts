@@ -33,6 +33,7 @@
  *   directory.ts  directory index, replaceTable, installTableSplit
  *   prune.ts      pruneTombstones (1.25+, some code paths)
  *   clear.ts      clear(m) per release
+ *   clone.ts      maps.Clone per release
  *   iterate.ts    iteration order from the iterator's random start
  *   map.ts        the header, make, assign, delete, lookup, re-seeding
  *   rules.ts      which release and which compiler code path does what
@@ -51,12 +52,14 @@ import { swissRules } from './rules.js';
 import { hashTypeOf } from './keys.js';
 import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
+import { cloneMap, type IterStart } from './clone.js';
 import { snapshotOf, type SwissSnapshot } from './snapshot.js';
 
 export type { SwissSnapshot, SwissTableSnapshot, SwissGroupSnapshot } from './snapshot.js';
 export { drawSwiss } from './draw.js';
 export { swissTourSection } from './tour.js';
 export { iterationOrder } from './iterate.js';
+export { cloneMap, type IterStart } from './clone.js';
 export { SwissMap } from './map.js';
 export { swissEngine } from './engine.js';
 
@@ -93,6 +96,8 @@ export interface SwissSession {
   lookup(key: JsonValue): boolean;
   clear(): void;
   snapshot(): SwissSnapshot;
+  /** maps.Clone of the map now; 1.24 rebuilds in iteration order from `start` (see clone.ts). */
+  clone(start?: IterStart): SwissSnapshot;
 }
 
 export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & { opIndex?: () => number } = {}): SwissSession {
@@ -157,6 +162,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     },
     clear: () => clearMap(m),
     snapshot: () => snapshotOf(m, typeString(scenario.type)),
+    clone: (start) => snapshotOf(cloneMap(m, start), typeString(scenario.type)),
   };
 }
 

@@ -21,17 +21,21 @@ import { directoryAt } from './directory.js';
 
 /** The keys of one range over the map, in the runtime's order, for the iterator's random start. */
 export function iterationOrder(m: SwissMap, entryOffset: bigint, dirOffset: bigint): JsonValue[] {
-  const cx = m.cx;
   const out: JsonValue[] = [];
-  const emit = (addr: number) => out.push(decodeValue(cx.mem, cx.key, addr));
-  if (m.used === 0) return out;
+  forEachInOrder(m, entryOffset, dirOffset, (k) => out.push(decodeValue(m.cx.mem, m.cx.key, k)));
+  return out;
+}
+
+/** Visits the full slots (key and elem addresses) in iteration order. */
+export function forEachInOrder(m: SwissMap, entryOffset: bigint, dirOffset: bigint, visit: (key: number, elem: number) => void): void {
+  if (m.used === 0) return;
   if (m.dirLen === 0) {
     const g = smallGroup(m);
     for (let i = 0n; i < 8n; i++) {
       const k = Number((i + entryOffset) % 8n);
-      if (!(g.ctrl.get(k) & 0x80)) emit(g.key(k));
+      if (!(g.ctrl.get(k) & 0x80)) visit(g.key(k), g.elem(k));
     }
-    return out;
+    return;
   }
   const dirMask = BigInt(m.dirLen - 1);
   let off = dirOffset;
@@ -46,9 +50,8 @@ export function iterationOrder(m: SwissMap, entryOffset: bigint, dirOffset: bigi
     for (let i = 0n; i <= mask; i++) {
       const pos = Number((i + entryOffset) & mask);
       const g = t.group(pos >> 3);
-      if (!(g.ctrl.get(pos & 7) & 0x80)) emit(g.key(pos & 7));
+      if (!(g.ctrl.get(pos & 7) & 0x80)) visit(g.key(pos & 7), g.elem(pos & 7));
     }
     dirIdx += 1 << (m.globalDepth - t.localDepth);
   }
-  return out;
 }

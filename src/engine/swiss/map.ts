@@ -17,7 +17,7 @@ export class SwissMap {
   constructor(
     readonly cx: Ctx,
     /** Draws the next uintptr(rand()) for Map.seed. */
-    private readonly drawSeed: () => bigint,
+    readonly drawSeed: () => bigint,
   ) {
     this.addr = cx.mem.alloc(cx.layout.headers.Map.size, 'maps.Map');
   }
