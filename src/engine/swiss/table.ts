@@ -47,8 +47,17 @@ export class Table {
     return v >= 2 ** (p * 8 - 1) ? v - 2 ** (p * 8) : v; // int: -1 once the table is replaced
   }
   set index(v: number) { this.m.cx.mem.setUint(this.addr + this.T.index, this.m.cx.arch.ptrSize, BigInt.asUintN(this.m.cx.arch.ptrSize * 8, BigInt(v))); }
-  get data(): number { return this.m.cx.mem.ptr(this.addr + this.T.data); }
-  get lengthMask(): number { return this.m.cx.mem.num(this.addr + this.T.lengthMask, 8); }
+  // A table's groups never change once reset (newTable): read them once per view.
+  private dataCache = -1;
+  private maskCache = -1;
+  get data(): number {
+    if (this.dataCache < 0) this.dataCache = this.m.cx.mem.ptr(this.addr + this.T.data);
+    return this.dataCache;
+  }
+  get lengthMask(): number {
+    if (this.maskCache < 0) this.maskCache = this.m.cx.mem.num(this.addr + this.T.lengthMask, 8);
+    return this.maskCache;
+  }
 
   group(i: number): Group {
     return new Group(this.m.cx, this.data + i * this.m.cx.groupSize);
@@ -61,6 +70,8 @@ export class Table {
     const data = cx.mem.alloc(n * cx.groupSize, `groups (${n})`);
     cx.mem.setPtr(this.addr + this.T.data, data);
     cx.mem.setNum(this.addr + this.T.lengthMask, 8, n - 1);
+    this.dataCache = data;
+    this.maskCache = n - 1;
     this.capacity = capacity;
     this.growthLeft = maxGrowthLeft(capacity);
     for (let i = 0; i < n; i++) this.group(i).ctrl.setEmpty();
