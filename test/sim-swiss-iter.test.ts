@@ -12,9 +12,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ITER_TARGETS, cloneLike, iterFixtureName, iterateLike, scenarioFiles, simulateLike } from './support/swisssnap.js';
+import { ITER_TARGETS, cloneLike, iterFixtureName, iterateLike, readFixture, scenarioFiles, simulateLike } from './support/swisssnap.js';
 
 for (const [go, arch, mode] of ITER_TARGETS) {
   test(`iteration order and maps.Clone equal real Go ${go} ${arch} (${mode} hash)`, () => {
@@ -23,7 +23,7 @@ for (const [go, arch, mode] of ITER_TARGETS) {
     for (const f of scenarioFiles()) {
       const fx = iterFixtureName(f, go, arch, mode);
       assert.ok(existsSync(fx), `fixture missing: ${fx} (run scripts/sim-swiss-fixtures.sh)`);
-      const [meta, snap, it, cl] = readFileSync(fx, 'utf8').split('\n');
+      const [meta, snap, it, cl] = readFixture(fx);
       // The map the iterator ran over is the one the engine rebuilds.
       assert.equal(simulateLike(f, go, arch, mode, meta), snap, `${basename(f)}: snapshot`);
       const real = JSON.stringify((JSON.parse(it) as { keys: unknown[] }).keys);

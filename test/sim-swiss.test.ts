@@ -7,9 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { FIXTURE_TARGETS, fixtureName, scenarioFiles, simulateLike } from './support/swisssnap.js';
+import { FIXTURE_TARGETS, fixtureName, readFixture, scenarioFiles, simulateLike } from './support/swisssnap.js';
 
 const files = scenarioFiles();
 
@@ -23,7 +23,7 @@ for (const [go, arch, mode] of FIXTURE_TARGETS) {
     for (const f of files) {
       const fx = fixtureName(f, go, arch, mode);
       assert.ok(existsSync(fx), `fixture missing: ${fx} (run scripts/sim-swiss-fixtures.sh)`);
-      const [meta, real] = readFileSync(fx, 'utf8').split('\n');
+      const [meta, real] = readFixture(fx);
       assert.match(meta, new RegExp(`"go":"go${go.replace('.', '\\.')}[.\\d]*","arch":"${arch}","useAeshash":${mode === 'aes'}`));
       const sim = simulateLike(f, go, arch, mode, meta);
       if (sim !== real) {

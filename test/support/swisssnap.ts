@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync, gunzipSync } from 'node:zlib';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseType } from '../../src/model/typeparse.js';
@@ -254,9 +255,18 @@ export function cloneLike(scenarioFile: string, go: string, goarch: string, mode
   return fallback;
 }
 
+/** Fixtures are gzipped text: line 1 what the run drew, then the snapshot (and iteration, clone). */
+export function writeFixture(file: string, text: string): void {
+  writeFileSync(file, gzipSync(text, { level: 9 }));
+}
+
+export function readFixture(file: string): string[] {
+  return gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+}
+
 /** A fixture file's name for a scenario and target. */
 export function fixtureName(scenario: string, go: string, goarch: string, mode: string): string {
-  return join(FIXTURES, 'real', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl`);
+  return join(FIXTURES, 'real', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl.gz`);
 }
 
 /** Targets of the committed iteration-order and maps.Clone fixtures (test/fixtures/sim-swiss/iter). */
@@ -265,7 +275,7 @@ export const ITER_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = [
 ];
 
 export function iterFixtureName(scenario: string, go: string, goarch: string, mode: string): string {
-  return join(FIXTURES, 'iter', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl`);
+  return join(FIXTURES, 'iter', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl.gz`);
 }
 
 function main(argv: string[]): void {
@@ -282,7 +292,7 @@ function main(argv: string[]): void {
         const bin = buildSwisssnap(go, goarch, work, files);
         for (const f of files) {
           const [meta, snap, it, cl] = runSwisssnap(bin, goarch, f, mode, false, true, true);
-          writeFileSync(iterFixtureName(f, go, goarch, mode), [meta, snap, it, cl].join('\n') + '\n');
+          writeFixture(iterFixtureName(f, go, goarch, mode), [meta, snap, it, cl].join('\n') + '\n');
         }
         process.stderr.write(`iteration go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
       }
@@ -309,7 +319,7 @@ function main(argv: string[]): void {
       const bin = built.get(key)!;
       for (const f of files) {
         const [meta, snap] = runSwisssnap(bin, goarch, f, mode);
-        writeFileSync(fixtureName(f, go, goarch, mode), meta + '\n' + snap + '\n');
+        writeFixture(fixtureName(f, go, goarch, mode), meta + '\n' + snap + '\n');
       }
       process.stderr.write(`go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
     }
