@@ -4,7 +4,8 @@
  * subset of the scenarios in fresh processes (new seeds, new hash keys), and
  * compares the engine's snapshot with the real one byte for byte, in the
  * two-space indented form `mapscope sim --json` prints, and the order of one
- * range over the final map given the iterator's random start. Fails
+ * range over the final map given the iterator's random start, and
+ * maps.Clone of it (see sim-swiss-iter.test.ts for what 1.24's clone proves). Fails
  * loudly when a toolchain or qemu is missing (scripts/go-toolchains.sh,
  * scripts/setup.sh).
  */
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
-import { buildSwisssnap, iterateLike, runSwisssnap, scenarioFiles, simulateLike } from './support/swisssnap.js';
+import { buildSwisssnap, cloneLike, iterateLike, runSwisssnap, scenarioFiles, simulateLike } from './support/swisssnap.js';
 
 const LIVE = [
   'int64-small-full-update', 'int64-first-split', 'int64-fifo-churn-12', 'int64-clear-sparse',
@@ -36,10 +37,12 @@ test('live: the engine matches freshly run real Go', { timeout: 300_000 }, () =>
       if (!bins.has(k)) bins.set(k, buildSwisssnap(go, arch, work, files));
       for (const f of files) {
         // Indented, as `mapscope sim --json` prints it (the committed fixtures are compact).
-        const [meta, real, it] = runSwisssnap(bins.get(k)!, arch, f, mode, true, true);
+        const [meta, real, it, cl] = runSwisssnap(bins.get(k)!, arch, f, mode, true, true, true);
         if (simulateLike(f, go, arch, mode, meta, 2) !== real) bad.push(`${basename(f)} on ${go} ${arch} ${mode}`);
         const order = JSON.stringify((JSON.parse(it!) as { keys: unknown[] }).keys);
         if (iterateLike(f, go, arch, mode, meta, it!) !== order) bad.push(`${basename(f)} on ${go} ${arch} ${mode}: iteration order`);
+        const c = cloneLike(f, go, arch, mode, meta, cl!);
+        if (c !== undefined && c !== cl) bad.push(`${basename(f)} on ${go} ${arch} ${mode}: maps.Clone`);
       }
     }
     assert.deepEqual(bad, []);
