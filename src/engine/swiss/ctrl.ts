@@ -23,7 +23,13 @@ export class Ctrl {
   private readonly bytes: Uint8Array;
   private readonly base: number;
 
-  constructor(mem: SimMemory, group: number, private readonly byteOf: readonly number[]) {
+  /** `bytes`/`offset`: the allocation holding the group, when the caller already has it. */
+  constructor(mem: SimMemory, group: number, private readonly byteOf: readonly number[], bytes?: Uint8Array, offset?: number) {
+    if (bytes && offset !== undefined) {
+      this.bytes = bytes;
+      this.base = offset;
+      return;
+    }
     const o = mem.find(group, 8);
     if (!o) throw new Error(`group 0x${group.toString(16)} is not in simulated memory`);
     this.bytes = o.bytes;

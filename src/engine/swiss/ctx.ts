@@ -8,7 +8,7 @@ import type { Arch } from '../../model/arch.js';
 import { sizeOf, type GoType } from '../../model/types.js';
 import type { SwissLayout, StructDesc } from '../../layout/index.js';
 import type { SwissRules } from './rules.js';
-import type { KeyHasher } from './keys.js';
+import { keyEqualFor, type KeyHasher } from './keys.js';
 
 export interface Ctx {
   readonly mem: SimMemory;
@@ -35,6 +35,8 @@ export interface Ctx {
   readonly M: Readonly<Record<string, number>>;
   readonly T: Readonly<Record<string, number>>;
   readonly hash: KeyHasher;
+  /** typ.Key.Equal on two key addresses. */
+  readonly keyEqual: (a: number, b: number) => boolean;
   readonly trace?: (line: string) => void;
 }
 
@@ -67,6 +69,7 @@ export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, 
     M: offsets(layout.headers.Map),
     T: { ...T, data: T.groups + gr.data, lengthMask: T.groups + gr.lengthMask },
     hash,
+    keyEqual: keyEqualFor(mem, key),
     trace,
   };
 }

@@ -10,8 +10,8 @@ import type { Ctx } from './ctx.js';
 export class Group {
   readonly ctrl: Ctrl;
 
-  constructor(private readonly cx: Ctx, readonly addr: number) {
-    this.ctrl = new Ctrl(cx.mem, addr, cx.layout.group.ctrlByteOfSlot);
+  constructor(private readonly cx: Ctx, readonly addr: number, bytes?: Uint8Array, offset?: number) {
+    this.ctrl = new Ctrl(cx.mem, addr, cx.layout.group.ctrlByteOfSlot, bytes, offset);
   }
 
   /** Address of slot i's key field (a pointer to the key when indirect). */

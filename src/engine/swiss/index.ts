@@ -126,7 +126,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     },
   };
   const nanDraw = () => rand();
-  const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.read(addr, keySize), seed, keyMem, nanDraw);
+  const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.view(addr, keySize), seed, keyMem, nanDraw);
   const rules = swissRules(scenario.type.key, scenario.type.elem, arch, minor);
   const opIndex = opts.opIndex ?? (() => -1);
   const trace = opts.trace || opts.onTrace

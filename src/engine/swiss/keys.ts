@@ -37,6 +37,19 @@ export function hashTypeOf(t: GoType, arch: Arch): HashType {
   }
 }
 
+/** typ.Key.Equal as a function: byte comparison for plain-memory keys, goEqual otherwise. */
+export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) => boolean {
+  const s = sizeOf(t, mem.arch);
+  if (s.alg !== 'MEM') return (a, b) => goEqual(mem, t, a, b);
+  const n = s.size;
+  return (a, b) => {
+    const da = mem.view(a, n);
+    const db = mem.view(b, n);
+    for (let i = 0; i < n; i++) if (da[i] !== db[i]) return false;
+    return true;
+  };
+}
+
 /** typ.Key.Equal: Go's == on the values at a and b. */
 export function goEqual(mem: SimMemory, t: GoType, a: number, b: number): boolean {
   const arch = mem.arch;

@@ -15,7 +15,6 @@ import type { SwissMap } from './map.js';
 import type { Table } from './table.js';
 import { count, first } from './ctrl.js';
 import { ProbeSeq, h1 } from './probe.js';
-import { goEqual } from './keys.js';
 
 export function pruneTombstones(m: SwissMap, t: Table): void {
   const cx = m.cx;
@@ -31,7 +30,7 @@ export function pruneTombstones(m: SwissMap, t: Table): void {
     for (let match = g.ctrl.matchFull(); match; match &= match - 1) {
       const j = first(match);
       const key = g.key(j);
-      if (!goEqual(cx.mem, cx.key, key, key)) continue;
+      if (!cx.keyEqual(key, key)) continue;
       const hash = cx.hash(key, m.seed);
       for (const seq = new ProbeSeq(h1(hash), t.lengthMask); seq.offset !== i; seq.next()) {
         if (t.group(seq.offset).ctrl.matchEmptyOrDeleted()) needed[seq.offset] = 1;

@@ -10,7 +10,6 @@ import type { SwissMap } from './map.js';
 import { Group } from './group.js';
 import { CTRL_EMPTY, first } from './ctrl.js';
 import { h2 } from './probe.js';
-import { goEqual } from './keys.js';
 import { newTable, type Table } from './table.js';
 import { newDirectory } from './directory.js';
 import { hex } from './ctx.js';
@@ -29,7 +28,7 @@ export function findSmall(m: SwissMap, hash: bigint, key: number): number | unde
   const g = smallGroup(m);
   for (let match = g.ctrl.matchH2(h2(hash)); match; match &= match - 1) {
     const i = first(match);
-    if (goEqual(m.cx.mem, m.cx.key, key, g.key(i))) return i;
+    if (m.cx.keyEqual(key, g.key(i))) return i;
   }
   return undefined;
 }

@@ -19,7 +19,6 @@ import { CTRL_DELETED, CTRL_EMPTY, SLOTS, first } from './ctrl.js';
 import { ProbeSeq, h1, h2 } from './probe.js';
 import { pruneTombstones } from './prune.js';
 import { rehash } from './rehash.js';
-import { goEqual } from './keys.js';
 import { hex } from './ctx.js';
 
 export const MAX_TABLE_CAPACITY = 1024;
@@ -59,8 +58,16 @@ export class Table {
     return this.maskCache;
   }
 
+  private groupBytes: Uint8Array | undefined;
+
   group(i: number): Group {
-    return new Group(this.m.cx, this.data + i * this.m.cx.groupSize);
+    const cx = this.m.cx;
+    if (!this.groupBytes) {
+      const o = cx.mem.find(this.data, cx.groupSize * (this.lengthMask + 1));
+      if (!o || o.addr !== this.data) throw new Error(`table at 0x${this.addr.toString(16)}: its groups are not in simulated memory`);
+      this.groupBytes = o.bytes;
+    }
+    return new Group(cx, this.data + i * cx.groupSize, this.groupBytes, i * cx.groupSize);
   }
 
   /** table.reset: fresh groups, all empty, growthLeft at its maximum. */
@@ -72,6 +79,7 @@ export class Table {
     cx.mem.setNum(this.addr + this.T.lengthMask, 8, n - 1);
     this.dataCache = data;
     this.maskCache = n - 1;
+    this.groupBytes = undefined;
     this.capacity = capacity;
     this.growthLeft = maxGrowthLeft(capacity);
     for (let i = 0; i < n; i++) this.group(i).ctrl.setEmpty();
@@ -95,7 +103,7 @@ export class Table {
       const g = this.group(seq.offset);
       for (let match = g.ctrl.matchH2(hh); match; match &= match - 1) {
         const i = first(match);
-        if (goEqual(this.m.cx.mem, this.m.cx.key, key, g.key(i))) return [g, i];
+        if (this.m.cx.keyEqual(key, g.key(i))) return [g, i];
       }
       if (g.ctrl.matchEmpty()) return undefined;
       seq.next();
@@ -117,7 +125,7 @@ export class Table {
       probed.push(seq.offset);
       for (let match = g.ctrl.matchH2(hh); match; match &= match - 1) {
         const i = first(match);
-        if (goEqual(cx.mem, cx.key, key, g.key(i))) {
+        if (cx.keyEqual(key, g.key(i))) {
           if (cx.needKeyUpdate) cx.mem.copy(g.key(i), key, cx.keySize);
           cx.trace?.(`  ${this}: probe groups [${probed.join(' ')}], key found in group ${seq.offset} slot ${i}: update`);
           return g.elem(i);
