@@ -21,7 +21,7 @@ import { type FallbackKeys, fallbackKeys, memhash64Bit, memhashWord64Bit, memhas
 import {
   aesMemhashAmd64, aesMemhashWordAmd64, aesMemhash386, aesMemhashWord386, aesMemhashArm64, aesMemhashWordArm64,
 } from './aeshash.js';
-import { out, le32, be32, join, hiOf, loOf } from './word.js';
+import { out, le32, be32, join, joinFast, split, hiOf, loOf } from './word.js';
 import { InputError } from '../cli/errors.js';
 
 /** The dynamic type behind an interface's first word. */
@@ -126,7 +126,14 @@ export class GoHasher {
         if (this.bigEndian) memhashWord64Bit(this.fk, w0, w1, 8, sh, sl);
         else memhashWord64Bit(this.fk, w1, w0, 8, sh, sl);
         return;
-      case 'fallback32': memhashWord32Bit(this.fk, w0, w1, sl); return;
+      case 'fallback32':
+        // Go 1.27 passes the key as a uint64 value and xors uint32(k) into a
+        // and k>>32 into b (maps/runtime_hash32.go memHash64Fallback); before,
+        // a got the word at p and b the word at p+4. On big-endian targets
+        // those are swapped.
+        if (this.bigEndian && this.minor >= 27) memhashWord32Bit(this.fk, w1, w0, sl);
+        else memhashWord32Bit(this.fk, w0, w1, sl);
+        return;
       case 'aes-amd64': aesMemhashWordAmd64(this.ks, w0, w1, 8, sh, sl); return;
       case 'aes-386': aesMemhashWord386(this.ks, w0, w1, 8, sl); return;
       case 'aes-arm64': aesMemhashWordArm64(this.ks, w0, w1, 8, sh, sl, false); return;
@@ -135,17 +142,30 @@ export class GoHasher {
 
   // ------------------------------------------------------- bigint API --
 
-  private seedHalves(seed: bigint): [number, number] {
-    const s = seed & this.ptrMask;
-    return [hiOf(s), loOf(s)];
+  private lastSeed = -1n;
+  private seedHi = 0;
+  private seedLo = 0;
+
+  /** The seed as uintptr halves; an engine reuses one seed for many calls. */
+  private seedHalves(seed: bigint): void {
+    if (seed === this.lastSeed) return;
+    split(seed);
+    this.seedHi = this.ptrSize === 4 ? 0 : out.hi;
+    this.seedLo = out.lo;
+    this.lastSeed = seed;
+  }
+
+  /** The last result as a bigint. */
+  private result(): bigint {
+    return joinFast(out.hi, out.lo);
   }
 
   /** runtime.memhash(p, seed, s) over data[p:p+s]. */
   memhash(data: Uint8Array, seed: bigint, p = 0, s = data.length - p): bigint {
     checkRange(data, p, s);
-    const [sh, sl] = this.seedHalves(seed);
-    this.memRaw(data, p, s, sh, sl);
-    return join(out.hi, out.lo);
+    this.seedHalves(seed);
+    this.memRaw(data, p, s, this.seedHi, this.seedLo);
+    return this.result();
   }
 
   /** runtime.strhash of a string with these bytes (same as memhash over them). */
@@ -156,17 +176,17 @@ export class GoHasher {
   /** runtime.memhash32: the 4 bytes at data[p]. */
   memhash32(data: Uint8Array, seed: bigint, p = 0): bigint {
     checkRange(data, p, 4);
-    const [sh, sl] = this.seedHalves(seed);
-    this.mem32Raw(data, p, sh, sl);
-    return join(out.hi, out.lo);
+    this.seedHalves(seed);
+    this.mem32Raw(data, p, this.seedHi, this.seedLo);
+    return this.result();
   }
 
   /** runtime.memhash64: the 8 bytes at data[p]. */
   memhash64(data: Uint8Array, seed: bigint, p = 0): bigint {
     checkRange(data, p, 8);
-    const [sh, sl] = this.seedHalves(seed);
-    this.mem64Raw(data, p, sh, sl);
-    return join(out.hi, out.lo);
+    this.seedHalves(seed);
+    this.mem64Raw(data, p, this.seedHi, this.seedLo);
+    return this.result();
   }
 
   /**
@@ -174,10 +194,25 @@ export class GoHasher {
    * `offset`; `mem` resolves what strings and interfaces in it point to.
    */
   hashKey(recipe: Recipe, key: Uint8Array, seed: bigint, mem?: KeyMemory, nanDraw?: NanDraw, offset = 0): bigint {
-    const [sh, sl] = this.seedHalves(seed);
-    this.run(recipe, key, offset, sh, sl, mem, nanDraw);
-    return join(out.hi, out.lo);
+    this.seedHalves(seed);
+    this.run(recipe, key, offset, this.seedHi, this.seedLo, mem, nanDraw);
+    return this.result();
   }
+
+  /**
+   * hashKey without BigInt: the hash is left in `this.hi`/`this.lo` (uint32
+   * halves; hi is 0 for 32-bit hashes). For engines that only need the low
+   * bits (bucket index) and the top byte (tophash / H2).
+   */
+  hashKeyWords(recipe: Recipe, key: Uint8Array, seedHi: number, seedLo: number, mem?: KeyMemory, nanDraw?: NanDraw, offset = 0): void {
+    this.run(recipe, key, offset, this.ptrSize === 4 ? 0 : seedHi >>> 0, seedLo >>> 0, mem, nanDraw);
+    this.hi = out.hi;
+    this.lo = out.lo;
+  }
+
+  /** Result of hashKeyWords. */
+  hi = 0;
+  lo = 0;
 
   // ---------------------------------------------------- recipe evaluator --
 
@@ -244,10 +279,18 @@ export class GoHasher {
 
   /** A string header (data pointer, length). */
   private header(b: Uint8Array, p: number): [bigint, number] {
-    const ptr = this.word(b, p);
-    const len = this.word(b, p + this.ptrSize);
-    if (len > 0x7fffffffn) throw new HashTypeError(`string length ${len} out of range`);
-    return [ptr, Number(len)];
+    const q = p + this.ptrSize;
+    checkRange(b, q, this.ptrSize);
+    // The length as a number without going through BigInt.
+    let len: number;
+    if (this.ptrSize === 4) len = this.ld32(b, q);
+    else {
+      const w0 = this.ld32(b, q), w1 = this.ld32(b, q + 4);
+      const hi = this.bigEndian ? w0 : w1, lo = this.bigEndian ? w1 : w0;
+      if (hi !== 0 || lo > 0x7fffffff) throw new HashTypeError(`string length 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} out of range`);
+      len = lo;
+    }
+    return [len === 0 ? 0n : this.word(b, p), len];
   }
 
   /** f32hash/f64hash (runtime/alg.go). */
