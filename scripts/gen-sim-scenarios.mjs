@@ -3,6 +3,7 @@
 // (deterministic: a fixed xorshift drives the "random" keys). Each is a base
 // scenario without go/arch/hash; scripts/sim-fixtures.sh fills those in per
 // target and records what the real runtime did.
+import console from 'node:console';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,4 +91,9 @@ out('uint8-keys', 'map[uint8]bool', seq(200, (i) => i, (i) => i % 2 === 0));
 out('array16-keys', 'map[[16]uint8]int', seq(40, (i) => Array.from({ length: 16 }, (_, j) => (i * 31 + j) % 256)));
 out('pointerful-hint-100', 'map[int64]*int', seq(120, (i) => i, () => 0), 100);
 out('string-hint-1000', 'map[string]int', seq(200, (i) => `h${i}`), 1000);
+// Iteration: the probe records each range's order; the test finds the random
+// start that reproduces it and checks what the iterator marks leave behind.
+out('iterate-int64', I64, [...seq(50), ['iterate', 0], ...seq(60, (i) => i + 100), ['iterate', 0], ...seq(5, (i) => i + 1000)]);
+out('iterate-string-mid-grow', 'map[string]int', [...seq(53, (i) => `it${i}`), ['iterate', 0], ...seq(3, (i) => `x${i}`), ['iterate', 0]]);
+out('iterate-empty', I32, [['iterate', 0], ['insert', 1, 1]]);
 console.error('scenarios written to', dir);

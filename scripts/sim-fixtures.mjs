@@ -8,6 +8,8 @@
 // (test/support/simfixtures.ts builds it).
 //
 //   node scripts/sim-fixtures.mjs <probe-binary> <go> <arch> <fallback|aes> [experiment] [scenario names...]
+import process from 'node:process';
+import console from 'node:console';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +27,7 @@ const exp = experiment === '-' ? '' : experiment;
 const base = join(root, 'test/fixtures/sim-classic/scenarios');
 const outDir = join(root, 'test/fixtures/sim-classic', `${go}${exp ? '-' + exp : ''}-${arch}-${mode}`);
 mkdirSync(outDir, { recursive: true });
-const emulator = { arm64: 'qemu-aarch64', arm: 'qemu-arm' }[arch];
+const emulator = { arm64: 'qemu-aarch64', arm: 'qemu-arm', s390x: 'qemu-s390x', ppc64le: 'qemu-ppc64le', riscv64: 'qemu-riscv64' }[arch];
 let names = readdirSync(base).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
 if (only.length) names = names.filter((n) => only.includes(n));
 let failed = 0;
@@ -56,7 +58,8 @@ for (const name of names) {
     continue;
   }
   const m = /ops-executed (\d+)/.exec(r.stderr);
-  replays[name] = { hash: snap.hash, ops: m ? Number(m[1]) : sc.ops.length };
+  const iterations = [...r.stderr.matchAll(/^mapsnap: iterate (.*)$/gm)].map((x) => JSON.parse(x[1]));
+  replays[name] = { hash: snap.hash, ops: m ? Number(m[1]) : sc.ops.length, ...(iterations.length ? { iterations } : {}) };
   writeFileSync(join(outDir, `${name}.snapshot.json.gz`), gzipSync(r.stdout, { level: 9 }));
 }
 const sorted = Object.fromEntries(Object.keys(replays).sort().map((k) => [k, replays[k]]));

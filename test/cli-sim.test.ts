@@ -89,3 +89,17 @@ test('sim: without seeds, the PRNG draws them and says so', async () => {
   assert.equal(await main(['sim', file(good)], io), 0, io.stderr);
   assert.match(io.stderr, /seeds drawn by the PRNG/);
 });
+
+test('sim --json prints exactly the real runtime\'s text for committed fixtures', async () => {
+  const { targets, replays, replayScenario, runtimeSnapshot } = await import('./support/simfixtures.js');
+  const picks = targets().filter((t) => /^(1\.23-amd64-fallback|1\.22-arm64-aes|1\.24-noswissmap-386-fallback)$/.test(t));
+  assert.ok(picks.length > 0, 'no fixtures');
+  for (const t of picks) {
+    for (const name of ['int64-mid-grow-53', 'string-delete-some', 'clear-int64']) {
+      const r = replays(t)[name];
+      const io = captureIO();
+      assert.equal(await main(['sim', file(replayScenario(t, name, r)), '--json'], io), 0, io.stderr);
+      assert.equal(io.stdout, runtimeSnapshot(t, name), `${t}/${name}`);
+    }
+  }
+});

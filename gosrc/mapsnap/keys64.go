@@ -1,4 +1,4 @@
-//go:build amd64 || arm64
+//go:build amd64 || arm64 || s390x || ppc64 || ppc64le || riscv64 || mips64 || mips64le || loong64
 
 package main
 

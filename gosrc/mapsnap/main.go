@@ -599,5 +599,10 @@ func (p *probe) stopHere(sc *scenario, h unsafe.Pointer, i int) bool {
 	return false
 }
 
+// iterated reports one range's order on stderr (the fixture script keeps it).
+func (p *probe) iterated(items []string) {
+	fmt.Fprintf(os.Stderr, "mapsnap: iterate [%s]\n", strings.Join(items, ","))
+}
+
 // hmapOf is the *hmap behind a map variable.
 func hmapOf(mp unsafe.Pointer) unsafe.Pointer { return *(*unsafe.Pointer)(mp) }

@@ -2,7 +2,10 @@
 
 package main
 
-import "unsafe"
+import (
+	"reflect"
+	"unsafe"
+)
 
 var lookupSink0 int
 
@@ -28,6 +31,12 @@ func run0(sc *scenario, p *probe) {
 			lookupSink0 = m[opKey[[16]uint8](op)]
 		case "clear":
 			clear0(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -66,6 +75,12 @@ func run1(sc *scenario, p *probe) {
 			lookupSink1 = m[opKey[[20]int64](op)]
 		case "clear":
 			clear1(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -104,6 +119,12 @@ func run2(sc *scenario, p *probe) {
 			lookupSink2 = m[opKey[float32](op)]
 		case "clear":
 			clear2(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -142,6 +163,12 @@ func run3(sc *scenario, p *probe) {
 			lookupSink3 = m[opKey[float64](op)]
 		case "clear":
 			clear3(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -180,6 +207,12 @@ func run4(sc *scenario, p *probe) {
 			lookupSink4 = m[opKey[int32](op)]
 		case "clear":
 			clear4(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -218,6 +251,12 @@ func run5(sc *scenario, p *probe) {
 			lookupSink5 = m[opKey[int32](op)]
 		case "clear":
 			clear5(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -256,6 +295,12 @@ func run6(sc *scenario, p *probe) {
 			lookupSink6 = m[opKey[int64](op)]
 		case "clear":
 			clear6(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -294,6 +339,12 @@ func run7(sc *scenario, p *probe) {
 			lookupSink7 = m[opKey[int64](op)]
 		case "clear":
 			clear7(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -332,6 +383,12 @@ func run8(sc *scenario, p *probe) {
 			lookupSink8 = m[opKey[int64](op)]
 		case "clear":
 			clear8(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -370,6 +427,12 @@ func run9(sc *scenario, p *probe) {
 			lookupSink9 = m[opKey[int64](op)]
 		case "clear":
 			clear9(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -408,6 +471,12 @@ func run10(sc *scenario, p *probe) {
 			lookupSink10 = m[opKey[string](op)]
 		case "clear":
 			clear10(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -446,6 +515,12 @@ func run11(sc *scenario, p *probe) {
 			lookupSink11 = m[opKey[string](op)]
 		case "clear":
 			clear11(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -484,6 +559,12 @@ func run12(sc *scenario, p *probe) {
 			lookupSink12 = m[opKey[string](op)]
 		case "clear":
 			clear12(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -522,6 +603,12 @@ func run13(sc *scenario, p *probe) {
 			lookupSink13 = m[opKey[struct { a int32; b int16 }](op)]
 		case "clear":
 			clear13(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -560,6 +647,12 @@ func run14(sc *scenario, p *probe) {
 			lookupSink14 = m[opKey[struct { a int32; b string }](op)]
 		case "clear":
 			clear14(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}
@@ -598,6 +691,12 @@ func run15(sc *scenario, p *probe) {
 			lookupSink15 = m[opKey[uint8](op)]
 		case "clear":
 			clear15(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
 		default:
 			fail("unknown operation %s", op[0])
 		}

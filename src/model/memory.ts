@@ -100,6 +100,18 @@ export class SimMemory implements MemoryReader {
     return b.slice(this.off, this.off + len);
   }
 
+  /**
+   * The backing bytes of the allocation holding [addr, addr+len), without
+   * copying; `locOff` is addr's offset in them (valid until the next call).
+   */
+  loc(addr: number, len: number): Uint8Array {
+    return this.at(addr, len);
+  }
+
+  get locOff(): number {
+    return this.off;
+  }
+
   /** Like read, without copying: valid until the bytes are next written. */
   view(addr: number, len: number): Uint8Array {
     const b = this.at(addr, len);
@@ -118,9 +130,12 @@ export class SimMemory implements MemoryReader {
 
   copy(dst: number, src: number, len: number): void {
     if (len === 0) return;
-    const from = this.view(src, len);
-    const b = this.at(dst, len);
-    b.set(from, this.off);
+    const sb = this.at(src, len);
+    const so = this.off;
+    const db = this.at(dst, len);
+    const d = this.off;
+    if (sb === db) db.copyWithin(d, so, so + len);
+    else for (let i = 0; i < len; i++) db[d + i] = sb[so + i];
   }
 
   u8(addr: number): number {

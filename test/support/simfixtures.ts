@@ -9,12 +9,16 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { parseScenario } from '../../src/engine/scenario.js';
+import { openMap } from '../../src/engine/classic/index.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'sim-classic');
 
 export interface Replay {
   readonly hash: Record<string, unknown>;
   readonly ops: number;
+  /** Each range's [key, elem] pairs in the order the runtime returned them. */
+  readonly iterations?: unknown[][];
 }
 
 export function baseScenario(name: string): Record<string, unknown> & { ops: unknown[] } {
@@ -48,4 +52,35 @@ export function replayScenario(target: string, name: string, r: Replay): Record<
 
 export function runtimeSnapshot(target: string, name: string): string {
   return gunzipSync(readFileSync(join(FIXTURES, target, `${name}.snapshot.json.gz`))).toString('utf8');
+}
+
+/**
+ * The engine's snapshot text for a fixture. A range's random start is not
+ * observable, so for each ["iterate", _] the start (bucket, offset) that
+ * reproduces the runtime's recorded order is searched for; none is an error.
+ */
+export function engineSnapshotText(target: string, name: string, r: Replay): string {
+  const sc = parseScenario(replayScenario(target, name, r), `${target}/${name}`);
+  const sim = openMap(sc);
+  let k = 0;
+  sc.ops.forEach((op, i) => {
+    sim.opIndex = i;
+    switch (op.op) {
+      case 'insert': sim.insert(op.key, op.value); break;
+      case 'delete': sim.delete(op.key); break;
+      case 'lookup': sim.lookup(op.key); break;
+      case 'clear': sim.clear(); break;
+      case 'iterate': {
+        const want = JSON.stringify(r.iterations?.[k] ?? null);
+        const n = 2 ** sim.map.B * 8;
+        let found = -1;
+        for (let c = 0; c < n && found < 0; c++) if (JSON.stringify(sim.peekIteration(BigInt(c))) === want) found = c;
+        if (found < 0) throw new Error(`${target}/${name}: ops[${i}]: no random start reproduces the runtime's iteration order ${want.slice(0, 200)}`);
+        sim.iterate(BigInt(found));
+        k++;
+        break;
+      }
+    }
+  });
+  return JSON.stringify(sim.snapshot(), null, 2);
 }

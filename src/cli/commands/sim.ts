@@ -53,7 +53,8 @@ Example scenario:
           const lines: string[] = [];
           for (const t of byOp.get(-1) ?? []) lines.push(`make  ${t}`);
           sc.ops.forEach((op, i) => {
-            const args = op.op === 'insert' ? `${JSON.stringify(op.key)} ${JSON.stringify(op.value)}` : op.op === 'clear' ? '' : JSON.stringify(op.key);
+            const args = op.op === 'insert' ? `${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`
+              : op.op === 'clear' ? '' : op.op === 'iterate' ? `r=${op.r}` : JSON.stringify(op.key);
             lines.push(`#${i} ${op.op} ${args}`.trimEnd());
             for (const t of byOp.get(i) ?? []) lines.push(`    ${t}`);
           });

@@ -6,32 +6,35 @@
  * instead of the tophash; the entry they find is the same.)
  */
 import type { ClassicMap } from './map.js';
-import { EMPTY_REST, BUCKET_CNT, bucketMask, isEmpty } from './map.js';
+import { EMPTY_REST, BUCKET_CNT, bucketOf, isEmpty } from './map.js';
 
 /** The elem address for the key at `key`, or 0 when absent. */
 export function mapaccess(m: ClassicMap, key: number): number {
-  if (m.count === 0) return 0;
+  return mapaccessK(m, key)?.elem ?? 0;
+}
+
+/** mapaccessK: the stored key's and the elem's addresses, or undefined when absent. */
+export function mapaccessK(m: ClassicMap, key: number): { key: number; elem: number } | undefined {
+  if (m.count === 0) return undefined;
   const hash = m.hash(key);
-  const mask = bucketMask(m.B);
-  let b = m.bucketAt(m.buckets, Number(hash & mask));
+  const top = m.top;
+  let b = m.bucketAt(m.buckets, bucketOf(hash, m.B));
   if (m.growing()) {
-    let omask = mask;
-    if (!m.sameSizeGrow()) omask >>= 1n;
-    const oldb = m.bucketAt(m.oldbuckets, Number(hash & omask));
+    // The old table has half as many buckets, unless the grow keeps the size.
+    const oldb = m.bucketAt(m.oldbuckets, bucketOf(hash, m.sameSizeGrow() ? m.B : m.B - 1));
     if (!m.evacuated(oldb)) b = oldb;
   }
-  const top = m.tophashOf(hash);
   for (; b !== 0; b = m.overflow(b)) {
     for (let i = 0; i < BUCKET_CNT; i++) {
       const t = m.tophash(b, i);
       if (t !== top) {
-        if (t === EMPTY_REST) return 0;
+        if (t === EMPTY_REST) return undefined;
         continue;
       }
       if (isEmpty(t)) continue;
       const k = m.derefKey(m.keyAddr(b, i));
-      if (m.keyEqual(k, key)) return m.derefElem(m.elemAddr(b, i));
+      if (m.keyEqual(k, key)) return { key: k, elem: m.derefElem(m.elemAddr(b, i)) };
     }
   }
-  return 0;
+  return undefined;
 }

@@ -15,7 +15,7 @@
  * `assign` does both.
  */
 import type { ClassicMap } from './map.js';
-import { isEmpty, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketMask, overLoadFactor, tooManyOverflowBuckets } from './map.js';
+import { isEmpty, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketOf, overLoadFactor, tooManyOverflowBuckets } from './map.js';
 import { growWork, hashGrow } from './grow.js';
 import { newoverflow } from './overflow.js';
 import { newBucket } from './make.js';
@@ -23,14 +23,14 @@ import { newBucket } from './make.js';
 /** Inserts or updates the key stored at `key` (a scratch object); returns the address to store the elem at. */
 export function mapassign(m: ClassicMap, key: number): number {
   const hash = m.hash(key);
+  const top = m.top;
   m.flags = m.flags ^ HASH_WRITING;
   if (m.buckets === 0) m.buckets = newBucket(m, 'bucket (B=0)');
   const variant = m.env.variant;
   for (;;) {
-    const bucket = Number(hash & bucketMask(m.B));
+    const bucket = bucketOf(hash, m.B);
     if (m.growing()) growWork(m, bucket);
     let b = m.bucketAt(m.buckets, bucket);
-    const top = m.tophashOf(hash);
     let insertb = 0;
     let inserti = 0;
     let found = -1;

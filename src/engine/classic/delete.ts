@@ -13,18 +13,18 @@
  * A delete helps a grow in progress even when the key is absent.
  */
 import type { ClassicMap } from './map.js';
-import { EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketMask } from './map.js';
+import { EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketOf } from './map.js';
 import { growWork } from './grow.js';
 import { sizeOf } from '../../model/types.js';
 
 export function mapdelete(m: ClassicMap, key: number): boolean {
   if (m.count === 0) return false;
   const hash = m.hash(key);
+  const top = m.top;
   m.flags = m.flags ^ HASH_WRITING;
-  const bucket = Number(hash & bucketMask(m.B));
+  const bucket = bucketOf(hash, m.B);
   if (m.growing()) growWork(m, bucket);
   const bOrig = m.bucketAt(m.buckets, bucket);
-  const top = m.tophashOf(hash);
   const variant = m.env.variant;
   let found = false;
   search: for (let b = bOrig; b !== 0; b = m.overflow(b)) {
@@ -61,7 +61,6 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
 function clearSlot(m: ClassicMap, b: number, i: number): void {
   const k = m.keyAddr(b, i);
   const e = m.elemAddr(b, i);
-  const ptr = m.env.arch.ptrSize;
   const keyHasPointers = sizeOf(m.env.keyType, m.env.arch).ptrBytes > 0;
   switch (m.env.variant) {
     case 'faststr':
@@ -77,7 +76,6 @@ function clearSlot(m: ClassicMap, b: number, i: number): void {
   }
   if (m.L.elem.indirect) m.mem.setPtr(e, 0);
   else if (m.elemSize > 0) m.mem.zero(e, m.elemSize);
-  void ptr;
 }
 
 /** Turns the trailing run of empty slots ending at (b, i) into emptyRest; true if (b, i) became emptyRest. */

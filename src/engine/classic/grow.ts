@@ -16,7 +16,7 @@
  * serves all.
  */
 import {
-  type ClassicMap, bucketShift, overLoadFactor, isEmpty, EVACUATED_EMPTY, EVACUATED_X, MIN_TOP_HASH,
+  type ClassicMap, overLoadFactor, isEmpty, EVACUATED_EMPTY, EVACUATED_X, MIN_TOP_HASH,
   SAME_SIZE_GROW, ITERATOR, OLD_ITERATOR, BUCKET_CNT,
 } from './map.js';
 import { makeBucketArray } from './make.js';
@@ -44,7 +44,7 @@ export function hashGrow(m: ClassicMap): void {
     m.overflowList = null;
   }
   if (nextOverflow !== 0) m.nextOverflow = nextOverflow;
-  m.trace(bigger ? `grow: B ${m.B - 1} → ${m.B} (load factor)` : `grow: same-size at B=${m.B} (${'too many overflow buckets'})`);
+  m.trace(bigger ? `grow: B ${m.B - 1} → ${m.B} (load factor)` : `grow: same-size at B=${m.B} (too many overflow buckets: repack)`);
 }
 
 export function growWork(m: ClassicMap, bucket: number): void {
@@ -82,8 +82,9 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
           if ((m.flags & ITERATOR) !== 0 && !reflexive && !m.keyEqual(k2, k2)) {
             // A NaN: its hash is random, so the old tophash's low bit decides, and it gets a new tophash.
             useY = top & 1;
-            top = m.tophashOf(hash);
-          } else if ((hash & BigInt(newbit)) !== 0n) {
+            top = m.top;
+          } else if (Math.floor(hash / newbit) % 2 === 1) {
+            // hash & newbit, newbit = 2^oldB < 2^32.
             useY = 1;
           }
         }
@@ -124,4 +125,3 @@ function advanceEvacuationMark(m: ClassicMap, newbit: number): void {
   }
 }
 
-export { bucketShift };

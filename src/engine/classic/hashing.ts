@@ -40,6 +40,10 @@ export function toHashType(t: GoType, arch: Arch): HashType {
 export interface MapHasher {
   /** t.hasher(key, uintptr(seed)) for the key stored at `addr`. */
   hash(addr: number, seed: number, nanDraw?: () => bigint): bigint;
+  /** The same hash left in `hi`/`lo` (uint32 halves; hi is 0 on 32-bit targets), without BigInt. */
+  words(addr: number, seed: number, nanDraw?: () => bigint): void;
+  hi: number;
+  lo: number;
 }
 
 /** Key material for one simulated process (runtime.hashkey, runtime.aeskeysched). */
@@ -59,10 +63,20 @@ export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, 
       throw new Error('interface keys are not supported by the classic engine yet');
     },
   };
+  const empty = new Uint8Array(0);
   return {
+    hi: 0,
+    lo: 0,
     hash(addr: number, seed: number, nanDraw?: () => bigint): bigint {
-      const bytes = size === 0 ? new Uint8Array(0) : mem.view(addr, size);
+      const bytes = size === 0 ? empty : mem.view(addr, size);
       return h.hashKey(recipe, bytes, BigInt(seed), km, nanDraw);
+    },
+    words(addr: number, seed: number, nanDraw?: () => bigint): void {
+      // The map's seed is hash0, a uint32 zero-extended to uintptr.
+      if (size === 0) h.hashKeyWords(recipe, empty, 0, seed, km, nanDraw);
+      else h.hashKeyWords(recipe, mem.loc(addr, size), 0, seed, km, nanDraw, mem.locOff);
+      this.hi = h.hi;
+      this.lo = h.lo;
     },
   };
 }

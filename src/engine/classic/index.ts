@@ -27,6 +27,7 @@
  *   delete.ts    mapdelete, emptyRest propagation, re-seeding on empty
  *   grow.ts      hashGrow, growWork, evacuate, advanceEvacuationMark
  *   clear.ts     mapclear per version
+ *   iterate.ts   mapiterinit/mapiternext: the order of a range given its random start
  *   snapshot.ts  the snapshot format shared with the real-runtime probe
  *   draw.ts      the human drawing; tour.ts the tour section
  *   hashing.ts   adapter to src/hash (the runtime's hash functions)
@@ -38,7 +39,7 @@
  * recorded seeds, or a seeded PRNG that reports what it drew.
  */
 import { InputError } from '../../cli/errors.js';
-import { layoutOf, type ClassicLayout } from '../../layout/index.js';
+import { layoutOf, MAX_INLINE_BYTES, type ClassicLayout } from '../../layout/index.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
@@ -50,6 +51,7 @@ import { mapaccess } from './access.js';
 import { mapdelete } from './delete.js';
 import { mapclear } from './clear.js';
 import { takeSnapshot, type ClassicSnapshot } from './snapshot.js';
+import { iterationOrder, mapiterinit } from './iterate.js';
 import { mapHasher, archLoadAlignment, type ProcessKeys } from './hashing.js';
 
 export type { ClassicSnapshot } from './snapshot.js';
@@ -68,7 +70,7 @@ export interface SimResult {
 /** cmd/compile walk.mapfast: which runtime entry points the compiler calls for this map type. */
 export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant {
   const key = s.type.key;
-  if (L.elem.size > 128) return 'generic';
+  if (L.elem.size > MAX_INLINE_BYTES) return 'generic';
   const k = sizeOf(key, s.arch);
   if (k.alg === 'STRING') return 'faststr';
   if (k.alg !== 'MEM') return 'generic';
@@ -99,6 +101,10 @@ export interface SimMap {
   /** The elem as JSON, or undefined when absent. */
   lookup(key: JsonValue, at?: string): JsonValue | undefined;
   clear(at?: string): void;
+  /** A full range over the map with the iterator's random draw r: the [key, elem] pairs in order. */
+  iterate(r: bigint): [JsonValue, JsonValue][];
+  /** The order iterate(r) would return, without starting an iterator. */
+  peekIteration(r: bigint): [JsonValue, JsonValue][];
   snapshot(): ClassicSnapshot;
   readonly trace: { op: number; text: string }[];
   /** Operation index trace lines are filed under. */
@@ -210,6 +216,18 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
       }
       mapclear(m);
     },
+    peekIteration(r) {
+      return iterationOrder(m, r).map((e): [JsonValue, JsonValue] => [decodeValue(mem, s.type.key, e.key), decodeValue(mem, s.type.elem, e.elem)]);
+    },
+    iterate(r) {
+      const order = iterationOrder(m, r);
+      if (mapiterinit(m)) {
+        m.trace(`iterate: start bucket ${Number(r & ((1n << BigInt(m.B)) - 1n))}, slot offset ${Number((r >> BigInt(m.B)) & 7n)}; flags now iterator|oldIterator`);
+      }
+      const pairs = order.map((e): [JsonValue, JsonValue] => [decodeValue(mem, s.type.key, e.key), decodeValue(mem, s.type.elem, e.elem)]);
+      if (opts.trace) trace.push({ op: sim.opIndex, text: `iterate: ${pairs.map(([k, v]) => `${JSON.stringify(k)}→${JSON.stringify(v)}`).join(' ')}` });
+      return pairs;
+    },
     snapshot() {
       const hash = mode === 'aes'
         ? { mode, seeds: [...seeds], aeskeysched: hex(keys.aeskeysched) }
@@ -237,6 +255,9 @@ export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
         break;
       case 'clear':
         sim.clear(`ops[${i}]`);
+        break;
+      case 'iterate':
+        sim.iterate(op.r);
         break;
     }
   });

@@ -27,9 +27,11 @@ export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) =
     const n = s.size;
     return (a, b) => {
       if (n === 0) return true;
-      const x = mem.view(a, n);
-      const y = mem.view(b, n);
-      for (let i = 0; i < n; i++) if (x[i] !== y[i]) return false;
+      const x = mem.loc(a, n);
+      const xo = mem.locOff;
+      const y = mem.loc(b, n);
+      const yo = mem.locOff;
+      for (let i = 0; i < n; i++) if (x[xo + i] !== y[yo + i]) return false;
       return true;
     };
   }

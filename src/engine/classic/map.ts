@@ -10,7 +10,7 @@
  * `*[]*bmap` slices; only their length is observable) and the source of the
  * runtime's randomness (`draw`).
  */
-import type { ClassicLayout, StructDesc } from '../../layout/index.js';
+import { SLOTS, type ClassicLayout, type StructDesc } from '../../layout/index.js';
 import type { SimMemory } from '../../model/memory.js';
 import type { GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
@@ -18,7 +18,8 @@ import type { GoVersion } from '../../model/goversion.js';
 import type { MapHasher } from './hashing.js';
 import { keyEqualFor } from './keys.js';
 
-export const BUCKET_CNT = 8;
+/** Slots per bucket (abi.MapBucketCount), from the layout model. */
+export const BUCKET_CNT = SLOTS;
 // Tophash values with a special meaning (runtime/map.go).
 export const EMPTY_REST = 0;
 export const EMPTY_ONE = 1;
@@ -198,11 +199,20 @@ export class ClassicMap {
    * be replayed). Set only for lookups, whose outcome does not depend on it.
    */
   nanDraw: (() => bigint) | undefined = undefined;
-  hash(keyAddr: number): bigint { return this.hasher.hash(keyAddr, this.hash0, this.nanDraw); }
-  tophashOf(hash: bigint): number {
-    const top = Number((hash >> BigInt(this.hashBits - 8)) & 0xffn);
-    return top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top;
+  /**
+   * Hashes the key at `keyAddr` with hash0 and returns the hash's low 32 bits
+   * (all the bucket index ever needs: B < 32); `top` is set to its tophash.
+   */
+  hash(keyAddr: number): number {
+    const h = this.hasher;
+    h.words(keyAddr, this.hash0, this.nanDraw);
+    // tophash: the hash's top byte (bits 56-63 on 64-bit targets, 24-31 on 32-bit), bumped past the markers.
+    const t = (this.hashBits === 64 ? h.hi : h.lo) >>> 24;
+    this.top = t < MIN_TOP_HASH ? t + MIN_TOP_HASH : t;
+    return h.lo >>> 0;
   }
+  /** tophash of the last hash(). */
+  top = 0;
   readonly keyEqual: (a: number, b: number) => boolean;
 
   trace(what: string): void { this.env.trace?.(what); }
@@ -210,6 +220,11 @@ export class ClassicMap {
 
 export function bucketShift(b: number): number { return 2 ** b; }
 export function bucketMask(b: number): bigint { return (1n << BigInt(b)) - 1n; }
+/** hash & bucketMask(B) from the hash's low 32 bits. */
+export function bucketOf(lo: number, B: number): number {
+  if (B > 32) throw new Error(`B=${B}: more than 2^32 buckets`);
+  return lo % 2 ** B;
+}
 
 export function overLoadFactor(count: number, B: number, lf: { num: number; den: number }): boolean {
   return count > BUCKET_CNT && count > lf.num * Math.floor(bucketShift(B) / lf.den);
