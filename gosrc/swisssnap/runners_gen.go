@@ -26,7 +26,7 @@ func run0(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k bool
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -41,6 +41,9 @@ func run0(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -63,7 +66,7 @@ func run1(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k [3]uint8
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -78,6 +81,9 @@ func run1(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -100,7 +106,7 @@ func run2(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k [8]uint8
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -115,6 +121,9 @@ func run2(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -137,7 +146,7 @@ func run3(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k complex128
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -152,6 +161,9 @@ func run3(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -174,7 +186,7 @@ func run4(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k float32
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -189,6 +201,9 @@ func run4(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -211,7 +226,7 @@ func run5(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k float64
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -226,6 +241,9 @@ func run5(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -248,7 +266,7 @@ func run6(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k [17]int64
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -263,6 +281,9 @@ func run6(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -285,7 +306,7 @@ func run7(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k int
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -300,6 +321,9 @@ func run7(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -322,7 +346,7 @@ func run8(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k int32
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -337,6 +361,9 @@ func run8(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -359,7 +386,7 @@ func run9(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k int64
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -374,6 +401,9 @@ func run9(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -396,7 +426,7 @@ func run10(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k int64
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -411,6 +441,9 @@ func run10(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -433,7 +466,7 @@ func run11(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k int64
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -448,6 +481,9 @@ func run11(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -470,7 +506,7 @@ func run12(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k int64
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -485,6 +521,9 @@ func run12(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -507,7 +546,7 @@ func run13(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k string
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -522,6 +561,9 @@ func run13(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -544,7 +586,7 @@ func run14(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k string
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -559,6 +601,9 @@ func run14(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -581,7 +626,7 @@ func run15(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k struct { a int32; b int64 }
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -596,6 +641,9 @@ func run15(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -618,7 +666,7 @@ func run16(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k struct { s string; n int16 }
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -633,6 +681,9 @@ func run16(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}
@@ -655,7 +706,7 @@ func run17(sc *scenario) {
 	r := newRecorder(m)
 	for _, o := range sc.ops {
 		var k uint8
-		if o.kind != "clear" {
+		if o.kind != "clear" && o.kind != "iterate" {
 			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
 		}
 		switch o.kind {
@@ -670,6 +721,9 @@ func run17(sc *scenario) {
 			sinkBool = ok
 		case "clear":
 			clear(m)
+		case "iterate":
+			for range m {
+			}
 		}
 		r.observe()
 	}

@@ -98,7 +98,7 @@ export function runnersGo(typeTexts: readonly string[]): string {
       `\tr := newRecorder(m)`,
       `\tfor _, o := range sc.ops {`,
       `\t\tvar k ${K}`,
-      `\t\tif o.kind != "clear" {`,
+      `\t\tif o.kind != "clear" && o.kind != "iterate" {`,
       `\t\t\tsetValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)`,
       `\t\t}`,
       `\t\tswitch o.kind {`,
@@ -113,6 +113,9 @@ export function runnersGo(typeTexts: readonly string[]): string {
       `\t\t\tsinkBool = ok`,
       `\t\tcase "clear":`,
       `\t\t\tclear(m)`,
+      `\t\tcase "iterate":`,
+      `\t\t\tfor range m {`,
+      `\t\t\t}`,
       `\t\t}`,
       `\t\tr.observe()`,
       `\t}`,
@@ -234,7 +237,7 @@ export function cloneLike(scenarioFile: string, go: string, goarch: string, mode
       if (op.op === 'insert') s.insert(op.key, op.value);
       else if (op.op === 'delete') s.delete(op.key);
       else if (op.op === 'lookup') s.lookup(op.key);
-      else s.clear();
+      else if (op.op === 'clear') s.clear();
     }
     return s;
   };

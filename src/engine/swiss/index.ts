@@ -54,6 +54,7 @@ import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
 import { snapshotOf, type SwissSnapshot } from './snapshot.js';
+import { iterationOrder } from './iterate.js';
 
 export type { SwissSnapshot, SwissTableSnapshot, SwissGroupSnapshot } from './snapshot.js';
 export { drawSwiss } from './draw.js';
@@ -170,6 +171,12 @@ export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun 
   let current = -1;
   const s = openSwiss(scenario, { ...opts, opIndex: () => current });
   const header = (line: string) => opts.trace?.(line);
+  const trace = opts.trace || opts.onTrace
+    ? (line: string) => {
+      opts.trace?.(line);
+      opts.onTrace?.(current, line.trim());
+    }
+    : undefined;
   scenario.ops.forEach((op, n) => {
     current = n;
     switch (op.op) {
@@ -189,6 +196,16 @@ export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun 
         header(`[${n}] clear`);
         s.clear();
         break;
+      case 'iterate': {
+        // A Swiss iterator draws two numbers (Iter.Init: entryOffset, then
+        // dirOffset); only their low bits matter (entryOffset & (capacity-1),
+        // dirOffset & (dirLen-1)), so r carries entryOffset in its low 32
+        // bits and dirOffset in its high 32 bits. A range writes nothing.
+        header(`[${n}] iterate ${op.r}`);
+        const order = iterationOrder(s.map, op.r & 0xffffffffn, op.r >> 32n);
+        trace?.(`  iterate (entryOffset ${op.r & 0xffffffffn}, dirOffset ${op.r >> 32n}): ${order.map((k) => JSON.stringify(k)).join(' ')}`);
+        break;
+      }
     }
   });
   const m = s.map;
