@@ -18,7 +18,12 @@ export function directoryIndex(m: SwissMap, hash: bigint): number {
 }
 
 export function directoryAt(m: SwissMap, i: number): Table {
-  return new TableView(m, m.cx.mem.ptr(m.dirPtr + i * m.cx.arch.ptrSize));
+  return m.tableAt(m.cx.mem.ptr(m.dirPtr + i * m.cx.arch.ptrSize));
+}
+
+/** A view of the table at addr (tables never move, so views can be kept). */
+export function tableView(m: SwissMap, addr: number): Table {
+  return new TableView(m, addr);
 }
 
 function directorySet(m: SwissMap, i: number, t: Table): void {

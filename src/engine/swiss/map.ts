@@ -6,7 +6,7 @@
 import type { Ctx } from './ctx.js';
 import { hex } from './ctx.js';
 import { newTable, type Table } from './table.js';
-import { directoryAt, directoryIndex, newDirectory } from './directory.js';
+import { directoryAt, directoryIndex, newDirectory, tableView } from './directory.js';
 import { deleteSmall, findSmall, growToSmall, growToTable, putSlotSmall } from './small.js';
 
 const MAX_TABLE_CAPACITY = 1024;
@@ -52,6 +52,15 @@ export class SwissMap {
   set tombstonePossible(v: boolean) { if (this.cx.M.tombstonePossible !== undefined) this.setU('tombstonePossible', 1, v ? 1 : 0); }
   get clearSeq(): bigint { return this.u('clearSeq', 8); }
   set clearSeq(v: bigint) { this.setU('clearSeq', 8, v); }
+
+  private readonly views = new Map<number, Table>();
+
+  /** The table header at addr, as a (cached) view. */
+  tableAt(addr: number): Table {
+    let t = this.views.get(addr);
+    if (!t) this.views.set(addr, (t = tableView(this, addr)));
+    return t;
+  }
 
   reseed(why: string): void {
     this.seed = this.drawSeed() & ((1n << BigInt(this.cx.arch.ptrSize * 8)) - 1n);
