@@ -1,0 +1,62 @@
+/**
+ * Benchmark (not a test): insert, lookup and delete of N int64 keys and N
+ * string keys through the Swiss engine, against the same operations on real
+ * Go maps timed by gosrc/swisssnap (-bench) on this machine in this run.
+ *
+ *   node dist/bench/sim-swiss.js [N=200000] [go=1.26]
+ *
+ * Prints ns/op for both and the ratio engine/native. Both sides use the
+ * portable (fallback) hash: the engine computes it in TypeScript, the Go
+ * process runs with GODEBUG=cpu.aes=off.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseScenario } from '../src/engine/scenario.js';
+import { openSwiss } from '../src/engine/swiss/index.js';
+import { buildSwisssnap } from '../test/support/swisssnap.js';
+
+const N = Number(process.argv[2] ?? 200_000);
+const GO = process.argv[3] ?? '1.26';
+
+function native(): Record<string, Record<string, number>> {
+  const work = mkdtempSync(join(tmpdir(), 'swisssnap-bench-'));
+  try {
+    const bin = buildSwisssnap(GO, 'amd64', work);
+    return JSON.parse(execFileSync(bin, ['-bench', String(N)], { encoding: 'utf8', env: { ...process.env, GODEBUG: 'cpu.aes=off' } }));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function engine(type: string, keys: (number | string)[]): Record<string, number> {
+  const sc = parseScenario({ go: GO, arch: 'amd64', type, hash: { mode: 'fallback', prngSeed: 1 }, ops: [] }, 'bench');
+  const m = openSwiss(sc);
+  const time = (f: () => void): number => {
+    const t = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - t) / keys.length;
+  };
+  const insert = time(() => keys.forEach((k, i) => m.insert(k, i)));
+  const lookup = time(() => keys.forEach((k) => {
+    if (!m.lookup(k)) throw new Error(`bench: key ${k} lost`);
+  }));
+  const del = time(() => keys.forEach((k) => m.delete(k)));
+  if (m.map.used !== 0) throw new Error('bench: map not empty after deleting every key');
+  return { insert, lookup, delete: del };
+}
+
+const nat = native();
+const ik = Array.from({ length: N }, (_, i) => i * 2654435761);
+const sk = Array.from({ length: N }, (_, i) => `key-${i}`);
+const eng = { int64: engine('map[int64]int64', ik), string: engine('map[string]int64', sk) };
+console.log(`Swiss engine vs native Go ${GO} maps (amd64, fallback hash), ${N} keys, ns/op`);
+console.log('keys    op       engine     native     ratio');
+for (const kind of ['int64', 'string'] as const) {
+  for (const op of ['insert', 'lookup', 'delete']) {
+    const e = eng[kind][op];
+    const n = nat[kind][op];
+    console.log(`${kind.padEnd(7)} ${op.padEnd(7)} ${e.toFixed(0).padStart(9)} ${n.toFixed(1).padStart(10)} ${(e / n).toFixed(1).padStart(8)}x`);
+  }
+}

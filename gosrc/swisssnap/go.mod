@@ -1,0 +1,3 @@
+module mapscope/swisssnap
+
+go 1.24

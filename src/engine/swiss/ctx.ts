@@ -1,0 +1,77 @@
+/**
+ * The engine's view of one map type on one target: where things sit in
+ * memory (every offset from src/layout), which release rules apply, and how
+ * keys hash. Map, table and group code all take a Ctx.
+ */
+import type { SimMemory } from '../../model/memory.js';
+import type { Arch } from '../../model/arch.js';
+import { sizeOf, type GoType } from '../../model/types.js';
+import type { SwissLayout, StructDesc } from '../../layout/index.js';
+import type { SwissRules } from './rules.js';
+import { keyEqualFor, type KeyHasher } from './keys.js';
+
+export interface Ctx {
+  readonly mem: SimMemory;
+  readonly arch: Arch;
+  readonly layout: SwissLayout;
+  readonly rules: SwissRules;
+  readonly key: GoType;
+  readonly elem: GoType;
+  readonly keySize: number;
+  readonly elemSize: number;
+  readonly keyIndirect: boolean;
+  readonly elemIndirect: boolean;
+  /** typ.Key.Pointers(): a deleted key is cleared only then (or when indirect). */
+  readonly keyHasPointers: boolean;
+  readonly needKeyUpdate: boolean;
+  readonly groupSize: number;
+  /** Offset of slot i's key: keysOff + i*keyStride; elem: elemsOff + i*elemStride. */
+  readonly keysOff: number;
+  readonly keyStride: number;
+  readonly elemsOff: number;
+  readonly elemStride: number;
+  /** SlotSize (1.24–1.26) or KeyStride (1.27): Clear's "big slot" test compares it with 32. */
+  readonly clearStride: number;
+  readonly M: Readonly<Record<string, number>>;
+  readonly T: Readonly<Record<string, number>>;
+  readonly hash: KeyHasher;
+  /** typ.Key.Equal on two key addresses. */
+  readonly keyEqual: (a: number, b: number) => boolean;
+  readonly trace?: (line: string) => void;
+}
+
+function offsets(s: StructDesc): Record<string, number> {
+  const r: Record<string, number> = {};
+  for (const f of s.fields) r[f.name] = f.offset;
+  return r;
+}
+
+export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, key: GoType, elem: GoType, hash: KeyHasher, trace?: (line: string) => void): Ctx {
+  const arch = mem.arch;
+  const g = layout.group;
+  const slotsOff = g.fields.find((f) => f.name === 'slots')!.offset;
+  const T = offsets(layout.headers.table);
+  const gr = offsets(layout.headers.groupsReference);
+  return {
+    mem, arch, layout, rules, key, elem,
+    keySize: sizeOf(key, arch).size,
+    elemSize: sizeOf(elem, arch).size,
+    keyIndirect: layout.key.indirect,
+    elemIndirect: layout.elem.indirect,
+    keyHasPointers: layout.key.hasPointers,
+    needKeyUpdate: layout.keyProps.needKeyUpdate,
+    groupSize: g.size,
+    keysOff: layout.descriptor.keysOff ?? slotsOff,
+    keyStride: layout.descriptor.keyStride ?? g.slotSize,
+    elemsOff: layout.descriptor.elemsOff ?? slotsOff + g.elemOffset,
+    elemStride: layout.descriptor.elemStride ?? g.slotSize,
+    clearStride: layout.descriptor.keyStride ?? g.slotSize,
+    M: offsets(layout.headers.Map),
+    T: { ...T, data: T.groups + gr.data, lengthMask: T.groups + gr.lengthMask },
+    hash,
+    keyEqual: keyEqualFor(mem, key),
+    trace,
+  };
+}
+
+export const hex = (n: bigint | number): string => '0x' + n.toString(16);

@@ -1,0 +1,63 @@
+/**
+ * The directory: extendible hashing over tables (maps/map.go).
+ *
+ * dirLen = 2^globalDepth entries, each a *table; the index of a hash is its
+ * top globalDepth bits (hash >> globalShift; 0 when dirLen is 1, where the
+ * shift would be the whole word). A table split on localDepth bits fills
+ * 2^(globalDepth - localDepth) consecutive entries from its `index`.
+ * Splitting a table whose localDepth equals globalDepth doubles the
+ * directory first: entry i becomes 2i and 2i+1, every table's index doubles.
+ */
+import type { SwissMap } from './map.js';
+import type { Table } from './table.js';
+import { Table as TableView } from './table.js';
+
+export function directoryIndex(m: SwissMap, hash: bigint): number {
+  if (m.dirLen === 1) return 0;
+  return Number(hash >> BigInt(m.globalShift & 63));
+}
+
+export function directoryAt(m: SwissMap, i: number): Table {
+  return m.tableAt(m.cx.mem.ptr(m.dirPtr + i * m.cx.arch.ptrSize));
+}
+
+/** A view of the table at addr (tables never move, so views can be kept). */
+export function tableView(m: SwissMap, addr: number): Table {
+  return new TableView(m, addr);
+}
+
+function directorySet(m: SwissMap, i: number, t: Table): void {
+  m.cx.mem.setPtr(m.dirPtr + i * m.cx.arch.ptrSize, t.addr);
+}
+
+export function newDirectory(m: SwissMap, len: number): number {
+  return m.cx.mem.alloc(len * m.cx.arch.ptrSize, `directory (${len})`);
+}
+
+export function replaceTable(m: SwissMap, t: Table): void {
+  const entries = 1 << (m.globalDepth - t.localDepth);
+  for (let i = 0; i < entries; i++) directorySet(m, t.index + i, t);
+}
+
+export function installTableSplit(m: SwissMap, old: Table, left: Table, right: Table): void {
+  if (old.localDepth === m.globalDepth) {
+    const n = m.dirLen;
+    const dir = newDirectory(m, 2 * n);
+    const p = m.cx.arch.ptrSize;
+    for (let i = 0; i < n; i++) {
+      const t = directoryAt(m, i);
+      m.cx.mem.setPtr(dir + 2 * i * p, t.addr);
+      m.cx.mem.setPtr(dir + (2 * i + 1) * p, t.addr);
+      if (t.index === i) t.index = 2 * i;
+    }
+    m.globalDepth = m.globalDepth + 1;
+    m.globalShift = m.globalShift - 1;
+    m.dirPtr = dir;
+    m.dirLen = 2 * n;
+    m.cx.trace?.(`  directory doubles to ${2 * n} entries (globalDepth ${m.globalDepth}, globalShift ${m.globalShift})`);
+  }
+  left.index = old.index;
+  replaceTable(m, left);
+  right.index = left.index + (1 << (m.globalDepth - left.localDepth));
+  replaceTable(m, right);
+}

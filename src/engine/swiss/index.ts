@@ -1,0 +1,219 @@
+/**
+ * The Swiss table engine: Go's map since 1.24 (internal/runtime/maps), byte
+ * for byte, over simulated memory.
+ *
+ * Given a scenario (make, then inserts, deletes, lookups, clears) and the
+ * random numbers the runtime drew (the map seeds, the process's hash keys),
+ * the engine lays out the same control bytes, keys and elems in the same
+ * slots of the same groups of the same tables, the same directory, and the
+ * same used/capacity/growthLeft/localDepth/globalDepth/globalShift as the
+ * real runtime. test/sim-swiss.test.ts proves it against snapshots taken
+ * from real Go 1.24, 1.26 and 1.27 programs (gosrc/swisssnap).
+ *
+ * The whole, as in the runtime:
+ *
+ *   Map header ── dirLen 0 ──▶ one group (a small map, ≤ 8 entries)
+ *       │
+ *       └──── dirLen 2^globalDepth ──▶ directory [*table …] (extendible hashing)
+ *                                        table: 8..1024 slots in groups of 8
+ *
+ * hash = Hasher(key, seed). The directory index is the hash's top
+ * globalDepth bits; inside a table, H1 = hash >> 7 picks the first group of
+ * a triangular probe sequence and H2 = hash & 0x7f is stored in the slot's
+ * control byte. A table grows (doubles) at 7/8 load, and beyond 1024 slots
+ * splits in two on the next hash bit, doubling the directory when needed.
+ *
+ * One concept per file, like maps/:
+ *   ctrl.ts       control bytes and match operations
+ *   group.ts      slot addresses, storing and clearing keys/elems
+ *   probe.ts      H1/H2 and the probe sequence
+ *   small.ts      the small map and its conversion to a table
+ *   table.ts      table insert, lookup, delete (empty vs tombstone)
+ *   rehash.ts     grow and split
+ *   directory.ts  directory index, replaceTable, installTableSplit
+ *   prune.ts      pruneTombstones (1.25+, some code paths)
+ *   clear.ts      clear(m) per release
+ *   clone.ts      maps.Clone per release
+ *   iterate.ts    iteration order from the iterator's random start
+ *   map.ts        the header, make, assign, delete, lookup, re-seeding
+ *   rules.ts      which release and which compiler code path does what
+ *   keys.ts       hashing and equality of keys
+ *   snapshot.ts   the JSON snapshot; draw.ts the drawing; tour.ts the tour
+ */
+import type { Scenario } from '../scenario.js';
+import { SimMemory } from '../../model/memory.js';
+import { sizeOf, typeString } from '../../model/types.js';
+import { encodeValue, type JsonValue } from '../../model/values.js';
+import { layoutOf, type SwissLayout } from '../../layout/index.js';
+import { GoHasher, hasherFor } from '../../hash/index.js';
+import { InputError } from '../../cli/errors.js';
+import { makeCtx, hex } from './ctx.js';
+import { swissRules } from './rules.js';
+import { hashTypeOf } from './keys.js';
+import { SwissMap } from './map.js';
+import { clearMap } from './clear.js';
+import { cloneMap, type IterStart } from './clone.js';
+import { snapshotOf, type SwissSnapshot } from './snapshot.js';
+import { iterationOrder } from './iterate.js';
+
+export type { SwissSnapshot, SwissTableSnapshot, SwissGroupSnapshot } from './snapshot.js';
+export { drawSwiss } from './draw.js';
+export { swissTourSection } from './tour.js';
+export { iterationOrder } from './iterate.js';
+export { cloneMap, type IterStart } from './clone.js';
+export { SwissMap } from './map.js';
+export { swissEngine } from './engine.js';
+
+export interface SwissOptions {
+  /** Every trace line as text, with a `[n] insert …` line before each operation's. */
+  readonly trace?: (line: string) => void;
+  /** Every trace line with the index of its operation (-1 for make), as the Engine interface reports them. */
+  readonly onTrace?: (op: number, text: string) => void;
+}
+
+/** splitmix64: stands in for the runtime's random draws a scenario does not record. */
+function prng(seed: number): () => bigint {
+  let s = BigInt.asUintN(64, BigInt(seed));
+  return () => {
+    s = BigInt.asUintN(64, s + 0x9e3779b97f4a7c15n);
+    let z = s;
+    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+    return z ^ (z >> 31n);
+  };
+}
+
+/** A map built by replaying a scenario, with its memory, for callers that want more than the snapshot. */
+export interface SwissRun {
+  readonly map: SwissMap;
+  readonly snapshot: SwissSnapshot;
+}
+
+/** A Swiss map opened on a scenario's target, driven one operation at a time (bench, checker, tests). */
+export interface SwissSession {
+  readonly map: SwissMap;
+  insert(key: JsonValue, value: JsonValue): void;
+  delete(key: JsonValue): void;
+  lookup(key: JsonValue): boolean;
+  clear(): void;
+  snapshot(): SwissSnapshot;
+  /** maps.Clone of the map now; 1.24 rebuilds in iteration order from `start` (see clone.ts). */
+  clone(start?: IterStart): SwissSnapshot;
+}
+
+export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & { opIndex?: () => number } = {}): SwissSession {
+  if (scenario.impl !== 'swiss') {
+    throw new InputError(scenario.source, 'go', `Go ${scenario.goText}${scenario.experiment ? ' ' + scenario.experiment : ''} builds classic maps, not Swiss tables`);
+  }
+  const arch = scenario.arch;
+  const minor = scenario.go.minor;
+  const layout = layoutOf(scenario.type, { go: scenario.go, arch, experiment: scenario.experiment }) as SwissLayout;
+  const mem = new SimMemory(arch);
+  const rand = prng(scenario.hash.prngSeed ?? 1);
+  const ptrMask = (1n << BigInt(arch.ptrSize * 8)) - 1n;
+  const hashkey = scenario.hash.hashkey ?? [0, 1, 2, 3].map(() => rand() & ptrMask);
+  const ks = new Uint8Array(arch.ptrSize * 16);
+  if (scenario.hash.aeskeysched) {
+    for (let i = 0; i < ks.length; i++) ks[i] = parseInt(scenario.hash.aeskeysched.slice(2 * i, 2 * i + 2), 16);
+  } else for (let i = 0; i < ks.length; i++) ks[i] = Number(rand() & 0xffn);
+  const target = { arch, go: `1.${minor}`, aes: scenario.hash.mode === 'aes' };
+  const hasher = new GoHasher(target, { hashkey, aeskeysched: ks });
+  const recipe = hasherFor(hashTypeOf(scenario.type.key, arch), target);
+  const keySize = sizeOf(scenario.type.key, arch).size;
+  const keyMem = {
+    read: (a: bigint, len: number) => mem.read(Number(a), len),
+    dynamicType: () => {
+      throw new InputError(scenario.source, 'type', 'interface keys are not supported by the Swiss engine yet');
+    },
+  };
+  const nanDraw = () => rand();
+  const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.view(addr, keySize), seed, keyMem, nanDraw);
+  const rules = swissRules(scenario.type.key, scenario.type.elem, arch, minor);
+  const opIndex = opts.opIndex ?? (() => -1);
+  const trace = opts.trace || opts.onTrace
+    ? (line: string) => {
+      opts.trace?.(line);
+      opts.onTrace?.(opIndex(), line.trim());
+    }
+    : undefined;
+  const cx = makeCtx(mem, layout, rules, scenario.type.key, scenario.type.elem, hash, trace);
+  const seeds = [...(scenario.hash.seeds ?? [])];
+  const m = new SwissMap(cx, () => seeds.shift() ?? rand());
+  trace?.(`go 1.${minor} ${arch.name}: ${typeString(scenario.type)}, ${rules.path} assignment path, pruning ${rules.prune ? 'on' : 'off'}`);
+  opts.trace?.(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
+  m.make(scenario.hint);
+  const kbuf = mem.alloc(keySize, 'op key');
+  const vbuf = mem.alloc(sizeOf(scenario.type.elem, arch).size, 'op value');
+  return {
+    map: m,
+    insert(key, value) {
+      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      encodeValue(mem, scenario.type.elem, vbuf, value, 'value');
+      m.assign(kbuf, vbuf);
+    },
+    delete(key) {
+      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      m.delete(kbuf);
+    },
+    lookup(key) {
+      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      const found = m.lookup(kbuf);
+      trace?.(`  ${found ? 'found' : 'absent'}`);
+      return found;
+    },
+    clear: () => clearMap(m),
+    snapshot: () => snapshotOf(m, typeString(scenario.type)),
+    clone: (start) => snapshotOf(cloneMap(m, start), typeString(scenario.type)),
+  };
+}
+
+export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun {
+  let current = -1;
+  const s = openSwiss(scenario, { ...opts, opIndex: () => current });
+  const header = (line: string) => opts.trace?.(line);
+  const trace = opts.trace || opts.onTrace
+    ? (line: string) => {
+      opts.trace?.(line);
+      opts.onTrace?.(current, line.trim());
+    }
+    : undefined;
+  scenario.ops.forEach((op, n) => {
+    current = n;
+    switch (op.op) {
+      case 'insert':
+        header(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
+        s.insert(op.key, op.value);
+        break;
+      case 'delete':
+        header(`[${n}] delete ${JSON.stringify(op.key)}`);
+        s.delete(op.key);
+        break;
+      case 'lookup':
+        header(`[${n}] lookup ${JSON.stringify(op.key)}`);
+        s.lookup(op.key);
+        break;
+      case 'clear':
+        header(`[${n}] clear`);
+        s.clear();
+        break;
+      case 'iterate': {
+        // A Swiss iterator draws two numbers (Iter.Init: entryOffset, then
+        // dirOffset); only their low bits matter (entryOffset & (capacity-1),
+        // dirOffset & (dirLen-1)), so r carries entryOffset in its low 32
+        // bits and dirOffset in its high 32 bits. A range writes nothing.
+        header(`[${n}] iterate ${op.r}`);
+        const order = iterationOrder(s.map, op.r & 0xffffffffn, op.r >> 32n);
+        trace?.(`  iterate (entryOffset ${op.r & 0xffffffffn}, dirOffset ${op.r >> 32n}): ${order.map((k) => JSON.stringify(k)).join(' ')}`);
+        break;
+      }
+    }
+  });
+  const m = s.map;
+  header(`end: used ${m.used}, seed ${hex(m.seed)}, ${m.dirLen === 0 ? 'small map' : `${m.tables().length} table(s), dirLen ${m.dirLen}`}`);
+  return { map: m, snapshot: s.snapshot() };
+}
+
+/** Replays a scenario on the Swiss engine and returns the map's snapshot. */
+export function simulateSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissSnapshot {
+  return runSwiss(scenario, opts).snapshot;
+}

@@ -1,0 +1,163 @@
+/**
+ * The map header (maps.Map) and the operations the compiler's code calls:
+ * make (NewMap / NewEmptyMap), assignment (runtime_mapassign*), delete and
+ * lookup, each dispatching to the small map or to the directory's table.
+ */
+import type { Ctx } from './ctx.js';
+import { hex } from './ctx.js';
+import { newTable, type Table } from './table.js';
+import { directoryAt, directoryIndex, newDirectory, tableView } from './directory.js';
+import { deleteSmall, findSmall, growToSmall, growToTable, putSlotSmall } from './small.js';
+
+const MAX_TABLE_CAPACITY = 1024;
+
+export class SwissMap {
+  readonly addr: number;
+
+  constructor(
+    readonly cx: Ctx,
+    /** Draws the next uintptr(rand()) for Map.seed. */
+    readonly drawSeed: () => bigint,
+  ) {
+    this.addr = cx.mem.alloc(cx.layout.headers.Map.size, 'maps.Map');
+  }
+
+  private u(f: string, size: number): bigint {
+    return this.cx.mem.uint(this.addr + this.cx.M[f], size);
+  }
+
+  private setU(f: string, size: number, v: bigint | number): void {
+    this.cx.mem.setUint(this.addr + this.cx.M[f], size, v);
+  }
+
+  /** Map.used (a uint64; entries never reach 2^53 here). */
+  get used(): number { return this.cx.mem.num(this.addr + this.cx.M.used, 8); }
+  set used(v: number) { this.cx.mem.setNum(this.addr + this.cx.M.used, 8, v); }
+  // The seed is read on every operation; keep its value beside its bytes (only the engine writes them).
+  private seedValue = 0n;
+  get seed(): bigint { return this.seedValue; }
+  set seed(v: bigint) {
+    this.seedValue = v;
+    this.setU('seed', this.cx.arch.ptrSize, v);
+  }
+  get dirPtr(): number { return this.cx.mem.ptr(this.addr + this.cx.M.dirPtr); }
+  set dirPtr(v: number) { this.cx.mem.setPtr(this.addr + this.cx.M.dirPtr, v); }
+  get dirLen(): number { return this.cx.mem.ptr(this.addr + this.cx.M.dirLen); }
+  set dirLen(v: number) { this.cx.mem.setPtr(this.addr + this.cx.M.dirLen, v); }
+  get globalDepth(): number { return this.cx.mem.u8(this.addr + this.cx.M.globalDepth); }
+  set globalDepth(v: number) { this.cx.mem.setU8(this.addr + this.cx.M.globalDepth, v); }
+  get globalShift(): number { return this.cx.mem.u8(this.addr + this.cx.M.globalShift); }
+  set globalShift(v: number) { this.cx.mem.setU8(this.addr + this.cx.M.globalShift, v); }
+  get tombstonePossible(): boolean { return this.cx.M.tombstonePossible !== undefined && this.u('tombstonePossible', 1) !== 0n; }
+  set tombstonePossible(v: boolean) { if (this.cx.M.tombstonePossible !== undefined) this.setU('tombstonePossible', 1, v ? 1 : 0); }
+  get clearSeq(): bigint { return this.u('clearSeq', 8); }
+  set clearSeq(v: bigint) { this.setU('clearSeq', 8, v); }
+
+  private readonly views = new Map<number, Table>();
+
+  /** The table header at addr, as a (cached) view. */
+  tableAt(addr: number): Table {
+    let t = this.views.get(addr);
+    if (!t) this.views.set(addr, (t = tableView(this, addr)));
+    return t;
+  }
+
+  reseed(why: string): void {
+    this.seed = this.drawSeed() & ((1n << BigInt(this.cx.arch.ptrSize * 8)) - 1n);
+    this.cx.trace?.(`  ${why}: new seed ${hex(this.seed)}`);
+  }
+
+  /** NewMap: a hint over 8 builds the directory and tables up front. */
+  make(hint: number | null): void {
+    this.reseed('make');
+    if (hint === null || hint <= 8) return;
+    const target = Math.floor((hint * 8) / 7);
+    let dirSize = Math.ceil(target / MAX_TABLE_CAPACITY);
+    dirSize = 2 ** Math.ceil(Math.log2(dirSize));
+    const maxAlloc = this.cx.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 31;
+    if (dirSize * MAX_TABLE_CAPACITY * this.cx.groupSize > maxAlloc) return; // hints too large make an empty map
+    const depth = Math.log2(dirSize);
+    this.globalDepth = depth;
+    this.globalShift = this.cx.rules.hashBits - depth;
+    const dir = newDirectory(this, dirSize);
+    this.dirPtr = dir;
+    this.dirLen = dirSize;
+    for (let i = 0; i < dirSize; i++) {
+      const t = newTable(this, Math.floor(target / dirSize), i, depth);
+      this.cx.mem.setPtr(dir + i * this.cx.arch.ptrSize, t.addr);
+    }
+    this.cx.trace?.(`  make(hint ${hint}): ${dirSize} table(s) of ${directoryAt(this, 0).capacity} slots, globalDepth ${depth}`);
+  }
+
+  /** m[key] = elem: `key` and `elem` are addresses of the values to store. */
+  assign(key: number, elem: number): void {
+    const cx = this.cx;
+    const hash = cx.hash(key, this.seed);
+    cx.trace?.(`  hash ${hex(hash)}: H1 ${hex(hash >> 7n)}, H2 ${hex(hash & 0x7fn)}`);
+    if (this.dirPtr === 0) growToSmall(this);
+    let slotElem: number | undefined;
+    if (this.dirLen === 0) {
+      if (cx.rules.smallFullConvertsOnUpdate) {
+        if (this.used < 8) slotElem = putSlotSmall(this, hash, key);
+        else growToTable(this);
+      } else {
+        slotElem = putSlotSmall(this, hash, key);
+        if (slotElem === undefined) {
+          const t = growToTable(this);
+          slotElem = t.uncheckedPutForAssign(hash, key);
+          this.used = this.used + 1;
+          cx.trace?.(`  new key into the new table (uncheckedPutSlotForAssign)`);
+        }
+      }
+    }
+    while (slotElem === undefined) {
+      const t = this.tableFor(hash);
+      slotElem = t.putSlot(hash, key);
+    }
+    cx.mem.copy(slotElem, elem, cx.elemSize);
+  }
+
+  tableFor(hash: bigint): Table {
+    const idx = directoryIndex(this, hash);
+    const t = directoryAt(this, idx);
+    this.cx.trace?.(`  directory[${idx}] → table at dir ${t.index} (capacity ${t.capacity}, localDepth ${t.localDepth})`);
+    return t;
+  }
+
+  delete(key: number): void {
+    if (this.used === 0) {
+      this.cx.trace?.('  the map is empty: nothing to do');
+      return;
+    }
+    const hash = this.cx.hash(key, this.seed);
+    this.cx.trace?.(`  hash ${hex(hash)}: H1 ${hex(hash >> 7n)}, H2 ${hex(hash & 0x7fn)}`);
+    if (this.dirLen === 0) {
+      if (!deleteSmall(this, hash, key)) this.cx.trace?.('  small: key absent');
+    } else {
+      const r = this.tableFor(hash).delete(hash, key);
+      if (r === undefined) this.cx.trace?.('  key absent');
+      if (r === true) this.tombstonePossible = true;
+    }
+    if (this.used === 0) this.reseed('the map is empty');
+  }
+
+  /** Whether key is present (a lookup changes nothing). */
+  lookup(key: number): boolean {
+    if (this.used === 0) return false;
+    const hash = this.cx.hash(key, this.seed);
+    if (this.dirLen === 0) return findSmall(this, hash, key) !== undefined;
+    return this.tableFor(hash).find(hash, key) !== undefined;
+  }
+
+  /** The distinct tables in directory order. */
+  tables(): Table[] {
+    const r: Table[] = [];
+    let last = -1;
+    for (let i = 0; i < this.dirLen; i++) {
+      const t = directoryAt(this, i);
+      if (t.addr !== last) r.push(t);
+      last = t.addr;
+    }
+    return r;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * rehash (maps/table.go): a full table doubles, up to 1024 slots; beyond
+ * that it splits into two 1024-slot tables on the next hash bit below the
+ * directory bits. There is no same-size rehash: tombstones are dropped only
+ * by growing (and, from 1.25, by pruneTombstones on some paths).
+ *
+ * Both walk the old groups in order, slots 0..7, skip empty and deleted
+ * slots, rehash each key with the map's seed and put it into the first
+ * empty slot of its probe path in the new table(s).
+ */
+import type { SwissMap } from './map.js';
+import { MAX_TABLE_CAPACITY, newTable, type Table } from './table.js';
+import { SLOTS } from './ctrl.js';
+import { installTableSplit, replaceTable } from './directory.js';
+
+export function rehash(m: SwissMap, t: Table): void {
+  const newCap = 2 * t.capacity;
+  if (newCap <= MAX_TABLE_CAPACITY) grow(m, t, newCap);
+  else split(m, t);
+}
+
+/** 1 << (64 - localDepth), or 32 - localDepth with a 32-bit hash. */
+function localDepthMask(m: SwissMap, localDepth: number): bigint {
+  return 1n << BigInt(m.cx.rules.hashBits - localDepth);
+}
+
+function eachFull(t: Table, f: (key: number, elem: number) => void): void {
+  for (let i = 0; i <= t.lengthMask; i++) {
+    const g = t.group(i);
+    for (let j = 0; j < SLOTS; j++) {
+      if (g.ctrl.get(j) & 0x80) continue;
+      f(g.key(j), g.elem(j));
+    }
+  }
+}
+
+function grow(m: SwissMap, t: Table, newCap: number): void {
+  const nt = newTable(m, newCap, t.index, t.localDepth);
+  eachFull(t, (k, e) => nt.uncheckedPut(m.cx.hash(k, m.seed), k, e));
+  replaceTable(m, nt);
+  m.cx.trace?.(`  grow: table at dir ${t.index} ${t.capacity} → ${newCap} slots (${nt.used} keys moved, growthLeft ${nt.growthLeft})`);
+  t.index = -1;
+}
+
+function split(m: SwissMap, t: Table): void {
+  const ld = t.localDepth + 1;
+  const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
+  const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
+  const mask = localDepthMask(m, ld);
+  eachFull(t, (k, e) => {
+    const hash = m.cx.hash(k, m.seed);
+    (hash & mask ? right : left).uncheckedPut(hash, k, e);
+  });
+  const oldIndex = t.index;
+  installTableSplit(m, t, left, right);
+  m.cx.trace?.(`  split: table at dir ${oldIndex} (localDepth ${ld - 1}) → left ${left.used} keys at dir ${left.index}, right ${right.used} keys at dir ${right.index} (localDepth ${ld})`);
+  t.index = -1;
+}

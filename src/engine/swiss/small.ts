@@ -1,0 +1,83 @@
+/**
+ * Small maps (maps/map.go): up to 8 entries in one group and no table
+ * (dirLen == 0, dirPtr points at the group). make with a hint of at most 8
+ * allocates nothing; the first insert allocates the group (growToSmall).
+ * Insert takes the lowest empty slot; delete always leaves an empty slot, so
+ * a small map never holds tombstones. The 9th distinct key converts the map
+ * to a table of 16 slots (growToTable), re-inserting slots 0..7 in order.
+ */
+import type { SwissMap } from './map.js';
+import { Group } from './group.js';
+import { CTRL_EMPTY, first } from './ctrl.js';
+import { h2 } from './probe.js';
+import { newTable, type Table } from './table.js';
+import { newDirectory } from './directory.js';
+import { hex } from './ctx.js';
+
+export function smallGroup(m: SwissMap): Group {
+  return new Group(m.cx, m.dirPtr);
+}
+
+export function growToSmall(m: SwissMap): void {
+  m.dirPtr = m.cx.mem.alloc(m.cx.groupSize, 'small group');
+  smallGroup(m).ctrl.setEmpty();
+  m.cx.trace?.('  growToSmall: one group, no table');
+}
+
+export function findSmall(m: SwissMap, hash: bigint, key: number): number | undefined {
+  const g = smallGroup(m);
+  for (let match = g.ctrl.matchH2(h2(hash)); match; match &= match - 1) {
+    const i = first(match);
+    if (m.cx.keyEqual(key, g.key(i))) return i;
+  }
+  return undefined;
+}
+
+/** putSlotSmall: the elem address, or undefined when the key is new and no slot is free (1.27). */
+export function putSlotSmall(m: SwissMap, hash: bigint, key: number): number | undefined {
+  const cx = m.cx;
+  const g = smallGroup(m);
+  const found = findSmall(m, hash, key);
+  if (found !== undefined) {
+    if (cx.needKeyUpdate) cx.mem.copy(g.key(found), key, cx.keySize);
+    cx.trace?.(`  small: key found in slot ${found}: update`);
+    return g.elem(found);
+  }
+  const match = g.ctrl.matchEmptyOrDeleted();
+  if (!match) return undefined;
+  const i = first(match);
+  const e = g.storeNew(i, key);
+  g.ctrl.set(i, h2(hash));
+  m.used = m.used + 1;
+  cx.trace?.(`  small: slot ${i} (lowest empty), ctrl ${hex(h2(hash))}`);
+  return e;
+}
+
+export function growToTable(m: SwissMap): Table {
+  const t = newTable(m, 16, 0, 0);
+  const g = smallGroup(m);
+  for (let i = 0; i < 8; i++) {
+    if ((g.ctrl.get(i) & CTRL_EMPTY) === CTRL_EMPTY) continue;
+    const k = g.key(i);
+    t.uncheckedPut(m.cx.hash(k, m.seed), k, g.elem(i));
+  }
+  const dir = newDirectory(m, 1);
+  m.cx.mem.setPtr(dir, t.addr);
+  m.dirPtr = dir;
+  m.dirLen = 1;
+  m.globalDepth = 0;
+  m.globalShift = m.cx.rules.hashBits;
+  m.cx.trace?.(`  growToTable: the small map becomes one table of 16 slots (${t.used} keys re-inserted)`);
+  return t;
+}
+
+export function deleteSmall(m: SwissMap, hash: bigint, key: number): boolean {
+  const i = findSmall(m, hash, key);
+  if (i === undefined) return false;
+  const g = smallGroup(m);
+  m.used = m.used - 1;
+  g.clearForDelete(i);
+  g.ctrl.set(i, CTRL_EMPTY);
+  m.cx.trace?.(`  small: slot ${i} → empty`);
+  return true;
+}
