@@ -41,6 +41,17 @@ function machineArch(m: number, is64: boolean, little: boolean): GoArch | undefi
   }
 }
 
+/** GOOS an ELF file implies: EI_OSABI (Go's linker marks FreeBSD) or an OS note section; else Linux. */
+function elfGOOS(osabi: number, sections: Section[]): string {
+  if (osabi === 9) return 'freebsd';
+  const has = (n: string) => sections.some((s) => s.name === n);
+  if (has('.note.netbsd.ident')) return 'netbsd';
+  if (has('.note.openbsd.ident')) return 'openbsd';
+  if (has('.note.dragonfly.ident')) return 'dragonfly';
+  if (osabi === 6 || has('.SUNW_version')) return 'solaris';
+  return 'linux';
+}
+
 export function readELF(file: string, data: Uint8Array): ObjectFile {
   const v = new ByteView(data, file, 0, true);
   v.need(0, 16, 'ELF ident');
@@ -166,7 +177,7 @@ export function readELF(file: string, data: Uint8Array): ObjectFile {
     little: v.little,
     ptrSize: is64 ? 8 : 4,
     goarch: machineArch(machine, is64, v.little),
-    goosHint: undefined,
+    goosHint: elfGOOS(data[7], sections),
     sections,
     segments,
     symbols,

@@ -11,7 +11,7 @@ import { InputError } from '../cli/errors.js';
 import type { GoArch } from '../model/arch.js';
 import { experiments, readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { decodeMap, type MapInfo } from './mapdesc.js';
-import { findModuleData, type ModuleData } from './moduledata.js';
+import { findModuleData, textAddr, type ModuleData } from './moduledata.js';
 import { Memory, type ObjectFile } from './object.js';
 import { openObjects } from './open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from './pclntab.js';
@@ -130,7 +130,7 @@ export function inspectObject(o: ObjectFile): Inspection {
     file: o.file,
     format: o.format,
     formatDetail: o.formatDetail,
-    goos: bi.settings.GOOS ?? o.goosHint ?? (o.format === 'elf' ? 'linux' : undefined),
+    goos: bi.settings.GOOS ?? o.goosHint,
     goarch,
     goVersion: bi.goVersion,
     versionSource: bi.goVersion ? bi.versionSource : 'structure',
@@ -194,4 +194,27 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
   const mapNames = new Set(dmaps.map((m) => m.name));
   out.mapGlobals = dwarfGlobals(dw, o.ptrSize, o.little).filter((g) => mapNames.has(g.type)).map((g) => ({ name: g.name, type: g.type, addr: g.addr }));
   return out;
+}
+
+/**
+ * Every function of a Go executable with its entry address, from pclntab
+ * (works on stripped binaries): the table later commands use to find
+ * `runtime.mapaccess1` or `internal/runtime/maps.(*Map).getWithKey`.
+ */
+export function functionTable(o: ObjectFile): { name: string; addr: number }[] {
+  const mem = new Memory(o);
+  const known = goMinorOf(readBuildInfo(o, mem).goVersion);
+  const problems: string[] = [];
+  for (const at of pclntabCandidates(o)) {
+    try {
+      const t = readPclntab(o, mem, at);
+      const md = findModuleData(o, mem, t, known);
+      const rel = t.version === '1.18' || t.version === '1.20';
+      return functions(o, mem, t).map((f) => ({ name: f.name, addr: rel ? textAddr(md, f.entry) : f.entry }));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  throw new InputError(o.file, problems.length ? undefined : 0, problems[0] ?? 'not a Go executable: no pclntab found');
 }
