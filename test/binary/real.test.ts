@@ -19,8 +19,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { inspectBytes } from '../../src/binary/inspect.js';
-import { cacheDir } from '../support/toolchains.js';
-import { buildProbe, dwarfTruth, type DwarfMap } from '../support/probe.js';
+import { cacheDir, goroot, GO_VERSIONS } from '../support/toolchains.js';
+import { buildProbe, dwarfTruth, goVersionOf, type DwarfMap } from '../support/probe.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -92,5 +92,20 @@ for (const e of entries) {
       }
     }
     assert.ok(shared >= 2, `only ${shared} map types shared with the probe`);
+  });
+}
+
+// The `go` command of every local toolchain is itself a Go program built by that
+// release (Debian's golang-1.X packages): its version is `go env GOVERSION`.
+for (const v of GO_VERSIONS) {
+  test(`the go${v} toolchain's own go binary: version, impl, every map agrees with the model`, () => {
+    const file = join(goroot(v), 'bin', 'go');
+    const [r] = inspectBytes(file, readFileSync(file));
+    assert.equal(r.goVersion?.split(' ')[0], goVersionOf(v));
+    assert.equal(r.goarch, 'amd64');
+    assert.equal(r.mapImpl, Number(v.split('.')[1]) >= 24 ? 'swiss' : 'classic');
+    assert.ok(r.maps.length > 50);
+    assert.deepEqual(r.findings, []);
+    for (const m of r.maps) assert.equal(m.model, 'agrees', m.type);
   });
 }
