@@ -103,13 +103,17 @@ export function inspectObject(o: ObjectFile): Inspection {
   const goarch = bi.settings.GOARCH ?? o.goarch;
   const modelOK = goarch !== undefined && goarch in ARCHES && goMinor >= OLDEST_MINOR && goMinor <= NEWEST_MINOR;
   const experiment = exps.includes('noswissmap') ? 'noswissmap' : '';
-  for (const t of all) {
-    if (t.kind !== Kind.Map) continue;
-    const info = decodeMap(reader, t);
+  const mapTypes = all.filter((t) => t.kind === Kind.Map);
+  const decoded = mapTypes.map((t) => decodeMap(reader, t));
+  // Without a recorded version the structure only bounds it from below (1.20 for
+  // 1.20–1.25); Swiss groups named in the binary prove at least 1.24.
+  const modelMinor = known === undefined && goMinor < 24 && decoded.some((m) => m.impl === 'swiss' && m.implFromName) ? 24 : goMinor;
+  for (const [i, t] of mapTypes.entries()) {
+    const info = decoded[i];
     for (const p of info.problems) findings.push(`${info.type}: ${p}`);
     if (modelOK) {
       try {
-        const diff = crossCheck(reader, t, info, goMinor, goarch as GoArch, experiment);
+        const diff = crossCheck(reader, t, info, modelMinor, goarch as GoArch, experiment);
         info.model = diff.length === 0 ? 'agrees' : 'disagrees';
         for (const d of diff) findings.push(`${info.type}: model disagrees: ${d}`);
       } catch (e) {
