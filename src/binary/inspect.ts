@@ -75,7 +75,7 @@ export function inspectObject(o: ObjectFile): Inspection {
   const known = goMinorOf(bi.goVersion);
   let tab: Pclntab | undefined;
   let md: ModuleData | undefined;
-  const problems: string[] = [];
+  let firstError: InputError | undefined;
   for (const addr of pclntabCandidates(o)) {
     try {
       const t = readPclntab(o, mem, addr);
@@ -84,12 +84,10 @@ export function inspectObject(o: ObjectFile): Inspection {
       break;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      problems.push(e.message);
+      firstError ??= e;
     }
   }
-  if (!tab || !md) {
-    throw new InputError(o.file, problems.length ? undefined : 0, problems.length ? problems[0] : 'not a Go executable: no pclntab found');
-  }
+  if (!tab || !md) throw firstError ?? new InputError(o.file, 0, 'not a Go executable: no pclntab found');
   // The structure bounds the version when nothing names it.
   const structural = { '1.8': 13, '1.16': 16, '1.18': 18, '1.20': 20, '1.26': 26, '1.27': 27 }[md.layout];
   let goMinor = known ?? structural;
@@ -208,7 +206,7 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
 export function functionTable(o: ObjectFile): { name: string; addr: number }[] {
   const mem = new Memory(o);
   const known = goMinorOf(readBuildInfo(o, mem).goVersion);
-  const problems: string[] = [];
+  let firstError: InputError | undefined;
   for (const at of pclntabCandidates(o)) {
     try {
       const t = readPclntab(o, mem, at);
@@ -217,8 +215,8 @@ export function functionTable(o: ObjectFile): { name: string; addr: number }[] {
       return functions(o, mem, t).map((f) => ({ name: f.name, addr: rel ? textAddr(md, f.entry) : f.entry }));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      problems.push(e.message);
+      firstError ??= e;
     }
   }
-  throw new InputError(o.file, problems.length ? undefined : 0, problems[0] ?? 'not a Go executable: no pclntab found');
+  throw firstError ?? new InputError(o.file, 0, 'not a Go executable: no pclntab found');
 }
