@@ -37,6 +37,8 @@ export interface Inspection {
   experiments: string[];
   buildSettings: Record<string, string>;
   mainModule: string | undefined;
+  /** Module dependencies from the build info (`dep` lines, with `=>` replacements). */
+  dependencies: { path: string; version: string; replace?: string }[];
   pie: boolean;
   pclntab: { addr: number; magic: Pclntab['version']; nfunc: number };
   moduledata: { addr: number; layout: ModuleData['layout'] };
@@ -141,6 +143,7 @@ export function inspectObject(o: ObjectFile): Inspection {
     experiments: exps,
     buildSettings: bi.settings,
     mainModule: bi.main?.path ?? bi.path,
+    dependencies: bi.deps.map((d) => ({ path: d.path, version: d.version, ...(d.replace ? { replace: `${d.replace.path}${d.replace.version ? ` ${d.replace.version}` : ''}` } : {}) })),
     pie: o.pie || bi.settings['-buildmode'] === 'pie',
     pclntab: { addr: tab.addr, magic: tab.version, nfunc: tab.nfunc },
     moduledata: { addr: md.addr, layout: md.layout },

@@ -16,6 +16,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { inspectBytes } from '../../src/binary/inspect.js';
@@ -32,14 +33,15 @@ interface Entry {
   goos: string;
   goarch: string;
   go: string;
+  truth: string;
 }
 
 const entries: Entry[] = readFileSync(join(repo, 'test', 'fixtures', 'real-binaries.tsv'), 'utf8')
   .split('\n')
   .filter((l) => l.trim() && !l.startsWith('#'))
   .map((l) => {
-    const [name, spec, , file, format, goos, goarch, go] = l.split('\t');
-    return { name, spec, file, format, goos, goarch, go };
+    const [name, spec, , file, format, goos, goarch, go, truth] = l.split('\t');
+    return { name, spec, file, format, goos, goarch, go, truth };
   });
 
 // DWARF truth per (implementation, pointer size), from probe builds by real toolchains.
@@ -92,7 +94,36 @@ for (const e of entries) {
       }
     }
     assert.ok(shared >= 2, `only ${shared} map types shared with the probe`);
+
+    // Build info (pre-1.18 pointer form for go1.14–1.17, inline form after): main module,
+    // dependencies and build settings equal what `go version -m` prints.
+    if (e.truth.startsWith('go version')) {
+      const m = goVersionM(file);
+      assert.equal(r.mainModule, m.mod ?? m.path);
+      assert.deepEqual(r.dependencies.map((d) => `${d.path} ${d.version}${d.replace ? ` => ${d.replace}` : ''}`), m.deps);
+      assert.deepEqual(r.buildSettings, m.build);
+    }
   });
+}
+
+function goVersionM(file: string): { path?: string; mod?: string; deps: string[]; build: Record<string, string> } {
+  const out = execFileSync(join(goroot('1.27'), 'bin', 'go'), ['version', '-m', file], { env: { ...process.env, GOTOOLCHAIN: 'local' } }).toString();
+  const r: { path?: string; mod?: string; deps: string[]; build: Record<string, string> } = { deps: [], build: {} };
+  for (const line of out.split('\n').slice(1)) {
+    const f = line.replace(/^\t/, '').split('\t');
+    if (f[0] === 'path') r.path = f[1];
+    else if (f[0] === 'mod') r.mod = f[1];
+    else if (f[0] === 'dep') r.deps.push(`${f[1]} ${f[2]}`);
+    else if (f[0] === '=>') r.deps[r.deps.length - 1] += ` => ${f[1]}${f[2] ? ` ${f[2]}` : ''}`;
+    else if (f[0] === 'build') {
+      const kv = f.slice(1).join('\t');
+      const eq = kv.indexOf('=');
+      // go version -m prints quoted values Go-quoted; unquote the simple cases.
+      const v = kv.slice(eq + 1);
+      r.build[kv.slice(0, eq)] = v.startsWith('"') ? (JSON.parse(v) as string) : v;
+    }
+  }
+  return r;
 }
 
 // The `go` command of every local toolchain is itself a Go program built by that
