@@ -3,8 +3,8 @@
  *
  * test/fixtures/hash/go<V>-<ARCH>-<aes|fallback>.json were printed by
  * gosrc/hashprobe (scripts/hash-fixtures.sh) running on real Go toolchains:
- * amd64 and 386 natively, arm64 under qemu-aarch64, arm under qemu-arm. Each
- * holds the process's hashkey/aeskeysched and what runtime.memhash, strhash,
+ * amd64 and 386 natively, arm64 under qemu-aarch64, arm under qemu-arm,
+ * js/wasm under Node. Each holds the process's hashkey/aeskeysched and what runtime.memhash, strhash,
  * memhash32/64, f32/f64/c64/c128hash, nilinterhash/interhash and the
  * compiler-installed map hashers returned. Every value is recomputed here.
  *
@@ -31,7 +31,7 @@ const files = readdirSync(fixtures).filter((f) => f.endsWith('.json')).sort();
 test('fixtures cover every release, arch and mode the brief asks for', () => {
   for (const v of ['1.19', '1.21', '1.22', '1.23', '1.24', '1.26', '1.27']) {
     for (const f of [`go${v}-amd64-aes`, `go${v}-amd64-fallback`, `go${v}-arm64-aes`, `go${v}-arm64-fallback`,
-      `go${v}-386-aes`, `go${v}-386-fallback`, `go${v}-arm-fallback`]) {
+      `go${v}-386-aes`, `go${v}-386-fallback`, `go${v}-arm-fallback`, `go${v}-wasm-fallback`]) {
       assert.ok(files.includes(`${f}.json`), `missing fixture ${f}.json: run scripts/hash-fixtures.sh ${v}`);
     }
   }
@@ -44,6 +44,8 @@ for (const f of files) {
     const { checked, failures } = checkProbe(r);
     assert.ok(checked > 1900, `only ${checked} values checked`);
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${checked} values differ`);
+    // Short inputs at the end of a page take their own path in the x86 AES code.
+    assert.equal(r.values.filter((v) => v.note === 'endofpage').length, 15, 'end-of-page inputs in the fixture');
   });
 }
 
@@ -210,4 +212,38 @@ test('hasherFor: the generated hasher steps (hand-derived from reflectdata/alg.g
 test('rejects releases whose hashes are not modelled', () => {
   assert.throws(() => new GoHasher({ arch: ARCHES.amd64, go: '1.18', aes: false }, keysForTest), /1\.19/);
   assert.throws(() => goMinor('2.0'), /expected 1\.N/);
+  // runtime.Version() forms: release, pre-release, experiment suffix.
+  assert.deepEqual(['go1.27.3', '1.24', 'go1.23rc1', 'go1.27.3-X:simd'].map(goMinor), [27, 24, 23, 27]);
+});
+
+test('hashKeyWords (no BigInt) agrees with hashKey', () => {
+  const r = JSON.parse(readFileSync(join(fixtures, 'go1.24-amd64-aes.json'), 'utf8')) as ProbeReport;
+  const h = new GoHasher({ arch: ARCHES.amd64, go: r.goVersion, aes: true }, {
+    hashkey: r.hashkey.map((x) => BigInt(x)), aeskeysched: Uint8Array.from(Buffer.from(r.aeskeysched, 'hex')),
+  });
+  const rec = hasherFor(i64, { arch: ARCHES.amd64, go: '1.24', aes: true });
+  fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (k, seed) => {
+    h.hashKeyWords(rec, k, Number(seed >> 32n), Number(seed & 0xffffffffn));
+    assert.equal((BigInt(h.hi) << 32n) | BigInt(h.lo), h.hashKey(rec, k, seed));
+  }), { numRuns: 300 });
+});
+
+test('bad input: short keys and dangling pointers give HashTypeError, never a crash or hang', () => {
+  const t: HashTarget = { arch: ARCHES.amd64, go: '1.26', aes: true };
+  const h = new GoHasher(t, keysForTest);
+  const kmix: HashType = { kind: 'struct', size: 48, align: 8, fields: [
+    { name: 'S', offset: 0, type: str }, { name: 'A', offset: 16, type: i32 },
+    { name: 'E', offset: 24, type: { kind: 'interface', size: 16, align: 8, methods: 0 } }, { name: 'F', offset: 40, type: f32 }] };
+  const recipes = [hasherFor(kmix, t), hasherFor(kmix, { ...t, go: '1.27' }), hasherFor(i64, t)];
+  const mem = {
+    read: (_a: bigint, n: number) => new Uint8Array(Math.min(n, 3)),
+    dynamicType: () => ({ type: { kind: 'slice', size: 24, align: 8 } as HashType, direct: false }),
+  };
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(2), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (key, ri, seed) => {
+    try {
+      assert.equal(typeof h.hashKey(recipes[ri], key, seed, mem, () => 0n), 'bigint');
+    } catch (e) {
+      assert.equal((e as Error).name, 'HashTypeError', String(e));
+    }
+  }), { numRuns: 500 });
 });

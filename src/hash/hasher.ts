@@ -126,7 +126,14 @@ export class GoHasher {
         if (this.bigEndian) memhashWord64Bit(this.fk, w0, w1, 8, sh, sl);
         else memhashWord64Bit(this.fk, w1, w0, 8, sh, sl);
         return;
-      case 'fallback32': memhashWord32Bit(this.fk, w0, w1, sl); return;
+      case 'fallback32':
+        // Go 1.27 passes the key as a uint64 value and xors uint32(k) into a
+        // and k>>32 into b (maps/runtime_hash32.go memHash64Fallback); before,
+        // a got the word at p and b the word at p+4. On big-endian targets
+        // those are swapped.
+        if (this.bigEndian && this.minor >= 27) memhashWord32Bit(this.fk, w1, w0, sl);
+        else memhashWord32Bit(this.fk, w0, w1, sl);
+        return;
       case 'aes-amd64': aesMemhashWordAmd64(this.ks, w0, w1, 8, sh, sl); return;
       case 'aes-386': aesMemhashWord386(this.ks, w0, w1, 8, sl); return;
       case 'aes-arm64': aesMemhashWordArm64(this.ks, w0, w1, 8, sh, sl, false); return;
@@ -272,10 +279,18 @@ export class GoHasher {
 
   /** A string header (data pointer, length). */
   private header(b: Uint8Array, p: number): [bigint, number] {
-    const ptr = this.word(b, p);
-    const len = this.word(b, p + this.ptrSize);
-    if (len > 0x7fffffffn) throw new HashTypeError(`string length ${len} out of range`);
-    return [ptr, Number(len)];
+    const q = p + this.ptrSize;
+    checkRange(b, q, this.ptrSize);
+    // The length as a number without going through BigInt.
+    let len: number;
+    if (this.ptrSize === 4) len = this.ld32(b, q);
+    else {
+      const w0 = this.ld32(b, q), w1 = this.ld32(b, q + 4);
+      const hi = this.bigEndian ? w0 : w1, lo = this.bigEndian ? w1 : w0;
+      if (hi !== 0 || lo > 0x7fffffff) throw new HashTypeError(`string length 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} out of range`);
+      len = lo;
+    }
+    return [len === 0 ? 0n : this.word(b, p), len];
   }
 
   /** f32hash/f64hash (runtime/alg.go). */

@@ -117,6 +117,7 @@ export function checkProbe(r: ProbeReport): { checked: number; failures: string[
       let got: bigint;
       if (v.fn === 'memhash32') got = h.memhash32(input, seeds[i]);
       else if (v.fn === 'memhash64') got = h.memhash64(input, seeds[i]);
+      else if (v.fn === 'memhash') got = h.memhash(input, seeds[i]);
       else got = h.hashKey({ op: v.fn, fn: `runtime.${v.fn}` } as Recipe, input, seeds[i]);
       expect(`${v.fn}(${v.note ?? v.input}, seed ${r.seeds[i]})`, got, want);
     });

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from './index.js';
 import type { CliIO } from '../io.js';
 import { InputError, UsageError } from '../errors.js';
+import { renderTable } from '../table.js';
 import { parseLitmus, MAX_SOURCE_BYTES } from '../../litmus/parse.js';
 import { runTest, formatHerd, defaultModel, modelFits, MODELS, type LitmusResult, type ModelName } from '../../litmus/run.js';
 import { runScenario, SCENARIOS, OUTCOMES, GO_NOTE, type ScenarioName, type ScenarioCell } from '../../litmus/scenarios.js';
@@ -108,21 +109,16 @@ export function toJson(r: LitmusResult) {
     states: r.states,
     witnesses: { positive: r.positive, negative: r.negative },
     loop: r.loop,
+    flags: r.flags,
     candidates: r.stats.candidates,
     ms: Math.round(r.ms * 100) / 100,
   };
 }
 
-function table(header: string[], rows: string[][]): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd();
-  return [line(header), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
-}
-
 function summaryTable(results: LitmusResult[]): string {
   const rows = results.map((r) => [r.name, r.arch, r.model, r.verdict, r.observation, String(r.states.length), r.ok ? 'Ok' : 'No', r.ms.toFixed(1)]);
   const allowed = results.filter((r) => r.verdict === 'Allowed').length;
-  return `${table(['test', 'arch', 'model', 'verdict', 'observation', 'states', 'herd', 'ms'], rows)}\n\n${results.length} tests: ${allowed} Allowed, ${results.length - allowed} Forbidden`;
+  return `${renderTable(['test', 'arch', 'model', 'verdict', 'observation', 'states', 'herd', 'ms'], rows).trimEnd()}\n\n${results.length} tests: ${allowed} Allowed, ${results.length - allowed} Forbidden`;
 }
 
 function scenario(name: string, opts: Options, io: CliIO): void {
@@ -139,7 +135,8 @@ function scenario(name: string, opts: Options, io: CliIO): void {
   io.out(GO_NOTE);
 }
 
-function scenarioTable(cells: ScenarioCell[]): string {
+/** The scenario × model table, also printed by the tour. */
+export function scenarioTable(cells: ScenarioCell[]): string {
   const keys = [...new Set(cells.map((c) => `${c.arch}\u0000${c.variant}\u0000${c.model}`))];
   const rows = keys.map((k) => {
     const [arch, variant, model] = k.split('\u0000');
@@ -149,5 +146,5 @@ function scenarioTable(cells: ScenarioCell[]): string {
     };
     return [arch, variant, model, cell('stale-ptr'), cell('uninit')];
   });
-  return `${table(['arch', 'variant', 'model', OUTCOMES['stale-ptr'], OUTCOMES.uninit], rows)}\n\nEach cell is the verdict on litmus/map-publish/<variant>+<stale-ptr|uninit>.litmus.`;
+  return `${renderTable(['arch', 'variant', 'model', OUTCOMES['stale-ptr'], OUTCOMES.uninit], rows).trimEnd()}\n\nEach cell is the verdict on litmus/map-publish/<variant>+<stale-ptr|uninit>.litmus.`;
 }
