@@ -138,7 +138,7 @@ export function inspectObject(o: ObjectFile): Inspection {
     goarch,
     goVersion: bi.goVersion,
     versionSource: bi.goVersion ? bi.versionSource : 'structure',
-    goMinor,
+    goMinor: modelMinor,
     mapImpl,
     experiments: exps,
     buildSettings: bi.settings,

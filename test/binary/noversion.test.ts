@@ -27,14 +27,15 @@ function erase(d: Uint8Array, needle: Uint8Array): number {
 const enc = (s: string) => new TextEncoder().encode(s);
 const cases: [ProbeBuild, number, string][] = [
   // [build, the Go minor the structure alone can prove, the implementation]
-  [{ go: '1.24', goos: 'linux', goarch: 'amd64', variant: 'stripped' as const }, 20, 'swiss'], // 1.20–1.25 share a moduledata layout
+  // 1.20–1.25 share a moduledata layout; Swiss group names (map.group[K]V) then prove at least 1.24.
+  [{ go: '1.24', goos: 'linux', goarch: 'amd64', variant: 'stripped' as const }, 24, 'swiss'],
   [{ go: '1.23', goos: 'linux', goarch: '386', variant: 'plain' as const }, 20, 'classic'],
   [{ go: '1.26', goos: 'linux', goarch: 'arm64', variant: 'plain' as const }, 26, 'swiss'],
   [{ go: '1.27', goos: 'linux', goarch: 'amd64', variant: 'stripped' as const }, 27, 'swiss'],
 ];
 
 for (const [b, minor, impl] of cases) {
-  test(`go${b.go} ${b.goarch} with no version anywhere: structure gives ≥go1.${minor}, maps decoded by name as ${impl}`, () => {
+  test(`go${b.go} ${b.goarch} with no version anywhere: structure and names give ≥go1.${minor}, maps decoded by name as ${impl}`, () => {
     const file = buildProbe(b);
     const orig = readFileSync(file);
     const [want] = inspectBytes(file, orig);
