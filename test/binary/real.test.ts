@@ -71,7 +71,7 @@ for (const e of entries) {
     const minor = Number(/go1\.(\d+)/.exec(e.go)?.[1]);
     const impl = minor >= 24 ? 'swiss' : 'classic';
     assert.equal(r.mapImpl, impl);
-    assert.ok(r.maps.length > 40, `only ${r.maps.length} map types`);
+    assert.ok(r.maps.length >= 40, `only ${r.maps.length} map types`);
     assert.deepEqual(r.findings, [], 'descriptor inconsistencies or model disagreements');
     for (const m of r.maps) {
       assert.equal(m.impl, impl, m.type);
@@ -94,6 +94,22 @@ for (const e of entries) {
       }
     }
     assert.ok(shared >= 2, `only ${shared} map types shared with the probe`);
+
+    // Unstripped (esbuild 0.0.16, go1.13.8): every map type against Go's debug/dwarf directly.
+    if (r.dwarf.present) {
+      const own = dwarfTruth(file);
+      let n = 0;
+      for (const m of r.maps) {
+        // DWARF spells packages by import path (github.com/evanw/esbuild/internal/ast.Ref), descriptors by name (ast.Ref).
+        const t = own.find((x) => x.type.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, '') === m.type);
+        if (!t) continue;
+        n++;
+        assert.equal(m.impl, t.impl, m.type);
+        if (impl === 'classic') assert.equal(m.bucketSize, t.bucketSize, m.type);
+        else assert.deepEqual([m.groupSize, m.slotSize, m.elemOffset], [t.groupSize, t.slotSize, t.elemOffset], m.type);
+      }
+      assert.ok(n >= 20, `${n} map types compared with DWARF`);
+    }
 
     // Build info (pre-1.18 pointer form for go1.14–1.17, inline form after): main module,
     // dependencies and build settings equal what `go version -m` prints.
