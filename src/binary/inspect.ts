@@ -155,6 +155,10 @@ export function inspectObject(o: ObjectFile): Inspection {
   };
 }
 
+function normName(s: string): string {
+  return s.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, '').replace(/·\d+/g, '');
+}
+
 /**
  * With DWARF: names the package-level variables of map type and checks every
  * map typedef's runtime structures against the descriptor it points at.
@@ -184,8 +188,9 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
     const cmp = (what: string, a: number | string | undefined, b: number | string | undefined) => {
       if (a !== undefined && a !== b) diffs.push(`${what}: DWARF ${a}, descriptor ${b ?? '-'}`);
     };
-    // DWARF spells types with import paths (internal/abi.Type); descriptors with package names (abi.Type).
-    cmp('name', dm.name.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, ''), m.type);
+    // DWARF spells types with import paths (internal/abi.Type) and numbers local types (mismatch·4);
+    // descriptors use package names (abi.Type) except inside type arguments. Compare with both normalised.
+    cmp('name', normName(dm.name), normName(m.type));
     cmp('impl', dm.impl, m.impl);
     if (m.impl === 'classic') cmp('bucketSize', dm.bucketSize, m.bucketSize);
     else {

@@ -86,3 +86,12 @@ export function dwarfTruth(binary: string): DwarfMap[] {
   }
   return execFileSync(tool, [binary]).toString().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as DwarfMap);
 }
+
+/** The toolchain's own cmd/go rebuilt with DWARF (a large real program: ~20 MB, ~180 map typedefs); cached. */
+export function buildGoCommand(go: string): string {
+  const out = join(cacheDir(), 'probe', `cmd-go-${go}`, 'go');
+  if (existsSync(out)) return out;
+  mkdirSync(join(out, '..'), { recursive: true });
+  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-o', out, 'cmd/go'], { cwd: goroot(go), env: goEnv(go, { CGO_ENABLED: '0' }), stdio: 'pipe' });
+  return out;
+}
