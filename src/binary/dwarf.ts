@@ -176,7 +176,6 @@ export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined
     if (addrSize !== 4 && addrSize !== 8) iv.fail(unitStart, `address size ${addrSize}`);
     let abbrevs = abbrevCache.get(abbrevOff);
     if (!abbrevs) abbrevCache.set(abbrevOff, (abbrevs = parseAbbrevs(av, abbrevOff)));
-    let strOffBase = 8;
     // null marks a DIE that is not kept (see SKIP): its whole subtree is parsed but not stored.
     const stack: (Die | null)[] = [];
     let unitDie: Die | undefined;
