@@ -18,7 +18,9 @@ export type Op =
   | { readonly op: 'insert'; readonly key: JsonValue; readonly value: JsonValue }
   | { readonly op: 'delete'; readonly key: JsonValue }
   | { readonly op: 'lookup'; readonly key: JsonValue }
-  | { readonly op: 'clear' };
+  | { readonly op: 'clear' }
+  /** for k, v := range m, with `r` the iterator's random draw (start bucket r&(2^B-1), slot offset (r>>B)&7). */
+  | { readonly op: 'iterate'; readonly r: bigint };
 
 export interface HashSpec {
   readonly mode: 'fallback' | 'aes';
@@ -26,7 +28,7 @@ export interface HashSpec {
   readonly seeds?: readonly bigint[];
   /** Fallback hash per-process key (runtime.hashkey), 4 words. */
   readonly hashkey?: readonly bigint[];
-  /** AES key schedule (runtime.aeskeysched) as hex. */
+  /** AES key schedule (runtime.aeskeysched) as hex: 128 bytes on 64-bit targets, 64 on 32-bit. */
   readonly aeskeysched?: string;
   /** Seed of the PRNG that draws seeds when `seeds` is absent. */
   readonly prngSeed?: number;
@@ -120,8 +122,10 @@ export function parseScenario(json: unknown, source: string): Scenario {
   }
   let aeskeysched: string | undefined;
   if (h.aeskeysched !== undefined) {
-    if (typeof h.aeskeysched !== 'string' || !/^[0-9a-fA-F]{256}$/.test(h.aeskeysched)) {
-      throw new InputError(source, 'hash.aeskeysched', 'expected 128 bytes as 256 hex digits');
+    // runtime.aeskeysched is hashRandomBytes = PtrSize/4*64 bytes: 128 on 64-bit targets, 64 on 32-bit.
+    const n = arch.ptrSize * 16;
+    if (typeof h.aeskeysched !== 'string' || h.aeskeysched.length !== 2 * n || !/^[0-9a-fA-F]*$/.test(h.aeskeysched)) {
+      throw new InputError(source, 'hash.aeskeysched', `expected ${n} bytes as ${2 * n} hex digits on ${arch.name}`);
     }
     aeskeysched = h.aeskeysched.toLowerCase();
   }
@@ -139,11 +143,12 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const vbuf = scratch.alloc(sizeOf(type.elem, arch).size, 'scratch elem');
   const ops: Op[] = json.ops.map((raw: unknown, i: number): Op => {
     const at = `ops[${i}]`;
-    if (!Array.isArray(raw) || typeof raw[0] !== 'string') throw new InputError(source, at, 'expected ["insert", key, value], ["delete", key], ["lookup", key] or ["clear"]');
-    const arity: Record<string, number> = { insert: 3, delete: 2, lookup: 2, clear: 1 };
+    if (!Array.isArray(raw) || typeof raw[0] !== 'string') throw new InputError(source, at, 'expected ["insert", key, value], ["delete", key], ["lookup", key], ["clear"] or ["iterate", r]');
+    const arity: Record<string, number> = { insert: 3, delete: 2, lookup: 2, clear: 1, iterate: 2 };
     const n = arity[raw[0]];
-    if (n === undefined) throw new InputError(source, `${at}[0]`, `unknown operation ${JSON.stringify(raw[0])} (insert, delete, lookup, clear)`);
+    if (n === undefined) throw new InputError(source, `${at}[0]`, `unknown operation ${JSON.stringify(raw[0])} (insert, delete, lookup, clear, iterate)`);
     if (raw.length !== n) throw new InputError(source, at, `${raw[0]} takes ${n - 1} argument(s), got ${raw.length - 1}`);
+    if (raw[0] === 'iterate') return { op: 'iterate', r: parseBig(raw[1], source, `${at}[1]`, 64) };
     if (n >= 2) {
       try {
         encodeValue(scratch, type.key, kbuf, raw[1] as JsonValue, 'key');

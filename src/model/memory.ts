@@ -60,6 +60,9 @@ export class SimMemory implements MemoryReader {
 
   /** The allocation containing [addr, addr+len), or undefined. */
   find(addr: number, len = 1): Allocation | undefined {
+    // Accesses cluster (a bucket array, a header): try the last hit first.
+    const last = this.last;
+    if (last && addr >= last.addr && addr + len <= last.addr + last.size && (len > 0 || addr < last.addr + Math.max(last.size, 1))) return last;
     let lo = 0;
     let hi = this.objects.length - 1;
     while (lo <= hi) {
@@ -67,66 +70,123 @@ export class SimMemory implements MemoryReader {
       const o = this.objects[mid];
       if (addr < o.addr) hi = mid - 1;
       else if (addr >= o.addr + Math.max(o.size, 1)) lo = mid + 1;
-      else return addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size) ? o : undefined;
+      else {
+        const ok = addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size);
+        if (ok) this.last = o;
+        return ok ? o : undefined;
+      }
     }
     return undefined;
   }
+
+  private last: Allocation | undefined;
 
   allocations(): readonly Allocation[] {
     return this.objects;
   }
 
-  private at(addr: number, len: number): [Uint8Array, number] {
+  /** The bytes of the allocation holding [addr, addr+len); sets `off` to addr's offset in them. */
+  private at(addr: number, len: number): Uint8Array {
     const o = this.find(addr, len);
     if (!o) throw new MemoryError(BigInt(addr), `address 0x${addr.toString(16)} (+${len}) is not in any allocation`);
-    return [o.bytes, addr - o.addr];
+    this.off = addr - o.addr;
+    return o.bytes;
   }
 
+  private off = 0;
+
   read(addr: bigint | number, len: number): Uint8Array {
-    const [b, off] = this.at(Number(addr), len);
-    return b.slice(off, off + len);
+    const b = this.at(Number(addr), len);
+    return b.slice(this.off, this.off + len);
+  }
+
+  /**
+   * The backing bytes of the allocation holding [addr, addr+len), without
+   * copying; `locOff` is addr's offset in them (valid until the next call).
+   */
+  loc(addr: number, len: number): Uint8Array {
+    return this.at(addr, len);
+  }
+
+  get locOff(): number {
+    return this.off;
+  }
+
+  /** Like read, without copying: valid until the bytes are next written. */
+  view(addr: number, len: number): Uint8Array {
+    const b = this.at(addr, len);
+    return b.subarray(this.off, this.off + len);
   }
 
   write(addr: number, data: Uint8Array): void {
-    const [b, off] = this.at(addr, data.length);
-    b.set(data, off);
+    const b = this.at(addr, data.length);
+    b.set(data, this.off);
   }
 
   zero(addr: number, len: number): void {
-    const [b, off] = this.at(addr, len);
-    b.fill(0, off, off + len);
+    const b = this.at(addr, len);
+    b.fill(0, this.off, this.off + len);
   }
 
   copy(dst: number, src: number, len: number): void {
     if (len === 0) return;
-    this.write(dst, this.read(src, len));
+    const sb = this.at(src, len);
+    const so = this.off;
+    const db = this.at(dst, len);
+    const d = this.off;
+    if (sb === db) db.copyWithin(d, so, so + len);
+    else for (let i = 0; i < len; i++) db[d + i] = sb[so + i];
   }
 
   u8(addr: number): number {
-    const [b, off] = this.at(addr, 1);
-    return b[off];
+    const b = this.at(addr, 1);
+    return b[this.off];
   }
 
   setU8(addr: number, v: number): void {
-    const [b, off] = this.at(addr, 1);
-    b[off] = v;
+    const b = this.at(addr, 1);
+    b[this.off] = v;
   }
 
   /** Unsigned integer of `size` bytes (1, 2, 4 or 8) in the target's byte order. */
   uint(addr: number, size: number): bigint {
-    return decodeUint(this.read(addr, size), this.arch.bigEndian);
+    return decodeUint(this.view(addr, size), this.arch.bigEndian);
+  }
+
+  /** Unsigned integer of `size` bytes as a number; exact up to 2^53 (8-byte values beyond lose precision). */
+  num(addr: number, size: number): number {
+    const b = this.at(addr, size);
+    const o = this.off;
+    let v = 0;
+    if (this.arch.bigEndian) for (let i = 0; i < size; i++) v = v * 256 + b[o + i];
+    else for (let i = size - 1; i >= 0; i--) v = v * 256 + b[o + i];
+    return v;
+  }
+
+  /** Stores a non-negative integer below 2^53 in `size` bytes. */
+  setNum(addr: number, size: number, v: number): void {
+    const b = this.at(addr, size);
+    const o = this.off;
+    for (let i = 0; i < size; i++) {
+      b[this.arch.bigEndian ? o + size - 1 - i : o + i] = v % 256;
+      v = Math.floor(v / 256);
+    }
   }
 
   setUint(addr: number, size: number, v: bigint | number): void {
+    if (typeof v === 'number' && v >= 0 && Number.isSafeInteger(v)) {
+      this.setNum(addr, size, v);
+      return;
+    }
     this.write(addr, encodeUint(BigInt(v), size, this.arch.bigEndian));
   }
 
   ptr(addr: number): number {
-    return Number(this.uint(addr, this.arch.ptrSize));
+    return this.num(addr, this.arch.ptrSize);
   }
 
   setPtr(addr: number, p: number): void {
-    this.setUint(addr, this.arch.ptrSize, p);
+    this.setNum(addr, this.arch.ptrSize, p);
   }
 }
 

@@ -1,0 +1,3 @@
+module mapscope/mapsnap
+
+go 1.19

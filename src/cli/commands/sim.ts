@@ -1,0 +1,67 @@
+/**
+ * `mapscope sim <scenario.json> [--json] [--trace]`: replays a scenario
+ * (docs/scenario.md) on the engine of its Go version and prints the map's
+ * final state: drawn for people, or the snapshot (docs/json.md, "sim").
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { parseScenario } from '../../engine/scenario.js';
+import { classicEngine } from '../../engine/classic/engine.js';
+import type { CommandModule } from './index.js';
+
+export function loadScenario(file: string): ReturnType<typeof parseScenario> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, undefined, `not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return parseScenario(json, file);
+}
+
+export const command: CommandModule = {
+  register(program: Command, io) {
+    program
+      .command('sim')
+      .description("replay a map's life (make, inserts, deletes, clear) byte for byte as the Go runtime would")
+      .argument('<scenario>', 'a scenario file (docs/scenario.md)')
+      .option('--json', 'print the final snapshot (docs/json.md#sim-classic-snapshot)')
+      .option('--trace', 'show what each operation did (slot chosen, grows, evacuations)')
+      .addHelpText('after', `
+Example scenario:
+  {"go": "1.23", "arch": "amd64", "type": "map[int64]int64",
+   "ops": [["insert", 1, 10], ["insert", 2, 20], ["delete", 1], ["lookup", 2]]}`)
+      .action((file: string, opts: { json?: boolean; trace?: boolean }) => {
+        const sc = loadScenario(file);
+        if (sc.impl === 'swiss') {
+          throw new InputError(file, 'go', `Go ${sc.goText} builds Swiss maps; the Swiss engine is on branch swiss until the lead merges it (use "experiment": "noswissmap" on 1.24-1.25 for the classic map)`);
+        }
+        const r = classicEngine.simulate(sc, { trace: opts.trace });
+        if (!sc.hash.seeds) {
+          io.err(`mapscope: seeds drawn by the PRNG (prngSeed ${sc.hash.prngSeed ?? 1}): ${JSON.stringify(r.snapshot.hash.seeds)}; put real ones in hash.seeds to replay a real run`);
+        }
+        if (opts.trace) {
+          const byOp = new Map<number, string[]>();
+          for (const t of r.trace) byOp.set(t.op, [...(byOp.get(t.op) ?? []), t.text]);
+          const lines: string[] = [];
+          for (const t of byOp.get(-1) ?? []) lines.push(`make  ${t}`);
+          sc.ops.forEach((op, i) => {
+            const args = op.op === 'insert' ? `${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`
+              : op.op === 'clear' ? '' : op.op === 'iterate' ? `r=${op.r}` : JSON.stringify(op.key);
+            lines.push(`#${i} ${op.op} ${args}`.trimEnd());
+            for (const t of byOp.get(i) ?? []) lines.push(`    ${t}`);
+          });
+          (opts.json ? io.err : io.out)(lines.join('\n'));
+        }
+        if (opts.json) io.out(JSON.stringify(r.snapshot, null, 2));
+        else io.out((opts.trace ? '\n' : '') + classicEngine.draw(r.snapshot));
+      });
+  },
+};

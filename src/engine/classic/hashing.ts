@@ -1,0 +1,87 @@
+/**
+ * The map's hash function: src/hash's GoHasher (the runtime's fallback and AES
+ * hashes) run with the recipe the compiler installs for the key type, over
+ * the key's bytes in simulated memory.
+ *
+ * This file only adapts mapscope's type model to src/hash's `HashType` and
+ * simulated memory to its `KeyMemory`; it computes no hash itself.
+ */
+import { GoHasher, hasherFor, type HashType, type HashKind, type KeyMemory, loadAlignment } from '../../hash/index.js';
+import type { Arch } from '../../model/arch.js';
+import type { GoVersion } from '../../model/goversion.js';
+import type { SimMemory } from '../../model/memory.js';
+import { sizeOf, structLayout, underlying, type GoType } from '../../model/types.js';
+import { goVersionString } from '../../model/goversion.js';
+
+/** mapscope's GoType as the small view src/hash reads. */
+export function toHashType(t: GoType, arch: Arch): HashType {
+  const u = underlying(t);
+  const s = sizeOf(t, arch);
+  switch (u.kind) {
+    case 'array':
+      return { kind: 'array', size: s.size, align: s.align, len: u.len, elem: toHashType(u.elem, arch) };
+    case 'struct': {
+      const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
+      return {
+        kind: 'struct', size: s.size, align: s.align,
+        fields: l.fields.map((f) => ({ name: f.name, offset: f.offset, type: toHashType(f.type, arch) })),
+      };
+    }
+    case 'interface':
+      return { kind: 'interface', size: s.size, align: s.align, methods: u.methods.length };
+    case 'opaque':
+    case 'named':
+      throw new Error(`cannot hash a value of unknown type`);
+    default:
+      return { kind: u.kind as HashKind, size: s.size, align: s.align };
+  }
+}
+
+export interface MapHasher {
+  /** t.hasher(key, uintptr(seed)) for the key stored at `addr`. */
+  hash(addr: number, seed: number, nanDraw?: () => bigint): bigint;
+  /** The same hash left in `hi`/`lo` (uint32 halves; hi is 0 on 32-bit targets), without BigInt. */
+  words(addr: number, seed: number, nanDraw?: () => bigint): void;
+  hi: number;
+  lo: number;
+}
+
+/** Key material for one simulated process (runtime.hashkey, runtime.aeskeysched). */
+export interface ProcessKeys {
+  readonly hashkey: readonly bigint[];
+  readonly aeskeysched: Uint8Array;
+}
+
+export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, keys: ProcessKeys, mem: SimMemory): MapHasher {
+  const target = { arch, go: goVersionString(go), aes };
+  const recipe = hasherFor(toHashType(key, arch), target);
+  const h = new GoHasher(target, { hashkey: keys.hashkey, aeskeysched: keys.aeskeysched });
+  const size = sizeOf(key, arch).size;
+  const km: KeyMemory = {
+    read: (addr, len) => mem.view(Number(addr), len),
+    dynamicType: () => {
+      throw new Error('interface keys are not supported by the classic engine yet');
+    },
+  };
+  const empty = new Uint8Array(0);
+  return {
+    hi: 0,
+    lo: 0,
+    hash(addr: number, seed: number, nanDraw?: () => bigint): bigint {
+      const bytes = size === 0 ? empty : mem.view(addr, size);
+      return h.hashKey(recipe, bytes, BigInt(seed), km, nanDraw);
+    },
+    words(addr: number, seed: number, nanDraw?: () => bigint): void {
+      // The map's seed is hash0, a uint32 zero-extended to uintptr.
+      if (size === 0) h.hashKeyWords(recipe, empty, 0, seed, km, nanDraw);
+      else h.hashKeyWords(recipe, mem.loc(addr, size), 0, seed, km, nanDraw, mem.locOff);
+      this.hi = h.hi;
+      this.lo = h.lo;
+    },
+  };
+}
+
+/** The load alignment the compiler's AlgType checks (cmd/internal/sys Arch.Alignment). */
+export function archLoadAlignment(go: GoVersion, arch: Arch): number {
+  return loadAlignment({ arch, go: goVersionString(go), aes: false });
+}

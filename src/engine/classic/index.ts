@@ -1,0 +1,278 @@
+/**
+ * The classic map engine: Go's pre-Swiss map (runtime/map.go and
+ * map_fast32/64/str.go, Go 1.13–1.23, and 1.24–1.25 with
+ * GOEXPERIMENT=noswissmap), replayed byte for byte in simulated memory.
+ *
+ * Design, in the runtime's own terms:
+ *
+ *   hmap ──buckets──▶ [2^B buckets | preallocated overflow buckets]
+ *        ──oldbuckets▶ [2^(B-1) or 2^B buckets] while a grow is in progress
+ *        ──extra─────▶ mapextra{overflow, oldoverflow, nextOverflow}
+ *
+ *   bucket = { tophash [8]uint8; keys [8]K; elems [8]V; overflow *bucket }
+ *
+ * A key's hash picks bucket hash & (2^B-1); its top byte (bumped past the
+ * five marker values) is the slot's tophash. Full buckets chain overflow
+ * buckets. Past 6.5 entries per bucket on average (6 in 1.21) the map
+ * doubles; with as many overflow buckets as buckets (up to 2^15) it grows to
+ * the same size to repack. Growing is incremental: each later write moves at
+ * most two old buckets.
+ *
+ * One concept per file, as in the runtime:
+ *   map.ts       ClassicMap: hmap/mapextra/bucket accessors in memory, shared helpers
+ *   make.ts      makemap, makeBucketArray (size classes from src/model/malloc.ts)
+ *   overflow.ts  newoverflow
+ *   assign.ts    mapassign (+ fast32/fast64/faststr differences)
+ *   access.ts    mapaccess
+ *   delete.ts    mapdelete, emptyRest propagation, re-seeding on empty
+ *   grow.ts      hashGrow, growWork, evacuate, advanceEvacuationMark
+ *   clear.ts     mapclear per version
+ *   iterate.ts   mapiterinit/mapiternext: the order of a range given its random start
+ *   snapshot.ts  the snapshot format shared with the real-runtime probe
+ *   draw.ts      the human drawing; tour.ts the tour section
+ *   hashing.ts   adapter to src/hash (the runtime's hash functions)
+ *   keys.ts      key equality
+ *
+ * Layout facts (offsets, sizes, indirect keys, load factor) all come from
+ * layoutOf (src/layout); hashes from src/hash. Randomness the runtime draws
+ * (hash0 at make, when the map empties, at clear) comes from the scenario's
+ * recorded seeds, or a seeded PRNG that reports what it drew.
+ */
+import { InputError } from '../../cli/errors.js';
+import { layoutOf, MAX_INLINE_BYTES, type ClassicLayout } from '../../layout/index.js';
+import { SimMemory } from '../../model/memory.js';
+import { sizeOf, typeString, type GoType } from '../../model/types.js';
+import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
+import type { Scenario } from '../scenario.js';
+import { ClassicMap, type MapEnv, type Variant } from './map.js';
+import { makemap } from './make.js';
+import { mapassign } from './assign.js';
+import { mapaccess } from './access.js';
+import { mapdelete } from './delete.js';
+import { mapclear } from './clear.js';
+import { takeSnapshot, type ClassicSnapshot } from './snapshot.js';
+import { iterationOrder, mapiterinit } from './iterate.js';
+import { mapHasher, archLoadAlignment, type ProcessKeys } from './hashing.js';
+
+export type { ClassicSnapshot } from './snapshot.js';
+export { ClassicMap } from './map.js';
+
+export interface SimOptions {
+  readonly trace?: boolean;
+}
+
+export interface SimResult {
+  readonly snapshot: ClassicSnapshot;
+  /** One entry per operation (index -1: make), what the runtime did. */
+  readonly trace: { op: number; text: string }[];
+}
+
+/** cmd/compile walk.mapfast: which runtime entry points the compiler calls for this map type. */
+export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant {
+  const key = s.type.key;
+  if (L.elem.size > MAX_INLINE_BYTES) return 'generic';
+  const k = sizeOf(key, s.arch);
+  if (k.alg === 'STRING') return 'faststr';
+  if (k.alg !== 'MEM') return 'generic';
+  // reflectdata.AlgType: AMEM32/AMEM64 unless less aligned than loads of that size need.
+  if (k.align < archLoadAlignment(s.go, s.arch) && k.align < k.size) return 'generic';
+  if (k.size === 4) return 'fast32';
+  if (k.size === 8) return k.ptrBytes === 0 || s.arch.ptrSize === 8 ? 'fast64' : 'generic';
+  return 'generic';
+}
+
+/** splitmix64: the stand-in for the runtime's randomness when the scenario records none. */
+function prng(seed: number): () => bigint {
+  let x = BigInt.asUintN(64, BigInt(seed));
+  return () => {
+    x = BigInt.asUintN(64, x + 0x9e3779b97f4a7c15n);
+    let z = x;
+    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+    return z ^ (z >> 31n);
+  };
+}
+
+/** A live simulated map: the operations of a scenario, one call at a time. */
+export interface SimMap {
+  readonly map: ClassicMap;
+  insert(key: JsonValue, value: JsonValue, at?: string): void;
+  delete(key: JsonValue, at?: string): boolean;
+  /** The elem as JSON, or undefined when absent. */
+  lookup(key: JsonValue, at?: string): JsonValue | undefined;
+  clear(at?: string): void;
+  /** A full range over the map with the iterator's random draw r: the [key, elem] pairs in order. */
+  iterate(r: bigint): [JsonValue, JsonValue][];
+  /** The order iterate(r) would return, without starting an iterator. */
+  peekIteration(r: bigint): [JsonValue, JsonValue][];
+  snapshot(): ClassicSnapshot;
+  readonly trace: { op: number; text: string }[];
+  /** Operation index trace lines are filed under. */
+  opIndex: number;
+}
+
+export interface OpenOptions extends SimOptions {
+  /**
+   * For benchmarks only: flip incrnoverflow's coin at B >= 16 with this PRNG
+   * instead of refusing (the real runtime's coin cannot be replayed).
+   */
+  readonly unreplayableCoin?: boolean;
+}
+
+/** Makes the scenario's map (make with its hint) and returns it for operations. */
+export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMap {
+  const L = layoutOf(s.type, { go: s.go, arch: s.arch, experiment: s.experiment });
+  if (L.impl !== 'classic') throw new InputError(s.source, 'go', 'not a classic-map toolchain');
+  const mode = s.hash.mode;
+  if (mode === 'aes' && !['amd64', '386', 'arm64'].includes(s.arch.name)) {
+    throw new InputError(s.source, 'hash.mode', `the runtime has no AES hash on ${s.arch.name}; use "fallback"`);
+  }
+  const rand = prng(s.hash.prngSeed ?? 1);
+  const wordMask = (1n << BigInt(s.arch.ptrSize * 8)) - 1n;
+  const hashkey = s.hash.hashkey ?? Array.from({ length: 4 }, () => (rand() & wordMask) | 1n);
+  let aeskeysched: Uint8Array;
+  if (s.hash.aeskeysched !== undefined) {
+    aeskeysched = Uint8Array.from(s.hash.aeskeysched.match(/../g) ?? [], (h) => parseInt(h, 16));
+  } else {
+    aeskeysched = new Uint8Array(128);
+    for (let i = 0; i < 128; i += 8) {
+      let r = rand();
+      for (let j = 0; j < 8; j++, r >>= 8n) aeskeysched[i + j] = Number(r & 0xffn);
+    }
+  }
+  const keys: ProcessKeys = { hashkey, aeskeysched: aeskeysched.subarray(0, s.arch.ptrSize * 16) };
+
+  const seeds: number[] = [];
+  const recorded = s.hash.seeds;
+  const drawSeed = (): number => {
+    let v: number;
+    if (recorded) {
+      if (seeds.length >= recorded.length) {
+        throw new InputError(s.source, 'hash.seeds', `the runtime draws seed #${seeds.length + 1} here but the scenario records ${recorded.length}`);
+      }
+      v = Number(recorded[seeds.length] & 0xffffffffn);
+    } else {
+      v = Number(rand() & 0xffffffffn);
+    }
+    seeds.push(v);
+    return v;
+  };
+
+  const trace: { op: number; text: string }[] = [];
+  const mem = new SimMemory(s.arch);
+  // eslint-disable-next-line prefer-const
+  let sim: SimMap;
+  const env: MapEnv = {
+    mem, layout: L, go: s.go, arch: s.arch, keyType: s.type.key, elemType: s.type.elem,
+    variant: variantFor(s, L),
+    drawSeed,
+    overflowCoin: opts.unreplayableCoin
+      ? () => Number(rand() & 0xffffffffn)
+      : () => {
+        throw new InputError(s.source, sim.opIndex >= 0 ? `ops[${sim.opIndex}]` : 'hint', `the map reaches B=${m.B} ≥ 16, where the runtime counts overflow buckets with a per-M random coin that cannot be replayed (go-classic-map.md §7.8)`);
+      },
+    hasherFor: (m) => mapHasher(s.type.key, s.go, s.arch, mode === 'aes', keys, m),
+    trace: opts.trace ? (text) => trace.push({ op: sim ? sim.opIndex : -1, text }) : undefined,
+  };
+  const m = makemap(env, s.hint);
+  const keySize = sizeOf(s.type.key, s.arch).size;
+  const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');
+  const setKey = (k: JsonValue, at: string, op: string): void => {
+    if (op !== 'lookup' && hasNaN(k)) {
+      throw new InputError(s.source, at, `${op} of a NaN key: its hash mixes in the runtime's per-M random state, which cannot be replayed (lookups of NaN are fine)`);
+    }
+    try {
+      encodeValue(mem, s.type.key, scratch, k, 'key');
+    } catch (e) {
+      throw new InputError(s.source, at, (e as Error).message);
+    }
+  };
+  sim = {
+    map: m,
+    trace,
+    opIndex: -1,
+    insert(key, value, at = 'key') {
+      setKey(key, at, 'insert');
+      const e = mapassign(m, scratch);
+      encodeValue(mem, s.type.elem, e, value, 'value');
+    },
+    delete(key, at = 'key') {
+      setKey(key, at, 'delete');
+      return mapdelete(m, scratch);
+    },
+    lookup(key, at = 'key') {
+      setKey(key, at, 'lookup');
+      // A NaN is never found, whatever bucket its random hash picks.
+      m.nanDraw = () => 0n;
+      const e = mapaccess(m, scratch);
+      m.nanDraw = undefined;
+      const v = e === 0 ? undefined : decodeValue(mem, s.type.elem, e);
+      if (opts.trace) trace.push({ op: sim.opIndex, text: v === undefined ? 'lookup: not found' : `lookup: found ${JSON.stringify(v)}` });
+      return v;
+    },
+    clear(at = 'ops') {
+      if (s.go.minor < 21 && !L.keyProps.reflexive) {
+        throw new InputError(s.source, at, `clear needs Go 1.21 for a key type with floats or interfaces (before, only the range-delete idiom over reflexive keys compiles to mapclear)`);
+      }
+      mapclear(m);
+    },
+    peekIteration(r) {
+      return iterationOrder(m, r).map((e): [JsonValue, JsonValue] => [decodeValue(mem, s.type.key, e.key), decodeValue(mem, s.type.elem, e.elem)]);
+    },
+    iterate(r) {
+      const order = iterationOrder(m, r);
+      if (mapiterinit(m)) {
+        m.trace(`iterate: start bucket ${Number(r & ((1n << BigInt(m.B)) - 1n))}, slot offset ${Number((r >> BigInt(m.B)) & 7n)}; flags now iterator|oldIterator`);
+      }
+      const pairs = order.map((e): [JsonValue, JsonValue] => [decodeValue(mem, s.type.key, e.key), decodeValue(mem, s.type.elem, e.elem)]);
+      if (opts.trace) trace.push({ op: sim.opIndex, text: `iterate: ${pairs.map(([k, v]) => `${JSON.stringify(k)}→${JSON.stringify(v)}`).join(' ')}` });
+      return pairs;
+    },
+    snapshot() {
+      const hash = mode === 'aes'
+        ? { mode, seeds: [...seeds], aeskeysched: hex(keys.aeskeysched) }
+        : { mode, seeds: [...seeds], hashkey: hashkey.map((k) => k.toString()) };
+      return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash });
+    },
+  };
+  return sim;
+}
+
+export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
+  const sim = openMap(s, opts);
+  s.ops.forEach((op, i) => {
+    sim.opIndex = i;
+    const at = `ops[${i}][1]`;
+    switch (op.op) {
+      case 'insert':
+        sim.insert(op.key, op.value, at);
+        break;
+      case 'delete':
+        sim.delete(op.key, at);
+        break;
+      case 'lookup':
+        sim.lookup(op.key, at);
+        break;
+      case 'clear':
+        sim.clear(`ops[${i}]`);
+        break;
+      case 'iterate':
+        sim.iterate(op.r);
+        break;
+    }
+  });
+  return { snapshot: sim.snapshot(), trace: sim.trace };
+}
+
+function hasNaN(v: JsonValue): boolean {
+  if (v === 'NaN') return true;
+  if (Array.isArray(v)) return v.some(hasNaN);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(hasNaN);
+  return false;
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export type { GoType };

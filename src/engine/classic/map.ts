@@ -1,0 +1,251 @@
+/**
+ * ClassicMap: one simulated map — its `hmap` header, `mapextra` and buckets
+ * in simulated memory — and the small helpers every operation shares
+ * (runtime/map.go: bucketShift, tophash, evacuated, overLoadFactor,
+ * tooManyOverflowBuckets, incrnoverflow, and bmap's accessors).
+ *
+ * Header fields live in memory at the offsets layoutOf gives for `hmap`, so
+ * the bytes of a simulated map are those of a real one. Two things are kept
+ * beside memory: the overflow lists of pointer-free buckets (mapextra's
+ * `*[]*bmap` slices; only their length is observable) and the source of the
+ * runtime's randomness (`draw`).
+ */
+import { SLOTS, type ClassicLayout, type StructDesc } from '../../layout/index.js';
+import type { SimMemory } from '../../model/memory.js';
+import type { GoType } from '../../model/types.js';
+import type { Arch } from '../../model/arch.js';
+import type { GoVersion } from '../../model/goversion.js';
+import type { MapHasher } from './hashing.js';
+import { keyEqualFor } from './keys.js';
+
+/** Slots per bucket (abi.MapBucketCount), from the layout model. */
+export const BUCKET_CNT = SLOTS;
+// Tophash values with a special meaning (runtime/map.go).
+export const EMPTY_REST = 0;
+export const EMPTY_ONE = 1;
+export const EVACUATED_X = 2;
+export const EVACUATED_Y = 3;
+export const EVACUATED_EMPTY = 4;
+export const MIN_TOP_HASH = 5;
+// hmap.flags bits.
+export const ITERATOR = 1;
+export const OLD_ITERATOR = 2;
+export const HASH_WRITING = 4;
+export const SAME_SIZE_GROW = 8;
+
+export const isEmpty = (top: number): boolean => top <= EMPTY_ONE;
+
+/** Which runtime entry points the compiler picks for the map type (walk.mapfast). */
+export type Variant = 'generic' | 'fast32' | 'fast64' | 'faststr';
+
+/** Something the map did, for --trace. */
+export interface TraceEvent {
+  readonly op: number;
+  readonly what: string;
+}
+
+function offsets(s: StructDesc): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const f of s.fields) o[f.name] = f.offset;
+  return o;
+}
+
+export interface MapEnv {
+  readonly mem: SimMemory;
+  readonly layout: ClassicLayout;
+  readonly go: GoVersion;
+  readonly arch: Arch;
+  readonly keyType: GoType;
+  readonly elemType: GoType;
+  readonly variant: Variant;
+  /** Draws the runtime's next random 32-bit value for a map seed (fastrand/rand). */
+  readonly drawSeed: () => number;
+  readonly hasherFor: (mem: SimMemory) => MapHasher;
+  /** A 32-bit random draw for incrnoverflow at B >= 16; absent: refuse (it cannot be replayed). */
+  readonly overflowCoin?: () => number;
+  readonly trace?: (what: string) => void;
+}
+
+export class ClassicMap {
+  readonly mem: SimMemory;
+  readonly L: ClassicLayout;
+  readonly env: MapEnv;
+  readonly ptr: number;
+  readonly bucketSize: number;
+  readonly keySize: number;
+  readonly elemSize: number;
+  readonly topOff: number;
+  readonly keysOff: number;
+  readonly elemsOff: number;
+  readonly ovfOff: number;
+  /** Whether the bucket type holds pointers (t.bucket.ptrdata != 0). */
+  readonly bucketHasPointers: boolean;
+  readonly hasher: MapHasher;
+  /** mapextra.overflow / oldoverflow of pointer-free buckets; null when the slice was never made. */
+  overflowList: number[] | null = null;
+  oldOverflowList: number[] | null = null;
+  private readonly h: Record<string, number>;
+  private readonly x: Record<string, number>;
+  private readonly ptrSize: number;
+  private readonly hashBits: number;
+
+  constructor(env: MapEnv) {
+    this.env = env;
+    this.mem = env.mem;
+    this.L = env.layout;
+    this.ptrSize = env.arch.ptrSize;
+    this.hashBits = env.arch.ptrSize * 8;
+    this.h = offsets(this.L.headers.hmap);
+    this.x = offsets(this.L.headers.mapextra);
+    const b = offsets(this.L.bucket);
+    this.topOff = b.topbits;
+    this.keysOff = b.keys;
+    this.elemsOff = b.elems;
+    this.ovfOff = b.overflow;
+    this.bucketSize = this.L.bucket.size;
+    this.keySize = this.L.key.storedSize;
+    this.elemSize = this.L.elem.storedSize;
+    this.bucketHasPointers = this.L.bucket.overflowIsPointer;
+    this.ptr = this.mem.alloc(this.L.headers.hmap.size, 'hmap');
+    const header = this.mem.find(this.ptr, this.L.headers.hmap.size);
+    if (!header) throw new Error('hmap allocation lost');
+    this.hb = header.bytes;
+    this.hasher = env.hasherFor(this.mem);
+    this.keyEqual = keyEqualFor(this.mem, env.keyType);
+  }
+
+  // --------------------------------------------------------------- hmap --
+  // The header's own bytes (allocations never move): read without looking the address up.
+  private readonly hb: Uint8Array;
+  private get1(field: string, size: number): number {
+    const o = this.h[field];
+    const b = this.hb;
+    let v = 0;
+    if (this.env.arch.bigEndian) for (let i = 0; i < size; i++) v = v * 256 + b[o + i];
+    else for (let i = size - 1; i >= 0; i--) v = v * 256 + b[o + i];
+    return v;
+  }
+  private set1(field: string, size: number, v: number): void {
+    const o = this.h[field];
+    const b = this.hb;
+    const be = this.env.arch.bigEndian;
+    for (let i = 0; i < size; i++) {
+      b[be ? o + size - 1 - i : o + i] = v % 256;
+      v = Math.floor(v / 256);
+    }
+  }
+  get count(): number { return this.get1('count', this.ptrSize); }
+  set count(v: number) { this.set1('count', this.ptrSize, v); }
+  get flags(): number { return this.hb[this.h.flags]; }
+  set flags(v: number) { this.hb[this.h.flags] = v & 0xff; }
+  get B(): number { return this.hb[this.h.B]; }
+  set B(v: number) { this.hb[this.h.B] = v; }
+  get noverflow(): number { return this.get1('noverflow', 2); }
+  set noverflow(v: number) { this.set1('noverflow', 2, v & 0xffff); }
+  get hash0(): number { return this.get1('hash0', 4); }
+  set hash0(v: number) { this.set1('hash0', 4, v >>> 0); }
+  get buckets(): number { return this.get1('buckets', this.ptrSize); }
+  set buckets(v: number) { this.set1('buckets', this.ptrSize, v); }
+  get oldbuckets(): number { return this.get1('oldbuckets', this.ptrSize); }
+  set oldbuckets(v: number) { this.set1('oldbuckets', this.ptrSize, v); }
+  get nevacuate(): number { return this.get1('nevacuate', this.ptrSize); }
+  set nevacuate(v: number) { this.set1('nevacuate', this.ptrSize, v); }
+  get hasClearSeq(): boolean { return 'clearSeq' in this.h; }
+  get clearSeq(): bigint { return this.mem.uint(this.ptr + this.h.clearSeq, 8); }
+  set clearSeq(v: bigint) { this.mem.setUint(this.ptr + this.h.clearSeq, 8, v); }
+  get extra(): number { return this.get1('extra', this.ptrSize); }
+  set extra(v: number) { this.set1('extra', this.ptrSize, v); }
+
+  get nextOverflow(): number {
+    const e = this.extra;
+    return e === 0 ? 0 : this.mem.ptr(e + this.x.nextOverflow);
+  }
+  set nextOverflow(v: number) {
+    this.mem.setPtr(this.ensureExtra() + this.x.nextOverflow, v);
+  }
+  ensureExtra(): number {
+    if (this.extra === 0) this.extra = this.mem.alloc(this.L.headers.mapextra.size, 'mapextra');
+    return this.extra;
+  }
+
+  growing(): boolean { return this.oldbuckets !== 0; }
+  sameSizeGrow(): boolean { return (this.flags & SAME_SIZE_GROW) !== 0; }
+  /** Number of buckets before the current grow began. */
+  noldbuckets(): number {
+    let oldB = this.B;
+    if (!this.sameSizeGrow()) oldB--;
+    return bucketShift(oldB);
+  }
+  oldbucketmask(): number { return this.noldbuckets() - 1; }
+
+  /** hmap.incrnoverflow: exact below B=16; above, the runtime flips a per-M coin we cannot see. */
+  incrnoverflow(): void {
+    if (this.B < 16) {
+      this.noverflow = this.noverflow + 1;
+      return;
+    }
+    const coin = this.env.overflowCoin;
+    if (!coin) {
+      throw new Error('incrnoverflow at B >= 16 draws from the runtime\'s per-M random state, which cannot be replayed (go-classic-map.md §7.8)');
+    }
+    // Count one in 2^(B-15) overflow buckets (runtime/map.go incrnoverflow).
+    const mask = 2 ** (this.B - 15) - 1;
+    if ((coin() & mask) === 0) this.noverflow = this.noverflow + 1;
+  }
+
+  // ---------------------------------------------------------------- bmap --
+  bucketAt(base: number, i: number): number { return base + i * this.bucketSize; }
+  tophash(b: number, i: number): number { return this.mem.u8(b + this.topOff + i); }
+  setTophash(b: number, i: number, v: number): void { this.mem.setU8(b + this.topOff + i, v); }
+  keyAddr(b: number, i: number): number { return b + this.keysOff + i * this.keySize; }
+  elemAddr(b: number, i: number): number { return b + this.elemsOff + i * this.elemSize; }
+  overflow(b: number): number { return this.mem.ptr(b + this.ovfOff); }
+  setOverflow(b: number, ovf: number): void { this.mem.setPtr(b + this.ovfOff, ovf); }
+  evacuated(b: number): boolean {
+    const h = this.tophash(b, 0);
+    return h > EMPTY_ONE && h < MIN_TOP_HASH;
+  }
+  /** The key's address (through the pointer when keys are indirect). */
+  derefKey(slot: number): number { return this.L.key.indirect ? this.mem.ptr(slot) : slot; }
+  derefElem(slot: number): number { return this.L.elem.indirect ? this.mem.ptr(slot) : slot; }
+
+  // ------------------------------------------------------------- hashing --
+  /**
+   * What a NaN's hash mixes in (the runtime's per-M random draw, which cannot
+   * be replayed). Set only for lookups, whose outcome does not depend on it.
+   */
+  nanDraw: (() => bigint) | undefined = undefined;
+  /**
+   * Hashes the key at `keyAddr` with hash0 and returns the hash's low 32 bits
+   * (all the bucket index ever needs: B < 32); `top` is set to its tophash.
+   */
+  hash(keyAddr: number): number {
+    const h = this.hasher;
+    h.words(keyAddr, this.hash0, this.nanDraw);
+    // tophash: the hash's top byte (bits 56-63 on 64-bit targets, 24-31 on 32-bit), bumped past the markers.
+    const t = (this.hashBits === 64 ? h.hi : h.lo) >>> 24;
+    this.top = t < MIN_TOP_HASH ? t + MIN_TOP_HASH : t;
+    return h.lo >>> 0;
+  }
+  /** tophash of the last hash(). */
+  top = 0;
+  readonly keyEqual: (a: number, b: number) => boolean;
+
+  trace(what: string): void { this.env.trace?.(what); }
+}
+
+export function bucketShift(b: number): number { return 2 ** b; }
+export function bucketMask(b: number): bigint { return (1n << BigInt(b)) - 1n; }
+/** hash & bucketMask(B) from the hash's low 32 bits. */
+export function bucketOf(lo: number, B: number): number {
+  if (B > 32) throw new Error(`B=${B}: more than 2^32 buckets`);
+  return lo % 2 ** B;
+}
+
+export function overLoadFactor(count: number, B: number, lf: { num: number; den: number }): boolean {
+  return count > BUCKET_CNT && count > lf.num * Math.floor(bucketShift(B) / lf.den);
+}
+
+export function tooManyOverflowBuckets(noverflow: number, B: number): boolean {
+  return noverflow >= 2 ** Math.min(B, 15);
+}

@@ -1,0 +1,100 @@
+/**
+ * The Go allocator's size classes and `roundupsize`, per release: what the
+ * classic map's placement depends on (makeBucketArray rounds the bucket array
+ * up to a size class and fills the slack with preallocated overflow buckets).
+ *
+ * The class table is not copied from Go: it is recomputed with the algorithm
+ * runtime/mksizeclasses.go documents (makeClasses): walk sizes in steps of the
+ * current alignment, pick the fewest 8 KiB pages that waste at most 1/8, merge
+ * a size into the previous class when both give the same pages and object
+ * count, then grow each class to the largest 128-byte multiple that still fits
+ * the same count. test/malloc.test.ts checks the result against each
+ * toolchain's generated runtime/sizeclasses.go.
+ *
+ * roundupsize:
+ * - ≤ 1.21: the class size for small requests (< 32 KiB), else page-rounded
+ *   (runtime/msize.go).
+ * - ≥ 1.22 (allocation headers): a pointerful object larger than
+ *   PtrSize*PtrBits bytes carries an 8-byte malloc header inside its size
+ *   class, so the usable size is class(size+8)-8 (runtime/msize.go of 1.23,
+ *   msize_allocheaders.go of 1.22).
+ */
+import type { Arch } from './arch.js';
+import type { GoVersion } from './goversion.js';
+
+const PAGE_SIZE = 8192;
+const MAX_SMALL_SIZE = 32 << 10;
+const LARGE_SIZE_DIV = 128;
+const MALLOC_HEADER_SIZE = 8;
+
+export interface SizeClass {
+  readonly size: number;
+  readonly npages: number;
+}
+
+const isPow2 = (x: number): boolean => (x & (x - 1)) === 0;
+
+function makeClasses(): SizeClass[] {
+  const classes: { size: number; npages: number }[] = [{ size: 0, npages: 0 }];
+  let align = 8;
+  for (let size = align; size <= MAX_SMALL_SIZE; size += align) {
+    if (isPow2(size)) {
+      if (size >= 2048) align = 256;
+      else if (size >= 128) align = size / 8;
+      else if (size >= 32) align = 16;
+    }
+    let allocsize = PAGE_SIZE;
+    while (allocsize % size > allocsize / 8) allocsize += PAGE_SIZE;
+    const npages = allocsize / PAGE_SIZE;
+    const prev = classes[classes.length - 1];
+    if (classes.length > 1 && npages === prev.npages && Math.floor(allocsize / size) === Math.floor(allocsize / prev.size)) {
+      prev.size = size;
+      continue;
+    }
+    classes.push({ size, npages });
+  }
+  for (let i = 1; i < classes.length; i++) {
+    const c = classes[i];
+    const psize = c.npages * PAGE_SIZE;
+    const newSize = Math.floor(psize / Math.floor(psize / c.size)) & ~(LARGE_SIZE_DIV - 1);
+    if (newSize > c.size) c.size = newSize;
+  }
+  return classes;
+}
+
+/** class_to_size, class 0 (size 0) first: the same in every release mapscope covers (1.13-1.27). */
+export const SIZE_CLASSES: readonly SizeClass[] = makeClasses();
+
+/** The smallest class size holding `size` bytes (0 < size ≤ 32 KiB). */
+export function classSize(size: number): number {
+  let lo = 1;
+  let hi = SIZE_CLASSES.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (SIZE_CLASSES[mid].size >= size) hi = mid;
+    else lo = mid + 1;
+  }
+  return SIZE_CLASSES[lo].size;
+}
+
+function pageRound(size: number): number {
+  return Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/**
+ * runtime.roundupsize for a request of `size` bytes; `noscan` is whether the
+ * object's type has no pointers (only 1.22+ distinguishes).
+ */
+export function roundupsize(size: number, noscan: boolean, go: GoVersion, arch: Arch): number {
+  if (go.minor < 22) {
+    if (size < MAX_SMALL_SIZE) return size === 0 ? 0 : classSize(size);
+    return pageRound(size);
+  }
+  if (size <= MAX_SMALL_SIZE - MALLOC_HEADER_SIZE) {
+    const minSizeForMallocHeader = arch.ptrSize * arch.ptrSize * 8;
+    const req = !noscan && size > minSizeForMallocHeader ? size + MALLOC_HEADER_SIZE : size;
+    if (req === 0) return 0;
+    return classSize(req) - (req - size);
+  }
+  return pageRound(size);
+}

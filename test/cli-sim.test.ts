@@ -1,0 +1,105 @@
+/**
+ * `mapscope sim` as a user meets it: malformed scenarios get one line naming
+ * the field and exit code 2; a good one prints a drawing, a trace, or the
+ * snapshot.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/cli/main.js';
+import { captureIO } from '../src/cli/io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mapscope-sim-'));
+let n = 0;
+function file(content: unknown): string {
+  const p = join(dir, `s${n++}.json`);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+}
+
+const good = { go: '1.23', arch: 'amd64', type: 'map[int64]int64', ops: [['insert', 1, 10], ['insert', '2', 20], ['delete', 1], ['lookup', 2]] };
+
+const malformed: [string, unknown, RegExp][] = [
+  ['unknown type', { ...good, type: 'map[int64]Foo' }, /: type: /],
+  ['not a map', { ...good, type: '[]int' }, /: type: .*not a map/],
+  ['uncomparable key', { ...good, type: 'map[[]int]int' }, /: type: .*invalid map key/],
+  ['key of the wrong type', { ...good, ops: [['insert', 'x', 1]] }, /: ops\[0\]\[1\]: /],
+  ['value of the wrong type', { ...good, ops: [['insert', 1, 'x']] }, /: ops\[0\]\[2\]: /],
+  ['key out of range', { ...good, type: 'map[int8]int', ops: [['insert', 300, 1]] }, /: ops\[0\]\[1\]: .*int8/],
+  ['unknown op', { ...good, ops: [['upsert', 1, 1]] }, /: ops\[0\]\[0\]: unknown operation/],
+  ['wrong arity', { ...good, ops: [['delete']] }, /: ops\[0\]: delete takes 1/],
+  ['bad seed', { ...good, hash: { seeds: [-1] } }, /: hash\.seeds\[0\]: /],
+  ['seed too wide', { ...good, arch: '386', hash: { seeds: ['0x100000000'] } }, /: hash\.seeds\[0\]: /],
+  ['too few seeds', { ...good, ops: [['insert', 1, 1], ['delete', 1]], hash: { seeds: [5] } }, /: hash\.seeds: .*records 1/],
+  ['bad hash mode', { ...good, hash: { mode: 'sip' } }, /: hash\.mode: /],
+  ['AES where there is none', { ...good, arch: 'arm', hash: { mode: 'aes' } }, /: hash\.mode: /],
+  ['bad hashkey', { ...good, hash: { hashkey: [1, 2] } }, /: hash\.hashkey: /],
+  ['unknown field', { ...good, colour: 'red' }, /: colour: unknown field/],
+  ['bad go version', { ...good, go: '2.0' }, /: go: /],
+  ['bad arch', { ...good, arch: 'vax' }, /: arch: /],
+  ['NaN insert', { ...good, type: 'map[float64]int', ops: [['insert', 'NaN', 1]] }, /: ops\[0\]\[1\]: .*NaN/],
+  ['not JSON', '{"go": ', /not valid JSON/],
+];
+
+for (const [what, content, re] of malformed) {
+  test(`sim: ${what} → one line naming the field, exit 2`, async () => {
+    const io = captureIO();
+    const code = await main(['sim', file(content)], io);
+    assert.equal(code, 2, io.stderr);
+    const lines = io.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, io.stderr);
+    assert.match(lines[0], /^mapscope: /);
+    assert.match(lines[0], re);
+    assert.equal(io.stdout, '');
+  });
+}
+
+test('sim: a Swiss toolchain is refused until the Swiss engine is merged', async () => {
+  const io = captureIO();
+  const code = await main(['sim', file({ ...good, go: '1.24' })], io);
+  assert.equal(code, 2);
+  assert.match(io.stderr, /: go: .*Swiss/);
+});
+
+test('sim: drawing, trace and --json', async () => {
+  const p = file({ ...good, hash: { seeds: [1234] } });
+  let io = captureIO();
+  assert.equal(await main(['sim', p], io), 0, io.stderr);
+  assert.match(io.stdout, /count=1 {2}B=0/);
+  io = captureIO();
+  assert.equal(await main(['sim', p, '--trace'], io), 0, io.stderr);
+  assert.match(io.stdout, /#2 delete 1\n {4}delete: bucket 0 slot 0 → emptyOne/);
+  io = captureIO();
+  assert.equal(await main(['sim', p, '--json'], io), 0, io.stderr);
+  const snap = JSON.parse(io.stdout);
+  assert.equal(snap.impl, 'classic');
+  assert.deepEqual(snap.hash.seeds, [1234]);
+  assert.equal(snap.header.count, 1);
+  // Slot 0 held key 1 (deleted: emptyOne, stale key kept, elem cleared); slot 1 holds 2.
+  assert.equal(snap.buckets[0][0].tophash[0], 1);
+  assert.equal(snap.buckets[0][0].keys[0], 1);
+  assert.equal(snap.buckets[0][0].elems[0], 0);
+  assert.equal(snap.buckets[0][0].keys[1], 2);
+});
+
+test('sim: without seeds, the PRNG draws them and says so', async () => {
+  const io = captureIO();
+  assert.equal(await main(['sim', file(good)], io), 0, io.stderr);
+  assert.match(io.stderr, /seeds drawn by the PRNG/);
+});
+
+test('sim --json prints exactly the real runtime\'s text for committed fixtures', async () => {
+  const { targets, replays, replayScenario, runtimeSnapshot } = await import('./support/simfixtures.js');
+  const picks = targets().filter((t) => /^(1\.23-amd64-fallback|1\.22-arm64-aes|1\.24-noswissmap-386-fallback)$/.test(t));
+  assert.ok(picks.length > 0, 'no fixtures');
+  for (const t of picks) {
+    for (const name of ['int64-mid-grow-53', 'string-delete-some', 'clear-int64']) {
+      const r = replays(t)[name];
+      const io = captureIO();
+      assert.equal(await main(['sim', file(replayScenario(t, name, r)), '--json'], io), 0, io.stderr);
+      assert.equal(io.stdout, runtimeSnapshot(t, name), `${t}/${name}`);
+    }
+  }
+});
