@@ -14,7 +14,7 @@ import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { inspectBytes, type Inspection } from '../../binary/inspect.js';
 import type { MapInfo } from '../../binary/mapdesc.js';
-import { compare, driftLine, githubAnnotations, makeBaseline, matcher, parseBaseline, sarif } from '../../binary/baseline.js';
+import { compare, driftLine, githubAnnotations, makeBaseline, matcher, parseBaseline, sarif, splitPatterns } from '../../binary/baseline.js';
 import { isELF } from '../../binary/elf.js';
 import { machoKind } from '../../binary/macho.js';
 import { isPE } from '../../binary/pe.js';
@@ -146,7 +146,7 @@ function progress(io: CliIO, i: number, n: number, file: string): void {
 export function runInspect(paths: string[], opts: Opts, io: CliIO, setExit: (code: number) => void): void {
   if (opts.writeBaseline && opts.baseline) throw new UsageError('--write-baseline and --baseline cannot be used together');
   if (opts.format !== 'text' && !opts.baseline) throw new UsageError('--format github|sarif applies to --baseline');
-  const keep = matcher(opts.maps.flatMap((p) => p.split(',')).map((s) => s.trim()).filter(Boolean));
+  const keep = matcher(opts.maps.flatMap(splitPatterns));
   const files = expand(paths);
   if (files.length === 0) throw new InputError(paths.join(' '), undefined, 'no files to inspect');
   const results: Inspection[] = [];
