@@ -63,6 +63,12 @@ export class SimMemory implements MemoryReader {
     // Accesses cluster (a bucket array, a header): try the last hit first.
     const last = this.last;
     if (last && addr >= last.addr && addr + len <= last.addr + last.size && (len > 0 || addr < last.addr + Math.max(last.size, 1))) return last;
+    const prev = this.prev;
+    if (prev && addr >= prev.addr && addr + len <= prev.addr + prev.size && (len > 0 || addr < prev.addr + Math.max(prev.size, 1))) {
+      this.prev = last;
+      this.last = prev;
+      return prev;
+    }
     let lo = 0;
     let hi = this.objects.length - 1;
     while (lo <= hi) {
@@ -72,14 +78,19 @@ export class SimMemory implements MemoryReader {
       else if (addr >= o.addr + Math.max(o.size, 1)) lo = mid + 1;
       else {
         const ok = addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size);
-        if (ok) this.last = o;
+        if (ok) {
+          this.prev = this.last;
+          this.last = o;
+        }
         return ok ? o : undefined;
       }
     }
     return undefined;
   }
 
+  // The two most recently used allocations (a map's buckets and the key being looked up, say).
   private last: Allocation | undefined;
+  private prev: Allocation | undefined;
 
   allocations(): readonly Allocation[] {
     return this.objects;
