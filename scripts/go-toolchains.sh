@@ -34,7 +34,8 @@ Signed-By: $signed
 SRC
 
 O=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$APT/sources.list.d"
-   -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache=$APT/cache" -o "Debug::NoLocking=1")
+   -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache=$APT/cache" -o "Debug::NoLocking=1"
+   -o "APT::Sandbox::User=root")
 
 need_update=0
 for v in "${VERSIONS[@]}"; do [ -x "$CACHE/go/$v/bin/go" ] || need_update=1; done
@@ -48,7 +49,7 @@ for v in "${VERSIONS[@]}"; do
   if [ ! -x "$root/bin/go" ]; then
     echo "go-toolchains: fetching golang-$v-go and golang-$v-src" >&2
     tmp=$(mktemp -d "$CACHE/deb/$v.XXXX")
-    (cd "$tmp" && chmod 777 . && apt-get "${O[@]}" download -qq "golang-$v-go" "golang-$v-src" >&2)
+    (cd "$tmp" && apt-get "${O[@]}" download -qq "golang-$v-go" "golang-$v-src" >&2)
     # Debian splits GOROOT between /usr/lib/go-V and /usr/share/go-V with
     # relative links, so the unpacked usr/ tree works as it is, anywhere.
     rm -rf "$CACHE/go/$v.tree"; mkdir -p "$CACHE/go/$v.tree"

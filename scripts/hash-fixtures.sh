@@ -66,5 +66,13 @@ for v in "${VERSIONS[@]}"; do
     grep -q '"useAeshash":false' "$out/go$v-$arch-fallback.json" ||
       { echo "hash-fixtures: $arch go$v: GODEBUG=cpu.aes=off did not turn AES hashing off" >&2; exit 1; }
     echo "go$v $arch done" >&2
+    # Go 1.27's GOEXPERIMENT=simd computes memhash32/64 with VAES intrinsics
+    # (internal/runtime/maps/memhash_aes_simd.go); AES hashing then needs AVX.
+    if [ "$arch" = amd64 ] && [ "${v#1.}" -ge 27 ]; then
+      (cd "$here/gosrc/hashprobe" && GOEXPERIMENT=simd GOARCH=amd64 "$go" build "${ldflags[@]}" -o "$bin-simd" .)
+      "$bin-simd" > "$out/go$v-amd64-simd-aes.json"
+      grep -q '"useAeshash":true' "$out/go$v-amd64-simd-aes.json" ||
+        { echo "hash-fixtures: go$v GOEXPERIMENT=simd: no AES hashing (this CPU lacks AVX?)" >&2; exit 1; }
+    fi
   done
 done

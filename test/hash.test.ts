@@ -212,6 +212,8 @@ test('hasherFor: the generated hasher steps (hand-derived from reflectdata/alg.g
 test('rejects releases whose hashes are not modelled', () => {
   assert.throws(() => new GoHasher({ arch: ARCHES.amd64, go: '1.18', aes: false }, keysForTest), /1\.19/);
   assert.throws(() => goMinor('2.0'), /expected 1\.N/);
+  // runtime.Version() forms: release, pre-release, experiment suffix.
+  assert.deepEqual(['go1.27.3', '1.24', 'go1.23rc1', 'go1.27.3-X:simd'].map(goMinor), [27, 24, 23, 27]);
 });
 
 test('hashKeyWords (no BigInt) agrees with hashKey', () => {
@@ -224,4 +226,24 @@ test('hashKeyWords (no BigInt) agrees with hashKey', () => {
     h.hashKeyWords(rec, k, Number(seed >> 32n), Number(seed & 0xffffffffn));
     assert.equal((BigInt(h.hi) << 32n) | BigInt(h.lo), h.hashKey(rec, k, seed));
   }), { numRuns: 300 });
+});
+
+test('bad input: short keys and dangling pointers give HashTypeError, never a crash or hang', () => {
+  const t: HashTarget = { arch: ARCHES.amd64, go: '1.26', aes: true };
+  const h = new GoHasher(t, keysForTest);
+  const kmix: HashType = { kind: 'struct', size: 48, align: 8, fields: [
+    { name: 'S', offset: 0, type: str }, { name: 'A', offset: 16, type: i32 },
+    { name: 'E', offset: 24, type: { kind: 'interface', size: 16, align: 8, methods: 0 } }, { name: 'F', offset: 40, type: f32 }] };
+  const recipes = [hasherFor(kmix, t), hasherFor(kmix, { ...t, go: '1.27' }), hasherFor(i64, t)];
+  const mem = {
+    read: (_a: bigint, n: number) => new Uint8Array(Math.min(n, 3)),
+    dynamicType: () => ({ type: { kind: 'slice', size: 24, align: 8 } as HashType, direct: false }),
+  };
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(2), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (key, ri, seed) => {
+    try {
+      assert.equal(typeof h.hashKey(recipes[ri], key, seed, mem, () => 0n), 'bigint');
+    } catch (e) {
+      assert.equal((e as Error).name, 'HashTypeError', String(e));
+    }
+  }), { numRuns: 500 });
 });

@@ -126,7 +126,14 @@ export class GoHasher {
         if (this.bigEndian) memhashWord64Bit(this.fk, w0, w1, 8, sh, sl);
         else memhashWord64Bit(this.fk, w1, w0, 8, sh, sl);
         return;
-      case 'fallback32': memhashWord32Bit(this.fk, w0, w1, sl); return;
+      case 'fallback32':
+        // Go 1.27 passes the key as a uint64 value and xors uint32(k) into a
+        // and k>>32 into b (maps/runtime_hash32.go memHash64Fallback); before,
+        // a got the word at p and b the word at p+4. On big-endian targets
+        // those are swapped.
+        if (this.bigEndian && this.minor >= 27) memhashWord32Bit(this.fk, w1, w0, sl);
+        else memhashWord32Bit(this.fk, w0, w1, sl);
+        return;
       case 'aes-amd64': aesMemhashWordAmd64(this.ks, w0, w1, 8, sh, sl); return;
       case 'aes-386': aesMemhashWord386(this.ks, w0, w1, 8, sl); return;
       case 'aes-arm64': aesMemhashWordArm64(this.ks, w0, w1, 8, sh, sl, false); return;

@@ -13,3 +13,4 @@ export * from './target.js';
 export * from './recipe.js';
 export { GoHasher } from './hasher.js';
 export type { DynamicType, KeyMemory, NanDraw } from './hasher.js';
+export { hashTypeOf } from './model.js';

@@ -36,9 +36,13 @@ export interface KeyMaterial {
   readonly aeskeysched: Uint8Array;
 }
 
-/** Minor release number of a "1.N[.P]" or "go1.N[.P]" string. */
+/**
+ * Minor release number of a "1.N[.P]" or "go1.N[.P]" string; a pre-release
+ * tag (go1.23rc1) and an experiment suffix (runtime.Version's "go1.27.3-X:simd")
+ * are accepted.
+ */
 export function goMinor(go: string): number {
-  const m = /^(?:go)?1\.(\d+)(?:\.\d+)?$/.exec(go.trim());
+  const m = /^(?:go)?1\.(\d+)(?:\.\d+|(?:rc|beta)\d+)?(?:[- ]X:[\w,]+)?$/.exec(go.trim());
   if (!m) throw new InputError('go version', undefined, `expected 1.N, got ${JSON.stringify(go)}`);
   return Number(m[1]);
 }

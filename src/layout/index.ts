@@ -24,7 +24,7 @@
  * a classic map of atomic.Int64 on 32-bit targets comes out of the rules, not
  * out of special cases.
  */
-import { archByName, type Arch } from '../model/arch.js';
+import { archByName, cacheLinePad, type Arch } from '../model/arch.js';
 import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Experiment, type GoVersion, type MapImpl } from '../model/goversion.js';
 import { parseType } from '../model/typeparse.js';
 import {
@@ -32,7 +32,25 @@ import {
   type GoType, type StructType, type MapType, type FieldLayout,
 } from '../model/types.js';
 import { InputError } from '../cli/errors.js';
-import { keyProps, hasherFor, type HasherChoice, type KeyProps } from './keyprops.js';
+import { keyProps, type KeyProps } from './keyprops.js';
+import { hasherFor, hashTypeOf } from '../hash/index.js';
+
+
+/**
+ * The hash function the compiler installs in the descriptor, named as the
+ * runtime names it (`memhash64`, `strhash`, `memhash_varlen` with the size
+ * its closure carries, or `generated` for a compiler-generated `.hash.` func).
+ */
+export interface HasherChoice {
+  readonly name: string;
+  readonly size?: number;
+}
+
+function hasherChoice(key: GoType, t: LayoutTarget): HasherChoice {
+  const r = hasherFor(hashTypeOf(key, t.arch), { arch: t.arch, go: goVersionString(t.go), aes: false });
+  const name = r.fn.replace(/^(runtime|internal\/runtime\/maps)\./, '');
+  return r.op === 'mem' && name === 'memhash_varlen' ? { name, size: r.size } : { name };
+}
 import * as rs from './runtime-structs.js';
 
 /** A key or element larger than this many bytes is stored through a pointer (both implementations). */
@@ -203,8 +221,8 @@ function common(m: MapType, t: LayoutTarget): Omit<CommonLayout, 'headers'> {
     key: part(m.key, t.arch),
     elem: part(m.elem, t.arch),
     keyProps: keyProps(m.key),
-    hasher: hasherFor(m.key, t.arch),
-    cacheLine: t.arch.cacheLine,
+    hasher: hasherChoice(m.key, t),
+    cacheLine: cacheLinePad(t.arch, t.go),
     ptrSize: t.arch.ptrSize,
     bigEndian: t.arch.bigEndian,
   };

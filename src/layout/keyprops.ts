@@ -9,8 +9,7 @@
  * cmd/compile/internal/reflectdata/reflect.go `needkeyupdate`/`hashMightPanic`,
  * and reflectdata/alg.go `genhash` (which hasher for which algorithm kind).
  */
-import { sizeOf, underlying, type GoType } from '../model/types.js';
-import type { Arch } from '../model/arch.js';
+import { underlying, type GoType } from '../model/types.js';
 
 export interface KeyProps {
   readonly reflexive: boolean;
@@ -42,43 +41,4 @@ export function needKeyUpdate(t: GoType): boolean {
 
 export function hashMightPanic(t: GoType): boolean {
   return anyPart(t, (u) => u.kind === 'interface');
-}
-
-/**
- * The hash function the compiler installs in the map descriptor, named as
- * the runtime names it: `memhash64`, `strhash`, `memhash_varlen` (a closure
- * carrying the size), or `generated` for a compiler-generated `.hash.` func.
- */
-export interface HasherChoice {
-  readonly name: string;
-  /** For memhash_varlen: the size the closure carries. */
-  readonly size?: number;
-}
-
-export function hasherFor(key: GoType, arch: Arch): HasherChoice {
-  const s = sizeOf(key, arch);
-  switch (s.alg) {
-    case 'MEM': {
-      const fixed: Record<number, string> = { 0: 'memhash0', 1: 'memhash8', 2: 'memhash16', 4: 'memhash32', 8: 'memhash64', 16: 'memhash128' };
-      return fixed[s.size] ? { name: fixed[s.size] } : { name: 'memhash_varlen', size: s.size };
-    }
-    case 'STRING':
-      return { name: 'strhash' };
-    case 'INTER':
-      return { name: 'interhash' };
-    case 'NILINTER':
-      return { name: 'nilinterhash' };
-    case 'FLOAT32':
-      return { name: 'f32hash' };
-    case 'FLOAT64':
-      return { name: 'f64hash' };
-    case 'CPLX64':
-      return { name: 'c64hash' };
-    case 'CPLX128':
-      return { name: 'c128hash' };
-    case 'SPECIAL':
-      return { name: 'generated' };
-    case 'NOEQ':
-      throw new Error('hasherFor: key type is not comparable');
-  }
 }

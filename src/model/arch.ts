@@ -25,7 +25,7 @@ export interface Arch {
   readonly bigEndian: boolean;
   /** Alignment of int64, uint64, float64, complex128 (atomic.Int64 is 8 everywhere). */
   readonly int64Align: 4 | 8;
-  /** internal/cpu.CacheLinePadSize for this GOARCH. */
+  /** internal/cpu.CacheLinePadSize for this GOARCH in current Go (see cacheLinePad for older releases). */
   readonly cacheLine: number;
 }
 
@@ -58,4 +58,15 @@ export function archByName(name: string, source = 'arch'): Arch {
   const a = (ARCHES as Record<string, Arch | undefined>)[name.trim()];
   if (!a) throw new InputError(source, undefined, `unknown GOARCH ${JSON.stringify(name)} (known: ${ARCH_NAMES.join(', ')})`);
   return a;
+}
+
+/**
+ * internal/cpu.CacheLinePadSize for a GOARCH in a Go release. arm64 padded to
+ * 64 bytes up to Go 1.19 (go1.19.8 src/internal/cpu/cpu_arm64.go) and to 128
+ * since Go 1.20 (golang/go#53075, for Apple M1's 128-byte lines; go1.21.13
+ * already has 128: the 1.20 boundary is inferred, no 1.20 toolchain was read).
+ */
+export function cacheLinePad(a: Arch, go: { readonly minor: number }): number {
+  if (a.name === 'arm64' && go.minor < 20) return 64;
+  return a.cacheLine;
 }

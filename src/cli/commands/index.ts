@@ -7,10 +7,12 @@ import type { CliIO } from '../io.js';
 import { command as tour } from './tour.js';
 import { command as layout } from './layout.js';
 import { command as sim } from './sim.js';
+import { command as inspect } from './inspect.js';
+import { command as litmus } from './litmus.js';
 
 export interface CommandModule {
   /** Adds the subcommand to the program; `setExit` raises the process's exit code. */
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout, sim];
+export const commands: CommandModule[] = [tour, layout, sim, inspect, litmus];

@@ -9,6 +9,8 @@ import type { Command } from 'commander';
 import { layoutOf, target, type MapLayout } from '../../layout/index.js';
 import { renderTable } from '../table.js';
 import type { CommandModule } from './index.js';
+import { scenarioTable } from './litmus.js';
+import { runScenario, GO_NOTE } from '../../litmus/scenarios.js';
 
 export const TOUR_TYPES = [
   'map[string]int',
@@ -81,6 +83,21 @@ export function layoutTour(): string {
   return out.join('\n') + '\n';
 }
 
+/** What the memory models allow when a grower publishes a new bucket array to a racing reader. */
+export function litmusTour(): string {
+  const out: string[] = [];
+  out.push('');
+  out.push('2. Publishing a map\'s new buckets to a racing reader: what SC, x86-TSO and ARMv8 allow');
+  out.push('   (herd-style axiomatic models; every cell is a shipped litmus file, checked like herd7)');
+  out.push('');
+  out.push(scenarioTable(runScenario('map-publish')).replace(/^/gm, '  '));
+  out.push('');
+  out.push(GO_NOTE.replace(/^/gm, '  '));
+  out.push('');
+  out.push('  Run one: mapscope litmus litmus/map-publish/nobarrier+uninit.litmus');
+  return out.join('\n') + '\n';
+}
+
 export const command: CommandModule = {
   register(program: Command, io) {
     program
@@ -89,6 +106,7 @@ export const command: CommandModule = {
       .action(() => {
         io.out('mapscope tour: Go map internals across versions and architectures\n');
         io.out(layoutTour());
+        io.out(litmusTour());
       });
   },
 };

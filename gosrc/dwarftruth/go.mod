@@ -1,0 +1,3 @@
+module example.com/dwarftruth
+
+go 1.19

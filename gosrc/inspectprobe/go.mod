@@ -1,0 +1,3 @@
+module example.com/inspectprobe
+
+go 1.19

@@ -1,0 +1,289 @@
+/**
+ * Just enough DWARF (versions 2–5) to name global variables and to
+ * cross-check map type descriptors: the debug sections (plain, ELF
+ * SHF_COMPRESSED, or Go's `.zdebug_*` / `__zdebug_*` with a "ZLIB" header,
+ * go-binary-format.md §7), the abbreviation table, and every DIE of
+ * .debug_info with its attributes decoded by form. Location lists, line
+ * tables and macro info are skipped. Modelled on Go's debug/dwarf; every
+ * read is bounds-checked and decompression is capped.
+ */
+import { inflateSync } from 'node:zlib';
+import { InputError } from '../cli/errors.js';
+import { ByteView, uvarint } from './bytes.js';
+import { sectionBytes, type ObjectFile, type Section } from './object.js';
+
+const MAX_INFLATE = 1 << 28;
+
+/** Bytes of debug section `name` (e.g. "info"), decompressed; undefined when absent. */
+export function debugSection(o: ObjectFile, name: string): Uint8Array | undefined {
+  const want = [`.debug_${name}`, `__debug_${name}`, `.zdebug_${name}`, `__zdebug_${name}`].map((n) => n.slice(0, o.format === 'macho' ? 16 : 256));
+  const s = o.sections.find((x) => want.includes(x.name));
+  if (!s || s.fileSize === 0) return undefined;
+  const raw = sectionBytes(o, s);
+  if (s.compressed) return elfCompressed(o, s, raw);
+  if (raw.length >= 12 && raw[0] === 0x5a && raw[1] === 0x4c && raw[2] === 0x49 && raw[3] === 0x42) {
+    const size = new ByteView(raw, o.file, s.offset, false).u64(4, 'ZLIB size');
+    return inflate(o, s, raw.subarray(12), size);
+  }
+  return raw;
+}
+
+function elfCompressed(o: ObjectFile, s: Section, raw: Uint8Array): Uint8Array {
+  const v = new ByteView(raw, o.file, s.offset, o.little);
+  const type = v.u32(0, 'Elf_Chdr.ch_type');
+  if (type !== 1) v.fail(0, `section ${s.name}: compression type ${type} (only zlib is supported)`);
+  const is64 = o.ptrSize === 8;
+  const size = is64 ? v.u64(8, 'ch_size') : v.u32(4, 'ch_size');
+  return inflate(o, s, raw.subarray(is64 ? 24 : 12), size);
+}
+
+function inflate(o: ObjectFile, s: Section, z: Uint8Array, size: number): Uint8Array {
+  if (size > MAX_INFLATE) throw new InputError(o.file, s.offset, `section ${s.name}: uncompressed size ${size} too large`);
+  try {
+    return inflateSync(z, { maxOutputLength: Math.max(1, size) });
+  } catch (e) {
+    throw new InputError(o.file, s.offset, `section ${s.name}: zlib: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export const TAG = { compileUnit: 0x11, variable: 0x34, typedef: 0x16, structType: 0x13, member: 0x0d, pointerType: 0x0f, arrayType: 0x01, baseType: 0x24 } as const;
+export const AT = {
+  name: 0x03, byteSize: 0x0b, location: 0x02, type: 0x49, dataMemberLocation: 0x38, strOffsetsBase: 0x72, addrBase: 0x73,
+  goKind: 0x2900, goKey: 0x2901, goElem: 0x2902, goRuntimeType: 0x2904,
+} as const;
+
+export type AttrValue = number | string | Uint8Array | boolean;
+
+export interface Die {
+  offset: number;
+  tag: number;
+  attrs: Map<number, AttrValue>;
+  children: Die[];
+  parent: Die | undefined;
+}
+
+interface Abbrev {
+  tag: number;
+  children: boolean;
+  specs: { at: number; form: number; implicit?: number }[];
+}
+
+function parseAbbrevs(v: ByteView, off: number): Map<number, Abbrev> {
+  const out = new Map<number, Abbrev>();
+  let p = off;
+  for (let guard = 0; guard < 1 << 20; guard++) {
+    const [code, n1] = uvarint(v, p, 'abbrev code');
+    p += n1;
+    if (code === 0) return out;
+    const [tag, n2] = uvarint(v, p, 'abbrev tag');
+    p += n2;
+    const children = v.u8(p, 'abbrev children') === 1;
+    p++;
+    const specs: Abbrev['specs'] = [];
+    for (let g = 0; g < 4096; g++) {
+      const [at, a] = uvarint(v, p, 'abbrev attribute');
+      p += a;
+      const [form, f] = uvarint(v, p, 'abbrev form');
+      p += f;
+      if (at === 0 && form === 0) break;
+      let implicit: number | undefined;
+      if (form === 0x21) {
+        const [val, n] = sleb(v, p);
+        p += n;
+        implicit = val;
+      }
+      specs.push({ at, form, implicit });
+    }
+    out.set(code, { tag, children, specs });
+  }
+  return v.fail(off, 'abbreviation table too long');
+}
+
+function sleb(v: ByteView, off: number): [number, number] {
+  let x = 0;
+  let mul = 1;
+  for (let i = 0; i < 10; i++) {
+    const b = v.u8(off + i, 'sleb128');
+    x += (b & 0x7f) * mul;
+    mul *= 128;
+    if (b < 0x80) {
+      if (b & 0x40) x -= mul;
+      return [x, i + 1];
+    }
+  }
+  return v.fail(off, 'sleb128 too long');
+}
+
+export interface Dwarf {
+  /** DIEs by .debug_info offset. */
+  dies: Map<number, Die>;
+  units: Die[];
+}
+
+/** Parses .debug_info; undefined when the file has no DWARF. */
+export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined {
+  const info = debugSection(o, 'info');
+  const abbrev = debugSection(o, 'abbrev');
+  if (!info || !abbrev) return undefined;
+  const str = debugSection(o, 'str');
+  const lineStr = debugSection(o, 'line_str');
+  const strOffsets = debugSection(o, 'str_offsets');
+  const iv = new ByteView(info, `${o.file} .debug_info`, 0, o.little);
+  const av = new ByteView(abbrev, `${o.file} .debug_abbrev`, 0, o.little);
+  const sv = str ? new ByteView(str, `${o.file} .debug_str`, 0, o.little) : undefined;
+  const lsv = lineStr ? new ByteView(lineStr, `${o.file} .debug_line_str`, 0, o.little) : undefined;
+  const sov = strOffsets ? new ByteView(strOffsets, `${o.file} .debug_str_offsets`, 0, o.little) : undefined;
+  const dies = new Map<number, Die>();
+  const units: Die[] = [];
+  const abbrevCache = new Map<number, Map<number, Abbrev>>();
+  let p = 0;
+  while (p < info.length) {
+    const unitStart = p;
+    let len = iv.u32(p, 'unit length');
+    let offSize = 4;
+    p += 4;
+    if (len === 0xffffffff) {
+      len = iv.u64(p, 'unit length');
+      offSize = 8;
+      p += 8;
+    }
+    const end = p + len;
+    if (end > info.length) iv.fail(unitStart, `unit length ${len} past end of .debug_info`);
+    const version = iv.u16(p, 'unit version');
+    p += 2;
+    if (version < 2 || version > 5) iv.fail(unitStart, `DWARF version ${version} not supported`);
+    let addrSize: number;
+    let abbrevOff: number;
+    if (version >= 5) {
+      const unitType = iv.u8(p++);
+      addrSize = iv.u8(p++);
+      abbrevOff = offSize === 8 ? iv.u64(p) : iv.u32(p);
+      p += offSize;
+      if (unitType === 2 || unitType === 6) p += 8 + offSize; // type units: signature, type offset
+      else if (unitType === 4 || unitType === 5) p += 8; // skeleton/split: dwo id
+    } else {
+      abbrevOff = offSize === 8 ? iv.u64(p) : iv.u32(p);
+      p += offSize;
+      addrSize = iv.u8(p++);
+    }
+    if (addrSize !== 4 && addrSize !== 8) iv.fail(unitStart, `address size ${addrSize}`);
+    let abbrevs = abbrevCache.get(abbrevOff);
+    if (!abbrevs) abbrevCache.set(abbrevOff, (abbrevs = parseAbbrevs(av, abbrevOff)));
+    let strOffBase = 8;
+    const stack: Die[] = [];
+    let unitDie: Die | undefined;
+    while (p < end) {
+      const dieOff = p;
+      const [code, n] = uvarint(iv, p, 'abbrev code');
+      p += n;
+      if (code === 0) {
+        stack.pop();
+        continue;
+      }
+      const ab = abbrevs.get(code) ?? iv.fail(dieOff, `unknown abbreviation code ${code}`);
+      const attrs = new Map<number, AttrValue>();
+      for (const spec of ab.specs) {
+        let form = spec.form;
+        if (form === 0x16) {
+          const [f, k] = uvarint(iv, p);
+          p += k;
+          form = f;
+        }
+        const [val, used] = readForm(iv, p, form, { offSize, addrSize, version, unitStart, spec, sv, lsv, sov, strOffBase });
+        p += used;
+        attrs.set(spec.at, val);
+      }
+      const die: Die = { offset: dieOff, tag: ab.tag, attrs, children: [], parent: stack[stack.length - 1] };
+      if (die.parent) die.parent.children.push(die);
+      if (dies.size >= maxDies) iv.fail(dieOff, `more than ${maxDies} DIEs`);
+      dies.set(dieOff, die);
+      if (!unitDie) {
+        unitDie = die;
+        units.push(die);
+        const b = attrs.get(AT.strOffsetsBase);
+        if (typeof b === 'number') strOffBase = b;
+      }
+      if (ab.children) stack.push(die);
+    }
+    p = end;
+  }
+  return { dies, units };
+}
+
+interface FormCtx {
+  offSize: number;
+  addrSize: number;
+  version: number;
+  unitStart: number;
+  spec: { implicit?: number };
+  sv?: ByteView;
+  lsv?: ByteView;
+  sov?: ByteView;
+  strOffBase: number;
+}
+
+/** Reads one attribute value of `form` at p; returns [value, bytes used]. References are made absolute. */
+function readForm(v: ByteView, p: number, form: number, c: FormCtx): [AttrValue, number] {
+  const off = (at: number) => (c.offSize === 8 ? v.u64(at, 'offset') : v.u32(at, 'offset'));
+  const strAt = (sv: ByteView | undefined, o: number): string => (sv && o < sv.length ? sv.cstring(o, 1 << 16, 'DWARF string') : '');
+  const strx = (i: number): string => {
+    if (!c.sov) return '';
+    const o = c.offSize === 8 ? c.sov.u64(c.strOffBase + i * 8) : c.sov.u32(c.strOffBase + i * 4);
+    return strAt(c.sv, o);
+  };
+  switch (form) {
+    case 0x01: return [c.addrSize === 8 ? v.u64(p, 'addr') : v.u32(p, 'addr'), c.addrSize]; // addr
+    case 0x0b: return [v.u8(p), 1]; // data1
+    case 0x05: return [v.u16(p), 2]; // data2
+    case 0x06: return [v.u32(p), 4]; // data4
+    case 0x07: return [safe64(v, p), 8]; // data8
+    case 0x1e: return [v.slice(p, 16), 16]; // data16
+    case 0x0d: return sleb(v, p); // sdata
+    case 0x0f: return uvarint(v, p); // udata
+    case 0x08: { // string
+      const s = v.cstring(p, 1 << 16, 'DWARF inline string');
+      return [s, new TextEncoder().encode(s).length + 1];
+    }
+    case 0x0e: return [strAt(c.sv, off(p)), c.offSize]; // strp
+    case 0x1f: return [strAt(c.lsv, off(p)), c.offSize]; // line_strp
+    case 0x1a: { const [i, n] = uvarint(v, p); return [strx(i), n]; } // strx
+    case 0x25: return [strx(v.u8(p)), 1];
+    case 0x26: return [strx(v.u16(p)), 2];
+    case 0x27: return [strx(v.u16(p) + (v.u8(p + 2) << 16)), 3];
+    case 0x28: return [strx(v.u32(p)), 4];
+    case 0x1b: return uvarint(v, p); // addrx (index, unresolved)
+    case 0x29: return [v.u8(p), 1];
+    case 0x2a: return [v.u16(p), 2];
+    case 0x2b: return [v.u16(p) + (v.u8(p + 2) << 16), 3];
+    case 0x2c: return [v.u32(p), 4];
+    case 0x11: return [c.unitStart + v.u8(p), 1]; // ref1
+    case 0x12: return [c.unitStart + v.u16(p), 2]; // ref2
+    case 0x13: return [c.unitStart + v.u32(p), 4]; // ref4
+    case 0x14: return [c.unitStart + safe64(v, p), 8]; // ref8
+    case 0x15: { const [r, n] = uvarint(v, p); return [c.unitStart + r, n]; } // ref_udata
+    case 0x10: { // ref_addr
+      const sz = c.version <= 2 ? c.addrSize : c.offSize;
+      return [sz === 8 ? v.u64(p) : v.u32(p), sz];
+    }
+    case 0x20: return [safe64(v, p), 8]; // ref_sig8
+    case 0x17: return [off(p), c.offSize]; // sec_offset
+    case 0x18: { const [n, k] = uvarint(v, p); return [v.slice(p + k, n, 'exprloc'), k + n]; } // exprloc
+    case 0x09: { const [n, k] = uvarint(v, p); return [v.slice(p + k, n, 'block'), k + n]; } // block
+    case 0x0a: { const n = v.u8(p); return [v.slice(p + 1, n, 'block1'), 1 + n]; }
+    case 0x03: { const n = v.u16(p); return [v.slice(p + 2, n, 'block2'), 2 + n]; }
+    case 0x04: { const n = v.u32(p); return [v.slice(p + 4, n, 'block4'), 4 + n]; }
+    case 0x0c: return [v.u8(p) !== 0, 1]; // flag
+    case 0x19: return [true, 0]; // flag_present
+    case 0x21: return [c.spec.implicit ?? 0, 0]; // implicit_const
+    case 0x22: // loclistx
+    case 0x23: return uvarint(v, p); // rnglistx
+    default: return v.fail(p, `unknown DWARF form 0x${form.toString(16)}`);
+  }
+}
+
+function safe64(v: ByteView, p: number): number {
+  const lo = v.u32(p);
+  const hi = v.u32(p + 4);
+  const [l, h] = v.little ? [lo, hi] : [hi, lo];
+  return h * 2 ** 32 + l;
+}

@@ -1,0 +1,197 @@
+/**
+ * Everything `mapscope inspect` reports about one executable, assembled from
+ * the format reader, build info, pclntab, moduledata and the type walk.
+ *
+ * Order of trust: build info for the version and settings; the runtime's
+ * version string when the blob is absent; structure (moduledata layout)
+ * when both are. The map implementation of each map type comes from its
+ * bucket/group type's name (mapdesc.ts), never from the version alone.
+ */
+import { InputError } from '../cli/errors.js';
+import type { GoArch } from '../model/arch.js';
+import { experiments, readBuildInfo, type BuildInfo } from './buildinfo.js';
+import { decodeMap, type MapInfo } from './mapdesc.js';
+import { findModuleData, type ModuleData } from './moduledata.js';
+import { Memory, type ObjectFile } from './object.js';
+import { openObjects } from './open.js';
+import { functions, pclntabCandidates, readPclntab, type Pclntab } from './pclntab.js';
+import { Kind, TypeReader, mapAbiFor, walkTypes } from './types.js';
+import { crossCheck } from './crosscheck.js';
+import { readDwarf } from './dwarf.js';
+import { dwarfGlobals, dwarfMapTypes } from './dwarfgo.js';
+import { ARCHES } from '../model/arch.js';
+import { NEWEST_MINOR, OLDEST_MINOR } from '../model/goversion.js';
+
+export interface Inspection {
+  file: string;
+  format: ObjectFile['format'];
+  formatDetail: string;
+  goos: string | undefined;
+  goarch: GoArch | string | undefined;
+  goVersion: string | undefined;
+  /** Where goVersion came from: build info, the version string, or the structure (a lower bound). */
+  versionSource: BuildInfo['versionSource'] | 'structure';
+  /** The Go minor version used to decode (from goVersion, else inferred). */
+  goMinor: number;
+  mapImpl: 'classic' | 'swiss' | 'mixed' | 'unknown';
+  experiments: string[];
+  buildSettings: Record<string, string>;
+  mainModule: string | undefined;
+  pie: boolean;
+  pclntab: { addr: number; magic: Pclntab['version']; nfunc: number };
+  moduledata: { addr: number; layout: ModuleData['layout'] };
+  typeCount: number;
+  maps: MapInfo[];
+  /** Map-related runtime functions present (runtime.mapaccess1, internal/runtime/maps.(*Map).getWithKey, …). */
+  mapFunctions: string[];
+  /** Descriptor inconsistencies found inside the binary, and model disagreements. */
+  findings: string[];
+  dwarf: DwarfSummary;
+}
+
+export interface DwarfSummary {
+  present: boolean;
+  /** Map typedefs in DWARF, and how many were matched to a descriptor and compared. */
+  mapTypes: number;
+  checked: number;
+  /** Package-level variables of map type. */
+  mapGlobals: { name: string; type: string; addr: number | undefined }[];
+}
+
+export function goMinorOf(v: string | undefined): number | undefined {
+  const m = /go1\.(\d+)/.exec(v ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+export function inspectBytes(file: string, data: Uint8Array): Inspection[] {
+  return openObjects(file, data).map((o) => inspectObject(o));
+}
+
+const MAP_FUNC = /^(runtime\.(makemap|mapaccess|mapassign|mapdelete|mapiter|mapclear|growWork|hashGrow|evacuate)|internal\/runtime\/maps\.)/;
+
+export function inspectObject(o: ObjectFile): Inspection {
+  const mem = new Memory(o);
+  const bi = readBuildInfo(o, mem);
+  const known = goMinorOf(bi.goVersion);
+  let tab: Pclntab | undefined;
+  let md: ModuleData | undefined;
+  const problems: string[] = [];
+  for (const addr of pclntabCandidates(o)) {
+    try {
+      const t = readPclntab(o, mem, addr);
+      md = findModuleData(o, mem, t, known);
+      tab = t;
+      break;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (!tab || !md) {
+    throw new InputError(o.file, problems.length ? undefined : 0, problems.length ? problems[0] : 'not a Go executable: no pclntab found');
+  }
+  // The structure bounds the version when nothing names it.
+  const structural = { '1.8': 13, '1.16': 16, '1.18': 18, '1.20': 20, '1.26': 26, '1.27': 27 }[md.layout];
+  let goMinor = known ?? structural;
+  if (md.layout === '1.27') goMinor = Math.max(goMinor, 27);
+  const exps = experiments(bi);
+  const classicDefault = goMinor < 24 || ((goMinor === 24 || goMinor === 25) && exps.includes('noswissmap'));
+  const reader = new TypeReader({ mem, md, ptrSize: o.ptrSize, goMinor }, mapAbiFor(goMinor, classicDefault));
+  const all = walkTypes(reader);
+  const findings: string[] = [];
+  const maps: MapInfo[] = [];
+  const goarch = bi.settings.GOARCH ?? o.goarch;
+  const modelOK = goarch !== undefined && goarch in ARCHES && goMinor >= OLDEST_MINOR && goMinor <= NEWEST_MINOR;
+  const experiment = exps.includes('noswissmap') ? 'noswissmap' : '';
+  for (const t of all) {
+    if (t.kind !== Kind.Map) continue;
+    const info = decodeMap(reader, t);
+    for (const p of info.problems) findings.push(`${info.type}: ${p}`);
+    if (modelOK) {
+      try {
+        const diff = crossCheck(reader, t, info, goMinor, goarch as GoArch, experiment);
+        info.model = diff.length === 0 ? 'agrees' : 'disagrees';
+        for (const d of diff) findings.push(`${info.type}: model disagrees: ${d}`);
+      } catch (e) {
+        if (e instanceof InputError && e.source === o.file) throw e;
+        info.model = 'disagrees';
+        findings.push(`${info.type}: model cannot lay it out: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    maps.push(info);
+  }
+  maps.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  const dwarf = dwarfCheck(o, md, maps, findings);
+  const impls = new Set(maps.map((m) => m.impl));
+  const mapImpl = impls.size === 2 ? 'mixed' : impls.size === 1 ? [...impls][0] : maps.length === 0 ? (classicDefault ? 'classic' : 'swiss') : 'unknown';
+  const funcs = functions(o, mem, tab);
+  const mapFunctions = [...new Set(funcs.map((f) => f.name).filter((n) => MAP_FUNC.test(n)))].sort();
+  return {
+    file: o.file,
+    format: o.format,
+    formatDetail: o.formatDetail,
+    goos: bi.settings.GOOS ?? o.goosHint ?? (o.format === 'elf' ? 'linux' : undefined),
+    goarch,
+    goVersion: bi.goVersion,
+    versionSource: bi.goVersion ? bi.versionSource : 'structure',
+    goMinor,
+    mapImpl,
+    experiments: exps,
+    buildSettings: bi.settings,
+    mainModule: bi.main?.path ?? bi.path,
+    pie: o.pie || bi.settings['-buildmode'] === 'pie',
+    pclntab: { addr: tab.addr, magic: tab.version, nfunc: tab.nfunc },
+    moduledata: { addr: md.addr, layout: md.layout },
+    typeCount: all.length,
+    maps,
+    mapFunctions,
+    findings,
+    dwarf,
+  };
+}
+
+/**
+ * With DWARF: names the package-level variables of map type and checks every
+ * map typedef's runtime structures against the descriptor it points at.
+ * Unreadable DWARF is a finding, not a failure: the descriptors stand alone.
+ */
+function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: string[]): DwarfSummary {
+  const out: DwarfSummary = { present: false, mapTypes: 0, checked: 0, mapGlobals: [] };
+  let dw;
+  try {
+    dw = readDwarf(o);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    findings.push(`DWARF unreadable: ${e.message}`);
+    return out;
+  }
+  if (!dw) return out;
+  out.present = true;
+  const dmaps = dwarfMapTypes(dw, o.ptrSize);
+  out.mapTypes = dmaps.length;
+  const byAddr = new Map(maps.map((m) => [m.addr, m]));
+  for (const dm of dmaps) {
+    if (dm.runtimeType === undefined) continue;
+    const m = byAddr.get(md.types + dm.runtimeType);
+    if (!m) continue; // a descriptor the walk did not reach (rare; DWARF also lists shapes)
+    out.checked++;
+    const diffs: string[] = [];
+    const cmp = (what: string, a: number | string | undefined, b: number | string | undefined) => {
+      if (a !== undefined && a !== b) diffs.push(`${what}: DWARF ${a}, descriptor ${b ?? '-'}`);
+    };
+    // DWARF spells types with import paths (internal/abi.Type); descriptors with package names (abi.Type).
+    cmp('name', dm.name.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, ''), m.type);
+    cmp('impl', dm.impl, m.impl);
+    if (m.impl === 'classic') cmp('bucketSize', dm.bucketSize, m.bucketSize);
+    else {
+      cmp('groupSize', dm.groupSize, m.groupSize);
+      cmp('slotSize', dm.slotSize, m.slotSize);
+      cmp('elemOffset', dm.elemOffset, m.elemOffset);
+    }
+    m.dwarf = diffs.length ? 'disagrees' : 'agrees';
+    for (const d of diffs) findings.push(`${m.type}: DWARF disagrees: ${d}`);
+  }
+  const mapNames = new Set(dmaps.map((m) => m.name));
+  out.mapGlobals = dwarfGlobals(dw, o.ptrSize, o.little).filter((g) => mapNames.has(g.type)).map((g) => ({ name: g.name, type: g.type, addr: g.addr }));
+  return out;
+}

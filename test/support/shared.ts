@@ -1,0 +1,75 @@
+/**
+ * The team's shared material (herd's litmus catalogue and its reference
+ * verdicts) lives in shared/ beside the repository: CI clones the repo with
+ * shared/ next to it. MAPSCOPE_SHARED overrides the location for a checkout
+ * elsewhere. A test that needs it FAILS when it is missing; it never skips.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (this file is compiled to dist/test/support/). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export function sharedDir(): string {
+  const dir = process.env.MAPSCOPE_SHARED ?? path.resolve(repoRoot, '..', 'shared');
+  if (!existsSync(path.join(dir, 'litmus'))) {
+    throw new Error(`shared/ material missing at ${dir}: clone it beside the repository (or set MAPSCOPE_SHARED)`);
+  }
+  return dir;
+}
+
+export function litmusFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = path.join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.litmus')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export interface Reference {
+  /** Allowed/Forbidden for the proposition, or Required (forall holds). */
+  readonly verdict: 'Allowed' | 'Forbidden' | 'Required';
+  /** herd's final states, when a full .expected output is given. */
+  readonly states: string[] | null;
+  readonly from: string;
+}
+
+/** kinds.txt of a directory: test name → verdict. */
+function kinds(dir: string): Map<string, Reference> {
+  const m = new Map<string, Reference>();
+  const f = path.join(dir, 'kinds.txt');
+  if (!existsSync(f)) return m;
+  for (const line of readFileSync(f, 'utf8').split('\n')) {
+    const w = line.trim().split(/\s+/);
+    if (w.length < 2 || w[0].startsWith('#')) continue;
+    const v = w[1].startsWith('Allow') ? 'Allowed' : w[1].startsWith('Forbid') ? 'Forbidden' : w[1] === 'Required' ? 'Required' : null;
+    if (v) m.set(w[0], { verdict: v, states: null, from: f });
+  }
+  return m;
+}
+
+/**
+ * herd's own reference for a catalogue test: its full expected output
+ * (`X.litmus.expected`: verdict from the Observation line, and the states),
+ * else its directory's kinds.txt entry, else null.
+ */
+export function reference(file: string, testName: string): Reference | null {
+  const exp = file + '.expected';
+  if (existsSync(exp)) {
+    const text = readFileSync(exp, 'utf8');
+    const obs = text.match(/^Observation \S+ (Never|Sometimes|Always)/m);
+    const n = text.match(/^States (\d+)/m);
+    if (!obs || !n) throw new Error(`${exp}: unreadable herd output`);
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('States '));
+    const states = lines.slice(at + 1, at + 1 + Number(n[1])).map((s) => s.trim());
+    return { verdict: obs[1] === 'Never' ? 'Forbidden' : 'Allowed', states, from: exp };
+  }
+  return kinds(path.dirname(file)).get(testName) ?? null;
+}
