@@ -57,6 +57,7 @@ test('key material: hashkey forced odd up to 1.22, random from 1.23; zero under 
     const r = JSON.parse(readFileSync(join(fixtures, f), 'utf8')) as ProbeReport;
     const minor = goMinor(r.goVersion);
     const keys = r.hashkey.map((x) => BigInt(x));
+    if (minor >= 27) assert.ok(keys.every((k) => k !== 0n), `${f}: 1.27 initialises hashkey even with AES`);
     if (r.useAeshash && minor < 27) assert.ok(keys.every((k) => k === 0n), `${f}: hashkey should stay zero`);
     else if (minor <= 22) assert.ok(keys.every((k) => (k & 1n) === 1n), `${f}: hashkey words should be odd`);
     else if (keys.some((k) => (k & 1n) === 0n)) evenSeen = true;
