@@ -39,6 +39,8 @@ export interface Allocation {
   readonly tag: string;
 }
 
+const PAGE = 4096;
+
 export class SimMemory implements MemoryReader {
   private readonly objects: Allocation[] = []; // sorted by address (bump allocation keeps order)
   private next: number;
@@ -54,9 +56,15 @@ export class SimMemory implements MemoryReader {
     // Keep a gap so an overrun of one object never reads the next one silently.
     this.next = addr + Math.max(size, 1) + 16;
     const obj: Allocation = { addr, size, bytes: new Uint8Array(size), tag };
+    const index = this.objects.length;
     this.objects.push(obj);
+    // Page index: the first allocation touching each 4 KiB page, so a lookup searches one page's objects.
+    const last = Math.floor((addr + Math.max(size, 1) - 1) / PAGE);
+    for (let p = Math.floor(addr / PAGE); p <= last; p++) if (!this.pages.has(p)) this.pages.set(p, index);
     return addr;
   }
+
+  private readonly pages = new Map<number, number>();
 
   /** The allocation containing [addr, addr+len), or undefined. */
   find(addr: number, len = 1): Allocation | undefined {
@@ -69,8 +77,12 @@ export class SimMemory implements MemoryReader {
       this.last = prev;
       return prev;
     }
-    let lo = 0;
-    let hi = this.objects.length - 1;
+    // Objects are at least 8-aligned and 16 bytes apart, so one page holds fewer than PAGE/24 of them;
+    // the object holding addr starts in addr's page or is the last one begun before it.
+    const first = this.pages.get(Math.floor(addr / PAGE));
+    if (first === undefined) return undefined;
+    let lo = first;
+    let hi = Math.min(this.objects.length - 1, first + Math.ceil(PAGE / 24) + 1);
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const o = this.objects[mid];
