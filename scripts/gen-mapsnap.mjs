@@ -60,7 +60,7 @@ func run${i}(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)

@@ -45,7 +45,7 @@ func run0(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -89,7 +89,7 @@ func run1(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -133,7 +133,7 @@ func run2(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -177,7 +177,7 @@ func run3(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -221,7 +221,7 @@ func run4(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -265,7 +265,7 @@ func run5(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -309,7 +309,7 @@ func run6(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -353,7 +353,7 @@ func run7(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -397,7 +397,7 @@ func run8(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -441,7 +441,7 @@ func run9(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -485,7 +485,7 @@ func run10(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -529,7 +529,7 @@ func run11(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -573,7 +573,7 @@ func run12(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -617,7 +617,7 @@ func run13(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -661,7 +661,7 @@ func run14(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -705,7 +705,7 @@ func run15(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
@@ -749,7 +749,7 @@ func run16(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop != "" && !p.stopHere(sc, h, len(sc.Ops)-1) {
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
