@@ -331,4 +331,5 @@ function main(argv: string[]): void {
   }
 }
 
-if (process.argv[1] && basename(process.argv[1]) === 'swisssnap.js' && existsSync(process.argv[1])) main(process.argv.slice(2));
+// Run as a script only with a command (node --test also runs every file under dist/test).
+if (process.argv[1] && basename(process.argv[1]) === 'swisssnap.js' && existsSync(process.argv[1]) && process.argv.length > 2) main(process.argv.slice(2));
