@@ -6,36 +6,10 @@
  * indirect, the elem always: maps/table.go Delete, golang/go#25936).
  */
 import type { SimMemory } from '../../model/memory.js';
-import type { Arch } from '../../model/arch.js';
 import { sizeOf, structLayout, underlying, type GoType } from '../../model/types.js';
-import type { HashType, HashKind } from '../../hash/recipe.js';
 
 /** typ.Hasher(key, seed): the key is the bytes at `addr` of the simulated memory. */
 export type KeyHasher = (addr: number, seed: bigint) => bigint;
-
-/** The part of a Go type the hash recipes read (src/hash/recipe.ts HashType), laid out for `arch`. */
-export function hashTypeOf(t: GoType, arch: Arch): HashType {
-  const s = sizeOf(t, arch);
-  const u = underlying(t);
-  switch (u.kind) {
-    case 'struct': {
-      const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
-      return {
-        kind: 'struct', size: s.size, align: s.align,
-        fields: l.fields.map((f) => ({ name: f.name, offset: f.offset, type: hashTypeOf(f.type, arch) })),
-      };
-    }
-    case 'array':
-      return { kind: 'array', size: s.size, align: s.align, len: u.len, elem: hashTypeOf(u.elem, arch) };
-    case 'interface':
-      return { kind: 'interface', size: s.size, align: s.align, methods: u.methods.length };
-    case 'named':
-    case 'opaque':
-      throw new Error(`no hash type for ${u.kind}`);
-    default:
-      return { kind: u.kind as HashKind, size: s.size, align: s.align };
-  }
-}
 
 /** typ.Key.Equal as a function: byte comparison for plain-memory keys, goEqual otherwise. */
 export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) => boolean {
