@@ -1,9 +1,9 @@
 /**
- * Keys and elems as the runtime moves them: hashing through the type's
- * hasher, comparing with the type's equality (typ.Key.Equal), copying into a
- * slot (typedmemmove, or a new object when the key/elem is stored through a
- * pointer), and clearing on delete (the key only when it holds pointers or is
- * indirect, the elem always: maps/table.go Delete, golang/go#25936).
+ * Keys: the hasher's signature (typ.Hasher(key, seed), supplied by src/hash
+ * through index.ts) and Go's == on keys (typ.Key.Equal): floats compare as
+ * numbers (NaN != NaN, -0 == +0), strings by content, structs field by field
+ * skipping blank fields, plain memory byte for byte. Moving keys into slots
+ * and clearing them is group.ts.
  */
 import type { SimMemory } from '../../model/memory.js';
 import { sizeOf, structLayout, underlying, type GoType } from '../../model/types.js';
