@@ -33,6 +33,8 @@ export const FIXTURE_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = 
   // Beyond the three: 32-bit arm (4-byte load alignment), and the
   // big-endian s390x and ppc64, where slot i's control byte is byte 7-i.
   ['1.26', 'arm', 'fallback'], ['1.26', 's390x', 'fallback'], ['1.27', 'ppc64', 'fallback'],
+  // 1.25: the release that added pruning (fast paths), tombstonePossible and the structural clone.
+  ['1.25', 'amd64', 'fallback'], ['1.25', 'amd64', 'aes'], ['1.25', '386', 'fallback'], ['1.25', 'arm64', 'aes'],
 ];
 
 /** qemu-user for a GOARCH (test/support/toolchains.ts knows arm64 and arm). */
