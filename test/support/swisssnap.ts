@@ -307,11 +307,13 @@ function main(argv: string[]): void {
     return;
   }
   if (argv[0] !== 'fixtures') throw new Error('usage: swisssnap.js gen | fixtures [version…] | iter-fixtures');
-  // fixtures [version…] [--only go-arch-mode,…]
+  // fixtures [version…] [--only go-arch-mode,…] [--scenario name]
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
-  const versions = argv.slice(1).filter((a, i, all) => a !== '--only' && all[i - 1] !== '--only');
-  const files = scenarioFiles();
-  writeRunners(files);
+  const versions = argv.slice(1).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+  // --scenario name: (re)record only that scenario
+  const one = argv.includes('--scenario') ? argv[argv.indexOf('--scenario') + 1] : undefined;
+  const files = scenarioFiles().filter((f) => !one || basename(f, '.json') === one);
+  writeRunners();
   mkdirSync(join(FIXTURES, 'real'), { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'swisssnap-bin-'));
   try {
