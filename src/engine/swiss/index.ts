@@ -42,7 +42,7 @@
  */
 import type { Scenario } from '../scenario.js';
 import { SimMemory } from '../../model/memory.js';
-import { sizeOf, typeString } from '../../model/types.js';
+import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
 import { encodeValue, type JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { GoHasher, hasherFor } from '../../hash/index.js';
@@ -145,19 +145,21 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   m.make(scenario.hint);
   const kbuf = mem.alloc(keySize, 'op key');
   const vbuf = mem.alloc(sizeOf(scenario.type.elem, arch).size, 'op value');
+  const encKey = encoder(mem, scenario.type.key, 'key');
+  const encElem = encoder(mem, scenario.type.elem, 'value');
   return {
     map: m,
     insert(key, value) {
-      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
-      encodeValue(mem, scenario.type.elem, vbuf, value, 'value');
+      encKey(kbuf, key);
+      encElem(vbuf, value);
       m.assign(kbuf, vbuf);
     },
     delete(key) {
-      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      encKey(kbuf, key);
       m.delete(kbuf);
     },
     lookup(key) {
-      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      encKey(kbuf, key);
       const found = m.lookup(kbuf);
       trace?.(`  ${found ? 'found' : 'absent'}`);
       return found;
@@ -165,6 +167,25 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     clear: () => clearMap(m),
     snapshot: () => snapshotOf(m, typeString(scenario.type)),
     clone: (start) => snapshotOf(cloneMap(m, start), typeString(scenario.type)),
+  };
+}
+
+const INT_KINDS = new Set(['int8', 'int16', 'int32', 'int64', 'int', 'uint8', 'uint16', 'uint32', 'uint64', 'uint', 'uintptr']);
+
+/**
+ * encodeValue, with a shortcut for the common case of a non-negative
+ * integer key or value given as a JSON number (everything else, and every
+ * out-of-range value, goes through encodeValue and its checks).
+ */
+function encoder(mem: SimMemory, t: GoType, what: string): (addr: number, v: JsonValue) => void {
+  const u = underlying(t);
+  if (!INT_KINDS.has(u.kind)) return (addr, v) => encodeValue(mem, t, addr, v, what);
+  const size = sizeOf(t, mem.arch).size;
+  const signed = u.kind.startsWith('int');
+  const limit = Math.min(Number.MAX_SAFE_INTEGER, 2 ** (size * 8 - (signed ? 1 : 0)) - 1);
+  return (addr, v) => {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= limit) mem.setNum(addr, size, v);
+    else encodeValue(mem, t, addr, v, what);
   };
 }
 
