@@ -34,7 +34,9 @@ export function goEqual(mem: SimMemory, t: GoType, a: number, b: number): boolea
       const la = mem.ptr(a + p), lb = mem.ptr(b + p);
       if (la !== lb) return false;
       if (la === 0) return true;
-      const da = mem.read(mem.ptr(a), la), db = mem.read(mem.ptr(b), lb);
+      const pa = mem.ptr(a), pb = mem.ptr(b);
+      if (pa === pb) return true;
+      const da = mem.view(pa, la), db = mem.view(pb, lb);
       for (let i = 0; i < la; i++) if (da[i] !== db[i]) return false;
       return true;
     }
