@@ -127,7 +127,15 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       throw new InputError(scenario.source, 'type', 'interface keys are not supported by the Swiss engine yet');
     },
   };
-  const nanDraw = () => rand();
+  // A NaN key's hash mixes in a fresh rand() (runtime/alg.go f64hash), so
+  // where an inserted NaN lands cannot be replayed: refuse, as the classic
+  // engine does. A lookup or delete of NaN never finds anything, whatever
+  // the draw, so those take one from the PRNG.
+  let inserting = false;
+  const nanDraw = () => {
+    if (inserting) throw new InputError(scenario.source, 'ops', 'inserting a NaN key cannot be replayed: its hash mixes in a random number the runtime draws per insert');
+    return rand();
+  };
   const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.view(addr, keySize), seed, keyMem, nanDraw);
   const rules = swissRules(scenario.type.key, scenario.type.elem, arch, minor);
   const opIndex = opts.opIndex ?? (() => -1);
@@ -152,7 +160,12 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     insert(key, value) {
       encKey(kbuf, key);
       encElem(vbuf, value);
-      m.assign(kbuf, vbuf);
+      inserting = true;
+      try {
+        m.assign(kbuf, vbuf);
+      } finally {
+        inserting = false;
+      }
     },
     delete(key) {
       encKey(kbuf, key);
