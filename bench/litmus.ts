@@ -53,6 +53,7 @@ console.log(`litmus catalogue: ${files.length} tests, ${runs.length} runs (archi
 console.log(`  total wall time ${total.toFixed(0)} ms (parse ${tParse.toFixed(0)} ms), mean ${(total / runs.length).toFixed(2)} ms per run`);
 const cands = runs.reduce((a, x) => a + x.r.stats.candidates, 0);
 console.log(`  candidate executions judged: ${cands}; allowed: ${runs.reduce((a, x) => a + x.r.stats.allowed, 0)}`);
+console.log(`  without pruning (every same-location write for every read, every coherence order): ${runs.reduce((a, x) => a + x.r.stats.unpruned, 0)}`);
 
 console.log('\nslowest runs:');
 for (const { t, r } of [...runs].sort((a, b) => b.r.ms - a.r.ms).slice(0, 10)) {
@@ -60,7 +61,7 @@ for (const { t, r } of [...runs].sort((a, b) => b.r.ms - a.r.ms).slice(0, 10)) {
 }
 
 console.log('\ncandidate executions by test size (memory instructions), architecture model:');
-console.log('  size  tests  mean candidates  max candidates  mean ms  max ms');
+console.log('  size  tests  mean candidates  max candidates  mean unpruned  max unpruned  mean ms  max ms');
 const bySize = new Map<number, LitmusResult[]>();
 for (const { t, r } of runs) {
   if (r.model === 'sc') continue;
@@ -71,6 +72,7 @@ for (const k of [...bySize.keys()].sort((a, b) => a - b)) {
   const rs = bySize.get(k)!;
   const c = rs.map((r) => r.stats.candidates);
   const ms = rs.map((r) => r.ms);
+  const u = rs.map((r) => r.stats.unpruned);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  console.log(`  ${String(k).padStart(4)}  ${String(rs.length).padStart(5)}  ${mean(c).toFixed(1).padStart(15)}  ${String(Math.max(...c)).padStart(14)}  ${mean(ms).toFixed(2).padStart(7)}  ${Math.max(...ms).toFixed(1).padStart(6)}`);
+  console.log(`  ${String(k).padStart(4)}  ${String(rs.length).padStart(5)}  ${mean(c).toFixed(1).padStart(15)}  ${String(Math.max(...c)).padStart(14)}  ${mean(u).toFixed(1).padStart(13)}  ${String(Math.max(...u)).padStart(12)}  ${mean(ms).toFixed(2).padStart(7)}  ${Math.max(...ms).toFixed(1).padStart(6)}`);
 }

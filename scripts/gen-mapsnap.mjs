@@ -60,8 +60,8 @@ func run${i}(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }

@@ -96,4 +96,12 @@ out('string-hint-1000', 'map[string]int', seq(200, (i) => `h${i}`), 1000);
 out('iterate-int64', I64, [...seq(50), ['iterate', 0], ...seq(60, (i) => i + 100), ['iterate', 0], ...seq(5, (i) => i + 1000)]);
 out('iterate-string-mid-grow', 'map[string]int', [...seq(53, (i) => `it${i}`), ['iterate', 0], ...seq(3, (i) => `x${i}`), ['iterate', 0]]);
 out('iterate-empty', I32, [['iterate', 0], ['insert', 1, 1]]);
+// From 1.22 a pointerful bucket array carries an 8-byte malloc header, which
+// changes how many overflow buckets makeBucketArray preallocates for 96-byte
+// buckets (map[int16]*int on 64-bit): B=5 gets 4 before 1.22 and 3 after, B=6
+// 4 and 6 (src/model/malloc.ts). The probe stops when the map has taken 3
+// (B=5) or 5 (B=6) overflow buckets: then extra.nextOverflow is the next
+// preallocated one, or null when they ran out, which tells the counts apart.
+out('malloc-header-b5', 'map[int16]*int', seq(190, (i) => i * 7, () => 0), 150, { stop: 'noverflow=3' });
+out('malloc-header-b6', 'map[int16]*int', seq(380, (i) => i * 7, () => 0), 300, { stop: 'noverflow=5' });
 console.error('scenarios written to', dir);

@@ -39,7 +39,7 @@ fi
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=0 GOOS=linux
 export GOCACHE=${LAYOUT_GOCACHE:-$CACHE/gocache-layout}
-unset GOROOT GOPATH_UNUSED 2>/dev/null || true
+unset GOROOT  # each toolchain finds its own root
 mkdir -p "$out" "$GOCACHE"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

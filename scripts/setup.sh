@@ -12,6 +12,8 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 need=()
 command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
 command -v gcore >/dev/null || need+=(gdb)
+# gcc links the cgo test programs of mapscope inspect (-linkmode=external).
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -24,6 +26,9 @@ npm ci --no-audit --no-fund --loglevel=error
 
 log "fetching Go toolchains (Debian golang-1.X packages, private apt configuration)"
 scripts/go-toolchains.sh >/dev/null
+
+log "fetching the pinned real Go executables (npm pack, sha256-checked)"
+scripts/real-binaries.sh
 
 log "building"
 npm run -s build

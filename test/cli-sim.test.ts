@@ -103,3 +103,34 @@ test('sim --json prints exactly the real runtime\'s text for committed fixtures'
     }
   }
 });
+
+test('sim: a hint too large to simulate is refused, naming the field', async () => {
+  const io = captureIO();
+  assert.equal(await main(['sim', file({ ...good, hint: 1e12 })], io), 2);
+  assert.match(io.stderr.trim(), /^mapscope: .*: hint: .*bytes of buckets/);
+});
+
+test('sim: random scenarios never crash (exit 0 or 2, one line on error)', async () => {
+  const fc = await import('fast-check');
+  const val = fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.constantFrom('NaN', '-0', '1e400', null, true, [], {}), fc.double());
+  const op = fc.oneof(
+    fc.tuple(fc.constantFrom('insert'), val, val),
+    fc.tuple(fc.constantFrom('delete', 'lookup', 'iterate', 'bogus'), val),
+    fc.constant(['clear']),
+    fc.array(val, { maxLength: 3 }),
+  );
+  const scenario = fc.record({
+    go: fc.constantFrom('1.19', '1.21', '1.23', '1.24', '1.7', 'x'),
+    arch: fc.constantFrom('amd64', '386', 'arm64', 's390x', 'arm', 'vax'),
+    type: fc.constantFrom('map[int64]int64', 'map[string]int', 'map[float64]bool', 'map[int8][2]string', 'map[struct{a int32; b string}]int', 'map[[]int]int', 'int', 'map['),
+    hint: fc.oneof(fc.constant(null), fc.integer({ min: -5, max: 100 }), fc.constant(2 ** 40)),
+    hash: fc.oneof(fc.constant(undefined), fc.record({ mode: fc.constantFrom('fallback', 'aes', 'x'), seeds: fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 3 })), { maxLength: 3 }) })),
+    ops: fc.array(op, { maxLength: 30 }),
+  }, { requiredKeys: ['go', 'type', 'ops'] });
+  await fc.assert(fc.asyncProperty(scenario, async (sc) => {
+    const io = captureIO();
+    const code = await main(['sim', file(sc)], io);
+    assert.ok(code === 0 || code === 2, `exit ${code}: ${io.stderr}`);
+    if (code === 2) assert.equal(io.stderr.trim().split('\n').length, 1, io.stderr);
+  }), { numRuns: 300 });
+});

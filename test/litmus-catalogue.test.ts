@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseLitmus } from '../src/litmus/parse.js';
-import { runTest, type LitmusResult } from '../src/litmus/run.js';
+import { runTest, formatHerd, type LitmusResult } from '../src/litmus/run.js';
 import { interleave } from '../src/litmus/interleave.js';
 import { sharedDir, litmusFiles, reference, repoRoot } from './support/shared.js';
 import type { LitmusTest } from '../src/litmus/ast.js';
@@ -127,4 +127,20 @@ test('the axiomatic SC model and the interleaving SC checker agree on every cata
 test('every catalogue test finishes well under a second', () => {
   const slow = loaded.filter((l) => l.arch.ms > 2000).map((l) => `${l.rel}: ${l.arch.ms.toFixed(0)} ms`);
   assert.deepEqual(slow, []);
+});
+
+test("herd7's full output is reproduced line for line for all 73 .expected files (but Time and Hash)", () => {
+  const strip = (s: string) => s.split('\n').filter((l) => l !== '' && !/^(Time|Hash)/.test(l));
+  let n = 0;
+  const wrong: string[] = [];
+  for (const l of loaded) {
+    const exp = l.file + '.expected';
+    if (!existsSync(exp)) continue;
+    n++;
+    const want = strip(readFileSync(exp, 'utf8'));
+    const got = strip(formatHerd(l.arch));
+    if (JSON.stringify(want) !== JSON.stringify(got)) wrong.push(`${l.rel}:\n${want.join('\n')}\n---\n${got.join('\n')}`);
+  }
+  assert.equal(n, 73);
+  assert.deepEqual(wrong, []);
 });

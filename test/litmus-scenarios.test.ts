@@ -21,6 +21,7 @@ import path from 'node:path';
 import { scenarioFiles } from '../src/litmus/scenarios.js';
 import { parseLitmus } from '../src/litmus/parse.js';
 import { runTest, type ModelName } from '../src/litmus/run.js';
+import { repoRoot } from './support/shared.js';
 
 const expected: Record<string, Record<string, [string, string]>> = {
   // variant: model → [stale-ptr, uninit]
@@ -46,5 +47,20 @@ test('every shipped map-publish test has the hand-derived verdict under SC and i
       const r = runTest(t, model as ModelName);
       assert.equal(r.verdict, want[m[2] === 'stale-ptr' ? 0 : 1], `${path.basename(f)} under ${model}`);
     }
+  }
+});
+
+test('real herd7 7.58 gives the same verdict for every cell of the map-publish table', () => {
+  const tsv = path.join(repoRoot, 'test', 'fixtures', 'litmus', 'map-publish-herd7.58.tsv');
+  const rows = readFileSync(tsv, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('\t'));
+  assert.equal(rows.length, 18);
+  for (const [file, archObs, scObs] of rows) {
+    const f = scenarioFiles('map-publish').find((x) => path.basename(x) === file)!;
+    const t = parseLitmus(readFileSync(f, 'utf8'), f);
+    assert.equal(runTest(t).observation, archObs, `${file} under ${t.arch === 'AArch64' ? 'aarch64' : 'tso'}`);
+    assert.equal(runTest(t, 'sc').observation, scObs, `${file} under sc`);
   }
 });

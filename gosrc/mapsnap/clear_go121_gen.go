@@ -12,27 +12,29 @@ func clear2(m map[float32]int32) { clear(m) }
 
 func clear3(m map[float64]int64) { clear(m) }
 
-func clear4(m map[int32]int32) { clear(m) }
+func clear4(m map[int16]*int) { clear(m) }
 
-func clear5(m map[int32]struct {}) { clear(m) }
+func clear5(m map[int32]int32) { clear(m) }
 
-func clear6(m map[int64]*int) { clear(m) }
+func clear6(m map[int32]struct {}) { clear(m) }
 
-func clear7(m map[int64][20]int64) { clear(m) }
+func clear7(m map[int64]*int) { clear(m) }
 
-func clear8(m map[int64]int64) { clear(m) }
+func clear8(m map[int64][20]int64) { clear(m) }
 
-func clear9(m map[int64]string) { clear(m) }
+func clear9(m map[int64]int64) { clear(m) }
 
-func clear10(m map[string]int) { clear(m) }
+func clear10(m map[int64]string) { clear(m) }
 
-func clear11(m map[string]int64) { clear(m) }
+func clear11(m map[string]int) { clear(m) }
 
-func clear12(m map[string]string) { clear(m) }
+func clear12(m map[string]int64) { clear(m) }
 
-func clear13(m map[struct { a int32; b int16 }]uint8) { clear(m) }
+func clear13(m map[string]string) { clear(m) }
 
-func clear14(m map[struct { a int32; b string }]int64) { clear(m) }
+func clear14(m map[struct { a int32; b int16 }]uint8) { clear(m) }
 
-func clear15(m map[uint8]bool) { clear(m) }
+func clear15(m map[struct { a int32; b string }]int64) { clear(m) }
+
+func clear16(m map[uint8]bool) { clear(m) }
 

@@ -38,7 +38,7 @@ func clear3(m map[float64]int64) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear4(m map[int32]int32) {
+func clear4(m map[int16]*int) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -46,7 +46,7 @@ func clear4(m map[int32]int32) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear5(m map[int32]struct {}) {
+func clear5(m map[int32]int32) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -54,7 +54,7 @@ func clear5(m map[int32]struct {}) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear6(m map[int64]*int) {
+func clear6(m map[int32]struct {}) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -62,7 +62,7 @@ func clear6(m map[int64]*int) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear7(m map[int64][20]int64) {
+func clear7(m map[int64]*int) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -70,7 +70,7 @@ func clear7(m map[int64][20]int64) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear8(m map[int64]int64) {
+func clear8(m map[int64][20]int64) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -78,7 +78,7 @@ func clear8(m map[int64]int64) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear9(m map[int64]string) {
+func clear9(m map[int64]int64) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -86,7 +86,7 @@ func clear9(m map[int64]string) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear10(m map[string]int) {
+func clear10(m map[int64]string) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -94,7 +94,7 @@ func clear10(m map[string]int) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear11(m map[string]int64) {
+func clear11(m map[string]int) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -102,7 +102,7 @@ func clear11(m map[string]int64) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear12(m map[string]string) {
+func clear12(m map[string]int64) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -110,7 +110,7 @@ func clear12(m map[string]string) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear13(m map[struct { a int32; b int16 }]uint8) {
+func clear13(m map[string]string) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -118,7 +118,7 @@ func clear13(m map[struct { a int32; b int16 }]uint8) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear14(m map[struct { a int32; b string }]int64) {
+func clear14(m map[struct { a int32; b int16 }]uint8) {
 	for k := range m {
 		delete(m, k)
 	}
@@ -126,7 +126,15 @@ func clear14(m map[struct { a int32; b string }]int64) {
 
 // The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
 //go:noinline
-func clear15(m map[uint8]bool) {
+func clear15(m map[struct { a int32; b string }]int64) {
+	for k := range m {
+		delete(m, k)
+	}
+}
+
+// The range-delete idiom compiles to runtime.mapclear (reflexive keys only).
+//go:noinline
+func clear16(m map[uint8]bool) {
 	for k := range m {
 		delete(m, k)
 	}

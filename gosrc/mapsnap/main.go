@@ -39,7 +39,8 @@ type scenario struct {
 	Name       string            `json:"name"`
 	Comment    string            `json:"comment"`
 	Hash       json.RawMessage   `json:"hash"`
-	// Stop "samesize": end the run after the operation that starts a same-size grow.
+	// Stop "samesize": end the run after the operation that starts a same-size grow;
+	// "noverflow=N": after the operation that makes noverflow reach N.
 	Stop string `json:"stop"`
 }
 
@@ -592,11 +593,20 @@ func opName(op []json.RawMessage) string {
 // stopHere reports whether the scenario asked to stop now; it prints how many
 // operations ran so the fixture script can truncate the scenario.
 func (p *probe) stopHere(sc *scenario, h unsafe.Pointer, i int) bool {
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 != 0 {
+	stop := p.stopHolds(sc, h)
+	if stop {
 		fmt.Fprintf(os.Stderr, "mapsnap: ops-executed %d\n", i+1)
-		return true
 	}
-	return false
+	return stop
+}
+
+// stopHolds reports whether the scenario's stop condition holds now.
+func (p *probe) stopHolds(sc *scenario, h unsafe.Pointer) bool {
+	var n int
+	if _, err := fmt.Sscanf(sc.Stop, "noverflow=%d", &n); err == nil {
+		return int(*(*uint16)(p.field(h, "noverflow"))) >= n
+	}
+	return sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 != 0
 }
 
 // iterated reports one range's order on stderr (the fixture script keeps it).

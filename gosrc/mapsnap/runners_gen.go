@@ -45,8 +45,8 @@ func run0(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
@@ -89,8 +89,8 @@ func run1(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
@@ -133,8 +133,8 @@ func run2(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
@@ -177,22 +177,22 @@ func run3(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink4 int32
+var lookupSink4 *int
 
-func init() { runners["map[int32]int32"] = run4 }
+func init() { runners["map[int16]*int"] = run4 }
 
 func run4(sc *scenario, p *probe) {
-	var m map[int32]int32
+	var m map[int16]*int
 	if sc.Hint == nil {
-		m = make(map[int32]int32)
+		m = make(map[int16]*int)
 	} else {
-		m = make(map[int32]int32, *sc.Hint)
+		m = make(map[int16]*int, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -200,11 +200,11 @@ func run4(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[int32](op)] = opValue[int32](op)
+			m[opKey[int16](op)] = opValue[*int](op)
 		case "delete":
-			delete(m, opKey[int32](op))
+			delete(m, opKey[int16](op))
 		case "lookup":
-			lookupSink4 = m[opKey[int32](op)]
+			lookupSink4 = m[opKey[int16](op)]
 		case "clear":
 			clear4(m)
 		case "iterate":
@@ -221,22 +221,22 @@ func run4(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink5 struct {}
+var lookupSink5 int32
 
-func init() { runners["map[int32]struct {}"] = run5 }
+func init() { runners["map[int32]int32"] = run5 }
 
 func run5(sc *scenario, p *probe) {
-	var m map[int32]struct {}
+	var m map[int32]int32
 	if sc.Hint == nil {
-		m = make(map[int32]struct {})
+		m = make(map[int32]int32)
 	} else {
-		m = make(map[int32]struct {}, *sc.Hint)
+		m = make(map[int32]int32, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -244,7 +244,7 @@ func run5(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[int32](op)] = opValue[struct {}](op)
+			m[opKey[int32](op)] = opValue[int32](op)
 		case "delete":
 			delete(m, opKey[int32](op))
 		case "lookup":
@@ -265,22 +265,22 @@ func run5(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink6 *int
+var lookupSink6 struct {}
 
-func init() { runners["map[int64]*int"] = run6 }
+func init() { runners["map[int32]struct {}"] = run6 }
 
 func run6(sc *scenario, p *probe) {
-	var m map[int64]*int
+	var m map[int32]struct {}
 	if sc.Hint == nil {
-		m = make(map[int64]*int)
+		m = make(map[int32]struct {})
 	} else {
-		m = make(map[int64]*int, *sc.Hint)
+		m = make(map[int32]struct {}, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -288,11 +288,11 @@ func run6(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[int64](op)] = opValue[*int](op)
+			m[opKey[int32](op)] = opValue[struct {}](op)
 		case "delete":
-			delete(m, opKey[int64](op))
+			delete(m, opKey[int32](op))
 		case "lookup":
-			lookupSink6 = m[opKey[int64](op)]
+			lookupSink6 = m[opKey[int32](op)]
 		case "clear":
 			clear6(m)
 		case "iterate":
@@ -309,22 +309,22 @@ func run6(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink7 [20]int64
+var lookupSink7 *int
 
-func init() { runners["map[int64][20]int64"] = run7 }
+func init() { runners["map[int64]*int"] = run7 }
 
 func run7(sc *scenario, p *probe) {
-	var m map[int64][20]int64
+	var m map[int64]*int
 	if sc.Hint == nil {
-		m = make(map[int64][20]int64)
+		m = make(map[int64]*int)
 	} else {
-		m = make(map[int64][20]int64, *sc.Hint)
+		m = make(map[int64]*int, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -332,7 +332,7 @@ func run7(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[int64](op)] = opValue[[20]int64](op)
+			m[opKey[int64](op)] = opValue[*int](op)
 		case "delete":
 			delete(m, opKey[int64](op))
 		case "lookup":
@@ -353,22 +353,22 @@ func run7(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink8 int64
+var lookupSink8 [20]int64
 
-func init() { runners["map[int64]int64"] = run8 }
+func init() { runners["map[int64][20]int64"] = run8 }
 
 func run8(sc *scenario, p *probe) {
-	var m map[int64]int64
+	var m map[int64][20]int64
 	if sc.Hint == nil {
-		m = make(map[int64]int64)
+		m = make(map[int64][20]int64)
 	} else {
-		m = make(map[int64]int64, *sc.Hint)
+		m = make(map[int64][20]int64, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -376,7 +376,7 @@ func run8(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[int64](op)] = opValue[int64](op)
+			m[opKey[int64](op)] = opValue[[20]int64](op)
 		case "delete":
 			delete(m, opKey[int64](op))
 		case "lookup":
@@ -397,22 +397,22 @@ func run8(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink9 string
+var lookupSink9 int64
 
-func init() { runners["map[int64]string"] = run9 }
+func init() { runners["map[int64]int64"] = run9 }
 
 func run9(sc *scenario, p *probe) {
-	var m map[int64]string
+	var m map[int64]int64
 	if sc.Hint == nil {
-		m = make(map[int64]string)
+		m = make(map[int64]int64)
 	} else {
-		m = make(map[int64]string, *sc.Hint)
+		m = make(map[int64]int64, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -420,7 +420,7 @@ func run9(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[int64](op)] = opValue[string](op)
+			m[opKey[int64](op)] = opValue[int64](op)
 		case "delete":
 			delete(m, opKey[int64](op))
 		case "lookup":
@@ -441,22 +441,22 @@ func run9(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink10 int
+var lookupSink10 string
 
-func init() { runners["map[string]int"] = run10 }
+func init() { runners["map[int64]string"] = run10 }
 
 func run10(sc *scenario, p *probe) {
-	var m map[string]int
+	var m map[int64]string
 	if sc.Hint == nil {
-		m = make(map[string]int)
+		m = make(map[int64]string)
 	} else {
-		m = make(map[string]int, *sc.Hint)
+		m = make(map[int64]string, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -464,11 +464,11 @@ func run10(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[string](op)] = opValue[int](op)
+			m[opKey[int64](op)] = opValue[string](op)
 		case "delete":
-			delete(m, opKey[string](op))
+			delete(m, opKey[int64](op))
 		case "lookup":
-			lookupSink10 = m[opKey[string](op)]
+			lookupSink10 = m[opKey[int64](op)]
 		case "clear":
 			clear10(m)
 		case "iterate":
@@ -485,22 +485,22 @@ func run10(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink11 int64
+var lookupSink11 int
 
-func init() { runners["map[string]int64"] = run11 }
+func init() { runners["map[string]int"] = run11 }
 
 func run11(sc *scenario, p *probe) {
-	var m map[string]int64
+	var m map[string]int
 	if sc.Hint == nil {
-		m = make(map[string]int64)
+		m = make(map[string]int)
 	} else {
-		m = make(map[string]int64, *sc.Hint)
+		m = make(map[string]int, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -508,7 +508,7 @@ func run11(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[string](op)] = opValue[int64](op)
+			m[opKey[string](op)] = opValue[int](op)
 		case "delete":
 			delete(m, opKey[string](op))
 		case "lookup":
@@ -529,22 +529,22 @@ func run11(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink12 string
+var lookupSink12 int64
 
-func init() { runners["map[string]string"] = run12 }
+func init() { runners["map[string]int64"] = run12 }
 
 func run12(sc *scenario, p *probe) {
-	var m map[string]string
+	var m map[string]int64
 	if sc.Hint == nil {
-		m = make(map[string]string)
+		m = make(map[string]int64)
 	} else {
-		m = make(map[string]string, *sc.Hint)
+		m = make(map[string]int64, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -552,7 +552,7 @@ func run12(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[string](op)] = opValue[string](op)
+			m[opKey[string](op)] = opValue[int64](op)
 		case "delete":
 			delete(m, opKey[string](op))
 		case "lookup":
@@ -573,22 +573,22 @@ func run12(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink13 uint8
+var lookupSink13 string
 
-func init() { runners["map[struct { a int32; b int16 }]uint8"] = run13 }
+func init() { runners["map[string]string"] = run13 }
 
 func run13(sc *scenario, p *probe) {
-	var m map[struct { a int32; b int16 }]uint8
+	var m map[string]string
 	if sc.Hint == nil {
-		m = make(map[struct { a int32; b int16 }]uint8)
+		m = make(map[string]string)
 	} else {
-		m = make(map[struct { a int32; b int16 }]uint8, *sc.Hint)
+		m = make(map[string]string, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -596,11 +596,11 @@ func run13(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[struct { a int32; b int16 }](op)] = opValue[uint8](op)
+			m[opKey[string](op)] = opValue[string](op)
 		case "delete":
-			delete(m, opKey[struct { a int32; b int16 }](op))
+			delete(m, opKey[string](op))
 		case "lookup":
-			lookupSink13 = m[opKey[struct { a int32; b int16 }](op)]
+			lookupSink13 = m[opKey[string](op)]
 		case "clear":
 			clear13(m)
 		case "iterate":
@@ -617,22 +617,22 @@ func run13(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink14 int64
+var lookupSink14 uint8
 
-func init() { runners["map[struct { a int32; b string }]int64"] = run14 }
+func init() { runners["map[struct { a int32; b int16 }]uint8"] = run14 }
 
 func run14(sc *scenario, p *probe) {
-	var m map[struct { a int32; b string }]int64
+	var m map[struct { a int32; b int16 }]uint8
 	if sc.Hint == nil {
-		m = make(map[struct { a int32; b string }]int64)
+		m = make(map[struct { a int32; b int16 }]uint8)
 	} else {
-		m = make(map[struct { a int32; b string }]int64, *sc.Hint)
+		m = make(map[struct { a int32; b int16 }]uint8, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -640,11 +640,11 @@ func run14(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[struct { a int32; b string }](op)] = opValue[int64](op)
+			m[opKey[struct { a int32; b int16 }](op)] = opValue[uint8](op)
 		case "delete":
-			delete(m, opKey[struct { a int32; b string }](op))
+			delete(m, opKey[struct { a int32; b int16 }](op))
 		case "lookup":
-			lookupSink14 = m[opKey[struct { a int32; b string }](op)]
+			lookupSink14 = m[opKey[struct { a int32; b int16 }](op)]
 		case "clear":
 			clear14(m)
 		case "iterate":
@@ -661,22 +661,22 @@ func run14(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }
 
-var lookupSink15 bool
+var lookupSink15 int64
 
-func init() { runners["map[uint8]bool"] = run15 }
+func init() { runners["map[struct { a int32; b string }]int64"] = run15 }
 
 func run15(sc *scenario, p *probe) {
-	var m map[uint8]bool
+	var m map[struct { a int32; b string }]int64
 	if sc.Hint == nil {
-		m = make(map[uint8]bool)
+		m = make(map[struct { a int32; b string }]int64)
 	} else {
-		m = make(map[uint8]bool, *sc.Hint)
+		m = make(map[struct { a int32; b string }]int64, *sc.Hint)
 	}
 	sink = m
 	h := hmapOf(unsafe.Pointer(&m))
@@ -684,11 +684,11 @@ func run15(sc *scenario, p *probe) {
 	for i, op := range sc.Ops {
 		switch opName(op) {
 		case "insert":
-			m[opKey[uint8](op)] = opValue[bool](op)
+			m[opKey[struct { a int32; b string }](op)] = opValue[int64](op)
 		case "delete":
-			delete(m, opKey[uint8](op))
+			delete(m, opKey[struct { a int32; b string }](op))
 		case "lookup":
-			lookupSink15 = m[opKey[uint8](op)]
+			lookupSink15 = m[opKey[struct { a int32; b string }](op)]
 		case "clear":
 			clear15(m)
 		case "iterate":
@@ -705,8 +705,52 @@ func run15(sc *scenario, p *probe) {
 			break
 		}
 	}
-	if sc.Stop == "samesize" && *(*uint8)(p.field(h, "flags"))&8 == 0 {
-		fail("the same-size grow never happened")
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
+	}
+	p.snapshot(sc, m, h)
+}
+
+var lookupSink16 bool
+
+func init() { runners["map[uint8]bool"] = run16 }
+
+func run16(sc *scenario, p *probe) {
+	var m map[uint8]bool
+	if sc.Hint == nil {
+		m = make(map[uint8]bool)
+	} else {
+		m = make(map[uint8]bool, *sc.Hint)
+	}
+	sink = m
+	h := hmapOf(unsafe.Pointer(&m))
+	p.record(h)
+	for i, op := range sc.Ops {
+		switch opName(op) {
+		case "insert":
+			m[opKey[uint8](op)] = opValue[bool](op)
+		case "delete":
+			delete(m, opKey[uint8](op))
+		case "lookup":
+			lookupSink16 = m[opKey[uint8](op)]
+		case "clear":
+			clear16(m)
+		case "iterate":
+			var items []string
+			for k, v := range m {
+				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+			}
+			p.iterated(items)
+		default:
+			fail("unknown operation %s", op[0])
+		}
+		p.record(h)
+		if p.stopHere(sc, h, i) {
+			break
+		}
+	}
+	if sc.Stop != "" && !p.stopHolds(sc, h) {
+		fail("the stop condition %q never held", sc.Stop)
 	}
 	p.snapshot(sc, m, h)
 }

@@ -49,6 +49,9 @@ export interface ModuleData {
   etypes: number;
   /** Go 1.27: bytes of sorted descriptors at the start of the types region. */
   typedesclen?: number;
+  /** Go 1.27: the itabs, as an offset from `types` and a byte size (they replace itablinks). */
+  itaboffset?: number;
+  itabsize?: number;
   /** Offsets from `types` (Go 1.7–1.26). */
   typelinks: number[];
   /** Addresses of itabs (Go 1.7–1.26). */
@@ -125,6 +128,13 @@ export function tryModuleData(o: ObjectFile, mem: Memory, t: Pclntab, addr: numb
     const tdl = w(L.typedesclen);
     if (tdl > etypes - types) return 'typedesclen past etypes';
     out.typedesclen = tdl;
+  }
+  if (L.itaboffset !== undefined) {
+    const io = w(L.itaboffset);
+    const is = w(L.itaboffset + 1);
+    if (io > etypes - types || is > etypes - types - io) return 'itabs past etypes';
+    out.itaboffset = io;
+    out.itabsize = is;
   }
   return out;
 }

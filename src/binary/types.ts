@@ -264,6 +264,22 @@ export function seeds(r: TypeReader): number[] {
   for (const itab of md.itablinks) {
     out.push(mem.word(itab, 'itab.inter'), mem.word(itab + W, 'itab._type'));
   }
+  if (md.itaboffset !== undefined && md.itabsize !== undefined) {
+    // Go 1.27 runtime.addModuleItabs: itabs laid end to end; abi.ITab.Size is
+    // sizeof(ITab) plus a word per interface method beyond the first, unless Fun[0] is 0.
+    const H = W === 8 ? 48 : 32;
+    const base = W === 8 ? 32 : 16;
+    const funAt = W === 8 ? 24 : 12;
+    let p = md.types + md.itaboffset;
+    const end = p + md.itabsize;
+    for (let n = 0; p < end && n < 1 << 20; n++) {
+      const inter = mem.word(p, 'itab.Inter');
+      out.push(inter, mem.word(p + W, 'itab.Type'));
+      const nm = mem.word(inter + H + 2 * W, 'interface methods len');
+      if (nm > 1 << 16) break;
+      p += mem.word(p + funAt, 'itab.Fun[0]') === 0 || nm === 0 ? base : base + (nm - 1) * W;
+    }
+  }
   if (md.typedesclen !== undefined) {
     const end = md.types + md.typedesclen;
     let td = md.types + W;

@@ -128,7 +128,7 @@ export const aarch64Syntax: ArchSyntax = {
       const o = ops[0].toUpperCase();
       const kind = ({ SY: 'FULL', ISH: 'FULL', OSH: 'FULL', NSH: 'FULL', LD: 'LD', ISHLD: 'LD', OSHLD: 'LD', NSHLD: 'LD', ST: 'ST', ISHST: 'ST', OSHST: 'ST', NSHST: 'ST' } as Record<string, string>)[o];
       if (!kind) return fail(`unknown barrier option "${ops[0]}"`);
-      return { op: 'fence', kind: `${mn}.${kind}` };
+      return { op: 'fence', kind: `${mn}.${kind}`, option: o };
     }
     if (mn === 'MOV') {
       nops(2);

@@ -47,7 +47,7 @@ export type Instr =
   | { readonly op: 'branch'; readonly target: string | { readonly skip: number }; readonly test: BranchTest }
   | { readonly op: 'load'; readonly dst: RegRef; readonly addr: AddrMode; readonly bits: number; readonly acq: 'A' | 'Q' | null; readonly excl: boolean }
   | { readonly op: 'store'; readonly src: Operand; readonly addr: AddrMode; readonly bits: number; readonly rel: boolean; readonly status: RegRef | null }
-  | { readonly op: 'fence'; readonly kind: FenceKind }
+  | { readonly op: 'fence'; readonly kind: FenceKind; /** Barrier option as written (ISH, OSHST…), for herd's shareability flag. */ readonly option?: string }
   | {
       readonly op: 'rmw';
       /** swp: write rs; ldop: write old `fn` rs; cas: write rt if old == rs, rs := old. */

@@ -33,6 +33,12 @@ export interface EnumStats {
   candidates: number;
   /** Candidates the model allowed. */
   allowed: number;
+  /**
+   * What an enumeration without pruning would judge over the same trace
+   * combinations: every same-location write for every read, times every
+   * coherence order. Shows what the pruning saves.
+   */
+  unpruned: number;
 }
 
 export interface AllowedExecution {
@@ -54,11 +60,22 @@ export function valueDomains(test: LitmusTest, limits: ExecLimits = DEFAULT_LIMI
   let stores = 0;
   for (const t of test.threads) for (const l of t.code) if (l.item.op === 'store' || l.item.op === 'rmw') stores++;
   const get = (l: string) => dom.get(l) ?? [int(0)];
+  // Single-size tests only: a location accessed with two different sizes is a
+  // mixed-size test (herd -variant mixed), which we refuse rather than guess.
+  const sizes = new Map<string, { bits: number; line: number }>();
   for (let iter = 0; iter <= stores + 1; iter++) {
     let changed = false;
     for (const t of test.threads) {
       const runs = runThread(t, threadRegs(test, t.id), get, limits);
-      for (const tr of runs.traces) for (const e of tr.events) if (e.kind === 'W') changed = addVal(e.loc, e.val) || changed;
+      for (const tr of runs.traces)
+        for (const e of tr.events) {
+          if (e.kind === 'W') changed = addVal(e.loc, e.val) || changed;
+          if (e.kind !== 'F' && e.bits !== undefined) {
+            const seen = sizes.get(e.loc);
+            if (!seen) sizes.set(e.loc, { bits: e.bits, line: e.line });
+            else if (seen.bits !== e.bits) throw new ExecError(e.line, `unsupported: mixed-size accesses to ${e.loc} (${seen.bits}-bit at line ${seen.line}, ${e.bits}-bit here)`);
+          }
+        }
     }
     if (!changed) break;
   }
@@ -92,7 +109,7 @@ export function enumerate(test: LitmusTest, model: Model, onAllowed: (x: Executi
     loopCut ||= r.loopCut;
     return r.traces;
   });
-  const stats: EnumStats = { combinations: 0, candidates: 0, allowed: 0 };
+  const stats: EnumStats = { combinations: 0, candidates: 0, allowed: 0, unpruned: 0 };
   const pick: Trace[] = [];
   const rec = (k: number) => {
     if (k === perThread.length) {
@@ -120,6 +137,15 @@ function combination(test: LitmusTest, traces: Trace[], model: Model, stats: Enu
   };
   for (const [l, v] of test.initMem) note(l, v);
   for (const t of traces) for (const e of t.events) if (e.kind === 'W') note(e.loc, e.val);
+  {
+    const nw = new Map<string, number>();
+    for (const l of test.initMem.keys()) nw.set(l, 1);
+    for (const t of traces) for (const e of t.events) if (e.kind === 'W') nw.set(e.loc, (nw.get(e.loc) ?? 1) + 1);
+    let u = 1;
+    for (const t of traces) for (const e of t.events) if (e.kind === 'R') u *= nw.get(e.loc) ?? 1;
+    for (const c of nw.values()) for (let k = 2; k < c; k++) u *= k;
+    stats.unpruned += u;
+  }
   for (const t of traces) for (const e of t.events) if (e.kind === 'R' && !(written.get(e.loc)?.has(key(e.val)) ?? key(e.val) === '0')) return;
 
   const sk = buildSkeleton(traces, test.initMem);

@@ -21,7 +21,7 @@
  * From them each event records addr/data/ctrl and their pick variants.
  */
 import type { AddrMode, BranchTest, Cond, Instr, Operand, RegRef, Thread } from './ast.js';
-import { binop, eq, int, isZero, show, signed, truncate, ValueError, ZERO, type Val } from './values.js';
+import { binop, condition, eq, flagsOf, int, isZero, NZCV0, show, signed, truncate, ValueError, ZERO, type Nzcv, type Val } from './values.js';
 
 export type EvKind = 'R' | 'W' | 'F';
 
@@ -49,6 +49,10 @@ export interface Ev {
   readonly pctrl: bigint;
   /** pick-dtrm reaching this event (pick-basic-dep), excluding its own instruction's read. */
   readonly pbasic: bigint;
+  /** Access size in bits (memory events). */
+  readonly bits?: number;
+  /** Fences: the barrier option as written (SY, ISH, OSHLD…). */
+  readonly option?: string;
 }
 
 export interface Trace {
@@ -79,11 +83,7 @@ interface RegVal {
 }
 
 interface Flags {
-  a: Val;
-  b: Val;
-  bits: number;
-  /** 'cmp': compare a with b; 'res': a is a result compared with 0. */
-  mode: 'cmp' | 'res';
+  f: Nzcv;
   dt: bigint;
   pt: bigint;
 }
@@ -91,7 +91,7 @@ interface Flags {
 interface State {
   pc: number;
   regs: Map<string, RegVal>;
-  flags: Flags | null;
+  flags: Flags;
   events: Ev[];
   amo: [number, number][];
   lxsx: [number, number][];
@@ -133,7 +133,7 @@ export function runThread(thread: Thread, initRegs: Map<string, Val>, domain: (l
   let loopCut = false;
   const regs = new Map<string, RegVal>();
   for (const [r, v] of initRegs) regs.set(r, { v, dt: 0n, pt: 0n });
-  const start: State = { pc: 0, regs, flags: null, events: [], amo: [], lxsx: [], ctrl: 0n, pctrl: 0n, lastW: new Map(), resv: null, inst: 0, steps: 0, loops: new Map() };
+  const start: State = { pc: 0, regs, flags: { f: NZCV0, dt: 0n, pt: 0n }, events: [], amo: [], lxsx: [], ctrl: 0n, pctrl: 0n, lastW: new Map(), resv: null, inst: 0, steps: 0, loops: new Map() };
 
   const finish = (s: State, fault: Trace['fault']) => {
     if (traces.length >= limits.maxTraces) throw new ExecError(thread.code[0]?.line ?? 0, `P${thread.id} has more than ${limits.maxTraces} paths`);
@@ -253,38 +253,17 @@ function pushEv(s: State, e: Omit<Ev, 'inst' | 'ctrl' | 'pctrl'>): number {
   return s.events.length - 1;
 }
 
-function condHolds(f: Flags | null, c: Cond, line: number): boolean {
-  if (c === 'AL') return true;
-  if (!f) throw new ExecError(line, `condition ${c} used before any flag-setting instruction`);
-  if (c === 'EQ' || c === 'NE') {
-    const e = f.mode === 'cmp' ? eq(truncate(f.a, f.bits), truncate(f.b, f.bits)) : isZero(truncate(f.a, f.bits));
-    return c === 'EQ' ? e : !e;
-  }
-  if (f.a.sym !== null || f.b.sym !== null) throw new ExecError(line, `ordered comparison (${c}) of a symbolic address`);
-  const bits = f.bits;
-  const sa = signed(BigInt.asUintN(bits, f.a.n), bits);
-  const sb = f.mode === 'cmp' ? signed(BigInt.asUintN(bits, f.b.n), bits) : 0n;
-  const ua = BigInt.asUintN(bits, f.a.n);
-  const ub = f.mode === 'cmp' ? BigInt.asUintN(bits, f.b.n) : 0n;
-  switch (c) {
-    case 'GE': return sa >= sb;
-    case 'LT': return sa < sb;
-    case 'GT': return sa > sb;
-    case 'LE': return sa <= sb;
-    case 'HS': return ua >= ub;
-    case 'LO': return ua < ub;
-    case 'HI': return ua > ub;
-    case 'LS': return ua <= ub;
-    case 'MI': return (f.mode === 'cmp' ? signed(BigInt.asUintN(bits, f.a.n - f.b.n), bits) : sa) < 0n;
-    case 'PL': return (f.mode === 'cmp' ? signed(BigInt.asUintN(bits, f.a.n - f.b.n), bits) : sa) >= 0n;
-  }
+function condHolds(f: Flags, c: Cond, line: number): boolean {
+  const r = condition(f.f, c);
+  if (r === null) throw new ExecError(line, `condition ${c} after an ordered comparison of a symbolic address`);
+  return r;
 }
 
 function branchTaken(s: State, t: BranchTest, line: number): { taken: boolean; dt: bigint; pt: bigint } {
   if (t.kind === 'always') return { taken: true, dt: 0n, pt: 0n };
   if (t.kind === 'flags') {
     const f = s.flags;
-    return { taken: condHolds(f, t.cond, line), dt: f?.dt ?? 0n, pt: f?.pt ?? 0n };
+    return { taken: condHolds(f, t.cond, line), dt: f.dt, pt: f.pt };
   }
   const r = readReg(s, t.reg);
   const z = isZero(r.v);
@@ -310,7 +289,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       const b = operand(s, ins.b, ins.bits);
       const r: RegVal = { v: binop(ins.fn, a.v, b.v, ins.bits), dt: a.dt | b.dt, pt: a.pt | b.pt };
       if (ins.dst) writeReg(s, ins.dst, r);
-      if (ins.flags) s.flags = ins.fn === 'sub' ? { a: a.v, b: b.v, bits: ins.bits, mode: 'cmp', dt: r.dt, pt: r.pt } : { a: r.v, b: ZERO, bits: ins.bits, mode: 'res', dt: r.dt, pt: r.pt };
+      if (ins.flags) s.flags = { f: flagsOf(ins.fn, a.v, b.v, ins.bits), dt: r.dt, pt: r.pt };
       advance();
       return NEXT;
     }
@@ -327,7 +306,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
         else if (ins.variant === 'inv') v = binop('eor', v, int(-1), bits);
         else if (ins.variant === 'neg') v = binop('sub', ZERO, v, bits);
       }
-      writeReg(s, ins.dst, { v, dt: src.dt, pt: src.pt | (f?.pt ?? 0n) });
+      writeReg(s, ins.dst, { v, dt: src.dt, pt: src.pt | f.pt });
       advance();
       return NEXT;
     }
@@ -350,7 +329,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       return NEXT;
     }
     case 'fence': {
-      pushEv(s, { kind: 'F', loc: ins.kind, val: ZERO, line, acq: null, rel: false, atomic: false, excl: false, noret: false, addr: 0n, data: 0n, paddr: 0n, pdata: 0n, pbasic: 0n });
+      pushEv(s, { kind: 'F', loc: ins.kind, option: ins.option, val: ZERO, line, acq: null, rel: false, atomic: false, excl: false, noret: false, addr: 0n, data: 0n, paddr: 0n, pdata: 0n, pbasic: 0n });
       advance();
       return NEXT;
     }
@@ -363,7 +342,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       return {
         kind: 'fork',
         alts: vals.map((v) => (st: State) => {
-          const idx = pushEv(st, { kind: 'R', loc, val: v, line, acq: ins.acq, rel: false, atomic: false, excl: ins.excl, noret: false, addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n) });
+          const idx = pushEv(st, { kind: 'R', loc, bits: ins.bits, val: v, line, acq: ins.acq, rel: false, atomic: false, excl: ins.excl, noret: false, addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n) });
           const me = bit(idx);
           writeReg(st, ins.dst, { v: truncate(v, ins.bits), dt: me | ea.dt | (lw?.dt ?? 0n), pt: me | ea.pt | (lw?.pt ?? 0n) });
           if (ins.excl) st.resv = { loc, ev: idx };
@@ -379,7 +358,7 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
       const src = operand(s, ins.src, ins.bits);
       const doWrite = (st: State) => {
-        const idx = pushEv(st, { kind: 'W', loc, val: truncate(src.v, ins.bits), line, acq: null, rel: ins.rel, atomic: false, excl: ins.status !== null, noret: false, addr: ea.dt, data: src.dt, paddr: ea.pt, pdata: src.pt, pbasic: ea.pt | src.pt });
+        const idx = pushEv(st, { kind: 'W', loc, bits: ins.bits, val: truncate(src.v, ins.bits), line, acq: null, rel: ins.rel, atomic: false, excl: ins.status !== null, noret: false, addr: ea.dt, data: src.dt, paddr: ea.pt, pdata: src.pt, pbasic: ea.pt | src.pt });
         st.lastW.set(loc, { dt: ea.dt | src.dt, pt: ea.pt | src.pt });
         return idx;
       };
@@ -422,16 +401,19 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       // A successful CAS comes in two flavours in herd (eventsMonad
       // aarch64_cas_ok: altT DataFromRRs DataFromRx): the new Rs value takes
       // its data from the Rs register or from the memory read.
-      const choices: { old: Val; rsFromReg: boolean }[] = [];
+      const choices: { old: Val; rsFromReg: boolean; writeBack: boolean }[] = [];
       for (const old of domain(loc)) {
-        if (ins.kind === 'cas' && eq(truncate(old, bits), truncate(rs.v, bits))) choices.push({ old, rsFromReg: true }, { old, rsFromReg: false });
-        else choices.push({ old, rsFromReg: false });
+        if (ins.kind === 'cas' && eq(truncate(old, bits), truncate(rs.v, bits))) choices.push({ old, rsFromReg: true, writeBack: false }, { old, rsFromReg: false, writeBack: false });
+        // A failing CAS may or may not write back the value it read (herd
+        // AArch64Sem do_cas_with: altT fail_with_wb fail_no_wb).
+        else if (ins.kind === 'cas') choices.push({ old, rsFromReg: false, writeBack: false }, { old, rsFromReg: false, writeBack: true });
+        else choices.push({ old, rsFromReg: false, writeBack: false });
       }
       return {
         kind: 'fork',
-        alts: choices.map(({ old, rsFromReg }) => (st: State) => {
+        alts: choices.map(({ old, rsFromReg, writeBack }) => (st: State) => {
           const r = pushEv(st, {
-            kind: 'R', loc, val: old, line, acq: ins.acq && !ins.noret ? 'A' : null, rel: false, atomic: true, excl: false, noret: ins.noret,
+            kind: 'R', loc, bits, val: old, line, acq: ins.acq && !ins.noret ? 'A' : null, rel: false, atomic: true, excl: false, noret: ins.noret,
             addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n),
           });
           const me = bit(r);
@@ -447,13 +429,17 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
           } else {
             // CAS: compare with rs; on success write rt. The compare is iico_ctrl (a pick).
             const equal = eq(truncate(old, bits), truncate(rs.v, bits));
-            newVal = equal ? rtIn!.v : null;
+            newVal = equal ? rtIn!.v : writeBack ? old : null;
+            if (writeBack) {
+              data = me;
+              pdata = me;
+            }
             data = rtIn!.dt;
             pdata = rtIn!.pt | rs.pt;
             pbasicW |= rtIn!.pt | me;
           }
           if (newVal !== null) {
-            const w = pushEv(st, { kind: 'W', loc, val: truncate(newVal, bits), line, acq: null, rel: ins.rel, atomic: true, excl: false, noret: false, addr: ea.dt, data, paddr: ea.pt, pdata, pbasic: pbasicW });
+            const w = pushEv(st, { kind: 'W', loc, bits, val: truncate(newVal, bits), line, acq: null, rel: ins.rel, atomic: true, excl: false, noret: false, addr: ea.dt, data, paddr: ea.pt, pdata, pbasic: pbasicW });
             st.amo.push([r, w]);
             // What flows into this write also flows, through lmrs, into po-later
             // reads of the location: for LD<op> the old value (iico_data), for

@@ -13,14 +13,14 @@
  * memoised, so spin loops terminate.
  */
 import type { AddrMode, Cond, Instr, LitmusTest, Operand, RegRef } from './ast.js';
-import { binop, eq, int, isZero, signed, truncate, ZERO, type Val, key as vkey } from './values.js';
+import { ValueError, binop, condition, eq, flagsOf, int, isZero, NZCV0, signed, truncate, ZERO, type Nzcv, type Val, key as vkey } from './values.js';
 import { evalProp, formatState, locKey, observed, type FinalState } from './state.js';
 import { ExecError } from './exec.js';
 
 interface TState {
   pc: number;
   regs: Map<string, Val>;
-  flags: { a: Val; b: Val; bits: number; cmp: boolean } | null;
+  flags: Nzcv;
   resv: { loc: string; valid: boolean } | null;
 }
 
@@ -49,7 +49,7 @@ export function interleave(test: LitmusTest): InterleavingResult {
         const [tid, r] = k.split(':');
         if (Number(tid) === t.id) regs.set(r, v);
       }
-      return { pc: 0, regs, flags: null, resv: null };
+      return { pc: 0, regs, flags: NZCV0, resv: null };
     }),
     mem: new Map(test.initMem),
   };
@@ -65,7 +65,15 @@ export function interleave(test: LitmusTest): InterleavingResult {
       const ts = w.threads[tid];
       if (ts.pc >= t.code.length) return;
       any = true;
-      for (const next of stepAll(w, tid, t.code[ts.pc].item, t.code[ts.pc].line, t.labels)) stack.push(next);
+      const line = t.code[ts.pc];
+      let nexts: World[];
+      try {
+        nexts = stepAll(w, tid, line.item, line.line, t.labels);
+      } catch (e) {
+        if (e instanceof ValueError) throw new ExecError(line.line, e.message);
+        throw e;
+      }
+      for (const next of nexts) stack.push(next);
     });
     if (!any) {
       const s: FinalState = new Map();
@@ -89,7 +97,7 @@ function worldKey(w: World): string {
   const parts: string[] = [];
   for (const t of w.threads) {
     const regs = [...t.regs].map(([r, v]) => `${r}=${vkey(v)}`).sort().join(',');
-    const f = t.flags ? `${vkey(t.flags.a)}/${vkey(t.flags.b)}/${t.flags.bits}/${t.flags.cmp}` : '-';
+    const f = `${t.flags.n}/${t.flags.z}/${t.flags.c}/${t.flags.v}`;
     const rv = t.resv ? `${t.resv.loc}:${t.resv.valid}` : '-';
     parts.push(`${t.pc}|${regs}|${f}|${rv}`);
   }
@@ -136,18 +144,9 @@ function writeback(t: TState, am: AddrMode, at: Val): void {
   wr(t, am.base.reg, am.writeback === 'pre' ? at : binop('add', at, int(am.post ?? 0n), 64));
 }
 function holds(t: TState, c: Cond, line: number): boolean {
-  if (c === 'AL') return true;
-  const f = t.flags;
-  if (!f) throw new ExecError(line, 'condition used before flags are set');
-  const a = truncate(f.a, f.bits);
-  const b = f.cmp ? truncate(f.b, f.bits) : ZERO;
-  if (c === 'EQ') return eq(a, b);
-  if (c === 'NE') return !eq(a, b);
-  if (a.sym !== null || b.sym !== null) throw new ExecError(line, 'ordered comparison of an address');
-  const sa = signed(a.n, f.bits);
-  const sb = signed(b.n, f.bits);
-  const d = signed(BigInt.asUintN(f.bits, a.n - b.n), f.bits);
-  return { GE: sa >= sb, LT: sa < sb, GT: sa > sb, LE: sa <= sb, HS: a.n >= b.n, LO: a.n < b.n, HI: a.n > b.n, LS: a.n <= b.n, MI: d < 0n, PL: d >= 0n }[c];
+  const r = condition(t.flags, c);
+  if (r === null) throw new ExecError(line, 'ordered comparison of an address');
+  return r;
 }
 /** A write by thread `tid` invalidates other threads' reservations on that location. */
 function store(w: World, tid: number, loc: string, v: Val): void {
@@ -172,7 +171,7 @@ function stepAll(w0: World, tid: number, ins: Instr, line: number, labels: Map<s
       const b = opnd(t, ins.b, ins.bits);
       const r = binop(ins.fn, a, b, ins.bits);
       if (ins.dst) wr(t, ins.dst, r);
-      if (ins.flags) t.flags = ins.fn === 'sub' ? { a, b, bits: ins.bits, cmp: true } : { a: r, b: ZERO, bits: ins.bits, cmp: false };
+      if (ins.flags) t.flags = flagsOf(ins.fn, a, b, ins.bits);
       return [w];
     }
     case 'csel': {
@@ -220,9 +219,15 @@ function stepAll(w0: World, tid: number, ins: Instr, line: number, labels: Map<s
       const rs = opnd(t, ins.rs, ins.bits);
       const bits = ins.bits === 64 ? 64 : 32;
       if (ins.kind === 'cas') {
-        if (eq(old, truncate(rs, ins.bits)) && ins.rt) store(w, tid, loc, truncate(rd(t, ins.rt), ins.bits));
+        const ok = eq(old, truncate(rs, ins.bits));
+        if (ok && ins.rt) store(w, tid, loc, truncate(rd(t, ins.rt), ins.bits));
         if (ins.rs.kind === 'reg') wr(t, ins.rs.reg, old);
-        return [w];
+        if (ok) return [w];
+        // A failing CAS may write back what it read (still a write: it breaks
+        // other threads' exclusive reservations).
+        const wb = copy(w, tid);
+        store(wb.w, tid, loc, old);
+        return [w, wb.w];
       }
       const nv = ins.kind === 'swp' ? rs : binop(ins.fn!, old, rs, bits);
       store(w, tid, loc, truncate(nv, ins.bits));

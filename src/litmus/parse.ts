@@ -161,6 +161,7 @@ export function parseLitmus(text: string, source: string): LitmusTest {
   if (cp.peek(';')) cp.expect(';');
   cp.end();
   for (const s of cp.symbols) symbols.add(s);
+  for (const t of cp.threadsUsed) if (t >= threads.length) fail(finalLine, `the final section refers to thread ${t} but the test has ${threads.length}`);
 
   for (const s of symbols) if (!initMem.has(s)) initMem.set(s, int(0));
   return { arch: arch!, name, source, doc, info, initRegs, initMem, types, threads, locations, filter, quantifier: quantifier!, prop };
@@ -296,6 +297,7 @@ function collectSymbols(ins: Instr, out: Set<string>): void {
 class CondParser {
   private pos = 0;
   readonly symbols = new Set<string>();
+  readonly threadsUsed = new Set<number>();
   constructor(
     private readonly text: string,
     private readonly firstLine: number,
@@ -339,6 +341,7 @@ class CondParser {
       this.pos += m[0].length;
       const r = this.syntax.reg(m[2]);
       if (!r) this.error(`unknown register "${m[2]}"`);
+      this.threadsUsed.add(Number(m[1]));
       return { kind: 'reg', thread: Number(m[1]), reg: r!.name };
     }
     m = rest.match(/^\[\s*([A-Za-z_][\w]*)\s*\]/) ?? rest.match(/^([A-Za-z_][\w]*)/);

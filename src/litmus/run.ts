@@ -52,6 +52,8 @@ export interface LitmusResult {
   readonly states: string[];
   /** A path was cut at the loop-unrolling bound. */
   readonly loop: boolean;
+  /** herd `flag` results seen on allowed executions (aarch64.cat's shareability flag). */
+  readonly flags: string[];
   readonly stats: EnumStats;
   readonly ms: number;
 }
@@ -63,6 +65,7 @@ export function runTest(test: LitmusTest, modelName: ModelName = defaultModel(te
   const printReg = (r: string) => r;
   const states = new Set<string>();
   let trueCount = 0;
+  const flags = new Set<string>();
   let falseCount = 0;
   const fill = (s: FinalState) => {
     for (const l of obs) {
@@ -76,7 +79,10 @@ export function runTest(test: LitmusTest, modelName: ModelName = defaultModel(te
     en = enumerate(
       test,
       model,
-      (_x, final) => {
+      (x, final) => {
+        // aarch64.cat: flag ~empty (dmb.full | dmb.ld | dmb.st) \ (DMB.SY | DMB.LD | DMB.ST | DSB.SY | DSB.LD | DSB.ST)
+        //   as Assuming-common-inner-shareable-domain
+        if (modelName === 'aarch64' && x.events.some((e) => e.kind === 'F' && e.option !== undefined && !['SY', 'LD', 'ST'].includes(e.option))) flags.add('Assuming-common-inner-shareable-domain');
         const s = fill(final);
         if (test.filter && !evalProp(test, test.filter, s)) return;
         states.add(formatState(test, obs, s, printReg));
@@ -109,6 +115,7 @@ export function runTest(test: LitmusTest, modelName: ModelName = defaultModel(te
     negative,
     states: [...states].sort(compareStates),
     loop: en.loopCut,
+    flags: [...flags].sort(),
     stats: en.stats,
     ms: performance.now() - t0,
   };
@@ -121,6 +128,6 @@ function compareStates(a: string, b: string): number {
 
 /** herd7's text output for one test. */
 export function formatHerd(r: LitmusResult): string {
-  const lines = [`Test ${r.name} ${r.kind}`, `States ${r.states.length}`, ...r.states, `${r.loop ? 'Loop ' : ''}${r.ok ? 'Ok' : 'No'}`, 'Witnesses', `Positive: ${r.positive} Negative: ${r.negative}`, `Condition ${r.condition}`, `Observation ${r.name} ${r.observation} ${r.trueCount} ${r.falseCount}`, `Time ${r.name} ${(r.ms / 1000).toFixed(2)}`];
+  const lines = [`Test ${r.name} ${r.kind}`, `States ${r.states.length}`, ...r.states, `${r.loop ? 'Loop ' : ''}${r.ok ? 'Ok' : 'No'}`, 'Witnesses', `Positive: ${r.positive} Negative: ${r.negative}`, ...r.flags.map((f) => `Flag ${f}`), `Condition ${r.condition}`, `Observation ${r.name} ${r.observation} ${r.trueCount} ${r.falseCount}`, `Time ${r.name} ${(r.ms / 1000).toFixed(2)}`];
   return lines.join('\n') + '\n';
 }

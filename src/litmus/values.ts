@@ -105,3 +105,59 @@ export function show(v: Val): string {
   if (v.sym === null) return v.n.toString();
   return v.n === 0n ? v.sym : `${v.sym}+${signed(v.n, 64)}`;
 }
+
+/** NZCV condition flags; null where a symbolic operand leaves a flag unknown. */
+export interface Nzcv {
+  readonly n: boolean | null;
+  readonly z: boolean;
+  readonly c: boolean | null;
+  readonly v: boolean | null;
+}
+
+/** Flags at thread start: all clear (herd starts NZCV at 0). */
+export const NZCV0: Nzcv = { n: false, z: false, c: false, v: false };
+
+/** Flags set by a flag-setting `op` (SUBS/CMP, ADDS/CMN, ANDS/TST) on a, b at `bits`. */
+export function flagsOf(op: BinOp, a: Val, b: Val, bits: number): Nzcv {
+  // Symbolic operands: only equality is known (distinct locations have distinct addresses).
+  if (op === 'sub' && (a.sym !== null || b.sym !== null)) return { n: null, z: eq(a, b), c: null, v: null };
+  const r = binop(op, a, b, bits);
+  if (r.sym !== null) return { n: null, z: false, c: null, v: null };
+  const x = BigInt.asUintN(bits, a.n);
+  const y = BigInt.asUintN(bits, b.n);
+  const n = BigInt.asIntN(bits, r.n) < 0n;
+  const z = r.n === 0n;
+  if (op === 'sub') {
+    const sr = BigInt.asIntN(bits, x) - BigInt.asIntN(bits, y);
+    return { n, z, c: x >= y, v: sr !== BigInt.asIntN(bits, r.n) };
+  }
+  if (op === 'add') {
+    const sr = BigInt.asIntN(bits, x) + BigInt.asIntN(bits, y);
+    return { n, z, c: x + y >= 1n << BigInt(bits), v: sr !== BigInt.asIntN(bits, r.n) };
+  }
+  return { n, z, c: false, v: false };
+}
+
+/** Whether condition `c` holds; null when it depends on a flag a symbolic compare left unknown. */
+export function condition(f: Nzcv, c: string): boolean | null {
+  const { n, z, c: cf, v } = f;
+  const and = (p: boolean | null, q: boolean | null) => (p === false || q === false ? false : p === null || q === null ? null : true);
+  const not = (p: boolean | null) => (p === null ? null : !p);
+  const same = (p: boolean | null, q: boolean | null) => (p === null || q === null ? null : p === q);
+  switch (c) {
+    case 'AL': return true;
+    case 'EQ': return z;
+    case 'NE': return !z;
+    case 'HS': return cf;
+    case 'LO': return not(cf);
+    case 'MI': return n;
+    case 'PL': return not(n);
+    case 'HI': return and(cf, !z);
+    case 'LS': return not(and(cf, !z));
+    case 'GE': return same(n, v);
+    case 'LT': return not(same(n, v));
+    case 'GT': return and(!z, same(n, v));
+    case 'LE': return not(and(!z, same(n, v)));
+  }
+  return null;
+}

@@ -128,6 +128,10 @@ function makeSyntax(att: boolean): ArchSyntax {
           width = { B: 8, W: 16, L: 32, Q: 64 }[sm[2] as 'B']!;
         }
       }
+      if (mn === 'JMP' || JCC[mn]) {
+        if (raw.length !== 1 || !/^[A-Za-z_.][\w.]*$/.test(raw[0])) return fail('expected a label');
+        return { op: 'branch', target: raw[0], test: mn === 'JMP' ? { kind: 'always' } : { kind: 'flags', cond: JCC[mn] } };
+      }
       const ops = raw.map((o) => operand(o, fail));
       // Intel: dst, src. AT&T: src, dst.
       const [dst, src] = att ? [ops[1], ops[0]] : [ops[0], ops[1]];
@@ -135,10 +139,6 @@ function makeSyntax(att: boolean): ArchSyntax {
         if (ops.length !== n) fail(`wrong number of operands for ${mn}`);
       };
       const regWidth = (r: RegRef): RegRef => (att && width < r.bits ? { ...r, bits: width as 32 } : r);
-      if (mn === 'JMP' || JCC[mn]) {
-        if (raw.length !== 1 || !/^[A-Za-z_.][\w.]*$/.test(raw[0])) return fail('expected a label');
-        return { op: 'branch', target: raw[0], test: mn === 'JMP' ? { kind: 'always' } : { kind: 'flags', cond: JCC[mn] } };
-      }
       if (locked && !['ADD', 'SUB', 'XOR', 'AND', 'OR', 'INC', 'DEC', 'XADD', 'CMPXCHG', 'XCHG'].includes(mn)) return fail(`LOCK cannot prefix ${mn}`);
       if (mn === 'MOV') {
         need(2);
@@ -158,6 +158,8 @@ function makeSyntax(att: boolean): ArchSyntax {
       }
       if (mn === 'XADD' || mn === 'CMPXCHG') {
         need(2);
+        // Without LOCK these are not atomic on x86 (a separate read and write), and herd does not model them.
+        if (!locked) return fail(`unsupported: ${mn} without LOCK is not atomic`);
         if (dst.kind !== 'mem' || src.kind !== 'reg') return fail(`${mn} needs a memory destination and a register`);
         if (mn === 'XADD') return { op: 'rmw', kind: 'ldop', fn: 'add', rs: { kind: 'reg', reg: src.reg }, rt: src.reg, addr: dst.addr, bits: src.reg.bits, acq: false, rel: false, noret: false, locked: true };
         const acc: RegRef = att ? { name: 'rax', bits: src.reg.bits } : { name: 'EAX', bits: 32 };

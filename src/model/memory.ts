@@ -39,6 +39,8 @@ export interface Allocation {
   readonly tag: string;
 }
 
+const PAGE = 4096;
+
 export class SimMemory implements MemoryReader {
   private readonly objects: Allocation[] = []; // sorted by address (bump allocation keeps order)
   private next: number;
@@ -54,17 +56,33 @@ export class SimMemory implements MemoryReader {
     // Keep a gap so an overrun of one object never reads the next one silently.
     this.next = addr + Math.max(size, 1) + 16;
     const obj: Allocation = { addr, size, bytes: new Uint8Array(size), tag };
+    const index = this.objects.length;
     this.objects.push(obj);
+    // Page index: the first allocation touching each 4 KiB page, so a lookup searches one page's objects.
+    const last = Math.floor((addr + Math.max(size, 1) - 1) / PAGE);
+    for (let p = Math.floor(addr / PAGE); p <= last; p++) if (!this.pages.has(p)) this.pages.set(p, index);
     return addr;
   }
+
+  private readonly pages = new Map<number, number>();
 
   /** The allocation containing [addr, addr+len), or undefined. */
   find(addr: number, len = 1): Allocation | undefined {
     // Accesses cluster (a bucket array, a header): try the last hit first.
     const last = this.last;
     if (last && addr >= last.addr && addr + len <= last.addr + last.size && (len > 0 || addr < last.addr + Math.max(last.size, 1))) return last;
-    let lo = 0;
-    let hi = this.objects.length - 1;
+    const prev = this.prev;
+    if (prev && addr >= prev.addr && addr + len <= prev.addr + prev.size && (len > 0 || addr < prev.addr + Math.max(prev.size, 1))) {
+      this.prev = last;
+      this.last = prev;
+      return prev;
+    }
+    // Objects are at least 8-aligned and 16 bytes apart, so one page holds fewer than PAGE/24 of them;
+    // the object holding addr starts in addr's page or is the last one begun before it.
+    const first = this.pages.get(Math.floor(addr / PAGE));
+    if (first === undefined) return undefined;
+    let lo = first;
+    let hi = Math.min(this.objects.length - 1, first + Math.ceil(PAGE / 24) + 1);
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const o = this.objects[mid];
@@ -72,14 +90,19 @@ export class SimMemory implements MemoryReader {
       else if (addr >= o.addr + Math.max(o.size, 1)) lo = mid + 1;
       else {
         const ok = addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size);
-        if (ok) this.last = o;
+        if (ok) {
+          this.prev = this.last;
+          this.last = o;
+        }
         return ok ? o : undefined;
       }
     }
     return undefined;
   }
 
+  // The two most recently used allocations (a map's buckets and the key being looked up, say).
   private last: Allocation | undefined;
+  private prev: Allocation | undefined;
 
   allocations(): readonly Allocation[] {
     return this.objects;

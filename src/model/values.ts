@@ -131,6 +131,15 @@ export function encodeValue(mem: SimMemory, t: GoType, addr: number, v: JsonValu
     default: {
       const [bits, signed] = INT_BITS[u.kind];
       const nb = bits === 'ptr' ? arch.ptrSize * 8 : bits;
+      // Fast path (no BigInt): a safe integer in range whose two's complement is exact as a double.
+      if (typeof v === 'number' && Number.isSafeInteger(v)) {
+        const lo = signed ? -(2 ** (nb - 1)) : 0;
+        const hi = signed ? 2 ** (nb - 1) - 1 : 2 ** nb - 1;
+        if (v >= lo && v <= hi && (v >= 0 || nb <= 52)) {
+          mem.setNum(addr, nb / 8, v >= 0 ? v : v + 2 ** nb);
+          return;
+        }
+      }
       mem.write(addr, encodeUint(intFromJson(v, nb, signed, what), nb / 8, arch.bigEndian));
     }
   }

@@ -32,6 +32,14 @@ const MATRIX: ProbeBuild[] = [
   { go: '1.27', goos: 'linux', goarch: 'amd64', variant: 'plain' },
   { go: '1.27', goos: 'linux', goarch: 'amd64', variant: 'stripped' },
   { go: '1.27', goos: 'linux', goarch: 'arm64', variant: 'pie' },
+  // cgo on, linked by the system's GNU ld (the reference found no .gopclntab section in external-link PIE).
+  { go: '1.19', goos: 'linux', goarch: 'amd64', variant: 'extpie' },
+  { go: '1.26', goos: 'linux', goarch: 'amd64', variant: 'extlink' },
+  // Big-endian targets: ELF64 ppc64 and s390x, ELF32 mips.
+  { go: '1.22', goos: 'linux', goarch: 'ppc64', variant: 'plain' },
+  { go: '1.27', goos: 'linux', goarch: 's390x', variant: 'plain' },
+  { go: '1.23', goos: 'linux', goarch: 'mips', variant: 'plain' },
+  { go: '1.26', goos: 'darwin', goarch: 'amd64', variant: 'plain' },
 ];
 
 // The map types main.go creates (reflect spelling) and the flags its source implies:
@@ -66,7 +74,7 @@ for (const b of MATRIX) {
     const swiss = Number(b.go.split('.')[1]) >= 24 && b.variant !== 'noswissmap';
     assert.equal(r.mapImpl, swiss ? 'swiss' : 'classic');
     if (b.variant === 'noswissmap') assert.ok(r.experiments.includes('noswissmap'), `experiments ${r.experiments}`);
-    const ptr = b.goarch === '386' || b.goarch === 'arm' ? 4 : 8;
+    const ptr = b.goarch === '386' || b.goarch === 'arm' || b.goarch === 'mips' ? 4 : 8;
     const found = new Map(r.maps.map((m) => [m.type, m]));
     for (const [type, flags] of Object.entries(PROBE_MAPS)) {
       const m = found.get(type);

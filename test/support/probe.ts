@@ -16,7 +16,8 @@ export interface ProbeBuild {
   go: string;
   goos: string;
   goarch: string;
-  variant: 'plain' | 'stripped' | 'pie' | 'noswissmap';
+  /** extlink: cgo enabled and linked by the system's gcc/ld (-linkmode=external); extpie: the same with -buildmode=pie. */
+  variant: 'plain' | 'stripped' | 'pie' | 'noswissmap' | 'extlink' | 'extpie';
 }
 
 function srcHash(dir: string): string {
@@ -44,13 +45,15 @@ export function buildProbe(b: ProbeBuild): string {
   const out = join(cacheDir(), 'probe', srcHash(src), `${b.go}-${b.goos}-${b.goarch}-${b.variant}`, b.goos === 'windows' ? 'probe.exe' : 'probe');
   if (existsSync(out)) return out;
   mkdirSync(join(out, '..'), { recursive: true });
-  const args = ['build', '-o', out];
+  const args = ['build', '-buildvcs=false', '-o', out];
   if (b.variant === 'stripped') args.push('-ldflags=-s -w');
-  if (b.variant === 'pie') args.push('-buildmode=pie');
+  if (b.variant === 'pie' || b.variant === 'extpie') args.push('-buildmode=pie');
+  if (b.variant === 'extlink' || b.variant === 'extpie') args.push('-ldflags=-linkmode=external');
   args.push('.');
   const extra: Record<string, string> = { GOOS: b.goos, GOARCH: b.goarch };
   if (b.goarch === 'arm') extra.GOARM = '7';
   if (b.variant === 'noswissmap') extra.GOEXPERIMENT = 'noswissmap';
+  if (b.variant === 'extlink' || b.variant === 'extpie') extra.CGO_ENABLED = '1';
   execFileSync(join(goroot(b.go), 'bin', 'go'), args, { cwd: src, env: goEnv(b.go, extra), stdio: 'pipe' });
   return out;
 }

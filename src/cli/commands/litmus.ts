@@ -109,6 +109,7 @@ export function toJson(r: LitmusResult) {
     states: r.states,
     witnesses: { positive: r.positive, negative: r.negative },
     loop: r.loop,
+    flags: r.flags,
     candidates: r.stats.candidates,
     ms: Math.round(r.ms * 100) / 100,
   };

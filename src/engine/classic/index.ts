@@ -44,7 +44,7 @@ import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
 import type { Scenario } from '../scenario.js';
-import { ClassicMap, type MapEnv, type Variant } from './map.js';
+import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
 import { mapassign } from './assign.js';
 import { mapaccess } from './access.js';
@@ -56,6 +56,9 @@ import { mapHasher, archLoadAlignment, type ProcessKeys } from './hashing.js';
 
 export type { ClassicSnapshot } from './snapshot.js';
 export { ClassicMap } from './map.js';
+
+/** Largest bucket array the engine will allocate for a hint (1 GiB). */
+export const MAX_SIM_BYTES = 2 ** 30;
 
 export interface SimOptions {
   readonly trace?: boolean;
@@ -174,6 +177,16 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     hasherFor: (m) => mapHasher(s.type.key, s.go, s.arch, mode === 'aes', keys, m),
     trace: opts.trace ? (text) => trace.push({ op: sim ? sim.opIndex : -1, text }) : undefined,
   };
+  if (s.hint !== null) {
+    // The engine keeps every byte in memory: refuse hints whose bucket array alone would not fit comfortably.
+    let B = 0;
+    while (B < 64 && overLoadFactor(s.hint, B, L.loadFactor)) B++;
+    const bytes = 2 ** B * L.bucket.size;
+    const maxAlloc = s.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 32 - 1;
+    if (s.hint * L.bucket.size <= maxAlloc && bytes > MAX_SIM_BYTES) {
+      throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} bytes`);
+    }
+  }
   const m = makemap(env, s.hint);
   const keySize = sizeOf(s.type.key, s.arch).size;
   const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');

@@ -107,38 +107,54 @@ export class ClassicMap {
     this.elemSize = this.L.elem.storedSize;
     this.bucketHasPointers = this.L.bucket.overflowIsPointer;
     this.ptr = this.mem.alloc(this.L.headers.hmap.size, 'hmap');
+    const header = this.mem.find(this.ptr, this.L.headers.hmap.size);
+    if (!header) throw new Error('hmap allocation lost');
+    this.hb = header.bytes;
     this.hasher = env.hasherFor(this.mem);
     this.keyEqual = keyEqualFor(this.mem, env.keyType);
   }
 
   // --------------------------------------------------------------- hmap --
+  // The header's own bytes (allocations never move): read without looking the address up.
+  private readonly hb: Uint8Array;
   private get1(field: string, size: number): number {
-    return this.mem.num(this.ptr + this.h[field], size);
+    const o = this.h[field];
+    const b = this.hb;
+    let v = 0;
+    if (this.env.arch.bigEndian) for (let i = 0; i < size; i++) v = v * 256 + b[o + i];
+    else for (let i = size - 1; i >= 0; i--) v = v * 256 + b[o + i];
+    return v;
   }
   private set1(field: string, size: number, v: number): void {
-    this.mem.setNum(this.ptr + this.h[field], size, v);
+    const o = this.h[field];
+    const b = this.hb;
+    const be = this.env.arch.bigEndian;
+    for (let i = 0; i < size; i++) {
+      b[be ? o + size - 1 - i : o + i] = v % 256;
+      v = Math.floor(v / 256);
+    }
   }
   get count(): number { return this.get1('count', this.ptrSize); }
   set count(v: number) { this.set1('count', this.ptrSize, v); }
-  get flags(): number { return this.mem.u8(this.ptr + this.h.flags); }
-  set flags(v: number) { this.mem.setU8(this.ptr + this.h.flags, v & 0xff); }
-  get B(): number { return this.mem.u8(this.ptr + this.h.B); }
-  set B(v: number) { this.mem.setU8(this.ptr + this.h.B, v); }
+  get flags(): number { return this.hb[this.h.flags]; }
+  set flags(v: number) { this.hb[this.h.flags] = v & 0xff; }
+  get B(): number { return this.hb[this.h.B]; }
+  set B(v: number) { this.hb[this.h.B] = v; }
   get noverflow(): number { return this.get1('noverflow', 2); }
   set noverflow(v: number) { this.set1('noverflow', 2, v & 0xffff); }
   get hash0(): number { return this.get1('hash0', 4); }
   set hash0(v: number) { this.set1('hash0', 4, v >>> 0); }
-  get buckets(): number { return this.mem.ptr(this.ptr + this.h.buckets); }
-  set buckets(v: number) { this.mem.setPtr(this.ptr + this.h.buckets, v); }
-  get oldbuckets(): number { return this.mem.ptr(this.ptr + this.h.oldbuckets); }
-  set oldbuckets(v: number) { this.mem.setPtr(this.ptr + this.h.oldbuckets, v); }
+  get buckets(): number { return this.get1('buckets', this.ptrSize); }
+  set buckets(v: number) { this.set1('buckets', this.ptrSize, v); }
+  get oldbuckets(): number { return this.get1('oldbuckets', this.ptrSize); }
+  set oldbuckets(v: number) { this.set1('oldbuckets', this.ptrSize, v); }
   get nevacuate(): number { return this.get1('nevacuate', this.ptrSize); }
   set nevacuate(v: number) { this.set1('nevacuate', this.ptrSize, v); }
   get hasClearSeq(): boolean { return 'clearSeq' in this.h; }
   get clearSeq(): bigint { return this.mem.uint(this.ptr + this.h.clearSeq, 8); }
   set clearSeq(v: bigint) { this.mem.setUint(this.ptr + this.h.clearSeq, 8, v); }
-  get extra(): number { return this.mem.ptr(this.ptr + this.h.extra); }
-  set extra(v: number) { this.mem.setPtr(this.ptr + this.h.extra, v); }
+  get extra(): number { return this.get1('extra', this.ptrSize); }
+  set extra(v: number) { this.set1('extra', this.ptrSize, v); }
 
   get nextOverflow(): number {
     const e = this.extra;
