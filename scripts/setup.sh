@@ -14,6 +14,8 @@ command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
 command -v gcore >/dev/null || need+=(gdb)
 # gcc links the cgo test programs of mapscope inspect (-linkmode=external).
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
+# lld links the PIE test programs whose pointers live only in RELA addends.
+command -v ld.lld >/dev/null || need+=(lld)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo

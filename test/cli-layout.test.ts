@@ -72,5 +72,10 @@ test('--help works on every command', async () => {
 test('no arguments runs the tour', async () => {
   const r = await run();
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /Layouts of everyday map types/);
+  assert.match(r.out, /1\. Layouts of everyday map types/);
+  assert.match(r.out, /2\. One map's life/);
+  assert.match(r.out, /go1\.23\/amd64/); // classic engine section
+  assert.match(r.out, /Swiss engine, go1\.24\/amd64/);
+  assert.match(r.out, /3\. Publishing a map's new buckets/);
+  assert.equal(r.err, '');
 });

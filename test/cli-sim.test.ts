@@ -56,11 +56,11 @@ for (const [what, content, re] of malformed) {
   });
 }
 
-test('sim: a Swiss toolchain is refused until the Swiss engine is merged', async () => {
+test('sim: a Swiss toolchain runs the Swiss engine', async () => {
   const io = captureIO();
-  const code = await main(['sim', file({ ...good, go: '1.24' })], io);
-  assert.equal(code, 2);
-  assert.match(io.stderr, /: go: .*Swiss/);
+  const code = await main(['sim', file({ ...good, go: '1.24', hash: { seeds: [1234] } }), '--json'], io);
+  assert.equal(code, 0, io.stderr);
+  assert.equal(JSON.parse(io.stdout).impl, 'swiss');
 });
 
 test('sim: drawing, trace and --json', async () => {

@@ -51,6 +51,23 @@ export function globToRegExp(p: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** Splits a --maps value on commas outside brackets, so `map[func(int, string)]*` stays one pattern. */
+export function splitPatterns(v: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of v) {
+    if (c === '[' || c === '(' || c === '{') depth++;
+    else if ((c === ']' || c === ')' || c === '}') && depth > 0) depth--;
+    if (c === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.map((x) => x.trim()).filter(Boolean);
+}
+
 export function matcher(patterns: string[]): (type: string) => boolean {
   if (patterns.length === 0) return () => true;
   const res = patterns.map(globToRegExp);

@@ -89,6 +89,8 @@ export function readBuildInfo(o: ObjectFile, mem: Memory): BuildInfo {
         const p = data.word(0, ptrSize);
         const n = data.word(ptrSize, ptrSize);
         if (n > 1 << 24) bv.fail(ptrAt, `build info string length ${n} too large`);
+        // An empty string (go1.13 without modules: modinfo is "") has a nil data pointer.
+        if (n === 0) return new Uint8Array(0);
         return mem.read(p, n, 'build info string');
       };
       info.goVersion = text(readStr(at + 16));

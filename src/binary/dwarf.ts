@@ -114,6 +114,13 @@ function sleb(v: ByteView, off: number): [number, number] {
   return v.fail(off, 'sleb128 too long');
 }
 
+/**
+ * Function bodies (subprograms, their parameters, blocks, inlined calls and
+ * locals) are most of Go's DWARF and say nothing about types or globals, so
+ * they are parsed but not kept; this bounds memory on large binaries.
+ */
+const SKIP = new Set([0x2e, 0x05, 0x0b, 0x1d, 0x0a, 0x48]);
+
 export interface Dwarf {
   /** DIEs by .debug_info offset. */
   dies: Map<number, Die>;
@@ -169,9 +176,10 @@ export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined
     if (addrSize !== 4 && addrSize !== 8) iv.fail(unitStart, `address size ${addrSize}`);
     let abbrevs = abbrevCache.get(abbrevOff);
     if (!abbrevs) abbrevCache.set(abbrevOff, (abbrevs = parseAbbrevs(av, abbrevOff)));
-    let strOffBase = 8;
-    const stack: Die[] = [];
+    // null marks a DIE that is not kept (see SKIP): its whole subtree is parsed but not stored.
+    const stack: (Die | null)[] = [];
     let unitDie: Die | undefined;
+    const ctx: FormCtx = { offSize, addrSize, version, unitStart, spec: {}, sv, lsv, sov, strOffBase: 8 };
     while (p < end) {
       const dieOff = p;
       const [code, n] = uvarint(iv, p, 'abbrev code');
@@ -181,6 +189,8 @@ export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined
         continue;
       }
       const ab = abbrevs.get(code) ?? iv.fail(dieOff, `unknown abbreviation code ${code}`);
+      const parent = stack.length ? stack[stack.length - 1] : undefined;
+      const keep = parent !== null && !SKIP.has(ab.tag);
       const attrs = new Map<number, AttrValue>();
       for (const spec of ab.specs) {
         let form = spec.form;
@@ -189,11 +199,16 @@ export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined
           p += k;
           form = f;
         }
-        const [val, used] = readForm(iv, p, form, { offSize, addrSize, version, unitStart, spec, sv, lsv, sov, strOffBase });
+        ctx.spec = spec;
+        const [val, used] = readForm(iv, p, form, ctx);
         p += used;
-        attrs.set(spec.at, val);
+        if (keep) attrs.set(spec.at, val);
       }
-      const die: Die = { offset: dieOff, tag: ab.tag, attrs, children: [], parent: stack[stack.length - 1] };
+      if (!keep) {
+        if (ab.children) stack.push(null);
+        continue;
+      }
+      const die: Die = { offset: dieOff, tag: ab.tag, attrs, children: [], parent: parent ?? undefined };
       if (die.parent) die.parent.children.push(die);
       if (dies.size >= maxDies) iv.fail(dieOff, `more than ${maxDies} DIEs`);
       dies.set(dieOff, die);
@@ -201,7 +216,7 @@ export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined
         unitDie = die;
         units.push(die);
         const b = attrs.get(AT.strOffsetsBase);
-        if (typeof b === 'number') strOffBase = b;
+        if (typeof b === 'number') ctx.strOffBase = b;
       }
       if (ab.children) stack.push(die);
     }

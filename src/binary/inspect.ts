@@ -11,7 +11,7 @@ import { InputError } from '../cli/errors.js';
 import type { GoArch } from '../model/arch.js';
 import { experiments, readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { decodeMap, type MapInfo } from './mapdesc.js';
-import { findModuleData, type ModuleData } from './moduledata.js';
+import { findModuleData, textAddr, type ModuleData } from './moduledata.js';
 import { Memory, type ObjectFile } from './object.js';
 import { openObjects } from './open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from './pclntab.js';
@@ -37,6 +37,8 @@ export interface Inspection {
   experiments: string[];
   buildSettings: Record<string, string>;
   mainModule: string | undefined;
+  /** Module dependencies from the build info (`dep` lines, with `=>` replacements). */
+  dependencies: { path: string; version: string; replace?: string }[];
   pie: boolean;
   pclntab: { addr: number; magic: Pclntab['version']; nfunc: number };
   moduledata: { addr: number; layout: ModuleData['layout'] };
@@ -75,7 +77,7 @@ export function inspectObject(o: ObjectFile): Inspection {
   const known = goMinorOf(bi.goVersion);
   let tab: Pclntab | undefined;
   let md: ModuleData | undefined;
-  const problems: string[] = [];
+  let firstError: InputError | undefined;
   for (const addr of pclntabCandidates(o)) {
     try {
       const t = readPclntab(o, mem, addr);
@@ -84,12 +86,10 @@ export function inspectObject(o: ObjectFile): Inspection {
       break;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      problems.push(e.message);
+      firstError ??= e;
     }
   }
-  if (!tab || !md) {
-    throw new InputError(o.file, problems.length ? undefined : 0, problems.length ? problems[0] : 'not a Go executable: no pclntab found');
-  }
+  if (!tab || !md) throw firstError ?? new InputError(o.file, 0, 'not a Go executable: no pclntab found');
   // The structure bounds the version when nothing names it.
   const structural = { '1.8': 13, '1.16': 16, '1.18': 18, '1.20': 20, '1.26': 26, '1.27': 27 }[md.layout];
   let goMinor = known ?? structural;
@@ -103,13 +103,17 @@ export function inspectObject(o: ObjectFile): Inspection {
   const goarch = bi.settings.GOARCH ?? o.goarch;
   const modelOK = goarch !== undefined && goarch in ARCHES && goMinor >= OLDEST_MINOR && goMinor <= NEWEST_MINOR;
   const experiment = exps.includes('noswissmap') ? 'noswissmap' : '';
-  for (const t of all) {
-    if (t.kind !== Kind.Map) continue;
-    const info = decodeMap(reader, t);
+  const mapTypes = all.filter((t) => t.kind === Kind.Map);
+  const decoded = mapTypes.map((t) => decodeMap(reader, t));
+  // Without a recorded version the structure only bounds it from below (1.20 for
+  // 1.20–1.25); Swiss groups named in the binary prove at least 1.24.
+  const modelMinor = known === undefined && goMinor < 24 && decoded.some((m) => m.impl === 'swiss' && m.implFromName) ? 24 : goMinor;
+  for (const [i, t] of mapTypes.entries()) {
+    const info = decoded[i];
     for (const p of info.problems) findings.push(`${info.type}: ${p}`);
     if (modelOK) {
       try {
-        const diff = crossCheck(reader, t, info, goMinor, goarch as GoArch, experiment);
+        const diff = crossCheck(reader, t, info, modelMinor, goarch as GoArch, experiment);
         info.model = diff.length === 0 ? 'agrees' : 'disagrees';
         for (const d of diff) findings.push(`${info.type}: model disagrees: ${d}`);
       } catch (e) {
@@ -130,15 +134,16 @@ export function inspectObject(o: ObjectFile): Inspection {
     file: o.file,
     format: o.format,
     formatDetail: o.formatDetail,
-    goos: bi.settings.GOOS ?? o.goosHint ?? (o.format === 'elf' ? 'linux' : undefined),
+    goos: bi.settings.GOOS ?? o.goosHint,
     goarch,
     goVersion: bi.goVersion,
     versionSource: bi.goVersion ? bi.versionSource : 'structure',
-    goMinor,
+    goMinor: modelMinor,
     mapImpl,
     experiments: exps,
     buildSettings: bi.settings,
     mainModule: bi.main?.path ?? bi.path,
+    dependencies: bi.deps.map((d) => ({ path: d.path, version: d.version, ...(d.replace ? { replace: `${d.replace.path}${d.replace.version ? ` ${d.replace.version}` : ''}` } : {}) })),
     pie: o.pie || bi.settings['-buildmode'] === 'pie',
     pclntab: { addr: tab.addr, magic: tab.version, nfunc: tab.nfunc },
     moduledata: { addr: md.addr, layout: md.layout },
@@ -148,6 +153,10 @@ export function inspectObject(o: ObjectFile): Inspection {
     findings,
     dwarf,
   };
+}
+
+function normName(s: string): string {
+  return s.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, '').replace(/·\d+/g, '');
 }
 
 /**
@@ -179,8 +188,9 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
     const cmp = (what: string, a: number | string | undefined, b: number | string | undefined) => {
       if (a !== undefined && a !== b) diffs.push(`${what}: DWARF ${a}, descriptor ${b ?? '-'}`);
     };
-    // DWARF spells types with import paths (internal/abi.Type); descriptors with package names (abi.Type).
-    cmp('name', dm.name.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, ''), m.type);
+    // DWARF spells types with import paths (internal/abi.Type) and numbers local types (mismatch·4);
+    // descriptors use package names (abi.Type) except inside type arguments. Compare with both normalised.
+    cmp('name', normName(dm.name), normName(m.type));
     cmp('impl', dm.impl, m.impl);
     if (m.impl === 'classic') cmp('bucketSize', dm.bucketSize, m.bucketSize);
     else {
@@ -194,4 +204,27 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
   const mapNames = new Set(dmaps.map((m) => m.name));
   out.mapGlobals = dwarfGlobals(dw, o.ptrSize, o.little).filter((g) => mapNames.has(g.type)).map((g) => ({ name: g.name, type: g.type, addr: g.addr }));
   return out;
+}
+
+/**
+ * Every function of a Go executable with its entry address, from pclntab
+ * (works on stripped binaries): the table later commands use to find
+ * `runtime.mapaccess1` or `internal/runtime/maps.(*Map).getWithKey`.
+ */
+export function functionTable(o: ObjectFile): { name: string; addr: number }[] {
+  const mem = new Memory(o);
+  const known = goMinorOf(readBuildInfo(o, mem).goVersion);
+  let firstError: InputError | undefined;
+  for (const at of pclntabCandidates(o)) {
+    try {
+      const t = readPclntab(o, mem, at);
+      const md = findModuleData(o, mem, t, known);
+      const rel = t.version === '1.18' || t.version === '1.20';
+      return functions(o, mem, t).map((f) => ({ name: f.name, addr: rel ? textAddr(md, f.entry) : f.entry }));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      firstError ??= e;
+    }
+  }
+  throw firstError ?? new InputError(o.file, 0, 'not a Go executable: no pclntab found');
 }

@@ -96,3 +96,13 @@ for (const [what, bytes] of [
     assert.equal(r.out, '');
   });
 }
+
+test('--maps: commas inside brackets do not split a pattern; globs match type strings literally otherwise', async () => {
+  const { splitPatterns, matcher } = await import('../../src/binary/baseline.js');
+  assert.deepEqual(splitPatterns('main.*, map[func(int, string)]*,map[string]int'), ['main.*', 'map[func(int, string)]*', 'map[string]int']);
+  const m = matcher(['map[string]*', 'main.?amed']);
+  assert.ok(m('map[string]int'));
+  assert.ok(m('main.Named'));
+  assert.ok(!m('map[int]string'));
+  assert.ok(!m('xmap[string]int'));
+});

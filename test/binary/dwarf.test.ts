@@ -10,7 +10,7 @@ import { openObjects } from '../../src/binary/open.js';
 import { readDwarf } from '../../src/binary/dwarf.js';
 import { dwarfMapTypes } from '../../src/binary/dwarfgo.js';
 import { inspectBytes } from '../../src/binary/inspect.js';
-import { buildProbe, dwarfTruth, type ProbeBuild } from '../support/probe.js';
+import { buildGoCommand, buildProbe, dwarfTruth, type ProbeBuild } from '../support/probe.js';
 
 const BUILDS: ProbeBuild[] = [
   { go: '1.19', goos: 'linux', goarch: '386', variant: 'plain' },
@@ -54,3 +54,22 @@ for (const b of BUILDS) {
     assert.ok(r.dwarf.mapGlobals.some((g) => g.name === 'unicode.FoldCategory' && g.type === 'map[string]*unicode.RangeTable'), JSON.stringify(r.dwarf.mapGlobals));
   });
 }
+
+test('DWARF of a large real program (cmd/go of go1.26, rebuilt unstripped): every map typedef equals debug/dwarf, no findings', () => {
+  const file = buildGoCommand('1.26');
+  const data = readFileSync(file);
+  const [o] = openObjects(file, data);
+  const dw = readDwarf(o);
+  assert.ok(dw);
+  const ours = new Map(dwarfMapTypes(dw, o.ptrSize).map((m) => [m.name, m]));
+  const truth = dwarfTruth(file);
+  assert.ok(truth.length >= 100, `${truth.length} map typedefs`);
+  for (const t of truth) {
+    const m = ours.get(t.type);
+    assert.ok(m, `${t.type} missing`);
+    assert.deepEqual([m.impl, m.keySize, m.elemSize, m.groupSize, m.slotSize, m.elemOffset ?? 0], [t.impl, t.keySize, t.elemSize, t.groupSize, t.slotSize, t.elemOffset], t.type);
+  }
+  const [r] = inspectBytes(file, data);
+  assert.ok(r.dwarf.checked >= 100, `checked ${r.dwarf.checked}`);
+  assert.deepEqual(r.findings, []);
+});

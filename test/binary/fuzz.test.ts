@@ -21,6 +21,8 @@ const seeds = [
   buildProbe({ go: '1.26', goos: 'darwin', goarch: 'arm64', variant: 'plain' }),
   buildProbe({ go: '1.24', goos: 'linux', goarch: '386', variant: 'plain' }),
   buildProbe({ go: '1.27', goos: 'linux', goarch: 'amd64', variant: 'stripped' }),
+  buildProbe({ go: '1.26', goos: 'linux', goarch: 'amd64', variant: 'lldpie' }), // RELA relocations applied
+
 ].map((f) => readFileSync(f));
 
 function mustBeInputError(data: Uint8Array): void {

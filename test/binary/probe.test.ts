@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inspectBytes } from '../../src/binary/inspect.js';
+import { openObjects } from '../../src/binary/open.js';
 import { buildProbe, dwarfTruth, goVersionOf, type ProbeBuild } from '../support/probe.js';
 
 const MATRIX: ProbeBuild[] = [
@@ -35,6 +36,9 @@ const MATRIX: ProbeBuild[] = [
   // cgo on, linked by the system's GNU ld (the reference found no .gopclntab section in external-link PIE).
   { go: '1.19', goos: 'linux', goarch: 'amd64', variant: 'extpie' },
   { go: '1.26', goos: 'linux', goarch: 'amd64', variant: 'extlink' },
+  // LLVM's lld (Debian's lld package): RELA-only pointers, and RELR.
+  { go: '1.26', goos: 'linux', goarch: 'amd64', variant: 'lldpie' },
+  { go: '1.24', goos: 'linux', goarch: 'amd64', variant: 'lldrelr' },
   // Big-endian targets: ELF64 ppc64 and s390x, ELF32 mips.
   { go: '1.22', goos: 'linux', goarch: 'ppc64', variant: 'plain' },
   { go: '1.27', goos: 'linux', goarch: 's390x', variant: 'plain' },
@@ -108,5 +112,13 @@ for (const b of MATRIX) {
     }
     assert.ok(compared >= Object.keys(PROBE_MAPS).length, `only ${compared} map types had DWARF truth`);
     assert.deepEqual(r.findings, []);
+    if (b.variant === 'lldpie') {
+      // The point of this build: moduledata's first word (pcHeader) is zero in the file itself.
+      const [o] = openObjects(file, readFileSync(file));
+      const seg = o.segments.find((g) => r.moduledata.addr >= g.addr && r.moduledata.addr < g.addr + g.fileSize);
+      assert.ok(seg);
+      const raw = readFileSync(file).subarray(seg.offset + r.moduledata.addr - seg.addr, seg.offset + r.moduledata.addr - seg.addr + 8);
+      assert.deepEqual([...raw], [0, 0, 0, 0, 0, 0, 0, 0]);
+    }
   });
 }

@@ -16,11 +16,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { inspectBytes } from '../../src/binary/inspect.js';
-import { cacheDir } from '../support/toolchains.js';
-import { buildProbe, dwarfTruth, type DwarfMap } from '../support/probe.js';
+import { cacheDir, goroot, GO_VERSIONS } from '../support/toolchains.js';
+import { buildProbe, dwarfTruth, goVersionOf, type DwarfMap } from '../support/probe.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -32,14 +33,15 @@ interface Entry {
   goos: string;
   goarch: string;
   go: string;
+  truth: string;
 }
 
 const entries: Entry[] = readFileSync(join(repo, 'test', 'fixtures', 'real-binaries.tsv'), 'utf8')
   .split('\n')
   .filter((l) => l.trim() && !l.startsWith('#'))
   .map((l) => {
-    const [name, spec, , file, format, goos, goarch, go] = l.split('\t');
-    return { name, spec, file, format, goos, goarch, go };
+    const [name, spec, , file, format, goos, goarch, go, truth] = l.split('\t');
+    return { name, spec, file, format, goos, goarch, go, truth };
   });
 
 // DWARF truth per (implementation, pointer size), from probe builds by real toolchains.
@@ -69,7 +71,7 @@ for (const e of entries) {
     const minor = Number(/go1\.(\d+)/.exec(e.go)?.[1]);
     const impl = minor >= 24 ? 'swiss' : 'classic';
     assert.equal(r.mapImpl, impl);
-    assert.ok(r.maps.length > 40, `only ${r.maps.length} map types`);
+    assert.ok(r.maps.length >= 40, `only ${r.maps.length} map types`);
     assert.deepEqual(r.findings, [], 'descriptor inconsistencies or model disagreements');
     for (const m of r.maps) {
       assert.equal(m.impl, impl, m.type);
@@ -92,5 +94,65 @@ for (const e of entries) {
       }
     }
     assert.ok(shared >= 2, `only ${shared} map types shared with the probe`);
+
+    // Unstripped (esbuild 0.0.16, go1.13.8): every map type against Go's debug/dwarf directly.
+    if (r.dwarf.present) {
+      const own = dwarfTruth(file);
+      let n = 0;
+      for (const m of r.maps) {
+        // DWARF spells packages by import path (github.com/evanw/esbuild/internal/ast.Ref), descriptors by name (ast.Ref).
+        const t = own.find((x) => x.type.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, '') === m.type);
+        if (!t) continue;
+        n++;
+        assert.equal(m.impl, t.impl, m.type);
+        if (impl === 'classic') assert.equal(m.bucketSize, t.bucketSize, m.type);
+        else assert.deepEqual([m.groupSize, m.slotSize, m.elemOffset], [t.groupSize, t.slotSize, t.elemOffset], m.type);
+      }
+      assert.ok(n >= 20, `${n} map types compared with DWARF`);
+    }
+
+    // Build info (pre-1.18 pointer form for go1.14–1.17, inline form after): main module,
+    // dependencies and build settings equal what `go version -m` prints.
+    if (e.truth.startsWith('go version')) {
+      const m = goVersionM(file);
+      assert.equal(r.mainModule, m.mod ?? m.path);
+      assert.deepEqual(r.dependencies.map((d) => `${d.path} ${d.version}${d.replace ? ` => ${d.replace}` : ''}`), m.deps);
+      assert.deepEqual(r.buildSettings, m.build);
+    }
+  });
+}
+
+function goVersionM(file: string): { path?: string; mod?: string; deps: string[]; build: Record<string, string> } {
+  const out = execFileSync(join(goroot('1.27'), 'bin', 'go'), ['version', '-m', file], { env: { ...process.env, GOTOOLCHAIN: 'local' } }).toString();
+  const r: { path?: string; mod?: string; deps: string[]; build: Record<string, string> } = { deps: [], build: {} };
+  for (const line of out.split('\n').slice(1)) {
+    const f = line.replace(/^\t/, '').split('\t');
+    if (f[0] === 'path') r.path = f[1];
+    else if (f[0] === 'mod') r.mod = f[1];
+    else if (f[0] === 'dep') r.deps.push(`${f[1]} ${f[2]}`);
+    else if (f[0] === '=>') r.deps[r.deps.length - 1] += ` => ${f[1]}${f[2] ? ` ${f[2]}` : ''}`;
+    else if (f[0] === 'build') {
+      const kv = f.slice(1).join('\t');
+      const eq = kv.indexOf('=');
+      // go version -m prints quoted values Go-quoted; unquote the simple cases.
+      const v = kv.slice(eq + 1);
+      r.build[kv.slice(0, eq)] = v.startsWith('"') ? (JSON.parse(v) as string) : v;
+    }
+  }
+  return r;
+}
+
+// The `go` command of every local toolchain is itself a Go program built by that
+// release (Debian's golang-1.X packages): its version is `go env GOVERSION`.
+for (const v of GO_VERSIONS) {
+  test(`the go${v} toolchain's own go binary: version, impl, every map agrees with the model`, () => {
+    const file = join(goroot(v), 'bin', 'go');
+    const [r] = inspectBytes(file, readFileSync(file));
+    assert.equal(r.goVersion?.split(' ')[0], goVersionOf(v));
+    assert.equal(r.goarch, 'amd64');
+    assert.equal(r.mapImpl, Number(v.split('.')[1]) >= 24 ? 'swiss' : 'classic');
+    assert.ok(r.maps.length > 50);
+    assert.deepEqual(r.findings, []);
+    for (const m of r.maps) assert.equal(m.model, 'agrees', m.type);
   });
 }

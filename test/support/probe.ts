@@ -17,7 +17,7 @@ export interface ProbeBuild {
   goos: string;
   goarch: string;
   /** extlink: cgo enabled and linked by the system's gcc/ld (-linkmode=external); extpie: the same with -buildmode=pie. */
-  variant: 'plain' | 'stripped' | 'pie' | 'noswissmap' | 'extlink' | 'extpie';
+  variant: 'plain' | 'stripped' | 'pie' | 'noswissmap' | 'extlink' | 'extpie' | 'lldpie' | 'lldrelr';
 }
 
 function srcHash(dir: string): string {
@@ -47,13 +47,16 @@ export function buildProbe(b: ProbeBuild): string {
   mkdirSync(join(out, '..'), { recursive: true });
   const args = ['build', '-buildvcs=false', '-o', out];
   if (b.variant === 'stripped') args.push('-ldflags=-s -w');
-  if (b.variant === 'pie' || b.variant === 'extpie') args.push('-buildmode=pie');
+  if (b.variant === 'pie' || b.variant === 'extpie' || b.variant.startsWith('lld')) args.push('-buildmode=pie');
   if (b.variant === 'extlink' || b.variant === 'extpie') args.push('-ldflags=-linkmode=external');
+  // lld leaves PIE pointers zero in the file and keeps them in RELA addends; with RELR they stay in place.
+  if (b.variant === 'lldpie') args.push('-ldflags=-linkmode=external -extldflags=-fuse-ld=lld');
+  if (b.variant === 'lldrelr') args.push('-ldflags=-linkmode=external "-extldflags=-fuse-ld=lld -Wl,--pack-dyn-relocs=relr"');
   args.push('.');
   const extra: Record<string, string> = { GOOS: b.goos, GOARCH: b.goarch };
   if (b.goarch === 'arm') extra.GOARM = '7';
   if (b.variant === 'noswissmap') extra.GOEXPERIMENT = 'noswissmap';
-  if (b.variant === 'extlink' || b.variant === 'extpie') extra.CGO_ENABLED = '1';
+  if (b.variant === 'extlink' || b.variant === 'extpie' || b.variant.startsWith('lld')) extra.CGO_ENABLED = '1';
   execFileSync(join(goroot(b.go), 'bin', 'go'), args, { cwd: src, env: goEnv(b.go, extra), stdio: 'pipe' });
   return out;
 }
@@ -82,4 +85,13 @@ export function dwarfTruth(binary: string): DwarfMap[] {
     execFileSync(join(goroot('1.27'), 'bin', 'go'), ['build', '-o', tool, '.'], { cwd: src, env: goEnv('1.27', {}), stdio: 'pipe' });
   }
   return execFileSync(tool, [binary]).toString().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as DwarfMap);
+}
+
+/** The toolchain's own cmd/go rebuilt with DWARF (a large real program: ~20 MB, ~180 map typedefs); cached. */
+export function buildGoCommand(go: string): string {
+  const out = join(cacheDir(), 'probe', `cmd-go-${go}`, 'go');
+  if (existsSync(out)) return out;
+  mkdirSync(join(out, '..'), { recursive: true });
+  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-o', out, 'cmd/go'], { cwd: goroot(go), env: goEnv(go, { CGO_ENABLED: '0' }), stdio: 'pipe' });
+  return out;
 }

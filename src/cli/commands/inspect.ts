@@ -14,7 +14,7 @@ import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { inspectBytes, type Inspection } from '../../binary/inspect.js';
 import type { MapInfo } from '../../binary/mapdesc.js';
-import { compare, driftLine, githubAnnotations, makeBaseline, matcher, parseBaseline, sarif } from '../../binary/baseline.js';
+import { compare, driftLine, githubAnnotations, makeBaseline, matcher, parseBaseline, sarif, splitPatterns } from '../../binary/baseline.js';
 import { isELF } from '../../binary/elf.js';
 import { machoKind } from '../../binary/macho.js';
 import { isPE } from '../../binary/pe.js';
@@ -75,7 +75,7 @@ export function inspectionJSON(r: Inspection, keep: (t: string) => boolean): Rec
   return {
     file: r.file, format: r.format, formatDetail: r.formatDetail, goos: r.goos ?? null, goarch: r.goarch ?? null,
     goVersion: r.goVersion ?? null, versionSource: r.versionSource, mapImpl: r.mapImpl, experiments: r.experiments,
-    buildSettings: r.buildSettings, mainModule: r.mainModule ?? null, pie: r.pie,
+    buildSettings: r.buildSettings, mainModule: r.mainModule ?? null, dependencies: r.dependencies, pie: r.pie,
     pclntab: { addr: `0x${r.pclntab.addr.toString(16)}`, magic: r.pclntab.magic, nfunc: r.pclntab.nfunc },
     moduledata: { addr: `0x${r.moduledata.addr.toString(16)}`, layout: r.moduledata.layout },
     typeCount: r.typeCount, mapFunctions: r.mapFunctions, findings: r.findings,
@@ -103,7 +103,7 @@ function detail(r: Inspection, keep: (t: string) => boolean): string {
   lines.push(`format:      ${r.formatDetail}${r.pie ? ', PIE' : ''}`);
   lines.push(`go:          ${r.goVersion ?? `≥ go1.${r.goMinor}`} (${src})`);
   lines.push(`target:      ${r.goos ?? '?'}/${r.goarch ?? '?'}`);
-  if (r.mainModule) lines.push(`main module: ${r.mainModule}`);
+  if (r.mainModule) lines.push(`main module: ${r.mainModule}${r.dependencies.length ? ` (${r.dependencies.length} dependencies)` : ''}`);
   const keys = Object.keys(r.buildSettings);
   if (keys.length) lines.push(`settings:    ${keys.map((k) => `${k}=${r.buildSettings[k]}`).join(' ')}`);
   if (r.experiments.length) lines.push(`experiments: ${r.experiments.join(',')}`);
@@ -146,7 +146,7 @@ function progress(io: CliIO, i: number, n: number, file: string): void {
 export function runInspect(paths: string[], opts: Opts, io: CliIO, setExit: (code: number) => void): void {
   if (opts.writeBaseline && opts.baseline) throw new UsageError('--write-baseline and --baseline cannot be used together');
   if (opts.format !== 'text' && !opts.baseline) throw new UsageError('--format github|sarif applies to --baseline');
-  const keep = matcher(opts.maps.flatMap((p) => p.split(',')).map((s) => s.trim()).filter(Boolean));
+  const keep = matcher(opts.maps.flatMap(splitPatterns));
   const files = expand(paths);
   if (files.length === 0) throw new InputError(paths.join(' '), undefined, 'no files to inspect');
   const results: Inspection[] = [];

@@ -11,6 +11,8 @@ import { renderTable } from '../table.js';
 import type { CommandModule } from './index.js';
 import { scenarioTable } from './litmus.js';
 import { runScenario, GO_NOTE } from '../../litmus/scenarios.js';
+import { classicTourSection } from '../../engine/classic/tour.js';
+import { swissTourSection } from '../../engine/swiss/index.js';
 
 export const TOUR_TYPES = [
   'map[string]int',
@@ -83,11 +85,27 @@ export function layoutTour(): string {
   return out.join('\n') + '\n';
 }
 
+/** The same map's life under the classic engine (Go 1.23) and the Swiss engine (Go 1.24). */
+export function simTour(): string {
+  const indent = (t: string) => t.replace(/^(?=.)/gm, '  ');
+  return [
+    '',
+    "2. One map's life, replayed byte for byte as the runtime does it (mapscope sim)",
+    '',
+    indent(classicTourSection()).trimEnd(),
+    '',
+    indent(swissTourSection()).trimEnd(),
+    '',
+    '  Replay your own: mapscope sim scenario.json --trace   (format: docs/scenario.md)',
+    '',
+  ].join('\n');
+}
+
 /** What the memory models allow when a grower publishes a new bucket array to a racing reader. */
 export function litmusTour(): string {
   const out: string[] = [];
   out.push('');
-  out.push('2. Publishing a map\'s new buckets to a racing reader: what SC, x86-TSO and ARMv8 allow');
+  out.push('3. Publishing a map\'s new buckets to a racing reader: what SC, x86-TSO and ARMv8 allow');
   out.push('   (herd-style axiomatic models; every cell is a shipped litmus file, checked like herd7)');
   out.push('');
   out.push(scenarioTable(runScenario('map-publish')).replace(/^/gm, '  '));
@@ -106,6 +124,7 @@ export const command: CommandModule = {
       .action(() => {
         io.out('mapscope tour: Go map internals across versions and architectures\n');
         io.out(layoutTour());
+        io.out(simTour());
         io.out(litmusTour());
       });
   },
