@@ -5,7 +5,8 @@
  *
  *   node dist/bench/sim-swiss.js [N=200000] [go=1.26]
  *
- * Prints ns/op for both and the ratio engine/native. Both sides use the
+ * Prints ns/op for both (best of several runs: the machine may be shared)
+ * and the ratio engine/native. Both sides use the
  * portable (fallback) hash: the engine computes it in TypeScript, the Go
  * process runs with GODEBUG=cpu.aes=off.
  */
@@ -19,12 +20,27 @@ import { buildSwisssnap } from '../test/support/swisssnap.js';
 
 const N = Number(process.argv[2] ?? 200_000);
 const GO = process.argv[3] ?? '1.26';
+const RUNS = 5;
+
+function best(runs: Record<string, Record<string, number>>[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of runs) {
+    for (const [kind, ops] of Object.entries(r)) {
+      out[kind] ??= {};
+      for (const [op, v] of Object.entries(ops)) out[kind][op] = Math.min(out[kind][op] ?? Infinity, v);
+    }
+  }
+  return out;
+}
 
 function native(): Record<string, Record<string, number>> {
   const work = mkdtempSync(join(tmpdir(), 'swisssnap-bench-'));
   try {
     const bin = buildSwisssnap(GO, 'amd64', work);
-    return JSON.parse(execFileSync(bin, ['-bench', String(N)], { encoding: 'utf8', env: { ...process.env, GODEBUG: 'cpu.aes=off' } }));
+    // The machine is shared: take the best of RUNS processes for each figure.
+    const runs = Array.from({ length: RUNS }, () =>
+      JSON.parse(execFileSync(bin, ['-bench', String(N)], { encoding: 'utf8', env: { ...process.env, GODEBUG: 'cpu.aes=off' } })) as Record<string, Record<string, number>>);
+    return best(runs);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -50,8 +66,9 @@ function engine(type: string, keys: (number | string)[]): Record<string, number>
 const nat = native();
 const ik = Array.from({ length: N }, (_, i) => i * 2654435761);
 const sk = Array.from({ length: N }, (_, i) => `key-${i}`);
-const eng = { int64: engine('map[int64]int64', ik), string: engine('map[string]int64', sk) };
-console.log(`Swiss engine vs native Go ${GO} maps (amd64, fallback hash), ${N} keys, ns/op`);
+// Best of two engine runs (a fresh map each time), like the native side.
+const eng = best([0, 1].map(() => ({ int64: engine('map[int64]int64', ik), string: engine('map[string]int64', sk) })));
+console.log(`Swiss engine vs native Go ${GO} maps (amd64, fallback hash), ${N} keys, ns/op (best of 2 engine runs and ${RUNS} native processes)`);
 console.log('keys    op       engine     native     ratio');
 for (const kind of ['int64', 'string'] as const) {
   for (const op of ['insert', 'lookup', 'delete']) {

@@ -4,7 +4,7 @@
 # Why this way: the figures mapscope prints must agree with real Go, so the tests
 # build and run Go programs with every release we model. Debian ships them as
 # golang-1.X-go packages in bookworm (1.19), bookworm-backports (1.21-1.23),
-# trixie (1.24) and sid (1.26, 1.27). We fetch them with `apt-get download`
+# trixie (1.24), trixie-backports (1.25) and sid (1.26, 1.27). We fetch them with `apt-get download`
 # through a *private* apt configuration (never touching the system's sources,
 # never upgrading libc) and unpack them with `dpkg -x` under the cache folder.
 #
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 VERSIONS=("$@")
-[ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(1.19 1.21 1.22 1.23 1.24 1.26 1.27)
+[ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(1.19 1.21 1.22 1.23 1.24 1.25 1.26 1.27)
 
 CACHE=${MAPSCOPE_CACHE:-$HOME/.cache/mapscope}
 APT=$CACHE/apt
@@ -28,7 +28,7 @@ signed=$(sed -n 's/^Signed-By:[[:space:]]*//p' "$sysfile" | head -n1)
 cat > "$APT/sources.list.d/mapscope.sources" <<SRC
 Types: deb
 URIs: $uris
-Suites: bookworm bookworm-backports trixie sid
+Suites: bookworm bookworm-backports trixie trixie-backports sid
 Components: main
 Signed-By: $signed
 SRC

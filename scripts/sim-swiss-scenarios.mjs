@@ -68,6 +68,9 @@ w('int64-clear-sparse', 'clear of a sparse table (1.26+: only groups with a full
 w('int64-clear-empty-tombstones', 'clear of an emptied map that holds tombstones: 1.24 does nothing, 1.25+ clears', {
   type: I, ops: [...churn(12, 40, (i) => i), ...del(range(28, 40)), ['clear']],
 });
+w('int64-clear-emptied-full', 'a 1024-slot table filled to its limit and emptied by delete leaves many tombstones: clear keeps them in 1.24 (used == 0), wipes them from 1.25', {
+  type: I, hint: 896, ops: [...ins(range(0, 896)), ...del(range(0, 896)), ['clear']],
+});
 w('int64-clear-twice', 'clear of an empty map is a no-op', { type: I, ops: [...ins(range(0, 30)), ['clear'], ['clear'], ...ins([1])] });
 w('int64-set', 'a set: zero-size elems pad the slot', { type: 'map[int64]struct {}', ops: ins(range(0, 60), () => ({})) });
 w('int64-bigslot-clear', 'slots over 32 bytes: 1.26 Clear zeroes only groups with a full slot', {

@@ -84,3 +84,10 @@ test('["iterate", r] on a Swiss map: r carries entryOffset (low 32 bits) and dir
   assert.equal(lines.length, 1);
   assert.equal(lines[0].text.replace(/^iterate \([^)]*\): /, ''), real.keys.map((k) => JSON.stringify(k)).join(' '));
 });
+
+test('a NaN key cannot be inserted (its hash is random); looking one up finds nothing', () => {
+  const ins = parseScenario({ go: '1.26', type: 'map[float64]int', ops: [['insert', 1, 1], ['insert', 'NaN', 2]] }, 'nan.json');
+  assert.throws(() => simulateSwiss(ins), (e: unknown) => e instanceof InputError && /NaN/.test(e.detail));
+  const look = parseScenario({ go: '1.26', type: 'map[float64]int', ops: [['insert', 1, 1], ['lookup', 'NaN'], ['delete', 'NaN']] }, 'nan.json');
+  assert.equal(simulateSwiss(look).header.used, 1);
+});

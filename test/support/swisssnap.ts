@@ -33,6 +33,8 @@ export const FIXTURE_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = 
   // Beyond the three: 32-bit arm (4-byte load alignment), and the
   // big-endian s390x and ppc64, where slot i's control byte is byte 7-i.
   ['1.26', 'arm', 'fallback'], ['1.26', 's390x', 'fallback'], ['1.27', 'ppc64', 'fallback'],
+  // 1.25: the release that added pruning (fast paths), tombstonePossible and the structural clone.
+  ['1.25', 'amd64', 'fallback'], ['1.25', 'amd64', 'aes'], ['1.25', '386', 'fallback'], ['1.25', 'arm64', 'aes'],
 ];
 
 /** qemu-user for a GOARCH (test/support/toolchains.ts knows arm64 and arm). */
@@ -305,11 +307,13 @@ function main(argv: string[]): void {
     return;
   }
   if (argv[0] !== 'fixtures') throw new Error('usage: swisssnap.js gen | fixtures [version…] | iter-fixtures');
-  // fixtures [version…] [--only go-arch-mode,…]
+  // fixtures [version…] [--only go-arch-mode,…] [--scenario name]
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
-  const versions = argv.slice(1).filter((a, i, all) => a !== '--only' && all[i - 1] !== '--only');
-  const files = scenarioFiles();
-  writeRunners(files);
+  const versions = argv.slice(1).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+  // --scenario name: (re)record only that scenario
+  const one = argv.includes('--scenario') ? argv[argv.indexOf('--scenario') + 1] : undefined;
+  const files = scenarioFiles().filter((f) => !one || basename(f, '.json') === one);
+  writeRunners();
   mkdirSync(join(FIXTURES, 'real'), { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'swisssnap-bin-'));
   try {
@@ -331,4 +335,5 @@ function main(argv: string[]): void {
   }
 }
 
-if (process.argv[1] && basename(process.argv[1]) === 'swisssnap.js' && existsSync(process.argv[1])) main(process.argv.slice(2));
+// Run as a script only with a command (node --test also runs every file under dist/test).
+if (process.argv[1] && basename(process.argv[1]) === 'swisssnap.js' && existsSync(process.argv[1]) && process.argv.length > 2) main(process.argv.slice(2));

@@ -42,14 +42,15 @@
  */
 import type { Scenario } from '../scenario.js';
 import { SimMemory } from '../../model/memory.js';
-import { sizeOf, typeString } from '../../model/types.js';
+import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
 import { encodeValue, type JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { GoHasher, hasherFor } from '../../hash/index.js';
 import { InputError } from '../../cli/errors.js';
 import { makeCtx, hex } from './ctx.js';
 import { swissRules } from './rules.js';
-import { hashTypeOf } from './keys.js';
+// The GoType -> HashType adapter is the classic engine's (one copy of that mapping).
+import { toHashType } from '../classic/hashing.js';
 import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
@@ -118,7 +119,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   } else for (let i = 0; i < ks.length; i++) ks[i] = Number(rand() & 0xffn);
   const target = { arch, go: `1.${minor}`, aes: scenario.hash.mode === 'aes' };
   const hasher = new GoHasher(target, { hashkey, aeskeysched: ks });
-  const recipe = hasherFor(hashTypeOf(scenario.type.key, arch), target);
+  const recipe = hasherFor(toHashType(scenario.type.key, arch), target);
   const keySize = sizeOf(scenario.type.key, arch).size;
   const keyMem = {
     read: (a: bigint, len: number) => mem.read(Number(a), len),
@@ -126,7 +127,15 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       throw new InputError(scenario.source, 'type', 'interface keys are not supported by the Swiss engine yet');
     },
   };
-  const nanDraw = () => rand();
+  // A NaN key's hash mixes in a fresh rand() (runtime/alg.go f64hash), so
+  // where an inserted NaN lands cannot be replayed: refuse, as the classic
+  // engine does. A lookup or delete of NaN never finds anything, whatever
+  // the draw, so those take one from the PRNG.
+  let inserting = false;
+  const nanDraw = () => {
+    if (inserting) throw new InputError(scenario.source, 'ops', 'inserting a NaN key cannot be replayed: its hash mixes in a random number the runtime draws per insert');
+    return rand();
+  };
   const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.view(addr, keySize), seed, keyMem, nanDraw);
   const rules = swissRules(scenario.type.key, scenario.type.elem, arch, minor);
   const opIndex = opts.opIndex ?? (() => -1);
@@ -144,19 +153,26 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   m.make(scenario.hint);
   const kbuf = mem.alloc(keySize, 'op key');
   const vbuf = mem.alloc(sizeOf(scenario.type.elem, arch).size, 'op value');
+  const encKey = encoder(mem, scenario.type.key, 'key');
+  const encElem = encoder(mem, scenario.type.elem, 'value');
   return {
     map: m,
     insert(key, value) {
-      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
-      encodeValue(mem, scenario.type.elem, vbuf, value, 'value');
-      m.assign(kbuf, vbuf);
+      encKey(kbuf, key);
+      encElem(vbuf, value);
+      inserting = true;
+      try {
+        m.assign(kbuf, vbuf);
+      } finally {
+        inserting = false;
+      }
     },
     delete(key) {
-      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      encKey(kbuf, key);
       m.delete(kbuf);
     },
     lookup(key) {
-      encodeValue(mem, scenario.type.key, kbuf, key, 'key');
+      encKey(kbuf, key);
       const found = m.lookup(kbuf);
       trace?.(`  ${found ? 'found' : 'absent'}`);
       return found;
@@ -164,6 +180,25 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     clear: () => clearMap(m),
     snapshot: () => snapshotOf(m, typeString(scenario.type)),
     clone: (start) => snapshotOf(cloneMap(m, start), typeString(scenario.type)),
+  };
+}
+
+const INT_KINDS = new Set(['int8', 'int16', 'int32', 'int64', 'int', 'uint8', 'uint16', 'uint32', 'uint64', 'uint', 'uintptr']);
+
+/**
+ * encodeValue, with a shortcut for the common case of a non-negative
+ * integer key or value given as a JSON number (everything else, and every
+ * out-of-range value, goes through encodeValue and its checks).
+ */
+function encoder(mem: SimMemory, t: GoType, what: string): (addr: number, v: JsonValue) => void {
+  const u = underlying(t);
+  if (!INT_KINDS.has(u.kind)) return (addr, v) => encodeValue(mem, t, addr, v, what);
+  const size = sizeOf(t, mem.arch).size;
+  const signed = u.kind.startsWith('int');
+  const limit = Math.min(Number.MAX_SAFE_INTEGER, 2 ** (size * 8 - (signed ? 1 : 0)) - 1);
+  return (addr, v) => {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= limit) mem.setNum(addr, size, v);
+    else encodeValue(mem, t, addr, v, what);
   };
 }
 

@@ -1,41 +1,15 @@
 /**
- * Keys and elems as the runtime moves them: hashing through the type's
- * hasher, comparing with the type's equality (typ.Key.Equal), copying into a
- * slot (typedmemmove, or a new object when the key/elem is stored through a
- * pointer), and clearing on delete (the key only when it holds pointers or is
- * indirect, the elem always: maps/table.go Delete, golang/go#25936).
+ * Keys: the hasher's signature (typ.Hasher(key, seed), supplied by src/hash
+ * through index.ts) and Go's == on keys (typ.Key.Equal): floats compare as
+ * numbers (NaN != NaN, -0 == +0), strings by content, structs field by field
+ * skipping blank fields, plain memory byte for byte. Moving keys into slots
+ * and clearing them is group.ts.
  */
 import type { SimMemory } from '../../model/memory.js';
-import type { Arch } from '../../model/arch.js';
 import { sizeOf, structLayout, underlying, type GoType } from '../../model/types.js';
-import type { HashType, HashKind } from '../../hash/recipe.js';
 
 /** typ.Hasher(key, seed): the key is the bytes at `addr` of the simulated memory. */
 export type KeyHasher = (addr: number, seed: bigint) => bigint;
-
-/** The part of a Go type the hash recipes read (src/hash/recipe.ts HashType), laid out for `arch`. */
-export function hashTypeOf(t: GoType, arch: Arch): HashType {
-  const s = sizeOf(t, arch);
-  const u = underlying(t);
-  switch (u.kind) {
-    case 'struct': {
-      const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
-      return {
-        kind: 'struct', size: s.size, align: s.align,
-        fields: l.fields.map((f) => ({ name: f.name, offset: f.offset, type: hashTypeOf(f.type, arch) })),
-      };
-    }
-    case 'array':
-      return { kind: 'array', size: s.size, align: s.align, len: u.len, elem: hashTypeOf(u.elem, arch) };
-    case 'interface':
-      return { kind: 'interface', size: s.size, align: s.align, methods: u.methods.length };
-    case 'named':
-    case 'opaque':
-      throw new Error(`no hash type for ${u.kind}`);
-    default:
-      return { kind: u.kind as HashKind, size: s.size, align: s.align };
-  }
-}
 
 /** typ.Key.Equal as a function: byte comparison for plain-memory keys, goEqual otherwise. */
 export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) => boolean {
@@ -60,7 +34,9 @@ export function goEqual(mem: SimMemory, t: GoType, a: number, b: number): boolea
       const la = mem.ptr(a + p), lb = mem.ptr(b + p);
       if (la !== lb) return false;
       if (la === 0) return true;
-      const da = mem.read(mem.ptr(a), la), db = mem.read(mem.ptr(b), lb);
+      const pa = mem.ptr(a), pb = mem.ptr(b);
+      if (pa === pb) return true;
+      const da = mem.view(pa, la), db = mem.view(pb, lb);
       for (let i = 0; i < la; i++) if (da[i] !== db[i]) return false;
       return true;
     }

@@ -15,7 +15,7 @@
  * nothing else that the map's memory shows.
  */
 import type { Arch } from '../../model/arch.js';
-import { sizeOf, underlying, type GoType } from '../../model/types.js';
+import { sizeOf, type GoType } from '../../model/types.js';
 import { loadAlignment } from '../../hash/target.js';
 
 export type AssignPath = 'fast32' | 'fast32ptr' | 'fast64' | 'fast64ptr' | 'faststr' | 'generic';
@@ -23,8 +23,7 @@ export type AssignPath = 'fast32' | 'fast32ptr' | 'fast64' | 'fast64ptr' | 'fast
 export function assignPath(key: GoType, elem: GoType, arch: Arch, minor: number): AssignPath {
   if (sizeOf(elem, arch).size > 128) return 'generic';
   const k = sizeOf(key, arch);
-  if (k.alg === 'STRING' && underlying(key).kind === 'string') return 'faststr';
-  if (k.alg === 'STRING') return 'faststr'; // a struct of one string is AlgType STRING too
+  if (k.alg === 'STRING') return 'faststr'; // also a struct or array of one string: AlgType STRING
   if (k.alg !== 'MEM') return 'generic';
   const align = loadAlignment({ arch, go: `1.${minor}`, aes: false });
   if (k.align < align && k.align < k.size) return 'generic';
