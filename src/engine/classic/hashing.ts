@@ -3,39 +3,16 @@
  * hashes) run with the recipe the compiler installs for the key type, over
  * the key's bytes in simulated memory.
  *
- * This file only adapts mapscope's type model to src/hash's `HashType` and
- * simulated memory to its `KeyMemory`; it computes no hash itself.
+ * This file only adapts simulated memory to src/hash's `KeyMemory` (types go
+ * through src/hash/model.ts's hashTypeOf); it computes no hash itself.
  */
-import { GoHasher, hasherFor, type HashType, type HashKind, type KeyMemory, loadAlignment } from '../../hash/index.js';
+import { GoHasher, hasherFor, hashTypeOf, type KeyMemory, loadAlignment } from '../../hash/index.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { SimMemory } from '../../model/memory.js';
-import { sizeOf, structLayout, underlying, type GoType } from '../../model/types.js';
+import { sizeOf, type GoType } from '../../model/types.js';
 import { goVersionString } from '../../model/goversion.js';
 
-/** mapscope's GoType as the small view src/hash reads. */
-export function toHashType(t: GoType, arch: Arch): HashType {
-  const u = underlying(t);
-  const s = sizeOf(t, arch);
-  switch (u.kind) {
-    case 'array':
-      return { kind: 'array', size: s.size, align: s.align, len: u.len, elem: toHashType(u.elem, arch) };
-    case 'struct': {
-      const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
-      return {
-        kind: 'struct', size: s.size, align: s.align,
-        fields: l.fields.map((f) => ({ name: f.name, offset: f.offset, type: toHashType(f.type, arch) })),
-      };
-    }
-    case 'interface':
-      return { kind: 'interface', size: s.size, align: s.align, methods: u.methods.length };
-    case 'opaque':
-    case 'named':
-      throw new Error(`cannot hash a value of unknown type`);
-    default:
-      return { kind: u.kind as HashKind, size: s.size, align: s.align };
-  }
-}
 
 export interface MapHasher {
   /** t.hasher(key, uintptr(seed)) for the key stored at `addr`. */
@@ -54,7 +31,7 @@ export interface ProcessKeys {
 
 export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, keys: ProcessKeys, mem: SimMemory): MapHasher {
   const target = { arch, go: goVersionString(go), aes };
-  const recipe = hasherFor(toHashType(key, arch), target);
+  const recipe = hasherFor(hashTypeOf(key, arch), target);
   const h = new GoHasher(target, { hashkey: keys.hashkey, aeskeysched: keys.aeskeysched });
   const size = sizeOf(key, arch).size;
   const km: KeyMemory = {

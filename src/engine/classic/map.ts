@@ -16,7 +16,7 @@ import type { GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { MapHasher } from './hashing.js';
-import { keyEqualFor } from './keys.js';
+import { keyEqualFor } from '../../model/equal.js';
 
 /** Slots per bucket (abi.MapBucketCount), from the layout model. */
 export const BUCKET_CNT = SLOTS;

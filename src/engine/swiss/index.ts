@@ -50,7 +50,7 @@ import { InputError } from '../../cli/errors.js';
 import { makeCtx, hex } from './ctx.js';
 import { swissRules } from './rules.js';
 // The GoType -> HashType adapter is the classic engine's (one copy of that mapping).
-import { toHashType } from '../classic/hashing.js';
+import { hashTypeOf } from '../../hash/index.js';
 import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
@@ -119,7 +119,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   } else for (let i = 0; i < ks.length; i++) ks[i] = Number(rand() & 0xffn);
   const target = { arch, go: `1.${minor}`, aes: scenario.hash.mode === 'aes' };
   const hasher = new GoHasher(target, { hashkey, aeskeysched: ks });
-  const recipe = hasherFor(toHashType(scenario.type.key, arch), target);
+  const recipe = hasherFor(hashTypeOf(scenario.type.key, arch), target);
   const keySize = sizeOf(scenario.type.key, arch).size;
   const keyMem = {
     read: (a: bigint, len: number) => mem.read(Number(a), len),

@@ -1,12 +1,13 @@
 /**
- * Key equality as the compiler's generated `equal` functions decide it
+ * Go's == on values in memory, as the compiler's generated `equal` functions
+ * decide it for map keys (t.key.equal) — shared by both engines and the checker
  * (t.key.equal): integers, pointers and other plain memory compare bytes;
  * floats compare as numbers (+0 == -0, NaN != NaN); strings compare lengths
  * then contents; arrays and structs compare part by part, skipping blank
  * fields (padding is never compared).
  */
-import type { SimMemory } from '../../model/memory.js';
-import { sizeOf, structLayout, underlying, type GoType } from '../../model/types.js';
+import type { SimMemory } from './memory.js';
+import { sizeOf, structLayout, underlying, type GoType } from './types.js';
 
 function bytesEqual(x: Uint8Array, y: Uint8Array): boolean {
   if (x.length !== y.length) return false;
@@ -35,10 +36,11 @@ export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) =
       return true;
     };
   }
-  return (a, b) => keyEqual(mem, t, a, b);
+  return (a, b) => goEqual(mem, t, a, b);
 }
 
-export function keyEqual(mem: SimMemory, t: GoType, a: number, b: number): boolean {
+/** Go's == on the values of type t at a and b. */
+export function goEqual(mem: SimMemory, t: GoType, a: number, b: number): boolean {
   const u = underlying(t);
   const arch = mem.arch;
   switch (u.kind) {
@@ -62,19 +64,19 @@ export function keyEqual(mem: SimMemory, t: GoType, a: number, b: number): boole
     }
     case 'array': {
       const es = sizeOf(u.elem, arch).size;
-      for (let i = 0; i < u.len; i++) if (!keyEqual(mem, u.elem, a + i * es, b + i * es)) return false;
+      for (let i = 0; i < u.len; i++) if (!goEqual(mem, u.elem, a + i * es, b + i * es)) return false;
       return true;
     }
     case 'struct': {
       const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
       for (const f of l.fields) {
         if (f.name === '_') continue;
-        if (!keyEqual(mem, f.type, a + f.offset, b + f.offset)) return false;
+        if (!goEqual(mem, f.type, a + f.offset, b + f.offset)) return false;
       }
       return true;
     }
     case 'interface':
-      throw new Error('interface keys are not supported by the classic engine yet');
+      throw new Error('interface keys are not supported by the engines yet');
     default: {
       const n = sizeOf(t, arch).size;
       return n === 0 || bytesEqual(mem.view(a, n), mem.view(b, n));
