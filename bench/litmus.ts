@@ -8,10 +8,11 @@
  * CATALOGUE_DIR defaults to ../shared/litmus beside the repository (or
  * $MAPSCOPE_SHARED/litmus).
  */
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLitmus } from '../src/litmus/parse.js';
+import { litmusFilesIn } from '../src/litmus/files.js';
 import { runTest, type LitmusResult } from '../src/litmus/run.js';
 import type { LitmusTest } from '../src/litmus/ast.js';
 
@@ -22,15 +23,7 @@ if (!existsSync(dir)) {
   process.exit(2);
 }
 
-const files: string[] = [];
-const walk = (d: string) => {
-  for (const f of readdirSync(d).sort()) {
-    const p = path.join(d, f);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (f.endsWith('.litmus')) files.push(p);
-  }
-};
-walk(dir);
+const files = litmusFilesIn(dir);
 
 /** Size of a test: its memory-accessing instructions (loads, stores, atomics). */
 function size(t: LitmusTest): number {

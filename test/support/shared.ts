@@ -4,9 +4,10 @@
  * shared/ next to it. MAPSCOPE_SHARED overrides the location for a checkout
  * elsewhere. A test that needs it FAILS when it is missing; it never skips.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { litmusFilesIn } from '../../src/litmus/files.js';
 
 /** Repository root (this file is compiled to dist/test/support/). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -19,18 +20,8 @@ export function sharedDir(): string {
   return dir;
 }
 
-export function litmusFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = path.join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (f.endsWith('.litmus')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** Every .litmus file under dir, as the CLI enumerates them. */
+export const litmusFiles = litmusFilesIn;
 
 export interface Reference {
   /** Allowed/Forbidden for the proposition, or Required (forall holds). */

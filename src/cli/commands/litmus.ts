@@ -6,14 +6,14 @@
  * src/litmus/) and prints herd7's report for one test, a summary table for
  * several, or the map-publication table for a shipped scenario.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandModule } from './index.js';
 import type { CliIO } from '../io.js';
 import { InputError, UsageError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { parseLitmus, MAX_SOURCE_BYTES } from '../../litmus/parse.js';
+import { litmusFilesIn } from '../../litmus/files.js';
 import { runTest, formatHerd, defaultModel, modelFits, MODELS, type LitmusResult, type ModelName } from '../../litmus/run.js';
 import { runScenario, SCENARIOS, OUTCOMES, GO_NOTE, type ScenarioName, type ScenarioCell } from '../../litmus/scenarios.js';
 
@@ -81,18 +81,7 @@ function expand(p: string): string[] {
   } catch {
     throw new InputError(p, undefined, 'no such file or directory');
   }
-  if (!st.isDirectory()) return [p];
-  const out: string[] = [];
-  const walk = (d: string, depth: number) => {
-    if (depth > 32) return;
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full, depth + 1);
-      else if (e.name.endsWith('.litmus')) out.push(full);
-    }
-  };
-  walk(p, 0);
-  return out;
+  return st.isDirectory() ? litmusFilesIn(p) : [p];
 }
 
 export function toJson(r: LitmusResult) {
