@@ -91,6 +91,7 @@ function comparisonRows(ls: MapLayout[]): Row[] {
   const classic = (f: (l: Extract<MapLayout, { impl: 'classic' }>) => string | number) => (l: MapLayout) => (l.impl === 'classic' ? f(l) : undefined);
   const swiss = (f: (l: Extract<MapLayout, { impl: 'swiss' }>) => string | number) => (l: MapLayout) => (l.impl === 'swiss' ? f(l) : undefined);
   const header = (l: MapLayout) => (l.impl === 'classic' ? l.headers.hmap : l.headers.Map);
+  const descriptor = (l: MapLayout) => (l.impl === 'classic' ? l.headers.maptype : l.headers.MapType);
   const unit = (l: MapLayout) => (l.impl === 'classic' ? l.bucket.size : l.group.size);
   const straddle = (l: MapLayout) => {
     const s = arrayLineStats(unit(l), l.cacheLine);
@@ -107,7 +108,7 @@ function comparisonRows(ls: MapLayout[]): Row[] {
     { name: 'slot size / elem off', values: v(swiss((l) => `${l.group.slotSize} / ${l.group.elemOffset}`)) },
     { name: 'padding per slot', values: v(swiss((l) => l.group.slot.padAfter + l.group.slot.fields.reduce((a, f) => a + f.padBefore, 0))) },
     { name: 'header', values: v((l) => `${header(l).name} ${header(l).size}B`) },
-    { name: 'descriptor', values: v((l) => `${Object.values(l.headers).at(-1)!.name} ${Object.values(l.headers).at(-1)!.size}B`) },
+    { name: 'descriptor', values: v((l) => `${descriptor(l).name} ${descriptor(l).size}B`) },
     { name: 'flags', values: v((l) => `${hex(l.descriptor.flags.value)} ${l.descriptor.flags.names.join(',')}`) },
     { name: 'hasher', values: v((l) => l.hasher.name) },
     { name: 'grows at', values: v((l) => (l.impl === 'classic' ? `${l.loadFactor.num / l.loadFactor.den}/bucket` : `${l.table.maxAvgGroupLoad}/8 full`)) },
