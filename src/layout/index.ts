@@ -202,6 +202,11 @@ function stored(t: GoType, p: PartLayout): GoType {
   return p.indirect ? { kind: 'pointer', elem: t } : t;
 }
 
+/** Padding bytes in a struct: before each field and after the last. */
+export function paddingOf(d: StructDesc): number {
+  return d.padAfter + d.fields.reduce((n, f) => n + f.padBefore, 0);
+}
+
 export function describeStruct(name: string, st: StructType, arch: Arch, align64 = false): StructDesc {
   const l = structLayout(st, arch, align64);
   const fields = l.fields.map((f: FieldLayout, i) => {

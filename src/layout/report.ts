@@ -6,7 +6,7 @@
  */
 import { renderTable } from '../cli/table.js';
 import { arrayLineStats, linesOf } from './cachelines.js';
-import type { MapLayout, StructDesc, PartLayout } from './index.js';
+import { paddingOf, type MapLayout, type StructDesc, type PartLayout } from './index.js';
 
 const hex = (n: number) => '0x' + n.toString(16);
 const label = (l: MapLayout) => `${l.go}/${l.arch}${l.experiment ? '/' + l.experiment : ''}`;
@@ -106,7 +106,7 @@ function comparisonRows(ls: MapLayout[]): Row[] {
     { name: 'overflow word', values: v(classic((l) => (l.bucket.overflowIsPointer ? 'pointer' : 'uintptr'))) },
     { name: 'group size', values: v(swiss((l) => l.group.size)) },
     { name: 'slot size / elem off', values: v(swiss((l) => `${l.group.slotSize} / ${l.group.elemOffset}`)) },
-    { name: 'padding per slot', values: v(swiss((l) => l.group.slot.padAfter + l.group.slot.fields.reduce((a, f) => a + f.padBefore, 0))) },
+    { name: 'padding per slot', values: v(swiss((l) => paddingOf(l.group.slot))) },
     { name: 'header', values: v((l) => `${header(l).name} ${header(l).size}B`) },
     { name: 'descriptor', values: v((l) => `${descriptor(l).name} ${descriptor(l).size}B`) },
     { name: 'flags', values: v((l) => `${hex(l.descriptor.flags.value)} ${l.descriptor.flags.names.join(',')}`) },

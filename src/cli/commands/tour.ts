@@ -6,7 +6,7 @@
  * Later capabilities (engines, checker) add their own sections here.
  */
 import type { Command } from 'commander';
-import { layoutOf, target, type MapLayout } from '../../layout/index.js';
+import { layoutOf, target, paddingOf, type MapLayout } from '../../layout/index.js';
 import { renderTable } from '../table.js';
 import type { CommandModule } from './index.js';
 import { scenarioTable } from './litmus.js';
@@ -72,7 +72,7 @@ export function layoutTour(): string {
   grid.forEach((row, i) => {
     const [a, b] = [row[2], row[5]];
     if (a.impl !== 'swiss' || b.impl !== 'swiss') return;
-    const pad = (l: typeof a) => l.group.slot.padAfter + l.group.slot.fields.reduce((n, f) => n + f.padBefore, 0);
+    const pad = (l: typeof a) => paddingOf(l.group.slot);
     const notes: string[] = [`slot ${a.group.slotSize} vs ${b.group.slotSize}`];
     if (pad(a) !== pad(b)) notes.push(`padding per slot ${pad(a)} vs ${pad(b)}`);
     if (a.elem.align !== b.elem.align) notes.push(`elem aligned to ${a.elem.align} vs ${b.elem.align}`);
