@@ -1,0 +1,115 @@
+/**
+ * The checker's shared vocabulary: invariants, findings, and the map source
+ * every check runs over.
+ *
+ * A check reads a map's memory through a `MemoryReader` (src/model/memory.ts)
+ * — simulated memory rebuilt from a snapshot, a core dump, or a live process —
+ * starting at the map header's address, with the layout the map type has for
+ * the program's Go version and GOARCH (src/layout). It never trusts a byte:
+ * every pointer is followed with bounds, every count is capped, and memory that
+ * cannot be read is itself a finding, not an exception.
+ *
+ * Each implementation (classic, Swiss) has one catalogue of invariants with
+ * stable codes (CLASSIC_*, SWISS_*); docs/check.md has a paragraph and a
+ * minimal example for every code.
+ */
+import type { MemoryReader } from '../model/memory.js';
+import type { MapType } from '../model/types.js';
+import type { LayoutTarget } from '../layout/index.js';
+import type { KeyMaterial } from '../hash/index.js';
+
+/**
+ * error: the runtime can misbehave (lose or duplicate keys, fault, loop).
+ * warning: the state is wrong but the runtime tolerates it (a hint, a counter).
+ * info: a fact worth knowing that breaks nothing (a map caught mid-write).
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Invariant {
+  /** Stable, never reused: e.g. "classic/count", "swiss/h2". */
+  readonly code: string;
+  readonly impl: 'classic' | 'swiss';
+  /** One line, e.g. "hmap.count equals the number of live slots". */
+  readonly title: string;
+  readonly severity: Severity;
+  /**
+   * True when a write running while the memory was read could produce the
+   * finding in an intact map (a count updated after its slot, a flag bit); such
+   * findings from an unfrozen live process are marked `possiblyTorn`.
+   */
+  readonly tearable: boolean;
+  /** Needs the map's hash function (and so the process's key material). */
+  readonly needsHash: boolean;
+}
+
+/** Where a finding is. Fields that do not apply are absent. */
+export interface Location {
+  /** For people: "header", "bucket 5 overflow 2 slot 3", "oldbucket 1", "table 2 group 7 slot 0", "directory[3]". */
+  readonly text: string;
+  /** Address of the bytes concerned, hex "0x…", when read from real memory (absent for snapshots). */
+  readonly address?: string;
+  readonly bucket?: number;
+  /** Which array: the current buckets or the old ones during growth. */
+  readonly array?: 'buckets' | 'oldbuckets';
+  /** Position in the overflow chain: 0 is the bucket in the array. */
+  readonly overflow?: number;
+  readonly table?: number;
+  readonly directoryIndex?: number;
+  readonly group?: number;
+  readonly slot?: number;
+}
+
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly location: Location;
+  readonly expected: string;
+  readonly found: string;
+  readonly message: string;
+  /** Set when the memory was read from a running process that was not stopped and the invariant is tearable. */
+  possiblyTorn?: boolean;
+}
+
+/** The process's hash state: which hashes it runs and their random keys. */
+export interface HashState {
+  /** runtime.useAeshash (the AES hashes are only used where the CPU has them). */
+  readonly aes: boolean;
+  readonly keys: KeyMaterial;
+}
+
+/** One map to check. */
+export interface MapSource {
+  /** For people: a global's name ("main.cache"), "snapshot", or the address. */
+  readonly name: string;
+  readonly reader: MemoryReader;
+  /** Address of the map header (*hmap or *maps.Map): the value a Go map variable holds. */
+  readonly addr: bigint;
+  readonly type: MapType;
+  readonly target: LayoutTarget;
+  /** Absent when the key material cannot be found (a stripped binary): hash invariants are then not checked. */
+  readonly hash?: HashState;
+  /** Addresses are synthetic (a snapshot rebuilt in simulated memory): leave them out of locations. */
+  readonly syntheticAddresses?: boolean;
+}
+
+export interface MapReport {
+  readonly name: string;
+  readonly address: string;
+  readonly type: string;
+  readonly impl: 'classic' | 'swiss';
+  /** Live entries the header claims (count / used). */
+  readonly count: number;
+  readonly findings: Finding[];
+  /** Codes not checked and why (no key material, a key type whose hash needs dynamic types, …). */
+  readonly unchecked: { readonly code: string; readonly reason: string }[];
+}
+
+/** Hard limits so corrupt memory never makes a check run away. */
+export const LIMITS = {
+  /** Buckets or groups visited per map. */
+  maxGroups: 1 << 22,
+  /** Overflow buckets followed in one chain before calling it a loop. */
+  maxChain: 1 << 16,
+  /** Findings reported per code per map (the rest are counted in a summary finding). */
+  maxFindingsPerCode: 50,
+} as const;
