@@ -25,8 +25,10 @@ const SPECS: CoreSpec[] = [
   { go: '1.27', arch: 'amd64', how: 'crash' },
   { go: '1.22', arch: 'arm64', how: 'crash' },
   { go: '1.26', arch: 'arm64', how: 'crash' },
+  { go: '1.27', arch: 'arm64', how: 'crash' },
   { go: '1.26', arch: 'amd64', how: 'gcore' },
   { go: '1.26', arch: 'amd64', how: 'crash', pie: true },
+  { go: '1.26', arch: '386', how: 'crash' },
 ];
 
 for (const spec of SPECS) {

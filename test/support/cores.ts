@@ -53,7 +53,7 @@ export interface CoreTruth {
 
 export interface CoreSpec {
   go: string;
-  arch: 'amd64' | 'arm64';
+  arch: 'amd64' | 'arm64' | '386';
   how: 'gcore' | 'crash';
   /** Build with -buildmode=pie (the executable is then loaded at a slide). */
   pie?: boolean;
