@@ -17,6 +17,10 @@ import { openCore, openCoreFile } from '../../src/binary/core/index.js';
 import { realCore, type CoreSpec } from '../support/cores.js';
 import { checkAgainstTruth } from '../support/coretruth.js';
 import { readELF } from '../../src/binary/elf.js';
+import { readDwarf } from '../../src/binary/dwarf.js';
+import { dwarfMapTypes } from '../../src/binary/dwarfgo.js';
+import { layoutOf } from '../../src/layout/index.js';
+import { typeString } from '../../src/model/types.js';
 
 const SPECS: CoreSpec[] = [
   { go: '1.22', arch: 'amd64', how: 'crash' },
@@ -83,3 +87,66 @@ function globalAddr(exe: string, name: string): bigint {
 function symbols(b: Uint8Array, file: string): ReadonlyMap<string, number> {
   return readELF(file, b).symbols;
 }
+
+/**
+ * The map types built from DWARF lay out as the linker describes the runtime
+ * structures behind them: the classic bucket<K,V> size, the Swiss group and
+ * slot sizes and element offset (dwarfgo.ts reads those from the same DWARF,
+ * as the real toolchain wrote them). So the key and element types, named
+ * structs and indirect (>128-byte) parts included, are the program's own.
+ */
+for (const spec of SPECS.filter((s) => s.how === 'crash' && !s.pie)) {
+  const label = `${spec.go} ${spec.arch}`;
+  test(`core ${label}: every global map's type lays out as the DWARF runtime structures say`, async () => {
+    const { core, exe } = await realCore(spec);
+    const p = openCore(core, readFileSync(core), exe, readFileSync(exe));
+    const obj = readELF(exe, readFileSync(exe));
+    const dw = readDwarf(obj);
+    assert.ok(dw);
+    const described = new Map(dwarfMapTypes(dw, obj.ptrSize).map((m) => [m.name, m]));
+    const maps = p.globalMaps({ all: true });
+    assert.ok(maps.length >= 15, `${maps.length} maps`);
+    for (const m of maps) {
+      const name = typeString(m.type);
+      const d = described.get(name);
+      assert.ok(d, `${m.name}: DWARF describes ${name}`);
+      const l = layoutOf(m.type, p.target);
+      assert.equal(l.impl, d.impl, `${m.name}: implementation`);
+      if (l.impl === 'classic') assert.equal(l.bucket.size, d.bucketSize, `${m.name} ${name}: bucket size`);
+      else {
+        assert.equal(l.group.size, d.groupSize, `${m.name} ${name}: group size`);
+        assert.equal(l.group.slotSize, d.slotSize, `${m.name} ${name}: slot size`);
+        assert.equal(l.group.elemOffset, d.elemOffset, `${m.name} ${name}: elem offset`);
+      }
+    }
+  });
+}
+
+test('core: bytes the kernel did not dump (text) come from the executable, moved by the PIE slide', async () => {
+  for (const spec of [{ go: '1.26', arch: 'amd64', how: 'crash' }, { go: '1.26', arch: 'amd64', how: 'crash', pie: true }, { go: '1.26', arch: 'arm64', how: 'crash' }] as const) {
+    const { core, exe } = await realCore(spec);
+    const bytes = readFileSync(exe);
+    const obj = readELF(exe, bytes);
+    const p = openCore(core, readFileSync(core), exe, bytes) as ReturnType<typeof openCore> & { slide: number; core: { segments: { addr: number; memSize: number; fileSize: number }[] } };
+    const text = obj.sections.find((s) => s.name === '.text');
+    assert.ok(text);
+    // Middle of .text: the kernel and qemu write no bytes for it (p_filesz short of p_memsz).
+    const at = text.addr + (text.size >> 1);
+    const seg = p.core.segments.find((s) => at + p.slide >= s.addr && at + p.slide < s.addr + s.memSize);
+    assert.ok(!seg || at + p.slide >= seg.addr + seg.fileSize, `${spec.arch}${spec.pie ? ' pie' : ''}: .text is not in the core's file bytes`);
+    const got = p.reader.read(BigInt(at + p.slide), 64);
+    const off = text.offset + (text.size >> 1);
+    assert.deepEqual(Buffer.from(got), bytes.subarray(off, off + 64));
+  }
+});
+
+test('core: threads from NT_PRSTATUS: the crashing one got SIGABRT', async () => {
+  for (const arch of ['amd64', 'arm64'] as const) {
+    const { core, exe, truth } = await realCore({ go: '1.26', arch, how: 'crash' });
+    const p = openCore(core, readFileSync(core), exe, readFileSync(exe)) as ReturnType<typeof openCore> & { core: { threads: { pid: number; signal: number; pc?: bigint }[] } };
+    assert.ok(p.core.threads.length >= 1);
+    assert.ok(p.core.threads.some((t) => t.signal === 6), `${arch}: a thread stopped by SIGABRT (6)`);
+    if (arch === 'amd64') assert.ok(p.core.threads.some((t) => t.pid === truth.pid), 'the main thread has the process id');
+    for (const t of p.core.threads) assert.ok(t.pc !== undefined && t.pc > 0n);
+  }
+});

@@ -62,7 +62,8 @@ export class DwarfTypes {
     for (let i = 0; i < 16 && die; i++) {
       const k = this.num(die, AT.goKind);
       if (k !== undefined) return k;
-      if (die.tag === TAG.pointerType) return KIND.pointer;
+      // unsafe.Pointer is a pointer DIE with neither kind nor target type.
+      if (die.tag === TAG.pointerType) return this.name(die) === 'unsafe.Pointer' && !die.attrs.has(AT.type) ? KIND.unsafePointer : KIND.pointer;
       if (die.tag === TAG.arrayType) return KIND.array;
       if (die.tag !== TAG.typedef) return undefined;
       die = this.ref(die, AT.type);

@@ -50,7 +50,7 @@ export function walkGlobals(
   reader: MemoryReader,
   types: DwarfTypes,
   roots: readonly WalkRoot[],
-  makeSource: (name: string, addr: bigint, type: MapType) => MapSource | undefined,
+  makeSource: (name: string, addr: bigint, type: MapType, die: Die) => MapSource | undefined,
   opts: WalkOptions,
 ): MapSource[] {
   const maxMaps = opts.maxMaps ?? 10000;
@@ -116,7 +116,7 @@ export function walkGlobals(
         seenMaps.add(h);
         const mt = types.mapType(die);
         if (!mt) continue;
-        const src = makeSource(it.name, BigInt(h), mt);
+        const src = makeSource(it.name, BigInt(h), mt, die);
         if (!src) continue;
         out.push(src);
         const elemDie = types.ref(die, 0x2902);

@@ -43,7 +43,7 @@ export function goFacts(exe: ObjectFile): GoFacts {
   const noswiss = exps.includes('noswissmap') && v.minor >= 24;
   // runtime.Version() may carry " X:exp"; target() wants the bare release.
   const release = info.goVersion.split(/\s/)[0].replace(/^go/, '');
-  return { goVersion: info.goVersion, goarch, target: target(release, goarch, noswiss ? 'noswissmap' : ''), mainModule: info.path ?? info.main?.path };
+  return { goVersion: info.goVersion, goarch, target: target(release, goarch, noswiss ? 'noswissmap' : ''), mainModule: info.main?.path ?? info.path };
 }
 
 /** e_entry of an ELF executable (to find the PIE slide from AT_ENTRY). */

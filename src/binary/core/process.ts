@@ -10,7 +10,7 @@ import { typeString, type MapType } from '../../model/types.js';
 import { sizeOf } from '../../model/types.js';
 import type { LayoutTarget } from '../../layout/index.js';
 import type { HashState, MapSource } from '../../check/types.js';
-import { readDwarf, type Dwarf } from '../dwarf.js';
+import { readDwarf, type Die, type Dwarf } from '../dwarf.js';
 import { dwarfGlobals } from '../dwarfgo.js';
 import type { ObjectFile } from '../object.js';
 import { DwarfTypes, KIND } from './dwarftypes.js';
@@ -25,7 +25,7 @@ export interface GoProcess {
   /** Absent when the key material symbols are missing (a stripped executable). */
   readonly hash?: HashState;
   globalMaps(opts: { entries?: EntriesFn; maxMaps?: number; all?: boolean }): MapSource[];
-  mapByName(name: string): MapSource;
+  mapByName(name: string, opts?: { entries?: EntriesFn }): MapSource;
   mapAt(addr: bigint, type?: string): MapSource;
 }
 
@@ -85,7 +85,7 @@ export class Process implements GoProcess {
   }
 
   /** A map type from DWARF whose key and element sizes our model reproduces (else the layout would be wrong). */
-  private checkedType(types: DwarfTypes, mapDie: import('../dwarf.js').Die, name: string): MapType {
+  private checkedType(types: DwarfTypes, mapDie: Die, name: string): MapType {
     const mt = types.mapType(mapDie);
     if (!mt) throw new InputError(this.exe.file, undefined, `${name}: DWARF type is not a map`);
     for (const [part, die] of [['key', types.ref(mapDie, 0x2901)], ['elem', types.ref(mapDie, 0x2902)]] as const) {
@@ -103,40 +103,36 @@ export class Process implements GoProcess {
     return mt;
   }
 
+  /** A MapSource for a map the walk found, or undefined when our model of its type disagrees with DWARF. */
+  private walkSource(types: DwarfTypes): (name: string, addr: bigint, t: MapType, die: Die) => MapSource | undefined {
+    return (name, addr, _t, die) => {
+      try {
+        return this.source(name, addr, this.checkedType(types, die, name));
+      } catch (e) {
+        if (e instanceof InputError) return undefined;
+        throw e;
+      }
+    };
+  }
+
+  /**
+   * Every map reachable from the program's global variables. By default only
+   * the program's own packages (main and its module); `all` adds the standard
+   * library and the runtime. Map elements are followed through `entries`.
+   */
   globalMaps(opts: { entries?: EntriesFn; maxMaps?: number; all?: boolean } = {}): MapSource[] {
     const types = this.needTypes('cannot find global variables');
     let roots = this.roots(types);
     if (!opts.all) {
-      // The program's own packages: main and the main module's; the standard library and runtime are left out.
       const mod = this.facts.mainModule;
-      roots = roots.filter((r) => r.name.startsWith('main.') || (mod !== undefined && mod !== 'command-line-arguments' && r.name.startsWith(`${mod}`)));
+      roots = roots.filter((r) => r.name.startsWith('main.') || (mod !== undefined && mod !== 'command-line-arguments' && r.name.startsWith(`${mod}.`)) || (mod !== undefined && r.name.startsWith(`${mod}/`)));
     }
     roots.sort((a, b) => a.name.localeCompare(b.name));
-    return walkGlobals(
-      this.reader,
-      types,
-      roots,
-      (name, addr, t) => {
-        try {
-          return this.source(name, addr, t);
-        } catch {
-          return undefined;
-        }
-      },
-      opts,
-    ).filter((m) => {
-      // Drop maps whose key or element our model cannot size like DWARF does.
-      try {
-        sizeOf(m.type.key, this.target.arch);
-        sizeOf(m.type.elem, this.target.arch);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    return walkGlobals(this.reader, types, roots, this.walkSource(types), opts);
   }
 
-  mapByName(name: string): MapSource {
+  /** A global map variable, or a path inside one (`main.cfg.byID`, `main.list[2]`, `main.m["k"]` with `entries`). */
+  mapByName(name: string, opts: { entries?: EntriesFn } = {}): MapSource {
     const types = this.needTypes(`cannot find ${name}`);
     const roots = this.roots(types);
     const g = roots.find((r) => r.name === name);
@@ -150,7 +146,7 @@ export class Process implements GoProcess {
     }
     // A path inside a global (main.cfg.byID, main.list[2]): walk and match.
     const root = name.split(/[.[]/).slice(0, 2).join('.');
-    const found = walkGlobals(this.reader, types, roots.filter((r) => name.startsWith(r.name)), (n, a, t) => this.source(n, a, t), {}).find((m) => m.name === name);
+    const found = walkGlobals(this.reader, types, roots.filter((r) => name.startsWith(r.name)), this.walkSource(types), { entries: opts.entries }).find((m) => m.name === name);
     if (found) return found;
     throw new InputError('--map', undefined, `no global map ${name}${roots.some((r) => r.name === root) ? '' : ' (no such global variable)'}`);
   }
@@ -170,7 +166,7 @@ export class Process implements GoProcess {
     }
     const types = this.types();
     if (types) {
-      const m = walkGlobals(this.reader, types, this.roots(types), (n, a, t) => this.source(n, a, t), { maxMaps: 100000 }).find((x) => x.addr === addr);
+      const m = walkGlobals(this.reader, types, this.roots(types), this.walkSource(types), { maxMaps: 100000 }).find((x) => x.addr === addr);
       if (m) return m;
     }
     throw new InputError('--type', undefined, `no global map is at 0x${addr.toString(16)}: give its type with --type`);
