@@ -252,6 +252,7 @@ class Checker {
         this.add(C.oldbuckets, loc, 'sameSizeGrow clear when not growing', `flags=0x${h.flags.toString(16)}`, 'sameSizeGrow is set but oldbuckets is nil (advanceEvacuationMark and mapclear clear it when growth ends)');
       }
       // nevacuate is 0 until the first grow (and after clear), then stays at the last grow's old bucket count.
+      if (h.B > mb) return;
       const allowed = [0n, 1n << BigInt(h.B)];
       if (h.B > 0) allowed.push(1n << BigInt(h.B - 1));
       if (!allowed.includes(h.nevacuate)) {

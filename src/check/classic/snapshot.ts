@@ -119,8 +119,8 @@ export function classicSnapshotSource(json: unknown, file: string): MapSource {
     const opt = (x: JsonValue, p: string, max: number) => (x === null ? null : v.int(x, p, 0, max));
     extra = {
       nextOverflow: opt(e.nextOverflow, 'extra.nextOverflow', 2 ** 30),
-      overflow: opt(e.overflow, 'extra.overflow', 2 ** 24),
-      oldoverflow: opt(e.oldoverflow, 'extra.oldoverflow', 2 ** 24),
+      overflow: opt(e.overflow, 'extra.overflow', 2 ** 20),
+      oldoverflow: opt(e.oldoverflow, 'extra.oldoverflow', 2 ** 20),
     };
   }
 
