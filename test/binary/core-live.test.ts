@@ -9,6 +9,9 @@ import { openLive } from '../../src/binary/core/index.js';
 import { procState } from '../../src/binary/core/live.js';
 import { InputError } from '../../src/cli/errors.js';
 import { liveProbe } from '../support/cores.js';
+import { checkClassic, classicEntries } from '../../src/check/classic/index.js';
+import { checkSwiss, swissEntries } from '../../src/check/swiss/index.js';
+import { implOf } from '../../src/layout/index.js';
 import { checkAgainstTruth } from '../support/coretruth.js';
 
 for (const go of ['1.22', '1.26']) {
@@ -20,6 +23,11 @@ for (const go of ['1.22', '1.26']) {
         assert.equal(p.frozen, true);
         assert.match(procState(probe.pid), /^[Tt]$/, 'stopped while read');
         checkAgainstTruth(p, probe.truth, `live ${go}`);
+        // A frozen live process checks clean, map elements followed.
+        const swiss = implOf(p.target) === 'swiss';
+        const maps = p.globalMaps({ entries: swiss ? swissEntries : classicEntries });
+        assert.equal(maps.length, probe.truth.maps.length);
+        for (const m of maps) assert.deepEqual((swiss ? checkSwiss(m) : checkClassic(m)).findings, [], `live ${go}: ${m.name} checks clean`);
       } finally {
         p.resume();
         p.close();
