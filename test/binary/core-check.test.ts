@@ -18,6 +18,8 @@ import { realCore, type CoreSpec } from '../support/cores.js';
 import { PatchedMemory } from '../support/patch.js';
 
 const SPECS: CoreSpec[] = [
+  { go: '1.19', arch: 'amd64', how: 'crash' },
+  { go: '1.26', arch: 'arm', how: 'crash' },
   { go: '1.22', arch: 'amd64', how: 'crash' },
   { go: '1.22', arch: 'arm64', how: 'crash' },
   { go: '1.24', arch: 'amd64', how: 'crash' },

@@ -53,7 +53,7 @@ export interface CoreTruth {
 
 export interface CoreSpec {
   go: string;
-  arch: 'amd64' | 'arm64' | '386';
+  arch: 'amd64' | 'arm64' | '386' | 'arm';
   how: 'gcore' | 'crash';
   /** Build with -buildmode=pie (the executable is then loaded at a slide). */
   pie?: boolean;
@@ -99,6 +99,7 @@ export function buildCoreProbe(go: string, arch: string, out: string, pie = fals
       CGO_ENABLED: '0',
       GOOS: 'linux',
       GOARCH: arch,
+      ...(arch === 'arm' ? { GOARM: '7' } : {}),
     },
   });
 }
