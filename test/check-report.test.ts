@@ -19,12 +19,24 @@ const report = (findings: Finding[], name = 'main.m'): MapReport => ({
   name, address: '0xc000010000', type: 'map[int]int', impl: 'classic', count: 1, findings, unchecked: [],
 });
 
-test('markTorn marks exactly the findings of tearable invariants', () => {
-  const r = report([finding('classic/count'), finding('classic/overflow-cycle')]);
-  markTorn(r, [inv('classic/count', true), inv('classic/overflow-cycle', false)]);
-  assert.deepEqual(r.findings.map((f) => [f.code, f.possiblyTorn === true]), [['classic/count', true], ['classic/overflow-cycle', false]]);
-  assert.match(findingLine(r.findings[0]), /possibly torn/);
-  assert.doesNotMatch(findingLine(r.findings[1]), /possibly torn/);
+const CAT = [inv('classic/count', true), inv('classic/overflow-cycle', false), inv('classic/writing', true)];
+
+test('markTorn: a running process marks every finding but the writing note', () => {
+  const r = report([finding('classic/count'), finding('classic/overflow-cycle'), finding('classic/writing', 'info')]);
+  markTorn(r, CAT, true);
+  assert.deepEqual(r.findings.map((f) => [f.code, f.tornBy]), [['classic/count', 'running'], ['classic/overflow-cycle', 'running'], ['classic/writing', undefined]]);
+  assert.match(findingLine(r.findings[0]), /possibly torn: the process was running/);
+  assert.doesNotMatch(findingLine(r.findings[2]), /possibly torn/);
+});
+
+test('markTorn: a stopped map marks findings only when its writing flag is set', () => {
+  const quiet = report([finding('classic/count')]);
+  markTorn(quiet, CAT, false);
+  assert.equal(quiet.findings[0].possiblyTorn, undefined);
+  const writing = report([finding('classic/count'), finding('classic/writing', 'info'), finding('classic/overflow-cycle')]);
+  markTorn(writing, CAT, false);
+  assert.deepEqual(writing.findings.map((f) => [f.code, f.tornBy]), [['classic/count', 'writing'], ['classic/writing', undefined], ['classic/overflow-cycle', undefined]]);
+  assert.match(findingLine(writing.findings[0]), /possibly torn: a write was in progress/);
 });
 
 test('a map with only info findings is not broken', () => {

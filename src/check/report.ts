@@ -25,26 +25,46 @@ export function sortFindings(fs: Finding[]): Finding[] {
   return [...fs].sort((a, b) => RANK[a.severity] - RANK[b.severity] || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
+/** The info finding each catalogue raises when the map's writing flag is set. */
+const WRITING = new Set(['classic/writing', 'swiss/writing']);
+
 /**
- * A map is broken when any finding is an error or a warning; `info` findings
- * (a map caught mid-write, say) are reported but do not fail the check.
+ * Findings a write could explain in an intact map are marked rather than
+ * trusted. Two situations:
+ * - `running`: a process read without stopping it. Its bytes are read over
+ *   time while the program keeps writing (growth moving keys, cleared and
+ *   reused buckets), so any finding at all can come from reading different
+ *   parts at different moments: every finding is marked (gosrc/churn's test
+ *   saw a shared overflow chain this way in an intact Go 1.22 map).
+ * - `writing`: memory read all at once (a core, a frozen process) while the
+ *   map's own writing flag (hashWriting / Map.writing, set for the whole of
+ *   every insert, delete and grow step) says a write was half done: findings
+ *   of tearable invariants are marked; the rest (an illegal control byte, a
+ *   cycle) no write in progress produces.
+ */
+export function markTorn(r: MapReport, catalogue: readonly Invariant[], running: boolean): void {
+  const writing = r.findings.some((f) => WRITING.has(f.code));
+  if (!running && !writing) return;
+  const tearable = new Set(catalogue.filter((i) => i.tearable).map((i) => i.code));
+  for (const f of r.findings) {
+    if (WRITING.has(f.code) || (!running && !tearable.has(f.code))) continue;
+    f.possiblyTorn = true;
+    f.tornBy = running ? 'running' : 'writing';
+  }
+}
+
+/**
+ * A map is broken when any finding is an error or a warning, possibly torn
+ * or not (the mark says how far to trust it; `--freeze` settles a running
+ * process); `info` findings alone (a map caught mid-write) are not.
  */
 export function isBroken(r: MapReport): boolean {
   return r.findings.some((f) => f.severity !== 'info');
 }
 
-/**
- * Memory read from a running process that was not stopped can catch a write
- * half done: findings of tearable invariants are marked rather than trusted.
- */
-export function markTorn(r: MapReport, catalogue: readonly Invariant[]): void {
-  const tearable = new Set(catalogue.filter((i) => i.tearable).map((i) => i.code));
-  for (const f of r.findings) if (tearable.has(f.code)) f.possiblyTorn = true;
-}
-
 export function findingLine(f: Finding): string {
   const at = f.location.address ? `${f.location.text} @${f.location.address}` : f.location.text;
-  const torn = f.possiblyTorn ? ' (possibly torn: the process was running)' : '';
+  const torn = !f.possiblyTorn ? '' : f.tornBy === 'writing' ? ' (possibly torn: a write was in progress)' : ' (possibly torn: the process was running)';
   // Messages may open with their location already; say it once.
   const message = f.message.startsWith(`${f.location.text}: `) ? f.message.slice(f.location.text.length + 2) : f.message;
   return `${f.severity.padEnd(7)} ${f.code}  ${at}: ${message} (expected ${f.expected}, found ${f.found})${torn}`;

@@ -78,7 +78,10 @@ function checkAll(maps: MapSource[], io: CliIO): MapReport[] {
   const out: MapReport[] = [];
   for (const [i, m] of maps.entries()) {
     if (maps.length > 20 && (i + 1) % 50 === 0) io.err(`checked ${i + 1}/${maps.length} maps`);
-    out.push(checkMap(m));
+    const r = checkMap(m);
+    // A core can hold a map mid-write (its writing flag set): mark what the write explains.
+    markTorn(r, catalogueFor(r.impl), false);
+    out.push(r);
   }
   return out;
 }
@@ -127,7 +130,7 @@ async function runLive(opts: Opts, io: CliIO, setExit: (code: number) => void): 
     const p = openLive(pid, { freeze });
     try {
       const reports = checkAll(selectMaps(p, opts, io), io);
-      if (!freeze) for (const r of reports) markTorn(r, catalogueFor(r.impl));
+      for (const r of reports) markTorn(r, catalogueFor(r.impl), !freeze);
       return { reports, go: p.goVersion, arch: p.target.arch.name };
     } finally {
       p.resume();
