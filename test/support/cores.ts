@@ -12,8 +12,8 @@
  *   itself for the guest (a directory named `core` stops the host kernel from
  *   also dumping qemu).
  * - 'gcore': the probe waits; gdb's gcore dumps it; then it exits. amd64 only.
- *   gcore writes Go's reserved PROT_NONE ranges as zeros (about 1.2 GB), so the
- *   file is made sparse with `fallocate --dig-holes` (same bytes, less disk).
+ *   gcore writes Go's reserved PROT_NONE ranges as zeros (about 1.2 GB); every
+ *   core is made sparse with `fallocate --dig-holes` (same bytes, less disk).
  *
  * The truth is the probe's own first output line (JSON): each global map's
  * header address, len and first six header words, the Go version, GOARCH and
@@ -175,11 +175,6 @@ async function gcoreCore(dir: string, exe: string): Promise<{ core: string; trut
     if (!name) throw new Error(`gcore wrote no core: ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
     const core = join(dir, 'dump.core');
     renameSync(join(dir, name), core);
-    try {
-      execFileSync('fallocate', ['--dig-holes', core], { stdio: 'pipe' });
-    } catch {
-      // Only disk space is at stake.
-    }
     return { core, truth };
   } finally {
     p.stdin.end();
@@ -213,6 +208,12 @@ async function makeCore(spec: CoreSpec, key: string): Promise<RealCore> {
     buildCoreProbe(spec.go, spec.arch, exe, spec.pie);
     const { core, truth } = spec.how === 'crash' ? await crashCore(scratch, exe, spec.arch) : await gcoreCore(scratch, exe);
     if (core !== join(scratch, 'dump.core')) renameSync(core, join(scratch, 'dump.core'));
+    // gcore and qemu-user write zero pages out in full: make them holes (same bytes, less disk).
+    try {
+      execFileSync('fallocate', ['--dig-holes', join(scratch, 'dump.core')], { stdio: 'pipe' });
+    } catch {
+      // Only disk space is at stake.
+    }
     writeFileSync(join(scratch, 'truth.json'), JSON.stringify(truth));
     try {
       renameSync(scratch, dir);
