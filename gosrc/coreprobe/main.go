@@ -56,7 +56,18 @@ var (
 	holder  *Holder
 	nested  map[string]map[int]int
 	nilMap  map[int]int
+	// Maps behind interfaces: found through the dynamic type.
+	boxed    any
+	boxedCfg any
+	boxedVal any
+	handlers map[string]any
+	status   error
 )
+
+// mapError is an error type holding a map: a map behind a non-empty interface.
+type mapError struct{ Codes map[string]int }
+
+func (e *mapError) Error() string { return "map error" }
 
 type mapTruth struct {
 	Name string   `json:"name"`
@@ -130,6 +141,12 @@ func fill() {
 	arr[1] = map[int32]int32{6: 6, 7: 7}
 	holder = &Holder{Tag: "h", M: map[string]int64{"x": 1, "y": 2, "z": 3}}
 	nested = map[string]map[int]int{"a": {1: 10}, "b": {2: 20, 3: 30}}
+	boxed = map[string]int{"a": 1, "b": 2}
+	boxedCfg = &Cfg{ByID: map[int64]string{9: "nine"}}
+	// Holder has two fields: not pointer-shaped, so the interface's data word points to a copy.
+	boxedVal = Holder{Tag: "v", M: map[string]int64{"v": 1}}
+	handlers = map[string]any{"m": map[int]string{1: "x"}, "n": 5}
+	status = &mapError{Codes: map[string]int{"E1": 1}}
 }
 
 func main() {
@@ -158,6 +175,17 @@ func main() {
 		m := nested[k]
 		add(fmt.Sprintf("main.nested[%q]", k), unsafe.Pointer(&m), len(m))
 	}
+	b := boxed.(map[string]int)
+	add("main.boxed.(map[string]int)", unsafe.Pointer(&b), len(b))
+	bc := boxedCfg.(*Cfg).ByID
+	add("main.boxedCfg.(*main.Cfg).ByID", unsafe.Pointer(&bc), len(bc))
+	bv := boxedVal.(Holder).M
+	add("main.boxedVal.(main.Holder).M", unsafe.Pointer(&bv), len(bv))
+	add("main.handlers", unsafe.Pointer(&handlers), len(handlers))
+	hm := handlers["m"].(map[int]string)
+	add(`main.handlers["m"].(map[int]string)`, unsafe.Pointer(&hm), len(hm))
+	sc := status.(*mapError).Codes
+	add("main.status.(*main.mapError).Codes", unsafe.Pointer(&sc), len(sc))
 	out, _ := json.Marshal(t)
 	os.Stdout.Write(append(out, '\n'))
 	mode := "wait"

@@ -51,5 +51,10 @@ export function checkAgainstTruth(p: GoProcess, truth: CoreTruth, label: string)
   assert.equal(p.mapByName('main.big').addr, BigInt(truth.maps.find((m) => m.name === 'main.big')?.addr ?? 0));
   assert.equal(p.mapByName('main.holder.M').addr, BigInt(truth.maps.find((m) => m.name === 'main.holder.M')?.addr ?? 0));
   assert.equal(p.mapByName('main.list[2]').addr, BigInt(truth.maps.find((m) => m.name === 'main.list[2]')?.addr ?? 0));
+  // Behind interfaces: a map in an empty interface, through a pointer in one, in a struct value copied
+  // into one (not pointer-shaped), and behind a non-empty interface (error).
+  for (const n of ['main.boxed.(map[string]int)', 'main.boxedCfg.(*main.Cfg).ByID', 'main.boxedVal.(main.Holder).M', 'main.status.(*main.mapError).Codes']) {
+    assert.equal(`0x${p.mapByName(n).addr.toString(16)}`, truth.maps.find((m) => m.name === n)?.addr, `${label}: ${n}`);
+  }
 }
 

@@ -74,7 +74,9 @@ export class DwarfTypes {
   /** Strips typedefs that are not themselves the type (a map typedef is kept). */
   resolve(die: Die | undefined): Die | undefined {
     for (let i = 0; i < 16 && die; i++) {
-      if (die.tag !== TAG.typedef || this.num(die, AT.goKind) === KIND.map) return die;
+      // Maps and interfaces are typedefs of their runtime structures (hash<K,V>, runtime.eface): keep them.
+      const k = this.num(die, AT.goKind);
+      if (die.tag !== TAG.typedef || k === KIND.map || k === KIND.interface) return die;
       // A named non-struct type (type IDs []int) is a typedef of the unnamed one; its kind matches.
       const next = this.ref(die, AT.type);
       if (!next) return die;
@@ -106,6 +108,16 @@ export class DwarfTypes {
     if (count !== undefined) return count;
     const ub = this.num(sub, AT_UPPER_BOUND);
     return ub === undefined ? undefined : ub + 1;
+  }
+
+  /** The structure DIE under typedefs (an interface's runtime.eface / runtime.iface). */
+  structOf(die: Die | undefined): Die | undefined {
+    for (let i = 0; i < 16 && die; i++) {
+      if (die.tag === TAG.structType) return die;
+      if (die.tag !== TAG.typedef) return undefined;
+      die = this.ref(die, AT.type);
+    }
+    return undefined;
   }
 
   /** Members of a struct DIE: name, offset, type DIE. */

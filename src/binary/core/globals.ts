@@ -21,8 +21,16 @@ import { KIND, type DwarfTypes } from './dwarftypes.js';
 
 export type EntriesFn = (m: MapSource, limit: number) => { key: bigint; elem: bigint }[];
 
+/**
+ * The DWARF type DIE of the runtime type descriptor at a run-time address
+ * (an interface's dynamic type), or undefined when it cannot be told.
+ */
+export type DynamicTypeFn = (descriptor: number) => Die | undefined;
+
 export interface WalkOptions {
   entries?: EntriesFn;
+  /** Follows interfaces through their dynamic type; without it interfaces are not followed. */
+  dynamicType?: DynamicTypeFn;
   /** Maps returned at most (default 10000). */
   maxMaps?: number;
   /** Pointers, elements and map entries followed from a global (default 16). */
@@ -75,6 +83,7 @@ export function walkGlobals(
     const k = types.kind(die);
     let r = false;
     if (k === KIND.map) r = true;
+    else if (k === KIND.interface) r = opts.dynamicType !== undefined;
     else if (k === KIND.pointer || k === KIND.array) r = mayHoldMap(types.ref(types.resolve(die), 0x49), path);
     else if (k === KIND.slice) r = mayHoldMap(types.elem(types.resolve(die) ?? die), path);
     else if (k === KIND.struct) {
@@ -154,6 +163,23 @@ export function walkGlobals(
         const n = Math.min(types.arrayLen(die) ?? 0, maxElems);
         if (!elem || es === undefined || !mayHoldMap(elem)) continue;
         for (let i = n - 1; i >= 0; i--) stack.push({ addr: it.addr + i * es, die: elem, name: `${it.name}[${i}]`, depth: it.depth });
+      } else if (k === KIND.interface && opts.dynamicType) {
+        if (it.depth >= maxDepth) continue;
+        // eface {_type, data}; iface {tab, data} with itab._type one word into the itab.
+        const rep = types.structOf(die);
+        const first = rep ? types.members(rep)[0]?.name : undefined;
+        let t = word(it.addr);
+        if (t <= 0) continue;
+        if (first === 'tab') t = word(t + W);
+        const dyn = t > 0 ? opts.dynamicType(t) : undefined;
+        if (!dyn || !mayHoldMap(dyn)) continue;
+        // Pointer-shaped values sit in the data word itself; others are pointed to by it.
+        const at = directIface(types, dyn) ? it.addr + W : word(it.addr + W);
+        if (at <= 0) continue;
+        const key = `${at}:${dyn.offset}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        stack.push({ addr: at, die: dyn, name: `${it.name}.(${types.name(dyn) || '?'})`, depth: it.depth + 1 });
       } else if (k === KIND.struct) {
         const ms = types.members(die).filter((m) => mayHoldMap(m.type));
         for (let i = ms.length - 1; i >= 0; i--) {
@@ -166,4 +192,25 @@ export function walkGlobals(
     }
   }
   return out;
+}
+
+/**
+ * Whether a value of this type is stored in an interface's data word itself
+ * (cmd/compile types.IsDirectIface): pointer-shaped types, and structs with
+ * one field and arrays of one element that are themselves direct.
+ */
+export function directIface(types: DwarfTypes, die: Die, depth = 0): boolean {
+  if (depth > 16) return false;
+  const d = types.resolve(die) ?? die;
+  const k = types.kind(d);
+  if (k === KIND.pointer || k === KIND.map || k === KIND.chan || k === KIND.func || k === KIND.unsafePointer) return true;
+  if (k === KIND.array) {
+    const e = types.ref(d, 0x49);
+    return types.arrayLen(d) === 1 && e !== undefined && directIface(types, e, depth + 1);
+  }
+  if (k === KIND.struct) {
+    const ms = types.members(d);
+    return ms.length === 1 && ms[0].type !== undefined && directIface(types, ms[0].type, depth + 1);
+  }
+  return false;
 }

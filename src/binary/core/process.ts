@@ -10,12 +10,15 @@ import { typeString, type MapType } from '../../model/types.js';
 import { sizeOf } from '../../model/types.js';
 import type { LayoutTarget } from '../../layout/index.js';
 import type { HashState, MapSource } from '../../check/types.js';
-import { readDwarf, type Die, type Dwarf } from '../dwarf.js';
+import { AT, readDwarf, type Die, type Dwarf } from '../dwarf.js';
 import { dwarfGlobals } from '../dwarfgo.js';
 import type { ObjectFile } from '../object.js';
 import { DwarfTypes, KIND } from './dwarftypes.js';
 import { hashState, type GoFacts } from './gofacts.js';
-import { walkGlobals, type EntriesFn, type WalkRoot } from './globals.js';
+import { walkGlobals, type DynamicTypeFn, type EntriesFn, type WalkRoot } from './globals.js';
+import { Memory } from '../object.js';
+import { pclntabCandidates, readPclntab } from '../pclntab.js';
+import { findModuleData } from '../moduledata.js';
 
 export interface GoProcess {
   readonly reader: MemoryReader;
@@ -56,6 +59,40 @@ export class Process implements GoProcess {
       this.hash = undefined;
     }
   }
+
+  private dynamic: Map<number, Die> | null | undefined;
+
+  /**
+   * Dynamic types of interfaces: a runtime type descriptor's address, less the
+   * slide and moduledata.types, is the DW_AT_go_runtime_type of its DWARF DIE.
+   * Undefined when the module data cannot be found.
+   */
+  private dynamicTypes(types: DwarfTypes): DynamicTypeFn | undefined {
+    if (this.dynamic === undefined) {
+      this.dynamic = null;
+      const mem = new Memory(this.exe);
+      for (const addr of pclntabCandidates(this.exe)) {
+        try {
+          const md = findModuleData(this.exe, mem, readPclntab(this.exe, mem, addr), this.target.go.minor);
+          const byOffset = new Map<number, Die>();
+          for (const die of types.d.dies.values()) {
+            const off = die.attrs.get(AT.goRuntimeType);
+            if (typeof off === 'number' && !byOffset.has(off)) byOffset.set(off, die);
+          }
+          this.typesBase = md.types + this.slide;
+          this.dynamic = byOffset;
+          break;
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+        }
+      }
+    }
+    const m = this.dynamic;
+    const base = this.typesBase;
+    return m ? (t) => m.get(t - base) : undefined;
+  }
+
+  private typesBase = 0;
 
   private types(): DwarfTypes | undefined {
     if (this.dwarf === null) this.dwarf = readDwarf(this.exe);
@@ -128,7 +165,7 @@ export class Process implements GoProcess {
       roots = roots.filter((r) => r.name.startsWith('main.') || (mod !== undefined && mod !== 'command-line-arguments' && r.name.startsWith(`${mod}.`)) || (mod !== undefined && r.name.startsWith(`${mod}/`)));
     }
     roots.sort((a, b) => a.name.localeCompare(b.name));
-    return walkGlobals(this.reader, types, roots, this.walkSource(types), opts);
+    return walkGlobals(this.reader, types, roots, this.walkSource(types), { ...opts, dynamicType: this.dynamicTypes(types) });
   }
 
   /** A global map variable, or a path inside one (`main.cfg.byID`, `main.list[2]`, `main.m["k"]` with `entries`). */
@@ -146,7 +183,7 @@ export class Process implements GoProcess {
     }
     // A path inside a global (main.cfg.byID, main.list[2]): walk and match.
     const root = name.split(/[.[]/).slice(0, 2).join('.');
-    const found = walkGlobals(this.reader, types, roots.filter((r) => name.startsWith(r.name)), this.walkSource(types), { entries: opts.entries }).find((m) => m.name === name);
+    const found = walkGlobals(this.reader, types, roots.filter((r) => name.startsWith(r.name)), this.walkSource(types), { entries: opts.entries, dynamicType: this.dynamicTypes(types) }).find((m) => m.name === name);
     if (found) return found;
     throw new InputError('--map', undefined, `no global map ${name}${roots.some((r) => r.name === root) ? '' : ' (no such global variable)'}`);
   }
@@ -166,7 +203,7 @@ export class Process implements GoProcess {
     }
     const types = this.types();
     if (types) {
-      const m = walkGlobals(this.reader, types, this.roots(types), this.walkSource(types), { maxMaps: 100000 }).find((x) => x.addr === addr);
+      const m = walkGlobals(this.reader, types, this.roots(types), this.walkSource(types), { maxMaps: 100000, dynamicType: this.dynamicTypes(types) }).find((x) => x.addr === addr);
       if (m) return m;
     }
     throw new InputError('--type', undefined, `no global map is at 0x${addr.toString(16)}: give its type with --type`);
