@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { openLive } from '../../src/binary/core/index.js';
 import { procState } from '../../src/binary/core/live.js';
 import { InputError } from '../../src/cli/errors.js';
+import { MemoryError } from '../../src/model/memory.js';
 import { liveProbe } from '../support/cores.js';
 import { checkClassic, classicEntries } from '../../src/check/classic/index.js';
 import { checkSwiss, swissEntries } from '../../src/check/swiss/index.js';
@@ -54,4 +55,20 @@ test('live: a pid that does not exist is an InputError', () => {
 test('live: a process that is not Go is an InputError', () => {
   // This test runner is node, not a Go program.
   assert.throws(() => openLive(process.pid, { freeze: false }), (e: unknown) => e instanceof InputError && /not a Go executable/.test(e.message));
+});
+
+test('live: an address outside every mapping is a MemoryError from the reader and an InputError from mapAt', async () => {
+  const probe = await liveProbe('1.26');
+  try {
+    const p = openLive(probe.pid, { freeze: true });
+    try {
+      assert.throws(() => p.reader.read(0x10n, 8), (e: unknown) => e instanceof MemoryError && /not in a readable mapping/.test(e.message));
+      assert.throws(() => p.mapAt(0x10n, 'map[int]int'), (e: unknown) => e instanceof InputError && /pid \d+: address 0x10/.test(e.message));
+    } finally {
+      p.resume();
+      p.close();
+    }
+  } finally {
+    await probe.stop();
+  }
 });

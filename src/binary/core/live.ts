@@ -52,7 +52,7 @@ export function procError(pid: number, e: unknown): InputError {
 
 export class LiveMemory implements MemoryReader {
   private fd: number;
-  readonly regions: Region[];
+  regions: Region[];
   constructor(
     readonly arch: Arch,
     readonly pid: number,
@@ -68,11 +68,11 @@ export class LiveMemory implements MemoryReader {
   read(addr: bigint | number, len: number): Uint8Array {
     const start = checkRange(addr, len);
     // Every byte must be in a readable mapping; adjacent mappings may share a read.
-    let at = start;
-    while (at < start + len) {
-      const r = this.regions.find((x) => at >= x.start && at < x.end);
-      if (!r || r.perms[0] !== 'r') throw new MemoryError(BigInt(at), `address 0x${at.toString(16)} is not in a readable mapping of process ${this.pid}`);
-      at = r.end;
+    if (this.covered(start, len) !== true) {
+      // A running process maps memory as it goes: look again before calling the address unmapped.
+      this.regions = parseMaps(procRead(this.pid, 'maps').toString());
+      const at = this.covered(start, len);
+      if (at !== true) throw new MemoryError(BigInt(at), `address 0x${at.toString(16)} is not in a readable mapping of process ${this.pid}`);
     }
     const out = new Uint8Array(len);
     let got = 0;
@@ -87,6 +87,17 @@ export class LiveMemory implements MemoryReader {
       got += n;
     }
     return out;
+  }
+
+  /** True when every byte is in a readable mapping, else the first address that is not. */
+  private covered(start: number, len: number): true | number {
+    let at = start;
+    while (at < start + Math.max(len, 1)) {
+      const r = this.regions.find((x) => at >= x.start && at < x.end);
+      if (!r || r.perms[0] !== 'r') return at;
+      at = r.end;
+    }
+    return true;
   }
 
   close(): void {
