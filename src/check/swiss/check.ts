@@ -358,8 +358,8 @@ function checkDirectory(c: Checker, h: MapHeader): number {
       f.add('swiss/capacity', tw, `a power of two from ${SLOTS} to ${MAX_TABLE_CAPACITY}`, `${cap}`, `${tw.text}: capacity ${cap}`);
     }
     const maxGroups = MAX_TABLE_CAPACITY / SLOTS;
-    if (th.lengthMask + 1n !== BigInt(cap / SLOTS)) {
-      f.add('swiss/group-count', tw, `lengthMask ${cap / SLOTS - 1} (capacity ${cap} / 8 groups)`, `lengthMask ${th.lengthMask}`, `${tw.text}: groups.lengthMask + 1 is not capacity / 8`);
+    if ((th.lengthMask + 1n) * BigInt(SLOTS) !== BigInt(cap)) {
+      f.add('swiss/group-count', tw, `lengthMask + 1 = capacity ${cap} / 8`, `lengthMask ${th.lengthMask} (${th.lengthMask + 1n} groups)`, `${tw.text}: groups.lengthMask + 1 is not capacity / 8: probing and growth disagree on the table's size`);
     }
     // How many groups to read: the runtime probes with lengthMask; fall back to the capacity when the mask is absurd.
     let ng: number;
