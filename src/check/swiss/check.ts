@@ -86,6 +86,8 @@ class Findings {
 interface LiveKey {
   readonly where: Where;
   readonly ctrl: number;
+  /** Address of the slot's control byte (where an H2 finding points). */
+  readonly ctrlAddr: bigint;
   readonly bytes: Uint8Array;
 }
 
@@ -185,7 +187,7 @@ class Checker {
     } else {
       key = b.subarray(keyOff, keyOff + this.keySize);
     }
-    return this.keyChecks({ where: w, ctrl: c, bytes: key });
+    return this.keyChecks({ where: w, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key });
   }
 
   private keyChecks(k: LiveKey): bigint | undefined {
@@ -220,7 +222,7 @@ class Checker {
     }
     const want = h2(hash);
     if (k.ctrl !== want) {
-      this.f.add('swiss/h2', w, hex(want), hex(k.ctrl), `${w.text}: control byte ${hex(k.ctrl)} is not the key's H2 ${hex(want)} (hash ${hex(hash)}): a lookup of this key never compares it`);
+      this.f.add('swiss/h2', { ...w, addr: k.ctrlAddr }, hex(want), hex(k.ctrl), `${w.text}: control byte ${hex(k.ctrl)} is not the key's H2 ${hex(want)} (hash ${hex(hash)}): a lookup of this key never compares it`);
     }
     return hash;
   }
