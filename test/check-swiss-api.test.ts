@@ -53,6 +53,14 @@ test('wrong key material: every H2 mismatches (the H2 check really uses the proc
   assert.ok(total > 1850 && total <= 1900, `${total} of 1900 keys mismatched`);
 });
 
+test('key material of the wrong size: the hash invariants are unchecked, with the reason', () => {
+  const src = swissSnapshotSource(real('int64-splits-1900.go1.26-amd64-aes'), 'x');
+  const r = checkSwiss({ ...src, hash: { aes: true, keys: { hashkey: [0n, 0n, 0n, 0n], aeskeysched: new Uint8Array(16) } } });
+  assert.deepEqual(r.unchecked.map((u) => u.code), HASH_CODES);
+  assert.match(r.unchecked[0].reason, /aeskeysched has 16 bytes/);
+  assert.deepEqual(r.findings, []);
+});
+
 test('interface keys: hash and duplicate checks listed as unchecked', () => {
   const type = parseType('map[any]int') as MapType;
   const t = layoutTarget('1.26', 'amd64');

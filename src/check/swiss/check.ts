@@ -133,7 +133,13 @@ class Checker {
     } else if (!src.hash) {
       for (const code of hashCodes) this.unchecked.push({ code, reason: "no hash key material (runtime.hashkey / aeskeysched): key hashes cannot be recomputed" });
     } else {
-      this.hasher = new KeyHasher(src.reader, src.type.key, arch, go, src.hash);
+      try {
+        this.hasher = new KeyHasher(src.reader, src.type.key, arch, go, src.hash);
+      } catch (e) {
+        // Key material of the wrong size (a partial aeskeysched read from a core), a release the hashes do not model.
+        const reason = `the hash cannot be recomputed: ${(e as Error).message}`;
+        for (const code of hashCodes) this.unchecked.push({ code, reason });
+      }
     }
     this.dupCheck = !dynamic;
   }
