@@ -11,6 +11,8 @@
  */
 import { roundupsize } from '../../model/malloc.js';
 import { ClassicMap, bucketShift, overLoadFactor, type MapEnv } from './map.js';
+import type { GoVersion } from '../../model/goversion.js';
+import type { Arch } from '../../model/arch.js';
 
 export function makemap(env: MapEnv, hint: number | null): ClassicMap {
   const m = new ClassicMap(env);
@@ -33,13 +35,18 @@ export function makemap(env: MapEnv, hint: number | null): ClassicMap {
 
 /** Number of buckets makeBucketArray allocates for 2^b buckets (the rest are preallocated overflow buckets). */
 export function bucketArrayLength(m: ClassicMap, b: number): number {
+  return bucketArrayLengthFor(m.bucketSize, m.bucketHasPointers, m.env.go, m.env.arch, b);
+}
+
+/** bucketArrayLength from the bucket type's figures alone (the checker rebuilds snapshots with it). */
+export function bucketArrayLengthFor(bucketSize: number, bucketHasPointers: boolean, go: GoVersion, arch: Arch, b: number): number {
   const base = bucketShift(b);
   let nbuckets = base;
   if (b >= 4) {
     nbuckets += bucketShift(b - 4);
-    const sz = m.bucketSize * nbuckets;
-    const up = roundupsize(sz, !m.bucketHasPointers, m.env.go, m.env.arch);
-    if (up !== sz) nbuckets = Math.floor(up / m.bucketSize);
+    const sz = bucketSize * nbuckets;
+    const up = roundupsize(sz, !bucketHasPointers, go, arch);
+    if (up !== sz) nbuckets = Math.floor(up / bucketSize);
   }
   return nbuckets;
 }

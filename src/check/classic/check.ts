@@ -1,0 +1,543 @@
+/**
+ * checkClassic: every invariant of CLASSIC_INVARIANTS over one classic map's
+ * memory, read through a MemoryReader from the `hmap` at src.addr.
+ *
+ * The walk follows the runtime (runtime/map.go, Go 1.19–1.23; map_noswiss.go
+ * on 1.24–1.25):
+ * - the header's fields at the offsets layoutOf gives for `hmap`;
+ * - the current array's 2^B chains, then, while growing, the old array's
+ *   chains (2^B of them in a same-size grow, 2^(B-1) after a doubling). An
+ *   old bucket is evacuated when its first tophash is 2, 3 or 4; its slots
+ *   then hold only marks and (unless evacuate cleared them, which it does for
+ *   pointerful buckets with no iterator on the old array) stale keys. Live
+ *   keys are those of the current array and of unevacuated old buckets; a key
+ *   in an unevacuated old bucket is placed by the old mask.
+ * Every pointer is followed with bounds: a read that fails is a
+ * classic/unreadable finding, a chain that revisits a bucket stops, and no
+ * loop runs past LIMITS.
+ */
+import { layoutOf, type ClassicLayout } from '../../layout/index.js';
+import { MemoryError, decodeUint, type MemoryReader } from '../../model/memory.js';
+import { typeString } from '../../model/types.js';
+import {
+  BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH,
+  ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
+} from '../../engine/classic/map.js';
+import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
+import { C, CLASSIC_BY_CODE } from './invariants.js';
+import { KeyHasher, KeyReadError, canonicalKey, needsDynamicType } from './keys.js';
+
+const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
+const isMark = (t: number): boolean => t >= EVACUATED_X && t <= EVACUATED_EMPTY;
+
+/**
+ * malloc.go maxAlloc: the largest allocation the runtime makes
+ * ((1 << heapAddrBits) - (1-_64bit)); heapAddrBits is 48 on 64-bit targets
+ * other than wasm, 32 on wasm and 32-bit targets, 31 on mips/mipsle.
+ */
+export function maxAlloc(arch: { name: string; ptrSize: number }): number {
+  if (arch.name === 'wasm') return 2 ** 32;
+  if (arch.ptrSize === 8) return 2 ** 48;
+  if (arch.name === 'mips' || arch.name === 'mipsle') return 2 ** 31 - 1;
+  return 2 ** 32 - 1;
+}
+
+/** The largest B whose bucket array newarray can allocate (makemap caps the hint so B never passes it). */
+export function maxB(L: ClassicLayout, arch: { name: string; ptrSize: number }): number {
+  let b = 0;
+  while (b < arch.ptrSize * 8 - 1 && 2 ** (b + 1) * L.bucket.size <= maxAlloc(arch)) b++;
+  return b;
+}
+
+export interface Header {
+  count: bigint;
+  flags: number;
+  B: number;
+  noverflow: number;
+  hash0: number;
+  buckets: bigint;
+  oldbuckets: bigint;
+  nevacuate: bigint;
+  extra: bigint;
+}
+
+/** Decodes the hmap's fields from its bytes (layout offsets, target byte order). */
+export function decodeHeader(L: ClassicLayout, b: Uint8Array, bigEndian: boolean): Header {
+  const f: Record<string, { offset: number; size: number }> = {};
+  for (const x of L.headers.hmap.fields) f[x.name] = x;
+  const u = (name: string): bigint => decodeUint(b.subarray(f[name].offset, f[name].offset + f[name].size), bigEndian);
+  return {
+    count: BigInt.asIntN(f.count.size * 8, u('count')),
+    flags: Number(u('flags')),
+    B: Number(u('B')),
+    noverflow: Number(u('noverflow')),
+    hash0: Number(u('hash0')),
+    buckets: u('buckets'),
+    oldbuckets: u('oldbuckets'),
+    nevacuate: u('nevacuate'),
+    extra: u('extra'),
+  };
+}
+
+interface Where {
+  array: 'buckets' | 'oldbuckets';
+  bucket: number;
+  overflow: number;
+}
+
+const hex = (a: bigint): string => `0x${a.toString(16)}`;
+
+class Checker {
+  readonly findings: Finding[] = [];
+  readonly unchecked: { code: string; reason: string }[] = [];
+  private readonly perCode = new Map<string, number>();
+  private readonly r: MemoryReader;
+  private readonly L: ClassicLayout;
+  private readonly ptr: number;
+  private readonly be: boolean;
+  private readonly bsize: number;
+  private readonly topOff: number;
+  private readonly keysOff: number;
+  private readonly elemsOff: number;
+  private readonly ovfOff: number;
+  private readonly hasher: KeyHasher | undefined;
+  private readonly dynamicKey: boolean;
+  /** Live keys seen so far: canonical text → where. */
+  private readonly seen = new Map<string, string>();
+  /** Overflow buckets seen so far (not array heads): address → where. */
+  private readonly visited = new Map<bigint, Where>();
+  private arrays: { array: Where['array']; base: bigint; n: number }[] = [];
+  /** A chain was cut short (unreadable, misaligned, looped, shared): totals are not known. */
+  private cut = false;
+  private live = 0;
+  private overflowInCurrent = 0;
+  private visitedBuckets = 0;
+  h!: Header;
+
+  constructor(private readonly src: MapSource) {
+    this.r = src.reader;
+    const L = layoutOf(src.type, src.target);
+    if (L.impl !== 'classic') throw new Error(`checkClassic: ${typeString(src.type)} is a Swiss map on Go ${src.target.go.minor}`);
+    this.L = L;
+    this.ptr = src.target.arch.ptrSize;
+    this.be = src.target.arch.bigEndian;
+    this.bsize = L.bucket.size;
+    const off: Record<string, number> = {};
+    for (const f of L.bucket.fields) off[f.name] = f.offset;
+    this.topOff = off.topbits;
+    this.keysOff = off.keys;
+    this.elemsOff = off.elems;
+    this.ovfOff = off.overflow;
+    this.dynamicKey = needsDynamicType(src.type.key);
+    const hashCodes = [C.keyBucket, C.keyTophash, C.evacuationXY];
+    if (this.dynamicKey) {
+      const reason = `the key type ${typeString(src.type.key)} holds an interface: hashing and == need the dynamic type behind it`;
+      for (const code of [...hashCodes, C.duplicate]) this.unchecked.push({ code, reason });
+    } else if (!src.hash) {
+      for (const code of hashCodes) this.unchecked.push({ code, reason: 'no hash key material (runtime.hashkey / runtime.aeskeysched) for this map' });
+    }
+    this.hasher = src.hash && !this.dynamicKey ? new KeyHasher(src.type.key, src.target, src.hash, this.r) : undefined;
+  }
+
+  // ---------------------------------------------------------- findings --
+
+  private loc(text: string, fields: Omit<Location, 'text' | 'address'>, addr?: bigint): Location {
+    const l: Location = { text, ...fields };
+    return addr !== undefined && !this.src.syntheticAddresses ? { ...l, address: hex(addr) } : l;
+  }
+
+  private where(w: Where, slot?: number): { text: string; fields: Omit<Location, 'text' | 'address'> } {
+    let text = `${w.array === 'buckets' ? 'bucket' : 'oldbucket'} ${w.bucket}`;
+    if (w.overflow > 0) text += ` overflow ${w.overflow}`;
+    if (slot !== undefined) text += ` slot ${slot}`;
+    const fields: Omit<Location, 'text' | 'address'> = { array: w.array, bucket: w.bucket, overflow: w.overflow };
+    return { text, fields: slot === undefined ? fields : { ...fields, slot } };
+  }
+
+  add(code: string, location: Location, expected: string, found: string, message: string): void {
+    const n = (this.perCode.get(code) ?? 0) + 1;
+    this.perCode.set(code, n);
+    if (n > LIMITS.maxFindingsPerCode) return;
+    const inv = CLASSIC_BY_CODE.get(code);
+    if (!inv) throw new Error(`unknown invariant code ${code}`);
+    this.findings.push({ code, severity: inv.severity, location, expected, found, message });
+  }
+
+  private at(code: string, w: Where, slot: number | undefined, addr: bigint | undefined, expected: string, found: string, message: string): void {
+    const { text, fields } = this.where(w, slot);
+    this.add(code, this.loc(text, fields, addr), expected, found, `${text}: ${message}`);
+  }
+
+  /** Findings past the per-code cap, counted in one summary finding per code. */
+  summarize(): void {
+    for (const [code, n] of this.perCode) {
+      if (n <= LIMITS.maxFindingsPerCode) continue;
+      const more = n - LIMITS.maxFindingsPerCode;
+      const inv = CLASSIC_BY_CODE.get(code);
+      this.findings.push({
+        code, severity: inv ? inv.severity : 'error', location: { text: 'map' }, expected: '',
+        found: `${more} more`, message: `${more} more ${code} findings not listed`,
+      });
+    }
+  }
+
+  // ------------------------------------------------------------ header --
+
+  /** Reads and checks the header; false when it cannot be read. */
+  header(): boolean {
+    const size = this.L.headers.hmap.size;
+    let b: Uint8Array;
+    try {
+      b = this.r.read(this.src.addr, size);
+    } catch (e) {
+      if (!(e instanceof MemoryError)) throw e;
+      this.add(C.unreadable, this.loc('header', {}, this.src.addr), `${size} readable bytes of hmap`, 'unreadable', `the map header at ${hex(this.src.addr)} cannot be read: ${e.message}`);
+      return false;
+    }
+    const h = (this.h = decodeHeader(this.L, b, this.be));
+    const hdr = (field: string) => this.loc(`header.${field}`, {}, this.src.addr);
+    if (h.flags & ~KNOWN_FLAGS) {
+      this.add(C.flags, hdr('flags'), `bits of 0x${KNOWN_FLAGS.toString(16)} only`, `0x${h.flags.toString(16)}`, `flags has unknown bits 0x${(h.flags & ~KNOWN_FLAGS).toString(16)}`);
+    }
+    if (h.flags & HASH_WRITING) {
+      this.add(C.writing, hdr('flags'), 'hashWriting clear', `0x${h.flags.toString(16)}`, 'hashWriting is set: a goroutine was writing the map when it was read');
+    }
+    const mb = maxB(this.L, this.src.target.arch);
+    if (h.B > mb) {
+      this.add(C.b, hdr('B'), `≤ ${mb}`, String(h.B), `B=${h.B}: 2^${h.B} buckets of ${this.bsize} bytes exceed maxAlloc on ${this.src.target.arch.name}`);
+    }
+    if (h.count < 0n) {
+      this.add(C.count, hdr('count'), '≥ 0', String(h.count), `count is negative (${h.count})`);
+    }
+    if (h.buckets === 0n && (h.B > 0 || h.count > 0n)) {
+      this.add(C.buckets, hdr('buckets'), 'non-nil', 'nil', `buckets is nil but B=${h.B} and count=${h.count} (only an empty B=0 map defers its first bucket)`);
+    }
+    this.growthState(mb);
+    if (h.extra !== 0n) {
+      try {
+        this.r.read(h.extra, this.L.headers.mapextra.size);
+      } catch (e) {
+        if (!(e instanceof MemoryError)) throw e;
+        this.add(C.unreadable, this.loc('header.extra', {}, this.src.addr), 'readable mapextra', hex(h.extra), `extra points to unreadable memory: ${e.message}`);
+      }
+    }
+    return true;
+  }
+
+  /** The number of old buckets while growing, or undefined when the header says none can be walked. */
+  private nold: number | undefined;
+
+  private growthState(mb: number): void {
+    const h = this.h;
+    const same = (h.flags & SAME_SIZE_GROW) !== 0;
+    const loc = this.loc('header.oldbuckets', {}, this.src.addr);
+    if (h.oldbuckets !== 0n) {
+      // hashGrow: a doubling grow makes B ≥ 1; the old array has 2^B buckets (same size) or 2^(B-1).
+      if (!same && h.B === 0) {
+        this.add(C.oldbuckets, loc, 'B ≥ 1 while growing', 'B=0', 'oldbuckets is set but B=0 and sameSizeGrow is clear: a doubling grow always leaves B ≥ 1');
+        return;
+      }
+      if (h.B > mb) return;
+      const nold = 2 ** (same ? h.B : h.B - 1);
+      this.nold = nold;
+      // advanceEvacuationMark frees the old array the moment nevacuate reaches the old bucket count.
+      if (h.nevacuate >= BigInt(nold)) {
+        this.add(C.oldbuckets, loc, `nevacuate < ${nold} while growing`, `nevacuate=${h.nevacuate}`, `oldbuckets is set but nevacuate=${h.nevacuate} has reached the old bucket count ${nold}: growth should have ended`);
+      }
+      if (h.buckets === 0n) {
+        this.add(C.oldbuckets, loc, 'buckets non-nil while growing', 'buckets nil', 'oldbuckets is set but buckets is nil');
+      }
+    } else {
+      if (same) {
+        this.add(C.oldbuckets, loc, 'sameSizeGrow clear when not growing', `flags=0x${h.flags.toString(16)}`, 'sameSizeGrow is set but oldbuckets is nil (advanceEvacuationMark and mapclear clear it when growth ends)');
+      }
+      // nevacuate is 0 until the first grow (and after clear), then stays at the last grow's old bucket count.
+      if (h.B > mb) return;
+      const allowed = [0n, 1n << BigInt(h.B)];
+      if (h.B > 0) allowed.push(1n << BigInt(h.B - 1));
+      if (!allowed.includes(h.nevacuate)) {
+        this.add(C.oldbuckets, this.loc('header.nevacuate', {}, this.src.addr), `one of ${[...new Set(allowed)].sort((a, b) => Number(a - b)).join(', ')} when not growing`, String(h.nevacuate), `nevacuate=${h.nevacuate} but no grow is under way: it is 0 or the last grow's old bucket count`);
+      }
+    }
+  }
+
+  // ----------------------------------------------------------- buckets --
+
+  walk(): void {
+    const h = this.h;
+    const walkCodes = [C.count, C.tophash, C.emptyRest, C.keyBucket, C.keyTophash, C.evacuationMark, C.nevacuate, C.evacuationXY,
+      C.overflowAlign, C.overflowCycle, C.overflowShared, C.duplicate, C.noverflow, C.indirectNil];
+    const mb = maxB(this.L, this.src.target.arch);
+    const n = h.buckets === 0n || h.B > mb ? 0 : 2 ** h.B;
+    const nold = h.oldbuckets === 0n ? 0 : this.nold ?? 0;
+    if (h.B > mb || n + nold > LIMITS.maxGroups) {
+      const reason = h.B > mb ? `B=${h.B} is impossible, so the bucket array was not walked` : `2^${h.B} buckets exceed the walk limit of ${LIMITS.maxGroups}`;
+      for (const code of walkCodes) if (!this.unchecked.some((u) => u.code === code)) this.unchecked.push({ code, reason });
+      return;
+    }
+    if (n > 0) this.arrays.push({ array: 'buckets', base: h.buckets, n });
+    if (nold > 0) this.arrays.push({ array: 'oldbuckets', base: h.oldbuckets, n: nold });
+    for (const a of this.arrays) {
+      for (let i = 0; i < a.n; i++) this.chain(a.array, a.base, i, nold);
+    }
+    const reason = 'a bucket chain was cut short (see the chain findings), so totals are unknown';
+    if (this.cut) {
+      this.unchecked.push({ code: C.count, reason }, { code: C.noverflow, reason });
+      return;
+    }
+    if (BigInt(this.live) !== h.count && h.count >= 0n) {
+      this.add(C.count, this.loc('header.count', {}, this.src.addr), String(h.count), String(this.live), `count is ${h.count} but ${this.live} slots are live`);
+    }
+    if (n > 0) this.noverflow();
+  }
+
+  /**
+   * noverflow (incrnoverflow): reset by hashGrow and mapclear, then one per
+   * overflow bucket allocated for the current array (newoverflow) while
+   * B < 16; from B = 16 one in 2^(B-15), drawn at random. Overflow buckets of
+   * the current array are never unlinked until the next grow or clear.
+   */
+  private noverflow(): void {
+    const h = this.h;
+    const loc = this.loc('header.noverflow', {}, this.src.addr);
+    const n = this.overflowInCurrent;
+    if (h.B < 16) {
+      if (h.noverflow !== n % 65536) {
+        this.add(C.noverflow, loc, String(n % 65536), String(h.noverflow), `noverflow=${h.noverflow} but the current array's chains hold ${n} overflow buckets`);
+      }
+    } else if (h.noverflow > n) {
+      this.add(C.noverflow, loc, `≤ ${n}`, String(h.noverflow), `noverflow=${h.noverflow} exceeds the ${n} overflow buckets of the current array (at B ≥ 16 it counts a random fraction of them)`);
+    }
+  }
+
+  private readBucket(addr: bigint): Uint8Array | MemoryError {
+    try {
+      return this.r.read(addr, this.bsize);
+    } catch (e) {
+      if (e instanceof MemoryError) return e;
+      throw e;
+    }
+  }
+
+  private word(b: Uint8Array, off: number): bigint {
+    return decodeUint(b.subarray(off, off + this.ptr), this.be);
+  }
+
+  /** Which array head, if any, an address is: [array, index, exact]. */
+  private headAt(p: bigint): { array: Where['array']; bucket: number; exact: boolean } | undefined {
+    const size = BigInt(this.bsize);
+    for (const a of this.arrays) {
+      if (p >= a.base && p < a.base + BigInt(a.n) * size) {
+        return { array: a.array, bucket: Number((p - a.base) / size), exact: (p - a.base) % size === 0n };
+      }
+    }
+    return undefined;
+  }
+
+  private chain(array: Where['array'], base: bigint, i: number, nold: number): void {
+    const h = this.h;
+    const old = array === 'oldbuckets';
+    let addr = base + BigInt(i) * BigInt(this.bsize);
+    let evacuated = false;
+    let seenRest = false;
+    const mine = new Set<bigint>([addr]);
+    for (let ov = 0; ; ov++) {
+      const w: Where = { array, bucket: i, overflow: ov };
+      if (++this.visitedBuckets > LIMITS.maxGroups) {
+        this.cut = true;
+        return;
+      }
+      const b = this.readBucket(addr);
+      if (b instanceof MemoryError) {
+        const what = ov === 0 ? `the ${array} array` : 'the overflow pointer';
+        this.at(C.unreadable, w, undefined, addr, 'readable bucket', hex(addr), `${what} leads to unreadable memory: ${b.message}`);
+        this.cut = true;
+        return;
+      }
+      if (ov > 0) {
+        this.visited.set(addr, w);
+        if (!old) this.overflowInCurrent++;
+      }
+      const top = b.subarray(this.topOff, this.topOff + BUCKET_CNT);
+      if (ov === 0 && old) {
+        evacuated = isMark(top[0]);
+        if (!evacuated && BigInt(i) < h.nevacuate) {
+          this.at(C.nevacuate, w, undefined, addr, 'evacuated (tophash[0] in 2..4)', `tophash[0]=${top[0]}`, `old bucket ${i} is below nevacuate=${h.nevacuate} but not evacuated`);
+        }
+      }
+      // evacuate cleared this bucket's keys, elems and overflow pointer (pointerful buckets, no old iterator).
+      const cleared = old && evacuated && ov === 0 && b.subarray(this.keysOff).every((x) => x === 0);
+      for (let s = 0; s < BUCKET_CNT; s++) {
+        const t = top[s];
+        if (old && evacuated) {
+          if (!isMark(t)) {
+            this.at(C.tophash, w, s, addr, 'an evacuation mark (2, 3 or 4)', String(t), `tophash ${t} in an evacuated chain (its first tophash is ${top[0]})`);
+          } else if (t !== EVACUATED_EMPTY && !cleared) {
+            this.checkXY(w, s, addr, b, t, nold);
+          }
+          continue;
+        }
+        if (seenRest && t !== EMPTY_REST) {
+          this.at(C.emptyRest, w, s, addr, `emptyRest (${EMPTY_REST})`, String(t), `tophash ${t} after an emptyRest earlier in the chain`);
+        }
+        if (t === EMPTY_REST) seenRest = true;
+        if (isMark(t)) {
+          if (old) this.at(C.tophash, w, s, addr, 'no evacuation mark in an unevacuated chain', String(t), `evacuation mark ${t} in an old chain that is not evacuated (its first tophash is ${top[0]})`);
+          else this.at(C.evacuationMark, w, s, addr, 'emptyRest, emptyOne or a tophash ≥ 5', String(t), `evacuation mark ${t} in the current bucket array (only old buckets are evacuated)`);
+          continue;
+        }
+        if (t >= MIN_TOP_HASH) this.liveSlot(w, s, addr, b, t, old ? nold : 2 ** h.B);
+      }
+      const next = this.word(b, this.ovfOff);
+      if (next === 0n) return;
+      if (next % BigInt(this.L.bucket.align) !== 0n) {
+        this.at(C.overflowAlign, w, undefined, addr, `a multiple of ${this.L.bucket.align}`, hex(next), `overflow pointer ${this.src.syntheticAddresses ? '' : hex(next) + ' '}is not aligned to the bucket type`);
+        this.cut = true;
+        return;
+      }
+      if (mine.has(next)) {
+        this.at(C.overflowCycle, w, undefined, addr, 'a chain that ends', 'a loop', `the overflow pointer leads back into the same chain`);
+        this.cut = true;
+        return;
+      }
+      const head = this.headAt(next);
+      const other = this.visited.get(next);
+      if (head || other) {
+        const whose = head ? `${head.array === 'buckets' ? 'bucket' : 'oldbucket'} ${head.bucket}${head.exact ? '' : ' (overlapping it)'}` : this.where(other!).text;
+        this.at(C.overflowShared, w, undefined, addr, 'a bucket no other chain holds', whose, `the overflow pointer leads into ${whose}, which belongs to another chain`);
+        this.cut = true;
+        return;
+      }
+      if (ov + 1 >= LIMITS.maxChain) {
+        this.at(C.overflowCycle, w, undefined, addr, `a chain of fewer than ${LIMITS.maxChain} buckets`, `${LIMITS.maxChain} or more`, 'the chain does not end within the limit');
+        this.cut = true;
+        return;
+      }
+      mine.add(next);
+      addr = next;
+    }
+  }
+
+  /** The key's bytes and offset for slot s (through the pointer for indirect keys), or undefined. */
+  private keyOf(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, live: boolean): [Uint8Array, number] | undefined {
+    const slot = this.keysOff + s * this.L.key.storedSize;
+    if (!this.L.key.indirect) return [b, slot];
+    const p = this.word(b, slot);
+    if (p === 0n) {
+      if (live) this.at(C.indirectNil, w, s, bucketAddr, 'a non-nil key pointer', 'nil', 'the key is stored indirectly and its pointer is nil');
+      return undefined;
+    }
+    try {
+      return [this.r.read(p, this.L.key.size), 0];
+    } catch (e) {
+      if (!(e instanceof MemoryError)) throw e;
+      if (live) this.at(C.unreadable, w, s, p, 'a readable key', hex(p), `the key pointer leads to unreadable memory: ${e.message}`);
+      return undefined;
+    }
+  }
+
+  private liveSlot(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, t: number, nbuckets: number): void {
+    this.live++;
+    if (this.L.elem.indirect) {
+      const e = this.word(b, this.elemsOff + s * this.L.elem.storedSize);
+      if (e === 0n) this.at(C.indirectNil, w, s, bucketAddr, 'a non-nil elem pointer', 'nil', 'the elem is stored indirectly and its pointer is nil');
+      else {
+        try {
+          this.r.read(e, Math.max(1, this.L.elem.size));
+        } catch (err) {
+          if (!(err instanceof MemoryError)) throw err;
+          this.at(C.unreadable, w, s, e, 'a readable elem', hex(e), `the elem pointer leads to unreadable memory: ${err.message}`);
+        }
+      }
+    }
+    const k = this.keyOf(w, s, bucketAddr, b, true);
+    if (!k) return;
+    let canon: string | null;
+    try {
+      canon = this.dynamicKey ? null : canonicalKey(this.r, this.src.type.key, k[0], k[1]);
+    } catch (e) {
+      if (!(e instanceof KeyReadError)) throw e;
+      this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key's data cannot be read: ${e.message}`);
+      return;
+    }
+    const here = this.where(w, s).text;
+    if (canon !== null) {
+      const first = this.seen.get(canon);
+      if (first !== undefined) this.at(C.duplicate, w, s, bucketAddr, 'each key live once', `also live at ${first}`, `the key is live here and at ${first}`);
+      else this.seen.set(canon, here);
+    }
+    // A key that is not equal to itself (NaN) was placed by a random hash: nothing to check.
+    if (!this.hasher || canon === null) return;
+    let hv: { lo: number; top: number };
+    try {
+      hv = this.hasher.hash(k[0], k[1], this.h.hash0);
+    } catch (e) {
+      if (!(e instanceof KeyReadError)) throw e;
+      this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key cannot be hashed: ${e.message}`);
+      return;
+    }
+    const want = hv.lo % nbuckets;
+    if (want !== w.bucket) {
+      const arr = w.array === 'buckets' ? 'bucket' : 'oldbucket';
+      this.at(C.keyBucket, w, s, bucketAddr, `${arr} ${want}`, `${arr} ${w.bucket}`, `the key's hash selects ${arr} ${want} (mask ${nbuckets - 1}) but it sits in ${arr} ${w.bucket}`);
+    }
+    if (hv.top !== t) {
+      this.at(C.keyTophash, w, s, bucketAddr, String(hv.top), String(t), `tophash ${t} but the key's hash gives ${hv.top}`);
+    }
+  }
+
+  /**
+   * evacuate marks a slot evacuatedX + useY, where useY is the hash's
+   * newbit (the old bucket count) in a doubling grow and always 0 in a
+   * same-size grow. The check needs the stale key, so it is skipped where
+   * evacuate cleared it, for NaN keys (decided by a random draw), and when
+   * count is 0: mapdelete reseeds hash0 when the map empties, after which the
+   * marks of earlier evacuations no longer follow the current seed.
+   */
+  private checkXY(w: Where, s: number, addr: bigint, b: Uint8Array, t: number, nold: number): void {
+    const same = (this.h.flags & SAME_SIZE_GROW) !== 0;
+    if (same) {
+      if (t === EVACUATED_Y) this.at(C.evacuationXY, w, s, addr, 'evacuatedX (2) in a same-size grow', String(t), 'evacuatedY in a same-size grow, which only evacuates to X');
+      return;
+    }
+    if (!this.hasher || this.h.count === 0n) return;
+    const k = this.keyOf(w, s, addr, b, false);
+    if (!k) return;
+    let hv: { lo: number; top: number };
+    try {
+      if (canonicalKey(this.r, this.src.type.key, k[0], k[1]) === null) return;
+      hv = this.hasher.hash(k[0], k[1], this.h.hash0);
+    } catch (e) {
+      if (e instanceof KeyReadError) return; // a stale key's data may be gone: not an invariant of the runtime
+      throw e;
+    }
+    const y = Math.floor(hv.lo / nold) % 2 === 1;
+    const want = y ? EVACUATED_Y : EVACUATED_X;
+    if (want !== t) {
+      this.at(C.evacuationXY, w, s, addr, `${want} (${y ? 'Y' : 'X'})`, String(t), `marked ${t === EVACUATED_X ? 'X' : 'Y'} but the key's hash has newbit ${nold} ${y ? 'set' : 'clear'}`);
+    }
+  }
+
+  get liveCount(): number {
+    return this.live;
+  }
+}
+
+export function checkClassic(src: MapSource): MapReport {
+  const c = new Checker(src);
+  let count = 0;
+  if (c.header()) {
+    count = c.h.count > BigInt(Number.MAX_SAFE_INTEGER) || c.h.count < 0n ? -1 : Number(c.h.count);
+    c.walk();
+  }
+  c.summarize();
+  return {
+    name: src.name,
+    address: src.syntheticAddresses ? '' : hex(src.addr),
+    type: typeString(src.type),
+    impl: 'classic',
+    count,
+    findings: c.findings,
+    unchecked: c.unchecked,
+  };
+}

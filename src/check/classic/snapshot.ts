@@ -1,0 +1,391 @@
+/**
+ * classicSnapshotSource: a classic snapshot (docs/json.md, "sim (classic
+ * snapshot)" — printed by `mapscope sim` and by the real-runtime probe)
+ * rebuilt in simulated memory as the runtime lays the map out, so the checker
+ * reads it exactly as it reads a core dump:
+ *
+ * - the `hmap` at the offsets layoutOf gives, with the snapshot's fields;
+ * - the bucket array as makeBucketArray sizes it (2^B buckets, from B = 4 plus
+ *   preallocated overflow buckets rounded up to the size class), with
+ *   mapextra.nextOverflow and the last preallocated bucket's sentinel when the
+ *   snapshot says some are left; the old array likewise;
+ * - every further bucket of a chain as its own allocation (newobject), linked
+ *   through the overflow word;
+ * - keys and elems as their bytes, through a pointer when larger than 128
+ *   bytes (null: a nil pointer), string data in allocations of their own;
+ * - mapextra with its overflow/oldoverflow slices (length as recorded, filled
+ *   with the chains' overflow buckets).
+ *
+ * The JSON is validated strictly: anything that is not the documented format
+ * is an InputError naming the JSON path.
+ */
+import { InputError } from '../../cli/errors.js';
+import { layoutOf, implOf, type ClassicLayout, type LayoutTarget } from '../../layout/index.js';
+import { archByName } from '../../model/arch.js';
+import { parseExperiment, parseGoVersion } from '../../model/goversion.js';
+import { SimMemory } from '../../model/memory.js';
+import { parseType } from '../../model/typeparse.js';
+import { sizeOf, structLayout, underlying, typeString, type GoType, type MapType } from '../../model/types.js';
+import { encodeValue, ValueError, type JsonValue } from '../../model/values.js';
+import { bucketArrayLengthFor } from '../../engine/classic/make.js';
+import { BUCKET_CNT, SAME_SIZE_GROW } from '../../engine/classic/map.js';
+import type { HashState, MapSource } from '../types.js';
+
+type Obj = { [k: string]: JsonValue };
+
+class V {
+  constructor(readonly file: string) {}
+  fail(path: string, detail: string): never {
+    throw new InputError(this.file, path, detail);
+  }
+  obj(v: unknown, path: string, keys: readonly string[], optional: readonly string[] = []): Obj {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(path, `expected an object, got ${brief(v)}`);
+    const o = v as Obj;
+    for (const k of Object.keys(o)) if (!keys.includes(k) && !optional.includes(k)) this.fail(join(path, k), 'unknown field');
+    for (const k of keys) if (!(k in o)) this.fail(join(path, k), 'missing field');
+    return o;
+  }
+  str(v: unknown, path: string): string {
+    if (typeof v !== 'string') this.fail(path, `expected a string, got ${brief(v)}`);
+    return v;
+  }
+  int(v: unknown, path: string, min: number, max: number): number {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) this.fail(path, `expected an integer, got ${brief(v)}`);
+    if (v < min || v > max) this.fail(path, `${v} is out of range [${min}, ${max}]`);
+    return v;
+  }
+  arr(v: unknown, path: string, len?: number): unknown[] {
+    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${brief(v)}`);
+    if (len !== undefined && v.length !== len) this.fail(path, `expected ${len} entries, got ${v.length}`);
+    return v;
+  }
+}
+
+function join(path: string, k: string | number): string {
+  if (typeof k === 'number') return `${path}[${k}]`;
+  return path ? `${path}.${k}` : k;
+}
+
+function brief(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+}
+
+/** Bucket arrays rebuilt at most this large (2^B buckets, the snapshot holds each one). */
+const MAX_B = 24;
+
+interface Bucket {
+  tophash: number[];
+  keys: JsonValue[];
+  elems: JsonValue[];
+}
+
+export interface ClassicSnapshotFacts {
+  /** hmap address and the bucket arrays' addresses in the rebuilt memory. */
+  readonly hmap: number;
+  readonly buckets: number;
+  readonly oldbuckets: number;
+  /** Every bucket of every chain: [array, index, position in chain] → address. */
+  readonly chains: { array: 'buckets' | 'oldbuckets'; bucket: number; addrs: number[] }[];
+  readonly layout: ClassicLayout;
+  readonly mem: SimMemory;
+}
+
+/** The facts of the last rebuild, for tests that corrupt memory (keyed by the MapSource). */
+export const rebuilt = new WeakMap<MapSource, ClassicSnapshotFacts>();
+
+export function classicSnapshotSource(json: unknown, file: string): MapSource {
+  const v = new V(file);
+  const top = v.obj(json, '', ['go', 'arch', 'experiment', 'type', 'hash', 'impl', 'header', 'extra', 'buckets', 'oldbuckets']);
+  if (top.impl !== 'classic') v.fail('impl', `expected "classic", got ${brief(top.impl)}`);
+  const t = targetOf(v, top);
+  const type = typeOf(v, top, t);
+  const L = layoutOf(type, t) as ClassicLayout;
+  const hash = hashOf(v, top.hash, t);
+  const ptrMax = t.arch.ptrSize === 8 ? Number.MAX_SAFE_INTEGER : 2 ** 32 - 1;
+  const hasClearSeq = L.headers.hmap.fields.some((f) => f.name === 'clearSeq');
+  const h = v.obj(top.header, 'header', ['count', 'flags', 'B', 'noverflow', 'hash0', 'nevacuate'], hasClearSeq ? ['clearSeq'] : []);
+  const count = v.int(h.count, 'header.count', t.arch.ptrSize === 8 ? Number.MIN_SAFE_INTEGER : -(2 ** 31), t.arch.ptrSize === 8 ? Number.MAX_SAFE_INTEGER : 2 ** 31 - 1);
+  const flags = v.int(h.flags, 'header.flags', 0, 255);
+  const B = v.int(h.B, 'header.B', 0, 255);
+  const noverflow = v.int(h.noverflow, 'header.noverflow', 0, 65535);
+  const hash0 = v.int(h.hash0, 'header.hash0', 0, 2 ** 32 - 1);
+  const nevacuate = v.int(h.nevacuate, 'header.nevacuate', 0, ptrMax);
+  const clearSeq = h.clearSeq === undefined ? 0 : v.int(h.clearSeq, 'header.clearSeq', 0, Number.MAX_SAFE_INTEGER);
+
+  let extra: { nextOverflow: number | null; overflow: number | null; oldoverflow: number | null } | null = null;
+  if (top.extra !== null) {
+    const e = v.obj(top.extra, 'extra', ['nextOverflow', 'overflow', 'oldoverflow']);
+    const opt = (x: JsonValue, p: string, max: number) => (x === null ? null : v.int(x, p, 0, max));
+    extra = {
+      nextOverflow: opt(e.nextOverflow, 'extra.nextOverflow', 2 ** 30),
+      overflow: opt(e.overflow, 'extra.overflow', 2 ** 20),
+      oldoverflow: opt(e.oldoverflow, 'extra.oldoverflow', 2 ** 20),
+    };
+  }
+
+  const mem = new SimMemory(t.arch);
+  const ps = t.arch.ptrSize;
+  const hmap = mem.alloc(L.headers.hmap.size, 'hmap');
+  const off: Record<string, { offset: number; size: number }> = {};
+  for (const f of L.headers.hmap.fields) off[f.name] = f;
+  const put = (name: string, value: number) => mem.setUint(hmap + off[name].offset, off[name].size, BigInt.asUintN(off[name].size * 8, BigInt(value)));
+  put('count', count);
+  put('flags', flags);
+  put('B', B);
+  put('noverflow', noverflow);
+  put('hash0', hash0);
+  put('nevacuate', nevacuate);
+  if (hasClearSeq) put('clearSeq', clearSeq);
+
+  const enc = new Encoder(mem, L, type, v);
+  const chains: ClassicSnapshotFacts['chains'] = [];
+  const arrayLen = (b: number) => bucketArrayLengthFor(L.bucket.size, L.bucket.overflowIsPointer, t.go, t.arch, b);
+
+  // The current array.
+  let buckets = 0;
+  if (top.buckets !== null) {
+    if (B > MAX_B) v.fail('header.B', `B=${B}: bucket arrays larger than 2^${MAX_B} are not rebuilt`);
+    const list = v.arr(top.buckets, 'buckets', 2 ** B);
+    const n = arrayLen(B);
+    buckets = mem.alloc(n * L.bucket.size, 'buckets');
+    enc.table(list, 'buckets', buckets, chains);
+    if (extra?.nextOverflow != null) {
+      if (extra.nextOverflow < 2 ** B || extra.nextOverflow >= n) {
+        v.fail('extra.nextOverflow', `${extra.nextOverflow} is not a preallocated overflow bucket (indices ${2 ** B}..${n - 1} for B=${B})`);
+      }
+      // makeBucketArray: the last preallocated bucket's overflow word is the array's own address (a "no more" sentinel).
+      mem.setPtr(buckets + (n - 1) * L.bucket.size + enc.ovfOff, buckets);
+    }
+  } else if (extra?.nextOverflow != null) {
+    v.fail('extra.nextOverflow', 'set but the map has no buckets');
+  }
+  put('buckets', buckets);
+
+  // The old array: 2^B buckets in a same-size grow, 2^(B-1) after a doubling (hmap.noldbuckets).
+  let oldbuckets = 0;
+  if (top.oldbuckets !== null) {
+    const same = (flags & SAME_SIZE_GROW) !== 0;
+    if (!same && B === 0) v.fail('oldbuckets', 'present but B=0 and sameSizeGrow is clear');
+    const oldB = same ? B : B - 1;
+    if (oldB > MAX_B) v.fail('header.B', `B=${B}: bucket arrays larger than 2^${MAX_B} are not rebuilt`);
+    const list = v.arr(top.oldbuckets, 'oldbuckets', 2 ** oldB);
+    oldbuckets = mem.alloc(arrayLen(oldB) * L.bucket.size, 'oldbuckets');
+    enc.table(list, 'oldbuckets', oldbuckets, chains);
+  }
+  put('oldbuckets', oldbuckets);
+
+  if (extra) {
+    const x = mem.alloc(L.headers.mapextra.size, 'mapextra');
+    const xo: Record<string, number> = {};
+    for (const f of L.headers.mapextra.fields) xo[f.name] = f.offset;
+    const overflowOf = (array: string) => chains.filter((c) => c.array === array).flatMap((c) => c.addrs.slice(1));
+    const slice = (len: number | null, bucketsOf: number[]): number => {
+      if (len === null) return 0;
+      // *[]*bmap: a slice header whose backing array lists overflow buckets.
+      const data = len === 0 ? 0 : mem.alloc(len * ps, 'overflow list');
+      for (let i = 0; i < len && i < bucketsOf.length; i++) mem.setPtr(data + i * ps, bucketsOf[i]);
+      const hdr = mem.alloc(3 * ps, 'overflow slice');
+      mem.setPtr(hdr, data);
+      mem.setUint(hdr + ps, ps, len);
+      mem.setUint(hdr + 2 * ps, ps, len);
+      return hdr;
+    };
+    mem.setPtr(x + xo.overflow, slice(extra.overflow, overflowOf('buckets')));
+    mem.setPtr(x + xo.oldoverflow, slice(extra.oldoverflow, overflowOf('oldbuckets')));
+    mem.setPtr(x + xo.nextOverflow, extra.nextOverflow === null ? 0 : buckets + extra.nextOverflow * L.bucket.size);
+    put('extra', x);
+  }
+
+  const src: MapSource = {
+    name: 'snapshot',
+    reader: mem,
+    addr: BigInt(hmap),
+    type,
+    target: t,
+    hash,
+    syntheticAddresses: true,
+  };
+  rebuilt.set(src, { hmap, buckets, oldbuckets, chains, layout: L, mem });
+  return src;
+}
+
+function targetOf(v: V, top: Obj): LayoutTarget {
+  const go = v.str(top.go, 'go');
+  const archName = v.str(top.arch, 'arch');
+  const exp = v.str(top.experiment, 'experiment');
+  let t: LayoutTarget;
+  try {
+    const gv = parseGoVersion(go, 'go');
+    t = { go: gv, arch: archByName(archName, 'arch'), experiment: parseExperiment(exp, gv, 'experiment') };
+  } catch (e) {
+    if (e instanceof InputError) v.fail(e.source, e.detail);
+    throw e;
+  }
+  if (implOf(t) !== 'classic') v.fail('go', `Go ${go}${exp ? ' ' + exp : ''} uses Swiss maps, not classic ones`);
+  return t;
+}
+
+function typeOf(v: V, top: Obj, t: LayoutTarget): MapType {
+  const text = v.str(top.type, 'type');
+  let type;
+  try {
+    type = parseType(text);
+    if (type.kind !== 'map') v.fail('type', `${text} is not a map type`);
+    layoutOf(type, t);
+  } catch (e) {
+    if (e instanceof InputError && e.source === v.file) throw e;
+    v.fail('type', e instanceof Error ? e.message : String(e));
+  }
+  return type;
+}
+
+function hashOf(v: V, hv: unknown, t: LayoutTarget): HashState {
+  const h = v.obj(hv, 'hash', ['mode', 'seeds'], ['hashkey', 'aeskeysched']);
+  const mode = v.str(h.mode, 'hash.mode');
+  if (mode !== 'aes' && mode !== 'fallback') v.fail('hash.mode', `expected "aes" or "fallback", got ${brief(mode)}`);
+  if (mode === 'aes' && !['amd64', '386', 'arm64'].includes(t.arch.name)) v.fail('hash.mode', `the runtime has no AES hash on ${t.arch.name}`);
+  v.arr(h.seeds, 'hash.seeds').forEach((s, i) => v.int(s, `hash.seeds[${i}]`, 0, 2 ** 32 - 1));
+  const ps = t.arch.ptrSize;
+  let hashkey: bigint[] = [0n, 0n, 0n, 0n];
+  let aeskeysched = new Uint8Array(ps * 16);
+  if (mode === 'fallback') {
+    if (h.aeskeysched !== undefined) v.fail('hash.aeskeysched', 'only with mode "aes"');
+    if (h.hashkey === undefined) v.fail('hash.hashkey', 'missing field (mode "fallback" hashes with runtime.hashkey)');
+    hashkey = v.arr(h.hashkey, 'hash.hashkey', 4).map((k, i) => {
+      const s = v.str(k, `hash.hashkey[${i}]`);
+      if (!/^\d{1,20}$/.test(s) || BigInt(s) >= 1n << BigInt(ps * 8)) v.fail(`hash.hashkey[${i}]`, `expected a uintptr as a decimal string, got ${brief(s)}`);
+      return BigInt(s);
+    });
+  } else {
+    if (h.hashkey !== undefined) v.fail('hash.hashkey', 'only with mode "fallback"');
+    if (h.aeskeysched === undefined) v.fail('hash.aeskeysched', 'missing field (mode "aes" hashes with runtime.aeskeysched)');
+    const s = v.str(h.aeskeysched, 'hash.aeskeysched');
+    if (!/^([0-9a-f]{2})+$/i.test(s) || s.length / 2 < ps * 16 || s.length > 1024) v.fail('hash.aeskeysched', `expected ${ps * 16} or more bytes in hex`);
+    aeskeysched = Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16)).subarray(0, ps * 16);
+  }
+  return { aes: mode === 'aes', keys: { hashkey, aeskeysched } };
+}
+
+/** Writes buckets, keys and elems into memory. */
+class Encoder {
+  readonly topOff: number;
+  readonly keysOff: number;
+  readonly elemsOff: number;
+  readonly ovfOff: number;
+  constructor(
+    private readonly mem: SimMemory,
+    private readonly L: ClassicLayout,
+    private readonly type: MapType,
+    private readonly v: V,
+  ) {
+    const o: Record<string, number> = {};
+    for (const f of L.bucket.fields) o[f.name] = f.offset;
+    this.topOff = o.topbits;
+    this.keysOff = o.keys;
+    this.elemsOff = o.elems;
+    this.ovfOff = o.overflow;
+  }
+
+  table(list: unknown[], array: 'buckets' | 'oldbuckets', base: number, chains: ClassicSnapshotFacts['chains']): void {
+    const size = this.L.bucket.size;
+    list.forEach((c, i) => {
+      const path = `${array}[${i}]`;
+      const chain = this.v.arr(c, path);
+      if (chain.length === 0) this.v.fail(path, 'a chain has at least its bucket in the array');
+      const addrs: number[] = [];
+      let prev = 0;
+      chain.forEach((bv, j) => {
+        const b = j === 0 ? base + i * size : this.mem.alloc(size, 'overflow bucket', this.L.bucket.align);
+        if (j > 0) this.mem.setPtr(prev + this.ovfOff, b);
+        this.bucket(bv, `${path}[${j}]`, b);
+        addrs.push(b);
+        prev = b;
+      });
+      chains.push({ array, bucket: i, addrs });
+    });
+  }
+
+  private bucket(bv: unknown, path: string, b: number): void {
+    const o = this.v.obj(bv, path, ['tophash', 'keys', 'elems']) as unknown as Bucket;
+    const tops = this.v.arr(o.tophash, `${path}.tophash`, BUCKET_CNT);
+    const keys = this.v.arr(o.keys, `${path}.keys`, BUCKET_CNT) as JsonValue[];
+    const elems = this.v.arr(o.elems, `${path}.elems`, BUCKET_CNT) as JsonValue[];
+    for (let i = 0; i < BUCKET_CNT; i++) {
+      this.mem.setU8(b + this.topOff + i, this.v.int(tops[i], `${path}.tophash[${i}]`, 0, 255));
+      this.slot(this.type.key, this.L.key.indirect, b + this.keysOff + i * this.L.key.storedSize, keys[i], `${path}.keys[${i}]`);
+      this.slot(this.type.elem, this.L.elem.indirect, b + this.elemsOff + i * this.L.elem.storedSize, elems[i], `${path}.elems[${i}]`);
+    }
+  }
+
+  private slot(t: GoType, indirect: boolean, addr: number, value: JsonValue, path: string): void {
+    if (!indirect) {
+      this.value(t, addr, value, path);
+      return;
+    }
+    if (value === null) return; // a nil pointer (cleared by mapdelete)
+    const s = sizeOf(t, this.mem.arch);
+    const p = this.mem.alloc(Math.max(s.size, 1), 'indirect key or elem', Math.max(s.align, 8));
+    this.value(t, p, value, path);
+    this.mem.setPtr(addr, p);
+  }
+
+  /** encodeValue, plus the forms decodeValue prints that scenarios do not take (raw string headers, slices, interfaces, maps, funcs). */
+  private value(t: GoType, addr: number, v: JsonValue, path: string): void {
+    const u = underlying(t);
+    const ps = this.mem.arch.ptrSize;
+    const word = (x: JsonValue, p: string, a: number) => {
+      const n = typeof x === 'number' ? x : typeof x === 'string' && /^\d{1,20}$/.test(x) ? Number(x) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0 || (ps === 4 && n >= 2 ** 32)) this.v.fail(p, `expected an address, got ${brief(x)}`);
+      this.mem.setUint(a, ps, n);
+    };
+    const fields = (names: string[]): Obj => this.v.obj(v, path, names);
+    try {
+      switch (u.kind) {
+        case 'string':
+          if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+            const o = fields(['stringPtr', 'len']);
+            word(o.stringPtr, join(path, 'stringPtr'), addr);
+            word(o.len, join(path, 'len'), addr + ps);
+            return;
+          }
+          break;
+        case 'slice': {
+          const o = fields(['ptr', 'len', 'cap']);
+          word(o.ptr, join(path, 'ptr'), addr);
+          word(o.len, join(path, 'len'), addr + ps);
+          word(o.cap, join(path, 'cap'), addr + 2 * ps);
+          return;
+        }
+        case 'interface': {
+          const o = fields(['type', 'data']);
+          word(o.type, join(path, 'type'), addr);
+          word(o.data, join(path, 'data'), addr + ps);
+          return;
+        }
+        case 'map':
+        case 'func':
+          word(v, path, addr);
+          return;
+        case 'array': {
+          const arr = this.v.arr(v, path, u.len) as JsonValue[];
+          const es = sizeOf(u.elem, this.mem.arch).size;
+          arr.forEach((e, i) => this.value(u.elem, addr + i * es, e, `${path}[${i}]`));
+          return;
+        }
+        case 'struct': {
+          const l = structLayout(u, this.mem.arch, t.kind === 'named' && Boolean(t.align64));
+          const o = fields(l.fields.filter((f) => f.name !== '_').map((f) => f.name));
+          for (const f of l.fields) if (f.name !== '_') this.value(f.type, addr + f.offset, o[f.name], join(path, f.name));
+          return;
+        }
+        case 'opaque':
+          this.v.fail(path, `values of type ${typeString(t)} cannot be rebuilt`);
+      }
+      encodeValue(this.mem, t, addr, v, path);
+    } catch (e) {
+      if (e instanceof ValueError) this.v.fail(path, e.message.startsWith(path + ': ') ? e.message.slice(path.length + 2) : e.message);
+      throw e;
+    }
+  }
+}
