@@ -412,7 +412,7 @@ function checkDirectory(c: Checker, h: MapHeader): number {
       const gaddr = th.data + BigInt(goff);
       for (let i = 0; i < SLOTS; i++) {
         const ctrl = c.ctrl(b, goff, i);
-        const sw: Where = { text: `${tw.text} group ${g} slot ${i}`, table: ti, directoryIndex: first, group: g, slot: i };
+        const sw: Where = { text: `${tw.text} group ${g} slot ${i}`, table: ti, directoryIndex: first, group: g, slot: i, addr: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
         if (!ctrlLegal(ctrl)) {
           f.add('swiss/ctrl', { ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, '0x80, 0xfe or 0x00-0x7f', hex(ctrl), `${sw.text}: control byte ${hex(ctrl)} is neither empty, deleted nor an H2`);
           continue;
@@ -426,7 +426,7 @@ function checkDirectory(c: Checker, h: MapHeader): number {
           continue;
         }
         n.full++;
-        const hash = c.slot(b, goff, gaddr, i, ctrl, { ...sw, addr: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride) });
+        const hash = c.slot(b, goff, gaddr, i, ctrl, sw);
         if (hash === undefined) continue;
         // Reachability: the probe sequence from H1 must reach group g before any group with an empty slot.
         const seq = new ProbeSeq(h1(hash), mask);
