@@ -507,6 +507,7 @@ const MUTATIONS: readonly Mutation[] = [
   },
 ];
 
+export { MUTATIONS, TARGETS };
 for (const m of MUTATIONS) {
   test(`mutation → ${m.expect.join(' + ')}: ${m.name}`, () => {
     for (const t of TARGETS) {

@@ -15,7 +15,8 @@
 // (-indent prints the snapshot with two-space indentation, the text
 // `mapscope sim --json` prints; -iter adds a third line: the iteration
 // order of one range over the final map, with the iterator's random start;
-// -clone a last line: the snapshot of maps.Clone of the final map.)
+// -clone a line: the snapshot of maps.Clone of the final map; -mem a last
+// line: the final map's memory as it is, for the checker (mem.go).)
 package main
 
 import (
@@ -48,7 +49,7 @@ var runners = map[string]func(*scenario){}
 // allocation) makes them, as for any map that escapes.
 var sink any
 
-var indent, iter, cloneFlag bool
+var indent, iter, cloneFlag, memFlag bool
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "swisssnap: "+format+"\n", args...)
@@ -98,6 +99,8 @@ func main() {
 			iter = true
 		case "-clone":
 			cloneFlag = true
+		case "-mem":
+			memFlag = true
 		case "-bench":
 			if len(args) < 2 {
 				fail("-bench needs a key count")
@@ -203,6 +206,10 @@ func (r *recorder) finish(m any, clone func() any) {
 		var cs strings.Builder
 		newRecorder(c).snapshot(&cs)
 		b.WriteString(cs.String())
+		b.WriteByte('\n')
+	}
+	if memFlag {
+		b.WriteString(r.memory())
 		b.WriteByte('\n')
 	}
 	os.Stdout.WriteString(b.String())
