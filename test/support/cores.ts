@@ -134,8 +134,25 @@ function firstLine(s: string): CoreTruth {
   }
 }
 
+/** Where the kernel writes core dumps: only a plain file name lands in the crashing program's directory. */
+function kernelCoresLandHere(): boolean {
+  const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
+  return pattern !== '' && !pattern.startsWith('|') && !pattern.includes('/');
+}
+
+/** qemu-user for a native GOARCH: it writes the guest's core itself, whatever the kernel's core_pattern. */
+const NATIVE_QEMU: Record<string, string> = { amd64: 'qemu-x86_64', '386': 'qemu-i386' };
+
 async function crashCore(dir: string, exe: string, arch: string): Promise<{ core: string; truth: CoreTruth }> {
-  const qemu = emulatorFor(arch);
+  let qemu = emulatorFor(arch);
+  if (!qemu && !kernelCoresLandHere()) {
+    // A machine whose kernel pipes cores away (systemd-coredump, apport, a container's host): the crash core
+    // is then written by qemu-user running the same executable. Said on stderr so it is never silent.
+    qemu = NATIVE_QEMU[arch] ?? null;
+    if (!qemu) throw new Error(`no crash core for ${arch}: core_pattern does not name a plain file and no qemu-user fallback`);
+    need(qemu, "install Debian's qemu-user");
+    process.stderr.write(`# core_pattern pipes cores away: the ${arch} crash core comes from ${qemu}\n`);
+  }
   if (qemu) mkdirSync(join(dir, 'core')); // keeps the kernel from dumping qemu itself
   const sh = `ulimit -c unlimited && exec ${qemu ? `${qemu} ` : ''}"$0" crash`;
   const r = await run('sh', ['-c', sh, exe], dir);

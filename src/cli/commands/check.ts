@@ -67,7 +67,7 @@ function parseAddr(text: string): bigint {
 function selectMaps(p: GoProcess, opts: Opts, io: CliIO): MapSource[] {
   if (opts.addr !== undefined) return [p.mapAt(parseAddr(opts.addr), opts.type)];
   if (opts.type !== undefined) throw new UsageError('--type applies to --addr');
-  if (opts.map.length) return opts.map.map((n) => p.mapByName(n));
+  if (opts.map.length) return opts.map.map((n) => p.mapByName(n, { entries: entriesOf }));
   const maxMaps = positiveInt(opts.maxMaps, '--max-maps');
   const maps = p.globalMaps({ entries: entriesOf, maxMaps, all: Boolean(opts.allGlobals) });
   io.err(`found ${maps.length} map${maps.length === 1 ? '' : 's'} reachable from ${opts.allGlobals ? 'all' : 'the program\'s own'} global variables${maps.length >= maxMaps ? ` (stopped at --max-maps ${maxMaps})` : ''}`);
