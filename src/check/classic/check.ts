@@ -278,6 +278,15 @@ class Checker {
     if (n > 0) this.arrays.push({ array: 'buckets', base: h.buckets, n });
     if (nold > 0) this.arrays.push({ array: 'oldbuckets', base: h.oldbuckets, n: nold });
     for (const a of this.arrays) {
+      // An array whose first or last byte cannot be read is one finding, not 2^B of them.
+      const bytes = BigInt(a.n) * BigInt(this.bsize);
+      const bad = [a.base, a.base + bytes - 1n].map((x) => this.unreadableAt(x)).find((e) => e !== undefined);
+      if (bad) {
+        const loc = this.loc(`header.${a.array}`, { array: a.array }, a.base);
+        this.add(C.unreadable, loc, `${bytes} readable bytes (2^${Math.log2(a.n)} buckets)`, hex(a.base), `the ${a.array} array is not readable: ${bad.message}`);
+        this.cut = true;
+        continue;
+      }
       for (let i = 0; i < a.n; i++) this.chain(a.array, a.base, i, nold);
     }
     const reason = 'a bucket chain was cut short (see the chain findings), so totals are unknown';
@@ -307,6 +316,16 @@ class Checker {
       }
     } else if (h.noverflow > n) {
       this.add(C.noverflow, loc, `≤ ${n}`, String(h.noverflow), `noverflow=${h.noverflow} exceeds the ${n} overflow buckets of the current array (at B ≥ 16 it counts a random fraction of them)`);
+    }
+  }
+
+  private unreadableAt(addr: bigint): MemoryError | undefined {
+    try {
+      this.r.read(addr, 1);
+      return undefined;
+    } catch (e) {
+      if (e instanceof MemoryError) return e;
+      throw e;
     }
   }
 
