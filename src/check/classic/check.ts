@@ -42,7 +42,7 @@ export function maxAlloc(arch: { name: string; ptrSize: number }): number {
   return 2 ** 32 - 1;
 }
 
-/** The largest B whose bucket array newarray can allocate (makemap caps the hint so B never passes it). */
+/** The largest B whose bucket array newarray can allocate (makemap ignores a hint past maxAlloc, so B never passes it). */
 export function maxB(L: ClassicLayout, arch: { name: string; ptrSize: number }): number {
   let b = 0;
   while (b < arch.ptrSize * 8 - 1 && 2 ** (b + 1) * L.bucket.size <= maxAlloc(arch)) b++;
@@ -165,7 +165,7 @@ class Checker {
 
   private at(code: string, w: Where, slot: number | undefined, addr: bigint | undefined, expected: string, found: string, message: string): void {
     const { text, fields } = this.where(w, slot);
-    this.add(code, this.loc(text, fields, addr), expected, found, `${text}: ${message}`);
+    this.add(code, this.loc(text, fields, addr), expected, found, message);
   }
 
   /** Findings past the per-code cap, counted in one summary finding per code. */
@@ -295,7 +295,7 @@ class Checker {
       return;
     }
     if (BigInt(this.live) !== h.count && h.count >= 0n) {
-      this.add(C.count, this.loc('header.count', {}, this.src.addr), String(h.count), String(this.live), `count is ${h.count} but ${this.live} slots are live`);
+      this.add(C.count, this.loc('header.count', {}, this.src.addr), String(this.live), String(h.count), `count is ${h.count} but ${this.live} slots are live`);
     }
     if (n > 0) this.noverflow();
   }
@@ -410,7 +410,7 @@ class Checker {
       const next = this.word(b, this.ovfOff);
       if (next === 0n) return;
       if (next % BigInt(this.L.bucket.align) !== 0n) {
-        this.at(C.overflowAlign, w, undefined, addr, `a multiple of ${this.L.bucket.align}`, hex(next), `overflow pointer ${this.src.syntheticAddresses ? '' : hex(next) + ' '}is not aligned to the bucket type`);
+        this.at(C.overflowAlign, w, undefined, addr, `a multiple of ${this.L.bucket.align}`, hex(next), `the overflow pointer is not aligned to the bucket type (off by ${next % BigInt(this.L.bucket.align)})`);
         this.cut = true;
         return;
       }
