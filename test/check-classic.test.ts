@@ -117,3 +117,31 @@ test('classicEntries never throws: unreadable header, garbage header', () => {
   assert.deepEqual(classicEntries({ ...src, addr: 0x10n }, 10), []);
   assert.ok(Array.isArray(classicEntries({ ...src, addr: src.addr + 3n }, 10)));
 });
+
+test('addresses: present in locations and the report when read from real memory', () => {
+  const j = loadSnapshot('1.22-amd64-aes', 'int64-seq-100');
+  (j.header as { count: number }).count = 7;
+  const src = classicSnapshotSource(j, 's');
+  const r = checkClassic({ ...src, syntheticAddresses: false, name: 'main.m' });
+  assert.equal(r.name, 'main.m');
+  assert.equal(r.address, `0x${src.addr.toString(16)}`);
+  assert.equal(r.findings[0].location.address, `0x${src.addr.toString(16)}`);
+});
+
+test('interface keys: hash and duplicate invariants listed as unchecked, structure still checked', () => {
+  // A hand-made B=0 map[any]int64 on amd64: one bucket, one live slot whose key is a nil interface.
+  // Bucket: 8 tophash, 8 keys of 16 bytes (type, data words), 8 elems, overflow pointer.
+  const zeros = (n: number) => new Array(n).fill(0);
+  const j = {
+    go: '1.22', arch: 'amd64', experiment: '', type: 'map[interface {}]int64',
+    hash: { mode: 'fallback', seeds: [1], hashkey: ['1', '2', '3', '4'] }, impl: 'classic',
+    header: { count: 2, flags: 0, B: 0, noverflow: 0, hash0: 1, nevacuate: 0 }, extra: null,
+    buckets: [[{ tophash: [200, ...zeros(7)], keys: zeros(8).map(() => ({ type: 0, data: 0 })), elems: zeros(8) }]],
+    oldbuckets: null,
+  };
+  const r = check(j);
+  assert.deepEqual(r.unchecked.map((u) => u.code).sort(), ['classic/duplicate', 'classic/evacuation-xy', 'classic/key-bucket', 'classic/key-tophash']);
+  assert.ok(r.unchecked.every((u) => /interface/.test(u.reason)));
+  // count 2 against 1 live slot: the structural checks run.
+  assert.deepEqual(r.findings.map((f) => f.code), ['classic/count']);
+});
