@@ -100,7 +100,7 @@ class Checker {
   private readonly keysOff: number;
   private readonly elemsOff: number;
   private readonly ovfOff: number;
-  private readonly hasher: KeyHasher | undefined;
+  private readonly hasher: KeyHasher | undefined = undefined;
   private readonly dynamicKey: boolean;
   /** Live keys seen so far: canonical text → where. */
   private readonly seen = new Map<string, string>();
@@ -136,7 +136,15 @@ class Checker {
     } else if (!src.hash) {
       for (const code of hashCodes) this.unchecked.push({ code, reason: 'no hash key material (runtime.hashkey / runtime.aeskeysched) for this map' });
     }
-    this.hasher = src.hash && !this.dynamicKey ? new KeyHasher(src.type.key, src.target, src.hash, this.r) : undefined;
+    if (src.hash && !this.dynamicKey) {
+      try {
+        this.hasher = new KeyHasher(src.type.key, src.target, src.hash, this.r);
+      } catch (e) {
+        // A release or key type whose hash is not modelled (Go < 1.19, say): the rest is still checked.
+        const reason = `the map's hash function cannot be computed: ${e instanceof Error ? e.message : String(e)}`;
+        for (const code of hashCodes) this.unchecked.push({ code, reason });
+      }
+    }
   }
 
   // ---------------------------------------------------------- findings --
