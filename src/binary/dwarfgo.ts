@@ -27,6 +27,8 @@ export interface DwarfGlobal {
   name: string;
   addr: number | undefined;
   type: string;
+  /** .debug_info offset of the variable's type DIE. */
+  typeOffset?: number;
 }
 
 function ref(d: Dwarf, die: Die | undefined, at: number): Die | undefined {
@@ -121,7 +123,8 @@ export function dwarfGlobals(d: Dwarf, ptrSize: number, little: boolean): DwarfG
         const dv = new DataView(loc.buffer, loc.byteOffset + 1, ptrSize);
         addr = ptrSize === 8 ? Number(dv.getBigUint64(0, little)) : dv.getUint32(0, little);
       }
-      out.push({ name: name(v), addr, type: name(ref(d, v, AT.type)) });
+      const t = v.attrs.get(AT.type);
+      out.push({ name: name(v), addr, type: name(ref(d, v, AT.type)), typeOffset: typeof t === 'number' ? t : undefined });
     }
   }
   return out;

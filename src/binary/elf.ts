@@ -26,7 +26,7 @@ export function isELF(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 }
 
-function machineArch(m: number, is64: boolean, little: boolean): GoArch | undefined {
+export function machineArch(m: number, is64: boolean, little: boolean): GoArch | undefined {
   switch (m) {
     case 3: return '386';
     case 62: return 'amd64';

@@ -33,9 +33,10 @@ export interface Invariant {
   readonly title: string;
   readonly severity: Severity;
   /**
-   * True when a write running while the memory was read could produce the
-   * finding in an intact map (a count updated after its slot, a flag bit); such
-   * findings from an unfrozen live process are marked `possiblyTorn`.
+   * True when a write caught half done could produce the finding in an intact
+   * map (a count updated after its slot, a grow begun); such findings are
+   * marked `possiblyTorn` when the map's writing flag is set (src/check/report.ts
+   * markTorn; from an unfrozen process every finding is marked).
    */
   readonly tearable: boolean;
   /** Needs the map's hash function (and so the process's key material). */
@@ -66,8 +67,16 @@ export interface Finding {
   readonly expected: string;
   readonly found: string;
   readonly message: string;
-  /** Set when the memory was read from a running process that was not stopped and the invariant is tearable. */
+  /**
+   * Set when a write could explain the finding in an intact map: the memory was
+   * read from a running process that was not stopped (every finding), or the
+   * map's own writing flag says a write was in progress when it was read (a
+   * core of a `concurrent map writes` crash, a process frozen mid-insert;
+   * findings of tearable invariants).
+   */
   possiblyTorn?: boolean;
+  /** Why possiblyTorn is set. */
+  tornBy?: 'running' | 'writing';
 }
 
 /** The process's hash state: which hashes it runs and their random keys. */

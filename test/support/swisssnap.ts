@@ -18,7 +18,41 @@ import { parseType } from '../../src/model/typeparse.js';
 import { typeString, type MapType } from '../../src/model/types.js';
 import { cacheDir, emulatorFor, goroot } from './toolchains.js';
 import { parseScenario } from '../../src/engine/scenario.js';
-import { simulateSwiss, runSwiss, iterationOrder, openSwiss } from '../../src/engine/swiss/index.js';
+import { simulateSwiss, runSwiss, iterationOrder, openSwiss, type SwissSnapshot } from '../../src/engine/swiss/index.js';
+
+/**
+ * The engine's snapshot in the form gosrc/swisssnap prints (the real
+ * runtime's side): without the go/arch/experiment/hash fields, which the
+ * real program prints on its first line instead. Those fields are compared
+ * with that line by `assertProcessFields`.
+ */
+export function realForm(snap: SwissSnapshot, space?: number): string {
+  const { go: _go, arch: _arch, experiment: _exp, hash: _hash, type, impl, ...rest } = snap;
+  return JSON.stringify({ impl, type, ...rest }, null, space);
+}
+
+/**
+ * The engine's go/arch/experiment/hash against the real process's first
+ * line: the same release and GOARCH, the same hash mode and key material,
+ * and exactly the seeds the real map had (the recorder notes every re-seed).
+ */
+function sameRelease(metaLine: string, go: string): boolean {
+  return new RegExp(`^go${go.replace('.', '\\.')}(\\.|$)`).test((JSON.parse(metaLine) as { go: string }).go);
+}
+
+export function assertProcessFields(snap: SwissSnapshot, metaLine: string, go: string, mode: 'fallback' | 'aes', seeds = true): void {
+  const meta = JSON.parse(metaLine) as { go: string; arch: string; seeds: string[]; hashkey: string[]; aeskeysched: string };
+  const fail = (what: string, a: unknown, b: unknown) => {
+    throw new Error(`snapshot ${what} ${JSON.stringify(a)} differs from the real process's ${JSON.stringify(b)}`);
+  };
+  if (!meta.go.startsWith(`go${snap.go}`) || snap.go !== go) fail('go', snap.go, meta.go);
+  if (snap.arch !== meta.arch) fail('arch', snap.arch, meta.arch);
+  if (snap.experiment !== '') fail('experiment', snap.experiment, '');
+  if (snap.hash.mode !== mode) fail('hash.mode', snap.hash.mode, mode);
+  if (seeds && snap.hash.seeds.map(String).join() !== meta.seeds.join()) fail('hash.seeds', snap.hash.seeds, meta.seeds);
+  if (mode === 'aes' && snap.hash.aeskeysched !== meta.aeskeysched) fail('hash.aeskeysched', snap.hash.aeskeysched, meta.aeskeysched);
+  if (mode === 'fallback' && snap.hash.hashkey?.join() !== meta.hashkey.join()) fail('hash.hashkey', snap.hash.hashkey, meta.hashkey);
+}
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const GOSRC = join(REPO, 'gosrc', 'swisssnap');
@@ -203,7 +237,10 @@ export function simulateLike(scenarioFile: string, go: string, goarch: string, m
   const hash: Record<string, unknown> = { mode, seeds: meta.seeds, hashkey: meta.hashkey };
   if (mode === 'aes') hash.aeskeysched = meta.aeskeysched;
   const sc = parseScenario({ ...json, go, arch: goarch, hash }, scenarioFile);
-  return JSON.stringify(simulateSwiss(sc), null, space);
+  const snap = simulateSwiss(sc);
+  // A replay on the release the real run used (some tests replay one release's run on another on purpose).
+  if (sameRelease(metaLine, go)) assertProcessFields(snap, metaLine, go, mode);
+  return realForm(snap, space);
 }
 
 /** The engine's iteration order (JSON text of the keys) for the real run's meta line and iterator start (its -iter line). */
@@ -244,7 +281,11 @@ export function cloneLike(scenarioFile: string, go: string, goarch: string, mode
     return s;
   };
   const first = open();
-  if (sc.go.minor >= 25) return JSON.stringify(first.clone());
+  if (sc.go.minor >= 25) {
+    const c = first.clone();
+    if (sameRelease(metaLine, go)) assertProcessFields(c, metaLine, go, mode, false);
+    return realForm(c);
+  }
   const m = first.map;
   const cap = m.dirLen === 0 ? 8 : Math.max(...m.tables().map((t) => t.capacity));
   const dirs = Math.max(m.dirLen, 1);
@@ -252,7 +293,7 @@ export function cloneLike(scenarioFile: string, go: string, goarch: string, mode
   let fallback: string | undefined;
   for (let e = 0; e < cap; e++) {
     for (let d = 0; d < dirs; d++) {
-      const text = JSON.stringify(open().clone({ entryOffset: BigInt(e), dirOffset: BigInt(d) }));
+      const text = realForm(open().clone({ entryOffset: BigInt(e), dirOffset: BigInt(d) }));
       fallback ??= text;
       if (text === realClone) return text;
     }

@@ -7,6 +7,7 @@ import type { CliIO } from '../io.js';
 import { command as tour } from './tour.js';
 import { command as layout } from './layout.js';
 import { command as sim } from './sim.js';
+import { command as check } from './check.js';
 import { command as inspect } from './inspect.js';
 import { command as litmus } from './litmus.js';
 
@@ -15,4 +16,4 @@ export interface CommandModule {
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout, sim, inspect, litmus];
+export const commands: CommandModule[] = [tour, layout, sim, check, inspect, litmus];

@@ -48,7 +48,7 @@ Example scenario:
         const engine: Engine<ClassicSnapshot | SwissSnapshot> = sc.impl === 'swiss' ? (swissEngine as Engine<ClassicSnapshot | SwissSnapshot>) : (classicEngine as Engine<ClassicSnapshot | SwissSnapshot>);
         const r = engine.simulate(sc, { trace: opts.trace });
         if (!sc.hash.seeds) {
-          const drawn = r.snapshot.impl === 'classic' ? r.snapshot.hash.seeds : [r.snapshot.header.seed];
+          const drawn = r.snapshot.hash.seeds;
           io.err(`mapscope: seeds drawn by the PRNG (prngSeed ${sc.hash.prngSeed ?? 1}): ${JSON.stringify(drawn)}; put real ones in hash.seeds to replay a real run`);
         }
         if (opts.trace) {

@@ -95,3 +95,13 @@ export function slotsOf(m: number): number[] {
   for (let i = 0; i < SLOTS; i++) if (m & (1 << i)) r.push(i);
   return r;
 }
+
+/** A control byte the runtime writes: empty, deleted, or a 7-bit H2. */
+export function ctrlLegal(c: number): boolean {
+  return c === CTRL_EMPTY || c === CTRL_DELETED || c < 0x80;
+}
+
+/** A full slot: the high bit clear (matchFull). */
+export function ctrlFull(c: number): boolean {
+  return (c & 0x80) === 0;
+}

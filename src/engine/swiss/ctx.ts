@@ -9,6 +9,7 @@ import { sizeOf, type GoType } from '../../model/types.js';
 import type { SwissLayout, StructDesc } from '../../layout/index.js';
 import type { SwissRules } from './rules.js';
 import { keyEqualFor, type KeyHasher } from './keys.js';
+import { slotGeometry } from './geometry.js';
 
 export interface Ctx {
   readonly mem: SimMemory;
@@ -49,7 +50,7 @@ function offsets(s: StructDesc): Record<string, number> {
 export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, key: GoType, elem: GoType, hash: KeyHasher, trace?: (line: string) => void): Ctx {
   const arch = mem.arch;
   const g = layout.group;
-  const slotsOff = g.fields.find((f) => f.name === 'slots')!.offset;
+  const geo = slotGeometry(layout);
   const T = offsets(layout.headers.table);
   const gr = offsets(layout.headers.groupsReference);
   return {
@@ -61,10 +62,7 @@ export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, 
     keyHasPointers: layout.key.hasPointers,
     needKeyUpdate: layout.keyProps.needKeyUpdate,
     groupSize: g.size,
-    keysOff: layout.descriptor.keysOff ?? slotsOff,
-    keyStride: layout.descriptor.keyStride ?? g.slotSize,
-    elemsOff: layout.descriptor.elemsOff ?? slotsOff + g.elemOffset,
-    elemStride: layout.descriptor.elemStride ?? g.slotSize,
+    ...geo,
     clearStride: layout.descriptor.keyStride ?? g.slotSize,
     M: offsets(layout.headers.Map),
     T: { ...T, data: T.groups + gr.data, lengthMask: T.groups + gr.lengthMask },

@@ -54,10 +54,10 @@ import { hashTypeOf } from '../../hash/index.js';
 import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
-import { snapshotOf, type SwissSnapshot } from './snapshot.js';
+import { snapshotOf, uintJson, type SwissSnapshot, type SwissSnapshotHash } from './snapshot.js';
 import { iterationOrder } from './iterate.js';
 
-export type { SwissSnapshot, SwissTableSnapshot, SwissGroupSnapshot } from './snapshot.js';
+export type { SwissSnapshot, SwissTableSnapshot, SwissGroupSnapshot, SwissSnapshotHash } from './snapshot.js';
 export { drawSwiss } from './draw.js';
 export { swissTourSection } from './tour.js';
 export { iterationOrder } from './iterate.js';
@@ -147,7 +147,22 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     : undefined;
   const cx = makeCtx(mem, layout, rules, scenario.type.key, scenario.type.elem, hash, trace);
   const seeds = [...(scenario.hash.seeds ?? [])];
-  const m = new SwissMap(cx, () => seeds.shift() ?? rand());
+  // Every seed the map had, for the snapshot's hash.seeds (as the classic snapshot records hash0s).
+  const drawn: bigint[] = [];
+  const m = new SwissMap(cx, () => {
+    const s = (seeds.shift() ?? rand()) & ptrMask;
+    drawn.push(s);
+    return s;
+  });
+  const meta = (): { go: string; arch: string; experiment: string; type: string; hash: SwissSnapshotHash } => ({
+    go: scenario.goText,
+    arch: arch.name,
+    experiment: scenario.experiment,
+    type: typeString(scenario.type),
+    hash: target.aes
+      ? { mode: 'aes', seeds: drawn.map(uintJson), aeskeysched: Array.from(ks, (b) => b.toString(16).padStart(2, '0')).join('') }
+      : { mode: 'fallback', seeds: drawn.map(uintJson), hashkey: hashkey.map((k) => (k & ptrMask).toString()) },
+  });
   trace?.(`go 1.${minor} ${arch.name}: ${typeString(scenario.type)}, ${rules.path} assignment path, pruning ${rules.prune ? 'on' : 'off'}`);
   opts.trace?.(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
   m.make(scenario.hint);
@@ -178,8 +193,15 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       return found;
     },
     clear: () => clearMap(m),
-    snapshot: () => snapshotOf(m, typeString(scenario.type)),
-    clone: (start) => snapshotOf(cloneMap(m, start), typeString(scenario.type)),
+    snapshot: () => snapshotOf(m, meta()),
+    clone: (start) => {
+      // The clone's draws (its seed on 1.24, an iterator start) are not seeds of this map.
+      const n = drawn.length;
+      const c = cloneMap(m, start);
+      drawn.length = n;
+      const mt = meta();
+      return snapshotOf(c, { ...mt, hash: { ...mt.hash, seeds: [uintJson(c.seed)] } });
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { newTable, type Table } from './table.js';
 import { directoryAt, directoryIndex, newDirectory, tableView } from './directory.js';
 import { deleteSmall, findSmall, growToSmall, growToTable, putSlotSmall } from './small.js';
 
-const MAX_TABLE_CAPACITY = 1024;
+import { MAX_TABLE_CAPACITY, depthToShift } from './capacity.js';
 
 export class SwissMap {
   readonly addr: number;
@@ -78,7 +78,7 @@ export class SwissMap {
     if (dirSize * MAX_TABLE_CAPACITY * this.cx.groupSize > maxAlloc) return; // hints too large make an empty map
     const depth = Math.log2(dirSize);
     this.globalDepth = depth;
-    this.globalShift = this.cx.rules.hashBits - depth;
+    this.globalShift = depthToShift(this.cx.rules.hashBits, depth);
     const dir = newDirectory(this, dirSize);
     this.dirPtr = dir;
     this.dirLen = dirSize;

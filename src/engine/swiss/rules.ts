@@ -16,7 +16,7 @@
  */
 import type { Arch } from '../../model/arch.js';
 import { sizeOf, type GoType } from '../../model/types.js';
-import { loadAlignment } from '../../hash/target.js';
+import { hashBits, loadAlignment } from '../../hash/target.js';
 
 export type AssignPath = 'fast32' | 'fast32ptr' | 'fast64' | 'fast64ptr' | 'faststr' | 'generic';
 
@@ -66,6 +66,6 @@ export function swissRules(key: GoType, elem: GoType, arch: Arch, minor: number)
     prune: (minor >= 25 && fast) || (minor >= 27 && ptr),
     smallFullConvertsOnUpdate: minor <= 26,
     tombstoneTracking: minor >= 25,
-    hashBits: arch.ptrSize === 4 || (arch.name === 'wasm' && minor >= 26) ? 32 : 64,
+    hashBits: hashBits({ arch, go: `1.${minor}`, aes: false }),
   };
 }

@@ -13,6 +13,7 @@ import { h2 } from './probe.js';
 import { newTable, type Table } from './table.js';
 import { newDirectory } from './directory.js';
 import { hex } from './ctx.js';
+import { depthToShift } from './capacity.js';
 
 export function smallGroup(m: SwissMap): Group {
   return new Group(m.cx, m.dirPtr);
@@ -66,7 +67,7 @@ export function growToTable(m: SwissMap): Table {
   m.dirPtr = dir;
   m.dirLen = 1;
   m.globalDepth = 0;
-  m.globalShift = m.cx.rules.hashBits;
+  m.globalShift = depthToShift(m.cx.rules.hashBits, 0);
   m.cx.trace?.(`  growToTable: the small map becomes one table of 16 slots (${t.used} keys re-inserted)`);
   return t;
 }

@@ -26,16 +26,40 @@ export interface SwissTableSnapshot {
   groups: SwissGroupSnapshot[];
 }
 
-export interface SwissSnapshot {
-  impl: 'swiss';
+/** The hash inputs, as the classic snapshot's `hash` (seeds are uintptr: numbers, or decimal strings above 2^53). */
+export interface SwissSnapshotHash {
+  mode: 'fallback' | 'aes';
+  /** Every seed the map had, in order: at make, then each re-seed (emptied by delete, clear). */
+  seeds: (number | string)[];
+  /** runtime.hashkey as decimal strings (fallback hash). */
+  hashkey?: string[];
+  /** runtime.aeskeysched as hex (AES hash). */
+  aeskeysched?: string;
+}
+
+/** What the snapshot was taken on: enough to check or replay it alone. */
+export interface SwissSnapshotMeta {
+  go: string;
+  arch: string;
+  experiment: string;
   type: string;
+  hash: SwissSnapshotHash;
+}
+
+export interface SwissSnapshot {
+  go: string;
+  arch: string;
+  experiment: string;
+  type: string;
+  hash: SwissSnapshotHash;
+  impl: 'swiss';
   header: { used: number; seed: number | string; dirLen: number; globalDepth: number; globalShift: number };
   small: SwissGroupSnapshot | null;
   directory: number[];
   tables: SwissTableSnapshot[];
 }
 
-function uintJson(n: bigint): number | string {
+export function uintJson(n: bigint): number | string {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
 }
 
@@ -57,7 +81,7 @@ function groupSnapshot(m: SwissMap, g: Group): SwissGroupSnapshot {
   return { ctrl: g.ctrl.all(), keys, elems };
 }
 
-export function snapshotOf(m: SwissMap, type: string): SwissSnapshot {
+export function snapshotOf(m: SwissMap, meta: SwissSnapshotMeta): SwissSnapshot {
   const tables = m.tables();
   const directory: number[] = [];
   for (let i = 0; i < m.dirLen; i++) {
@@ -65,8 +89,12 @@ export function snapshotOf(m: SwissMap, type: string): SwissSnapshot {
     directory.push(tables.findIndex((t) => t.addr === a));
   }
   return {
+    go: meta.go,
+    arch: meta.arch,
+    experiment: meta.experiment,
+    type: meta.type,
+    hash: meta.hash,
     impl: 'swiss',
-    type,
     header: {
       used: m.used,
       seed: uintJson(m.seed),

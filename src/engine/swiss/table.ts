@@ -21,8 +21,9 @@ import { pruneTombstones } from './prune.js';
 import { rehash } from './rehash.js';
 import { hex } from './ctx.js';
 
-export const MAX_TABLE_CAPACITY = 1024;
-const MAX_AVG_GROUP_LOAD = 7;
+import { MAX_TABLE_CAPACITY, MAX_AVG_GROUP_LOAD, maxGrowthLeft } from './capacity.js';
+
+export { MAX_TABLE_CAPACITY, maxGrowthLeft };
 
 /** Reads and writes a table header through the layout's offsets. */
 export class Table {
@@ -216,11 +217,6 @@ export class Table {
     this.m.cx.trace?.(`  ${this}: group ${gi} slot ${i} → tombstone (the group is otherwise full)`);
     return true;
   }
-}
-
-/** table.maxGrowthLeft: capacity-1 for a one-group table, else 7/8 of the capacity. */
-export function maxGrowthLeft(capacity: number): number {
-  return capacity <= SLOTS ? capacity - 1 : (capacity * MAX_AVG_GROUP_LOAD) / SLOTS;
 }
 
 /** newTable: capacity rounded up to a power of two, at least 8. */

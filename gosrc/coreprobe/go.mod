@@ -1,0 +1,3 @@
+module mapscope/coreprobe
+
+go 1.19

@@ -1,0 +1,186 @@
+/**
+ * Go types from the linker's DWARF (go-binary-format.md §7): every type DIE
+ * carries DW_AT_go_kind (a reflect.Kind). Strings, slices and interfaces are
+ * structure DIEs of their runtime representation; named struct types are
+ * structure DIEs with the qualified name ("main.Point"); a map is a typedef
+ * of kind 21 with DW_AT_go_key / DW_AT_go_elem.
+ *
+ * Two uses: the model GoType of a map's key and element (so the checker can
+ * lay the map out and hash its keys), and a typed walk over global variables
+ * (globals.ts), which needs sizes, member offsets and element types.
+ */
+import type { GoType, StructField, BasicKind, MapType } from '../../model/types.js';
+import { AT, TAG, type Die, type Dwarf } from '../dwarf.js';
+
+/** reflect.Kind values (DW_AT_go_kind). */
+export const KIND = {
+  bool: 1, int: 2, int8: 3, int16: 4, int32: 5, int64: 6, uint: 7, uint8: 8, uint16: 9, uint32: 10, uint64: 11, uintptr: 12,
+  float32: 13, float64: 14, complex64: 15, complex128: 16, array: 17, chan: 18, func: 19, interface: 20, map: 21, pointer: 22,
+  slice: 23, string: 24, struct: 25, unsafePointer: 26,
+} as const;
+
+const BASIC: Record<number, BasicKind> = {
+  1: 'bool', 2: 'int', 3: 'int8', 4: 'int16', 5: 'int32', 6: 'int64', 7: 'uint', 8: 'uint8', 9: 'uint16', 10: 'uint32', 11: 'uint64',
+  12: 'uintptr', 13: 'float32', 14: 'float64', 15: 'complex64', 16: 'complex128', 24: 'string', 26: 'unsafe.Pointer',
+};
+
+const AT_COUNT = 0x37;
+const AT_UPPER_BOUND = 0x2f;
+const AT_GO_EMBEDDED = 0x2903;
+const TAG_SUBRANGE = 0x21;
+const MAX_DEPTH = 24;
+
+export class DwarfTypes {
+  private readonly models = new Map<number, GoType>();
+
+  constructor(
+    readonly d: Dwarf,
+    readonly ptrSize: number,
+  ) {}
+
+  die(off: number | undefined): Die | undefined {
+    return off === undefined ? undefined : this.d.dies.get(off);
+  }
+
+  ref(die: Die | undefined, at: number): Die | undefined {
+    const r = die?.attrs.get(at);
+    return typeof r === 'number' ? this.d.dies.get(r) : undefined;
+  }
+
+  name(die: Die | undefined): string {
+    const v = die?.attrs.get(AT.name);
+    return typeof v === 'string' ? v : '';
+  }
+
+  num(die: Die | undefined, at: number): number | undefined {
+    const v = die?.attrs.get(at);
+    return typeof v === 'number' ? v : undefined;
+  }
+
+  /** reflect.Kind of a type DIE, following plain typedefs (maps are typedefs of kind 21 and stop here). */
+  kind(die: Die | undefined): number | undefined {
+    for (let i = 0; i < 16 && die; i++) {
+      const k = this.num(die, AT.goKind);
+      if (k !== undefined) return k;
+      if (die.tag === TAG.pointerType) return KIND.pointer;
+      if (die.tag === TAG.arrayType) return KIND.array;
+      if (die.tag !== TAG.typedef) return undefined;
+      die = this.ref(die, AT.type);
+    }
+    return undefined;
+  }
+
+  /** Strips typedefs that are not themselves the type (a map typedef is kept). */
+  resolve(die: Die | undefined): Die | undefined {
+    for (let i = 0; i < 16 && die; i++) {
+      if (die.tag !== TAG.typedef || this.num(die, AT.goKind) === KIND.map) return die;
+      // A named non-struct type (type IDs []int) is a typedef of the unnamed one; its kind matches.
+      const next = this.ref(die, AT.type);
+      if (!next) return die;
+      die = next;
+    }
+    return die;
+  }
+
+  size(die: Die | undefined): number | undefined {
+    for (let i = 0; i < 16 && die; i++) {
+      const n = this.num(die, AT.byteSize);
+      if (n !== undefined) return n;
+      if (die.tag === TAG.pointerType) return this.ptrSize;
+      if (die.tag === TAG.typedef && this.num(die, AT.goKind) === KIND.map) return this.ptrSize;
+      if (die.tag === TAG.arrayType) {
+        const n = this.arrayLen(die);
+        const es = this.size(this.ref(die, AT.type));
+        return n === undefined || es === undefined ? undefined : n * es;
+      }
+      if (die.tag !== TAG.typedef) return undefined;
+      die = this.ref(die, AT.type);
+    }
+    return undefined;
+  }
+
+  arrayLen(die: Die): number | undefined {
+    const sub = die.children.find((c) => c.tag === TAG_SUBRANGE);
+    const count = this.num(sub, AT_COUNT);
+    if (count !== undefined) return count;
+    const ub = this.num(sub, AT_UPPER_BOUND);
+    return ub === undefined ? undefined : ub + 1;
+  }
+
+  /** Members of a struct DIE: name, offset, type DIE. */
+  members(die: Die): { name: string; offset: number; type: Die | undefined; embedded: boolean }[] {
+    return die.children
+      .filter((c) => c.tag === TAG.member)
+      .map((c) => ({ name: this.name(c), offset: this.num(c, AT.dataMemberLocation) ?? 0, type: this.ref(c, AT.type), embedded: c.attrs.get(AT_GO_EMBEDDED) === true || c.attrs.get(AT_GO_EMBEDDED) === 1 }));
+  }
+
+  /** Element type DIE of a slice (DW_AT_go_elem) or pointer/array (DW_AT_type). */
+  elem(die: Die): Die | undefined {
+    return this.kind(die) === KIND.slice ? this.ref(die, AT.goElem) : this.ref(die, AT.type);
+  }
+
+  /** The model type of a map typedef DIE. */
+  mapType(die: Die): MapType | undefined {
+    const t = this.model(die);
+    return t.kind === 'map' ? t : undefined;
+  }
+
+  /** The model GoType of a DIE. Pointers to named types stay opaque, so recursive types end. */
+  model(die: Die | undefined, depth = 0): GoType {
+    if (!die) return { kind: 'opaque', name: '?' };
+    const memo = this.models.get(die.offset);
+    if (memo) return memo;
+    const t = this.build(die, depth);
+    if (depth === 0 || t.kind !== 'opaque') this.models.set(die.offset, t);
+    return t;
+  }
+
+  private build(die: Die, depth: number): GoType {
+    const name = this.name(die);
+    if (depth > MAX_DEPTH) return { kind: 'opaque', name: name || '?' };
+    const k = this.kind(die);
+    const named = (u: GoType): GoType => (name && name.includes('.') && !name.startsWith('struct {') && name !== 'unsafe.Pointer' ? { kind: 'named', name, underlying: u } : u);
+    if (k !== undefined && BASIC[k]) {
+      const b: GoType = { kind: BASIC[k] };
+      return name === BASIC[k] || name === '' ? b : named(b);
+    }
+    switch (k) {
+      case KIND.map: {
+        const m: GoType = { kind: 'map', key: this.model(this.ref(die, AT.goKey), depth + 1), elem: this.model(this.ref(die, AT.goElem), depth + 1) };
+        return name.startsWith('map[') ? m : named(m);
+      }
+      case KIND.pointer: {
+        const target = this.ref(this.resolvePointer(die), AT.type);
+        const tn = this.name(target);
+        const elem: GoType = tn.includes('.') && this.kind(target) === KIND.struct ? { kind: 'opaque', name: tn } : this.model(target, depth + 1);
+        return { kind: 'pointer', elem };
+      }
+      case KIND.slice:
+        return named({ kind: 'slice', elem: this.model(this.ref(this.resolve(die), AT.goElem), depth + 1) });
+      case KIND.array: {
+        const a = this.resolve(die);
+        return named({ kind: 'array', len: a ? this.arrayLen(a) ?? 0 : 0, elem: this.model(a ? this.ref(a, AT.type) : undefined, depth + 1) });
+      }
+      case KIND.chan:
+        return named({ kind: 'chan', dir: 'both', elem: { kind: 'opaque', name: '?' } });
+      case KIND.func:
+        return named({ kind: 'func', params: [], results: [], variadic: false });
+      case KIND.interface:
+        // Only the empty interface's method set matters here (eface vs iface); the names are not in DWARF's kind.
+        return name === 'interface {}' || name === 'any' ? { kind: 'interface', methods: [] } : named({ kind: 'interface', methods: [`${name}()`] });
+      case KIND.struct: {
+        const s = this.resolve(die);
+        const fields: StructField[] = (s ? this.members(s) : []).map((m) => ({ name: m.name, type: this.model(m.type, depth + 1), embedded: m.embedded }));
+        return named({ kind: 'struct', fields });
+      }
+      default:
+        return { kind: 'opaque', name: name || '?' };
+    }
+  }
+
+  private resolvePointer(die: Die): Die {
+    let d: Die | undefined = die;
+    for (let i = 0; i < 16 && d && d.tag === TAG.typedef; i++) d = this.ref(d, AT.type);
+    return d ?? die;
+  }
+}

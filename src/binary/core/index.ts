@@ -1,0 +1,118 @@
+/**
+ * Go processes from core dumps and live Linux processes, for `mapscope check`.
+ *
+ * One reader per format, each small (go-binary-format.md; Go's debug/elf):
+ *   source.ts     bytes of a core, in memory or read on demand from the file
+ *   elfcore.ts    ELF core files: PT_LOAD segments and notes (NT_PRSTATUS, NT_AUXV, NT_FILE)
+ *   image.ts      the process image: core segments, then the executable's file bytes
+ *   live.ts       /proc/N/mem and /proc/N/maps; freezing with SIGSTOP
+ *   gofacts.ts    Go version, GOARCH, GOEXPERIMENT and hash key material
+ *   dwarftypes.ts Go types from DWARF
+ *   globals.ts    every map reachable from global variables
+ *   process.ts    GoProcess: choosing maps by name, address, or all
+ *
+ * Errors: a malformed core or executable, a non-Go executable, an executable
+ * that does not match the core, and an address outside the process are
+ * InputErrors (exit code 2 in the CLI).
+ */
+import { readlinkSync } from 'node:fs';
+import { InputError } from '../../cli/errors.js';
+import { ARCHES } from '../../model/arch.js';
+import { readELF, isELF } from '../elf.js';
+import { openObjects } from '../open.js';
+import type { ObjectFile } from '../object.js';
+import { AT_ENTRY, readCore, type CoreFile } from './elfcore.js';
+import { CoreMemory, ExeImage } from './image.js';
+import { freeze as freezePid, LiveMemory, procError, procRead, resume as resumePid } from './live.js';
+import { goFacts, slideFrom } from './gofacts.js';
+import { Process, type GoProcess } from './process.js';
+import { bytesSource, fileSource, type ByteSource } from './source.js';
+
+export type { GoProcess } from './process.js';
+export type { EntriesFn, WalkOptions } from './globals.js';
+export { readCore, type CoreFile, type CoreSegment, type CoreThread } from './elfcore.js';
+export { bytesSource, fileSource, type ByteSource } from './source.js';
+export { CoreMemory, ExeImage } from './image.js';
+export { LiveMemory, parseMaps } from './live.js';
+export { goFacts, hashState, type GoFacts } from './gofacts.js';
+
+function openExe(exePath: string, exeBytes: Uint8Array): ObjectFile {
+  if (!isELF(exeBytes)) {
+    // Mach-O and PE executables never pair with an ELF core; say so plainly.
+    const objs = openObjects(exePath, exeBytes);
+    throw new InputError(exePath, 0, `${objs[0].format} executable: core dumps are ELF, the executable must be the ELF program that dumped`);
+  }
+  return readELF(exePath, exeBytes);
+}
+
+/** A Go process from a core file read on demand (gcore cores can be gigabytes). */
+export function openCoreSource(core: ByteSource, exePath: string, exeBytes: Uint8Array): GoProcess & { core: CoreFile } {
+  const c = readCore(core);
+  const exe = openExe(exePath, exeBytes);
+  if (c.goarch !== exe.goarch || c.ptrSize !== exe.ptrSize || c.little !== exe.little) {
+    throw new InputError(exePath, undefined, `the executable is ${exe.goarch ?? 'unknown'} but the core ${core.name} is ${c.goarch ?? `machine ${c.machine}`}`);
+  }
+  const facts = goFacts(exe);
+  const slide = slideFrom(exe, c.auxv.get(AT_ENTRY));
+  const reader = new CoreMemory(ARCHES[facts.goarch], c, core, new ExeImage(exe, slide));
+  const p = new Process(reader, exe, facts, slide, core.name) as Process & { core: CoreFile };
+  p.core = c;
+  return p;
+}
+
+export function openCore(corePath: string, coreBytes: Uint8Array, exePath: string, exeBytes: Uint8Array): GoProcess {
+  return openCoreSource(bytesSource(corePath, coreBytes), exePath, exeBytes);
+}
+
+/** Like openCore, reading the core file on demand instead of whole. */
+export function openCoreFile(corePath: string, exePath: string, exeBytes: Uint8Array): GoProcess & { core: CoreFile } {
+  return openCoreSource(fileSource(corePath), exePath, exeBytes);
+}
+
+/** AT_ENTRY from /proc/N/auxv. */
+function liveEntry(pid: number, W: number, little: boolean): bigint | undefined {
+  const b = procRead(pid, 'auxv');
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let p = 0; p + 2 * W <= b.length; p += 2 * W) {
+    const t = W === 8 ? dv.getBigUint64(p, little) : BigInt(dv.getUint32(p, little));
+    const v = W === 8 ? dv.getBigUint64(p + W, little) : BigInt(dv.getUint32(p + W, little));
+    if (t === 0n) break;
+    if (t === BigInt(AT_ENTRY)) return v;
+  }
+  return undefined;
+}
+
+/**
+ * A running Linux process. With `freeze`, it is stopped (SIGSTOP, waiting for
+ * the kernel to report it stopped) before anything is read; call resume()
+ * when done. Without, reads race with the program (the lead marks tearable
+ * findings).
+ */
+export function openLive(pid: number, opts: { freeze: boolean }): GoProcess & { resume(): void; readonly frozen: boolean; close(): void } {
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new InputError('--pid', undefined, `bad process id ${pid}`);
+  if (process.platform !== 'linux') throw new InputError('--pid', undefined, 'live processes are read through /proc: Linux only');
+  let exePath: string;
+  try {
+    exePath = readlinkSync(`/proc/${pid}/exe`);
+  } catch (e) {
+    throw procError(pid, e);
+  }
+  const exeBytes = new Uint8Array(procRead(pid, 'exe'));
+  const exe = openExe(exePath, exeBytes);
+  const facts = goFacts(exe);
+  if (opts.freeze) freezePid(pid);
+  try {
+    const slide = slideFrom(exe, liveEntry(pid, exe.ptrSize, exe.little));
+    const mem = new LiveMemory(ARCHES[facts.goarch], pid);
+    const p = new Process(mem, exe, facts, slide, `pid ${pid}`) as Process & { resume(): void; frozen: boolean; close(): void };
+    p.frozen = opts.freeze;
+    p.resume = () => {
+      if (opts.freeze) resumePid(pid);
+    };
+    p.close = () => mem.close();
+    return p;
+  } catch (e) {
+    if (opts.freeze) resumePid(pid);
+    throw e;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * `mapscope check`: names every broken invariant in a map's memory.
+ *
+ *   mapscope check SNAPSHOT.json...                  a `mapscope sim --json` snapshot (or one in that format)
+ *   mapscope check --core core.N --binary ./app      a core dump and the executable that wrote it
+ *   mapscope check --pid N [--freeze] [--watch 1s]   a running process (Linux, /proc/N/mem)
+ *
+ * With --core/--pid the maps are every map reachable from global variables,
+ * or those named with --map, or the one at --addr (with --type when the
+ * binary has no DWARF). Exit 0 when every map is intact, 1 when any finding
+ * is an error or a warning, 2 for bad input. The catalogue of invariants is
+ * docs/check.md; the JSON format docs/json.md ("check").
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, UsageError, EXIT_FINDING } from '../errors.js';
+import type { CliIO } from '../io.js';
+import type { CommandModule } from './index.js';
+import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
+import type { MapReport, MapSource } from '../../check/types.js';
+import { FirstSeen, documentJSON, findingLine, isBroken, mapText, markTorn, summaryLine, type CheckDocument } from '../../check/report.js';
+import { openCoreFile, openLive, type GoProcess } from '../../binary/core/index.js';
+
+interface Opts {
+  core?: string;
+  binary?: string;
+  pid?: string;
+  freeze?: boolean;
+  watch?: string;
+  rounds?: string;
+  map: string[];
+  addr?: string;
+  type?: string;
+  maxMaps: string;
+  allGlobals?: boolean;
+  json?: boolean;
+}
+
+function readInput(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new InputError(file, undefined, `cannot read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** `500ms`, `2s`, `1m`, or a bare number of seconds. */
+export function parseInterval(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--watch: expected an interval such as 500ms, 2s or 1m, got ${JSON.stringify(text)}`);
+  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'];
+  if (!(ms >= 10 && ms <= 3_600_000)) throw new UsageError('--watch: the interval must be between 10ms and 1h');
+  return ms;
+}
+
+function positiveInt(text: string, what: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1e6) throw new UsageError(`${what}: expected a whole number from 1 to 1000000, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function parseAddr(text: string): bigint {
+  if (!/^(0x)?[0-9a-fA-F]{1,16}$/.test(text)) throw new UsageError(`--addr: expected a hex address such as 0xc000012345, got ${JSON.stringify(text)}`);
+  return BigInt(text.startsWith('0x') ? text : `0x${text}`);
+}
+
+/** The maps to check in a process (core or live), as the options select them. */
+function selectMaps(p: GoProcess, opts: Opts, io: CliIO): MapSource[] {
+  if (opts.addr !== undefined) return [p.mapAt(parseAddr(opts.addr), opts.type)];
+  if (opts.type !== undefined) throw new UsageError('--type applies to --addr');
+  if (opts.map.length) return opts.map.map((n) => p.mapByName(n));
+  const maxMaps = positiveInt(opts.maxMaps, '--max-maps');
+  const maps = p.globalMaps({ entries: entriesOf, maxMaps, all: Boolean(opts.allGlobals) });
+  io.err(`found ${maps.length} map${maps.length === 1 ? '' : 's'} reachable from ${opts.allGlobals ? 'all' : 'the program\'s own'} global variables${maps.length >= maxMaps ? ` (stopped at --max-maps ${maxMaps})` : ''}`);
+  return maps;
+}
+
+function checkAll(maps: MapSource[], io: CliIO): MapReport[] {
+  const out: MapReport[] = [];
+  for (const [i, m] of maps.entries()) {
+    if (maps.length > 20 && (i + 1) % 50 === 0) io.err(`checked ${i + 1}/${maps.length} maps`);
+    const r = checkMap(m);
+    // A core can hold a map mid-write (its writing flag set): mark what the write explains.
+    markTorn(r, catalogueFor(r.impl), false);
+    out.push(r);
+  }
+  return out;
+}
+
+function emit(doc: CheckDocument, opts: Opts, io: CliIO, setExit: (code: number) => void): void {
+  if (opts.json) io.out(documentJSON(doc));
+  else {
+    for (const m of doc.maps) io.out(mapText(m));
+    io.out(summaryLine(doc.maps));
+  }
+  if (!doc.ok) setExit(EXIT_FINDING);
+}
+
+function document(source: CheckDocument['source'], maps: MapReport[]): CheckDocument {
+  return { ok: !maps.some(isBroken), source, maps };
+}
+
+function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: number) => void): void {
+  const reports: MapReport[] = [];
+  for (const file of files) {
+    const text = new TextDecoder().decode(readInput(file));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      const pos = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+      throw new InputError(file, pos ? Number(pos[1]) : undefined, 'not valid JSON');
+    }
+    const r = checkMap(snapshotSource(json, file));
+    reports.push({ ...r, name: files.length > 1 ? file : r.name });
+  }
+  emit(document({ kind: 'snapshot', file: files.join(' ') }, reports), opts, io, setExit);
+}
+
+function runCore(opts: Opts, io: CliIO, setExit: (code: number) => void): void {
+  if (!opts.binary) throw new UsageError('--core needs --binary, the executable that wrote the core');
+  const p = openCoreFile(opts.core!, opts.binary, readInput(opts.binary));
+  const reports = checkAll(selectMaps(p, opts, io), io);
+  emit(document({ kind: 'core', file: opts.core, binary: opts.binary, go: p.goVersion, arch: p.target.arch.name }, reports), opts, io, setExit);
+}
+
+async function runLive(opts: Opts, io: CliIO, setExit: (code: number) => void): Promise<void> {
+  const pid = positiveInt(opts.pid!, '--pid');
+  const freeze = Boolean(opts.freeze);
+  const once = (): { reports: MapReport[]; go: string; arch: string } => {
+    const p = openLive(pid, { freeze });
+    try {
+      const reports = checkAll(selectMaps(p, opts, io), io);
+      for (const r of reports) markTorn(r, catalogueFor(r.impl), !freeze);
+      return { reports, go: p.goVersion, arch: p.target.arch.name };
+    } finally {
+      p.resume();
+      p.close();
+    }
+  };
+  if (opts.watch === undefined) {
+    if (opts.rounds !== undefined) throw new UsageError('--rounds applies to --watch');
+    const r = once();
+    emit(document({ kind: 'live', pid, frozen: freeze, go: r.go, arch: r.arch }, r.reports), opts, io, setExit);
+    return;
+  }
+  const interval = parseInterval(opts.watch);
+  const rounds = opts.rounds === undefined ? Infinity : positiveInt(opts.rounds, '--rounds');
+  const seen = new FirstSeen();
+  let last: { reports: MapReport[]; go: string; arch: string } | undefined;
+  let anyBroken = false;
+  for (let round = 1; round <= rounds; round++) {
+    if (round > 1) await new Promise((res) => setTimeout(res, interval));
+    let r;
+    try {
+      r = once();
+    } catch (e) {
+      // The process went away between rounds: report what was seen up to then.
+      if (last && e instanceof InputError) {
+        io.err(`round ${round}: ${e.message}; stopping`);
+        break;
+      }
+      throw e;
+    }
+    last = r;
+    anyBroken ||= r.reports.some(isBroken);
+    const at = new Date().toISOString();
+    const fresh = seen.fresh(round, r.reports);
+    if (opts.json) for (const { map, finding } of fresh) io.out(JSON.stringify({ round, at, map: map.name, address: map.address, finding }));
+    else {
+      io.err(`round ${round} ${at}: ${summaryLine(r.reports)}`);
+      for (const { map, finding } of fresh) io.out(`${at} round ${round} ${map.name}: ${findingLine(finding)}`);
+    }
+  }
+  if (!opts.json && last) io.out(summaryLine(last.reports));
+  if (anyBroken) setExit(EXIT_FINDING);
+}
+
+export const command: CommandModule = {
+  register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+    program
+      .command('check')
+      .description('check every invariant of a map: from a snapshot, a core dump (--core --binary) or a live process (--pid)')
+      .argument('[snapshot...]', 'snapshot JSON files (`mapscope sim --json` format, docs/json.md)')
+      .option('--core <file>', 'an ELF core dump (gcore, GOTRACEBACK=crash, qemu-user)')
+      .option('--binary <file>', 'the executable the core dump came from')
+      .option('--pid <n>', 'a running Go process (Linux; reads /proc/N/mem)')
+      .option('--freeze', 'stop the process (SIGSTOP) while it is read, resume it after')
+      .option('--watch <interval>', 'repeat the check (e.g. 500ms, 2s) and report when each finding first appears')
+      .option('--rounds <n>', 'with --watch: stop after this many rounds')
+      .option('--map <name>', 'check the map held by this global variable (e.g. main.cache); repeatable', (v: string, a: string[]) => [...a, v], [] as string[])
+      .option('--addr <hex>', 'check the map whose header is at this address')
+      .option('--type <type>', 'with --addr: the map type (e.g. "map[string]int") when the binary has no DWARF')
+      .option('--all-globals', 'also walk the standard library\'s and runtime\'s globals (default: main and the main module)')
+      .option('--max-maps <n>', 'stop discovering maps after this many', '10000')
+      .option('--json', 'machine output (docs/json.md, "check")')
+      .addHelpText('after', '\nInvariants and their codes: docs/check.md. Exit: 0 intact, 1 findings, 2 bad input.')
+      .action(async (files: string[], opts: Opts) => {
+        const kinds = [files.length > 0, opts.core !== undefined, opts.pid !== undefined].filter(Boolean).length;
+        if (kinds !== 1) throw new UsageError('give snapshot files, or --core with --binary, or --pid (exactly one)');
+        if (opts.core === undefined && opts.binary !== undefined) throw new UsageError('--binary applies to --core');
+        if (opts.pid === undefined && (opts.freeze || opts.watch !== undefined)) throw new UsageError('--freeze and --watch apply to --pid');
+        if (files.length && (opts.map.length || opts.addr !== undefined || opts.type !== undefined)) throw new UsageError('--map, --addr and --type apply to --core and --pid');
+        if (files.length) runSnapshots(files, opts, io, setExit);
+        else if (opts.core !== undefined) runCore(opts, io, setExit);
+        else await runLive(opts, io, setExit);
+      });
+  },
+};

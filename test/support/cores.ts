@@ -1,0 +1,271 @@
+/**
+ * Real core dumps of a real Go program (gosrc/coreprobe), for the core reader's
+ * tests and the lead's end-to-end `mapscope check --core` tests.
+ *
+ *   const { core, exe, truth } = await realCore({ go: '1.22', arch: 'amd64', how: 'crash' });
+ *
+ * how:
+ * - 'crash': the probe panics with the traceback level "crash", so the runtime
+ *   raises SIGABRT and the kernel writes `core` in its directory (needs
+ *   `ulimit -c unlimited`, set here, and a core_pattern naming a plain file).
+ *   arm64 runs under qemu-aarch64, which writes `qemu_<prog>_<time>_<pid>.core`
+ *   itself for the guest (a directory named `core` stops the host kernel from
+ *   also dumping qemu).
+ * - 'gcore': the probe waits; gdb's gcore dumps it; then it exits. amd64 only.
+ *   gcore writes Go's reserved PROT_NONE ranges as zeros (about 1.2 GB), so the
+ *   file is made sparse with `fallocate --dig-holes` (same bytes, less disk).
+ *
+ * The truth is the probe's own first output line (JSON): each global map's
+ * header address, len and first six header words, the Go version, GOARCH and
+ * its hash key material read through go:linkname.
+ *
+ * Cores are cached by key under $TMPDIR/mapscope-cores-<source hash>/ and
+ * made in a scratch directory renamed into place, so parallel test files share
+ * them. Missing toolchains, gdb or qemu FAIL (never skip).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { cacheDir, emulatorFor, goroot } from './toolchains.js';
+
+const repo = resolve(import.meta.dirname, '..', '..', '..');
+export const COREPROBE = join(repo, 'gosrc', 'coreprobe');
+
+export interface TruthMap {
+  name: string;
+  addr: string;
+  len: number;
+  /** The header's first six pointer-sized words, hex. */
+  hdr: string[];
+}
+
+export interface CoreTruth {
+  go: string;
+  goarch: string;
+  pid: number;
+  maps: TruthMap[];
+  hashkey: string[];
+  aeskeysched: string;
+  useAeshash: boolean;
+}
+
+export interface CoreSpec {
+  go: string;
+  arch: 'amd64' | 'arm64' | '386';
+  how: 'gcore' | 'crash';
+  /** Build with -buildmode=pie (the executable is then loaded at a slide). */
+  pie?: boolean;
+}
+
+export interface RealCore {
+  core: string;
+  exe: string;
+  truth: CoreTruth;
+}
+
+function srcHash(): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(COREPROBE).sort()) h.update(f).update(readFileSync(join(COREPROBE, f)));
+  return h.digest('hex').slice(0, 12);
+}
+
+export function coreCacheDir(): string {
+  return join(tmpdir(), `mapscope-cores-${srcHash()}`);
+}
+
+function goMinorOf(go: string): number {
+  return Number(go.split('.')[1]);
+}
+
+/** Builds the probe for a toolchain and GOARCH into `out`. */
+export function buildCoreProbe(go: string, arch: string, out: string, pie = false): void {
+  const args = ['build', '-buildvcs=false', '-o', out];
+  // go:linkname pulls of runtime variables need the linker's check off from 1.23 on.
+  if (goMinorOf(go) >= 23) args.push('-ldflags=-checklinkname=0');
+  if (pie) args.push('-buildmode=pie');
+  args.push('.');
+  execFileSync(join(goroot(go), 'bin', 'go'), args, {
+    cwd: COREPROBE,
+    stdio: 'pipe',
+    env: {
+      ...process.env,
+      GOROOT: goroot(go),
+      GOTOOLCHAIN: 'local',
+      GOFLAGS: '-mod=mod',
+      GOCACHE: join(cacheDir(), 'gocache-core'),
+      GOPATH: join(cacheDir(), 'gopath'),
+      CGO_ENABLED: '0',
+      GOOS: 'linux',
+      GOARCH: arch,
+    },
+  });
+}
+
+function need(cmd: string, why: string): void {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' });
+  } catch {
+    throw new Error(`${cmd} missing: ${why}`);
+  }
+}
+
+function run(cmd: string, args: string[], cwd: string, input?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const p = spawn(cmd, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', fail);
+    p.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
+    p.stdin.end(input ?? '');
+  });
+}
+
+function firstLine(s: string): CoreTruth {
+  const line = s.split('\n')[0];
+  try {
+    return JSON.parse(line) as CoreTruth;
+  } catch {
+    throw new Error(`coreprobe printed no truth line: ${JSON.stringify(s.slice(0, 200))}`);
+  }
+}
+
+async function crashCore(dir: string, exe: string, arch: string): Promise<{ core: string; truth: CoreTruth }> {
+  const qemu = emulatorFor(arch);
+  if (qemu) mkdirSync(join(dir, 'core')); // keeps the kernel from dumping qemu itself
+  const sh = `ulimit -c unlimited && exec ${qemu ? `${qemu} ` : ''}"$0" crash`;
+  const r = await run('sh', ['-c', sh, exe], dir);
+  const truth = firstLine(r.stdout);
+  const files = readdirSync(dir);
+  const name = qemu ? files.find((f) => f.startsWith('qemu_') && f.endsWith('.core')) : files.find((f) => /^core(\.\d+)?$/.test(f));
+  if (!name) {
+    const pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
+    throw new Error(`coreprobe crashed (code ${r.code}, signal ${r.signal}) but left no core in ${dir} (core_pattern ${JSON.stringify(pattern)}; it must name a plain file such as "core")\n${r.stderr.slice(-500)}`);
+  }
+  if (qemu) rmSync(join(dir, 'core'), { recursive: true, force: true });
+  const core = join(dir, 'dump.core');
+  renameSync(join(dir, name), core);
+  return { core, truth };
+}
+
+async function gcoreCore(dir: string, exe: string): Promise<{ core: string; truth: CoreTruth }> {
+  need('gcore', "install Debian's gdb");
+  const p = spawn(exe, ['wait'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  try {
+    await new Promise<void>((done, fail) => {
+      const t = setTimeout(() => fail(new Error('coreprobe did not become ready within 20 s')), 20000);
+      p.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('READY\n')) {
+          clearTimeout(t);
+          done();
+        }
+      });
+      p.on('error', fail);
+      p.on('exit', (c) => fail(new Error(`coreprobe exited early (${c})`)));
+    });
+    const truth = firstLine(out);
+    const r = await run('gcore', ['-o', join(dir, 'gcore'), String(p.pid)], dir);
+    const name = readdirSync(dir).find((f) => f.startsWith('gcore.'));
+    if (!name) throw new Error(`gcore wrote no core: ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
+    const core = join(dir, 'dump.core');
+    renameSync(join(dir, name), core);
+    try {
+      execFileSync('fallocate', ['--dig-holes', core], { stdio: 'pipe' });
+    } catch {
+      // Only disk space is at stake.
+    }
+    return { core, truth };
+  } finally {
+    p.stdin.end();
+    p.kill('SIGKILL');
+  }
+}
+
+const pending = new Map<string, Promise<RealCore>>();
+
+/** A real core of gosrc/coreprobe (made on first use, then cached). */
+export function realCore(spec: CoreSpec): Promise<RealCore> {
+  const key = `${spec.go}-${spec.arch}-${spec.how}${spec.pie ? '-pie' : ''}`;
+  let p = pending.get(key);
+  if (!p) {
+    p = makeCore(spec, key);
+    pending.set(key, p);
+  }
+  return p;
+}
+
+async function makeCore(spec: CoreSpec, key: string): Promise<RealCore> {
+  if (spec.how === 'gcore' && spec.arch !== 'amd64') throw new Error('gcore cores are made for amd64 only (arm64 runs under qemu-user)');
+  const root = coreCacheDir();
+  const dir = join(root, key);
+  const done = (): RealCore => ({ core: join(dir, 'dump.core'), exe: join(dir, 'probe'), truth: JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as CoreTruth });
+  if (existsSync(join(dir, 'truth.json'))) return done();
+  mkdirSync(root, { recursive: true });
+  const scratch = mkdtempSync(join(root, `.${key}-`));
+  try {
+    const exe = join(scratch, 'probe');
+    buildCoreProbe(spec.go, spec.arch, exe, spec.pie);
+    const { core, truth } = spec.how === 'crash' ? await crashCore(scratch, exe, spec.arch) : await gcoreCore(scratch, exe);
+    if (core !== join(scratch, 'dump.core')) renameSync(core, join(scratch, 'dump.core'));
+    writeFileSync(join(scratch, 'truth.json'), JSON.stringify(truth));
+    try {
+      renameSync(scratch, dir);
+    } catch {
+      // Another process made it first: use theirs.
+      if (!existsSync(join(dir, 'truth.json'))) throw new Error(`could not place ${scratch} at ${dir}`);
+    }
+    return done();
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export interface LiveProbe {
+  pid: number;
+  exe: string;
+  truth: CoreTruth;
+  /** Closes its stdin (it exits) and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** Starts the probe (native amd64) in wait mode, for /proc reads; stop() ends it. */
+export async function liveProbe(go: string): Promise<LiveProbe> {
+  const root = coreCacheDir();
+  const exe = join(root, `live-${go}`, 'probe');
+  if (!existsSync(exe)) {
+    mkdirSync(join(root, `live-${go}`), { recursive: true });
+    const tmp = `${exe}.${process.pid}`;
+    buildCoreProbe(go, 'amd64', tmp);
+    renameSync(tmp, exe);
+  }
+  const p = spawn(exe, ['wait'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((done, fail) => {
+    const t = setTimeout(() => fail(new Error('coreprobe did not become ready within 20 s')), 20000);
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('READY\n')) {
+        clearTimeout(t);
+        done();
+      }
+    });
+    p.on('error', fail);
+  });
+  const exited = new Promise<void>((done) => p.on('close', () => done()));
+  return {
+    pid: p.pid as number,
+    exe,
+    truth: firstLine(out),
+    async stop() {
+      p.stdin.end();
+      const t = setTimeout(() => p.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
