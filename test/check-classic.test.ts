@@ -27,7 +27,7 @@ test('catalogue: stable, unique, well-formed codes', () => {
   // The issue's list, each with a code of its own.
   for (const c of ['b', 'count', 'flags', 'writing', 'oldbuckets', 'tophash', 'empty-rest', 'key-bucket', 'key-tophash',
     'evacuation-mark', 'nevacuate', 'evacuation-xy', 'overflow-align', 'overflow-cycle', 'overflow-shared', 'duplicate',
-    'noverflow', 'indirect-nil', 'unreadable']) {
+    'noverflow', 'indirect-nil', 'unreadable', 'extra']) {
     assert.ok(seen.has(`classic/${c}`), `classic/${c} missing`);
   }
 });

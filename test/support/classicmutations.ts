@@ -271,6 +271,43 @@ export const MUTATIONS: Mutation[] = [
     },
   },
   {
+    // Pointer-free buckets: newoverflow appends every overflow bucket it makes to mapextra.overflow
+    // (the GC does not scan their overflow words), and the current chains never drop one, so the
+    // list is as long as the chains' overflow buckets. One more recorded than the chains hold.
+    code: 'classic/extra', name: 'overflow list longer than the chains', fixtures: ['int64-seq-100', 'int64-mid-grow-53'], expect: ['classic/extra'],
+    json: (j) => j.extra !== null && j.extra.overflow !== null && (j.extra.overflow++, true),
+  },
+  {
+    // Buckets with pointers (string keys): the runtime never makes an overflow list (createOverflow
+    // is only called when t.Bucket.PtrBytes == 0). A list of 2 recorded anyway.
+    code: 'classic/extra', name: 'overflow list for a pointerful bucket type', fixtures: ['string-seq-100', 'string-seq-1000'], expect: ['classic/extra'],
+    json: (j) => j.extra !== null && j.extra.overflow === null && ((j.extra.overflow = 2), true),
+  },
+  {
+    // mapextra.nextOverflow pointed at bucket 0 of the array: preallocated overflow buckets lie past
+    // the 2^B buckets (makeBucketArray), so newoverflow would hand out a bucket that heads a chain.
+    code: 'classic/extra', name: 'nextOverflow inside the 2^B buckets', fixtures: ['empty-hint', 'int64-mid-grow-53'], expect: ['classic/extra'],
+    mem: (f, j) => {
+      if (j.extra?.nextOverflow == null) return false;
+      const next = f.layout.headers.mapextra.fields.find((x) => x.name === 'nextOverflow')!.offset;
+      f.mem.setPtr(f.mem.ptr(f.hmap + off(f, 'hmap', 'extra')) + next, f.buckets);
+      return true;
+    },
+  },
+  {
+    // The last preallocated bucket's overflow word holds the array's address until newoverflow hands
+    // it out (it then resets it and nextOverflow becomes nil); nextOverflow set means it is still
+    // there. Cleared, newoverflow would keep bumping past the end of the array.
+    code: 'classic/extra', name: 'preallocated sentinel lost', fixtures: ['empty-hint', 'int64-mid-grow-53'], expect: ['classic/extra'],
+    mem: (f, j) => {
+      if (j.extra?.nextOverflow == null) return false;
+      const size = f.layout.bucket.size;
+      const arr = f.mem.allocations().find((a) => a.addr === f.buckets)!;
+      f.mem.setPtr(f.buckets + (arr.size / size - 1) * size + ovf(f), 0);
+      return true;
+    },
+  },
+  {
     // B < 16: incrnoverflow counts every overflow bucket made since the last grow, and the current
     // array's chains never drop one, so noverflow equals the overflow buckets in its chains.
     code: 'classic/noverflow', name: 'noverflow + 1', fixtures: CHAINS, expect: ['classic/noverflow'],

@@ -26,6 +26,7 @@ import {
 import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
 import { KeyHasher, KeyReadError, canonicalKey, needsDynamicType } from './keys.js';
+import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
 const isMark = (t: number): boolean => t >= EVACUATED_X && t <= EVACUATED_EMPTY;
@@ -111,6 +112,11 @@ class Checker {
   private cut = false;
   private live = 0;
   private overflowInCurrent = 0;
+  private overflowInOld = 0;
+  /** The current bucket array could not be read at all. */
+  private noArray = false;
+  /** The mapextra's bytes, when the header has a readable one. */
+  private extraBytes: Uint8Array | undefined;
   private visitedBuckets = 0;
   h!: Header;
 
@@ -223,7 +229,7 @@ class Checker {
     this.growthState(mb);
     if (h.extra !== 0n) {
       try {
-        this.r.read(h.extra, this.L.headers.mapextra.size);
+        this.extraBytes = this.r.read(h.extra, this.L.headers.mapextra.size);
       } catch (e) {
         if (!(e instanceof MemoryError)) throw e;
         this.add(C.unreadable, this.loc('header.extra', {}, this.src.addr), 'readable mapextra', hex(h.extra), `extra points to unreadable memory: ${e.message}`);
@@ -274,7 +280,7 @@ class Checker {
   walk(): void {
     const h = this.h;
     const walkCodes = [C.count, C.tophash, C.emptyRest, C.keyBucket, C.keyTophash, C.evacuationMark, C.nevacuate, C.evacuationXY,
-      C.overflowAlign, C.overflowCycle, C.overflowShared, C.duplicate, C.noverflow, C.indirectNil];
+      C.overflowAlign, C.overflowCycle, C.overflowShared, C.duplicate, C.noverflow, C.indirectNil, C.extra];
     const mb = maxB(this.L, this.src.target.arch);
     const n = h.buckets === 0n || h.B > mb ? 0 : 2 ** h.B;
     const nold = h.oldbuckets === 0n ? 0 : this.nold ?? 0;
@@ -293,6 +299,7 @@ class Checker {
         const loc = this.loc(`header.${a.array}`, { array: a.array }, a.base);
         this.add(C.unreadable, loc, `${bytes} readable bytes (2^${Math.log2(a.n)} buckets)`, hex(a.base), `the ${a.array} array is not readable: ${bad.message}`);
         this.cut = true;
+        if (a.array === 'buckets') this.noArray = true;
         continue;
       }
       for (let i = 0; i < a.n; i++) this.chain(a.array, a.base, i, nold);
@@ -300,12 +307,82 @@ class Checker {
     const reason = 'a bucket chain was cut short (see the chain findings), so totals are unknown';
     if (this.cut) {
       this.unchecked.push({ code: C.count, reason }, { code: C.noverflow, reason });
+      this.extra(n); // the overflow lists' lengths are skipped, the rest holds
       return;
     }
     if (BigInt(this.live) !== h.count && h.count >= 0n) {
       this.add(C.count, this.loc('header.count', {}, this.src.addr), String(this.live), String(h.count), `count is ${h.count} but ${this.live} slots are live`);
     }
     if (n > 0) this.noverflow();
+    this.extra(n);
+  }
+
+  /**
+   * mapextra (runtime/map.go newoverflow, makeBucketArray, hashGrow,
+   * advanceEvacuationMark, mapclear):
+   * - for pointer-free buckets, whose overflow word the GC does not scan,
+   *   `overflow` lists every overflow bucket made for the current array and
+   *   `oldoverflow` (only while growing) those of the old one — the chains
+   *   never drop one, so the lengths equal the chains' overflow buckets; for
+   *   pointerful buckets no list is ever made;
+   * - `nextOverflow` is nil or the next unused preallocated overflow bucket:
+   *   a bucket boundary in the array's tail past its 2^B buckets, and the
+   *   tail's last bucket holds the sentinel (the array's own address) that
+   *   tells newoverflow to stop.
+   */
+  private extra(n: number): void {
+    const x = this.extraBytes;
+    if (!x) return;
+    const h = this.h;
+    const xo: Record<string, number> = {};
+    for (const f of this.L.headers.mapextra.fields) xo[f.name] = f.offset;
+    const loc = (field: string) => this.loc(`mapextra.${field}`, {}, h.extra);
+    const pointerFree = !this.L.bucket.overflowIsPointer;
+    const lists: [string, number, boolean][] = [['overflow', this.overflowInCurrent, true], ['oldoverflow', this.overflowInOld, h.oldbuckets !== 0n]];
+    for (const [field, chains, applies] of lists) {
+      const p = this.word(x, xo[field]);
+      let len = 0n;
+      if (p !== 0n) {
+        try {
+          const sh = this.r.read(p, 3 * this.ptr);
+          len = this.word(sh, this.ptr);
+        } catch (e) {
+          if (!(e instanceof MemoryError)) throw e;
+          this.add(C.unreadable, loc(field), 'a readable slice header', hex(p), `mapextra.${field} points to unreadable memory: ${e.message}`);
+          continue;
+        }
+      }
+      if (!pointerFree) {
+        if (p !== 0n) this.add(C.extra, loc(field), 'nil (pointerful buckets keep no overflow list)', `a list of ${len}`, `mapextra.${field} is set but the bucket type holds pointers: the runtime only lists overflow buckets of pointer-free bucket types`);
+      } else if (!applies) {
+        if (p !== 0n) this.add(C.extra, loc(field), 'nil when not growing', `a list of ${len}`, `mapextra.${field} is set but the map is not growing (advanceEvacuationMark drops it when the grow ends)`);
+      } else if (!this.cut && len !== BigInt(chains)) {
+        this.add(C.extra, loc(field), String(chains), String(len), `mapextra.${field} lists ${len} overflow buckets but the ${field === 'overflow' ? 'current' : 'old'} chains hold ${chains}${len < BigInt(chains) ? ': the GC does not see the rest' : ''}`);
+      }
+    }
+    const next = this.word(x, xo.nextOverflow);
+    if (next === 0n || this.noArray) return;
+    if (n === 0) {
+      this.add(C.extra, loc('nextOverflow'), 'nil without buckets', hex(next), 'mapextra.nextOverflow is set but the map has no bucket array');
+      return;
+    }
+    const size = BigInt(this.bsize);
+    const total = bucketArrayLengthFor(this.bsize, this.L.bucket.overflowIsPointer, this.src.target.go, this.src.target.arch, h.B);
+    const idx = (next - h.buckets) / size;
+    if (next < h.buckets || (next - h.buckets) % size !== 0n || idx < BigInt(n) || idx >= BigInt(total)) {
+      this.add(C.extra, loc('nextOverflow'), `a preallocated overflow bucket (index ${n}..${total - 1} of the array)`, next < h.buckets || (next - h.buckets) % size !== 0n ? 'outside the array' : `index ${idx}`, 'mapextra.nextOverflow is not one of the array\'s preallocated overflow buckets: newoverflow would hand out memory it does not own');
+      return;
+    }
+    const last = h.buckets + BigInt(total - 1) * size;
+    try {
+      const sentinel = this.word(this.r.read(last + BigInt(this.ovfOff), this.ptr), 0);
+      if (sentinel !== h.buckets) {
+        this.add(C.extra, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'the array\'s address (the sentinel)', sentinel === 0n ? 'nil' : 'another address', 'the last preallocated overflow bucket lost its sentinel: newoverflow would run past the end of the array');
+      }
+    } catch (e) {
+      if (!(e instanceof MemoryError)) throw e;
+      this.add(C.unreadable, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'a readable bucket', hex(last), `the end of the bucket array cannot be read: ${e.message}`);
+    }
   }
 
   /**
@@ -384,6 +461,7 @@ class Checker {
       if (ov > 0) {
         this.visited.set(addr, w);
         if (!old) this.overflowInCurrent++;
+        else this.overflowInOld++;
       }
       const top = b.subarray(this.topOff, this.topOff + BUCKET_CNT);
       if (ov === 0 && old) {
