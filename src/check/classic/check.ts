@@ -26,6 +26,7 @@ import {
 import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
 import { KeyHasher, KeyReadError, canonicalKey, needsDynamicType } from './keys.js';
+import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
 const isMark = (t: number): boolean => t >= EVACUATED_X && t <= EVACUATED_EMPTY;
@@ -42,7 +43,7 @@ export function maxAlloc(arch: { name: string; ptrSize: number }): number {
   return 2 ** 32 - 1;
 }
 
-/** The largest B whose bucket array newarray can allocate (makemap caps the hint so B never passes it). */
+/** The largest B whose bucket array newarray can allocate (makemap ignores a hint past maxAlloc, so B never passes it). */
 export function maxB(L: ClassicLayout, arch: { name: string; ptrSize: number }): number {
   let b = 0;
   while (b < arch.ptrSize * 8 - 1 && 2 ** (b + 1) * L.bucket.size <= maxAlloc(arch)) b++;
@@ -100,7 +101,7 @@ class Checker {
   private readonly keysOff: number;
   private readonly elemsOff: number;
   private readonly ovfOff: number;
-  private readonly hasher: KeyHasher | undefined;
+  private readonly hasher: KeyHasher | undefined = undefined;
   private readonly dynamicKey: boolean;
   /** Live keys seen so far: canonical text → where. */
   private readonly seen = new Map<string, string>();
@@ -111,6 +112,11 @@ class Checker {
   private cut = false;
   private live = 0;
   private overflowInCurrent = 0;
+  private overflowInOld = 0;
+  /** The current bucket array could not be read at all. */
+  private noArray = false;
+  /** The mapextra's bytes, when the header has a readable one. */
+  private extraBytes: Uint8Array | undefined;
   private visitedBuckets = 0;
   h!: Header;
 
@@ -136,7 +142,15 @@ class Checker {
     } else if (!src.hash) {
       for (const code of hashCodes) this.unchecked.push({ code, reason: 'no hash key material (runtime.hashkey / runtime.aeskeysched) for this map' });
     }
-    this.hasher = src.hash && !this.dynamicKey ? new KeyHasher(src.type.key, src.target, src.hash, this.r) : undefined;
+    if (src.hash && !this.dynamicKey) {
+      try {
+        this.hasher = new KeyHasher(src.type.key, src.target, src.hash, this.r);
+      } catch (e) {
+        // A release or key type whose hash is not modelled (Go < 1.19, say): the rest is still checked.
+        const reason = `the map's hash function cannot be computed: ${e instanceof Error ? e.message : String(e)}`;
+        for (const code of hashCodes) this.unchecked.push({ code, reason });
+      }
+    }
   }
 
   // ---------------------------------------------------------- findings --
@@ -165,7 +179,7 @@ class Checker {
 
   private at(code: string, w: Where, slot: number | undefined, addr: bigint | undefined, expected: string, found: string, message: string): void {
     const { text, fields } = this.where(w, slot);
-    this.add(code, this.loc(text, fields, addr), expected, found, `${text}: ${message}`);
+    this.add(code, this.loc(text, fields, addr), expected, found, message);
   }
 
   /** Findings past the per-code cap, counted in one summary finding per code. */
@@ -215,7 +229,7 @@ class Checker {
     this.growthState(mb);
     if (h.extra !== 0n) {
       try {
-        this.r.read(h.extra, this.L.headers.mapextra.size);
+        this.extraBytes = this.r.read(h.extra, this.L.headers.mapextra.size);
       } catch (e) {
         if (!(e instanceof MemoryError)) throw e;
         this.add(C.unreadable, this.loc('header.extra', {}, this.src.addr), 'readable mapextra', hex(h.extra), `extra points to unreadable memory: ${e.message}`);
@@ -266,7 +280,7 @@ class Checker {
   walk(): void {
     const h = this.h;
     const walkCodes = [C.count, C.tophash, C.emptyRest, C.keyBucket, C.keyTophash, C.evacuationMark, C.nevacuate, C.evacuationXY,
-      C.overflowAlign, C.overflowCycle, C.overflowShared, C.duplicate, C.noverflow, C.indirectNil];
+      C.overflowAlign, C.overflowCycle, C.overflowShared, C.duplicate, C.noverflow, C.indirectNil, C.extra];
     const mb = maxB(this.L, this.src.target.arch);
     const n = h.buckets === 0n || h.B > mb ? 0 : 2 ** h.B;
     const nold = h.oldbuckets === 0n ? 0 : this.nold ?? 0;
@@ -278,17 +292,97 @@ class Checker {
     if (n > 0) this.arrays.push({ array: 'buckets', base: h.buckets, n });
     if (nold > 0) this.arrays.push({ array: 'oldbuckets', base: h.oldbuckets, n: nold });
     for (const a of this.arrays) {
+      // An array whose first or last byte cannot be read is one finding, not 2^B of them.
+      const bytes = BigInt(a.n) * BigInt(this.bsize);
+      const bad = [a.base, a.base + bytes - 1n].map((x) => this.unreadableAt(x)).find((e) => e !== undefined);
+      if (bad) {
+        const loc = this.loc(`header.${a.array}`, { array: a.array }, a.base);
+        this.add(C.unreadable, loc, `${bytes} readable bytes (2^${Math.log2(a.n)} buckets)`, hex(a.base), `the ${a.array} array is not readable: ${bad.message}`);
+        this.cut = true;
+        if (a.array === 'buckets') this.noArray = true;
+        continue;
+      }
       for (let i = 0; i < a.n; i++) this.chain(a.array, a.base, i, nold);
     }
     const reason = 'a bucket chain was cut short (see the chain findings), so totals are unknown';
     if (this.cut) {
       this.unchecked.push({ code: C.count, reason }, { code: C.noverflow, reason });
+      this.extra(n); // the overflow lists' lengths are skipped, the rest holds
       return;
     }
     if (BigInt(this.live) !== h.count && h.count >= 0n) {
-      this.add(C.count, this.loc('header.count', {}, this.src.addr), String(h.count), String(this.live), `count is ${h.count} but ${this.live} slots are live`);
+      this.add(C.count, this.loc('header.count', {}, this.src.addr), String(this.live), String(h.count), `count is ${h.count} but ${this.live} slots are live`);
     }
     if (n > 0) this.noverflow();
+    this.extra(n);
+  }
+
+  /**
+   * mapextra (runtime/map.go newoverflow, makeBucketArray, hashGrow,
+   * advanceEvacuationMark, mapclear):
+   * - for pointer-free buckets, whose overflow word the GC does not scan,
+   *   `overflow` lists every overflow bucket made for the current array and
+   *   `oldoverflow` (only while growing) those of the old one — the chains
+   *   never drop one, so the lengths equal the chains' overflow buckets; for
+   *   pointerful buckets no list is ever made;
+   * - `nextOverflow` is nil or the next unused preallocated overflow bucket:
+   *   a bucket boundary in the array's tail past its 2^B buckets, and the
+   *   tail's last bucket holds the sentinel (the array's own address) that
+   *   tells newoverflow to stop.
+   */
+  private extra(n: number): void {
+    const x = this.extraBytes;
+    if (!x) return;
+    const h = this.h;
+    const xo: Record<string, number> = {};
+    for (const f of this.L.headers.mapextra.fields) xo[f.name] = f.offset;
+    const loc = (field: string) => this.loc(`mapextra.${field}`, {}, h.extra);
+    const pointerFree = !this.L.bucket.overflowIsPointer;
+    const lists: [string, number, boolean][] = [['overflow', this.overflowInCurrent, true], ['oldoverflow', this.overflowInOld, h.oldbuckets !== 0n]];
+    for (const [field, chains, applies] of lists) {
+      const p = this.word(x, xo[field]);
+      let len = 0n;
+      if (p !== 0n) {
+        try {
+          const sh = this.r.read(p, 3 * this.ptr);
+          len = this.word(sh, this.ptr);
+        } catch (e) {
+          if (!(e instanceof MemoryError)) throw e;
+          this.add(C.unreadable, loc(field), 'a readable slice header', hex(p), `mapextra.${field} points to unreadable memory: ${e.message}`);
+          continue;
+        }
+      }
+      if (!pointerFree) {
+        if (p !== 0n) this.add(C.extra, loc(field), 'nil (pointerful buckets keep no overflow list)', `a list of ${len}`, `mapextra.${field} is set but the bucket type holds pointers: the runtime only lists overflow buckets of pointer-free bucket types`);
+      } else if (!applies) {
+        if (p !== 0n) this.add(C.extra, loc(field), 'nil when not growing', `a list of ${len}`, `mapextra.${field} is set but the map is not growing (advanceEvacuationMark drops it when the grow ends)`);
+      } else if (!this.cut && len !== BigInt(chains)) {
+        this.add(C.extra, loc(field), String(chains), String(len), `mapextra.${field} lists ${len} overflow buckets but the ${field === 'overflow' ? 'current' : 'old'} chains hold ${chains}${len < BigInt(chains) ? ': the GC does not see the rest' : ''}`);
+      }
+    }
+    const next = this.word(x, xo.nextOverflow);
+    if (next === 0n || this.noArray) return;
+    if (n === 0) {
+      this.add(C.extra, loc('nextOverflow'), 'nil without buckets', hex(next), 'mapextra.nextOverflow is set but the map has no bucket array');
+      return;
+    }
+    const size = BigInt(this.bsize);
+    const total = bucketArrayLengthFor(this.bsize, this.L.bucket.overflowIsPointer, this.src.target.go, this.src.target.arch, h.B);
+    const idx = (next - h.buckets) / size;
+    if (next < h.buckets || (next - h.buckets) % size !== 0n || idx < BigInt(n) || idx >= BigInt(total)) {
+      this.add(C.extra, loc('nextOverflow'), `a preallocated overflow bucket (index ${n}..${total - 1} of the array)`, next < h.buckets || (next - h.buckets) % size !== 0n ? 'outside the array' : `index ${idx}`, 'mapextra.nextOverflow is not one of the array\'s preallocated overflow buckets: newoverflow would hand out memory it does not own');
+      return;
+    }
+    const last = h.buckets + BigInt(total - 1) * size;
+    try {
+      const sentinel = this.word(this.r.read(last + BigInt(this.ovfOff), this.ptr), 0);
+      if (sentinel !== h.buckets) {
+        this.add(C.extra, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'the array\'s address (the sentinel)', sentinel === 0n ? 'nil' : 'another address', 'the last preallocated overflow bucket lost its sentinel: newoverflow would run past the end of the array');
+      }
+    } catch (e) {
+      if (!(e instanceof MemoryError)) throw e;
+      this.add(C.unreadable, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'a readable bucket', hex(last), `the end of the bucket array cannot be read: ${e.message}`);
+    }
   }
 
   /**
@@ -307,6 +401,16 @@ class Checker {
       }
     } else if (h.noverflow > n) {
       this.add(C.noverflow, loc, `≤ ${n}`, String(h.noverflow), `noverflow=${h.noverflow} exceeds the ${n} overflow buckets of the current array (at B ≥ 16 it counts a random fraction of them)`);
+    }
+  }
+
+  private unreadableAt(addr: bigint): MemoryError | undefined {
+    try {
+      this.r.read(addr, 1);
+      return undefined;
+    } catch (e) {
+      if (e instanceof MemoryError) return e;
+      throw e;
     }
   }
 
@@ -357,6 +461,7 @@ class Checker {
       if (ov > 0) {
         this.visited.set(addr, w);
         if (!old) this.overflowInCurrent++;
+        else this.overflowInOld++;
       }
       const top = b.subarray(this.topOff, this.topOff + BUCKET_CNT);
       if (ov === 0 && old) {
@@ -391,7 +496,7 @@ class Checker {
       const next = this.word(b, this.ovfOff);
       if (next === 0n) return;
       if (next % BigInt(this.L.bucket.align) !== 0n) {
-        this.at(C.overflowAlign, w, undefined, addr, `a multiple of ${this.L.bucket.align}`, hex(next), `overflow pointer ${this.src.syntheticAddresses ? '' : hex(next) + ' '}is not aligned to the bucket type`);
+        this.at(C.overflowAlign, w, undefined, addr, `a multiple of ${this.L.bucket.align}`, hex(next), `the overflow pointer is not aligned to the bucket type (off by ${next % BigInt(this.L.bucket.align)})`);
         this.cut = true;
         return;
       }

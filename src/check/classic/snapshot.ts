@@ -36,7 +36,7 @@ type Obj = { [k: string]: JsonValue };
 class V {
   constructor(readonly file: string) {}
   fail(path: string, detail: string): never {
-    throw new InputError(this.file, path, detail);
+    throw new InputError(this.file, path || 'top level', detail);
   }
   obj(v: unknown, path: string, keys: readonly string[], optional: readonly string[] = []): Obj {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(path, `expected an object, got ${brief(v)}`);
