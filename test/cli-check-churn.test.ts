@@ -17,13 +17,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { cacheDir, goroot } from './support/toolchains.js';
-import { coreCacheDir } from './support/cores.js';
+import { coreCacheDir, startReady } from './support/cores.js';
 
 const CHURN = resolve(import.meta.dirname, '..', '..', 'gosrc', 'churn');
 
@@ -49,21 +49,8 @@ const WRITING = new Set(['classic/writing', 'swiss/writing']);
 for (const [go, impl] of [['1.22', 'classic'], ['1.26', 'swiss']] as const) {
   test(`check --pid on a ${impl} map being written (Go ${go}): frozen reads are intact unless mid-write; running reads mark what a write explains`, async () => {
     const exe = build(go);
-    const p = spawn(exe, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    await new Promise<void>((done, fail) => {
-      const t = setTimeout(() => fail(new Error('churn did not start within 20 s')), 20000);
-      p.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('READY\n')) {
-          clearTimeout(t);
-          done();
-        }
-      });
-      p.on('error', fail);
-    });
+    const { proc: p, out, stop } = await startReady(exe, []);
     const truth = JSON.parse(out.split('\n')[0]) as Record<string, string>;
-    const exited = new Promise<void>((done) => p.on('close', () => done()));
     let midWrite = 0;
     let tornRunning = 0;
     try {
@@ -93,8 +80,7 @@ for (const [go, impl] of [['1.22', 'classic'], ['1.26', 'swiss']] as const) {
         await new Promise((r) => setTimeout(r, 3 + (round % 7)));
       }
     } finally {
-      p.stdin.end('\n');
-      await exited;
+      await stop();
     }
     // For the record (not asserted: timing decides how often a read lands mid-write).
     console.log(`# churn ${go}: ${midWrite} frozen reads caught a map mid-write, ${tornRunning} possibly torn findings in running reads`);

@@ -23,7 +23,7 @@
  * made in a scratch directory renamed into place, so parallel test files share
  * them. Missing toolchains, gdb or qemu FAIL (never skip).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -169,23 +169,43 @@ async function crashCore(dir: string, exe: string, arch: string): Promise<{ core
   return { core, truth };
 }
 
+/**
+ * Starts a Go program that prints what it knows about itself, then READY, then
+ * waits for its stdin to close (gosrc/coreprobe in wait mode, gosrc/churn).
+ * Resolves once READY is printed, with everything printed before it.
+ */
+export async function startReady(exe: string, args: string[], cwd?: string): Promise<{ proc: ChildProcessWithoutNullStreams; out: string; stop(): Promise<void> }> {
+  const proc = spawn(exe, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((done) => proc.on('close', () => done()));
+  let out = '';
+  await new Promise<void>((done, fail) => {
+    const t = setTimeout(() => fail(new Error(`${exe} did not become ready within 20 s`)), 20000);
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('READY\n')) {
+        clearTimeout(t);
+        done();
+      }
+    });
+    proc.on('error', fail);
+    proc.on('exit', (c) => fail(new Error(`${exe} exited before it was ready (${c})`)));
+  });
+  return {
+    proc,
+    out,
+    async stop() {
+      proc.stdin.end('\n');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
 async function gcoreCore(dir: string, exe: string): Promise<{ core: string; truth: CoreTruth }> {
   need('gcore', "install Debian's gdb");
-  const p = spawn(exe, ['wait'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
+  const { proc: p, out, stop } = await startReady(exe, ['wait'], dir);
   try {
-    await new Promise<void>((done, fail) => {
-      const t = setTimeout(() => fail(new Error('coreprobe did not become ready within 20 s')), 20000);
-      p.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('READY\n')) {
-          clearTimeout(t);
-          done();
-        }
-      });
-      p.on('error', fail);
-      p.on('exit', (c) => fail(new Error(`coreprobe exited early (${c})`)));
-    });
     const truth = firstLine(out);
     const r = await run('gcore', ['-o', join(dir, 'gcore'), String(p.pid)], dir);
     const name = readdirSync(dir).find((f) => f.startsWith('gcore.'));
@@ -194,8 +214,7 @@ async function gcoreCore(dir: string, exe: string): Promise<{ core: string; trut
     renameSync(join(dir, name), core);
     return { core, truth };
   } finally {
-    p.stdin.end();
-    p.kill('SIGKILL');
+    await stop();
   }
 }
 
@@ -262,29 +281,6 @@ export async function liveProbe(go: string): Promise<LiveProbe> {
     buildCoreProbe(go, 'amd64', tmp);
     renameSync(tmp, exe);
   }
-  const p = spawn(exe, ['wait'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise<void>((done, fail) => {
-    const t = setTimeout(() => fail(new Error('coreprobe did not become ready within 20 s')), 20000);
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('READY\n')) {
-        clearTimeout(t);
-        done();
-      }
-    });
-    p.on('error', fail);
-  });
-  const exited = new Promise<void>((done) => p.on('close', () => done()));
-  return {
-    pid: p.pid as number,
-    exe,
-    truth: firstLine(out),
-    async stop() {
-      p.stdin.end();
-      const t = setTimeout(() => p.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
+  const { proc, out, stop } = await startReady(exe, ['wait']);
+  return { pid: proc.pid as number, exe, truth: firstLine(out), stop };
 }

@@ -25,7 +25,7 @@ import {
 } from '../../engine/classic/map.js';
 import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
-import { KeyHasher, KeyReadError, canonicalKey, needsDynamicType } from './keys.js';
+import { KeyHasher, KeyReadError, keyIdentity, needsDynamicType } from '../keys.js';
 import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
@@ -144,7 +144,7 @@ class Checker {
     }
     if (src.hash && !this.dynamicKey) {
       try {
-        this.hasher = new KeyHasher(src.type.key, src.target, src.hash, this.r);
+        this.hasher = new KeyHasher(this.r, src.type.key, src.target, src.hash);
       } catch (e) {
         // A release or key type whose hash is not modelled (Go < 1.19, say): the rest is still checked.
         const reason = `the map's hash function cannot be computed: ${e instanceof Error ? e.message : String(e)}`;
@@ -404,6 +404,18 @@ class Checker {
     }
   }
 
+  /**
+   * The key's hash as the classic runtime uses it: the low 32 bits pick the
+   * bucket (B < 32 here) and the top byte is the tophash, bumped past the
+   * marker values (runtime/map.go tophash). Null for a NaN key.
+   */
+  private hashOf(b: Uint8Array, off: number): { lo: number; top: number } | null {
+    const h = this.hasher!.hash(b, off, BigInt(this.h.hash0));
+    if (h === null) return null;
+    const top = Number((h >> BigInt(this.hasher!.bits - 8)) & 0xffn);
+    return { lo: Number(h & 0xffffffffn), top: top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top };
+  }
+
   private unreadableAt(addr: bigint): MemoryError | undefined {
     try {
       this.r.read(addr, 1);
@@ -559,7 +571,7 @@ class Checker {
     if (!k) return;
     let canon: string | null;
     try {
-      canon = this.dynamicKey ? null : canonicalKey(this.r, this.src.type.key, k[0], k[1]);
+      canon = this.dynamicKey ? null : keyIdentity(this.r, this.src.type.key, k[0], k[1]);
     } catch (e) {
       if (!(e instanceof KeyReadError)) throw e;
       this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key's data cannot be read: ${e.message}`);
@@ -575,7 +587,9 @@ class Checker {
     if (!this.hasher || canon === null) return;
     let hv: { lo: number; top: number };
     try {
-      hv = this.hasher.hash(k[0], k[1], this.h.hash0);
+      const h = this.hashOf(k[0], k[1]);
+      if (h === null) return;
+      hv = h;
     } catch (e) {
       if (!(e instanceof KeyReadError)) throw e;
       this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key cannot be hashed: ${e.message}`);
@@ -610,8 +624,9 @@ class Checker {
     if (!k) return;
     let hv: { lo: number; top: number };
     try {
-      if (canonicalKey(this.r, this.src.type.key, k[0], k[1]) === null) return;
-      hv = this.hasher.hash(k[0], k[1], this.h.hash0);
+      const h = this.hashOf(k[0], k[1]);
+      if (h === null) return; // a NaN key: placed by a random hash
+      hv = h;
     } catch (e) {
       if (e instanceof KeyReadError) return; // a stale key's data may be gone: not an invariant of the runtime
       throw e;

@@ -13,7 +13,7 @@
  * Nothing read is trusted: every pointer is read through the reader (a
  * MemoryError is an "unreadable" finding, never an exception), the
  * directory and group counts are capped (LIMITS), string keys are read up
- * to MAX_STRING_BYTES. Counts are compared against what the walk counted,
+ * to MAX_KEY_STRING (src/check/keys.ts). Counts are compared against what the walk counted,
  * so one broken field gives one finding: a table's growthLeft is checked
  * against its counted full and deleted slots and its real group count, not
  * against its (possibly also broken) used and capacity.
@@ -30,7 +30,7 @@ import { MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft } from '../../engine/sw
 import { slotGeometry, type SlotGeometry } from '../../engine/swiss/geometry.js';
 import { LIMITS, type Finding, type MapReport, type MapSource } from '../types.js';
 import { swissInvariant } from './invariants.js';
-import { KeyHasher, NaNKey, keyIdentity, needsDynamicType } from './keys.js';
+import { KeyHasher, KeyReadError, keyIdentity, needsDynamicType } from '../keys.js';
 import { Fields, hex, readMapHeader, readTableHeader, type MapHeader } from './read.js';
 
 interface Where {
@@ -134,7 +134,7 @@ class Checker {
       for (const code of hashCodes) this.unchecked.push({ code, reason: "no hash key material (runtime.hashkey / aeskeysched): key hashes cannot be recomputed" });
     } else {
       try {
-        this.hasher = new KeyHasher(src.reader, src.type.key, arch, go, src.hash);
+        this.hasher = new KeyHasher(src.reader, src.type.key, src.target, src.hash);
       } catch (e) {
         // Key material of the wrong size (a partial aeskeysched read from a core), a release the hashes do not model.
         const reason = `the hash cannot be recomputed: ${(e as Error).message}`;
@@ -201,13 +201,13 @@ class Checker {
     if (this.dupCheck) {
       try {
         const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes);
+        if (id === null) return undefined; // a NaN key: no identity, and a random hash
         const first = this.seen.get(id);
         if (first) {
           this.f.add('swiss/duplicate', w, 'each key live once', `also live at ${first.text}`, `${w.text}: the key is live twice (also at ${first.text}); a lookup finds only one of them, and a delete leaves the other`);
         } else if (this.seen.size < LIMITS.maxGroups * SLOTS) this.seen.set(id, w);
       } catch (e) {
-        if (e instanceof NaNKey) return undefined;
-        if (e instanceof MemoryError) {
+        if (e instanceof KeyReadError) {
           this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s string data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
           return undefined;
         }
@@ -217,10 +217,11 @@ class Checker {
     if (!this.hasher) return undefined;
     let hash: bigint;
     try {
-      hash = this.hasher.hash(k.bytes, this.seed);
+      const h = this.hasher.hash(k.bytes, 0, this.seed);
+      if (h === null) return undefined;
+      hash = h;
     } catch (e) {
-      if (e instanceof NaNKey) return undefined;
-      if (e instanceof MemoryError) {
+      if (e instanceof KeyReadError) {
         if (!this.dupCheck) this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
         return undefined;
       }
