@@ -203,6 +203,13 @@ function stored(t: GoType, p: PartLayout): GoType {
 }
 
 /** Padding bytes in a struct: before each field and after the last. */
+/** Each field's offset by name: how the engines and the checker address a header, bucket or group. */
+export function fieldOffsets(d: StructDesc): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const f of d.fields) o[f.name] = f.offset;
+  return o;
+}
+
 export function paddingOf(d: StructDesc): number {
   return d.padAfter + d.fields.reduce((n, f) => n + f.padBefore, 0);
 }

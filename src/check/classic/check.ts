@@ -16,7 +16,7 @@
  * classic/unreadable finding, a chain that revisits a bucket stops, and no
  * loop runs past LIMITS.
  */
-import { layoutOf, type ClassicLayout } from '../../layout/index.js';
+import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../../model/memory.js';
 import { typeString } from '../../model/types.js';
 import {
@@ -128,8 +128,7 @@ class Checker {
     this.ptr = src.target.arch.ptrSize;
     this.be = src.target.arch.bigEndian;
     this.bsize = L.bucket.size;
-    const off: Record<string, number> = {};
-    for (const f of L.bucket.fields) off[f.name] = f.offset;
+    const off = fieldOffsets(L.bucket);
     this.topOff = off.topbits;
     this.keysOff = off.keys;
     this.elemsOff = off.elems;
@@ -334,8 +333,7 @@ class Checker {
     const x = this.extraBytes;
     if (!x) return;
     const h = this.h;
-    const xo: Record<string, number> = {};
-    for (const f of this.L.headers.mapextra.fields) xo[f.name] = f.offset;
+    const xo = fieldOffsets(this.L.headers.mapextra);
     const loc = (field: string) => this.loc(`mapextra.${field}`, {}, h.extra);
     const pointerFree = !this.L.bucket.overflowIsPointer;
     const lists: [string, number, boolean][] = [['overflow', this.overflowInCurrent, true], ['oldoverflow', this.overflowInOld, h.oldbuckets !== 0n]];

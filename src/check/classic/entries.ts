@@ -5,7 +5,7 @@
  * array and of unevacuated old buckets (tophash ≥ minTopHash). Corrupt memory
  * ends the walk early; nothing here throws on bad bytes.
  */
-import { layoutOf, type ClassicLayout } from '../../layout/index.js';
+import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { decodeUint } from '../../model/memory.js';
 import { BUCKET_CNT, EVACUATED_X, EVACUATED_EMPTY, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../engine/classic/map.js';
 import { LIMITS, type MapSource } from '../types.js';
@@ -29,8 +29,7 @@ function walk(src: MapSource, L: ClassicLayout, limit: number, out: { key: bigin
   const ps = src.target.arch.ptrSize;
   const h = decodeHeader(L, r.read(src.addr, L.headers.hmap.size), be);
   if (h.B > maxB(L, src.target.arch)) return;
-  const off: Record<string, number> = {};
-  for (const f of L.bucket.fields) off[f.name] = f.offset;
+  const off = fieldOffsets(L.bucket);
   const size = L.bucket.size;
   const word = (b: Uint8Array, o: number) => decodeUint(b.subarray(o, o + ps), be);
   const arrays: [bigint, number][] = [];

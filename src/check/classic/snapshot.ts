@@ -20,7 +20,7 @@
  * is an InputError naming the JSON path.
  */
 import { InputError } from '../../cli/errors.js';
-import { layoutOf, implOf, type ClassicLayout, type LayoutTarget } from '../../layout/index.js';
+import { fieldOffsets, layoutOf, implOf, type ClassicLayout, type LayoutTarget } from '../../layout/index.js';
 import { archByName } from '../../model/arch.js';
 import { parseExperiment, parseGoVersion } from '../../model/goversion.js';
 import { SimMemory } from '../../model/memory.js';
@@ -177,8 +177,7 @@ export function classicSnapshotSource(json: unknown, file: string): MapSource {
 
   if (extra) {
     const x = mem.alloc(L.headers.mapextra.size, 'mapextra');
-    const xo: Record<string, number> = {};
-    for (const f of L.headers.mapextra.fields) xo[f.name] = f.offset;
+    const xo = fieldOffsets(L.headers.mapextra);
     const overflowOf = (array: string) => chains.filter((c) => c.array === array).flatMap((c) => c.addrs.slice(1));
     const slice = (len: number | null, bucketsOf: number[]): number => {
       if (len === null) return 0;
@@ -279,8 +278,7 @@ class Encoder {
     private readonly type: MapType,
     private readonly v: V,
   ) {
-    const o: Record<string, number> = {};
-    for (const f of L.bucket.fields) o[f.name] = f.offset;
+    const o = fieldOffsets(L.bucket);
     this.topOff = o.topbits;
     this.keysOff = o.keys;
     this.elemsOff = o.elems;

@@ -5,13 +5,8 @@
  * "unreadable" finding by the caller.
  */
 import { decodeUint, type MemoryReader } from '../../model/memory.js';
-import type { SwissLayout, StructDesc } from '../../layout/index.js';
+import { fieldOffsets, type SwissLayout } from '../../layout/index.js';
 
-export function offsets(s: StructDesc): Record<string, number> {
-  const r: Record<string, number> = {};
-  for (const f of s.fields) r[f.name] = f.offset;
-  return r;
-}
 
 export interface MapHeader {
   readonly used: bigint;
@@ -56,7 +51,7 @@ export class Fields {
 }
 
 export function readMapHeader(r: MemoryReader, L: SwissLayout, addr: bigint): MapHeader {
-  const M = offsets(L.headers.Map);
+  const M = fieldOffsets(L.headers.Map);
   const p = r.arch.ptrSize;
   const f = new Fields(r.read(addr, L.headers.Map.size), r.arch.bigEndian);
   return {
@@ -73,8 +68,8 @@ export function readMapHeader(r: MemoryReader, L: SwissLayout, addr: bigint): Ma
 }
 
 export function readTableHeader(r: MemoryReader, L: SwissLayout, addr: bigint): TableHeader {
-  const T = offsets(L.headers.table);
-  const G = offsets(L.headers.groupsReference);
+  const T = fieldOffsets(L.headers.table);
+  const G = fieldOffsets(L.headers.groupsReference);
   const p = r.arch.ptrSize;
   const f = new Fields(r.read(addr, L.headers.table.size), r.arch.bigEndian);
   return {

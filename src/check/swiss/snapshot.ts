@@ -31,7 +31,7 @@ import { InputError } from '../../cli/errors.js';
 import { SLOTS } from '../../engine/swiss/ctrl.js';
 import { slotGeometry } from '../../engine/swiss/geometry.js';
 import type { HashState, MapSource } from '../types.js';
-import { offsets } from './read.js';
+import { fieldOffsets } from '../../layout/index.js';
 
 /** Bounds on what a snapshot may ask the rebuild to allocate. */
 const MAX_GROUPS = 1 << 16;
@@ -260,9 +260,9 @@ export function swissSnapshotSource(json: unknown, file: string): MapSource {
   // The rebuild.
   const mem = new SimMemory(arch);
   const c: Ctx = { v, mem, L, key: (type as MapType).key, elem: (type as MapType).elem };
-  const M = offsets(L.headers.Map);
-  const T = offsets(L.headers.table);
-  const G = offsets(L.headers.groupsReference);
+  const M = fieldOffsets(L.headers.Map);
+  const T = fieldOffsets(L.headers.table);
+  const G = fieldOffsets(L.headers.groupsReference);
   const p = arch.ptrSize;
   const addr = mem.alloc(L.headers.Map.size, 'maps.Map');
   mem.setUint(addr + M.used, 8, used);

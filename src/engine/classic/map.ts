@@ -10,7 +10,7 @@
  * `*[]*bmap` slices; only their length is observable) and the source of the
  * runtime's randomness (`draw`).
  */
-import { SLOTS, type ClassicLayout, type StructDesc } from '../../layout/index.js';
+import { SLOTS, fieldOffsets, type ClassicLayout } from '../../layout/index.js';
 import type { SimMemory } from '../../model/memory.js';
 import type { GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
@@ -44,11 +44,6 @@ export interface TraceEvent {
   readonly what: string;
 }
 
-function offsets(s: StructDesc): Record<string, number> {
-  const o: Record<string, number> = {};
-  for (const f of s.fields) o[f.name] = f.offset;
-  return o;
-}
 
 export interface MapEnv {
   readonly mem: SimMemory;
@@ -95,9 +90,9 @@ export class ClassicMap {
     this.L = env.layout;
     this.ptrSize = env.arch.ptrSize;
     this.hashBits = env.arch.ptrSize * 8;
-    this.h = offsets(this.L.headers.hmap);
-    this.x = offsets(this.L.headers.mapextra);
-    const b = offsets(this.L.bucket);
+    this.h = fieldOffsets(this.L.headers.hmap);
+    this.x = fieldOffsets(this.L.headers.mapextra);
+    const b = fieldOffsets(this.L.bucket);
     this.topOff = b.topbits;
     this.keysOff = b.keys;
     this.elemsOff = b.elems;

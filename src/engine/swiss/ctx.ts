@@ -6,7 +6,7 @@
 import type { SimMemory } from '../../model/memory.js';
 import type { Arch } from '../../model/arch.js';
 import { sizeOf, type GoType } from '../../model/types.js';
-import type { SwissLayout, StructDesc } from '../../layout/index.js';
+import { fieldOffsets, type SwissLayout } from '../../layout/index.js';
 import type { SwissRules } from './rules.js';
 import { keyEqualFor, type KeyHasher } from './keys.js';
 import { slotGeometry } from './geometry.js';
@@ -41,18 +41,13 @@ export interface Ctx {
   readonly trace?: (line: string) => void;
 }
 
-function offsets(s: StructDesc): Record<string, number> {
-  const r: Record<string, number> = {};
-  for (const f of s.fields) r[f.name] = f.offset;
-  return r;
-}
 
 export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, key: GoType, elem: GoType, hash: KeyHasher, trace?: (line: string) => void): Ctx {
   const arch = mem.arch;
   const g = layout.group;
   const geo = slotGeometry(layout);
-  const T = offsets(layout.headers.table);
-  const gr = offsets(layout.headers.groupsReference);
+  const T = fieldOffsets(layout.headers.table);
+  const gr = fieldOffsets(layout.headers.groupsReference);
   return {
     mem, arch, layout, rules, key, elem,
     keySize: sizeOf(key, arch).size,
@@ -64,7 +59,7 @@ export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, 
     groupSize: g.size,
     ...geo,
     clearStride: layout.descriptor.keyStride ?? g.slotSize,
-    M: offsets(layout.headers.Map),
+    M: fieldOffsets(layout.headers.Map),
     T: { ...T, data: T.groups + gr.data, lengthMask: T.groups + gr.lengthMask },
     hash,
     keyEqual: keyEqualFor(mem, key),
