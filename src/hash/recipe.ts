@@ -28,8 +28,9 @@
  * src/model/alg.ts.
  */
 import { arrayAlg, interfaceAlg, isBlankField, isPaddedField as paddedAt, scalarAlg, structAlg, type AlgKind } from '../model/alg.js';
+import { loadAlignment } from '../model/arch.js';
 import type { HashTarget } from './target.js';
-import { goMinor, loadAlignment } from './target.js';
+import { goMinor } from './target.js';
 
 export type HashKind =
   | 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'int'
@@ -148,7 +149,7 @@ function genhashOld(t: HashType, target: HashTarget): Recipe {
     case 'MEM': {
       // reflectdata.AlgType: the fixed-size variants, unless the type is
       // less aligned than loads of its size need (issue 46283).
-      const align = loadAlignment(target);
+      const align = loadAlignment(target.arch, { minor: goMinor(target.go) });
       if (!(t.align < align && t.align < t.size)) {
         switch (t.size) {
           case 0: return { op: 'seed', fn: 'runtime.memhash0' };
@@ -216,7 +217,7 @@ function hashFuncOld(t: HashType, target: HashTarget): Recipe {
 /** compare.Memrun: the longest run of plain-memory fields from `start`. */
 function memrun(t: HashType, start: number, target: HashTarget): [number, number] {
   const fs = fieldsOf(t);
-  const archAlign = loadAlignment(target);
+  const archAlign = loadAlignment(target.arch, { minor: goMinor(target.go) });
   let next = start;
   for (;;) {
     next++;

@@ -66,17 +66,3 @@ export function hashBits(t: HashTarget): 32 | 64 {
   return 64;
 }
 
-/**
- * cmd/internal/sys.Arch.Alignment: the largest alignment any load the
- * compiler emits needs. It decides, before 1.27, whether small plain-memory
- * keys get memhash32/64 and how far struct memory runs are merged.
- * loong64 went from 8 to 1 in 1.27 (cmd/internal/sys/arch.go of each release).
- */
-export function loadAlignment(t: HashTarget): number {
-  switch (t.arch.name) {
-    case 'arm': case 'mips': case 'mipsle': return 4;
-    case 'mips64': case 'mips64le': case 'riscv64': return 8;
-    case 'loong64': return goMinor(t.go) >= 27 ? 1 : 8;
-    default: return 1;
-  }
-}

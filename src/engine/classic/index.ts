@@ -40,6 +40,7 @@
  */
 import { InputError } from '../../cli/errors.js';
 import { layoutOf, MAX_INLINE_BYTES, type ClassicLayout } from '../../layout/index.js';
+import { loadAlignment } from '../../model/arch.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
@@ -52,7 +53,7 @@ import { mapdelete } from './delete.js';
 import { mapclear } from './clear.js';
 import { takeSnapshot, type ClassicSnapshot } from './snapshot.js';
 import { iterationOrder, mapiterinit } from './iterate.js';
-import { mapHasher, archLoadAlignment, type ProcessKeys } from './hashing.js';
+import { mapHasher, type ProcessKeys } from './hashing.js';
 
 export type { ClassicSnapshot } from './snapshot.js';
 export { ClassicMap } from './map.js';
@@ -78,7 +79,7 @@ export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant 
   if (k.alg === 'STRING') return 'faststr';
   if (k.alg !== 'MEM') return 'generic';
   // reflectdata.AlgType: AMEM32/AMEM64 unless less aligned than loads of that size need.
-  if (k.align < archLoadAlignment(s.go, s.arch) && k.align < k.size) return 'generic';
+  if (k.align < loadAlignment(s.arch, s.go) && k.align < k.size) return 'generic';
   if (k.size === 4) return 'fast32';
   if (k.size === 8) return k.ptrBytes === 0 || s.arch.ptrSize === 8 ? 'fast64' : 'generic';
   return 'generic';

@@ -9,14 +9,14 @@
  * mapassign for everything else or when the elem is over 128 bytes. The
  * "plain memory of size 4/8" test is types.AlgType, which falls back to the
  * generic kind when the type is less aligned than the target's loads need
- * (issue 46283; loadAlignment in src/hash/target.ts).
+ * (issue 46283; loadAlignment in src/model/arch.ts).
  *
  * All paths place keys identically; they differ in pruning (below) and in
  * nothing else that the map's memory shows.
  */
-import type { Arch } from '../../model/arch.js';
+import { loadAlignment, type Arch } from '../../model/arch.js';
 import { sizeOf, type GoType } from '../../model/types.js';
-import { hashBits, loadAlignment } from '../../hash/target.js';
+import { hashBits } from '../../hash/target.js';
 
 export type AssignPath = 'fast32' | 'fast32ptr' | 'fast64' | 'fast64ptr' | 'faststr' | 'generic';
 
@@ -25,7 +25,7 @@ export function assignPath(key: GoType, elem: GoType, arch: Arch, minor: number)
   const k = sizeOf(key, arch);
   if (k.alg === 'STRING') return 'faststr'; // also a struct or array of one string: AlgType STRING
   if (k.alg !== 'MEM') return 'generic';
-  const align = loadAlignment({ arch, go: `1.${minor}`, aes: false });
+  const align = loadAlignment(arch, { minor });
   if (k.align < align && k.align < k.size) return 'generic';
   if (k.size === 4) return k.ptrBytes > 0 ? 'fast32ptr' : 'fast32';
   if (k.size === 8) return k.ptrBytes > 0 ? 'fast64ptr' : 'fast64';
