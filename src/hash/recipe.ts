@@ -27,7 +27,7 @@
  * algorithm kind follows the one statement of types.AlgType in
  * src/model/alg.ts.
  */
-import { arrayAlg, interfaceAlg, isBlankField, isPaddedField as paddedAt, scalarAlg, structAlg, type AlgKind } from '../model/alg.js';
+import { arrayAlg, interfaceAlg, isBlankField, isPaddedField as paddedAt, scalarAlg, sizedAlg, structAlg, type AlgKind } from '../model/alg.js';
 import { loadAlignment } from '../model/arch.js';
 import type { HashTarget } from './target.js';
 import { goMinor } from './target.js';
@@ -144,24 +144,16 @@ export function hasherFor(t: HashType, target: HashTarget): Recipe {
 // ------------------------------------------------------------ Go ≤ 1.26 --
 
 function genhashOld(t: HashType, target: HashTarget): Recipe {
-  const a = algType(t);
-  switch (a) {
-    case 'MEM': {
-      // reflectdata.AlgType: the fixed-size variants, unless the type is
-      // less aligned than loads of its size need (issue 46283).
-      const align = loadAlignment(target.arch, { minor: goMinor(target.go) });
-      if (!(t.align < align && t.align < t.size)) {
-        switch (t.size) {
-          case 0: return { op: 'seed', fn: 'runtime.memhash0' };
-          case 1: return { op: 'mem', size: 1, fn: 'runtime.memhash8' };
-          case 2: return { op: 'mem', size: 2, fn: 'runtime.memhash16' };
-          case 4: return { op: 'memhash32', fn: 'runtime.memhash32' };
-          case 8: return { op: 'memhash64', fn: 'runtime.memhash64' };
-          case 16: return { op: 'mem', size: 16, fn: 'runtime.memhash128' };
-        }
-      }
-      return { op: 'mem', size: t.size, fn: 'runtime.memhash_varlen' };
-    }
+  // reflectdata.AlgType: the fixed-size variants, unless the type is less
+  // aligned than loads of its size need (issue 46283).
+  switch (sizedAlg({ alg: algType(t), size: t.size, align: t.align }, target.arch, { minor: goMinor(target.go) })) {
+    case 'MEM0': return { op: 'seed', fn: 'runtime.memhash0' };
+    case 'MEM8': return { op: 'mem', size: 1, fn: 'runtime.memhash8' };
+    case 'MEM16': return { op: 'mem', size: 2, fn: 'runtime.memhash16' };
+    case 'MEM32': return { op: 'memhash32', fn: 'runtime.memhash32' };
+    case 'MEM64': return { op: 'memhash64', fn: 'runtime.memhash64' };
+    case 'MEM128': return { op: 'mem', size: 16, fn: 'runtime.memhash128' };
+    case 'MEM': return { op: 'mem', size: t.size, fn: 'runtime.memhash_varlen' };
     case 'SPECIAL':
       return hashFuncOld(t, target);
     default:

@@ -20,6 +20,7 @@
  *   Otherwise any NOEQ field makes it NOEQ; any field that is not MEM, or is
  *   blank, or is followed by padding makes it SPECIAL; else it is MEM.
  */
+import { loadAlignment, type Arch } from './arch.js';
 import type { BasicKind } from './types.js';
 
 /** types.AlgKind, without the size sub-kinds (AMEM0…AMEM128, see reflectdata's algType). */
@@ -84,4 +85,26 @@ export function structAlg(fields: readonly AlgField[]): AlgKind {
     if (f.alg !== 'MEM' || isBlankField(f.name) || f.padded) ret = 'SPECIAL';
   }
   return ret;
+}
+
+/** types.AlgKind's fixed-width memory kinds AMEM0, AMEM8, AMEM16, AMEM32, AMEM64, AMEM128. */
+export type FixedMemAlg = 'MEM0' | 'MEM8' | 'MEM16' | 'MEM32' | 'MEM64' | 'MEM128';
+
+const fixedMem: Readonly<Record<number, FixedMemAlg>> = { 0: 'MEM0', 1: 'MEM8', 2: 'MEM16', 4: 'MEM32', 8: 'MEM64', 16: 'MEM128' };
+
+/**
+ * The compiler's sized algorithm kind (reflectdata.AlgType up to 1.26, walk's
+ * algType in 1.27): plain memory of 0, 1, 2, 4, 8 or 16 bytes gets its
+ * fixed-width kind, which picks memhash8…memhash128 and the fast32/fast64 map
+ * paths, unless the type is less aligned than the target's loads need and
+ * smaller than its size (issue 46283: [2]int16 is not an int32 on arm).
+ */
+export function sizedAlg(
+  t: { readonly alg: AlgKind; readonly size: number; readonly align: number },
+  arch: Arch,
+  go: { readonly minor: number },
+): AlgKind | FixedMemAlg {
+  if (t.alg !== 'MEM') return t.alg;
+  if (t.align < loadAlignment(arch, go) && t.align < t.size) return 'MEM';
+  return fixedMem[t.size] ?? 'MEM';
 }

@@ -40,7 +40,7 @@
  */
 import { InputError } from '../../cli/errors.js';
 import { layoutOf, MAX_INLINE_BYTES, type ClassicLayout } from '../../layout/index.js';
-import { loadAlignment } from '../../model/arch.js';
+import { sizedAlg } from '../../model/alg.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
@@ -76,13 +76,13 @@ export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant 
   const key = s.type.key;
   if (L.elem.size > MAX_INLINE_BYTES) return 'generic';
   const k = sizeOf(key, s.arch);
-  if (k.alg === 'STRING') return 'faststr';
-  if (k.alg !== 'MEM') return 'generic';
   // reflectdata.AlgType: AMEM32/AMEM64 unless less aligned than loads of that size need.
-  if (k.align < loadAlignment(s.arch, s.go) && k.align < k.size) return 'generic';
-  if (k.size === 4) return 'fast32';
-  if (k.size === 8) return k.ptrBytes === 0 || s.arch.ptrSize === 8 ? 'fast64' : 'generic';
-  return 'generic';
+  switch (sizedAlg(k, s.arch, s.go)) {
+    case 'STRING': return 'faststr';
+    case 'MEM32': return 'fast32';
+    case 'MEM64': return k.ptrBytes === 0 || s.arch.ptrSize === 8 ? 'fast64' : 'generic';
+    default: return 'generic';
+  }
 }
 
 /** splitmix64: the stand-in for the runtime's randomness when the scenario records none. */

@@ -9,12 +9,13 @@
  * mapassign for everything else or when the elem is over 128 bytes. The
  * "plain memory of size 4/8" test is types.AlgType, which falls back to the
  * generic kind when the type is less aligned than the target's loads need
- * (issue 46283; loadAlignment in src/model/arch.ts).
+ * (issue 46283; sizedAlg in src/model/alg.ts).
  *
  * All paths place keys identically; they differ in pruning (below) and in
  * nothing else that the map's memory shows.
  */
-import { loadAlignment, type Arch } from '../../model/arch.js';
+import type { Arch } from '../../model/arch.js';
+import { sizedAlg } from '../../model/alg.js';
 import { sizeOf, type GoType } from '../../model/types.js';
 import { hashBits } from '../../hash/target.js';
 
@@ -23,13 +24,12 @@ export type AssignPath = 'fast32' | 'fast32ptr' | 'fast64' | 'fast64ptr' | 'fast
 export function assignPath(key: GoType, elem: GoType, arch: Arch, minor: number): AssignPath {
   if (sizeOf(elem, arch).size > 128) return 'generic';
   const k = sizeOf(key, arch);
-  if (k.alg === 'STRING') return 'faststr'; // also a struct or array of one string: AlgType STRING
-  if (k.alg !== 'MEM') return 'generic';
-  const align = loadAlignment(arch, { minor });
-  if (k.align < align && k.align < k.size) return 'generic';
-  if (k.size === 4) return k.ptrBytes > 0 ? 'fast32ptr' : 'fast32';
-  if (k.size === 8) return k.ptrBytes > 0 ? 'fast64ptr' : 'fast64';
-  return 'generic';
+  switch (sizedAlg(k, arch, { minor })) {
+    case 'STRING': return 'faststr'; // also a struct or array of one string: AlgType STRING
+    case 'MEM32': return k.ptrBytes > 0 ? 'fast32ptr' : 'fast32';
+    case 'MEM64': return k.ptrBytes > 0 ? 'fast64ptr' : 'fast64';
+    default: return 'generic';
+  }
 }
 
 export interface SwissRules {
