@@ -45,6 +45,7 @@ import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
 import type { Scenario } from '../scenario.js';
+import { prng } from '../prng.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
 import { mapassign } from './assign.js';
@@ -83,18 +84,6 @@ export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant 
     case 'MEM64': return k.ptrBytes === 0 || s.arch.ptrSize === 8 ? 'fast64' : 'generic';
     default: return 'generic';
   }
-}
-
-/** splitmix64: the stand-in for the runtime's randomness when the scenario records none. */
-function prng(seed: number): () => bigint {
-  let x = BigInt.asUintN(64, BigInt(seed));
-  return () => {
-    x = BigInt.asUintN(64, x + 0x9e3779b97f4a7c15n);
-    let z = x;
-    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-    return z ^ (z >> 31n);
-  };
 }
 
 /** A live simulated map: the operations of a scenario, one call at a time. */
