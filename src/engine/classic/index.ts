@@ -39,8 +39,8 @@
  * recorded seeds, or a seeded PRNG that reports what it drew.
  */
 import { InputError } from '../../cli/errors.js';
-import { layoutOf, MAX_INLINE_BYTES, type ClassicLayout } from '../../layout/index.js';
-import { sizedAlg } from '../../model/alg.js';
+import { layoutOf } from '../../layout/index.js';
+import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
@@ -72,18 +72,14 @@ export interface SimResult {
   readonly trace: { op: number; text: string }[];
 }
 
-/** cmd/compile walk.mapfast: which runtime entry points the compiler calls for this map type. */
-export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant {
-  const key = s.type.key;
-  if (L.elem.size > MAX_INLINE_BYTES) return 'generic';
-  const k = sizeOf(key, s.arch);
-  // reflectdata.AlgType: AMEM32/AMEM64 unless less aligned than loads of that size need.
-  switch (sizedAlg(k, s.arch, s.go)) {
-    case 'STRING': return 'faststr';
-    case 'MEM32': return 'fast32';
-    case 'MEM64': return k.ptrBytes === 0 || s.arch.ptrSize === 8 ? 'fast64' : 'generic';
-    default: return 'generic';
-  }
+/**
+ * cmd/compile walk.mapfast: which runtime entry points the compiler calls for
+ * this map type. The classic _fast32ptr/_fast64ptr functions behave as
+ * _fast32/_fast64 in everything the engine models.
+ */
+export function variantFor(s: Omit<Scenario, 'ops'>): Variant {
+  const p = mapfast(s.type.key, s.type.elem, s.arch, s.go);
+  return p === 'fast32ptr' ? 'fast32' : p === 'fast64ptr' ? 'fast64' : p;
 }
 
 /** A live simulated map: the operations of a scenario, one call at a time. */
@@ -157,7 +153,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   let sim: SimMap;
   const env: MapEnv = {
     mem, layout: L, go: s.go, arch: s.arch, keyType: s.type.key, elemType: s.type.elem,
-    variant: variantFor(s, L),
+    variant: variantFor(s),
     drawSeed,
     overflowCoin: opts.unreplayableCoin
       ? () => Number(rand() & 0xffffffffn)
