@@ -2,11 +2,13 @@
  * The GOARCH table (src/model/arch.ts) against the compiler's own table,
  * cmd/internal/sys/arch.go, read from each fetched toolchain's source: pointer
  * and register size, byte order, and the load alignment (Arch.Alignment) that
- * decides memhash_varlen and the fast map paths for under-aligned keys.
+ * decides memhash_varlen and the fast map paths for under-aligned keys; and
+ * the GOARCHes whose runtime installs AES hashes (runtime/alg.go `alginit`,
+ * internal/runtime/maps/runtime_alg.go `AlgInit` in 1.27).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCHES, loadAlignment, type GoArch } from '../src/model/arch.js';
 import { GO_VERSIONS, goroot } from './support/toolchains.js';
@@ -50,5 +52,20 @@ for (const v of GO_VERSIONS) {
     }
     // Every GOARCH mapscope knows is in every release tested (loong64 since 1.19).
     assert.equal(compared, Object.keys(ARCHES).length);
+  });
+}
+
+for (const v of GO_VERSIONS) {
+  test(`Arch.aesHash agrees with go${v}'s alginit`, () => {
+    const root = join(goroot(v), 'src');
+    const file = [join(root, 'internal', 'runtime', 'maps', 'runtime_alg.go'), join(root, 'runtime', 'alg.go')]
+      .find((f) => existsSync(f) && /^func (alginit|AlgInit)\(\)/m.test(readFileSync(f, 'utf8')));
+    assert.ok(file, `no alginit in go${v}`);
+    const src = readFileSync(file, 'utf8');
+    const start = src.search(/^func (alginit|AlgInit)\(\)/m);
+    const body = src.slice(start, src.indexOf('\n}\n', start));
+    const named = new Set([...body.matchAll(/GOARCH == "(\w+)"/g)].map((m) => m[1]));
+    const ours = Object.values(ARCHES).filter((a) => a.aesHash).map((a) => a.name);
+    assert.deepEqual([...named].sort(), ours.sort());
   });
 }

@@ -5,9 +5,8 @@
  * Facts by release (each read in that release's source):
  * - 32-bit hashing (runtime/hash32.go) on 4-byte-pointer targets, and on wasm
  *   from 1.26 (runtime/alg.go `hashSize`; internal/runtime/maps in 1.27).
- * - AES hashing exists only on amd64, 386 and arm64 (runtime/alg.go `alginit`,
- *   1.27 internal/runtime/maps/runtime_alg.go `AlgInit`); everything else
- *   always runs the portable fallback.
+ * - AES hashing exists only where Arch.aesHash says (src/model/arch.ts:
+ *   amd64, 386, arm64); everything else always runs the portable fallback.
  * - The 64-bit fallback's constants m1..m4 were replaced by the random
  *   hashkey[1..3] in 1.23 (runtime/hash64.go).
  * - arm64's AES hash of 1..16-byte inputs gained a third AESMC in 1.21
@@ -51,7 +50,7 @@ export function goMinor(go: string): number {
 export type HashFlavor = 'fallback64' | 'fallback32' | 'aes-amd64' | 'aes-386' | 'aes-arm64';
 
 export function hashFlavor(t: HashTarget): HashFlavor {
-  if (t.aes) {
+  if (t.aes && t.arch.aesHash) {
     if (t.arch.name === 'amd64') return 'aes-amd64';
     if (t.arch.name === '386') return 'aes-386';
     if (t.arch.name === 'arm64') return 'aes-arm64';

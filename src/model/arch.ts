@@ -12,6 +12,9 @@
  * - load alignment: `Alignment` in src/cmd/internal/sys/arch.go (arm, mips,
  *   mipsle 4; mips64, mips64le, riscv64 8; loong64 8 up to 1.26 and 1 in
  *   1.27; 1 elsewhere), read in go1.19.8, go1.26.10 and go1.27.3.
+ * - AES hashing: runtime/alg.go `alginit` (internal/runtime/maps
+ *   runtime_alg.go `AlgInit` in 1.27) installs the AES hashes only on 386,
+ *   amd64 and arm64, when the CPU has the instructions.
  */
 import { InputError } from '../cli/errors.js';
 
@@ -37,11 +40,14 @@ export interface Arch {
    * (issue 46283) and how far struct memory runs are merged.
    */
   readonly loadAlign: 1 | 4 | 8;
+  /** Whether the runtime has AES map hashes here (used when the CPU supports them). */
+  readonly aesHash: boolean;
 }
 
 function arch(name: GoArch, bits: 32 | 64, bigEndian: boolean, cacheLine: number, loadAlign: 1 | 4 | 8 = 1): Arch {
   const w = bits === 64 ? 8 : 4;
-  return Object.freeze({ name, ptrSize: w, regSize: w, bigEndian, int64Align: w, cacheLine, loadAlign });
+  const aesHash = name === 'amd64' || name === '386' || name === 'arm64';
+  return Object.freeze({ name, ptrSize: w, regSize: w, bigEndian, int64Align: w, cacheLine, loadAlign, aesHash });
 }
 
 export const ARCHES: Readonly<Record<GoArch, Arch>> = Object.freeze({

@@ -113,7 +113,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   const L = layoutOf(s.type, { go: s.go, arch: s.arch, experiment: s.experiment });
   if (L.impl !== 'classic') throw new InputError(s.source, 'go', 'not a classic-map toolchain');
   const mode = s.hash.mode;
-  if (mode === 'aes' && !['amd64', '386', 'arm64'].includes(s.arch.name)) {
+  if (mode === 'aes' && !s.arch.aesHash) {
     throw new InputError(s.source, 'hash.mode', `the runtime has no AES hash on ${s.arch.name}; use "fallback"`);
   }
   const rand = prng(s.hash.prngSeed ?? 1);
