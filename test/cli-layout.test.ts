@@ -76,6 +76,7 @@ test('no arguments runs the tour', async () => {
   assert.match(r.out, /2\. One map's life/);
   assert.match(r.out, /go1\.23\/amd64/); // classic engine section
   assert.match(r.out, /Swiss engine, go1\.24\/amd64/);
-  assert.match(r.out, /3\. Publishing a map's new buckets/);
+  assert.match(r.out, /3\. Checking a map's memory/);
+  assert.match(r.out, /4\. Publishing a map's new buckets/);
   assert.equal(r.err, '');
 });

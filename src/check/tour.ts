@@ -55,7 +55,7 @@ export function checkTourSection(): string {
   const indent = (t: string) => t.replace(/^/gm, '  ');
   return [
     '',
-    "4. Checking a map's memory for broken invariants (mapscope check)",
+    "3. Checking a map's memory for broken invariants (mapscope check)",
     '',
     '  The two maps above, as the runtime left them (the classic one mid-grow):',
     indent(mapText(check(classic, 'classic map (go1.23)'))),

@@ -106,7 +106,7 @@ export function simTour(): string {
 export function litmusTour(): string {
   const out: string[] = [];
   out.push('');
-  out.push('5. Publishing a map\'s new buckets to a racing reader: what SC, x86-TSO and ARMv8 allow');
+  out.push('4. Publishing a map\'s new buckets to a racing reader: what SC, x86-TSO and ARMv8 allow');
   out.push('   (herd-style axiomatic models; every cell is a shipped litmus file, checked like herd7)');
   out.push('');
   out.push(scenarioTable(runScenario('map-publish')).replace(/^/gm, '  '));
