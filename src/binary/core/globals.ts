@@ -170,7 +170,7 @@ export function walkGlobals(
         const first = rep ? types.members(rep)[0]?.name : undefined;
         let t = word(it.addr);
         if (t <= 0) continue;
-        if (first === 'tab') t = word(t + W);
+        if (first === 'tab') t = Number(itabType(reader, BigInt(t)));
         const dyn = t > 0 ? opts.dynamicType(t) : undefined;
         if (!dyn || !mayHoldMap(dyn)) continue;
         // Pointer-shaped values sit in the data word itself; others are pointed to by it.
@@ -192,6 +192,16 @@ export function walkGlobals(
     }
   }
   return out;
+}
+
+/**
+ * The `_type` word of the itab at `tab`: itab{inter, _type, …} (runtime2.go
+ * up to 1.21) and abi.ITab{Inter, Type, …} (1.22+) both keep it one word in.
+ * Throws MemoryError when unreadable.
+ */
+export function itabType(reader: MemoryReader, tab: bigint): bigint {
+  const W = reader.arch.ptrSize;
+  return decodeUint(reader.read(tab + BigInt(W), W), reader.arch.bigEndian);
 }
 
 /**
