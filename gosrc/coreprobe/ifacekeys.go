@@ -40,11 +40,17 @@ var (
 	ifaceBig     map[any]int
 	ifaceGrowing map[any]int
 
+	// A variable of type one: Go 1.22's linker writes DWARF only for types that
+	// variables or functions use, and a type seen only inside an interface
+	// would have no DIE (its keys could not be checked).
+	oneVal one
+
 	sentinel = errors.New("sentinel")
 	target   = 42
 )
 
 func fillIface() {
+	oneVal = one{P: &target}
 	ifaceKeys = map[any]int{
 		nil:                          0,
 		int(5):                       1,
