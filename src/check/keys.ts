@@ -25,7 +25,6 @@
  * report it as a misplaced key.
  */
 import { GoHasher, hasherFor, hashTypeOf, type KeyMemory, type Recipe } from '../hash/index.js';
-import { algType } from '../hash/recipe.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
 import { sizeOf, structLayout, typeString, underlying, type GoType } from '../model/types.js';
 import { goVersionString } from '../model/goversion.js';

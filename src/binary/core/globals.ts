@@ -3,8 +3,10 @@
  * their DWARF types through the process's memory: struct members, array and
  * slice elements, the targets of typed pointers and, through a callback the
  * checkers provide (they know how to find a map's live entries), the elements
- * of maps. Interfaces, channels and functions are not followed: their dynamic
- * types are not in DWARF.
+ * of maps, and interfaces through their dynamic type (DynamicTypeFn: the
+ * runtime type descriptor's DWARF DIE; the same mapping gives MapSource's
+ * dynamicTypes for keys holding interfaces). Channels and functions are not
+ * followed.
  *
  * Names read like Go: `main.cfg.byID`, `main.list[3]`, `main.holder.M`
  * (through a pointer), `main.m["k"]` (a map element). Everything is bounded:
