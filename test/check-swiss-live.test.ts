@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryError, decodeUint, type MemoryReader } from '../src/model/memory.js';
@@ -61,12 +61,58 @@ function run(bin: string, goarch: string, mode: string, scenario: string): [Meta
   return [JSON.parse(out[0]) as Meta, JSON.parse(out[1]), JSON.parse(out[out.length - 1])];
 }
 
+/**
+ * A directory whose tables do not all have the global depth, in real memory.
+ *
+ * Hand derivation: a table splits when an insert would take it past 7/8 of
+ * its 1024 slots, i.e. past 896 entries. 3590 int64 keys cannot fit in four
+ * tables of 896 (3584), so at least one table of a depth-2 directory split
+ * and the directory reached depth 3. All four splitting would need each of
+ * them to have reached 897 entries, i.e. counts within 897–899 summing to
+ * 3590 under a uniform hash: probability about 1e-4. So the real map almost
+ * surely holds tables of depth 2 beside tables of depth 3, and it must check
+ * clean. Raising one depth-2 table's localDepth to the global depth leaves it
+ * filling two directory entries where its depth says one: exactly
+ * swiss/directory-span (the directory's pointers, the table's index and every
+ * key's placement are untouched).
+ */
+function partlySplit(bin: string, go: string, goarch: string, mode: 'fallback' | 'aes', work: string): boolean {
+  const file = join(work, 'split-3590.json');
+  writeFileSync(file, JSON.stringify({ name: 'split-3590', go, arch: goarch, type: 'map[int64]int64', ops: Array.from({ length: 3590 }, (_, i) => ['insert', i, i]) }));
+  const [meta, snap, mem] = run(bin, goarch, mode, file);
+  const arch = archByName(meta.arch);
+  const reader = new RegionReader(arch, mem.regions);
+  const src: MapSource = {
+    name: 'split-3590', reader, addr: BigInt(mem.map), type: parseType(snap.type) as MapType, target: layoutTarget(go, meta.arch),
+    hash: { aes: meta.useAeshash, keys: { hashkey: meta.hashkey.map(BigInt), aeskeysched: Uint8Array.from(meta.aeskeysched.match(/../g)!, (x) => parseInt(x, 16)) } },
+  };
+  const r = checkSwiss(src);
+  assert.deepEqual([r.findings, r.unchecked, r.count], [[], [], 3590], `${go} ${goarch}: a 3590-key real map checks clean`);
+  // The real bytes: Map.globalDepth, the directory's table pointers, each table's localDepth.
+  const L = layoutOf(src.type, src.target) as SwissLayout;
+  const M = Object.fromEntries(L.headers.Map.fields.map((x) => [x.name, x.offset]));
+  const T = Object.fromEntries(L.headers.table.fields.map((x) => [x.name, x.offset]));
+  const W = arch.ptrSize;
+  const word = (a: bigint) => decodeUint(reader.read(a, W), arch.bigEndian);
+  const globalDepth = reader.read(src.addr + BigInt(M.globalDepth), 1)[0];
+  const dirLen = Number(word(src.addr + BigInt(M.dirLen)));
+  const dir = word(src.addr + BigInt(M.dirPtr));
+  const tables = [...new Set(Array.from({ length: dirLen }, (_, i) => word(dir + BigInt(i * W))))];
+  const shallow = tables.find((tb) => reader.read(tb + BigInt(T.localDepth), 1)[0] < globalDepth);
+  if (shallow === undefined) return false;
+  const region = reader.regions.find((g) => shallow + BigInt(T.localDepth) >= g.addr && shallow + BigInt(T.localDepth) < g.addr + BigInt(g.bytes.length))!;
+  region.bytes[Number(shallow + BigInt(T.localDepth) - region.addr)] = globalDepth;
+  assert.deepEqual([...new Set(checkSwiss(src).findings.map((f) => f.code))], ['swiss/directory-span'], `${go} ${goarch}: a raised localDepth`);
+  return true;
+}
+
 test('live: real Go maps read from their real memory check clean', { timeout: 300_000 }, (t) => {
   const work = mkdtempSync(join(tmpdir(), 'check-swiss-live-'));
   try {
     let maps = 0;
     let keys = 0;
     let flipped = 0;
+    let split = 0;
     for (const [go, goarch, mode] of TARGETS) {
       const bin = buildSwisssnap(go, goarch, work);
       const bad: string[] = [];
@@ -109,7 +155,12 @@ test('live: real Go maps read from their real memory check clean', { timeout: 30
         }
       }
       assert.deepEqual(bad, [], `${go} ${goarch} ${mode}`);
+      if (partlySplit(bin, go, goarch, mode, work)) split++;
     }
+    // Each target's run has a partly split directory with probability above 0.999 (see partlySplit);
+    // all four missing it would be a broken derivation, not bad luck.
+    assert.ok(split >= 1, 'no real map with a partly split directory on any target');
+    t.diagnostic(`${split}/${TARGETS.length} targets had a partly split directory in real memory; it checked clean and its mutation was caught`);
     t.diagnostic(`${maps} real maps, ${keys} live keys, ${flipped} small maps with a flipped H2`);
     assert.ok(maps >= 4 * 50 && keys > 20000 && flipped >= 20, `${maps} maps, ${keys} keys, ${flipped} small maps mutated`);
   } finally {

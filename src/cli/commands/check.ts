@@ -28,7 +28,7 @@ interface Opts {
   freeze?: boolean;
   watch?: string;
   rounds?: string;
-  map: string[];
+  map?: string[];
   addr?: string;
   type?: string;
   maxMaps: string;
@@ -67,7 +67,7 @@ function parseAddr(text: string): bigint {
 function selectMaps(p: GoProcess, opts: Opts, io: CliIO): MapSource[] {
   if (opts.addr !== undefined) return [p.mapAt(parseAddr(opts.addr), opts.type)];
   if (opts.type !== undefined) throw new UsageError('--type applies to --addr');
-  if (opts.map.length) return opts.map.map((n) => p.mapByName(n, { entries: entriesOf }));
+  if (opts.map?.length) return opts.map.map((n) => p.mapByName(n, { entries: entriesOf }));
   const maxMaps = positiveInt(opts.maxMaps, '--max-maps');
   const maps = p.globalMaps({ entries: entriesOf, maxMaps, all: Boolean(opts.allGlobals) });
   io.err(`found ${maps.length} map${maps.length === 1 ? '' : 's'} reachable from ${opts.allGlobals ? 'all' : 'the program\'s own'} global variables${maps.length >= maxMaps ? ` (stopped at --max-maps ${maxMaps})` : ''}`);
@@ -187,7 +187,7 @@ export const command: CommandModule = {
       .option('--freeze', 'stop the process (SIGSTOP) while it is read, resume it after')
       .option('--watch <interval>', 'repeat the check (e.g. 500ms, 2s) and report when each finding first appears')
       .option('--rounds <n>', 'with --watch: stop after this many rounds')
-      .option('--map <name>', 'check the map held by this global variable (e.g. main.cache); repeatable', (v: string, a: string[]) => [...a, v], [] as string[])
+      .option('--map <name>', 'check the map held by this global variable (e.g. main.cache); repeatable', (v: string, a: string[] | undefined) => [...(a ?? []), v])
       .option('--addr <hex>', 'check the map whose header is at this address')
       .option('--type <type>', 'with --addr: the map type (e.g. "map[string]int") when the binary has no DWARF')
       .option('--all-globals', 'also walk the standard library\'s and runtime\'s globals (default: main and the main module)')
@@ -199,7 +199,7 @@ export const command: CommandModule = {
         if (kinds !== 1) throw new UsageError('give snapshot files, or --core with --binary, or --pid (exactly one)');
         if (opts.core === undefined && opts.binary !== undefined) throw new UsageError('--binary applies to --core');
         if (opts.pid === undefined && (opts.freeze || opts.watch !== undefined)) throw new UsageError('--freeze and --watch apply to --pid');
-        if (files.length && (opts.map.length || opts.addr !== undefined || opts.type !== undefined)) throw new UsageError('--map, --addr and --type apply to --core and --pid');
+        if (files.length && (opts.map?.length || opts.addr !== undefined || opts.type !== undefined)) throw new UsageError('--map, --addr and --type apply to --core and --pid');
         if (files.length) runSnapshots(files, opts, io, setExit);
         else if (opts.core !== undefined) runCore(opts, io, setExit);
         else await runLive(opts, io, setExit);

@@ -3,7 +3,7 @@
  * runs with no arguments. It lays out a set of everyday map types across the
  * Go versions and architectures where layouts change, and says in words what
  * changed at Go 1.24 and what differs between 64- and 32-bit targets.
- * Later capabilities (engines, checker) add their own sections here.
+ * Each capability adds a section: layouts, the engines, the checker, litmus.
  */
 import type { Command } from 'commander';
 import { layoutOf, target, paddingOf, type MapLayout } from '../../layout/index.js';
@@ -13,6 +13,7 @@ import { scenarioTable } from './litmus.js';
 import { runScenario, GO_NOTE } from '../../litmus/scenarios.js';
 import { classicTourSection } from '../../engine/classic/tour.js';
 import { swissTourSection } from '../../engine/swiss/index.js';
+import { checkTourSection } from '../../check/tour.js';
 
 export const TOUR_TYPES = [
   'map[string]int',
@@ -105,7 +106,7 @@ export function simTour(): string {
 export function litmusTour(): string {
   const out: string[] = [];
   out.push('');
-  out.push('3. Publishing a map\'s new buckets to a racing reader: what SC, x86-TSO and ARMv8 allow');
+  out.push('5. Publishing a map\'s new buckets to a racing reader: what SC, x86-TSO and ARMv8 allow');
   out.push('   (herd-style axiomatic models; every cell is a shipped litmus file, checked like herd7)');
   out.push('');
   out.push(scenarioTable(runScenario('map-publish')).replace(/^/gm, '  '));
@@ -125,6 +126,7 @@ export const command: CommandModule = {
         io.out('mapscope tour: Go map internals across versions and architectures\n');
         io.out(layoutTour());
         io.out(simTour());
+        io.out(checkTourSection());
         io.out(litmusTour());
       });
   },

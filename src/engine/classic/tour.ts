@@ -18,15 +18,16 @@ const RECORDED = {
   hashkey: ['9455403980483948863', '4868621871445137568', '17870155644328624473', '12373142442507541192'],
 };
 
-function run(n: number, trace: boolean) {
+/** The tour's map after `n` inserts (27: mid-grow), with the recorded real seed. */
+export function classicTourRun(n: number, trace = false) {
   const ops = Array.from({ length: n }, (_, i) => ['insert', i, i * 10]);
   const sc = parseScenario({ go: '1.23', arch: 'amd64', type: 'map[int64]int64', hash: RECORDED, ops }, 'tour');
   return simulate(sc, { trace });
 }
 
 export function classicTourSection(): string {
-  const mid = run(27, true);
-  const end = run(28, true);
+  const mid = classicTourRun(27, true);
+  const end = classicTourRun(28, true);
   const lines: string[] = [];
   lines.push('The life of one map[int64]int64 on go1.23/amd64 (mapscope sim; hash seed recorded from a real run)');
   lines.push('');
