@@ -190,4 +190,38 @@ test('core 1.26 amd64 (Swiss): corruptions of interface keys give their codes', 
   assert.equal(swapped.findings.length, 2);
   // Copy a's key and control byte over b: both right, but live twice: exactly duplicate.
   assert.deepEqual(codes(checkSwiss(patched(e, [[b.key, bytes(a)], [group + BigInt(b.slot), Uint8Array.of(ctrl[a.slot])]]))), ['swiss/duplicate']);
+
+  // main.ifaceBig: a directory (dirPtr word 2, dirLen word 3) of *table. A table (internal/runtime/
+  // maps/table.go, amd64): used, capacity, growthLeft uint16 at 0/2/4, localDepth at 6, index at 8,
+  // groups.data at 16, groups.lengthMask at 24. A group of map[any]int: a control word (byte i for
+  // slot i), then 8 slots of {any (16), int (8)}: 200 bytes.
+  const big = p.mapByName('main.ifaceBig');
+  const bh = big.reader.read(big.addr, 32);
+  const dirLen = Number(decodeUint(bh.subarray(24, 32), false));
+  const dir = big.reader.read(decodeUint(bh.subarray(16, 24), false), 8 * dirLen);
+  const tables = [...new Set(Array.from({ length: dirLen }, (_, i) => decodeUint(dir.subarray(8 * i, 8 * i + 8), false)))].map((t) => {
+    const th = big.reader.read(t, 32);
+    const data = decodeUint(th.subarray(16, 24), false);
+    return { data, end: data + (decodeUint(th.subarray(24, 32), false) + 1n) * 200n };
+  });
+  assert.ok(tables.length >= 2, `${tables.length} tables`);
+  const where = (k: bigint) => {
+    const t = tables.findIndex((x) => k >= x.data && k < x.end);
+    const g = (k - tables[t].data) / 200n;
+    return { table: t, ctrl: tables[t].data + g * 200n + (k - tables[t].data - g * 200n - 8n) / 24n };
+  };
+  const bk = keys(big).map((k) => ({ ...k, ...where(k.key) }));
+  const x = bk.find((k) => k.table === 0);
+  const y = bk.find((k) => k.table === 1);
+  assert.ok(x && y);
+  const kb = (k: { key: bigint }) => big.reader.read(k.key, 16);
+  const cb = (k: { ctrl: bigint }) => big.reader.read(k.ctrl, 1);
+  // Swap x (table 0) and y (table 1) with their control bytes: H2s still match and nothing is
+  // duplicated, but each key's hash selects a directory entry leading to the table the runtime put it
+  // in, not the one it now sits in: two directory-placement findings. Whether each key is also
+  // reachable on its probe sequence inside the other table depends on its H1 there, which cannot be
+  // derived by hand, so swiss/probe may join.
+  const moved = checkSwiss(patched(big, [[x.key, kb(y)], [y.key, kb(x)], [x.ctrl, cb(y)], [y.ctrl, cb(x)]]));
+  assert.equal(moved.findings.filter((f) => f.code === 'swiss/directory-placement').length, 2);
+  assert.ok(codes(moved).every((c) => c === 'swiss/directory-placement' || c === 'swiss/probe'), codes(moved).join());
 });
