@@ -115,8 +115,9 @@ function intAndInt64(m: MapSource, truth: CoreTruth) {
   return { int5, int64five, int32seven };
 }
 
-test('core 1.22 amd64 (classic): corruptions of interface keys give their codes', async () => {
-  const { p, truth } = await open({ go: '1.22', arch: 'amd64', how: 'crash' });
+// amd64 and arm64 lay these maps out alike (8-byte words, little-endian): the offsets below hold for both.
+for (const arch of ['amd64', 'arm64'] as const) test(`core 1.22 ${arch} (classic): corruptions of interface keys give their codes`, async () => {
+  const { p, truth } = await open({ go: '1.22', arch, how: 'crash' });
   const m = p.mapByName('main.ifaceKeys');
   const { int5, int32seven } = intAndInt64(m, truth);
   // int(5)'s type word → int64's descriptor: same hash (above), now == int64(5): exactly a duplicate.
@@ -158,8 +159,8 @@ test('core 1.22 amd64 (classic): corruptions of interface keys give their codes'
   assert.deepEqual(codes(checkClassic(patched(big, [[c.key, bytes(a)], [top(c), topOf(a)]]))), ['classic/duplicate']);
 });
 
-test('core 1.26 amd64 (Swiss): corruptions of interface keys give their codes', async () => {
-  const { p, truth } = await open({ go: '1.26', arch: 'amd64', how: 'crash' });
+for (const arch of ['amd64', 'arm64'] as const) test(`core 1.26 ${arch} (Swiss): corruptions of interface keys give their codes`, async () => {
+  const { p, truth } = await open({ go: '1.26', arch, how: 'crash' });
   const m = p.mapByName('main.ifaceKeys');
   const { int5, int32seven } = intAndInt64(m, truth);
   // As on classic: same hash, now equal to int64(5).
@@ -192,7 +193,7 @@ test('core 1.26 amd64 (Swiss): corruptions of interface keys give their codes', 
   assert.deepEqual(codes(checkSwiss(patched(e, [[b.key, bytes(a)], [group + BigInt(b.slot), Uint8Array.of(ctrl[a.slot])]]))), ['swiss/duplicate']);
 
   // main.ifaceBig: a directory (dirPtr word 2, dirLen word 3) of *table. A table (internal/runtime/
-  // maps/table.go, amd64): used, capacity, growthLeft uint16 at 0/2/4, localDepth at 6, index at 8,
+  // maps/table.go, amd64/arm64): used, capacity, growthLeft uint16 at 0/2/4, localDepth at 6, index at 8,
   // groups.data at 16, groups.lengthMask at 24. A group of map[any]int: a control word (byte i for
   // slot i), then 8 slots of {any (16), int (8)}: 200 bytes.
   const big = p.mapByName('main.ifaceBig');
