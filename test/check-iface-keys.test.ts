@@ -13,13 +13,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openCore, type GoProcess } from '../src/binary/core/index.js';
+import { openCore, openLive, type GoProcess } from '../src/binary/core/index.js';
 import { checkClassic, classicEntries } from '../src/check/classic/index.js';
 import { checkSwiss, swissEntries } from '../src/check/swiss/index.js';
 import type { MapReport, MapSource } from '../src/check/types.js';
 import { implOf } from '../src/layout/index.js';
 import { decodeUint, encodeUint } from '../src/model/memory.js';
-import { realCore, type CoreSpec, type CoreTruth } from './support/cores.js';
+import { liveProbe, realCore, type CoreSpec, type CoreTruth } from './support/cores.js';
 import { PatchedMemory } from './support/patch.js';
 
 const IFACE_MAPS = ['main.ifaceKeys', 'main.errKeys', 'main.pairKeys', 'main.ifaceBig', 'main.ifaceGrowing'];
@@ -80,6 +80,29 @@ for (const spec of SPECS) {
     const other = { ...big.hash, keys: { hashkey: big.hash.keys.hashkey.map((k) => k ^ 0x5a5a5a5an), aeskeysched: big.hash.keys.aeskeysched.map((b) => b ^ 0x5a) } };
     const wrong = check({ ...big, hash: other });
     assert.ok(wrong.findings.length >= 40, `wrong keys: ${wrong.findings.length} findings`);
+  });
+}
+
+// A live process (frozen, read through /proc/N/mem) supplies dynamic types the same way.
+for (const go of ['1.22', '1.26']) {
+  test(`live ${go} amd64: maps with interface keys check clean with nothing unchecked`, async () => {
+    const probe = await liveProbe(go);
+    try {
+      const p = openLive(probe.pid, { freeze: true });
+      try {
+        for (const name of IFACE_MAPS) {
+          const m = p.mapByName(name);
+          const r = check(m);
+          assert.deepEqual([r.findings, r.unchecked], [[], []], `live ${go}: ${name}`);
+          assert.equal(r.count, probe.truth.maps.find((t) => t.name === name)?.len, `live ${go}: ${name} count`);
+        }
+      } finally {
+        p.resume();
+        p.close();
+      }
+    } finally {
+      await probe.stop();
+    }
   });
 }
 
