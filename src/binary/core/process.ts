@@ -10,6 +10,7 @@ import { typeString, type MapType } from '../../model/types.js';
 import { sizeOf } from '../../model/types.js';
 import type { LayoutTarget } from '../../layout/index.js';
 import type { DynamicTypes, HashState, MapSource } from '../../check/types.js';
+import { needsDynamicType } from '../../check/keys.js';
 import type { GoType } from '../../model/types.js';
 import { AT, readDwarf, type Die, type Dwarf } from '../dwarf.js';
 import { dwarfGlobals } from '../dwarfgo.js';
@@ -150,7 +151,8 @@ export class Process implements GoProcess {
   }
 
   private source(name: string, addr: bigint, type: MapType): MapSource {
-    const dynamicTypes = this.dynamicProvider();
+    // Only keys holding interfaces need dynamic types (building the descriptor map reads all of DWARF).
+    const dynamicTypes = needsDynamicType(type.key) ? this.dynamicProvider() : undefined;
     return { name, reader: this.reader, addr, type, target: this.target, hash: this.hash, ...(dynamicTypes ? { dynamicTypes } : {}) };
   }
 
