@@ -13,6 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { openCore, openLive, type GoProcess } from '../src/binary/core/index.js';
 import { checkClassic, classicEntries } from '../src/check/classic/index.js';
 import { checkSwiss, swissEntries } from '../src/check/swiss/index.js';
@@ -249,3 +250,44 @@ for (const arch of ['amd64', 'arm64'] as const) test(`core 1.26 ${arch} (Swiss):
   assert.equal(moved.findings.filter((f) => f.code === 'swiss/directory-placement').length, 2);
   assert.ok(codes(moved).every((c) => c === 'swiss/directory-placement' || c === 'swiss/probe'), codes(moved).join());
 });
+
+/**
+ * Random corruption of interface keys in real memory (type words set to other descriptors, to
+ * near misses, to junk; data words and boxed values changed): the checkers return findings and
+ * unchecked entries, never an exception, in bounded time. MAPSCOPE_FUZZ_RUNS raises the runs.
+ */
+for (const go of ['1.22', '1.26']) {
+  test(`core ${go} amd64: corrupted interface keys give findings, never an exception`, async () => {
+    const { p, truth } = await open({ go, arch: 'amd64', how: 'crash' });
+    const ms = ['main.ifaceKeys', 'main.errKeys', 'main.pairKeys'].map((n) => p.mapByName(n));
+    const slots = ms.flatMap((m, mi) => keys(m).map((k) => ({ mi, ...k })));
+    const descriptors = Object.values(truth.types).map(BigInt);
+    const value = fc.oneof(
+      fc.constantFrom(...descriptors),
+      fc.constantFrom(...descriptors).map((d) => d + 8n),
+      fc.constantFrom(...slots.map((s) => s.data)),
+      fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+      fc.constant(0n),
+    );
+    fc.assert(
+      fc.property(
+        fc.nat({ max: ms.length - 1 }),
+        fc.array(fc.record({ slot: fc.nat({ max: slots.length - 1 }), word: fc.nat({ max: 1 }), v: value, box: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+        (mi, edits) => {
+          const t0 = Date.now();
+          const m = ms[mi];
+          const r = new PatchedMemory(m.reader);
+          for (const e of edits) {
+            const s = slots.filter((x) => x.mi === mi)[e.slot % slots.filter((x) => x.mi === mi).length];
+            if (e.box && s.data !== 0n) r.patch(s.data, word(e.v));
+            else r.patch(s.key + BigInt(8 * e.word), word(e.v));
+          }
+          const rep = check({ ...m, reader: r });
+          for (const f of rep.findings) assert.match(f.code, /^(classic|swiss)\//);
+          assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+        },
+      ),
+      { numRuns: Number(process.env.MAPSCOPE_FUZZ_RUNS ?? 150), seed: Number(process.env.MAPSCOPE_FUZZ_SEED ?? 11) },
+    );
+  });
+}
