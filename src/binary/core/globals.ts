@@ -198,7 +198,7 @@ export function walkGlobals(
 
 /**
  * The `_type` word of the itab at `tab`: itab{inter, _type, …} (runtime2.go
- * up to 1.21) and abi.ITab{Inter, Type, …} (1.22+) both keep it one word in.
+ * up to 1.22) and abi.ITab{Inter, Type, …} (1.24 and 1.27 read) both keep it one word in.
  * Throws MemoryError when unreadable.
  */
 export function itabType(reader: MemoryReader, tab: bigint): bigint {
