@@ -22,10 +22,15 @@
  * inside an interface, follows a third, simpler rule: see `typehashRecipe`.
  *
  * The type model: `HashType` is the small part of a Go type these rules read.
- * mapscope's full type model (src/model/types.ts) provides it.
+ * mapscope's full type model (src/model/types.ts) provides it (model.ts); the
+ * hash tests also build it from reflect descriptions printed by real Go. Its
+ * algorithm kind follows the one statement of types.AlgType in
+ * src/model/alg.ts.
  */
+import { arrayAlg, interfaceAlg, isBlankField, isPaddedField as paddedAt, scalarAlg, sizedAlg, structAlg, type AlgKind } from '../model/alg.js';
+import { loadAlignment } from '../model/arch.js';
 import type { HashTarget } from './target.js';
-import { goMinor, loadAlignment } from './target.js';
+import { goMinor } from './target.js';
 
 export type HashKind =
   | 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'int'
@@ -80,8 +85,7 @@ export type Recipe =
   /** An array loop inside a generated function: `count` times, `stride` apart. */
   | { readonly op: 'loop'; readonly fn: string; readonly count: number; readonly stride: number; readonly body: Recipe };
 
-/** types.AlgKind, without the size sub-kinds (see `algType`). */
-export type AlgKind = 'NOEQ' | 'MEM' | 'STRING' | 'INTER' | 'NILINTER' | 'FLOAT32' | 'FLOAT64' | 'CPLX64' | 'CPLX128' | 'SPECIAL';
+export type { AlgKind } from '../model/alg.js';
 
 export class HashTypeError extends Error {
   constructor(message: string) {
@@ -90,7 +94,7 @@ export class HashTypeError extends Error {
   }
 }
 
-const isBlank = (f: HashField): boolean => f.name === '_';
+const isBlank = (f: HashField): boolean => isBlankField(f.name);
 
 function fieldsOf(t: HashType): readonly HashField[] {
   if (!t.fields) throw new HashTypeError(`struct type without fields list`);
@@ -105,8 +109,7 @@ function elemOf(t: HashType): HashType {
 /** Whether struct field i is followed by padding (types.IsPaddedField). */
 export function isPaddedField(t: HashType, i: number): boolean {
   const fs = fieldsOf(t);
-  const end = i + 1 < fs.length ? fs[i + 1].offset : t.size;
-  return fs[i].offset + fs[i].type.size !== end;
+  return paddedAt(fs, i, fs[i].type.size, t.size);
 }
 
 /**
@@ -115,36 +118,14 @@ export function isPaddedField(t: HashType, i: number): boolean {
  */
 export function algType(t: HashType): AlgKind {
   switch (t.kind) {
-    case 'bool': case 'int8': case 'int16': case 'int32': case 'int64': case 'int':
-    case 'uint8': case 'uint16': case 'uint32': case 'uint64': case 'uint': case 'uintptr':
-    case 'pointer': case 'chan': case 'unsafe.Pointer':
-      return 'MEM';
-    case 'func': case 'map': case 'slice':
-      return 'NOEQ';
-    case 'float32': return 'FLOAT32';
-    case 'float64': return 'FLOAT64';
-    case 'complex64': return 'CPLX64';
-    case 'complex128': return 'CPLX128';
-    case 'string': return 'STRING';
-    case 'interface': return (t.methods ?? 0) === 0 ? 'NILINTER' : 'INTER';
-    case 'array': {
-      const a = algType(elemOf(t));
-      if (a === 'MEM' || a === 'NOEQ') return a;
-      if (t.len === 0) return 'MEM';
-      if (t.len === 1) return a;
-      return 'SPECIAL';
-    }
-    case 'struct': {
-      const fs = fieldsOf(t);
-      if (fs.length === 1 && !isBlank(fs[0])) return algType(fs[0].type);
-      let ret: AlgKind = 'MEM';
-      for (let i = 0; i < fs.length; i++) {
-        const a = algType(fs[i].type);
-        if (a === 'NOEQ') return 'NOEQ';
-        if (a !== 'MEM' || isBlank(fs[i]) || isPaddedField(t, i)) ret = 'SPECIAL';
-      }
-      return ret;
-    }
+    case 'interface':
+      return interfaceAlg(t.methods ?? 0);
+    case 'array':
+      return arrayAlg(algType(elemOf(t)), t.len ?? 0);
+    case 'struct':
+      return structAlg(fieldsOf(t).map((f, i) => ({ name: f.name, alg: algType(f.type), padded: isPaddedField(t, i) })));
+    default:
+      return scalarAlg(t.kind);
   }
 }
 
@@ -163,24 +144,16 @@ export function hasherFor(t: HashType, target: HashTarget): Recipe {
 // ------------------------------------------------------------ Go ≤ 1.26 --
 
 function genhashOld(t: HashType, target: HashTarget): Recipe {
-  const a = algType(t);
-  switch (a) {
-    case 'MEM': {
-      // reflectdata.AlgType: the fixed-size variants, unless the type is
-      // less aligned than loads of its size need (issue 46283).
-      const align = loadAlignment(target);
-      if (!(t.align < align && t.align < t.size)) {
-        switch (t.size) {
-          case 0: return { op: 'seed', fn: 'runtime.memhash0' };
-          case 1: return { op: 'mem', size: 1, fn: 'runtime.memhash8' };
-          case 2: return { op: 'mem', size: 2, fn: 'runtime.memhash16' };
-          case 4: return { op: 'memhash32', fn: 'runtime.memhash32' };
-          case 8: return { op: 'memhash64', fn: 'runtime.memhash64' };
-          case 16: return { op: 'mem', size: 16, fn: 'runtime.memhash128' };
-        }
-      }
-      return { op: 'mem', size: t.size, fn: 'runtime.memhash_varlen' };
-    }
+  // reflectdata.AlgType: the fixed-size variants, unless the type is less
+  // aligned than loads of its size need (issue 46283).
+  switch (sizedAlg({ alg: algType(t), size: t.size, align: t.align }, target.arch, { minor: goMinor(target.go) })) {
+    case 'MEM0': return { op: 'seed', fn: 'runtime.memhash0' };
+    case 'MEM8': return { op: 'mem', size: 1, fn: 'runtime.memhash8' };
+    case 'MEM16': return { op: 'mem', size: 2, fn: 'runtime.memhash16' };
+    case 'MEM32': return { op: 'memhash32', fn: 'runtime.memhash32' };
+    case 'MEM64': return { op: 'memhash64', fn: 'runtime.memhash64' };
+    case 'MEM128': return { op: 'mem', size: 16, fn: 'runtime.memhash128' };
+    case 'MEM': return { op: 'mem', size: t.size, fn: 'runtime.memhash_varlen' };
     case 'SPECIAL':
       return hashFuncOld(t, target);
     default:
@@ -236,7 +209,7 @@ function hashFuncOld(t: HashType, target: HashTarget): Recipe {
 /** compare.Memrun: the longest run of plain-memory fields from `start`. */
 function memrun(t: HashType, start: number, target: HashTarget): [number, number] {
   const fs = fieldsOf(t);
-  const archAlign = loadAlignment(target);
+  const archAlign = loadAlignment(target.arch, { minor: goMinor(target.go) });
   let next = start;
   for (;;) {
     next++;

@@ -5,9 +5,8 @@
  * Facts by release (each read in that release's source):
  * - 32-bit hashing (runtime/hash32.go) on 4-byte-pointer targets, and on wasm
  *   from 1.26 (runtime/alg.go `hashSize`; internal/runtime/maps in 1.27).
- * - AES hashing exists only on amd64, 386 and arm64 (runtime/alg.go `alginit`,
- *   1.27 internal/runtime/maps/runtime_alg.go `AlgInit`); everything else
- *   always runs the portable fallback.
+ * - AES hashing exists only where Arch.aesHash says (src/model/arch.ts:
+ *   amd64, 386, arm64); everything else always runs the portable fallback.
  * - The 64-bit fallback's constants m1..m4 were replaced by the random
  *   hashkey[1..3] in 1.23 (runtime/hash64.go).
  * - arm64's AES hash of 1..16-byte inputs gained a third AESMC in 1.21
@@ -51,7 +50,7 @@ export function goMinor(go: string): number {
 export type HashFlavor = 'fallback64' | 'fallback32' | 'aes-amd64' | 'aes-386' | 'aes-arm64';
 
 export function hashFlavor(t: HashTarget): HashFlavor {
-  if (t.aes) {
+  if (t.aes && t.arch.aesHash) {
     if (t.arch.name === 'amd64') return 'aes-amd64';
     if (t.arch.name === '386') return 'aes-386';
     if (t.arch.name === 'arm64') return 'aes-arm64';
@@ -66,17 +65,3 @@ export function hashBits(t: HashTarget): 32 | 64 {
   return 64;
 }
 
-/**
- * cmd/internal/sys.Arch.Alignment: the largest alignment any load the
- * compiler emits needs. It decides, before 1.27, whether small plain-memory
- * keys get memhash32/64 and how far struct memory runs are merged.
- * loong64 went from 8 to 1 in 1.27 (cmd/internal/sys/arch.go of each release).
- */
-export function loadAlignment(t: HashTarget): number {
-  switch (t.arch.name) {
-    case 'arm': case 'mips': case 'mipsle': return 4;
-    case 'mips64': case 'mips64le': case 'riscv64': return 8;
-    case 'loong64': return goMinor(t.go) >= 27 ? 1 : 8;
-    default: return 1;
-  }
-}

@@ -9,6 +9,12 @@
  *   src/cmd/compile/internal/types/size.go, `CalcSize`, TINT64 case.
  * - cache line: `CacheLinePadSize` in src/internal/cpu/cpu_<arch>.go, the size
  *   Go itself pads to (x86 64, arm64 128, ppc64 128, s390x 256, arm/mips 32).
+ * - load alignment: `Alignment` in src/cmd/internal/sys/arch.go (arm, mips,
+ *   mipsle 4; mips64, mips64le, riscv64 8; loong64 8 up to 1.26 and 1 in
+ *   1.27; 1 elsewhere), read in go1.19.8, go1.26.10 and go1.27.3.
+ * - AES hashing: runtime/alg.go `alginit` (internal/runtime/maps
+ *   runtime_alg.go `AlgInit` in 1.27) installs the AES hashes only on 386,
+ *   amd64 and arm64, when the CPU has the instructions.
  */
 import { InputError } from '../cli/errors.js';
 
@@ -27,26 +33,36 @@ export interface Arch {
   readonly int64Align: 4 | 8;
   /** internal/cpu.CacheLinePadSize for this GOARCH in current Go (see cacheLinePad for older releases). */
   readonly cacheLine: number;
+  /**
+   * cmd/internal/sys.Arch.Alignment in current Go (see loadAlignment for older
+   * releases): the alignment the compiler assumes loads need. It decides
+   * whether small plain-memory keys get memhash32/64 and the fast map paths
+   * (issue 46283) and how far struct memory runs are merged.
+   */
+  readonly loadAlign: 1 | 4 | 8;
+  /** Whether the runtime has AES map hashes here (used when the CPU supports them). */
+  readonly aesHash: boolean;
 }
 
-function arch(name: GoArch, bits: 32 | 64, bigEndian: boolean, cacheLine: number): Arch {
+function arch(name: GoArch, bits: 32 | 64, bigEndian: boolean, cacheLine: number, loadAlign: 1 | 4 | 8 = 1): Arch {
   const w = bits === 64 ? 8 : 4;
-  return Object.freeze({ name, ptrSize: w, regSize: w, bigEndian, int64Align: w, cacheLine });
+  const aesHash = name === 'amd64' || name === '386' || name === 'arm64';
+  return Object.freeze({ name, ptrSize: w, regSize: w, bigEndian, int64Align: w, cacheLine, loadAlign, aesHash });
 }
 
 export const ARCHES: Readonly<Record<GoArch, Arch>> = Object.freeze({
   amd64: arch('amd64', 64, false, 64),
   arm64: arch('arm64', 64, false, 128),
   '386': arch('386', 32, false, 64),
-  arm: arch('arm', 32, false, 32),
-  riscv64: arch('riscv64', 64, false, 64),
+  arm: arch('arm', 32, false, 32, 4),
+  riscv64: arch('riscv64', 64, false, 64, 8),
   ppc64: arch('ppc64', 64, true, 128),
   ppc64le: arch('ppc64le', 64, false, 128),
   s390x: arch('s390x', 64, true, 256),
-  mips: arch('mips', 32, true, 32),
-  mipsle: arch('mipsle', 32, false, 32),
-  mips64: arch('mips64', 64, true, 32),
-  mips64le: arch('mips64le', 64, false, 32),
+  mips: arch('mips', 32, true, 32, 4),
+  mipsle: arch('mipsle', 32, false, 32, 4),
+  mips64: arch('mips64', 64, true, 32, 8),
+  mips64le: arch('mips64le', 64, false, 32, 8),
   loong64: arch('loong64', 64, false, 64),
   wasm: arch('wasm', 64, false, 64),
 });
@@ -69,4 +85,14 @@ export function archByName(name: string, source = 'arch'): Arch {
 export function cacheLinePad(a: Arch, go: { readonly minor: number }): number {
   if (a.name === 'arm64' && go.minor < 20) return 64;
   return a.cacheLine;
+}
+
+/**
+ * cmd/internal/sys.Arch.Alignment for a GOARCH in a Go release: loong64 was
+ * 8 ("unaligned accesses are not guaranteed to be fast") up to 1.26
+ * (go1.26.10) and is 1 in 1.27 (go1.27.3).
+ */
+export function loadAlignment(a: Arch, go: { readonly minor: number }): number {
+  if (a.name === 'loong64' && go.minor < 27) return 8;
+  return a.loadAlign;
 }

@@ -16,10 +16,14 @@
  * - sync/atomic's `align64` marker raises a struct's alignment to 8 on every
  *   target, which is how atomic.Int64 and atomic.Uint64 are 8-aligned on 386.
  *
- * The compiler's "algorithm kind" (types/alg.go) is computed alongside, because
- * it decides comparability and which hash function a map's key gets.
+ * The compiler's "algorithm kind" (types/alg.go) is computed alongside, as
+ * CalcSize does, by the rules in alg.ts, because it decides comparability and
+ * which hash function a map's key gets.
  */
 import type { Arch } from './arch.js';
+import { arrayAlg, interfaceAlg, isPaddedField, scalarAlg, structAlg, type AlgKind } from './alg.js';
+
+export type { AlgKind } from './alg.js';
 
 export type BasicKind =
   | 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64'
@@ -66,10 +70,6 @@ export type GoType =
   | BasicType | PointerType | SliceType | ArrayType | MapType | ChanType | FuncType
   | InterfaceType | StructType | NamedType | OpaqueType;
 
-/** The compiler's equality/hash algorithm kinds (cmd/compile/internal/types/alg.go). */
-export type AlgKind =
-  | 'NOEQ' | 'MEM' | 'STRING' | 'INTER' | 'NILINTER' | 'FLOAT32' | 'FLOAT64' | 'CPLX64' | 'CPLX128' | 'SPECIAL';
-
 export interface Sized {
   readonly size: number;
   readonly align: number;
@@ -93,25 +93,25 @@ export class TypeError extends Error {
   }
 }
 
-const basicSizes: Record<BasicKind, (a: Arch) => [size: number, align: number, alg: AlgKind, ptr: boolean]> = {
-  bool: () => [1, 1, 'MEM', false],
-  int8: () => [1, 1, 'MEM', false],
-  uint8: () => [1, 1, 'MEM', false],
-  int16: () => [2, 2, 'MEM', false],
-  uint16: () => [2, 2, 'MEM', false],
-  int32: () => [4, 4, 'MEM', false],
-  uint32: () => [4, 4, 'MEM', false],
-  int64: (a) => [8, a.regSize, 'MEM', false],
-  uint64: (a) => [8, a.regSize, 'MEM', false],
-  int: (a) => [a.ptrSize, a.ptrSize, 'MEM', false],
-  uint: (a) => [a.ptrSize, a.ptrSize, 'MEM', false],
-  uintptr: (a) => [a.ptrSize, a.ptrSize, 'MEM', false],
-  float32: () => [4, 4, 'FLOAT32', false],
-  float64: (a) => [8, a.regSize, 'FLOAT64', false],
-  complex64: () => [8, 4, 'CPLX64', false],
-  complex128: (a) => [16, a.regSize, 'CPLX128', false],
-  string: (a) => [2 * a.ptrSize, a.ptrSize, 'STRING', true],
-  'unsafe.Pointer': (a) => [a.ptrSize, a.ptrSize, 'MEM', true],
+const basicSizes: Record<BasicKind, (a: Arch) => [size: number, align: number, ptr: boolean]> = {
+  bool: () => [1, 1, false],
+  int8: () => [1, 1, false],
+  uint8: () => [1, 1, false],
+  int16: () => [2, 2, false],
+  uint16: () => [2, 2, false],
+  int32: () => [4, 4, false],
+  uint32: () => [4, 4, false],
+  int64: (a) => [8, a.regSize, false],
+  uint64: (a) => [8, a.regSize, false],
+  int: (a) => [a.ptrSize, a.ptrSize, false],
+  uint: (a) => [a.ptrSize, a.ptrSize, false],
+  uintptr: (a) => [a.ptrSize, a.ptrSize, false],
+  float32: () => [4, 4, false],
+  float64: (a) => [8, a.regSize, false],
+  complex64: () => [8, 4, false],
+  complex128: (a) => [16, a.regSize, false],
+  string: (a) => [2 * a.ptrSize, a.ptrSize, true],
+  'unsafe.Pointer': (a) => [a.ptrSize, a.ptrSize, true],
 };
 
 const cache = new WeakMap<GoType, Map<Arch, Sized>>();
@@ -130,14 +130,13 @@ function computeSize(t: GoType, arch: Arch): Sized {
   switch (t.kind) {
     case 'pointer':
     case 'chan':
-      return { size: p, align: p, ptrBytes: p, alg: 'MEM' };
     case 'map':
     case 'func':
-      return { size: p, align: p, ptrBytes: p, alg: 'NOEQ' };
+      return { size: p, align: p, ptrBytes: p, alg: scalarAlg(t.kind) };
     case 'slice':
-      return { size: 3 * p, align: p, ptrBytes: p, alg: 'NOEQ' };
+      return { size: 3 * p, align: p, ptrBytes: p, alg: scalarAlg(t.kind) };
     case 'interface':
-      return { size: 2 * p, align: p, ptrBytes: 2 * p, alg: t.methods.length === 0 ? 'NILINTER' : 'INTER' };
+      return { size: 2 * p, align: p, ptrBytes: 2 * p, alg: interfaceAlg(t.methods.length) };
     case 'array':
       return arraySize(t, arch);
     case 'struct':
@@ -152,8 +151,8 @@ function computeSize(t: GoType, arch: Arch): Sized {
           `(e.g. struct{ a int64; b string }) or use it behind a pointer (*${t.name})`,
       );
     default: {
-      const [size, align, alg, ptr] = basicSizes[t.kind](arch);
-      return { size, align, ptrBytes: ptr ? p : 0, alg };
+      const [size, align, ptr] = basicSizes[t.kind](arch);
+      return { size, align, ptrBytes: ptr ? p : 0, alg: scalarAlg(t.kind) };
     }
   }
 }
@@ -164,11 +163,7 @@ function arraySize(t: ArrayType, arch: Arch): Sized {
   if (!Number.isSafeInteger(size) || size >= 2 ** (arch.ptrSize * 8 - 1)) {
     throw new TypeError(`type ${typeString(t)} larger than address space`);
   }
-  let alg: AlgKind;
-  if (e.alg === 'MEM' || e.alg === 'NOEQ') alg = e.alg;
-  else if (t.len === 0) alg = 'MEM';
-  else if (t.len === 1) alg = e.alg;
-  else alg = 'SPECIAL';
+  const alg = arrayAlg(e.alg, t.len);
   const ptrBytes = t.len === 0 || e.ptrBytes === 0 ? 0 : (t.len - 1) * e.size + e.ptrBytes;
   return { size, align: e.align, ptrBytes, alg };
 }
@@ -194,24 +189,11 @@ export function structLayout(t: StructType, arch: Arch, align64 = false): Struct
   if (size > 0 && fields.length > 0 && fields[fields.length - 1].size === 0) size++;
   size = roundUp(size, maxAlign);
 
-  let alg: AlgKind = 'MEM';
-  const raise = (a: AlgKind) => {
-    // Priority as in types/alg.go algPriority: NOEQ beats SPECIAL beats MEM.
-    if (a === 'NOEQ' || alg === 'NOEQ') alg = 'NOEQ';
-    else if (a === 'SPECIAL' || alg === 'SPECIAL') alg = 'SPECIAL';
-  };
-  if (fields.length === 1 && t.fields[0].name !== '_') {
-    alg = sizeOf(t.fields[0].type, arch).alg;
-  } else {
-    fields.forEach((f, i) => {
-      const a = sizeOf(f.type, arch).alg;
-      if (a === 'NOEQ') raise('NOEQ');
-      else if (a === 'MEM') {
-        const end = i + 1 < fields.length ? fields[i + 1].offset : size;
-        if (f.name === '_' || f.offset + f.size !== end) raise('SPECIAL');
-      } else raise('SPECIAL');
-    });
-  }
+  const alg: AlgKind = structAlg(fields.map((f, i) => ({
+    name: f.name,
+    alg: sizeOf(f.type, arch).alg,
+    padded: isPaddedField(fields, i, f.size, size),
+  })));
   let ptrBytes = 0;
   for (let i = fields.length - 1; i >= 0; i--) {
     const pb = sizeOf(fields[i].type, arch).ptrBytes;

@@ -243,7 +243,7 @@ function hashOf(v: V, hv: unknown, t: LayoutTarget): HashState {
   const h = v.obj(hv, 'hash', ['mode', 'seeds'], ['hashkey', 'aeskeysched']);
   const mode = v.str(h.mode, 'hash.mode');
   if (mode !== 'aes' && mode !== 'fallback') v.fail('hash.mode', `expected "aes" or "fallback", got ${brief(mode)}`);
-  if (mode === 'aes' && !['amd64', '386', 'arm64'].includes(t.arch.name)) v.fail('hash.mode', `the runtime has no AES hash on ${t.arch.name}`);
+  if (mode === 'aes' && !t.arch.aesHash) v.fail('hash.mode', `the runtime has no AES hash on ${t.arch.name}`);
   v.arr(h.seeds, 'hash.seeds').forEach((s, i) => v.int(s, `hash.seeds[${i}]`, 0, 2 ** 32 - 1));
   const ps = t.arch.ptrSize;
   let hashkey: bigint[] = [0n, 0n, 0n, 0n];

@@ -165,7 +165,7 @@ function parseHash(v: V, h: unknown, arch: Arch): HashState | undefined {
   const o = v.obj(h, 'hash', ['mode'], ['seeds', 'hashkey', 'aeskeysched']);
   if (o.mode !== 'fallback' && o.mode !== 'aes') v.fail('hash.mode', `expected "fallback" or "aes", got ${show(o.mode)}`);
   const aes = o.mode === 'aes';
-  if (aes && !['amd64', '386', 'arm64'].includes(arch.name)) v.fail('hash.mode', `the runtime has no AES hash on ${arch.name}`);
+  if (aes && !arch.aesHash) v.fail('hash.mode', `the runtime has no AES hash on ${arch.name}`);
   const wordMax = (1n << BigInt(arch.ptrSize * 8)) - 1n;
   if (o.seeds !== undefined) v.arr(o.seeds, 'hash.seeds').forEach((s, i) => v.big(s, `hash.seeds[${i}]`, 0n, wordMax));
   let hashkey: bigint[] = [0n, 0n, 0n, 0n];

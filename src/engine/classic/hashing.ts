@@ -6,7 +6,7 @@
  * This file only adapts simulated memory to src/hash's `KeyMemory` (types go
  * through src/hash/model.ts's hashTypeOf); it computes no hash itself.
  */
-import { GoHasher, hasherFor, hashTypeOf, type KeyMemory, loadAlignment } from '../../hash/index.js';
+import { GoHasher, hasherFor, hashTypeOf, type KeyMemory } from '../../hash/index.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { SimMemory } from '../../model/memory.js';
@@ -56,9 +56,4 @@ export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, 
       this.lo = h.lo;
     },
   };
-}
-
-/** The load alignment the compiler's AlgType checks (cmd/internal/sys Arch.Alignment). */
-export function archLoadAlignment(go: GoVersion, arch: Arch): number {
-  return loadAlignment({ arch, go: goVersionString(go), aes: false });
 }

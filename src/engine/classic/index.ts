@@ -39,11 +39,13 @@
  * recorded seeds, or a seeded PRNG that reports what it drew.
  */
 import { InputError } from '../../cli/errors.js';
-import { layoutOf, MAX_INLINE_BYTES, type ClassicLayout } from '../../layout/index.js';
+import { layoutOf } from '../../layout/index.js';
+import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
 import type { Scenario } from '../scenario.js';
+import { prng } from '../prng.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
 import { mapassign } from './assign.js';
@@ -52,7 +54,7 @@ import { mapdelete } from './delete.js';
 import { mapclear } from './clear.js';
 import { takeSnapshot, type ClassicSnapshot } from './snapshot.js';
 import { iterationOrder, mapiterinit } from './iterate.js';
-import { mapHasher, archLoadAlignment, type ProcessKeys } from './hashing.js';
+import { mapHasher, type ProcessKeys } from './hashing.js';
 
 export type { ClassicSnapshot } from './snapshot.js';
 export { ClassicMap } from './map.js';
@@ -70,30 +72,14 @@ export interface SimResult {
   readonly trace: { op: number; text: string }[];
 }
 
-/** cmd/compile walk.mapfast: which runtime entry points the compiler calls for this map type. */
-export function variantFor(s: Omit<Scenario, 'ops'>, L: ClassicLayout): Variant {
-  const key = s.type.key;
-  if (L.elem.size > MAX_INLINE_BYTES) return 'generic';
-  const k = sizeOf(key, s.arch);
-  if (k.alg === 'STRING') return 'faststr';
-  if (k.alg !== 'MEM') return 'generic';
-  // reflectdata.AlgType: AMEM32/AMEM64 unless less aligned than loads of that size need.
-  if (k.align < archLoadAlignment(s.go, s.arch) && k.align < k.size) return 'generic';
-  if (k.size === 4) return 'fast32';
-  if (k.size === 8) return k.ptrBytes === 0 || s.arch.ptrSize === 8 ? 'fast64' : 'generic';
-  return 'generic';
-}
-
-/** splitmix64: the stand-in for the runtime's randomness when the scenario records none. */
-function prng(seed: number): () => bigint {
-  let x = BigInt.asUintN(64, BigInt(seed));
-  return () => {
-    x = BigInt.asUintN(64, x + 0x9e3779b97f4a7c15n);
-    let z = x;
-    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-    return z ^ (z >> 31n);
-  };
+/**
+ * cmd/compile walk.mapfast: which runtime entry points the compiler calls for
+ * this map type. The classic _fast32ptr/_fast64ptr functions behave as
+ * _fast32/_fast64 in everything the engine models.
+ */
+export function variantFor(s: Omit<Scenario, 'ops'>): Variant {
+  const p = mapfast(s.type.key, s.type.elem, s.arch, s.go);
+  return p === 'fast32ptr' ? 'fast32' : p === 'fast64ptr' ? 'fast64' : p;
 }
 
 /** A live simulated map: the operations of a scenario, one call at a time. */
@@ -127,7 +113,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   const L = layoutOf(s.type, { go: s.go, arch: s.arch, experiment: s.experiment });
   if (L.impl !== 'classic') throw new InputError(s.source, 'go', 'not a classic-map toolchain');
   const mode = s.hash.mode;
-  if (mode === 'aes' && !['amd64', '386', 'arm64'].includes(s.arch.name)) {
+  if (mode === 'aes' && !s.arch.aesHash) {
     throw new InputError(s.source, 'hash.mode', `the runtime has no AES hash on ${s.arch.name}; use "fallback"`);
   }
   const rand = prng(s.hash.prngSeed ?? 1);
@@ -167,7 +153,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   let sim: SimMap;
   const env: MapEnv = {
     mem, layout: L, go: s.go, arch: s.arch, keyType: s.type.key, elemType: s.type.elem,
-    variant: variantFor(s, L),
+    variant: variantFor(s),
     drawSeed,
     overflowCoin: opts.unreplayableCoin
       ? () => Number(rand() & 0xffffffffn)

@@ -41,6 +41,7 @@
  *   snapshot.ts   the JSON snapshot; draw.ts the drawing; tour.ts the tour
  */
 import type { Scenario } from '../scenario.js';
+import { prng } from '../prng.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
 import { encodeValue, type JsonValue } from '../../model/values.js';
@@ -70,18 +71,6 @@ export interface SwissOptions {
   readonly trace?: (line: string) => void;
   /** Every trace line with the index of its operation (-1 for make), as the Engine interface reports them. */
   readonly onTrace?: (op: number, text: string) => void;
-}
-
-/** splitmix64: stands in for the runtime's random draws a scenario does not record. */
-function prng(seed: number): () => bigint {
-  let s = BigInt.asUintN(64, BigInt(seed));
-  return () => {
-    s = BigInt.asUintN(64, s + 0x9e3779b97f4a7c15n);
-    let z = s;
-    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-    return z ^ (z >> 31n);
-  };
 }
 
 /** A map built by replaying a scenario, with its memory, for callers that want more than the snapshot. */

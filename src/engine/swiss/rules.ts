@@ -2,34 +2,21 @@
  * What differs between Go releases and between the compiler's code paths,
  * each fact with the source it was read in (~/.cache/mapscope/go/<v>/src).
  *
- * Code paths (cmd/compile/internal/walk/walk.go `mapfast`): the compiler
- * calls mapassign_fast32 for 4-byte plain-memory keys without pointers,
- * _fast32ptr for 4-byte pointer keys (32-bit targets), _fast64 / _fast64ptr
- * likewise for 8-byte keys, _faststr for strings, and the generic
- * mapassign for everything else or when the elem is over 128 bytes. The
- * "plain memory of size 4/8" test is types.AlgType, which falls back to the
- * generic kind when the type is less aligned than the target's loads need
- * (issue 46283; loadAlignment in src/hash/target.ts).
+ * Code paths: cmd/compile/internal/walk/walk.go `mapfast`, shared with the
+ * classic engine in src/layout/mapfast.ts.
  *
  * All paths place keys identically; they differ in pruning (below) and in
  * nothing else that the map's memory shows.
  */
 import type { Arch } from '../../model/arch.js';
-import { sizeOf, type GoType } from '../../model/types.js';
-import { hashBits, loadAlignment } from '../../hash/target.js';
+import type { GoType } from '../../model/types.js';
+import { mapfast, type MapPath } from '../../layout/mapfast.js';
+import { hashBits } from '../../hash/target.js';
 
-export type AssignPath = 'fast32' | 'fast32ptr' | 'fast64' | 'fast64ptr' | 'faststr' | 'generic';
+export type AssignPath = MapPath;
 
 export function assignPath(key: GoType, elem: GoType, arch: Arch, minor: number): AssignPath {
-  if (sizeOf(elem, arch).size > 128) return 'generic';
-  const k = sizeOf(key, arch);
-  if (k.alg === 'STRING') return 'faststr'; // also a struct or array of one string: AlgType STRING
-  if (k.alg !== 'MEM') return 'generic';
-  const align = loadAlignment({ arch, go: `1.${minor}`, aes: false });
-  if (k.align < align && k.align < k.size) return 'generic';
-  if (k.size === 4) return k.ptrBytes > 0 ? 'fast32ptr' : 'fast32';
-  if (k.size === 8) return k.ptrBytes > 0 ? 'fast64ptr' : 'fast64';
-  return 'generic';
+  return mapfast(key, elem, arch, { minor });
 }
 
 export interface SwissRules {
