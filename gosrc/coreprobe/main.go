@@ -84,6 +84,8 @@ type truth struct {
 	Hashkey     []string   `json:"hashkey"`
 	Aeskeysched string     `json:"aeskeysched"`
 	UseAeshash  bool       `json:"useAeshash"`
+	// Runtime type descriptors of a few types (ifacekeys.go), for corrupting interface keys.
+	Types map[string]string `json:"types"`
 }
 
 // header is the value a map variable holds: the address of its *hmap / *maps.Map.
@@ -151,6 +153,7 @@ func fill() {
 
 func main() {
 	fill()
+	fillIface()
 	t := truth{Go: runtime.Version(), GOARCH: runtime.GOARCH, Pid: os.Getpid(), UseAeshash: useAeshash, Aeskeysched: hex.EncodeToString(aeskeysched[:])}
 	for _, k := range hashkey {
 		t.Hashkey = append(t.Hashkey, fmt.Sprintf("0x%x", k))
@@ -186,6 +189,8 @@ func main() {
 	add(`main.handlers["m"].(map[int]string)`, unsafe.Pointer(&hm), len(hm))
 	sc := status.(*mapError).Codes
 	add("main.status.(*main.mapError).Codes", unsafe.Pointer(&sc), len(sc))
+	addIface(add)
+	t.Types = ifaceTypes()
 	out, _ := json.Marshal(t)
 	os.Stdout.Write(append(out, '\n'))
 	mode := "wait"

@@ -11,16 +11,35 @@
  * itself and is hashed with a fresh random number by the runtime, so it has
  * no identity and no hash here (null), as the runtime's own checkInvariants
  * skips keys that are not equal to themselves.
+ *
+ * Keys holding interfaces need the dynamic type behind each interface word
+ * (MapSource.dynamicTypes). Like the runtime's nilinterequal/interequal,
+ * two interface values are equal when their first words (the `_type`, or the
+ * itab for non-empty interfaces) are the same and their values are equal
+ * under that type; the hash is runtime.typehash of the value (src/hash).
+ * A type word the program's type information does not describe raises
+ * UnresolvedTypeError (the checker leaves that key's hash and == checks
+ * undone and says so); a dynamic type that is not comparable raises
+ * UncomparableKeyError: the runtime panics hashing such a key ("hash of
+ * unhashable type"), so no insert can have put it in a map — the checkers
+ * report it as a misplaced key.
  */
 import { GoHasher, hasherFor, hashTypeOf, type KeyMemory, type Recipe } from '../hash/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
-import { sizeOf, structLayout, underlying, type GoType } from '../model/types.js';
+import { sizeOf, structLayout, typeString, underlying, type GoType } from '../model/types.js';
 import { goVersionString } from '../model/goversion.js';
 import type { LayoutTarget } from '../layout/index.js';
-import type { HashState } from './types.js';
+import type { Arch } from '../model/arch.js';
+import type { DynamicTypes, HashState } from './types.js';
 
 /** Longest string key read (bytes): a longer (corrupt) length is reported, not read. */
 export const MAX_KEY_STRING = 64 << 20;
+
+/** Interfaces inside interfaces followed at most per key (a corrupt cycle of boxes ends). */
+const MAX_IFACE_DEPTH = 8;
+
+/** Reads and type lookups while hashing one key: boxes inside boxes in corrupt memory end here. */
+const MAX_KEY_LOOKUPS = 1 << 14;
 
 /** A key whose data cannot be read: its address and why. */
 export class KeyReadError extends Error {
@@ -31,6 +50,57 @@ export class KeyReadError extends Error {
     super(message);
     this.name = 'KeyReadError';
   }
+}
+
+/** An interface word whose dynamic type the program's type information does not describe. */
+export class UnresolvedTypeError extends Error {
+  constructor(
+    readonly word: bigint,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnresolvedTypeError';
+  }
+}
+
+/** An interface key whose dynamic type is not comparable: the runtime cannot have hashed it. */
+export class UncomparableKeyError extends Error {
+  constructor(
+    readonly word: bigint,
+    readonly typeName: string,
+  ) {
+    super(`the key's dynamic type ${typeName} is not comparable: the runtime panics hashing it ("hash of unhashable type"), so no insert put it here`);
+    this.name = 'UncomparableKeyError';
+  }
+}
+
+function hexWord(w: bigint): string {
+  return `0x${w.toString(16)}`;
+}
+
+/**
+ * The dynamic type behind an interface word through the provider: undefined
+ * provider or undescribed word → UnresolvedTypeError; unreadable itab →
+ * KeyReadError; not comparable → UncomparableKeyError.
+ */
+export function resolveDynamic(dyn: DynamicTypes | undefined, word: bigint, itab: boolean, arch: Arch): { type: GoType; direct: boolean } {
+  if (!dyn) throw new UnresolvedTypeError(word, 'interface keys need their dynamic type, and this source has no type information');
+  let d: { type: GoType; direct: boolean } | undefined;
+  try {
+    d = dyn.dynamicType(word, itab);
+  } catch (e) {
+    if (e instanceof MemoryError) throw new KeyReadError(word, `the itab at ${hexWord(word)} cannot be read: ${e.message}`);
+    throw e;
+  }
+  if (!d) throw new UnresolvedTypeError(word, `no type in the program's DWARF has the runtime type descriptor behind ${itab ? 'itab' : 'type word'} ${hexWord(word)}`);
+  let alg: string;
+  try {
+    alg = sizeOf(d.type, arch).alg;
+  } catch (e) {
+    throw new UnresolvedTypeError(word, `the dynamic type ${typeString(d.type)} behind ${hexWord(word)} cannot be laid out: ${(e as Error).message}`);
+  }
+  if (alg === 'NOEQ') throw new UncomparableKeyError(word, typeString(d.type));
+  return d;
 }
 
 /** Whether hashing or comparing a key of type t needs a dynamic type (an interface anywhere in it). */
@@ -49,9 +119,12 @@ export function needsDynamicType(t: GoType): boolean {
 }
 
 /** String data and other key memory, bounded, with failures as KeyReadError. */
-function keyMemory(r: MemoryReader): KeyMemory {
+function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved: number } {
   return {
+    /** dynamicType calls since the counter was last reset (KeyHasher bounds it per key). */
+    resolved: 0,
     read(addr: bigint, len: number): Uint8Array {
+      if (++this.resolved > MAX_KEY_LOOKUPS) throw new KeyReadError(addr, 'too many reads for one key (a cycle in corrupt memory?)');
       if (len < 0 || len > MAX_KEY_STRING) throw new KeyReadError(addr, `string length ${len} is implausible (over ${MAX_KEY_STRING})`);
       try {
         return r.read(addr, len);
@@ -60,8 +133,16 @@ function keyMemory(r: MemoryReader): KeyMemory {
         throw e;
       }
     },
-    dynamicType(): never {
-      throw new KeyReadError(0n, 'interface keys need their dynamic type');
+    dynamicType(word: bigint, itab: boolean) {
+      if (++this.resolved > MAX_KEY_LOOKUPS) throw new UnresolvedTypeError(word, 'too many interfaces inside one key (a cycle in corrupt memory?)');
+      const d = resolveDynamic(dyn, word, itab, r.arch);
+      let type;
+      try {
+        type = hashTypeOf(d.type, r.arch);
+      } catch (e) {
+        throw new UnresolvedTypeError(word, `the dynamic type ${typeString(d.type)} cannot be hashed here: ${(e as Error).message}`);
+      }
+      return { type, direct: d.direct };
     },
   };
 }
@@ -78,7 +159,7 @@ function hexOf(b: Uint8Array): string {
  * field, arrays by element; null when the key holds a NaN. `b` holds the
  * key's bytes at offset `off`. Throws KeyReadError for unreadable string data.
  */
-export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0): string | null {
+export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0): string | null {
   const arch = r.arch;
   const s = sizeOf(t, arch);
   if (s.alg === 'MEM') return hexOf(b.subarray(off, off + s.size));
@@ -110,11 +191,31 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0):
     }
     case 'array': {
       const es = sizeOf(u.elem, arch).size;
-      return all(Array.from({ length: u.len }, (_, i) => keyIdentity(r, u.elem, b, off + i * es)), '[', ']');
+      return all(Array.from({ length: u.len }, (_, i) => keyIdentity(r, u.elem, b, off + i * es, dyn, depth)), '[', ']');
     }
     case 'struct': {
       const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
-      return all(l.fields.filter((f) => f.name !== '_').map((f) => keyIdentity(r, f.type, b, off + f.offset)), '{', '}');
+      return all(l.fields.filter((f) => f.name !== '_').map((f) => keyIdentity(r, f.type, b, off + f.offset, dyn, depth)), '{', '}');
+    }
+    case 'interface': {
+      // nilinterequal / interequal: same first word (type or itab), then the values equal under that type.
+      const p = arch.ptrSize;
+      const word = decodeUint(b.subarray(off, off + p), arch.bigEndian);
+      if (word === 0n) return 'nil';
+      if (depth >= MAX_IFACE_DEPTH) throw new UnresolvedTypeError(word, `interfaces nested deeper than ${MAX_IFACE_DEPTH}`);
+      const d = resolveDynamic(dyn, word, u.methods.length > 0, arch);
+      const size = sizeOf(d.type, arch).size;
+      let vb: Uint8Array, vo: number;
+      if (d.direct) {
+        vb = b;
+        vo = off + p;
+      } else {
+        const data = decodeUint(b.subarray(off + p, off + 2 * p), arch.bigEndian);
+        vb = size === 0 ? new Uint8Array(0) : keyMemory(r).read(data, size);
+        vo = 0;
+      }
+      const v = keyIdentity(r, d.type, vb, vo, dyn, depth + 1);
+      return v === null ? null : `<${word.toString(16)}:${v}>`;
     }
     default:
       // bool, integers, pointers are MEM (above); anything else compares as its bytes.
@@ -129,28 +230,29 @@ class NaNHash extends Error {}
 export class KeyHasher {
   private readonly h: GoHasher;
   private readonly recipe: Recipe;
-  private readonly km: KeyMemory;
+  private readonly km: KeyMemory & { resolved: number };
   /** Bits of the hash: 64, or 32 on 32-bit hashing targets. */
   readonly bits: number;
 
   /** Throws when the release or key type has no modelled hash (the checker then leaves the hash codes unchecked). */
-  constructor(reader: MemoryReader, key: GoType, t: LayoutTarget, state: HashState) {
+  constructor(reader: MemoryReader, key: GoType, t: LayoutTarget, state: HashState, dyn?: DynamicTypes) {
     const target = { arch: t.arch, go: goVersionString(t.go), aes: state.aes };
     this.recipe = hasherFor(hashTypeOf(key, t.arch), target);
     this.h = new GoHasher(target, state.keys);
     this.bits = this.h.bits;
-    this.km = keyMemory(reader);
+    this.km = keyMemory(reader, dyn);
   }
 
   /** t.hasher(key, seed) for the key whose bytes are b[off:]; null for a key holding a NaN. Throws KeyReadError. */
   hash(b: Uint8Array, off: number, seed: bigint): bigint | null {
+    this.km.resolved = 0;
     try {
       return this.h.hashKey(this.recipe, b, seed, this.km, () => {
         throw new NaNHash();
       }, off);
     } catch (e) {
       if (e instanceof NaNHash) return null;
-      if (e instanceof KeyReadError) throw e;
+      if (e instanceof KeyReadError || e instanceof UnresolvedTypeError || e instanceof UncomparableKeyError) throw e;
       throw new KeyReadError(0n, `cannot hash the key: ${(e as Error).message}`);
     }
   }

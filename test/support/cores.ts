@@ -49,6 +49,8 @@ export interface CoreTruth {
   hashkey: string[];
   aeskeysched: string;
   useAeshash: boolean;
+  /** Runtime type descriptor addresses of int, int64, int32 and []int (gosrc/coreprobe/ifacekeys.go). */
+  types: Record<string, string>;
 }
 
 export interface CoreSpec {

@@ -180,7 +180,10 @@ export class DwarfTypes {
         return named({ kind: 'func', params: [], results: [], variadic: false });
       case KIND.interface:
         // Only the empty interface's method set matters here (eface vs iface); the names are not in DWARF's kind.
-        return name === 'interface {}' || name === 'any' ? { kind: 'interface', methods: [] } : named({ kind: 'interface', methods: [`${name}()`] });
+        if (name === 'interface {}' || name === 'any') return { kind: 'interface', methods: [] };
+        // The predeclared error, as the type parser writes it (typeString prints "error").
+        if (name === 'error') return { kind: 'named', name: 'error', underlying: { kind: 'interface', methods: ['Error() string'] } };
+        return named({ kind: 'interface', methods: [`${name}()`] });
       case KIND.struct: {
         const s = this.resolve(die);
         const fields: StructField[] = (s ? this.members(s) : []).map((m) => ({ name: m.name, type: this.model(m.type, depth + 1), embedded: m.embedded }));

@@ -3,8 +3,10 @@
  * their DWARF types through the process's memory: struct members, array and
  * slice elements, the targets of typed pointers and, through a callback the
  * checkers provide (they know how to find a map's live entries), the elements
- * of maps. Interfaces, channels and functions are not followed: their dynamic
- * types are not in DWARF.
+ * of maps, and interfaces through their dynamic type (DynamicTypeFn: the
+ * runtime type descriptor's DWARF DIE; the same mapping gives MapSource's
+ * dynamicTypes for keys holding interfaces). Channels and functions are not
+ * followed.
  *
  * Names read like Go: `main.cfg.byID`, `main.list[3]`, `main.holder.M`
  * (through a pointer), `main.m["k"]` (a map element). Everything is bounded:
@@ -170,7 +172,7 @@ export function walkGlobals(
         const first = rep ? types.members(rep)[0]?.name : undefined;
         let t = word(it.addr);
         if (t <= 0) continue;
-        if (first === 'tab') t = word(t + W);
+        if (first === 'tab') t = Number(itabType(reader, BigInt(t)));
         const dyn = t > 0 ? opts.dynamicType(t) : undefined;
         if (!dyn || !mayHoldMap(dyn)) continue;
         // Pointer-shaped values sit in the data word itself; others are pointed to by it.
@@ -192,6 +194,16 @@ export function walkGlobals(
     }
   }
   return out;
+}
+
+/**
+ * The `_type` word of the itab at `tab`: itab{inter, _type, …} (runtime2.go
+ * up to 1.22) and abi.ITab{Inter, Type, …} (1.24 and 1.27 read) both keep it one word in.
+ * Throws MemoryError when unreadable.
+ */
+export function itabType(reader: MemoryReader, tab: bigint): bigint {
+  const W = reader.arch.ptrSize;
+  return decodeUint(reader.read(tab + BigInt(W), W), reader.arch.bigEndian);
 }
 
 /**

@@ -9,13 +9,15 @@ import { parseType } from '../../model/typeparse.js';
 import { typeString, type MapType } from '../../model/types.js';
 import { sizeOf } from '../../model/types.js';
 import type { LayoutTarget } from '../../layout/index.js';
-import type { HashState, MapSource } from '../../check/types.js';
+import type { DynamicTypes, HashState, MapSource } from '../../check/types.js';
+import { needsDynamicType } from '../../check/keys.js';
+import type { GoType } from '../../model/types.js';
 import { AT, readDwarf, type Die, type Dwarf } from '../dwarf.js';
 import { dwarfGlobals } from '../dwarfgo.js';
 import type { ObjectFile } from '../object.js';
 import { DwarfTypes, KIND } from './dwarftypes.js';
 import { hashState, type GoFacts } from './gofacts.js';
-import { walkGlobals, type DynamicTypeFn, type EntriesFn, type WalkRoot } from './globals.js';
+import { directIface, itabType, walkGlobals, type DynamicTypeFn, type EntriesFn, type WalkRoot } from './globals.js';
 import { Memory } from '../object.js';
 import { pclntabCandidates, readPclntab } from '../pclntab.js';
 import { findModuleData } from '../moduledata.js';
@@ -93,6 +95,37 @@ export class Process implements GoProcess {
   }
 
   private typesBase = 0;
+  private provider: DynamicTypes | null | undefined;
+
+  /**
+   * MapSource.dynamicTypes: the same descriptor → DWARF mapping as the walk
+   * (dynamicTypes above), the DIE's model type, and IsDirectIface from DWARF
+   * (globals.ts directIface). An itab word is first followed to its `_type`.
+   */
+  private dynamicProvider(): DynamicTypes | undefined {
+    if (this.provider === undefined) {
+      this.provider = null;
+      const types = this.types();
+      const fn = types ? this.dynamicTypes(types) : undefined;
+      if (types && fn) {
+        const memo = new Map<number, { type: GoType; direct: boolean } | undefined>();
+        const reader = this.reader;
+        this.provider = {
+          dynamicType(word: bigint, itab: boolean) {
+            const t = itab ? itabType(reader, word) : word;
+            if (t <= 0n || t > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+            const n = Number(t);
+            if (memo.has(n)) return memo.get(n);
+            const die = fn(n);
+            const r = die ? { type: types.model(die), direct: directIface(types, die) } : undefined;
+            memo.set(n, r);
+            return r;
+          },
+        };
+      }
+    }
+    return this.provider ?? undefined;
+  }
 
   private types(): DwarfTypes | undefined {
     if (this.dwarf === null) this.dwarf = readDwarf(this.exe);
@@ -118,7 +151,9 @@ export class Process implements GoProcess {
   }
 
   private source(name: string, addr: bigint, type: MapType): MapSource {
-    return { name, reader: this.reader, addr, type, target: this.target, hash: this.hash };
+    // Only keys holding interfaces need dynamic types (building the descriptor map reads all of DWARF).
+    const dynamicTypes = needsDynamicType(type.key) ? this.dynamicProvider() : undefined;
+    return { name, reader: this.reader, addr, type, target: this.target, hash: this.hash, ...(dynamicTypes ? { dynamicTypes } : {}) };
   }
 
   /** A map type from DWARF whose key and element sizes our model reproduces (else the layout would be wrong). */

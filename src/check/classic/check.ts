@@ -25,7 +25,7 @@ import {
 } from '../../engine/classic/map.js';
 import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
-import { KeyHasher, KeyReadError, keyIdentity, needsDynamicType } from '../keys.js';
+import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, needsDynamicType } from '../keys.js';
 import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
@@ -135,20 +135,38 @@ class Checker {
     this.ovfOff = off.overflow;
     this.dynamicKey = needsDynamicType(src.type.key);
     const hashCodes = [C.keyBucket, C.keyTophash, C.evacuationXY];
-    if (this.dynamicKey) {
-      const reason = `the key type ${typeString(src.type.key)} holds an interface: hashing and == need the dynamic type behind it`;
+    // Keys holding interfaces are hashed and compared under their dynamic
+    // types when the source can resolve them (a core or live process with DWARF).
+    if (this.dynamicKey && !src.dynamicTypes) {
+      const reason = `the key type ${typeString(src.type.key)} holds an interface: hashing and == need the dynamic type behind it, and this source has no type information`;
       for (const code of [...hashCodes, C.duplicate]) this.unchecked.push({ code, reason });
     } else if (!src.hash) {
       for (const code of hashCodes) this.unchecked.push({ code, reason: 'no hash key material (runtime.hashkey / runtime.aeskeysched) for this map' });
     }
-    if (src.hash && !this.dynamicKey) {
+    this.identityChecks = !this.dynamicKey || src.dynamicTypes !== undefined;
+    if (src.hash && this.identityChecks) {
       try {
-        this.hasher = new KeyHasher(this.r, src.type.key, src.target, src.hash);
+        this.hasher = new KeyHasher(this.r, src.type.key, src.target, src.hash, src.dynamicTypes);
       } catch (e) {
         // A release or key type whose hash is not modelled (Go < 1.19, say): the rest is still checked.
         const reason = `the map's hash function cannot be computed: ${e instanceof Error ? e.message : String(e)}`;
         for (const code of hashCodes) this.unchecked.push({ code, reason });
       }
+    }
+  }
+
+  private readonly identityChecks: boolean;
+  private unresolved = 0;
+
+  /**
+   * A key whose dynamic type is not described by the program's DWARF: its
+   * hash and == checks are skipped, and the map's report says so (once).
+   */
+  private noteUnresolved(e: UnresolvedTypeError): void {
+    if (this.unresolved++ > 0) return;
+    const reason = `a key's dynamic type cannot be resolved (${e.message}): the hash and duplicate checks skipped such keys`;
+    for (const code of [C.keyBucket, C.keyTophash, C.evacuationXY, C.duplicate]) {
+      if (!this.unchecked.some((u) => u.code === code)) this.unchecked.push({ code, reason });
     }
   }
 
@@ -569,8 +587,16 @@ class Checker {
     if (!k) return;
     let canon: string | null;
     try {
-      canon = this.dynamicKey ? null : keyIdentity(this.r, this.src.type.key, k[0], k[1]);
+      canon = this.identityChecks ? keyIdentity(this.r, this.src.type.key, k[0], k[1], this.src.dynamicTypes) : null;
     } catch (e) {
+      if (e instanceof UnresolvedTypeError) {
+        this.noteUnresolved(e);
+        return;
+      }
+      if (e instanceof UncomparableKeyError) {
+        this.at(C.keyBucket, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
+        return;
+      }
       if (!(e instanceof KeyReadError)) throw e;
       this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key's data cannot be read: ${e.message}`);
       return;
@@ -589,6 +615,14 @@ class Checker {
       if (h === null) return;
       hv = h;
     } catch (e) {
+      if (e instanceof UnresolvedTypeError) {
+        this.noteUnresolved(e);
+        return;
+      }
+      if (e instanceof UncomparableKeyError) {
+        this.at(C.keyBucket, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
+        return;
+      }
       if (!(e instanceof KeyReadError)) throw e;
       this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key cannot be hashed: ${e.message}`);
       return;
@@ -626,7 +660,8 @@ class Checker {
       if (h === null) return; // a NaN key: placed by a random hash
       hv = h;
     } catch (e) {
-      if (e instanceof KeyReadError) return; // a stale key's data may be gone: not an invariant of the runtime
+      // A stale key's data may be gone (not an invariant of the runtime); its dynamic type is judged on live keys.
+      if (e instanceof KeyReadError || e instanceof UnresolvedTypeError || e instanceof UncomparableKeyError) return;
       throw e;
     }
     const y = Math.floor(hv.lo / nold) % 2 === 1;

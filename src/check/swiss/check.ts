@@ -30,7 +30,7 @@ import { MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft } from '../../engine/sw
 import { slotGeometry, type SlotGeometry } from '../../engine/swiss/geometry.js';
 import { LIMITS, type Finding, type MapReport, type MapSource } from '../types.js';
 import { swissInvariant } from './invariants.js';
-import { KeyHasher, KeyReadError, keyIdentity, needsDynamicType } from '../keys.js';
+import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, needsDynamicType } from '../keys.js';
 import { Fields, hex, readMapHeader, readTableHeader, type MapHeader } from './read.js';
 
 interface Where {
@@ -126,15 +126,17 @@ class Checker {
     const go = goVersionString(src.target.go);
     this.hashBits = hashBits({ arch, go, aes: false });
     const hashCodes = ['swiss/h2', 'swiss/probe', 'swiss/directory-placement'];
-    const dynamic = needsDynamicType(src.type.key);
+    // Keys holding interfaces are hashed and compared under their dynamic
+    // types when the source can resolve them (a core or live process with DWARF).
+    const dynamic = needsDynamicType(src.type.key) && !src.dynamicTypes;
     if (dynamic) {
-      const reason = `the key type ${typeString(src.type.key)} holds interfaces: hashing and comparing keys needs their dynamic types, which the checker does not read`;
+      const reason = `the key type ${typeString(src.type.key)} holds interfaces: hashing and comparing keys needs their dynamic types, and this source has no type information`;
       for (const code of [...hashCodes, 'swiss/duplicate']) this.unchecked.push({ code, reason });
     } else if (!src.hash) {
       for (const code of hashCodes) this.unchecked.push({ code, reason: "no hash key material (runtime.hashkey / aeskeysched): key hashes cannot be recomputed" });
     } else {
       try {
-        this.hasher = new KeyHasher(src.reader, src.type.key, src.target, src.hash);
+        this.hasher = new KeyHasher(src.reader, src.type.key, src.target, src.hash, src.dynamicTypes);
       } catch (e) {
         // Key material of the wrong size (a partial aeskeysched read from a core), a release the hashes do not model.
         const reason = `the hash cannot be recomputed: ${(e as Error).message}`;
@@ -196,17 +198,46 @@ class Checker {
     return this.keyChecks({ where: w, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key });
   }
 
+  private unresolved = 0;
+
+  /**
+   * A key whose dynamic type the program's DWARF does not describe: its hash
+   * and == checks are skipped, and the report says so (once).
+   */
+  private noteUnresolved(e: UnresolvedTypeError): void {
+    if (this.unresolved++ > 0) return;
+    const reason = `a key's dynamic type cannot be resolved (${e.message}): the hash and duplicate checks skipped such keys`;
+    for (const code of ['swiss/h2', 'swiss/probe', 'swiss/directory-placement', 'swiss/duplicate']) {
+      if (!this.unchecked.some((u) => u.code === code)) this.unchecked.push({ code, reason });
+    }
+  }
+
+  /** Dynamic-type failures of a key: true when handled (the key's checks end). */
+  private dynamicFailure(e: unknown, k: LiveKey): boolean {
+    if (e instanceof UnresolvedTypeError) {
+      this.noteUnresolved(e);
+      return true;
+    }
+    if (e instanceof UncomparableKeyError) {
+      // No insert can have hashed this key, so no control byte can be its H2.
+      this.f.add('swiss/h2', { ...k.where, addr: k.ctrlAddr }, 'a key of a comparable dynamic type', e.typeName, `${k.where.text}: ${e.message}`);
+      return true;
+    }
+    return false;
+  }
+
   private keyChecks(k: LiveKey): bigint | undefined {
     const w = k.where;
     if (this.dupCheck) {
       try {
-        const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes);
+        const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes, 0, this.src.dynamicTypes);
         if (id === null) return undefined; // a NaN key: no identity, and a random hash
         const first = this.seen.get(id);
         if (first) {
           this.f.add('swiss/duplicate', w, 'each key live once', `also live at ${first.text}`, `${w.text}: the key is live twice (also at ${first.text}); a lookup finds only one of them, and a delete leaves the other`);
         } else if (this.seen.size < LIMITS.maxGroups * SLOTS) this.seen.set(id, w);
       } catch (e) {
+        if (this.dynamicFailure(e, k)) return undefined;
         if (e instanceof KeyReadError) {
           this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s string data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
           return undefined;
@@ -221,6 +252,7 @@ class Checker {
       if (h === null) return undefined;
       hash = h;
     } catch (e) {
+      if (this.dynamicFailure(e, k)) return undefined;
       if (e instanceof KeyReadError) {
         if (!this.dupCheck) this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
         return undefined;
