@@ -21,8 +21,12 @@ import { targets, loadSnapshot, snapshotNames, codes } from './support/checkclas
 
 const all = targets();
 
+// Snapshots cannot hold interface keys (no dynamic types): key-comparable is mutated on real cores
+// in test/check-iface-keys.test.ts (a key's type word pointed at []int's descriptor).
+const ON_CORES_ONLY = ['classic/key-comparable'];
+
 test('the mutation suite covers every code of the catalogue', () => {
-  const covered = new Set(MUTATIONS.map((m) => m.code));
+  const covered = new Set([...MUTATIONS.map((m) => m.code), ...ON_CORES_ONLY]);
   assert.deepEqual([...covered].sort(), CLASSIC_INVARIANTS.map((i) => i.code).sort());
   for (const m of MUTATIONS) assert.ok(m.expect.includes(m.code), `${m.name}: expects its own code`);
 });

@@ -522,8 +522,12 @@ for (const m of MUTATIONS) {
   });
 }
 
+// Snapshots cannot hold interface keys (no dynamic types): key-comparable is mutated on real cores
+// in test/check-iface-keys.test.ts (a key's type word pointed at []int's descriptor).
+const ON_CORES_ONLY = ['swiss/key-comparable'];
+
 test('the mutation suite covers every code in the catalogue', () => {
-  const covered = new Set(MUTATIONS.map((m) => m.code));
+  const covered = new Set([...MUTATIONS.map((m) => m.code), ...ON_CORES_ONLY]);
   for (const m of MUTATIONS) assert.ok(m.expect.includes(m.code), `${m.name} does not expect its own code`);
   assert.deepEqual(SWISS_INVARIANTS.map((i) => i.code).filter((c) => !covered.has(c)), []);
 });

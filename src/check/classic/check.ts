@@ -594,7 +594,7 @@ class Checker {
         return;
       }
       if (e instanceof UncomparableKeyError) {
-        this.at(C.keyBucket, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
+        this.at(C.keyComparable, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
         return;
       }
       if (!(e instanceof KeyReadError)) throw e;
@@ -620,7 +620,7 @@ class Checker {
         return;
       }
       if (e instanceof UncomparableKeyError) {
-        this.at(C.keyBucket, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
+        this.at(C.keyComparable, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
         return;
       }
       if (!(e instanceof KeyReadError)) throw e;

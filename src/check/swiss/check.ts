@@ -219,8 +219,8 @@ class Checker {
       return true;
     }
     if (e instanceof UncomparableKeyError) {
-      // No insert can have hashed this key, so no control byte can be its H2.
-      this.f.add('swiss/h2', { ...k.where, addr: k.ctrlAddr }, 'a key of a comparable dynamic type', e.typeName, `${k.where.text}: ${e.message}`);
+      // Go panics hashing such a key before any slot is written: no insert can have put it here.
+      this.f.add('swiss/key-comparable', k.where, 'a key of a comparable dynamic type', e.typeName, `${k.where.text}: ${e.message}`);
       return true;
     }
     return false;

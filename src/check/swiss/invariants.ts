@@ -35,6 +35,7 @@ export const SWISS_INVARIANTS: readonly Invariant[] = [
   inv('probe', "every key is reachable: no group with an empty slot comes before its group on its probe sequence", 'error', true, true),
   inv('directory-placement', "every key's directory entry (hash >> globalShift) leads to the table that holds it", 'error', true, true),
   inv('duplicate', 'no key is live twice in the map', 'error', true, false),
+  inv('key-comparable', 'every interface in a full slot\'s key holds a comparable dynamic type (hashing any other panics before a slot is written)', 'error', true, false),
   inv('table-used', "a table's used equals its full slots", 'error', true, false),
   inv('used', "Map.used equals the full slots of the small group, or of all tables together", 'error', true, false),
   inv('growth-left', "a table's growthLeft equals capacity*7/8 (capacity-1 for one group) minus full slots minus tombstones", 'error', true, false),
