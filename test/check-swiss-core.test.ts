@@ -415,6 +415,8 @@ for (const spec of SPECS) {
 }
 
 test('the core mutation suite covers every code in the catalogue', () => {
-  const covered = new Set(MUTATIONS.map((m) => m.code));
+  // swiss/key-comparable needs an interface-keyed map: mutated on the same real cores in
+  // test/check-iface-keys.test.ts (a key's type word pointed at []int's descriptor).
+  const covered = new Set([...MUTATIONS.map((m) => m.code), 'swiss/key-comparable']);
   assert.deepEqual(SWISS_INVARIANTS.map((i) => i.code).filter((c) => !covered.has(c)), []);
 });
