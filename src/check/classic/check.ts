@@ -421,6 +421,18 @@ class Checker {
   }
 
   /**
+   * What a key that cannot be compared or hashed becomes: an unresolved
+   * dynamic type leaves the map's hash checks unchecked, an uncomparable one
+   * is a key-comparable finding, unreadable key data an unreadable finding.
+   */
+  private keyError(e: unknown, w: Where, s: number, bucketAddr: bigint, what: string): void {
+    if (e instanceof UnresolvedTypeError) this.noteUnresolved(e);
+    else if (e instanceof UncomparableKeyError) this.at(C.keyComparable, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
+    else if (e instanceof KeyReadError) this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `${what}: ${e.message}`);
+    else throw e;
+  }
+
+  /**
    * The key's hash as the classic runtime uses it: the low 32 bits pick the
    * bucket (B < 32 here) and the top byte is the tophash, bumped past the
    * marker values (runtime/map.go tophash). Null for a NaN key.
@@ -589,16 +601,7 @@ class Checker {
     try {
       canon = this.identityChecks ? keyIdentity(this.r, this.src.type.key, k[0], k[1], this.src.dynamicTypes) : null;
     } catch (e) {
-      if (e instanceof UnresolvedTypeError) {
-        this.noteUnresolved(e);
-        return;
-      }
-      if (e instanceof UncomparableKeyError) {
-        this.at(C.keyComparable, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
-        return;
-      }
-      if (!(e instanceof KeyReadError)) throw e;
-      this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key's data cannot be read: ${e.message}`);
+      this.keyError(e, w, s, bucketAddr, "the key's data cannot be read");
       return;
     }
     const here = this.where(w, s).text;
@@ -615,16 +618,7 @@ class Checker {
       if (h === null) return;
       hv = h;
     } catch (e) {
-      if (e instanceof UnresolvedTypeError) {
-        this.noteUnresolved(e);
-        return;
-      }
-      if (e instanceof UncomparableKeyError) {
-        this.at(C.keyComparable, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
-        return;
-      }
-      if (!(e instanceof KeyReadError)) throw e;
-      this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `the key cannot be hashed: ${e.message}`);
+      this.keyError(e, w, s, bucketAddr, 'the key cannot be hashed');
       return;
     }
     const want = hv.lo % nbuckets;
