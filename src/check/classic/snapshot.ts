@@ -19,57 +19,14 @@
  * The JSON is validated strictly: anything that is not the documented format
  * is an InputError naming the JSON path.
  */
-import { InputError } from '../../cli/errors.js';
-import { fieldOffsets, layoutOf, implOf, type ClassicLayout, type LayoutTarget } from '../../layout/index.js';
-import { archByName } from '../../model/arch.js';
-import { parseExperiment, parseGoVersion } from '../../model/goversion.js';
+import { fieldOffsets, layoutOf, type ClassicLayout, type LayoutTarget } from '../../layout/index.js';
 import { SimMemory } from '../../model/memory.js';
-import { parseType } from '../../model/typeparse.js';
 import { sizeOf, structLayout, underlying, typeString, type GoType, type MapType } from '../../model/types.js';
 import { encodeValue, ValueError, type JsonValue } from '../../model/values.js';
 import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 import { BUCKET_CNT, SAME_SIZE_GROW } from '../../engine/classic/map.js';
 import type { HashState, MapSource } from '../types.js';
-
-type Obj = { [k: string]: JsonValue };
-
-class V {
-  constructor(readonly file: string) {}
-  fail(path: string, detail: string): never {
-    throw new InputError(this.file, path || 'top level', detail);
-  }
-  obj(v: unknown, path: string, keys: readonly string[], optional: readonly string[] = []): Obj {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(path, `expected an object, got ${brief(v)}`);
-    const o = v as Obj;
-    for (const k of Object.keys(o)) if (!keys.includes(k) && !optional.includes(k)) this.fail(join(path, k), 'unknown field');
-    for (const k of keys) if (!(k in o)) this.fail(join(path, k), 'missing field');
-    return o;
-  }
-  str(v: unknown, path: string): string {
-    if (typeof v !== 'string') this.fail(path, `expected a string, got ${brief(v)}`);
-    return v;
-  }
-  int(v: unknown, path: string, min: number, max: number): number {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) this.fail(path, `expected an integer, got ${brief(v)}`);
-    if (v < min || v > max) this.fail(path, `${v} is out of range [${min}, ${max}]`);
-    return v;
-  }
-  arr(v: unknown, path: string, len?: number): unknown[] {
-    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${brief(v)}`);
-    if (len !== undefined && v.length !== len) this.fail(path, `expected ${len} entries, got ${v.length}`);
-    return v;
-  }
-}
-
-function join(path: string, k: string | number): string {
-  if (typeof k === 'number') return `${path}[${k}]`;
-  return path ? `${path}.${k}` : k;
-}
-
-function brief(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? s.slice(0, 37) + '…' : s;
-}
+import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType, type JsonObject } from '../snapshotjson.js';
 
 /** Bucket arrays rebuilt at most this large (2^B buckets, the snapshot holds each one). */
 const MAX_B = 24;
@@ -95,11 +52,11 @@ export interface ClassicSnapshotFacts {
 export const rebuilt = new WeakMap<MapSource, ClassicSnapshotFacts>();
 
 export function classicSnapshotSource(json: unknown, file: string): MapSource {
-  const v = new V(file);
+  const v = new JsonReader(file);
   const top = v.obj(json, '', ['go', 'arch', 'experiment', 'type', 'hash', 'impl', 'header', 'extra', 'buckets', 'oldbuckets']);
   if (top.impl !== 'classic') v.fail('impl', `expected "classic", got ${brief(top.impl)}`);
-  const t = targetOf(v, top);
-  const type = typeOf(v, top, t);
+  const t = snapshotTarget(v, top, 'classic');
+  const type = snapshotType(v, top, t);
   const L = layoutOf(type, t) as ClassicLayout;
   const hash = hashOf(v, top.hash, t);
   const ptrMax = t.arch.ptrSize === 8 ? Number.MAX_SAFE_INTEGER : 2 ** 32 - 1;
@@ -209,37 +166,7 @@ export function classicSnapshotSource(json: unknown, file: string): MapSource {
   return src;
 }
 
-function targetOf(v: V, top: Obj): LayoutTarget {
-  const go = v.str(top.go, 'go');
-  const archName = v.str(top.arch, 'arch');
-  const exp = v.str(top.experiment, 'experiment');
-  let t: LayoutTarget;
-  try {
-    const gv = parseGoVersion(go, 'go');
-    t = { go: gv, arch: archByName(archName, 'arch'), experiment: parseExperiment(exp, gv, 'experiment') };
-  } catch (e) {
-    if (e instanceof InputError) v.fail(e.source, e.detail);
-    throw e;
-  }
-  if (implOf(t) !== 'classic') v.fail('go', `Go ${go}${exp ? ' ' + exp : ''} uses Swiss maps, not classic ones`);
-  return t;
-}
-
-function typeOf(v: V, top: Obj, t: LayoutTarget): MapType {
-  const text = v.str(top.type, 'type');
-  let type;
-  try {
-    type = parseType(text);
-    if (type.kind !== 'map') v.fail('type', `${text} is not a map type`);
-    layoutOf(type, t);
-  } catch (e) {
-    if (e instanceof InputError && e.source === v.file) throw e;
-    v.fail('type', e instanceof Error ? e.message : String(e));
-  }
-  return type;
-}
-
-function hashOf(v: V, hv: unknown, t: LayoutTarget): HashState {
+function hashOf(v: JsonReader, hv: unknown, t: LayoutTarget): HashState {
   const h = v.obj(hv, 'hash', ['mode', 'seeds'], ['hashkey', 'aeskeysched']);
   const mode = v.str(h.mode, 'hash.mode');
   if (mode !== 'aes' && mode !== 'fallback') v.fail('hash.mode', `expected "aes" or "fallback", got ${brief(mode)}`);
@@ -276,7 +203,7 @@ class Encoder {
     private readonly mem: SimMemory,
     private readonly L: ClassicLayout,
     private readonly type: MapType,
-    private readonly v: V,
+    private readonly v: JsonReader,
   ) {
     const o = fieldOffsets(L.bucket);
     this.topOff = o.topbits;
@@ -337,28 +264,28 @@ class Encoder {
       if (!Number.isSafeInteger(n) || n < 0 || (ps === 4 && n >= 2 ** 32)) this.v.fail(p, `expected an address, got ${brief(x)}`);
       this.mem.setUint(a, ps, n);
     };
-    const fields = (names: string[]): Obj => this.v.obj(v, path, names);
+    const fields = (names: string[]): JsonObject => this.v.obj(v, path, names);
     try {
       switch (u.kind) {
         case 'string':
           if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
             const o = fields(['stringPtr', 'len']);
-            word(o.stringPtr, join(path, 'stringPtr'), addr);
-            word(o.len, join(path, 'len'), addr + ps);
+            word(o.stringPtr, jsonPath(path, 'stringPtr'), addr);
+            word(o.len, jsonPath(path, 'len'), addr + ps);
             return;
           }
           break;
         case 'slice': {
           const o = fields(['ptr', 'len', 'cap']);
-          word(o.ptr, join(path, 'ptr'), addr);
-          word(o.len, join(path, 'len'), addr + ps);
-          word(o.cap, join(path, 'cap'), addr + 2 * ps);
+          word(o.ptr, jsonPath(path, 'ptr'), addr);
+          word(o.len, jsonPath(path, 'len'), addr + ps);
+          word(o.cap, jsonPath(path, 'cap'), addr + 2 * ps);
           return;
         }
         case 'interface': {
           const o = fields(['type', 'data']);
-          word(o.type, join(path, 'type'), addr);
-          word(o.data, join(path, 'data'), addr + ps);
+          word(o.type, jsonPath(path, 'type'), addr);
+          word(o.data, jsonPath(path, 'data'), addr + ps);
           return;
         }
         case 'map':
@@ -374,7 +301,7 @@ class Encoder {
         case 'struct': {
           const l = structLayout(u, this.mem.arch, t.kind === 'named' && Boolean(t.align64));
           const o = fields(l.fields.filter((f) => f.name !== '_').map((f) => f.name));
-          for (const f of l.fields) if (f.name !== '_') this.value(f.type, addr + f.offset, o[f.name], join(path, f.name));
+          for (const f of l.fields) if (f.name !== '_') this.value(f.type, addr + f.offset, o[f.name], jsonPath(path, f.name));
           return;
         }
         case 'opaque':

@@ -21,93 +21,38 @@
  * JSON path ("tables[2].groups[0].ctrl[3]").
  */
 import { SimMemory } from '../../model/memory.js';
-import { archByName, type Arch } from '../../model/arch.js';
-import { parseExperiment, parseGoVersion } from '../../model/goversion.js';
-import { parseType } from '../../model/typeparse.js';
-import { sizeOf, structLayout, underlying, typeString, type GoType, type MapType } from '../../model/types.js';
+import type { Arch } from '../../model/arch.js';
+import { sizeOf, structLayout, underlying, type GoType, type MapType } from '../../model/types.js';
 import { encodeValue, type JsonValue } from '../../model/values.js';
-import { layoutOf, implOf, type LayoutTarget, type SwissLayout } from '../../layout/index.js';
+import { fieldOffsets, layoutOf, type SwissLayout } from '../../layout/index.js';
 import { InputError } from '../../cli/errors.js';
 import { SLOTS } from '../../engine/swiss/ctrl.js';
 import { slotGeometry } from '../../engine/swiss/geometry.js';
 import type { HashState, MapSource } from '../types.js';
-import { fieldOffsets } from '../../layout/index.js';
+import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType } from '../snapshotjson.js';
 
 /** Bounds on what a snapshot may ask the rebuild to allocate. */
 const MAX_GROUPS = 1 << 16;
 const MAX_BYTES = 256 << 20;
 const MAX_DIR = 1 << 20;
 
-type Obj = Record<string, unknown>;
-
-class V {
-  constructor(readonly file: string) {}
-
-  fail(path: string, detail: string): never {
-    throw new InputError(this.file, path, detail);
-  }
-
-  obj(v: unknown, path: string, keys: readonly string[], optional: readonly string[] = []): Obj {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(path, `expected an object, got ${show(v)}`);
-    const o = v as Obj;
-    for (const k of Object.keys(o)) if (!keys.includes(k) && !optional.includes(k)) this.fail(join(path, k), 'unknown field');
-    for (const k of keys) if (!(k in o)) this.fail(join(path, k), 'missing');
-    return o;
-  }
-
-  arr(v: unknown, path: string, len?: number): unknown[] {
-    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${show(v)}`);
-    if (len !== undefined && v.length !== len) this.fail(path, `expected ${len} elements, got ${v.length}`);
-    return v;
-  }
-
-  str(v: unknown, path: string): string {
-    if (typeof v !== 'string') this.fail(path, `expected a string, got ${show(v)}`);
-    return v;
-  }
-
-  /** An integer in [min, max], as a number or a decimal (or 0x) string. */
-  big(v: unknown, path: string, min: bigint, max: bigint): bigint {
-    let n: bigint | undefined;
-    if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
-    else if (typeof v === 'string' && /^(-?\d{1,40}|0x[0-9a-fA-F]{1,32})$/.test(v)) n = BigInt(v);
-    if (n === undefined) this.fail(path, `expected an integer, got ${show(v)}`);
-    if (n < min || n > max) this.fail(path, `${n} is out of range [${min}, ${max}]`);
-    return n;
-  }
-
-  int(v: unknown, path: string, min: number, max: number): number {
-    return Number(this.big(v, path, BigInt(min), BigInt(max)));
-  }
-}
-
-function join(path: string, k: string | number): string {
-  if (typeof k === 'number') return `${path}[${k}]`;
-  return path ? `${path}.${k}` : k;
-}
-
-function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? s.slice(0, 40) + '…' : s;
-}
-
 interface GroupJson { ctrl: number[]; keys: unknown[]; elems: unknown[] }
 
-function groupJson(v: V, g: unknown, path: string): GroupJson {
+function groupJson(v: JsonReader, g: unknown, path: string): GroupJson {
   const o = v.obj(g, path, ['ctrl', 'keys', 'elems']);
-  const ctrl = v.arr(o.ctrl, join(path, 'ctrl'), SLOTS).map((c, i) => v.int(c, join(join(path, 'ctrl'), i), 0, 255));
-  return { ctrl, keys: v.arr(o.keys, join(path, 'keys'), SLOTS), elems: v.arr(o.elems, join(path, 'elems'), SLOTS) };
+  const ctrl = v.arr(o.ctrl, jsonPath(path, 'ctrl'), SLOTS).map((c, i) => v.bigNum(c, jsonPath(jsonPath(path, 'ctrl'), i), 0, 255));
+  return { ctrl, keys: v.arr(o.keys, jsonPath(path, 'keys'), SLOTS), elems: v.arr(o.elems, jsonPath(path, 'elems'), SLOTS) };
 }
 
 /** Writes a value as the snapshot shows it, including a string whose pointer the runtime kept without data ({stringPtr, len}). */
-function encodeSnap(v: V, mem: SimMemory, t: GoType, addr: number, x: unknown, path: string): void {
+function encodeSnap(v: JsonReader, mem: SimMemory, t: GoType, addr: number, x: unknown, path: string): void {
   const u = underlying(t);
   const arch = mem.arch;
   if (u.kind === 'string' && x !== null && typeof x === 'object' && !Array.isArray(x)) {
     const o = v.obj(x, path, ['stringPtr', 'len']);
     const max = (1n << BigInt(arch.ptrSize * 8)) - 1n;
-    mem.setUint(addr, arch.ptrSize, v.big(o.stringPtr, join(path, 'stringPtr'), 0n, max));
-    mem.setUint(addr + arch.ptrSize, arch.ptrSize, v.big(o.len, join(path, 'len'), 0n, max >> 1n));
+    mem.setUint(addr, arch.ptrSize, v.big(o.stringPtr, jsonPath(path, 'stringPtr'), 0n, max));
+    mem.setUint(addr + arch.ptrSize, arch.ptrSize, v.big(o.len, jsonPath(path, 'len'), 0n, max >> 1n));
     return;
   }
   if (u.kind === 'struct' && x !== null && typeof x === 'object' && !Array.isArray(x)) {
@@ -115,12 +60,12 @@ function encodeSnap(v: V, mem: SimMemory, t: GoType, addr: number, x: unknown, p
     const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
     const fields = l.fields.filter((f) => f.name !== '_');
     const o = v.obj(x, path, fields.map((f) => f.name));
-    for (const f of fields) encodeSnap(v, mem, f.type, addr + f.offset, o[f.name], join(path, f.name));
+    for (const f of fields) encodeSnap(v, mem, f.type, addr + f.offset, o[f.name], jsonPath(path, f.name));
     return;
   }
   if (u.kind === 'array' && Array.isArray(x)) {
     const es = sizeOf(u.elem, arch).size;
-    v.arr(x, path, u.len).forEach((e, i) => encodeSnap(v, mem, u.elem, addr + i * es, e, join(path, i)));
+    v.arr(x, path, u.len).forEach((e, i) => encodeSnap(v, mem, u.elem, addr + i * es, e, jsonPath(path, i)));
     return;
   }
   try {
@@ -132,7 +77,7 @@ function encodeSnap(v: V, mem: SimMemory, t: GoType, addr: number, x: unknown, p
 }
 
 interface Ctx {
-  readonly v: V;
+  readonly v: JsonReader;
   readonly mem: SimMemory;
   readonly L: SwissLayout;
   readonly key: GoType;
@@ -144,8 +89,8 @@ function writeGroup(c: Ctx, addr: number, g: GroupJson, path: string): void {
   const geo = slotGeometry(L);
   for (let i = 0; i < SLOTS; i++) {
     mem.setU8(addr + L.group.ctrlByteOfSlot[i], g.ctrl[i]);
-    writeSlotValue(c, addr + geo.keysOff + i * geo.keyStride, c.key, L.key.indirect, g.keys[i], join(join(path, 'keys'), i), 'indirect key');
-    writeSlotValue(c, addr + geo.elemsOff + i * geo.elemStride, c.elem, L.elem.indirect, g.elems[i], join(join(path, 'elems'), i), 'indirect elem');
+    writeSlotValue(c, addr + geo.keysOff + i * geo.keyStride, c.key, L.key.indirect, g.keys[i], jsonPath(jsonPath(path, 'keys'), i), 'indirect key');
+    writeSlotValue(c, addr + geo.elemsOff + i * geo.elemStride, c.elem, L.elem.indirect, g.elems[i], jsonPath(jsonPath(path, 'elems'), i), 'indirect elem');
   }
 }
 
@@ -160,10 +105,10 @@ function writeSlotValue(c: Ctx, at: number, t: GoType, indirect: boolean, x: unk
   encodeSnap(c.v, c.mem, t, at, x, path);
 }
 
-function parseHash(v: V, h: unknown, arch: Arch): HashState | undefined {
+function parseHash(v: JsonReader, h: unknown, arch: Arch): HashState | undefined {
   if (h === undefined) return undefined;
   const o = v.obj(h, 'hash', ['mode'], ['seeds', 'hashkey', 'aeskeysched']);
-  if (o.mode !== 'fallback' && o.mode !== 'aes') v.fail('hash.mode', `expected "fallback" or "aes", got ${show(o.mode)}`);
+  if (o.mode !== 'fallback' && o.mode !== 'aes') v.fail('hash.mode', `expected "fallback" or "aes", got ${brief(o.mode)}`);
   const aes = o.mode === 'aes';
   if (aes && !arch.aesHash) v.fail('hash.mode', `the runtime has no AES hash on ${arch.name}`);
   const wordMax = (1n << BigInt(arch.ptrSize * 8)) - 1n;
@@ -181,30 +126,15 @@ function parseHash(v: V, h: unknown, arch: Arch): HashState | undefined {
   return { aes, keys: { hashkey, aeskeysched: ks } };
 }
 
-function rewrap<T>(v: V, path: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof InputError) v.fail(path, e.detail);
-    throw e;
-  }
-}
-
 /** Rebuilds a Swiss snapshot in simulated memory: a MapSource for checkSwiss. */
 export function swissSnapshotSource(json: unknown, file: string): MapSource {
-  const v = new V(file);
+  const v = new JsonReader(file);
   const top = v.obj(json, '', ['go', 'arch', 'type', 'impl', 'header', 'small', 'directory', 'tables'], ['experiment', 'hash']);
-  const goText = v.str(top.go, 'go');
-  const go = rewrap(v, 'go', () => parseGoVersion(goText));
-  const arch = rewrap(v, 'arch', () => archByName(v.str(top.arch, 'arch'), 'arch'));
-  const experiment = rewrap(v, 'experiment', () => parseExperiment(top.experiment === undefined ? undefined : v.str(top.experiment, 'experiment'), go, 'experiment'));
-  const target: LayoutTarget = { go, arch, experiment };
-  if (implOf(target) !== 'swiss') v.fail('go', `Go ${goText}${experiment ? ' ' + experiment : ''} builds classic maps, not Swiss tables`);
-  if (top.impl !== 'swiss') v.fail('impl', `expected "swiss", got ${show(top.impl)}`);
-  const typeText = v.str(top.type, 'type');
-  const type = rewrap(v, 'type', () => parseType(typeText));
-  if (type.kind !== 'map') v.fail('type', `${typeString(type)} is not a map type`);
-  const L = rewrap(v, 'type', () => layoutOf(type, target)) as SwissLayout;
+  const target = snapshotTarget(v, top, 'swiss');
+  const { go, arch } = target;
+  if (top.impl !== 'swiss') v.fail('impl', `expected "swiss", got ${brief(top.impl)}`);
+  const type = snapshotType(v, top, target);
+  const L = layoutOf(type, target) as SwissLayout;
   const hash = parseHash(v, top.hash, arch);
 
   const h = v.obj(top.header, 'header', ['used', 'seed', 'dirLen', 'globalDepth', 'globalShift'], ['tombstonePossible', 'writing', 'clearSeq']);
@@ -212,16 +142,16 @@ export function swissSnapshotSource(json: unknown, file: string): MapSource {
   const u64 = (1n << 64n) - 1n;
   const used = v.big(h.used, 'header.used', 0n, u64);
   const seed = v.big(h.seed, 'header.seed', 0n, wordMax);
-  const dirLen = v.int(h.dirLen, 'header.dirLen', 0, MAX_DIR);
-  const globalDepth = v.int(h.globalDepth, 'header.globalDepth', 0, 255);
-  const globalShift = v.int(h.globalShift, 'header.globalShift', 0, 255);
+  const dirLen = v.bigNum(h.dirLen, 'header.dirLen', 0, MAX_DIR);
+  const globalDepth = v.bigNum(h.globalDepth, 'header.globalDepth', 0, 255);
+  const globalShift = v.bigNum(h.globalShift, 'header.globalShift', 0, 255);
   let tombstonePossible = true;
   if (h.tombstonePossible !== undefined) {
-    if (typeof h.tombstonePossible !== 'boolean') v.fail('header.tombstonePossible', `expected true or false, got ${show(h.tombstonePossible)}`);
+    if (typeof h.tombstonePossible !== 'boolean') v.fail('header.tombstonePossible', `expected true or false, got ${brief(h.tombstonePossible)}`);
     if (go.minor < 25) v.fail('header.tombstonePossible', 'Map.tombstonePossible exists from Go 1.25');
     tombstonePossible = h.tombstonePossible as boolean;
   }
-  const writing = h.writing === undefined ? 0 : v.int(h.writing, 'header.writing', 0, 255);
+  const writing = h.writing === undefined ? 0 : v.bigNum(h.writing, 'header.writing', 0, 255);
   const clearSeq = h.clearSeq === undefined ? 0n : v.big(h.clearSeq, 'header.clearSeq', 0n, u64);
 
   const small = top.small === null ? null : groupJson(v, top.small, 'small');
@@ -235,7 +165,7 @@ export function swissSnapshotSource(json: unknown, file: string): MapSource {
     if (directory.length !== dirLen) v.fail('directory', `expected dirLen (${dirLen}) entries, got ${directory.length}`);
     if (!tablesJson.length) v.fail('tables', 'a map with a directory has at least one table');
   }
-  const dirIdx = directory.map((d, i) => v.int(d, `directory[${i}]`, 0, Math.max(0, tablesJson.length - 1)));
+  const dirIdx = directory.map((d, i) => v.bigNum(d, `directory[${i}]`, 0, Math.max(0, tablesJson.length - 1)));
   const referenced = new Set(dirIdx);
   const gs = L.group.size;
   let groups = small ? 1 : 0;
@@ -243,17 +173,17 @@ export function swissSnapshotSource(json: unknown, file: string): MapSource {
     const p = `tables[${i}]`;
     if (!referenced.has(i)) v.fail(p, 'the table is in no directory entry');
     const o = v.obj(t, p, ['used', 'capacity', 'growthLeft', 'localDepth', 'index', 'groups']);
-    const gl = v.arr(o.groups, join(p, 'groups'));
-    if (gl.length === 0) v.fail(join(p, 'groups'), 'a table has at least one group');
+    const gl = v.arr(o.groups, jsonPath(p, 'groups'));
+    if (gl.length === 0) v.fail(jsonPath(p, 'groups'), 'a table has at least one group');
     groups += gl.length;
-    if (groups > MAX_GROUPS || groups * gs > MAX_BYTES) v.fail(join(p, 'groups'), `the snapshot has more groups than the rebuild allows (${MAX_GROUPS}, ${MAX_BYTES} bytes)`);
+    if (groups > MAX_GROUPS || groups * gs > MAX_BYTES) v.fail(jsonPath(p, 'groups'), `the snapshot has more groups than the rebuild allows (${MAX_GROUPS}, ${MAX_BYTES} bytes)`);
     return {
-      used: v.int(o.used, join(p, 'used'), 0, 0xffff),
-      capacity: v.int(o.capacity, join(p, 'capacity'), 0, 0xffff),
-      growthLeft: v.int(o.growthLeft, join(p, 'growthLeft'), 0, 0xffff),
-      localDepth: v.int(o.localDepth, join(p, 'localDepth'), 0, 255),
-      index: v.big(o.index, join(p, 'index'), -(wordMax >> 1n) - 1n, wordMax >> 1n),
-      groups: gl.map((g, k) => groupJson(v, g, join(join(p, 'groups'), k))),
+      used: v.bigNum(o.used, jsonPath(p, 'used'), 0, 0xffff),
+      capacity: v.bigNum(o.capacity, jsonPath(p, 'capacity'), 0, 0xffff),
+      growthLeft: v.bigNum(o.growthLeft, jsonPath(p, 'growthLeft'), 0, 0xffff),
+      localDepth: v.bigNum(o.localDepth, jsonPath(p, 'localDepth'), 0, 255),
+      index: v.big(o.index, jsonPath(p, 'index'), -(wordMax >> 1n) - 1n, wordMax >> 1n),
+      groups: gl.map((g, k) => groupJson(v, g, jsonPath(jsonPath(p, 'groups'), k))),
     };
   });
 
