@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../src/engine/scenario.js';
+import { perKey, printRatios } from './engine-vs-native.js';
 import { openSwiss } from '../src/engine/swiss/index.js';
 import { buildSwisssnap } from '../test/support/swisssnap.js';
 
@@ -49,11 +50,7 @@ function native(): Record<string, Record<string, number>> {
 function engine(type: string, keys: (number | string)[]): Record<string, number> {
   const sc = parseScenario({ go: GO, arch: 'amd64', type, hash: { mode: 'fallback', prngSeed: 1 }, ops: [] }, 'bench');
   const m = openSwiss(sc);
-  const time = (f: () => void): number => {
-    const t = process.hrtime.bigint();
-    f();
-    return Number(process.hrtime.bigint() - t) / keys.length;
-  };
+  const time = (f: () => void): number => perKey(keys.length, f);
   const insert = time(() => keys.forEach((k, i) => m.insert(k, i)));
   const lookup = time(() => keys.forEach((k) => {
     if (!m.lookup(k)) throw new Error(`bench: key ${k} lost`);
@@ -69,11 +66,4 @@ const sk = Array.from({ length: N }, (_, i) => `key-${i}`);
 // Best of two engine runs (a fresh map each time), like the native side.
 const eng = best([0, 1].map(() => ({ int64: engine('map[int64]int64', ik), string: engine('map[string]int64', sk) })));
 console.log(`Swiss engine vs native Go ${GO} maps (amd64, fallback hash), ${N} keys, ns/op (best of 2 engine runs and ${RUNS} native processes)`);
-console.log('keys    op       engine     native     ratio');
-for (const kind of ['int64', 'string'] as const) {
-  for (const op of ['insert', 'lookup', 'delete']) {
-    const e = eng[kind][op];
-    const n = nat[kind][op];
-    console.log(`${kind.padEnd(7)} ${op.padEnd(7)} ${e.toFixed(0).padStart(9)} ${n.toFixed(1).padStart(10)} ${(e / n).toFixed(1).padStart(8)}x`);
-  }
-}
+printRatios(eng, nat);

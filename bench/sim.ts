@@ -13,6 +13,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../src/engine/scenario.js';
+import { perKey, printRatios } from './engine-vs-native.js';
 import { openMap } from '../src/engine/classic/index.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -33,11 +34,7 @@ function native(): Record<string, Record<string, number>> {
 function engine(type: string, keys: (number | string)[]): Record<string, number> {
   const sc = parseScenario({ go: GO, arch: 'amd64', type, hash: { mode: 'fallback', prngSeed: 1 }, ops: [] }, 'bench');
   const m = openMap(sc, { unreplayableCoin: true });
-  const time = (f: () => void): number => {
-    const t = process.hrtime.bigint();
-    f();
-    return Number(process.hrtime.bigint() - t) / keys.length;
-  };
+  const time = (f: () => void): number => perKey(keys.length, f);
   const insert = time(() => keys.forEach((k, i) => m.insert(k, i)));
   const lookup = time(() => keys.forEach((k) => m.lookup(k)));
   const del = time(() => keys.forEach((k) => m.delete(k)));
@@ -49,11 +46,4 @@ const ik = Array.from({ length: N }, (_, i) => i * 2654435761);
 const sk = Array.from({ length: N }, (_, i) => `key-${i}`);
 const eng = { int64: engine('map[int64]int64', ik), string: engine('map[string]int64', sk) };
 console.log(`classic engine vs native Go ${GO} (amd64, fallback hash), ${N} keys, ns/op`);
-console.log('keys    op       engine     native     ratio');
-for (const kind of ['int64', 'string'] as const) {
-  for (const op of ['insert', 'lookup', 'delete']) {
-    const e = eng[kind][op];
-    const n = nat[kind][op];
-    console.log(`${kind.padEnd(7)} ${op.padEnd(7)} ${e.toFixed(0).padStart(9)} ${n.toFixed(1).padStart(10)} ${(e / n).toFixed(1).padStart(8)}x`);
-  }
-}
+printRatios(eng, nat);
