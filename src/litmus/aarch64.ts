@@ -8,6 +8,7 @@
 import type { AddrMode, Cond, Operand, RegRef, Shift } from './ast.js';
 import type { ArchSyntax } from './parse.js';
 import { int, type BinOp } from './values.js';
+import { splitOperands } from './operands.js';
 
 const CONDS: readonly Cond[] = ['EQ', 'NE', 'GE', 'LT', 'GT', 'LE', 'HS', 'LO', 'HI', 'LS', 'MI', 'PL', 'AL'];
 const COND_ALIAS: Record<string, Cond> = { CS: 'HS', CC: 'LO' };
@@ -22,21 +23,7 @@ function reg(name: string): RegRef | null {
 }
 
 /** Splits operands on commas outside brackets. */
-function operands(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of text) {
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim() !== '') out.push(cur.trim());
-  return out;
-}
+const operands = (text: string): string[] => splitOperands(text, '[', ']');
 
 function imm(t: string): bigint | null {
   const m = t.trim().match(/^#?\s*(-?)\s*(0x[0-9a-f]+|\d+)$/i);

@@ -10,6 +10,7 @@
 import type { AddrMode, Cond, Operand, RegRef } from './ast.js';
 import type { ArchSyntax } from './parse.js';
 import { int, type BinOp } from './values.js';
+import { splitOperands } from './operands.js';
 
 const GPR32 = ['EAX', 'EBX', 'ECX', 'EDX', 'ESI', 'EDI', 'ESP', 'EBP'];
 const R64 = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rsp', 'rbp'];
@@ -35,21 +36,8 @@ function reg64(name: string): RegRef | null {
 const JCC: Record<string, Cond> = { JE: 'EQ', JZ: 'EQ', JNE: 'NE', JNZ: 'NE', JL: 'LT', JGE: 'GE', JG: 'GT', JLE: 'LE', JB: 'LO', JAE: 'HS', JA: 'HI', JBE: 'LS', JS: 'MI', JNS: 'PL' };
 const ALU: Record<string, BinOp> = { ADD: 'add', SUB: 'sub', XOR: 'eor', AND: 'and', OR: 'orr', SHL: 'lsl', SHR: 'lsr', SAR: 'asr' };
 
-function splitOps(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of text) {
-    if (c === '(' || c === '[') depth++;
-    if (c === ')' || c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim() !== '') out.push(cur.trim());
-  return out;
-}
+/** Splits operands on commas outside parentheses and brackets. */
+const splitOps = (text: string): string[] => splitOperands(text, '([', ')]');
 
 function immediate(t: string, needDollar: boolean): bigint | null {
   const m = t.trim().match(needDollar ? /^\$(-?)(0x[0-9a-f]+|\d+)$/i : /^\$?(-?)(0x[0-9a-f]+|\d+)$/i);
