@@ -74,13 +74,14 @@ function selectMaps(p: GoProcess, opts: Opts, io: CliIO): MapSource[] {
   return maps;
 }
 
-function checkAll(maps: MapSource[], io: CliIO): MapReport[] {
+/** Checks every map; `running`: read from a process that was not stopped (see markTorn). */
+function checkAll(maps: MapSource[], io: CliIO, running = false): MapReport[] {
   const out: MapReport[] = [];
   for (const [i, m] of maps.entries()) {
     if (maps.length > 20 && (i + 1) % 50 === 0) io.err(`checked ${i + 1}/${maps.length} maps`);
     const r = checkMap(m);
-    // A core can hold a map mid-write (its writing flag set): mark what the write explains.
-    markTorn(r, catalogueFor(r.impl), false);
+    // A map read mid-write (its writing flag set), or read while the process ran: mark what a write explains.
+    markTorn(r, catalogueFor(r.impl), running);
     out.push(r);
   }
   return out;
@@ -129,8 +130,7 @@ async function runLive(opts: Opts, io: CliIO, setExit: (code: number) => void): 
   const once = (): { reports: MapReport[]; go: string; arch: string } => {
     const p = openLive(pid, { freeze });
     try {
-      const reports = checkAll(selectMaps(p, opts, io), io);
-      for (const r of reports) markTorn(r, catalogueFor(r.impl), !freeze);
+      const reports = checkAll(selectMaps(p, opts, io), io, !freeze);
       return { reports, go: p.goVersion, arch: p.target.arch.name };
     } finally {
       p.resume();
