@@ -23,7 +23,7 @@ import { openObjects } from '../open.js';
 import type { ObjectFile } from '../object.js';
 import { AT_ENTRY, readCore, type CoreFile } from './elfcore.js';
 import { CoreMemory, ExeImage } from './image.js';
-import { freeze as freezePid, LiveMemory, procError, procRead, resume as resumePid } from './live.js';
+import { freeze as freezePid, LiveMemory, procError, procRead, procState, resume as resumePid } from './live.js';
 import { goFacts, slideFrom } from './gofacts.js';
 import { Process, type GoProcess } from './process.js';
 import { bytesSource, fileSource, type ByteSource } from './source.js';
@@ -88,7 +88,14 @@ function liveEntry(pid: number, W: number, little: boolean): bigint | undefined 
  * when done. Without, reads race with the program (the lead marks tearable
  * findings).
  */
-export function openLive(pid: number, opts: { freeze: boolean }): GoProcess & { resume(): void; readonly frozen: boolean; close(): void } {
+/**
+ * A live process: freeze()/resume() stop and restart it (each idempotent),
+ * ensureAlive() throws an InputError once it has exited, close() releases
+ * /proc/N/mem.
+ */
+export type LiveProcess = GoProcess & { freeze(): void; resume(): void; ensureAlive(): void; readonly frozen: boolean; close(): void };
+
+export function openLive(pid: number, opts: { freeze: boolean }): LiveProcess {
   if (!Number.isSafeInteger(pid) || pid <= 0) throw new InputError('--pid', undefined, `bad process id ${pid}`);
   if (process.platform !== 'linux') throw new InputError('--pid', undefined, 'live processes are read through /proc: Linux only');
   let exePath: string;
@@ -100,19 +107,31 @@ export function openLive(pid: number, opts: { freeze: boolean }): GoProcess & { 
   const exeBytes = new Uint8Array(procRead(pid, 'exe'));
   const exe = openExe(exePath, exeBytes);
   const facts = goFacts(exe);
-  if (opts.freeze) freezePid(pid);
+  let frozen = false;
+  const stop = () => {
+    if (!frozen) freezePid(pid);
+    frozen = true;
+  };
+  const resume = () => {
+    if (frozen) resumePid(pid);
+    frozen = false;
+  };
+  if (opts.freeze) stop();
   try {
     const slide = slideFrom(exe, liveEntry(pid, exe.ptrSize, exe.little));
     const mem = new LiveMemory(ARCHES[facts.goarch], pid);
-    const p = new Process(mem, exe, facts, slide, `pid ${pid}`) as Process & { resume(): void; frozen: boolean; close(): void };
-    p.frozen = opts.freeze;
-    p.resume = () => {
-      if (opts.freeze) resumePid(pid);
+    const p = new Process(mem, exe, facts, slide, `pid ${pid}`) as Process & LiveProcess;
+    Object.defineProperty(p, 'frozen', { get: () => frozen });
+    p.freeze = stop;
+    p.resume = resume;
+    p.ensureAlive = () => {
+      const st = procState(pid);
+      if (st === 'Z' || st === 'X') throw new InputError(`pid ${pid}`, undefined, 'the process exited');
     };
     p.close = () => mem.close();
     return p;
   } catch (e) {
-    if (opts.freeze) resumePid(pid);
+    resume();
     throw e;
   }
 }

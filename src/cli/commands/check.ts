@@ -127,16 +127,33 @@ function runCore(opts: Opts, io: CliIO, setExit: (code: number) => void): void {
 async function runLive(opts: Opts, io: CliIO, setExit: (code: number) => void): Promise<void> {
   const pid = positiveInt(opts.pid!, '--pid');
   const freeze = Boolean(opts.freeze);
+  // Opened once: the executable, its DWARF and the key material are read once for every round.
+  const p = openLive(pid, { freeze: false });
   const once = (): { reports: MapReport[]; go: string; arch: string } => {
-    const p = openLive(pid, { freeze });
+    p.ensureAlive();
+    if (freeze) p.freeze();
     try {
       const reports = checkAll(selectMaps(p, opts, io), io, !freeze);
       return { reports, go: p.goVersion, arch: p.target.arch.name };
     } finally {
       p.resume();
-      p.close();
     }
   };
+  try {
+    await watchOrOnce(pid, freeze, once, opts, io, setExit);
+  } finally {
+    p.close();
+  }
+}
+
+async function watchOrOnce(
+  pid: number,
+  freeze: boolean,
+  once: () => { reports: MapReport[]; go: string; arch: string },
+  opts: Opts,
+  io: CliIO,
+  setExit: (code: number) => void,
+): Promise<void> {
   if (opts.watch === undefined) {
     if (opts.rounds !== undefined) throw new UsageError('--rounds applies to --watch');
     const r = once();
