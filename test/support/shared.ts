@@ -1,9 +1,12 @@
 /**
  * The team's shared material (herd's litmus catalogue and its reference
- * verdicts) lives in shared/ beside the repository: CI clones the repo with
- * shared/ next to it. MAPSCOPE_SHARED overrides the location for a checkout
- * elsewhere. A test that needs it FAILS when it is missing; it never skips.
+ * verdicts) lives in shared/ beside the repository. Looked for, in order:
+ * MAPSCOPE_SHARED; shared/ beside this checkout; shared/ beside the
+ * repository this checkout was cloned from, when that is a local directory
+ * (CI clones the working repository into a temporary directory). A test that
+ * needs it FAILS when it is missing; it never skips.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +15,27 @@ import { litmusFilesIn } from '../../src/litmus/files.js';
 /** Repository root (this file is compiled to dist/test/support/). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-export function sharedDir(): string {
-  const dir = process.env.MAPSCOPE_SHARED ?? path.resolve(repoRoot, '..', 'shared');
-  if (!existsSync(path.join(dir, 'litmus'))) {
-    throw new Error(`shared/ material missing at ${dir}: clone it beside the repository (or set MAPSCOPE_SHARED)`);
+/** The local directory this checkout was cloned from (remote "origin"), if any. */
+function clonedFrom(): string | undefined {
+  try {
+    const url = execFileSync('git', ['-C', repoRoot, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dir = url.startsWith('file://') ? fileURLToPath(url) : url;
+    return path.isAbsolute(dir) && existsSync(dir) ? dir : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+export function sharedDir(): string {
+  if (process.env.MAPSCOPE_SHARED !== undefined) {
+    const dir = process.env.MAPSCOPE_SHARED;
+    if (!existsSync(path.join(dir, 'litmus'))) throw new Error(`shared/ material missing at MAPSCOPE_SHARED=${dir}`);
+    return dir;
+  }
+  const origin = clonedFrom();
+  const tried = [path.resolve(repoRoot, '..', 'shared'), ...(origin ? [path.resolve(origin, '..', 'shared')] : [])];
+  const dir = tried.find((d) => existsSync(path.join(d, 'litmus')));
+  if (!dir) throw new Error(`shared/ material missing (looked in ${tried.join(', ')}): clone it beside the repository, or set MAPSCOPE_SHARED`);
   return dir;
 }
 
