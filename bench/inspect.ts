@@ -4,7 +4,7 @@
  * Prints the median and min of RUNS runs (default 5) after one warm-up run.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { inspectBytes } from '../src/binary/inspect.js';
+import { inspectBytes } from '../src/inspect/inspect.js';
 
 const file = process.argv[2];
 if (!file) {

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { realCore, type CoreSpec } from './support/cores.js';
-import { openCore } from '../src/binary/core/index.js';
+import { openCore } from '../src/source/process/index.js';
 import { checkClassic, classicEntries } from '../src/check/classic/index.js';
 import { layoutOf, type ClassicLayout } from '../src/layout/index.js';
 import { decodeUint, type MemoryReader } from '../src/model/memory.js';

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseScenario } from '../src/engine/scenario.js';
 import { openMap } from '../src/engine/classic/index.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { check } from './support/checkclassic.js';
 
 /** Key types and the i-th key of each (600 distinct keys). */

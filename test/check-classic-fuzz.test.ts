@@ -10,8 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CLASSIC_INVARIANTS, checkClassic, classicSnapshotSource, classicEntries } from '../src/check/classic/index.js';
-import { rebuilt } from '../src/check/classic/snapshot.js';
-import { InputError } from '../src/cli/errors.js';
+import { rebuilt } from '../src/source/snapshot/classic.js';
+import { InputError } from '../src/base/errors.js';
 import { loadSnapshot } from './support/checkclassic.js';
 import type { MapReport } from '../src/check/types.js';
 

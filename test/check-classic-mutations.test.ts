@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLASSIC_INVARIANTS, checkClassic, classicSnapshotSource } from '../src/check/classic/index.js';
-import { rebuilt } from '../src/check/classic/snapshot.js';
+import { rebuilt } from '../src/source/snapshot/classic.js';
 import { MUTATIONS, type Snap } from './support/classicmutations.js';
 import { targets, loadSnapshot, snapshotNames, codes } from './support/checkclassic.js';
 

@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { openCore, openLive, type GoProcess } from '../src/binary/core/index.js';
+import { openCore, openLive, type GoProcess } from '../src/source/process/index.js';
 import { checkClassic, classicEntries } from '../src/check/classic/index.js';
 import { checkSwiss, swissEntries } from '../src/check/swiss/index.js';
 import type { MapReport, MapSource } from '../src/check/types.js';

@@ -12,7 +12,7 @@ import { parseType } from '../src/model/typeparse.js';
 import type { MapType } from '../src/model/types.js';
 import { target as layoutTarget } from '../src/layout/index.js';
 import { decodeValue } from '../src/model/values.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { parseScenario } from '../src/engine/scenario.js';
 import { simulateSwiss } from '../src/engine/swiss/index.js';
 import { checkSwiss, swissEntries, swissSnapshotSource } from '../src/check/swiss/index.js';

@@ -2,7 +2,7 @@
  * The Swiss mutation suite on real core dumps. gosrc/coreprobe's global maps
  * are read from kernel/qemu/gcore cores of real Go processes (Go 1.24 amd64
  * gcore, 1.26 amd64 crash, 1.27 arm64 crash; test/support/cores.ts) through
- * the core reader (src/binary/core). Every map checks clean as read. Then,
+ * the core reader (src/binary/elfcore.ts, src/source/process). Every map checks clean as read. Then,
  * for every catalogue code, the memory under the map is patched (a reader
  * that overlays bytes on the core's) the way that breaks it, and exactly the
  * derived codes must fire. Each patch carries its hand derivation. The
@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeUint, encodeUint, type MemoryReader } from '../src/model/memory.js';
 import { layoutOf, type SwissLayout } from '../src/layout/index.js';
-import { openCoreFile } from '../src/binary/core/index.js';
+import { openCoreFile } from '../src/source/process/index.js';
 import { checkSwiss, SWISS_INVARIANTS } from '../src/check/swiss/index.js';
 import type { MapSource } from '../src/check/types.js';
 import { realCore, type CoreSpec } from './support/cores.js';

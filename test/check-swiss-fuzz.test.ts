@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import type { SimMemory } from '../src/model/memory.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { checkSwiss, swissEntries, swissSnapshotSource } from '../src/check/swiss/index.js';
 import { FIXTURES, readFixture } from './support/swisssnap.js';
 import { standalone, type ProcessLine } from './support/swisscheck.js';

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
-import { fileSource, readCore } from '../src/binary/core/index.js';
+import { fileSource, readCore } from '../src/source/process/index.js';
 import { realCore, liveProbe, type CoreSpec, type CoreTruth, type TruthMap } from './support/cores.js';
 
 interface Run { code: number; out: string; err: string }

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layoutOf, target, type MapLayout, type StructDesc } from '../src/layout/index.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { layoutFixtureFiles, readLayoutFixture, type LayoutFixture, type LayoutStruct } from './support/layoutFixtures.js';
 
 function loadFixtures(): { file: string; fx: LayoutFixture }[] {

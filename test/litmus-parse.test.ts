@@ -10,7 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parseLitmus } from '../src/litmus/parse.js';
 import { runTest } from '../src/litmus/run.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { sharedDir, litmusFiles } from './support/shared.js';
 
 const MP = `AArch64 MP

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLitmus } from '../src/litmus/parse.js';
 import { runTest } from '../src/litmus/run.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 
 const run = (text: string, model?: 'sc' | 'tso') => runTest(parseLitmus(text, 't.litmus'), model);
 

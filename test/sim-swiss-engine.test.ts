@@ -13,7 +13,7 @@ import { parseScenario } from '../src/engine/scenario.js';
 import { simulateSwiss, swissEngine, drawSwiss, swissTourSection } from '../src/engine/swiss/index.js';
 import { swissTourScenario } from '../src/engine/swiss/tour.js';
 import { classicEngine } from '../src/engine/classic/engine.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 import { FIXTURES, SCENARIOS, assertProcessFields, iterFixtureName, readFixture, realForm } from './support/swisssnap.js';
 
 test('the tour map equals the snapshot of the real go1.24.4 run it was recorded from', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseType } from '../src/model/typeparse.js';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/base/errors.js';
 
 test('parses the type expressions users write', () => {
   for (const e of [

@@ -9,7 +9,7 @@
  * fit in 2^53 (every address, size and offset in a real Go executable does);
  * anything larger is reported as bad input rather than rounded.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 export class ByteView {
   readonly dv: DataView;

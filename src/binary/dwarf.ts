@@ -8,7 +8,7 @@
  * read is bounds-checked and decompression is capped.
  */
 import { inflateSync } from 'node:zlib';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { ByteView, uvarint } from './bytes.js';
 import { sectionBytes, type ObjectFile, type Section } from './object.js';
 

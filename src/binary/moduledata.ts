@@ -10,7 +10,7 @@
  * When the Go version is unknown every layout the pclntab magic allows is
  * tried and the one that validates wins.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import type { Pclntab } from './pclntab.js';
 import { firstEntry } from './pclntab.js';
 import { Memory, sectionByName, sectionBytes, type ObjectFile } from './object.js';

@@ -10,7 +10,7 @@
  */
 import type { GoArch } from '../model/arch.js';
 import { ByteView } from './bytes.js';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 export type ObjectFormat = 'elf' | 'macho' | 'pe';
 

@@ -2,7 +2,7 @@
  * Opens an executable of any supported format by its magic number.
  * A fat Mach-O yields one ObjectFile per architecture slice.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { isELF, readELF } from './elf.js';
 import { machoKind, readMachO } from './macho.js';
 import { isPE, readPE } from './pe.js';

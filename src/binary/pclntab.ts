@@ -9,7 +9,7 @@
  * 1.27). The first 8 bytes are magic, two zero bytes, the instruction-size
  * quantum and the pointer size; model: Go's debug/gosym LineTable.parsePclnTab.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { indexOf } from './bytes.js';
 import { Memory, sectionByName, sectionBytes, type ObjectFile } from './object.js';
 

@@ -12,7 +12,7 @@
  * Offsets (64/32-bit) are from go-binary-format.md §6; the header has kept its
  * 48/32-byte layout from Go 1.7 through 1.27.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import type { ModuleData } from './moduledata.js';
 import type { Memory } from './object.js';
 

@@ -13,7 +13,7 @@
 export * from './types.js';
 export * from './report.js';
 
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { implOf } from '../layout/index.js';
 import type { Invariant, MapReport, MapSource } from './types.js';
 import { CLASSIC_INVARIANTS, checkClassic, classicEntries, classicSnapshotSource } from './classic/index.js';

@@ -103,20 +103,6 @@ export function resolveDynamic(dyn: DynamicTypes | undefined, word: bigint, itab
   return d;
 }
 
-/** Whether hashing or comparing a key of type t needs a dynamic type (an interface anywhere in it). */
-export function needsDynamicType(t: GoType): boolean {
-  const u = underlying(t);
-  switch (u.kind) {
-    case 'interface':
-      return true;
-    case 'array':
-      return u.len > 0 && needsDynamicType(u.elem);
-    case 'struct':
-      return u.fields.some((f) => needsDynamicType(f.type));
-    default:
-      return false;
-  }
-}
 
 /** String data and other key memory, bounded, with failures as KeyReadError. */
 function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved: number } {

@@ -13,10 +13,8 @@
  * stable codes (CLASSIC_*, SWISS_*); docs/check.md has a paragraph and a
  * minimal example for every code.
  */
-import type { MemoryReader } from '../model/memory.js';
-import type { GoType, MapType } from '../model/types.js';
-import type { LayoutTarget } from '../layout/index.js';
-import type { KeyMaterial } from '../hash/index.js';
+
+export type { DynamicTypes, HashState, MapSource } from '../source/types.js';
 
 /**
  * error: the runtime can misbehave (lose or duplicate keys, fault, loop).
@@ -77,52 +75,6 @@ export interface Finding {
   possiblyTorn?: boolean;
   /** Why possiblyTorn is set. */
   tornBy?: 'running' | 'writing';
-}
-
-/** The process's hash state: which hashes it runs and their random keys. */
-export interface HashState {
-  /** runtime.useAeshash (the AES hashes are only used where the CPU has them). */
-  readonly aes: boolean;
-  readonly keys: KeyMaterial;
-}
-
-/**
- * The dynamic types behind interface words, from the program's own type
- * information (src/binary/core: runtime type descriptor → DWARF). Keys that
- * hold interfaces are hashed and compared under these types.
- */
-export interface DynamicTypes {
-  /**
-   * The type behind an interface's first word: a runtime type descriptor
-   * address (`itab` false: an eface's `_type`) or an itab address (`itab`
-   * true: a non-empty interface's `tab`, whose `_type` field is read).
-   * `direct`: the value sits in the data word itself (IsDirectIface), else
-   * the data word points to it. Undefined when the program's type
-   * information does not describe the descriptor. Throws MemoryError when
-   * the itab cannot be read.
-   */
-  dynamicType(word: bigint, itab: boolean): { type: GoType; direct: boolean } | undefined;
-}
-
-/** One map to check. */
-export interface MapSource {
-  /** For people: a global's name ("main.cache"), "snapshot", or the address. */
-  readonly name: string;
-  readonly reader: MemoryReader;
-  /** Address of the map header (*hmap or *maps.Map): the value a Go map variable holds. */
-  readonly addr: bigint;
-  readonly type: MapType;
-  readonly target: LayoutTarget;
-  /** Absent when the key material cannot be found (a stripped binary): hash invariants are then not checked. */
-  readonly hash?: HashState;
-  /**
-   * Resolves interface words to dynamic types (cores and live processes with
-   * DWARF). Without it, the hash and duplicate invariants of keys holding
-   * interfaces are not checked.
-   */
-  readonly dynamicTypes?: DynamicTypes;
-  /** Addresses are synthetic (a snapshot rebuilt in simulated memory): leave them out of locations. */
-  readonly syntheticAddresses?: boolean;
 }
 
 export interface MapReport {

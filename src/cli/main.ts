@@ -5,7 +5,7 @@
  * usage or bad input, always with a one-line message on stderr.
  */
 import { Command, CommanderError } from 'commander';
-import { InputError, UsageError, EXIT_BAD_INPUT } from './errors.js';
+import { InputError, UsageError, EXIT_BAD_INPUT } from '../base/errors.js';
 import { processIO, type CliIO } from './io.js';
 import { commands } from './commands/index.js';
 

@@ -6,7 +6,7 @@
  *
  * Every error names the field (`ops[3][1]`, `hash.seeds[0]`) and the file.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { archByName, type Arch } from '../model/arch.js';
 import { parseGoVersion, parseExperiment, mapImplFor, type GoVersion, type Experiment, type MapImpl } from '../model/goversion.js';
 import { parseType } from '../model/typeparse.js';

@@ -22,7 +22,7 @@ import {
   aesMemhashAmd64, aesMemhashWordAmd64, aesMemhash386, aesMemhashWord386, aesMemhashArm64, aesMemhashWordArm64,
 } from './aeshash.js';
 import { out, le32, be32, join, joinFast, split, hiOf, loOf } from './word.js';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 /** The dynamic type behind an interface's first word. */
 export interface DynamicType {

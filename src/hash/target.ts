@@ -17,7 +17,7 @@
  *   generated hashers, cmd/compile/internal/reflectdata/alg.go).
  */
 import type { Arch } from '../model/arch.js';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 export interface HashTarget {
   readonly arch: Arch;

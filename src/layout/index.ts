@@ -31,7 +31,7 @@ import {
   sizeOf, structLayout, typeString, isComparable, TypeError as GoTypeError,
   type GoType, type StructType, type MapType, type FieldLayout,
 } from '../model/types.js';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { keyProps, type KeyProps } from './keyprops.js';
 import { hasherFor, hashTypeOf } from '../hash/index.js';
 

@@ -4,7 +4,7 @@
  * not across Go versions and architectures. Pure functions of MapLayout, so
  * the CLI, the tour and the viewer print the same thing.
  */
-import { renderTable } from '../cli/table.js';
+import { renderTable } from '../base/table.js';
 import { arrayLineStats, linesOf } from './cachelines.js';
 import { paddingOf, type MapLayout, type StructDesc, type PartLayout } from './index.js';
 

@@ -15,7 +15,7 @@
  * and nothing here loops on its input or allocates more than a constant factor
  * of it.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import type { Arch, Instr, LitmusTest, Loc, Prop, Quantifier, RegRef, Thread, Line } from './ast.js';
 import { addr, int, type Val } from './values.js';
 import { aarch64Syntax } from './aarch64.js';

@@ -4,7 +4,7 @@
  * condition, the Positive/Negative witness counts, and the Observation
  * (Never/Sometimes/Always) of the proposition itself.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import type { Arch, LitmusTest } from './ast.js';
 import { enumerate, type EnumStats } from './enumerate.js';
 import { ExecError, DEFAULT_LIMITS, type ExecLimits } from './exec.js';

@@ -16,7 +16,7 @@
  *   runtime_alg.go `AlgInit` in 1.27) installs the AES hashes only on 386,
  *   amd64 and arm64, when the CPU has the instructions.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 export type GoArch =
   | 'amd64' | 'arm64' | '386' | 'arm' | 'riscv64' | 'ppc64' | 'ppc64le' | 's390x'

@@ -8,7 +8,7 @@
  * - Go 1.26+: Swiss only; the experiment no longer exists (1.26 rejects
  *   GOEXPERIMENT=noswissmap as unknown).
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 export interface GoVersion {
   readonly major: 1;

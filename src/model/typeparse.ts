@@ -11,7 +11,7 @@
  * Errors are InputErrors naming the column, e.g.
  * `type expression "map[string": column 11: expected "]"`.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import { knownNamedType } from './named.js';
 import type { GoType, StructField, BasicKind } from './types.js';
 

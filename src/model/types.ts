@@ -265,3 +265,18 @@ export function typeString(t: GoType): string {
 export function hasPointers(t: GoType, arch: Arch): boolean {
   return sizeOf(t, arch).ptrBytes > 0;
 }
+
+/** Whether hashing or comparing a key of type t needs a dynamic type (an interface anywhere in it). */
+export function needsDynamicType(t: GoType): boolean {
+  const u = underlying(t);
+  switch (u.kind) {
+    case 'interface':
+      return true;
+    case 'array':
+      return u.len > 0 && needsDynamicType(u.elem);
+    case 'struct':
+      return u.fields.some((f) => needsDynamicType(f.type));
+    default:
+      return false;
+  }
+}

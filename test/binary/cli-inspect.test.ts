@@ -98,7 +98,7 @@ for (const [what, bytes] of [
 }
 
 test('--maps: commas inside brackets do not split a pattern; globs match type strings literally otherwise', async () => {
-  const { splitPatterns, matcher } = await import('../../src/binary/baseline.js');
+  const { splitPatterns, matcher } = await import('../../src/inspect/baseline.js');
   assert.deepEqual(splitPatterns('main.*, map[func(int, string)]*,map[string]int'), ['main.*', 'map[func(int, string)]*', 'map[string]int']);
   const m = matcher(['map[string]*', 'main.?amed']);
   assert.ok(m('map[string]int'));

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openCore, type GoProcess } from '../../src/binary/core/index.js';
+import { openCore, type GoProcess } from '../../src/source/process/index.js';
 import { checkClassic, classicEntries } from '../../src/check/classic/index.js';
 import { checkSwiss, swissEntries } from '../../src/check/swiss/index.js';
 import type { MapSource } from '../../src/check/types.js';

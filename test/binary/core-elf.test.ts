@@ -9,8 +9,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readCore, bytesSource, CoreMemory } from '../../src/binary/core/index.js';
-import { InputError } from '../../src/cli/errors.js';
+import { readCore, bytesSource, CoreMemory } from '../../src/source/process/index.js';
+import { InputError } from '../../src/base/errors.js';
 import { ARCHES } from '../../src/model/arch.js';
 import { MemoryError } from '../../src/model/memory.js';
 

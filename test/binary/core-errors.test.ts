@@ -11,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openCore, readCore, bytesSource } from '../../src/binary/core/index.js';
-import { InputError } from '../../src/cli/errors.js';
+import { openCore, readCore, bytesSource } from '../../src/source/process/index.js';
+import { InputError } from '../../src/base/errors.js';
 import { realCore } from '../support/cores.js';
 
 function inputError(fn: () => unknown, pattern: RegExp, where?: 'number' | 'string'): InputError {

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLive } from '../../src/binary/core/index.js';
-import { procState } from '../../src/binary/core/live.js';
-import { InputError } from '../../src/cli/errors.js';
+import { openLive } from '../../src/source/process/index.js';
+import { procState } from '../../src/source/process/live.js';
+import { InputError } from '../../src/base/errors.js';
 import { MemoryError } from '../../src/model/memory.js';
 import { liveProbe } from '../support/cores.js';
 import { checkClassic, classicEntries } from '../../src/check/classic/index.js';

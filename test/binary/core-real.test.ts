@@ -14,7 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openCore, openCoreFile } from '../../src/binary/core/index.js';
+import { openCore, openCoreFile } from '../../src/source/process/index.js';
 import { realCore, type CoreSpec } from '../support/cores.js';
 import { checkAgainstTruth } from '../support/coretruth.js';
 import { readELF } from '../../src/binary/elf.js';

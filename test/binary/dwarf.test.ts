@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { openObjects } from '../../src/binary/open.js';
 import { readDwarf } from '../../src/binary/dwarf.js';
 import { dwarfMapTypes } from '../../src/binary/dwarfgo.js';
-import { inspectBytes } from '../../src/binary/inspect.js';
+import { inspectBytes } from '../../src/inspect/inspect.js';
 import { buildGoCommand, buildProbe, dwarfTruth, type ProbeBuild } from '../support/probe.js';
 
 const BUILDS: ProbeBuild[] = [

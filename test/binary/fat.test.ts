@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspectBytes } from '../../src/binary/inspect.js';
+import { inspectBytes } from '../../src/inspect/inspect.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../../src/cli/io.js';
 import { buildProbe, goVersionOf } from '../support/probe.js';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openObjects } from '../../src/binary/open.js';
-import { functionTable } from '../../src/binary/inspect.js';
+import { functionTable } from '../../src/inspect/inspect.js';
 import { buildProbe } from '../support/probe.js';
 import { cacheDir, goroot } from '../support/toolchains.js';
 

@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { InputError } from '../../src/cli/errors.js';
-import { inspectBytes } from '../../src/binary/inspect.js';
+import { InputError } from '../../src/base/errors.js';
+import { inspectBytes } from '../../src/inspect/inspect.js';
 import { openObjects } from '../../src/binary/open.js';
 import { buildProbe } from '../support/probe.js';
 

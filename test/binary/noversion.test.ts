@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { inspectBytes } from '../../src/binary/inspect.js';
+import { inspectBytes } from '../../src/inspect/inspect.js';
 import { buildProbe, type ProbeBuild } from '../support/probe.js';
 
 function erase(d: Uint8Array, needle: Uint8Array): number {

@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { inspectBytes } from '../../src/binary/inspect.js';
+import { inspectBytes } from '../../src/inspect/inspect.js';
 import { openObjects } from '../../src/binary/open.js';
 import { buildProbe, dwarfTruth, goVersionOf, type ProbeBuild } from '../support/probe.js';
 

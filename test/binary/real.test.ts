@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { inspectBytes } from '../../src/binary/inspect.js';
+import { inspectBytes } from '../../src/inspect/inspect.js';
 import { cacheDir, goroot, GO_VERSIONS } from '../support/toolchains.js';
 import { buildProbe, dwarfTruth, goVersionOf, type DwarfMap } from '../support/probe.js';
 

@@ -4,7 +4,7 @@
  * of real-runtime snapshots that break it, each with the hand derivation of
  * why exactly that invariant breaks.
  */
-import type { ClassicSnapshotFacts } from '../../src/check/classic/snapshot.js';
+import type { ClassicSnapshotFacts } from '../../src/source/snapshot/classic.js';
 
 export interface Bkt { tophash: number[]; keys: unknown[]; elems: unknown[] }
 type Chain = Bkt[];

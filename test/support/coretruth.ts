@@ -4,7 +4,7 @@
  * usable by the CLI's end-to-end tests.
  */
 import assert from 'node:assert/strict';
-import type { GoProcess } from '../../src/binary/core/index.js';
+import type { GoProcess } from '../../src/source/process/index.js';
 import { decodeUint } from '../../src/model/memory.js';
 import { typeString } from '../../src/model/types.js';
 import type { CoreTruth } from './cores.js';

@@ -25,7 +25,8 @@ import {
 } from '../../engine/classic/map.js';
 import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
-import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, needsDynamicType } from '../keys.js';
+import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
+import { needsDynamicType } from '../../model/types.js';
 import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;

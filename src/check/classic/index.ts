@@ -9,5 +9,5 @@
  */
 export { CLASSIC_INVARIANTS } from './invariants.js';
 export { checkClassic } from './check.js';
-export { classicSnapshotSource } from './snapshot.js';
+export { classicSnapshotSource } from '../../source/snapshot/classic.js';
 export { classicEntries } from './entries.js';

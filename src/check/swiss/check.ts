@@ -23,14 +23,15 @@ import { sizeOf, typeString } from '../../model/types.js';
 import { goVersionString } from '../../model/goversion.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { hashBits } from '../../hash/target.js';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal } from '../../engine/swiss/ctrl.js';
 import { ProbeSeq, h1, h2 } from '../../engine/swiss/probe.js';
 import { MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft } from '../../engine/swiss/capacity.js';
 import { slotGeometry, type SlotGeometry } from '../../engine/swiss/geometry.js';
 import { LIMITS, type Finding, type MapReport, type MapSource } from '../types.js';
 import { swissInvariant } from './invariants.js';
-import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, needsDynamicType } from '../keys.js';
+import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
+import { needsDynamicType } from '../../model/types.js';
 import { Fields, hex, readMapHeader, readTableHeader, type MapHeader } from './read.js';
 
 interface Where {

@@ -13,5 +13,5 @@
  */
 export { SWISS_INVARIANTS } from './invariants.js';
 export { checkSwiss } from './check.js';
-export { swissSnapshotSource } from './snapshot.js';
+export { swissSnapshotSource } from '../../source/snapshot/swiss.js';
 export { swissEntries } from './entries.js';

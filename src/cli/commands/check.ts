@@ -13,13 +13,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, UsageError, EXIT_FINDING } from '../errors.js';
+import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
 import type { MapReport, MapSource } from '../../check/types.js';
 import { FirstSeen, documentJSON, findingLine, isBroken, mapText, markTorn, summaryLine, type CheckDocument } from '../../check/report.js';
-import { openCoreFile, openLive, type GoProcess } from '../../binary/core/index.js';
+import { openCoreFile, openLive, type GoProcess } from '../../source/process/index.js';
 
 interface Opts {
   core?: string;

@@ -9,12 +9,12 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../errors.js';
+import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
-import { inspectBytes, type Inspection } from '../../binary/inspect.js';
+import { inspectBytes, type Inspection } from '../../inspect/inspect.js';
 import type { MapInfo } from '../../binary/mapdesc.js';
-import { compare, driftLine, githubAnnotations, makeBaseline, matcher, parseBaseline, sarif, splitPatterns } from '../../binary/baseline.js';
+import { compare, driftLine, githubAnnotations, makeBaseline, matcher, parseBaseline, sarif, splitPatterns } from '../../inspect/baseline.js';
 import { isELF } from '../../binary/elf.js';
 import { machoKind } from '../../binary/macho.js';
 import { isPE } from '../../binary/pe.js';

@@ -10,7 +10,7 @@ import { layoutOf, target, type MapLayout } from '../../layout/index.js';
 import { layoutReport, comparisonReport } from '../../layout/report.js';
 import { NEWEST_MINOR } from '../../model/goversion.js';
 import { ARCH_NAMES } from '../../model/arch.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../base/errors.js';
 import type { CommandModule } from './index.js';
 
 export const DEFAULT_GO = `1.${NEWEST_MINOR}`;

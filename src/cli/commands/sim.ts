@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError } from '../../base/errors.js';
 import { parseScenario } from '../../engine/scenario.js';
 import { classicEngine } from '../../engine/classic/engine.js';
 import { swissEngine } from '../../engine/swiss/engine.js';

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { layoutOf, target, paddingOf, type MapLayout } from '../../layout/index.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../base/table.js';
 import type { CommandModule } from './index.js';
 import { scenarioTable } from './litmus.js';
 import { runScenario, GO_NOTE } from '../../litmus/scenarios.js';

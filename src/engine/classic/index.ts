@@ -38,7 +38,7 @@
  * (hash0 at make, when the map empties, at clear) comes from the scenario's
  * recorded seeds, or a seeded PRNG that reports what it drew.
  */
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { layoutOf } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';

@@ -47,7 +47,7 @@ import { sizeOf, typeString, underlying, type GoType } from '../../model/types.j
 import { encodeValue, type JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { GoHasher, hasherFor } from '../../hash/index.js';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { makeCtx, hex } from './ctx.js';
 import { swissRules } from './rules.js';
 // The GoType -> HashType adapter is the classic engine's (one copy of that mapping).

@@ -3,24 +3,24 @@
  * executable records, its hash key material, and the ways to choose maps in
  * it — by global name, by address, or every map reachable from globals.
  */
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../../model/memory.js';
 import { parseType } from '../../model/typeparse.js';
 import { typeString, type MapType } from '../../model/types.js';
 import { sizeOf } from '../../model/types.js';
 import type { LayoutTarget } from '../../layout/index.js';
-import type { DynamicTypes, HashState, MapSource } from '../../check/types.js';
-import { needsDynamicType } from '../../check/keys.js';
+import type { DynamicTypes, HashState, MapSource } from '../types.js';
+import { needsDynamicType } from '../../model/types.js';
 import type { GoType } from '../../model/types.js';
-import { AT, readDwarf, type Die, type Dwarf } from '../dwarf.js';
-import { dwarfGlobals } from '../dwarfgo.js';
-import type { ObjectFile } from '../object.js';
-import { DwarfTypes, KIND } from './dwarftypes.js';
+import { AT, readDwarf, type Die, type Dwarf } from '../../binary/dwarf.js';
+import { dwarfGlobals } from '../../binary/dwarfgo.js';
+import type { ObjectFile } from '../../binary/object.js';
+import { DwarfTypes, KIND } from '../../binary/dwarftypes.js';
 import { hashState, type GoFacts } from './gofacts.js';
 import { directIface, itabType, walkGlobals, type DynamicTypeFn, type EntriesFn, type WalkRoot } from './globals.js';
-import { Memory } from '../object.js';
-import { pclntabCandidates, readPclntab } from '../pclntab.js';
-import { findModuleData } from '../moduledata.js';
+import { Memory } from '../../binary/object.js';
+import { pclntabCandidates, readPclntab } from '../../binary/pclntab.js';
+import { findModuleData } from '../../binary/moduledata.js';
 
 export interface GoProcess {
   readonly reader: MemoryReader;

@@ -13,14 +13,14 @@
  * A stripped binary has no symbol table: the hash state is then unknown and
  * hash invariants go unchecked.
  */
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { archByName, type GoArch } from '../../model/arch.js';
 import { decodeUint, type MemoryReader } from '../../model/memory.js';
 import { parseGoVersion } from '../../model/goversion.js';
 import { target, type LayoutTarget } from '../../layout/index.js';
-import type { HashState } from '../../check/types.js';
-import { experiments, readBuildInfo } from '../buildinfo.js';
-import { Memory, type ObjectFile } from '../object.js';
+import type { HashState } from '../types.js';
+import { experiments, readBuildInfo } from '../../binary/buildinfo.js';
+import { Memory, type ObjectFile } from '../../binary/object.js';
 
 export interface GoFacts {
   /** As the binary records it, e.g. "go1.22.12". */

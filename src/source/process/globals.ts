@@ -17,9 +17,9 @@
 import { MemoryError, decodeUint, type MemoryReader } from '../../model/memory.js';
 import type { MapType } from '../../model/types.js';
 import { decodeValue } from '../../model/values.js';
-import type { MapSource } from '../../check/types.js';
-import type { Die } from '../dwarf.js';
-import { KIND, type DwarfTypes } from './dwarftypes.js';
+import type { MapSource } from '../types.js';
+import type { Die } from '../../binary/dwarf.js';
+import { KIND, type DwarfTypes } from '../../binary/dwarftypes.js';
 
 export type EntriesFn = (m: MapSource, limit: number) => { key: bigint; elem: bigint }[];
 

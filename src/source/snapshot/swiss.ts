@@ -25,11 +25,11 @@ import type { Arch } from '../../model/arch.js';
 import { sizeOf, structLayout, underlying, type GoType, type MapType } from '../../model/types.js';
 import { encodeValue, type JsonValue } from '../../model/values.js';
 import { fieldOffsets, layoutOf, type SwissLayout } from '../../layout/index.js';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { SLOTS } from '../../engine/swiss/ctrl.js';
 import { slotGeometry } from '../../engine/swiss/geometry.js';
 import type { HashState, MapSource } from '../types.js';
-import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType } from '../snapshotjson.js';
+import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType } from './json.js';
 
 /** Bounds on what a snapshot may ask the rebuild to allocate. */
 const MAX_GROUPS = 1 << 16;

@@ -18,11 +18,11 @@
  * Addresses above 2^53 (the x86-64 vsyscall page) are dropped: nothing Go
  * allocates lives there, and every other address is exact as a number.
  */
-import type { GoArch } from '../../model/arch.js';
-import { InputError } from '../../cli/errors.js';
-import { ByteView } from '../bytes.js';
-import { isELF, machineArch } from '../elf.js';
-import type { ByteSource } from './source.js';
+import type { GoArch } from '../model/arch.js';
+import { InputError } from '../base/errors.js';
+import { ByteView } from './bytes.js';
+import { isELF, machineArch } from './elf.js';
+import type { ByteSource } from './bytesource.js';
 
 const ET_CORE = 4;
 const PT_LOAD = 1;

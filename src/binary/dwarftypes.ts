@@ -9,8 +9,8 @@
  * lay the map out and hash its keys), and a typed walk over global variables
  * (globals.ts), which needs sizes, member offsets and element types.
  */
-import type { GoType, StructField, BasicKind, MapType } from '../../model/types.js';
-import { AT, TAG, type Die, type Dwarf } from '../dwarf.js';
+import type { GoType, StructField, BasicKind, MapType } from '../model/types.js';
+import { AT, TAG, type Die, type Dwarf } from './dwarf.js';
 
 /** reflect.Kind values (DW_AT_go_kind). */
 export const KIND = {

@@ -8,7 +8,7 @@
  * InputError naming the offset, as ByteView does for whole files.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../base/errors.js';
 
 export interface ByteSource {
   /** Name for errors (the file). */

@@ -11,7 +11,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Arch } from '../../model/arch.js';
 import { MemoryError, type MemoryReader } from '../../model/memory.js';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { checkRange } from './image.js';
 
 export interface Region {

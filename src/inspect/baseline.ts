@@ -4,9 +4,9 @@
  * compared (implementation, key/elem sizes, bucket or group/slot sizes,
  * elem offset, flags); addresses and counts are not.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import type { Inspection } from './inspect.js';
-import type { MapInfo } from './mapdesc.js';
+import type { MapInfo } from '../binary/mapdesc.js';
 
 export interface BaselineMap {
   type: string;

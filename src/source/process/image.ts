@@ -11,9 +11,9 @@
  */
 import type { Arch } from '../../model/arch.js';
 import { MemoryError, type MemoryReader } from '../../model/memory.js';
-import type { ObjectFile } from '../object.js';
-import { segmentAt, type CoreFile } from './elfcore.js';
-import type { ByteSource } from './source.js';
+import type { ObjectFile } from '../../binary/object.js';
+import { segmentAt, type CoreFile } from '../../binary/elfcore.js';
+import type { ByteSource } from '../../binary/bytesource.js';
 
 /** Reads longer than this are refused: a corrupt length must not allocate gigabytes. */
 export const MAX_MEMORY_READ = 1 << 28;

@@ -13,8 +13,8 @@
 import { archByName, type GoArch } from '../model/arch.js';
 import type { GoType as ModelType, BasicKind } from '../model/types.js';
 import { layoutOf } from '../layout/index.js';
-import type { MapInfo } from './mapdesc.js';
-import { Kind, type GoType, type TypeReader } from './types.js';
+import type { MapInfo } from '../binary/mapdesc.js';
+import { Kind, type GoType, type TypeReader } from '../binary/types.js';
 
 const BASIC: Record<number, BasicKind> = {
   [Kind.Bool]: 'bool', [Kind.Int]: 'int', [Kind.Int8]: 'int8', [Kind.Int16]: 'int16', [Kind.Int32]: 'int32',

@@ -4,13 +4,13 @@
  * fail with an InputError naming the JSON path ("tables[2].groups[0].ctrl[3]",
  * "top level"), and the target and map type every snapshot starts with.
  */
-import { InputError } from '../cli/errors.js';
-import { archByName } from '../model/arch.js';
-import { parseExperiment, parseGoVersion } from '../model/goversion.js';
-import { parseType } from '../model/typeparse.js';
-import { typeString, type MapType } from '../model/types.js';
-import type { JsonValue } from '../model/values.js';
-import { implOf, layoutOf, type LayoutTarget } from '../layout/index.js';
+import { InputError } from '../../base/errors.js';
+import { archByName } from '../../model/arch.js';
+import { parseExperiment, parseGoVersion } from '../../model/goversion.js';
+import { parseType } from '../../model/typeparse.js';
+import { typeString, type MapType } from '../../model/types.js';
+import type { JsonValue } from '../../model/values.js';
+import { implOf, layoutOf, type LayoutTarget } from '../../layout/index.js';
 
 /** An object of parsed JSON (JSON.parse output). */
 export type JsonObject = { [k: string]: JsonValue };

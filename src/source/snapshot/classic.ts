@@ -26,7 +26,7 @@ import { encodeValue, ValueError, type JsonValue } from '../../model/values.js';
 import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 import { BUCKET_CNT, SAME_SIZE_GROW } from '../../engine/classic/map.js';
 import type { HashState, MapSource } from '../types.js';
-import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType, type JsonObject } from '../snapshotjson.js';
+import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType, type JsonObject } from './json.js';
 
 /** Bucket arrays rebuilt at most this large (2^B buckets, the snapshot holds each one). */
 const MAX_B = 24;

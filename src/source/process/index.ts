@@ -16,22 +16,22 @@
  * InputErrors (exit code 2 in the CLI).
  */
 import { readlinkSync } from 'node:fs';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../base/errors.js';
 import { ARCHES } from '../../model/arch.js';
-import { readELF, isELF } from '../elf.js';
-import { openObjects } from '../open.js';
-import type { ObjectFile } from '../object.js';
-import { AT_ENTRY, readCore, type CoreFile } from './elfcore.js';
+import { readELF, isELF } from '../../binary/elf.js';
+import { openObjects } from '../../binary/open.js';
+import type { ObjectFile } from '../../binary/object.js';
+import { AT_ENTRY, readCore, type CoreFile } from '../../binary/elfcore.js';
 import { CoreMemory, ExeImage } from './image.js';
 import { freeze as freezePid, LiveMemory, procError, procRead, procState, resume as resumePid } from './live.js';
 import { goFacts, slideFrom } from './gofacts.js';
 import { Process, type GoProcess } from './process.js';
-import { bytesSource, fileSource, type ByteSource } from './source.js';
+import { bytesSource, fileSource, type ByteSource } from '../../binary/bytesource.js';
 
 export type { GoProcess } from './process.js';
 export type { EntriesFn, WalkOptions } from './globals.js';
-export { readCore, type CoreFile, type CoreSegment, type CoreThread } from './elfcore.js';
-export { bytesSource, fileSource, type ByteSource } from './source.js';
+export { readCore, type CoreFile, type CoreSegment, type CoreThread } from '../../binary/elfcore.js';
+export { bytesSource, fileSource, type ByteSource } from '../../binary/bytesource.js';
 export { CoreMemory, ExeImage } from './image.js';
 export { LiveMemory, parseMaps } from './live.js';
 export { goFacts, hashState, type GoFacts } from './gofacts.js';

@@ -7,18 +7,18 @@
  * when both are. The map implementation of each map type comes from its
  * bucket/group type's name (mapdesc.ts), never from the version alone.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../base/errors.js';
 import type { GoArch } from '../model/arch.js';
-import { experiments, readBuildInfo, type BuildInfo } from './buildinfo.js';
-import { decodeMap, type MapInfo } from './mapdesc.js';
-import { findModuleData, textAddr, type ModuleData } from './moduledata.js';
-import { Memory, type ObjectFile } from './object.js';
-import { openObjects } from './open.js';
-import { functions, pclntabCandidates, readPclntab, type Pclntab } from './pclntab.js';
-import { Kind, TypeReader, mapAbiFor, walkTypes } from './types.js';
+import { experiments, readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
+import { decodeMap, type MapInfo } from '../binary/mapdesc.js';
+import { findModuleData, textAddr, type ModuleData } from '../binary/moduledata.js';
+import { Memory, type ObjectFile } from '../binary/object.js';
+import { openObjects } from '../binary/open.js';
+import { functions, pclntabCandidates, readPclntab, type Pclntab } from '../binary/pclntab.js';
+import { Kind, TypeReader, mapAbiFor, walkTypes } from '../binary/types.js';
 import { crossCheck } from './crosscheck.js';
-import { readDwarf } from './dwarf.js';
-import { dwarfGlobals, dwarfMapTypes } from './dwarfgo.js';
+import { readDwarf } from '../binary/dwarf.js';
+import { dwarfGlobals, dwarfMapTypes } from '../binary/dwarfgo.js';
 import { ARCHES } from '../model/arch.js';
 import { NEWEST_MINOR, OLDEST_MINOR } from '../model/goversion.js';
 
