@@ -90,8 +90,18 @@ export function num(s: string): number | undefined {
   return m[1] ? -v : v;
 }
 
+const opsCache = new WeakMap<Insn, string[]>();
+
+/** ins's operands, split once: the fixed-point pass visits an instruction several times. */
+function opsOf(ins: Insn): string[] {
+  let o = opsCache.get(ins);
+  if (!o) opsCache.set(ins, (o = splitOps(ins.ops)));
+  return o;
+}
+
 /** Splits an operand list at top-level commas (not inside () or []). */
 export function splitOps(s: string): string[] {
+  if (!/[([{]/.test(s)) return s === '' ? [] : s.split(',').map((x) => x.trim());
   const out: string[] = [];
   let depth = 0;
   let cur = '';
@@ -154,7 +164,7 @@ function x86(bits: 32 | 64): Semantics {
     mem(ins) {
       const out: MemRef[] = [];
       if (ins.mnemonic.startsWith('lea') || ins.mnemonic.startsWith('nop')) return out;
-      const ops = splitOps(ins.ops);
+      const ops = opsOf(ins);
       ops.forEach((op, i) => {
         const m = x86mem(op);
         if (m && m.base !== 'rip') out.push({ base: m.base, disp: m.disp, text: op, store: i === ops.length - 1 && ops.length > 1 && !X86_NO_DEST.test(ins.mnemonic) });
@@ -163,12 +173,12 @@ function x86(bits: 32 | 64): Semantics {
     },
     dest(ins) {
       if (X86_NO_DEST.test(ins.mnemonic)) return undefined;
-      const ops = splitOps(ins.ops);
+      const ops = opsOf(ins);
       return ops.length ? x86reg(ops[ops.length - 1]) : undefined;
     },
     step(st, ins) {
       const mn = ins.mnemonic;
-      const ops = splitOps(ins.ops);
+      const ops = opsOf(ins);
       const next = ins.addr + ins.size;
       if (mn.startsWith('call')) {
         st.regs.clear();
@@ -271,7 +281,7 @@ function arm(a64: boolean): Semantics {
     },
     jumpTarget(ins) {
       const mn = ins.mnemonic;
-      const ops = splitOps(ins.ops);
+      const ops = opsOf(ins);
       if (a64) {
         if (mn === 'b' || mn.startsWith('b.')) return num(ops[0]);
         if (mn === 'cbz' || mn === 'cbnz') return num(ops[1]);
@@ -301,7 +311,7 @@ function arm(a64: boolean): Semantics {
     },
     step(st, ins, read) {
       const mn = ins.mnemonic;
-      const ops = splitOps(ins.ops);
+      const ops = opsOf(ins);
       if (mn === 'bl' || mn === 'blr' || mn === 'blx') {
         st.regs.clear();
         return;
@@ -481,7 +491,20 @@ export function analyze(sem: Semantics, insns: readonly Insn[], init: State, ste
   const work: number[] = n ? [0] : [];
   const queued = new Set<number>(work);
   let budget = 64 * n + 1024;
-  while (work.length && budget-- > 0) {
+  // Blocks no direct edge reaches (targets of jump tables, `JMP *(R)(…)`) start from nothing known.
+  let nextSeed = 0;
+  const reseed = (): boolean => {
+    for (; nextSeed < n; nextSeed++) {
+      if (leader[nextSeed] && entry[nextSeed] === undefined) {
+        entry[nextSeed] = newState();
+        work.push(nextSeed);
+        queued.add(nextSeed);
+        return true;
+      }
+    }
+    return false;
+  };
+  while ((work.length || reseed()) && budget-- > 0) {
     const b = work.pop()!;
     queued.delete(b);
     const st = copy(entry[b]!);
@@ -508,7 +531,7 @@ export function analyze(sem: Semantics, insns: readonly Insn[], init: State, ste
       break;
     }
   }
-  // Instructions never reached from the entry (dead code, data) get an empty state.
+  // Instructions of blocks the budget cut off get an empty state.
   for (let i = 0; i < n; i++) before[i] ??= newState();
   return before;
 }

@@ -72,9 +72,20 @@ export async function openProgram(file: string, data: Uint8Array): Promise<GoPro
   };
 }
 
-/** Every instruction of f. */
+/**
+ * Every instruction of f. Bytes Capstone cannot decode are malformed input:
+ * the Go toolchain pads with decodable instructions (INT3, zero words that
+ * are UDF #0), so a `(bad)` unit means the code is not what the pclntab
+ * says. Except on arm, where Go's assembler keeps literal pools (constants)
+ * among the instructions: there a `(bad)` word is data (x/arch prints `?`).
+ */
 export function decodeFunc(p: GoProgram, f: FuncInfo): Insn[] {
-  return p.decoder.decode(p.mem.read(f.entry, f.end - f.entry, `code of ${f.name}`), f.entry);
+  const insns = p.decoder.decode(p.mem.read(f.entry, f.end - f.entry, `code of ${f.name}`), f.entry);
+  const bad = p.goarch === 'arm' ? undefined : insns.find((i) => i.mnemonic === '(bad)');
+  if (bad) {
+    throw new InputError(p.file, p.mem.fileOffset(bad.addr) ?? `address 0x${bad.addr.toString(16)}`, `undecodable ${p.goarch} instruction bytes at 0x${bad.addr.toString(16)} in ${f.name}`);
+  }
+  return insns;
 }
 
 const mapCache = new WeakMap<GoProgram, Map<number, MapInfo | undefined>>();

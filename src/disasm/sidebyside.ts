@@ -22,6 +22,8 @@ export interface FieldAccess {
   field: string;
   kind: 'load' | 'store';
   addr: number;
+  /** Source position, file base name and line. */
+  at: string;
   line: number;
   insn: string;
   /** The barrier/atomic classification of this very instruction, if any. */
@@ -43,7 +45,7 @@ export function summarize(s: Side): SideSummary {
     for (const f of l.fields) {
       // A store names its destination last on x86 (AT&T) and writes through the memory operand on ARM.
       const store = /^(st|stl|stx|stlx)/.test(l.mnemonic) || (/^(mov|add|sub|inc|dec|or|and|xor|lock)/.test(l.mnemonic) && /\)$/.test(l.ops.trim()));
-      accesses.push({ field: f, kind: store ? 'store' : 'load', addr: l.addr, line: l.line, insn, ...(l.order ? { order: l.order } : {}) });
+      accesses.push({ field: f, kind: store ? 'store' : 'load', addr: l.addr, at: `${l.file.replace(/^.*\//, '')}:${l.line}`, line: l.line, insn, ...(l.order ? { order: l.order } : {}) });
     }
     if (l.order) orderings.push({ addr: l.addr, line: l.line, insn, order: l.order });
   }
@@ -55,7 +57,8 @@ export function sideBySide(a: Side, b: Side, width = 60): string {
   const keys = new Map<string, { file: string; line: number }>();
   const group = (s: Side) => {
     const m = new Map<string, Line[]>();
-    for (const l of s.lines) {
+    // Alignment padding between functions (INT3 on x86, zero words on ARM) is not code.
+    for (const l of s.lines.filter((x) => x.mnemonic !== 'int3' && !(x.mnemonic === 'udf' && x.ops === '#0'))) {
       const k = `${l.file}:${l.line}`;
       keys.set(k, { file: l.file, line: l.line });
       const g = m.get(k);
@@ -88,7 +91,7 @@ export function sideBySide(a: Side, b: Side, width = 60): string {
 /** Text: per side, the field accesses in program order with their ordering. */
 export function accessReport(s: SideSummary): string {
   const lines = [`${s.label} (${s.goarch}): ${s.accesses.length} field accesses, ${s.orderings.length} barriers/atomics`];
-  for (const x of s.accesses) lines.push(`  line ${String(x.line).padStart(4)}  ${x.kind.padEnd(5)} ${x.field.padEnd(28)} ${x.insn}${x.order ? `  [${x.order}]` : '  (plain access)'}`);
-  for (const o of s.orderings) if (!s.accesses.some((x) => x.addr === o.addr)) lines.push(`  line ${String(o.line).padStart(4)}  order ${''.padEnd(28)} ${o.insn}  [${o.order}]`);
+  for (const x of s.accesses) lines.push(`  ${x.at.padEnd(22)} ${x.kind.padEnd(5)} ${x.field.padEnd(28)} ${x.insn}${x.order ? `  [${x.order}]` : '  (plain access)'}`);
+  for (const o of s.orderings) if (!s.accesses.some((x) => x.addr === o.addr)) lines.push(`  ${`line ${o.line}`.padEnd(22)} order ${''.padEnd(28)} ${o.insn}  [${o.order}]`);
   return lines.join('\n') + '\n';
 }
