@@ -91,7 +91,7 @@ export function sideBySide(a: Side, b: Side, width = 60): string {
 /** Text: per side, the field accesses in program order with their ordering. */
 export function accessReport(s: SideSummary): string {
   const lines = [`${s.label} (${s.goarch}): ${s.accesses.length} field accesses, ${s.orderings.length} barriers/atomics`];
-  for (const x of s.accesses) lines.push(`  ${x.at.padEnd(22)} ${x.kind.padEnd(5)} ${x.field.padEnd(28)} ${x.insn}${x.order ? `  [${x.order}]` : '  (plain access)'}`);
-  for (const o of s.orderings) if (!s.accesses.some((x) => x.addr === o.addr)) lines.push(`  ${`line ${o.line}`.padEnd(22)} order ${''.padEnd(28)} ${o.insn}  [${o.order}]`);
+  for (const x of s.accesses) lines.push(`  ${x.at.padEnd(28)} ${x.kind.padEnd(5)} ${x.field.padEnd(28)} ${x.insn}${x.order ? `  [${x.order}]` : '  (plain access)'}`);
+  for (const o of s.orderings) if (!s.accesses.some((x) => x.addr === o.addr)) lines.push(`  ${`line ${o.line}`.padEnd(28)} order ${''.padEnd(28)} ${o.insn}  [${o.order}]`);
   return lines.join('\n') + '\n';
 }
