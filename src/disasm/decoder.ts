@@ -28,6 +28,8 @@ export interface Insn {
   mnemonic: string;
   /** Operand text (AT&T on x86). */
   ops: string;
+  /** The operands split at top-level commas, filled in by the data-flow pass the first time it needs them. */
+  split?: string[];
 }
 
 /** Architectures this build of Capstone decodes for mapscope, by GOARCH. */
@@ -135,7 +137,7 @@ export class Decoder {
         for (let i = 0; i < n; i++) {
           const p = base + i * INSN_SIZE;
           const size = dv.getUint16(p + 16, true);
-          out.push({ addr: addr + off + used, size, mnemonic: cstr(heap, p + 42, 32), ops: cstr(heap, p + 74, 160) });
+          out.push({ addr: addr + off + used, size, mnemonic: cstr(heap, p + 42, 32), ops: cstr(heap, p + 74, 160), split: undefined });
           used += size;
         }
         this.cs._cs_free(base, n);
@@ -143,7 +145,7 @@ export class Decoder {
       off += used;
       if (off < code.length) {
         const size = Math.min(this.unit, code.length - off);
-        out.push({ addr: addr + off, size, mnemonic: '(bad)', ops: '' });
+        out.push({ addr: addr + off, size, mnemonic: '(bad)', ops: '', split: undefined });
         off += size;
       }
     }

@@ -90,13 +90,9 @@ export function num(s: string): number | undefined {
   return m[1] ? -v : v;
 }
 
-const opsCache = new WeakMap<Insn, string[]>();
-
 /** ins's operands, split once: the fixed-point pass visits an instruction several times. */
 function opsOf(ins: Insn): string[] {
-  let o = opsCache.get(ins);
-  if (!o) opsCache.set(ins, (o = splitOps(ins.ops)));
-  return o;
+  return (ins.split ??= splitOps(ins.ops));
 }
 
 /** Splits an operand list at top-level commas (not inside () or []). */
