@@ -186,7 +186,8 @@ export class LiveMemory implements MemoryReader {
   gone(): string | undefined {
     const now = identityOf(this.pid);
     const state = statField(this.pid, 3);
-    if (!now || state === 'Z' || state === 'X') return 'the process exited while it was being read';
+    // An exiting process has dropped its memory and executable before it turns zombie.
+    if (!now || state === 'Z' || state === 'X' || now.exe === '') return 'the process exited while it was being read';
     if (this.identity && now.start !== this.identity.start) return 'the process exited while it was being read (its pid now names another process)';
     if (this.identity && now.exe !== this.identity.exe) return 'the process replaced itself (exec) while it was being read';
     // The same executable exec'd again: the old memory is gone, so the descriptor reads nothing where a mapping is.
