@@ -16,7 +16,7 @@
  * on). Such a failure is a ProcessGoneError (an InputError, exit 2), never a
  * MemoryError that the checkers would turn into findings.
  */
-import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import type { Arch } from '../../model/arch.js';
 import { MemoryError, type MemoryReader } from '../../model/memory.js';
 import { InputError } from '../../base/errors.js';
