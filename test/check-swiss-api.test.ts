@@ -85,8 +85,9 @@ test('locations: text and structured fields; addresses only for real memory', ()
   assert.equal(f.code, 'swiss/h2');
   assert.equal(f.severity, 'error');
   assert.equal(f.location.text, `table 2 (directory[2]) group 5 slot ${slot}`);
-  assert.deepEqual({ ...f.location, text: undefined }, { text: undefined, table: 2, directoryIndex: 2, group: 5, slot });
-  assert.equal(f.found, '0x' + (g.ctrl[slot]).toString(16));
+  // The slot's key, as the real Go program's snapshot recorded it (issue 12: slot findings name their key).
+  assert.deepEqual({ ...f.location, text: undefined }, { text: undefined, table: 2, directoryIndex: 2, group: 5, slot, key: String(g.keys[slot]) });
+  assert.equal(f.found, '0x' + g.ctrl[slot].toString(16).padStart(2, '0'));
   const r = checkSwiss({ ...src, syntheticAddresses: false });
   assert.match(r.findings[0].location.address ?? '', /^0x[0-9a-f]+$/);
   assert.match(r.address, /^0x[0-9a-f]+$/);

@@ -153,7 +153,8 @@ export function openLive(pid: number, opts: { freeze: boolean }): LiveProcess {
     };
     p.snapshot = (o = {}) => {
       mem.copy = undefined;
-      const f = freezePid(pid);
+      // Waiting for every thread to stop counts toward the pause too.
+      const f = freezePid(pid, o.maxPauseMs ?? 5000);
       let copy: MemoryCopy;
       let pauseMs: number;
       try {
