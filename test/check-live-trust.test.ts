@@ -70,6 +70,15 @@ function mapscope(args: string[]): { child: ChildProcess; done: Promise<Ran> } {
   return { child, done };
 }
 
+/** Resolves once mapscope says it found the map (it is then reading it); fails if mapscope ends first. */
+async function foundMap(m: { child: ChildProcess; done: Promise<Ran> }): Promise<void> {
+  let err = '';
+  await Promise.race([
+    new Promise<void>((res) => m.child.stderr!.on('data', (d: Buffer) => /found 1 map/.test((err += d.toString())) && res())),
+    m.done.then((r) => assert.fail(`mapscope ended before reading the map: ${r.code} ${r.err}`)),
+  ]);
+}
+
 /** Busy-waits (the freeze lasts milliseconds) until pred holds or ms pass; true if it held. */
 function spinUntil(pred: () => boolean, ms: number): boolean {
   const until = performance.now() + ms;
@@ -159,7 +168,7 @@ test('check --pid (not frozen): a program killed mid-read is exit 2 "exited", ne
   try {
     const m = mapscope(['check', '--pid', String(proc.pid), '--json']);
     // The walk has found the map (said on stderr) and the check is reading it: kill the program.
-    await new Promise<void>((res) => m.child.stderr!.on('data', (d: Buffer) => /found 1 map/.test(d.toString()) && res()));
+    await foundMap(m);
     proc.kill('SIGKILL');
     const r = await m.done;
     assert.equal(r.code, 2, `exit 2, not findings: ${r.err} ${r.out.slice(0, 300)}`);
@@ -175,7 +184,7 @@ test('check --pid (not frozen): a program that execs mid-read is exit 2 "exec", 
   const { proc, stop } = await startReady(exe, ['1000000']);
   try {
     const m = mapscope(['check', '--pid', String(proc.pid), '--json']);
-    await new Promise<void>((res) => m.child.stderr!.on('data', (d: Buffer) => /found 1 map/.test(d.toString()) && res()));
+    await foundMap(m);
     proc.stdin.write('exec\n');
     const r = await m.done;
     assert.equal(r.code, 2, `exit 2, not findings: ${r.err} ${r.out.slice(0, 300)}`);
