@@ -13,13 +13,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
+import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
 import type { MapReport, MapSource } from '../../check/types.js';
 import { FirstSeen, documentJSON, findingLine, isBroken, mapText, markTorn, summaryLine, type CheckDocument } from '../../check/report.js';
-import { fmtBytes, fmtMs, openCoreFile, openLive, type GoProcess } from '../../source/process/index.js';
+import { PauseExceededError, ProcessGoneError, fmtBytes, fmtMs, openCoreFile, openLive, type GoProcess } from '../../source/process/index.js';
 import { LIMITS } from '../../check/types.js';
 
 /** --max-pause when not given: a frozen program is never stopped longer than this. */
@@ -217,9 +217,11 @@ async function watchOrOnce(
     try {
       r = once();
     } catch (e) {
-      // The process went away between rounds: report what was seen up to then.
-      if (last && e instanceof InputError) {
+      // The process went away: report what was seen up to then. Gone between rounds is how a watch
+      // ends; gone in the middle of a read leaves that round unchecked, which is exit 2.
+      if (last && e instanceof InputError && !(e instanceof PauseExceededError)) {
         io.err(`round ${round}: ${e.message}; stopping`);
+        if (e instanceof ProcessGoneError && /while it was being read/.test(e.message)) setExit(EXIT_BAD_INPUT);
         break;
       }
       throw e;
