@@ -24,6 +24,8 @@ export const Kind = {
 
 const TFLAG_UNCOMMON = 1;
 const TFLAG_EXTRA_STAR = 2;
+/** abi.TFlagNamed: the type has a name (`lib.Vendor`, `int`), not a type literal. */
+export const TFLAG_NAMED = 4;
 
 /** Which map descriptor layout a Go version writes. */
 export type MapAbi = 'classic-1.12' | 'classic' | 'swiss' | 'swiss-1.27';
@@ -161,6 +163,13 @@ export class TypeReader {
     const t: GoType = { addr, size, kind, tflag, str };
     this.cache.set(addr, t);
     return t;
+  }
+
+  /** The import path recorded in t's uncommon type (abi.UncommonType.PkgPath), or undefined. */
+  pkgPath(t: GoType): string | undefined {
+    if (!(t.tflag & TFLAG_UNCOMMON)) return undefined;
+    const off = this.ctx.mem.i32(t.addr + descriptorBase(this, t), 'uncommon pkgPath');
+    return off > 0 ? this.name(this.ctx.md.types + off) : undefined;
   }
 
   /** ptrToThis as an address, or undefined. */
@@ -315,9 +324,9 @@ function descriptorSize(r: TypeReader, t: GoType): number {
 }
 
 /** Breadth-first walk from the seeds; returns every reachable descriptor, deduplicated. */
-export function walkTypes(r: TypeReader, limit = 1 << 20): GoType[] {
+export function walkTypes(r: TypeReader, limit = 1 << 20, extra: number[] = []): GoType[] {
   const seen = new Set<number>();
-  const queue = seeds(r);
+  const queue = [...seeds(r), ...extra];
   const out: GoType[] = [];
   for (let i = 0; i < queue.length; i++) {
     const a = queue[i];
@@ -327,6 +336,51 @@ export function walkTypes(r: TypeReader, limit = 1 << 20): GoType[] {
     const t = r.type(a);
     out.push(t);
     for (const e of r.edges(t)) if (!seen.has(e)) queue.push(e);
+  }
+  return out;
+}
+
+/**
+ * Map descriptors no other descriptor points at. The compiler emits a map
+ * type's descriptor wherever code needs it (makemap, mapaccess arguments), so a
+ * map made only inside a function, e.g. `var nodes = map[*Node]int{}` in a
+ * package's init, is reachable from code and from nothing in the walk. The
+ * sweep visits every pointer-aligned address of the types region and keeps
+ * those that hold a well-formed map descriptor: kind Map, size one pointer,
+ * key, elem and bucket/group pointers into the region, the bucket/group type
+ * named `map.bucket[K]V` or `map.group[K]V` after those very key and elem
+ * types, and (unless the map type is named) the map's own name `map[K]V`.
+ * Random bytes satisfy all of that with negligible probability; the checks
+ * read only mapped memory, so a corrupt region costs one pass and no error.
+ */
+export function sweepMapTypes(r: TypeReader, known: Set<number>): number[] {
+  const { md, mem, ptrSize: W } = r.ctx;
+  const H = W === 8 ? 48 : 32;
+  const kindAt = 2 * W + 7;
+  const inTypes = (p: number) => p >= md.types && p < md.etypes && p % W === 0;
+  const out: number[] = [];
+  const end = md.etypes - H - 3 * W;
+  for (let a = md.types; a <= end; a += W) {
+    if (known.has(a)) continue;
+    if (!mem.mapped(a, H + 3 * W)) continue;
+    if ((mem.u8(a + kindAt) & 0x1f) !== Kind.Map) continue;
+    try {
+      if (mem.word(a) !== W) continue;
+      const kp = mem.word(a + H);
+      const ep = mem.word(a + H + W);
+      const bp = mem.word(a + H + 2 * W);
+      if (!inTypes(kp) || !inTypes(ep) || !inTypes(bp)) continue;
+      const t = r.type(a);
+      const key = r.type(kp).str;
+      const elem = r.type(ep).str;
+      const bucket = r.type(bp).str;
+      const kv = `[${key}]${elem}`;
+      if (bucket !== `map.bucket${kv}` && bucket !== `map.group${kv}`) continue;
+      if (!(t.tflag & TFLAG_NAMED) && t.str !== `map${kv}`) continue;
+      out.push(a);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+    }
   }
   return out;
 }
