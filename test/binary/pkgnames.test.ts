@@ -22,7 +22,9 @@ for (const [go, goarch] of [['1.22', 'amd64'], ['1.26', 'amd64'], ['1.26', '386'
     const file = buildGoProgram('pkgnames', go, goarch);
     const [r] = inspectBytes(file, readFileSync(file));
     assert.deepEqual(r.findings, []);
-    for (const t of ['map[lib.Vendor]isthing.Op', 'lib.Values', 'map[string]*yamlish.Node', 'map[*yamlish.Node]int', 'map[string]isthing.Op', 'map[string]struct { label string; line int }', 'main.hits']) {
+    assert.deepEqual(r.dwarf.missing, []);
+    assert.ok(r.maps.some((m) => m.type === 'main.hits'), 'main.hits, a named map type only code uses');
+    for (const t of ['map[lib.Vendor]isthing.Op', 'lib.Values', 'map[string]*yamlish.Node', 'map[*yamlish.Node]int', 'map[string]isthing.Op', 'map[string]struct { label string; line int }']) {
       const m = r.maps.find((x) => x.type === t);
       assert.ok(m, `${t} not found among ${r.maps.map((x) => x.type).join(', ')}`);
       assert.equal(m.dwarf, 'agrees', t);
