@@ -28,7 +28,7 @@ const TFLAG_EXTRA_STAR = 2;
 export const TFLAG_NAMED = 4;
 
 /** Which map descriptor layout a Go version writes. */
-export type MapAbi = 'classic-1.12' | 'classic' | 'swiss' | 'swiss-1.27';
+export type MapAbi = 'classic-1.11' | 'classic-1.12' | 'classic' | 'swiss' | 'swiss-1.27';
 
 export interface TypeContext {
   mem: Memory;
@@ -68,6 +68,7 @@ export function mapDescriptorSize(W: 4 | 8, abi: MapAbi): number {
   const H = W === 8 ? 48 : 32;
   const round = (n: number) => Math.ceil(n / W) * W;
   switch (abi) {
+    case 'classic-1.11':
     case 'classic-1.12': return round(H + 3 * W + 8);
     case 'classic': return round(H + 4 * W + 8);
     case 'swiss': return round(H + 4 * W + 3 * W + 4);
@@ -76,7 +77,7 @@ export function mapDescriptorSize(W: 4 | 8, abi: MapAbi): number {
 }
 
 export function mapAbiFor(goMinor: number, classic: boolean): MapAbi {
-  if (classic) return goMinor <= 13 ? 'classic-1.12' : 'classic';
+  if (classic) return goMinor <= 11 ? 'classic-1.11' : goMinor <= 13 ? 'classic-1.12' : 'classic';
   return goMinor >= 27 ? 'swiss-1.27' : 'swiss';
 }
 

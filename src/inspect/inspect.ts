@@ -42,7 +42,8 @@ export interface Inspection {
   dependencies: { path: string; version: string; replace?: string }[];
   pie: boolean;
   pclntab: { addr: number; magic: Pclntab['version']; nfunc: number };
-  moduledata: { addr: number; layout: ModuleData['layout'] };
+  /** types: the start of the types region, which type offsets (and DW_AT_go_runtime_type) count from. */
+  moduledata: { addr: number; layout: ModuleData['layout']; types: number };
   typeCount: number;
   maps: MapInfo[];
   /** Map-related runtime functions present (runtime.mapaccess1, internal/runtime/maps.(*Map).getWithKey, …). */
@@ -153,7 +154,7 @@ export function inspectObject(o: ObjectFile): Inspection {
     dependencies: bi.deps.map((d) => ({ path: d.path, version: d.version, ...(d.replace ? { replace: `${d.replace.path}${d.replace.version ? ` ${d.replace.version}` : ''}` } : {}) })),
     pie: o.pie || bi.settings['-buildmode'] === 'pie',
     pclntab: { addr: tab.addr, magic: tab.version, nfunc: tab.nfunc },
-    moduledata: { addr: md.addr, layout: md.layout },
+    moduledata: { addr: md.addr, layout: md.layout, types: md.types },
     typeCount: all.length,
     maps,
     mapFunctions,

@@ -75,6 +75,8 @@ export interface DwarfMap {
   groupSize?: number;
   slotSize?: number;
   elemOffset: number;
+  /** DW_AT_go_runtime_type: the descriptor's offset from moduledata.types (absent when none was emitted). */
+  runtimeType?: number;
 }
 
 /** Map types of an unstripped binary, from its DWARF, via Go's debug/dwarf. */
