@@ -100,9 +100,9 @@ export function inspectionJSON(r: Inspection, keep: (m: MapNames) => boolean): R
     goVersion: r.goVersion ?? null, versionSource: r.versionSource, mapImpl: r.mapImpl, experiments: r.experiments,
     buildSettings: r.buildSettings, mainModule: r.mainModule ?? null, dependencies: r.dependencies, pie: r.pie,
     pclntab: { addr: `0x${r.pclntab.addr.toString(16)}`, magic: r.pclntab.magic, nfunc: r.pclntab.nfunc },
-    moduledata: { addr: `0x${r.moduledata.addr.toString(16)}`, layout: r.moduledata.layout },
+    moduledata: { addr: `0x${r.moduledata.addr.toString(16)}`, layout: r.moduledata.layout, types: `0x${r.moduledata.types.toString(16)}` },
     typeCount: r.typeCount, mapFunctions: r.mapFunctions, findings: r.findings,
-    dwarf: { present: r.dwarf.present, mapTypes: r.dwarf.mapTypes, checked: r.dwarf.checked, mapGlobals: r.dwarf.mapGlobals.map((g) => ({ name: g.name, type: g.type, addr: g.addr === undefined ? null : `0x${g.addr.toString(16)}` })) },
+    dwarf: { present: r.dwarf.present, mapTypes: r.dwarf.mapTypes, checked: r.dwarf.checked, missing: r.dwarf.missing, mapGlobals: r.dwarf.mapGlobals.map((g) => ({ name: g.name, type: g.type, addr: g.addr === undefined ? null : `0x${g.addr.toString(16)}` })) },
     maps: r.maps.filter(keep).map(mapJSON),
   };
 }
