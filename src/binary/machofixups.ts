@@ -53,6 +53,10 @@ export function applyChainedFixups(v: ByteView, dataoff: number, datasize: numbe
   const out = v.bytes.slice();
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const little = v.little;
+  // A real image has at most one slot per 8 bytes; crafted chains (segments sharing file
+  // ranges, pages revisited) must not cost more than that either.
+  const budget = out.length / 4;
+  let slots = 0;
   for (let s = 0; s < segCount; s++) {
     const infoOff = v.u32(starts + 4 + 4 * s, 'seg_info_offset');
     if (infoOff === 0) continue;
@@ -71,6 +75,7 @@ export function applyChainedFixups(v: ByteView, dataoff: number, datasize: numbe
       let at = seg.fileoff + p * pageSize + first;
       for (let n = 0; n <= pageSize / stride; n++) {
         if (at + 8 > seg.fileoff + seg.filesize || at + 8 > out.length) v.fail(at, `chained fixups: slot past segment ${s}`);
+        if (++slots > budget) v.fail(at, 'chained fixups: more slots than the file has words');
         const raw = dv.getBigUint64(at, little);
         const bind = (raw >> 63n) & 1n;
         let next: bigint;
