@@ -69,6 +69,8 @@ export function canonicalName(s: string, pkgName: (path: string) => string | und
       const ident = tok.slice(dot + 1);
       if (isFieldName) tok = ident;
       else {
+        // A one-element path with no entry (`main`, or a descriptor's own `lib` in `lib.Vendor`) is
+        // already a package name as far as either spelling can say; a longer one is never shortened.
         const name = pkgName(unescapePath(path)) ?? (path.includes('/') || path.includes('%') ? undefined : path);
         tok = `${name ?? unescapePath(path)}.${ident}`;
       }

@@ -230,3 +230,14 @@ test('a directory of symlinks to executables is inspected through the links', as
   assert.match(rows[1], /app123\s.*go1\.23/);
   assert.match(rows[2], /app124\s.*go1\.24/);
 });
+
+test('--baseline with an unreadable file among several: exit 2 and no "no map layout drift"', async () => {
+  const base = join(tmp, 'two.json');
+  const junk = join(tmp, 'junk-binary');
+  writeFileSync(junk, 'not an executable');
+  await run('inspect', go123(), '--write-baseline', base, '--maps', 'main.*');
+  const r = await run('inspect', go123pie(), junk, '--baseline', base);
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.doesNotMatch(r.out, /no map layout drift/);
+  assert.match(r.out, /but not every file was read:\nnot compared \(1 unreadable\):/);
+});

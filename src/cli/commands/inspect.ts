@@ -241,12 +241,16 @@ export function runInspect(paths: string[], opts: Opts, io: CliIO, setExit: (cod
     else if (opts.format === 'github') io.out(githubAnnotations(drifts, findings, opts.baseline, compared));
     else if (opts.json) io.out(JSON.stringify({ drift: drifts, findings, compared, filter: filters }, null, 2));
     else {
+      // "no map layout drift" is said only when nothing else makes the exit code non-zero.
       const lines: string[] = [];
       const against = `against ${opts.baseline} (${compared} map types compared${filters.length ? `, --maps ${filters.join(',')}` : ''})`;
+      const unread = errors.filter((e) => !files.find((f) => f.file === e.file)?.fromDir);
       if (drifts.length) lines.push(`map layout drift ${against} (${drifts.length}):`, ...drifts.map((d) => `  ${driftLine(d)}`));
       else if (findings.length) lines.push(`map layouts unchanged ${against}, but the binaries have findings:`);
+      else if (unread.length) lines.push(`map layouts unchanged ${against}, but not every file was read:`);
       else lines.push(`no map layout drift ${against}`);
       if (findings.length) lines.push(`findings (${findings.length}):`, ...findings.map((f) => `  ${f}`));
+      if (unread.length) lines.push(`not compared (${unread.length} unreadable):`, ...unread.map((e) => `  ${e.error}`));
       io.out(lines.join('\n'));
     }
     if (drifts.length || findings.length) setExit(EXIT_FINDING);
