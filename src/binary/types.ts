@@ -385,3 +385,37 @@ export function sweepMapTypes(r: TypeReader, known: Set<number>): number[] {
   }
   return out;
 }
+
+/**
+ * The Go minor version a classic map descriptor layout proves, for binaries
+ * whose version was erased and whose moduledata has the 1.8 layout (Go
+ * 1.8–1.15, too wide to pick a descriptor layout from). Each unnamed map type
+ * in typelinks votes for the layouts under which its BucketSize equals its
+ * `map.bucket[K]V` type's size: the field sits at H+4W+2 from Go 1.14 (after
+ * the hasher), at H+3W+2 in 1.12–1.13 (flags word), at H+3W+4 in 1.11 (bool
+ * fields). Returns 14, 12 or 11 (the oldest release of that layout), or
+ * undefined when no map type voted.
+ */
+export function classicMinorBySizes(r: TypeReader): number | undefined {
+  const { md, mem, ptrSize: W } = r.ctx;
+  const H = W === 8 ? 48 : 32;
+  const votes = new Map<number, number>([[14, 0], [12, 0], [11, 0]]);
+  for (const off of md.typelinks) {
+    const a = md.types + off;
+    try {
+      const t = r.type(a);
+      if (t.kind !== Kind.Map) continue;
+      const b = mem.word(a + H + 2 * W, 'map bucket');
+      if (!b) continue;
+      const bucket = r.type(b);
+      if (!bucket.str.startsWith('map.bucket[')) continue;
+      if (mem.u16(a + H + 4 * W + 2) === bucket.size) votes.set(14, (votes.get(14) ?? 0) + 1);
+      if (mem.u16(a + H + 3 * W + 2) === bucket.size) votes.set(12, (votes.get(12) ?? 0) + 1);
+      if (mem.u16(a + H + 3 * W + 4) === bucket.size) votes.set(11, (votes.get(11) ?? 0) + 1);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+    }
+  }
+  const [best, n] = [...votes].sort((x, y) => y[1] - x[1])[0];
+  return n > 0 ? best : undefined;
+}

@@ -15,7 +15,7 @@ import { findModuleData, textAddr, type ModuleData } from '../binary/moduledata.
 import { Memory, type ObjectFile } from '../binary/object.js';
 import { openObjects } from '../binary/open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from '../binary/pclntab.js';
-import { Kind, TypeReader, mapAbiFor, sweepMapTypes, walkTypes } from '../binary/types.js';
+import { Kind, TypeReader, classicMinorBySizes, mapAbiFor, sweepMapTypes, walkTypes } from '../binary/types.js';
 import { crossCheck } from './crosscheck.js';
 import { readDwarf } from '../binary/dwarf.js';
 import { dwarfGlobals, dwarfMapTypes } from '../binary/dwarfgo.js';
@@ -98,6 +98,8 @@ export function inspectObject(o: ObjectFile): Inspection {
   const structural = { '1.8': 13, '1.16': 16, '1.18': 18, '1.20': 20, '1.26': 26, '1.27': 27 }[md.layout];
   let goMinor = known ?? structural;
   if (md.layout === '1.27') goMinor = Math.max(goMinor, 27);
+  // The 1.8 layout spans Go 1.8–1.15, whose classic descriptors differ: their own sizes tell which.
+  if (known === undefined && md.layout === '1.8') goMinor = classicMinorBySizes(new TypeReader({ mem, md, ptrSize: o.ptrSize, goMinor }, 'classic')) ?? goMinor;
   const exps = experiments(bi);
   const classicDefault = goMinor < 24 || ((goMinor === 24 || goMinor === 25) && exps.includes('noswissmap'));
   const reader = new TypeReader({ mem, md, ptrSize: o.ptrSize, goMinor }, mapAbiFor(goMinor, classicDefault));
