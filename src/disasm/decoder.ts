@@ -36,8 +36,8 @@ export interface Insn {
  * Architectures mapscope decodes, by GOARCH: those whose decoding is checked
  * against go tool objdump (test/disasm-oracle.test.ts). Capstone 5.0.9 also
  * has RISC-V, PowerPC and SystemZ decoders, but they reject instructions Go
- * 1.27 emits in the runtime's map code (riscv64 Zbb, newer ppc64le and s390x
- * facilities), so those GOARCHes are refused rather than listed wrongly.
+ * 1.27 emits in the runtime's map code (seen on riscv64, ppc64le and s390x
+ * builds), so those GOARCHes are refused rather than listed with holes.
  */
 export const DECODABLE = ['amd64', '386', 'arm64', 'arm'] as const;
 export type DecodableArch = (typeof DECODABLE)[number];
