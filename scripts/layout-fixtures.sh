@@ -38,7 +38,7 @@ if [ ${#COMBOS[@]} -eq 0 ]; then
 fi
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=0 GOOS=linux
-export GOCACHE=${LAYOUT_GOCACHE:-$CACHE/gocache-layout}
+export GOCACHE=${LAYOUT_GOCACHE:-$CACHE/gocache}  # the build cache test/support/gobuild.ts shares
 unset GOROOT  # each toolchain finds its own root
 mkdir -p "$out" "$GOCACHE"
 work=$(mktemp -d)
