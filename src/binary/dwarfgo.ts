@@ -8,7 +8,8 @@
  *            groupReference<K,V> → .data → *map.group[K]V → .slots → [8]slot
  * which gives an independent account of the figures the descriptor holds.
  */
-import { AT, TAG, type Die, type Dwarf } from './dwarf.js';
+import type { Die, Dwarf } from './dwarf.js';
+import { AT, OP, TAG } from './dwarfconst.js';
 
 export interface DwarfMapType {
   name: string;
@@ -119,7 +120,7 @@ export function dwarfGlobals(d: Dwarf, ptrSize: number, little: boolean): DwarfG
       if (v.tag !== TAG.variable) continue;
       const loc = v.attrs.get(AT.location);
       let addr: number | undefined;
-      if (loc instanceof Uint8Array && loc.length === 1 + ptrSize && loc[0] === 0x03) {
+      if (loc instanceof Uint8Array && loc.length === 1 + ptrSize && loc[0] === OP.addr) {
         const dv = new DataView(loc.buffer, loc.byteOffset + 1, ptrSize);
         addr = ptrSize === 8 ? Number(dv.getBigUint64(0, little)) : dv.getUint32(0, little);
       }

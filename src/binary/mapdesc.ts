@@ -12,7 +12,7 @@
  * Which one applies is decided per type by the bucket/group type's name
  * (TypeReader.mapAbiOf), not by the version alone.
  */
-import type { GoType, MapAbi, TypeReader } from './types.js';
+import type { RuntimeType, MapAbi, TypeReader } from './types.js';
 
 export interface MapInfo {
   type: string;
@@ -51,7 +51,7 @@ export interface MapInfo {
   problems: string[];
 }
 
-export function decodeMap(r: TypeReader, t: GoType): MapInfo {
+export function decodeMap(r: TypeReader, t: RuntimeType): MapInfo {
   const m = r.ctx.mem;
   const W = r.ctx.ptrSize;
   const H = W === 8 ? 48 : 32;

@@ -36,7 +36,8 @@ export interface TypeContext {
   goMinor: number;
 }
 
-export interface GoType {
+/** A runtime type descriptor (abi.Type) as read from an executable: its address, size, kind, tflag and name. */
+export interface RuntimeType {
   addr: number;
   size: number;
   kind: number;
@@ -45,7 +46,7 @@ export interface GoType {
 }
 
 /** Size of the kind-specific struct, i.e. where an UncommonType starts. */
-function descriptorBase(r: TypeReader, t: GoType): number {
+function descriptorBase(r: TypeReader, t: RuntimeType): number {
   const W = r.ctx.ptrSize;
   const kind = t.kind;
   const H = W === 8 ? 48 : 32;
@@ -79,7 +80,7 @@ export function mapAbiFor(goMinor: number, classic: boolean): MapAbi {
 }
 
 export class TypeReader {
-  private readonly cache = new Map<number, GoType>();
+  private readonly cache = new Map<number, RuntimeType>();
   private readonly nameCache = new Map<number, string>();
   private readonly abiCache = new Map<number, { abi: MapAbi; byName: boolean }>();
   /** @param defaultMapAbi the layout the Go version implies, used when a bucket/group name says nothing */
@@ -95,7 +96,7 @@ export class TypeReader {
    * picks between the variants of each (1.12/1.13 classic without a hasher,
    * 1.27 Swiss with split-group fields). byName is false when the name said neither.
    */
-  mapAbiOf(t: GoType): { abi: MapAbi; byName: boolean } {
+  mapAbiOf(t: RuntimeType): { abi: MapAbi; byName: boolean } {
     const hit = this.abiCache.get(t.addr);
     if (hit) return hit;
     const W = this.ctx.ptrSize;
@@ -146,7 +147,7 @@ export class TypeReader {
   }
 
   /** The header of the descriptor at addr. */
-  type(addr: number): GoType {
+  type(addr: number): RuntimeType {
     const hit = this.cache.get(addr);
     if (hit) return hit;
     const W = this.ctx.ptrSize;
@@ -158,20 +159,20 @@ export class TypeReader {
     const strOff = v.i32(4 * W + 8);
     let str = this.name(this.ctx.md.types + strOff);
     if (tflag & TFLAG_EXTRA_STAR && str.startsWith('*')) str = str.slice(1);
-    const t: GoType = { addr, size, kind, tflag, str };
+    const t: RuntimeType = { addr, size, kind, tflag, str };
     this.cache.set(addr, t);
     return t;
   }
 
   /** ptrToThis as an address, or undefined. */
-  ptrToThis(t: GoType): number | undefined {
+  ptrToThis(t: RuntimeType): number | undefined {
     const W = this.ctx.ptrSize;
     const off = this.ctx.mem.i32(t.addr + 4 * W + 12, 'ptrToThis');
     return off > 0 ? this.ctx.md.types + off : undefined;
   }
 
   /** Every type descriptor this one points at (the edges of the walk). */
-  edges(t: GoType): number[] {
+  edges(t: RuntimeType): number[] {
     const m = this.ctx.mem;
     const W = this.ctx.ptrSize;
     const H = W === 8 ? 48 : 32;
@@ -234,7 +235,7 @@ export class TypeReader {
   }
 
   /** Struct fields: name, type address, offset. */
-  fields(t: GoType): { name: string; type: number; offset: number }[] {
+  fields(t: RuntimeType): { name: string; type: number; offset: number }[] {
     const m = this.ctx.mem;
     const W = this.ctx.ptrSize;
     const H = W === 8 ? 48 : 32;
@@ -295,7 +296,7 @@ export function seeds(r: TypeReader): number[] {
 }
 
 /** abi.Type.DescriptorSize (Go 1.27): base struct, uncommon, trailing params/methods/fields, methods. */
-function descriptorSize(r: TypeReader, t: GoType): number {
+function descriptorSize(r: TypeReader, t: RuntimeType): number {
   const { mem, ptrSize: W } = r.ctx;
   const H = W === 8 ? 48 : 32;
   let size = descriptorBase(r, t);
@@ -315,10 +316,10 @@ function descriptorSize(r: TypeReader, t: GoType): number {
 }
 
 /** Breadth-first walk from the seeds; returns every reachable descriptor, deduplicated. */
-export function walkTypes(r: TypeReader, limit = 1 << 20): GoType[] {
+export function walkTypes(r: TypeReader, limit = 1 << 20): RuntimeType[] {
   const seen = new Set<number>();
   const queue = seeds(r);
-  const out: GoType[] = [];
+  const out: RuntimeType[] = [];
   for (let i = 0; i < queue.length; i++) {
     const a = queue[i];
     if (seen.has(a)) continue;
