@@ -2,7 +2,7 @@
  * Just enough DWARF (versions 2–5) to name global variables and to
  * cross-check map type descriptors: the debug sections (plain, ELF
  * SHF_COMPRESSED, or Go's `.zdebug_*` / `__zdebug_*` with a "ZLIB" header,
- * go-binary-format.md §7), the abbreviation table, and every DIE of
+ * docs/binary-format.md §6), the abbreviation table, and every DIE of
  * .debug_info with its attributes decoded by form. Location lists, line
  * tables and macro info are skipped. Modelled on Go's debug/dwarf; every
  * read is bounds-checked and decompression is capped.

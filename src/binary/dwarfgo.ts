@@ -1,5 +1,5 @@
 /**
- * Go's DWARF conventions (go-binary-format.md §7): map types are typedefs with
+ * Go's DWARF conventions (docs/binary-format.md §6): map types are typedefs with
  * DW_AT_go_kind 21, DW_AT_go_key/elem and DW_AT_go_runtime_type (the
  * descriptor's offset from moduledata.types). The linker also describes the
  * runtime structures behind each map:

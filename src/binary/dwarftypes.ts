@@ -1,5 +1,5 @@
 /**
- * Go types from the linker's DWARF (go-binary-format.md §7): every type DIE
+ * Go types from the linker's DWARF (docs/binary-format.md §6): every type DIE
  * carries DW_AT_go_kind (a reflect.Kind). Strings, slices and interfaces are
  * structure DIEs of their runtime representation; named struct types are
  * structure DIEs with the qualified name ("main.Point"); a map is a typedef
@@ -7,7 +7,7 @@
  *
  * Two uses: the model GoType of a map's key and element (so the checker can
  * lay the map out and hash its keys), and a typed walk over global variables
- * (globals.ts), which needs sizes, member offsets and element types.
+ * (src/source/process/globals.ts), which needs sizes, member offsets and element types.
  */
 import type { GoType, StructField, BasicKind, MapType } from '../model/types.js';
 import type { Die, Dwarf } from './dwarf.js';

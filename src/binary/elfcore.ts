@@ -10,7 +10,7 @@
  * - p_filesz < p_memsz: only the first p_filesz bytes were written; the kernel
  *   does this for file-backed text (the first page only, for build ids) and
  *   writes p_filesz 0 for mappings it skipped (coredump_filter, PROT_NONE).
- *   The rest is *not* known to be zero: the process image (image.ts) fills it
+ *   The rest is *not* known to be zero: the process image (src/source/process/image.ts) fills it
  *   from the executable when it can and otherwise treats it as absent.
  *
  * Like debug/elf, every count and offset is checked against the file before

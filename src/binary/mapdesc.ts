@@ -1,6 +1,6 @@
 /**
  * Map type descriptors: the figures the runtime's map code reads, decoded per
- * layout (go-binary-format.md §6.7; Go 1.27 from internal/abi/map.go of go1.27.3).
+ * layout (docs/binary-format.md §5 "Map descriptors"; Go 1.27 from internal/abi/map.go of go1.27.3).
  *
  * - classic (Go 1.14–1.23, 1.24/1.25 with noswissmap): Key, Elem, Bucket,
  *   Hasher, KeySize u8, ValueSize u8, BucketSize u16, Flags u32.

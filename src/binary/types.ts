@@ -4,12 +4,12 @@
  *
  * typelinks (or, from Go 1.27, the sorted descriptors at the start of the
  * types region) list only unnamed composite types; named map types and the
- * compiler's bucket/group structs are never there (go-binary-format.md §6.9).
+ * compiler's bucket/group structs are never there (docs/binary-format.md §5 "Finding every map type").
  * So the walk starts there and follows every edge a descriptor has: pointer,
  * slice, array and chan elems, map key/elem/bucket, struct fields, func
  * parameters, interface methods, ptrToThis and method types.
  *
- * Offsets (64/32-bit) are from go-binary-format.md §6; the header has kept its
+ * Offsets (64/32-bit) are from docs/binary-format.md §5; the header has kept its
  * 48/32-byte layout from Go 1.7 through 1.27.
  */
 import { InputError } from '../base/errors.js';

@@ -5,7 +5,7 @@
  * Order of trust: build info for the version and settings; the runtime's
  * version string when the blob is absent; structure (moduledata layout)
  * when both are. The map implementation of each map type comes from its
- * bucket/group type's name (mapdesc.ts), never from the version alone.
+ * bucket/group type's name (src/binary/mapdesc.ts), never from the version alone.
  */
 import { InputError } from '../base/errors.js';
 import type { GoArch } from '../model/arch.js';

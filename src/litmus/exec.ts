@@ -5,7 +5,7 @@
  *
  * herd builds events with symbolic values and solves equations once reads-from
  * is chosen. We do the same thing in the other order: every load tries every
- * value its location can hold (./domain.ts computes that set as a fixpoint of
+ * value its location can hold (./enumerate.ts computes that set as a fixpoint of
  * what stores can write), so each trace is concrete, and the enumerator
  * (./enumerate.ts) later keeps only the reads-from choices whose writes carry
  * exactly those values. The two give the same candidate executions on tests
