@@ -24,6 +24,10 @@ export const Kind = {
 
 const TFLAG_UNCOMMON = 1;
 const TFLAG_EXTRA_STAR = 2;
+/** The kind is Kind_'s low 5 bits; above them sat the direct-interface and GC-program flags (abi.KindMask). */
+const KIND_MASK = 0x1f;
+/** FuncType.OutCount's top bit says the function is variadic (abi.FuncType.IsVariadic). */
+const FUNC_OUT_COUNT_MASK = 0x7fff;
 
 /** Which map descriptor layout a Go version writes. */
 export type MapAbi = 'classic-1.12' | 'classic' | 'swiss' | 'swiss-1.27';
@@ -154,7 +158,7 @@ export class TypeReader {
     const v = this.ctx.mem.view(addr, W === 8 ? 48 : 32, 'type descriptor');
     const size = v.word(0, W, 'type size');
     const tflag = v.u8(2 * W + 4);
-    const kind = v.u8(2 * W + 7) & 0x1f;
+    const kind = v.u8(2 * W + 7) & KIND_MASK;
     if (kind === 0) this.fail(addr, 'type descriptor: invalid kind 0');
     const strOff = v.i32(4 * W + 8);
     let str = this.name(this.ctx.md.types + strOff);
@@ -203,7 +207,7 @@ export class TypeReader {
         break;
       case Kind.Func: {
         const inCount = m.u16(t.addr + H, 'func inCount');
-        const outCount = m.u16(t.addr + H + 2, 'func outCount') & 0x7fff;
+        const outCount = m.u16(t.addr + H + 2, 'func outCount') & FUNC_OUT_COUNT_MASK;
         const params = uncommonAt + (t.tflag & TFLAG_UNCOMMON ? 16 : 0);
         for (let i = 0; i < inCount + outCount; i++) ptr(params + i * W);
         break;
@@ -303,7 +307,7 @@ function descriptorSize(r: TypeReader, t: RuntimeType): number {
   if (t.tflag & TFLAG_UNCOMMON) size += 16 + 16 * mem.u16(t.addr + size + 4, 'uncommon mcount');
   switch (t.kind) {
     case Kind.Func:
-      size += ((mem.u16(t.addr + H) + (mem.u16(t.addr + H + 2) & 0x7fff)) * W);
+      size += ((mem.u16(t.addr + H) + (mem.u16(t.addr + H + 2) & FUNC_OUT_COUNT_MASK)) * W);
       break;
     case Kind.Interface:
       size += 8 * mem.word(t.addr + H + 2 * W);
