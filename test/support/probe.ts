@@ -51,6 +51,8 @@ export interface DwarfMap {
   groupSize?: number;
   slotSize?: number;
   elemOffset: number;
+  /** DW_AT_go_runtime_type: the descriptor's offset from moduledata.types (absent when none was emitted). */
+  runtimeType?: number;
 }
 
 /** Map types of an unstripped binary, from its DWARF, via Go's debug/dwarf. */
@@ -62,4 +64,9 @@ export function dwarfTruth(binary: string): DwarfMap[] {
 /** The toolchain's own cmd/go rebuilt with DWARF (a large real program: ~20 MB, ~180 map typedefs); cached. */
 export function buildGoCommand(go: string): string {
   return goBuild({ go, pkg: 'cmd/go', goarch: 'amd64', name: 'go' });
+}
+
+/** Builds one of gosrc/'s programs (unstripped, so with DWARF) with a real toolchain; cached by source hash (test/support/gobuild.ts). */
+export function buildGoProgram(name: string, go: string, goarch = 'amd64'): string {
+  return goBuild({ go, src: join(repo, 'gosrc', name), goarch, name });
 }
