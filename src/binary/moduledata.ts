@@ -2,11 +2,11 @@
  * runtime.firstmoduledata: where the type descriptors, typelinks and text
  * range live. Found as the whole `.go.module`/`__go_module` section (Go 1.26+)
  * or by scanning writable data for a pointer to pclntab and confirming the
- * candidate (GoReSym's method, go-binary-format.md §5.1).
+ * candidate (GoReSym's method, docs/binary-format.md §4).
  *
  * Layouts are listed as word indices (every field used precedes `hasmain`
  * and is a word, a string or a slice, so offset = index × pointer size),
- * from go-binary-format.md §5.2 and, for 1.27, runtime/symtab.go of go1.27.3.
+ * from docs/binary-format.md §4 and, for 1.27, runtime/symtab.go of go1.27.3.
  * When the Go version is unknown every layout the pclntab magic allows is
  * tried and the one that validates wins.
  */
