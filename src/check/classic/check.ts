@@ -19,10 +19,12 @@
 import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../../model/memory.js';
 import { typeString } from '../../model/types.js';
+import { hex } from '../../base/hex.js';
+import type { Arch } from '../../model/arch.js';
 import {
-  BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH,
+  BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH, isEvacuationMark, maxAlloc,
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
-} from '../../engine/classic/map.js';
+} from '../../model/runtime/index.js';
 import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
@@ -30,22 +32,9 @@ import { needsDynamicType } from '../../model/types.js';
 import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
-const isMark = (t: number): boolean => t >= EVACUATED_X && t <= EVACUATED_EMPTY;
-
-/**
- * malloc.go maxAlloc: the largest allocation the runtime makes
- * ((1 << heapAddrBits) - (1-_64bit)); heapAddrBits is 48 on 64-bit targets
- * other than wasm, 32 on wasm and 32-bit targets, 31 on mips/mipsle.
- */
-export function maxAlloc(arch: { name: string; ptrSize: number }): number {
-  if (arch.name === 'wasm') return 2 ** 32;
-  if (arch.ptrSize === 8) return 2 ** 48;
-  if (arch.name === 'mips' || arch.name === 'mipsle') return 2 ** 31 - 1;
-  return 2 ** 32 - 1;
-}
 
 /** The largest B whose bucket array newarray can allocate (makemap ignores a hint past maxAlloc, so B never passes it). */
-export function maxB(L: ClassicLayout, arch: { name: string; ptrSize: number }): number {
+export function maxB(L: ClassicLayout, arch: Arch): number {
   let b = 0;
   while (b < arch.ptrSize * 8 - 1 && 2 ** (b + 1) * L.bucket.size <= maxAlloc(arch)) b++;
   return b;
@@ -86,8 +75,6 @@ interface Where {
   bucket: number;
   overflow: number;
 }
-
-const hex = (a: bigint): string => `0x${a.toString(16)}`;
 
 class Checker {
   readonly findings: Finding[] = [];
@@ -506,7 +493,7 @@ class Checker {
       }
       const top = b.subarray(this.topOff, this.topOff + BUCKET_CNT);
       if (ov === 0 && old) {
-        evacuated = isMark(top[0]);
+        evacuated = isEvacuationMark(top[0]);
         if (!evacuated && BigInt(i) < h.nevacuate) {
           this.at(C.nevacuate, w, undefined, addr, 'evacuated (tophash[0] in 2..4)', `tophash[0]=${top[0]}`, `old bucket ${i} is below nevacuate=${h.nevacuate} but not evacuated`);
         }
@@ -516,7 +503,7 @@ class Checker {
       for (let s = 0; s < BUCKET_CNT; s++) {
         const t = top[s];
         if (old && evacuated) {
-          if (!isMark(t)) {
+          if (!isEvacuationMark(t)) {
             this.at(C.tophash, w, s, addr, 'an evacuation mark (2, 3 or 4)', String(t), `tophash ${t} in an evacuated chain (its first tophash is ${top[0]})`);
           } else if (t !== EVACUATED_EMPTY && !cleared) {
             this.checkXY(w, s, addr, b, t, nold);
@@ -527,7 +514,7 @@ class Checker {
           this.at(C.emptyRest, w, s, addr, `emptyRest (${EMPTY_REST})`, String(t), `tophash ${t} after an emptyRest earlier in the chain`);
         }
         if (t === EMPTY_REST) seenRest = true;
-        if (isMark(t)) {
+        if (isEvacuationMark(t)) {
           if (old) this.at(C.tophash, w, s, addr, 'no evacuation mark in an unevacuated chain', String(t), `evacuation mark ${t} in an old chain that is not evacuated (its first tophash is ${top[0]})`);
           else this.at(C.evacuationMark, w, s, addr, 'emptyRest, emptyOne or a tophash ≥ 5', String(t), `evacuation mark ${t} in the current bucket array (only old buckets are evacuated)`);
           continue;

@@ -7,7 +7,7 @@
  */
 import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { decodeUint } from '../../model/memory.js';
-import { BUCKET_CNT, EVACUATED_X, EVACUATED_EMPTY, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../engine/classic/map.js';
+import { BUCKET_CNT, EVACUATED_X, EVACUATED_EMPTY, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../model/runtime/index.js';
 import { LIMITS, type MapSource } from '../types.js';
 import { decodeHeader, maxB } from './check.js';
 

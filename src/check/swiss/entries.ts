@@ -4,9 +4,8 @@
  * contents. Tolerant of corrupt memory: it stops at the first thing it
  * cannot read and never throws; every loop is bounded.
  */
-import { SLOTS, ctrlFull } from '../../engine/swiss/ctrl.js';
+import { SLOTS, ctrlFull, MAX_TABLE_CAPACITY } from '../../model/runtime/index.js';
 import { slotGeometry } from '../../engine/swiss/geometry.js';
-import { MAX_TABLE_CAPACITY } from '../../engine/swiss/capacity.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { LIMITS, type MapSource } from '../types.js';
 import { Fields, readMapHeader, readTableHeader } from './read.js';

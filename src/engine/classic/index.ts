@@ -39,12 +39,14 @@
  * recorded seeds, or a seeded PRNG that reports what it drew.
  */
 import { InputError } from '../../base/errors.js';
+import { hexBytes } from '../../base/hex.js';
+import { drawKeyMaterial, maxAlloc } from '../../model/runtime/index.js';
 import { layoutOf } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
-import type { Scenario } from '../scenario.js';
+import { scenarioKeys, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
@@ -117,19 +119,8 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     throw new InputError(s.source, 'hash.mode', `the runtime has no AES hash on ${s.arch.name}; use "fallback"`);
   }
   const rand = prng(s.hash.prngSeed ?? 1);
-  const wordMask = (1n << BigInt(s.arch.ptrSize * 8)) - 1n;
-  const hashkey = s.hash.hashkey ?? Array.from({ length: 4 }, () => (rand() & wordMask) | 1n);
-  let aeskeysched: Uint8Array;
-  if (s.hash.aeskeysched !== undefined) {
-    aeskeysched = Uint8Array.from(s.hash.aeskeysched.match(/../g) ?? [], (h) => parseInt(h, 16));
-  } else {
-    aeskeysched = new Uint8Array(128);
-    for (let i = 0; i < 128; i += 8) {
-      let r = rand();
-      for (let j = 0; j < 8; j++, r >>= 8n) aeskeysched[i + j] = Number(r & 0xffn);
-    }
-  }
-  const keys: ProcessKeys = { hashkey, aeskeysched: aeskeysched.subarray(0, s.arch.ptrSize * 16) };
+  const keys: ProcessKeys = drawKeyMaterial(s.go.minor, s.arch, rand, scenarioKeys(s.hash));
+  const { hashkey } = keys;
 
   const seeds: number[] = [];
   const recorded = s.hash.seeds;
@@ -168,8 +159,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     let B = 0;
     while (B < 64 && overLoadFactor(s.hint, B, L.loadFactor)) B++;
     const bytes = 2 ** B * L.bucket.size;
-    const maxAlloc = s.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 32 - 1;
-    if (s.hint * L.bucket.size <= maxAlloc && bytes > MAX_SIM_BYTES) {
+    if (s.hint * L.bucket.size <= maxAlloc(s.arch) && bytes > MAX_SIM_BYTES) {
       throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} bytes`);
     }
   }
@@ -229,7 +219,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     },
     snapshot() {
       const hash = mode === 'aes'
-        ? { mode, seeds: [...seeds], aeskeysched: hex(keys.aeskeysched) }
+        ? { mode, seeds: [...seeds], aeskeysched: hexBytes(keys.aeskeysched) }
         : { mode, seeds: [...seeds], hashkey: hashkey.map((k) => k.toString()) };
       return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash });
     },
@@ -268,10 +258,6 @@ function hasNaN(v: JsonValue): boolean {
   if (Array.isArray(v)) return v.some(hasNaN);
   if (v !== null && typeof v === 'object') return Object.values(v).some(hasNaN);
   return false;
-}
-
-function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 export type { GoType };

@@ -10,6 +10,7 @@
  * word holds the array's address as a "no more" sentinel.
  */
 import { roundupsize } from '../../model/malloc.js';
+import { maxAlloc } from '../../model/runtime/index.js';
 import { ClassicMap, bucketShift, overLoadFactor, type MapEnv } from './map.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { Arch } from '../../model/arch.js';
@@ -18,8 +19,7 @@ export function makemap(env: MapEnv, hint: number | null): ClassicMap {
   const m = new ClassicMap(env);
   // makemap: a hint whose bucket memory would exceed maxAlloc is treated as 0.
   let h = hint ?? 0;
-  const maxAlloc = env.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 32 - 1;
-  if (h * m.bucketSize > maxAlloc) h = 0;
+  if (h * m.bucketSize > maxAlloc(env.arch)) h = 0;
   m.hash0 = env.drawSeed();
   let B = 0;
   while (overLoadFactor(h, B, m.L.loadFactor)) B++;
