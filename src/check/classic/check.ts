@@ -25,8 +25,9 @@ import {
   BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH, isEvacuationMark, maxAlloc,
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
 } from '../../model/runtime/index.js';
-import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
+import { LIMITS, type Location, type MapReport, type MapSource } from '../types.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
+import { FindingCollector } from '../findings.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { bucketArrayLengthFor } from '../../engine/classic/make.js';
@@ -77,9 +78,8 @@ interface Where {
 }
 
 class Checker {
-  readonly findings: Finding[] = [];
+  readonly findings = new FindingCollector(CLASSIC_BY_CODE);
   readonly unchecked: { code: string; reason: string }[] = [];
-  private readonly perCode = new Map<string, number>();
   private readonly r: MemoryReader;
   private readonly L: ClassicLayout;
   private readonly ptr: number;
@@ -174,30 +174,12 @@ class Checker {
   }
 
   add(code: string, location: Location, expected: string, found: string, message: string): void {
-    const n = (this.perCode.get(code) ?? 0) + 1;
-    this.perCode.set(code, n);
-    if (n > LIMITS.maxFindingsPerCode) return;
-    const inv = CLASSIC_BY_CODE.get(code);
-    if (!inv) throw new Error(`unknown invariant code ${code}`);
-    this.findings.push({ code, severity: inv.severity, location, expected, found, message });
+    this.findings.add(code, location, expected, found, message);
   }
 
   private at(code: string, w: Where, slot: number | undefined, addr: bigint | undefined, expected: string, found: string, message: string): void {
     const { text, fields } = this.where(w, slot);
     this.add(code, this.loc(text, fields, addr), expected, found, message);
-  }
-
-  /** Findings past the per-code cap, counted in one summary finding per code. */
-  summarize(): void {
-    for (const [code, n] of this.perCode) {
-      if (n <= LIMITS.maxFindingsPerCode) continue;
-      const more = n - LIMITS.maxFindingsPerCode;
-      const inv = CLASSIC_BY_CODE.get(code);
-      this.findings.push({
-        code, severity: inv ? inv.severity : 'error', location: { text: 'map' }, expected: '',
-        found: `${more} more`, message: `${more} more ${code} findings not listed`,
-      });
-    }
   }
 
   // ------------------------------------------------------------ header --
@@ -665,14 +647,13 @@ export function checkClassic(src: MapSource): MapReport {
     count = c.h.count > BigInt(Number.MAX_SAFE_INTEGER) || c.h.count < 0n ? -1 : Number(c.h.count);
     c.walk();
   }
-  c.summarize();
   return {
     name: src.name,
     address: src.syntheticAddresses ? '' : hex(src.addr),
     type: typeString(src.type),
     impl: 'classic',
     count,
-    findings: c.findings,
+    findings: c.findings.finish(),
     unchecked: c.unchecked,
   };
 }

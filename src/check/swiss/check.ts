@@ -29,7 +29,8 @@ import {
 } from '../../model/runtime/index.js';
 import { slotGeometry, type SlotGeometry } from '../../engine/swiss/geometry.js';
 import { LIMITS, type Finding, type MapReport, type MapSource } from '../types.js';
-import { swissInvariant } from './invariants.js';
+import { SWISS_BY_CODE } from './invariants.js';
+import { FindingCollector } from '../findings.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
@@ -44,18 +45,13 @@ interface Where {
   readonly slot?: number;
 }
 
-/** Findings, at most LIMITS.maxFindingsPerCode per code (the rest are counted in one summary finding). */
+/** Findings located by a Where (src/check/findings.ts caps them per code). */
 class Findings {
-  readonly list: Finding[] = [];
-  private readonly counts = new Map<string, number>();
+  private readonly collector = new FindingCollector(SWISS_BY_CODE);
 
   constructor(private readonly synthetic: boolean) {}
 
   add(code: string, w: Where, expected: string, found: string, message: string): void {
-    const n = (this.counts.get(code) ?? 0) + 1;
-    this.counts.set(code, n);
-    if (n > LIMITS.maxFindingsPerCode) return;
-    const inv = swissInvariant(code);
     const location = {
       text: w.text,
       ...(w.addr !== undefined && !this.synthetic ? { address: hex(w.addr) } : {}),
@@ -64,23 +60,11 @@ class Findings {
       ...(w.group !== undefined ? { group: w.group } : {}),
       ...(w.slot !== undefined ? { slot: w.slot } : {}),
     };
-    this.list.push({ code, severity: inv.severity, location, expected, found, message });
+    this.collector.add(code, location, expected, found, message);
   }
 
   finish(): Finding[] {
-    for (const [code, n] of this.counts) {
-      if (n <= LIMITS.maxFindingsPerCode) continue;
-      const more = n - LIMITS.maxFindingsPerCode;
-      this.list.push({
-        code,
-        severity: swissInvariant(code).severity,
-        location: { text: 'map' },
-        expected: '-',
-        found: `${more} more`,
-        message: `${more} more findings of ${code} not listed (${n} in all)`,
-      });
-    }
-    return this.list;
+    return this.collector.finish();
   }
 }
 

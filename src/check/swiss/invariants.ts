@@ -59,6 +59,8 @@ export const SWISS_INVARIANTS: readonly Invariant[] = [
 
 export const SWISS_CODES: ReadonlySet<string> = new Set(SWISS_INVARIANTS.map((i) => i.code));
 
+export const SWISS_BY_CODE: ReadonlyMap<string, Invariant> = new Map(SWISS_INVARIANTS.map((i) => [i.code, i]));
+
 export function swissInvariant(code: string): Invariant {
   const i = SWISS_INVARIANTS.find((x) => x.code === code);
   if (!i) throw new Error(`unknown Swiss invariant ${code}`);
