@@ -46,7 +46,7 @@ import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
-import { scenarioKeys, type Scenario } from '../scenario.js';
+import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
@@ -227,29 +227,32 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   return sim;
 }
 
+/** Runs operation `i` of a scenario on the map (trace lines and errors name `ops[i]`). */
+export function applyOp(sim: SimMap, op: Op, i: number): void {
+  sim.opIndex = i;
+  const at = `ops[${i}][1]`;
+  switch (op.op) {
+    case 'insert':
+      sim.insert(op.key, op.value, at);
+      break;
+    case 'delete':
+      sim.delete(op.key, at);
+      break;
+    case 'lookup':
+      sim.lookup(op.key, at);
+      break;
+    case 'clear':
+      sim.clear(`ops[${i}]`);
+      break;
+    case 'iterate':
+      sim.iterate(op.r);
+      break;
+  }
+}
+
 export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
   const sim = openMap(s, opts);
-  s.ops.forEach((op, i) => {
-    sim.opIndex = i;
-    const at = `ops[${i}][1]`;
-    switch (op.op) {
-      case 'insert':
-        sim.insert(op.key, op.value, at);
-        break;
-      case 'delete':
-        sim.delete(op.key, at);
-        break;
-      case 'lookup':
-        sim.lookup(op.key, at);
-        break;
-      case 'clear':
-        sim.clear(`ops[${i}]`);
-        break;
-      case 'iterate':
-        sim.iterate(op.r);
-        break;
-    }
-  });
+  s.ops.forEach((op, i) => applyOp(sim, op, i));
   return { snapshot: sim.snapshot(), trace: sim.trace };
 }
 

@@ -40,7 +40,7 @@
  *   keys.ts       hashing and equality of keys
  *   snapshot.ts   the JSON snapshot; draw.ts the drawing; tour.ts the tour
  */
-import { scenarioKeys, type Scenario } from '../scenario.js';
+import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
@@ -207,6 +207,42 @@ function encoder(mem: SimMemory, t: GoType, what: string): (addr: number, v: Jso
   };
 }
 
+/**
+ * Runs operation `n` of a scenario on an open map. `header` receives the
+ * `[n] insert …` line that opens the operation's trace, `trace` the lines
+ * that are not the session's own (the order of an iteration).
+ */
+export function applySwissOp(s: SwissSession, op: Op, n: number, header: (line: string) => void, trace?: (line: string) => void): void {
+  switch (op.op) {
+    case 'insert':
+      header(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
+      s.insert(op.key, op.value);
+      break;
+    case 'delete':
+      header(`[${n}] delete ${JSON.stringify(op.key)}`);
+      s.delete(op.key);
+      break;
+    case 'lookup':
+      header(`[${n}] lookup ${JSON.stringify(op.key)}`);
+      s.lookup(op.key);
+      break;
+    case 'clear':
+      header(`[${n}] clear`);
+      s.clear();
+      break;
+    case 'iterate': {
+      // A Swiss iterator draws two numbers (Iter.Init: entryOffset, then
+      // dirOffset); only their low bits matter (entryOffset & (capacity-1),
+      // dirOffset & (dirLen-1)), so r carries entryOffset in its low 32
+      // bits and dirOffset in its high 32 bits. A range writes nothing.
+      header(`[${n}] iterate ${op.r}`);
+      const order = iterationOrder(s.map, op.r & 0xffffffffn, op.r >> 32n);
+      trace?.(`  iterate (entryOffset ${op.r & 0xffffffffn}, dirOffset ${op.r >> 32n}): ${order.map((k) => JSON.stringify(k)).join(' ')}`);
+      break;
+    }
+  }
+}
+
 export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun {
   let current = -1;
   const s = openSwiss(scenario, { ...opts, opIndex: () => current });
@@ -219,34 +255,7 @@ export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun 
     : undefined;
   scenario.ops.forEach((op, n) => {
     current = n;
-    switch (op.op) {
-      case 'insert':
-        header(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
-        s.insert(op.key, op.value);
-        break;
-      case 'delete':
-        header(`[${n}] delete ${JSON.stringify(op.key)}`);
-        s.delete(op.key);
-        break;
-      case 'lookup':
-        header(`[${n}] lookup ${JSON.stringify(op.key)}`);
-        s.lookup(op.key);
-        break;
-      case 'clear':
-        header(`[${n}] clear`);
-        s.clear();
-        break;
-      case 'iterate': {
-        // A Swiss iterator draws two numbers (Iter.Init: entryOffset, then
-        // dirOffset); only their low bits matter (entryOffset & (capacity-1),
-        // dirOffset & (dirLen-1)), so r carries entryOffset in its low 32
-        // bits and dirOffset in its high 32 bits. A range writes nothing.
-        header(`[${n}] iterate ${op.r}`);
-        const order = iterationOrder(s.map, op.r & 0xffffffffn, op.r >> 32n);
-        trace?.(`  iterate (entryOffset ${op.r & 0xffffffffn}, dirOffset ${op.r >> 32n}): ${order.map((k) => JSON.stringify(k)).join(' ')}`);
-        break;
-      }
-    }
+    applySwissOp(s, op, n, header, trace);
   });
   const m = s.map;
   header(`end: used ${m.used}, seed ${hex(m.seed)}, ${m.dirLen === 0 ? 'small map' : `${m.tables().length} table(s), dirLen ${m.dirLen}`}`);
