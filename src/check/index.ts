@@ -50,5 +50,9 @@ export function entriesOf(src: MapSource, limit: number): { key: bigint; elem: b
 export function snapshotSource(json: unknown, file: string): MapSource {
   const impl = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).impl : undefined;
   if (impl === 'classic' || impl === 'swiss') return CHECKERS[impl].snapshotSource(json, file);
-  throw new InputError(file, 'impl', `expected a map snapshot with "impl": "classic" or "swiss" (docs/json.md "sim"), got ${JSON.stringify(impl ?? null)}`);
+  throw new InputError(
+    file,
+    'impl',
+    `expected a map snapshot with "impl": "classic" or "swiss" (docs/json.md "sim"), got ${JSON.stringify(impl ?? null)}`,
+  );
 }

@@ -70,7 +70,8 @@ export class UncomparableKeyError extends Error {
     readonly word: bigint,
     readonly typeName: string,
   ) {
-    super(`the key's dynamic type ${typeName} is not comparable: the runtime panics hashing it ("hash of unhashable type"), so no insert put it here`);
+    super(`the key's dynamic type ${typeName} is not comparable: the runtime panics hashing it ("hash of unhashable type"), so no insert ` +
+      `put it here`);
     this.name = 'UncomparableKeyError';
   }
 }
@@ -90,12 +91,18 @@ export function resolveDynamic(dyn: DynamicTypes | undefined, word: bigint, itab
     if (e instanceof MemoryError) throw new KeyReadError(word, `the itab at ${hex(word)} cannot be read: ${e.message}`);
     throw e;
   }
-  if (!d) throw new UnresolvedTypeError(word, `no type in the program's DWARF has the runtime type descriptor behind ${itab ? 'itab' : 'type word'} ${hex(word)}`);
+  if (!d) throw new UnresolvedTypeError(
+    word,
+    `no type in the program's DWARF has the runtime type descriptor behind ${itab ? 'itab' : 'type word'} ${hex(word)}`,
+  );
   let alg: string;
   try {
     alg = sizeOf(d.type, arch).alg;
   } catch (e) {
-    throw new UnresolvedTypeError(word, `the dynamic type ${typeString(d.type)} behind ${hex(word)} cannot be laid out: ${(e as Error).message}`);
+    throw new UnresolvedTypeError(
+      word,
+      `the dynamic type ${typeString(d.type)} behind ${hex(word)} cannot be laid out: ${(e as Error).message}`,
+    );
   }
   if (alg === 'NOEQ') throw new UncomparableKeyError(word, typeString(d.type));
   return d;
@@ -118,7 +125,10 @@ function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved:
       }
     },
     dynamicType(word: bigint, itab: boolean) {
-      if (++this.resolved > MAX_KEY_LOOKUPS) throw new UnresolvedTypeError(word, 'too many interfaces inside one key (a cycle in corrupt memory?)');
+      if (++this.resolved > MAX_KEY_LOOKUPS) throw new UnresolvedTypeError(
+        word,
+        'too many interfaces inside one key (a cycle in corrupt memory?)',
+      );
       const d = resolveDynamic(dyn, word, itab, r.arch);
       let type;
       try {

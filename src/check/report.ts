@@ -9,7 +9,9 @@ import type { Finding, Invariant, MapReport } from './types.js';
 export interface CheckDocument {
   ok: boolean;
   /** Where the memory came from: "snapshot", "core", "live". */
-  source: { kind: 'snapshot' | 'core' | 'live'; file?: string; binary?: string; pid?: number; frozen?: boolean; go?: string; arch?: string };
+  source: {
+    kind: 'snapshot' | 'core' | 'live'; file?: string; binary?: string; pid?: number; frozen?: boolean; go?: string; arch?: string;
+  };
   maps: MapReport[];
 }
 
@@ -64,7 +66,8 @@ export function isBroken(r: MapReport): boolean {
 
 export function findingLine(f: Finding): string {
   const at = f.location.address ? `${f.location.text} @${f.location.address}` : f.location.text;
-  const torn = !f.possiblyTorn ? '' : f.tornBy === 'writing' ? ' (possibly torn: a write was in progress)' : ' (possibly torn: the process was running)';
+  const torn = !f.possiblyTorn ? '' : f.tornBy === 'writing' ? ' (possibly torn: a write was in progress)' : ' (possibly torn: the ' +
+    'process was running)';
   // Messages may open with their location already; say it once.
   const message = f.message.startsWith(`${f.location.text}: `) ? f.message.slice(f.location.text.length + 2) : f.message;
   return `${f.severity.padEnd(7)} ${f.code}  ${at}: ${message} (expected ${f.expected}, found ${f.found})${torn}`;
@@ -84,7 +87,8 @@ export function mapText(r: MapReport): string {
 export function summaryLine(maps: MapReport[]): string {
   const broken = maps.filter(isBroken).length;
   const findings = maps.reduce((s, m) => s + m.findings.length, 0);
-  return `${maps.length} map${maps.length === 1 ? '' : 's'} checked: ${maps.length - broken} intact, ${broken} broken, ${findings} finding${findings === 1 ? '' : 's'}`;
+  return `${maps.length} map${maps.length === 1 ? '' : 's'} checked: ${maps.length - broken} intact, ${broken} broken, ${findings} ` +
+    `finding${findings === 1 ? '' : 's'}`;
 }
 
 /** A finding's identity across repeated reads (--watch): same code at the same place. */
