@@ -113,7 +113,7 @@ test('input errors name the JSON path', () => {
     [(j) => { delete j.hash.seeds; }, 'hash.seeds', /missing/],
     [(j) => { j.hash = { mode: 'aes', seeds: j.hash.seeds, aeskeysched: '00'.repeat(129) }; }, 'hash.aeskeysched', /128 bytes/],
     [(j) => { j.hash.aeskeysched = '00'.repeat(128); }, 'hash.aeskeysched', /only with mode "aes"/],
-    [(j) => { j.hash.hashkey = [1, 2, 3, 4]; }, 'hash.hashkey[0]', /decimal string/],
+    [(j) => { j.hash.hashkey = [1, 2, 3, 4]; }, 'hash.hashkey[0]', /expected a string/],
     [(j) => { j.directory = [0, 1, 2]; }, 'directory', /dirLen/],
     [(j) => { j.directory = [0, 1, 2, 9]; }, 'directory[3]', /out of range/],
     [(j) => { j.directory = [0, 1, 2, 2]; }, 'tables[3]', /no directory entry/],

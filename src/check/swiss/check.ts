@@ -157,6 +157,11 @@ class Checker {
     }
   }
 
+  /** A key whose bytes (string data, an interface's value) cannot be read. */
+  private unreadableKey(w: Where, e: KeyReadError, what: string): void {
+    this.f.add('swiss/unreadable', { ...w, addr: e.addr }, `the key's ${what} readable`, 'unreadable', `${w.text}: key data: ${e.message}`);
+  }
+
   fields(b: Uint8Array): Fields {
     return new Fields(b, this.bigEndian);
   }
@@ -256,13 +261,7 @@ class Checker {
       } catch (e) {
         if (this.dynamicFailure(e, k)) return undefined;
         if (e instanceof KeyReadError) {
-          this.f.add(
-            'swiss/unreadable',
-            { ...w, addr: e.addr },
-            'the key\'s string data readable',
-            'unreadable',
-            `${w.text}: key data: ${e.message}`,
-          );
+          this.unreadableKey(w, e, 'string data');
           return undefined;
         }
         throw e;
@@ -277,13 +276,7 @@ class Checker {
     } catch (e) {
       if (this.dynamicFailure(e, k)) return undefined;
       if (e instanceof KeyReadError) {
-        if (!this.dupCheck) this.f.add(
-          'swiss/unreadable',
-          { ...w, addr: e.addr },
-          'the key\'s data readable',
-          'unreadable',
-          `${w.text}: key data: ${e.message}`,
-        );
+        if (!this.dupCheck) this.unreadableKey(w, e, 'data');
         return undefined;
       }
       throw e;
@@ -542,7 +535,9 @@ function groupsWithEmpty(c: Checker, b: Uint8Array, ng: number, tw: Where, data:
     }
     hasEmpty.push(e);
     if (e && d) {
-      const gw: Where = { text: `${tw.text} group ${g}`, table: tw.table, directoryIndex: tw.directoryIndex, group: g, addr: data + BigInt(g * gs) };
+      const gw: Where = {
+        text: `${tw.text} group ${g}`, table: tw.table, directoryIndex: tw.directoryIndex, group: g, addr: data + BigInt(g * gs),
+      };
       c.f.add(
         'swiss/mixed-group',
         gw,
@@ -556,7 +551,9 @@ function groupsWithEmpty(c: Checker, b: Uint8Array, ng: number, tw: Where, data:
 }
 
 /** A full slot's key is where lookups look: its probe sequence reaches group g, and its directory entry leads to this table. */
-function checkPlacement(c: Checker, h: MapHeader, d: Directory, table: bigint, sw: Where, hash: bigint, hasEmpty: readonly boolean[]): void {
+function checkPlacement(
+  c: Checker, h: MapHeader, d: Directory, table: bigint, sw: Where, hash: bigint, hasEmpty: readonly boolean[],
+): void {
   const f = c.f;
   const g = sw.group!;
   const ng = hasEmpty.length;
@@ -613,7 +610,9 @@ function checkPlacement(c: Checker, h: MapHeader, d: Directory, table: bigint, s
 }
 
 /** Every slot of a table's groups: legal control bytes, and each full slot's key (hash, placement, identity). */
-function checkTableSlots(c: Checker, h: MapHeader, d: Directory, table: bigint, tw: Where, data: bigint, b: Uint8Array, ng: number): Counts {
+function checkTableSlots(
+  c: Checker, h: MapHeader, d: Directory, table: bigint, tw: Where, data: bigint, b: Uint8Array, ng: number,
+): Counts {
   const gs = c.L.group.size;
   const n: Counts = { full: 0, deleted: 0, empty: 0 };
   const hasEmpty = groupsWithEmpty(c, b, ng, tw, data);

@@ -41,7 +41,7 @@
 import { InputError } from '../../base/errors.js';
 import { hexBytes } from '../../base/hex.js';
 import { drawKeyMaterial, maxAlloc } from '../../model/runtime/index.js';
-import { layoutOf } from '../../layout/index.js';
+import { layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
@@ -122,21 +122,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   const keys: ProcessKeys = drawKeyMaterial(s.go.minor, s.arch, rand, scenarioKeys(s.hash));
   const { hashkey } = keys;
 
-  const seeds: number[] = [];
-  const recorded = s.hash.seeds;
-  const drawSeed = (): number => {
-    let v: number;
-    if (recorded) {
-      if (seeds.length >= recorded.length) {
-        throw new InputError(s.source, 'hash.seeds', `the runtime draws seed #${seeds.length + 1} here but the scenario records ${recorded.length}`);
-      }
-      v = Number(recorded[seeds.length] & 0xffffffffn);
-    } else {
-      v = Number(rand() & 0xffffffffn);
-    }
-    seeds.push(v);
-    return v;
-  };
+  const { seeds, drawSeed } = seedDrawer(s, rand);
 
   const trace: { op: number; text: string }[] = [];
   const mem = new SimMemory(s.arch);
@@ -154,15 +140,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     hasherFor: (m) => mapHasher(s.type.key, s.go, s.arch, mode === 'aes', keys, m),
     trace: opts.trace ? (text) => trace.push({ op: sim ? sim.opIndex : -1, text }) : undefined,
   };
-  if (s.hint !== null) {
-    // The engine keeps every byte in memory: refuse hints whose bucket array alone would not fit comfortably.
-    let B = 0;
-    while (B < 64 && overLoadFactor(s.hint, B, L.loadFactor)) B++;
-    const bytes = 2 ** B * L.bucket.size;
-    if (s.hint * L.bucket.size <= maxAlloc(s.arch) && bytes > MAX_SIM_BYTES) {
-      throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} bytes`);
-    }
-  }
+  refuseHugeHint(s, L);
   const m = makemap(env, s.hint);
   const keySize = sizeOf(s.type.key, s.arch).size;
   const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');
@@ -247,6 +225,42 @@ export function applyOp(sim: SimMap, op: Op, i: number): void {
     case 'iterate':
       sim.iterate(op.r);
       break;
+  }
+}
+
+/**
+ * The map seeds the runtime draws (hash0 at make, on emptying, at clear):
+ * the scenario's recorded ones in order, or the PRNG's; `seeds` lists those
+ * drawn so far (the snapshot's hash.seeds).
+ */
+function seedDrawer(s: Omit<Scenario, 'ops'>, rand: () => bigint): { seeds: number[]; drawSeed: () => number } {
+  const seeds: number[] = [];
+  const recorded = s.hash.seeds;
+  const drawSeed = (): number => {
+    let v: number;
+    if (recorded) {
+      if (seeds.length >= recorded.length) {
+        throw new InputError(s.source, 'hash.seeds', `the runtime draws seed #${seeds.length + 1} here but the scenario records ${recorded.length}`);
+      }
+      v = Number(recorded[seeds.length] & 0xffffffffn);
+    } else {
+      v = Number(rand() & 0xffffffffn);
+    }
+    seeds.push(v);
+    return v;
+  };
+  return { seeds, drawSeed };
+}
+
+/** The engine keeps every byte in memory: refuse hints whose bucket array alone would not fit comfortably. */
+function refuseHugeHint(s: Omit<Scenario, 'ops'>, L: ClassicLayout): void {
+  if (s.hint === null) return;
+  let B = 0;
+  while (B < 64 && overLoadFactor(s.hint, B, L.loadFactor)) B++;
+  const bytes = 2 ** B * L.bucket.size;
+  // A hint past maxAlloc is treated as 0 by makemap, so it needs no memory.
+  if (s.hint * L.bucket.size <= maxAlloc(s.arch) && bytes > MAX_SIM_BYTES) {
+    throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} bytes`);
   }
 }
 
