@@ -22,7 +22,7 @@ import { typeString } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
 import type { Arch } from '../../model/arch.js';
 import {
-  BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH, isEvacuationMark, maxAlloc,
+  BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH, isEvacuationMark, maxAlloc, bucketArrayLengthFor,
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
 } from '../../model/runtime/index.js';
 import { LIMITS, type Location, type MapReport, type MapSource } from '../types.js';
@@ -30,7 +30,6 @@ import { C, CLASSIC_BY_CODE } from './invariants.js';
 import { FindingCollector } from '../findings.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
-import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
 

@@ -27,7 +27,7 @@ import { InputError } from '../../base/errors.js';
 import {
   CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal, ProbeSeq, h1, h2, MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft,
 } from '../../model/runtime/index.js';
-import { slotGeometry, type SlotGeometry } from '../../engine/swiss/geometry.js';
+import { slotGeometry, type SlotGeometry } from '../../layout/geometry.js';
 import { LIMITS, type Finding, type MapReport, type MapSource } from '../types.js';
 import { SWISS_BY_CODE } from './invariants.js';
 import { FindingCollector } from '../findings.js';

@@ -5,7 +5,7 @@
  * cannot read and never throws; every loop is bounded.
  */
 import { SLOTS, ctrlFull, MAX_TABLE_CAPACITY } from '../../model/runtime/index.js';
-import { slotGeometry } from '../../engine/swiss/geometry.js';
+import { slotGeometry } from '../../layout/geometry.js';
 import type { SwissLayout } from '../../layout/index.js';
 import { LIMITS, type MapSource } from '../types.js';
 import { collectEntries, type Entry } from '../entries.js';

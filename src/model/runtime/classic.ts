@@ -1,8 +1,11 @@
 /**
  * The classic map's constants (runtime/map.go; map_noswiss.go on 1.24–1.25):
  * slots per bucket, the tophash values with a meaning of their own, and the
- * hmap.flags bits.
+ * hmap.flags bits; and how large makeBucketArray makes a bucket array.
  */
+import type { Arch } from '../arch.js';
+import type { GoVersion } from '../goversion.js';
+import { roundupsize } from '../malloc.js';
 
 /** Slots per bucket: bucketCnt = abi.MapBucketCount (8). */
 export const BUCKET_CNT = 8;
@@ -33,3 +36,19 @@ export const SAME_SIZE_GROW = 8;
 
 /** A tophash that marks an evacuated slot (2, 3 or 4). */
 export const isEvacuationMark = (top: number): boolean => top >= EVACUATED_X && top <= EVACUATED_EMPTY;
+
+/**
+ * makeBucketArray's length for 2^b buckets of `bucketSize` bytes: from b = 4
+ * on, 2^(b-4) extra buckets, then up to the malloc size class (roundupsize);
+ * the slack beyond 2^b serves as preallocated overflow buckets.
+ */
+export function bucketArrayLengthFor(bucketSize: number, bucketHasPointers: boolean, go: GoVersion, arch: Arch, b: number): number {
+  let nbuckets = 2 ** b;
+  if (b >= 4) {
+    nbuckets += 2 ** (b - 4);
+    const sz = bucketSize * nbuckets;
+    const up = roundupsize(sz, !bucketHasPointers, go, arch);
+    if (up !== sz) nbuckets = Math.floor(up / bucketSize);
+  }
+  return nbuckets;
+}

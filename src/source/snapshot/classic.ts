@@ -23,8 +23,7 @@ import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.j
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, structLayout, underlying, typeString, type GoType, type MapType } from '../../model/types.js';
 import { encodeValue, ValueError, type JsonValue } from '../../model/values.js';
-import { bucketArrayLengthFor } from '../../engine/classic/make.js';
-import { BUCKET_CNT, SAME_SIZE_GROW } from '../../model/runtime/index.js';
+import { BUCKET_CNT, SAME_SIZE_GROW, bucketArrayLengthFor } from '../../model/runtime/index.js';
 import type { MapSource } from '../types.js';
 import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType, type JsonObject } from './json.js';
 import { snapshotHash } from './hash.js';

@@ -26,7 +26,7 @@ import { encodeValue, type JsonValue } from '../../model/values.js';
 import { fieldOffsets, layoutOf, type SwissLayout } from '../../layout/index.js';
 import { InputError } from '../../base/errors.js';
 import { SLOTS } from '../../model/runtime/index.js';
-import { slotGeometry } from '../../engine/swiss/geometry.js';
+import { slotGeometry } from '../../layout/geometry.js';
 import type { MapSource } from '../types.js';
 import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType } from './json.js';
 import { snapshotHash } from './hash.js';
