@@ -15,14 +15,14 @@ export * from './report.js';
 
 import { InputError } from '../base/errors.js';
 import { implOf } from '../layout/index.js';
-import type { Invariant, MapReport, MapSource } from './types.js';
+import type { CheckOptions, Invariant, MapReport, MapSource } from './types.js';
 import { CLASSIC_INVARIANTS, checkClassic, classicEntries, classicSnapshotSource } from './classic/index.js';
 import { SWISS_INVARIANTS, checkSwiss, swissEntries, swissSnapshotSource } from './swiss/index.js';
 
 /** What each implementation's checker offers; the functions below choose by the map's implementation. */
 interface Checker {
   readonly catalogue: readonly Invariant[];
-  check(src: MapSource): MapReport;
+  check(src: MapSource, opts?: CheckOptions): MapReport;
   entries(src: MapSource, limit: number): { key: bigint; elem: bigint }[];
   snapshotSource(json: unknown, file: string): MapSource;
 }
@@ -37,8 +37,8 @@ export function catalogueFor(impl: 'classic' | 'swiss'): readonly Invariant[] {
 }
 
 /** Checks one map with the catalogue its Go version and experiment select. */
-export function checkMap(src: MapSource): MapReport {
-  return CHECKERS[implOf(src.target)].check(src);
+export function checkMap(src: MapSource, opts: CheckOptions = {}): MapReport {
+  return CHECKERS[implOf(src.target)].check(src, opts);
 }
 
 /** Addresses of a map's live keys and elems (for following map elements to more maps); never throws on bad memory. */

@@ -19,22 +19,22 @@
 import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../../model/memory.js';
 import { typeString } from '../../model/types.js';
-import { hex } from '../../base/hex.js';
-import type { Arch } from '../../model/arch.js';
 import {
-  BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH, isEvacuationMark, maxAlloc, bucketArrayLengthFor,
+  BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH,
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
+  isEvacuationMark, maxAlloc, bucketArrayLengthFor,
 } from '../../model/runtime/index.js';
-import { LIMITS, type Location, type MapReport, type MapSource } from '../types.js';
+import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type Location, type MapReport, type MapSource, type Omitted } from '../types.js';
+import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
-import { FindingCollector } from '../findings.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
+const isMark = isEvacuationMark;
 
 /** The largest B whose bucket array newarray can allocate (makemap ignores a hint past maxAlloc, so B never passes it). */
-export function maxB(L: ClassicLayout, arch: Arch): number {
+export function maxB(L: ClassicLayout, arch: Pick<Arch, 'name' | 'ptrSize'>): number {
   let b = 0;
   while (b < arch.ptrSize * 8 - 1 && 2 ** (b + 1) * L.bucket.size <= maxAlloc(arch)) b++;
   return b;
@@ -74,11 +74,18 @@ interface Where {
   array: 'buckets' | 'oldbuckets';
   bucket: number;
   overflow: number;
+  /** The bucket's address (slot findings name the slot's key, decoded). */
+  addr?: bigint;
 }
 
+import { hex } from '../../base/hex.js';
+import type { Arch } from '../../model/arch.js';
+const tb = byteHex;
+
 class Checker {
-  readonly findings = new FindingCollector(CLASSIC_BY_CODE);
+  readonly findings: Finding[] = [];
   readonly unchecked: { code: string; reason: string }[] = [];
+  private readonly perCode = new Map<string, number>();
   private readonly r: MemoryReader;
   private readonly L: ClassicLayout;
   private readonly ptr: number;
@@ -107,7 +114,10 @@ class Checker {
   private visitedBuckets = 0;
   h!: Header;
 
-  constructor(private readonly src: MapSource) {
+  constructor(
+    private readonly src: MapSource,
+    private readonly limit: number,
+  ) {
     this.r = src.reader;
     const L = layoutOf(src.type, src.target);
     if (L.impl !== 'classic') throw new Error(`checkClassic: ${typeString(src.type)} is a Swiss map on Go ${src.target.go.minor}`);
@@ -125,12 +135,10 @@ class Checker {
     // Keys holding interfaces are hashed and compared under their dynamic
     // types when the source can resolve them (a core or live process with DWARF).
     if (this.dynamicKey && !src.dynamicTypes) {
-      const reason = `the key type ${typeString(src.type.key)} holds an interface: hashing and == need the dynamic type behind it, and ` +
-        `this source has no type information`;
+      const reason = `the key type ${typeString(src.type.key)} holds an interface: hashing and == need the dynamic type behind it, and this source has no type information`;
       for (const code of [...hashCodes, C.duplicate]) this.unchecked.push({ code, reason });
     } else if (!src.hash) {
-      for (const code of hashCodes) this.unchecked.push({ code, reason: 'no hash key material (runtime.hashkey / runtime.aeskeysched) ' +
-        'for this map' });
+      for (const code of hashCodes) this.unchecked.push({ code, reason: 'no hash key material (runtime.hashkey / runtime.aeskeysched) for this map' });
     }
     this.identityChecks = !this.dynamicKey || src.dynamicTypes !== undefined;
     if (src.hash && this.identityChecks) {
@@ -175,15 +183,31 @@ class Checker {
   }
 
   add(code: string, location: Location, expected: string, found: string, message: string): void {
-    this.findings.add(code, location, expected, found, message);
+    const n = (this.perCode.get(code) ?? 0) + 1;
+    this.perCode.set(code, n);
+    if (n > this.limit) return;
+    const inv = CLASSIC_BY_CODE.get(code);
+    if (!inv) throw new Error(`unknown invariant code ${code}`);
+    this.findings.push({ code, severity: inv.severity, location, expected, found, message });
   }
 
-  private at(
-    code: string, w: Where, slot: number | undefined, addr: bigint | undefined,
-    expected: string, found: string, message: string,
-  ): void {
+  private at(code: string, w: Where, slot: number | undefined, addr: bigint | undefined, expected: string, found: string, message: string): void {
     const { text, fields } = this.where(w, slot);
-    this.add(code, this.loc(text, fields, addr), expected, found, message);
+    let loc = this.loc(text, fields, addr);
+    // A slot finding names the slot's key as read (only past the limit check: decoding costs reads).
+    if (slot !== undefined && w.addr !== undefined && (this.perCode.get(code) ?? 0) < this.limit) {
+      loc = { ...loc, key: slotKeyText(this.r, this.src.type.key, w.addr + BigInt(this.keysOff + slot * this.L.key.storedSize), this.L.key.indirect) };
+    }
+    this.add(code, loc, expected, found, message);
+  }
+
+  /** Findings past the per-code limit, as counts. */
+  omitted(): Omitted[] {
+    const out: Omitted[] = [];
+    for (const [code, n] of this.perCode) {
+      if (n > this.limit) out.push({ code, severity: CLASSIC_BY_CODE.get(code)?.severity ?? 'error', count: n - this.limit });
+    }
+    return out;
   }
 
   // ------------------------------------------------------------ header --
@@ -196,56 +220,26 @@ class Checker {
       b = this.r.read(this.src.addr, size);
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.add(
-        C.unreadable,
-        this.loc('header', {}, this.src.addr),
-        `${size} readable bytes of hmap`,
-        'unreadable',
-        `the map header at ${hex(this.src.addr)} cannot be read: ${e.message}`,
-      );
+      this.add(C.unreadable, this.loc('header', {}, this.src.addr), `${size} readable bytes of hmap`, 'unreadable', `the map header at ${hex(this.src.addr)} cannot be read: ${e.message}`);
       return false;
     }
     const h = (this.h = decodeHeader(this.L, b, this.be));
     const hdr = (field: string) => this.loc(`header.${field}`, {}, this.src.addr);
     if (h.flags & ~KNOWN_FLAGS) {
-      this.add(
-        C.flags,
-        hdr('flags'),
-        `bits of 0x${KNOWN_FLAGS.toString(16)} only`,
-        `0x${h.flags.toString(16)}`,
-        `flags has unknown bits 0x${(h.flags & ~KNOWN_FLAGS).toString(16)}`,
-      );
+      this.add(C.flags, hdr('flags'), `bits of 0x${KNOWN_FLAGS.toString(16)} only`, `0x${h.flags.toString(16)}`, `flags has unknown bits 0x${(h.flags & ~KNOWN_FLAGS).toString(16)}`);
     }
     if (h.flags & HASH_WRITING) {
-      this.add(
-        C.writing,
-        hdr('flags'),
-        'hashWriting clear',
-        `0x${h.flags.toString(16)}`,
-        'hashWriting is set: a goroutine was writing the map when it was read',
-      );
+      this.add(C.writing, hdr('flags'), 'hashWriting clear', `0x${h.flags.toString(16)}`, 'hashWriting is set: a goroutine was writing the map when it was read');
     }
     const mb = maxB(this.L, this.src.target.arch);
     if (h.B > mb) {
-      this.add(
-        C.b,
-        hdr('B'),
-        `≤ ${mb}`,
-        String(h.B),
-        `B=${h.B}: 2^${h.B} buckets of ${this.bsize} bytes exceed maxAlloc on ${this.src.target.arch.name}`,
-      );
+      this.add(C.b, hdr('B'), `≤ ${mb}`, String(h.B), `B=${h.B}: 2^${h.B} buckets of ${this.bsize} bytes exceed maxAlloc on ${this.src.target.arch.name}`);
     }
     if (h.count < 0n) {
       this.add(C.count, hdr('count'), '≥ 0', String(h.count), `count is negative (${h.count})`);
     }
     if (h.buckets === 0n && (h.B > 0 || h.count > 0n)) {
-      this.add(
-        C.buckets,
-        hdr('buckets'),
-        'non-nil',
-        'nil',
-        `buckets is nil but B=${h.B} and count=${h.count} (only an empty B=0 map defers its first bucket)`,
-      );
+      this.add(C.buckets, hdr('buckets'), 'non-nil', 'nil', `buckets is nil but B=${h.B} and count=${h.count} (only an empty B=0 map defers its first bucket)`);
     }
     this.growthState(mb);
     if (h.extra !== 0n) {
@@ -253,13 +247,7 @@ class Checker {
         this.extraBytes = this.r.read(h.extra, this.L.headers.mapextra.size);
       } catch (e) {
         if (!(e instanceof MemoryError)) throw e;
-        this.add(
-          C.unreadable,
-          this.loc('header.extra', {}, this.src.addr),
-          'readable mapextra',
-          hex(h.extra),
-          `extra points to unreadable memory: ${e.message}`,
-        );
+        this.add(C.unreadable, this.loc('header.extra', {}, this.src.addr), 'readable mapextra', hex(h.extra), `extra points to unreadable memory: ${e.message}`);
       }
     }
     return true;
@@ -275,13 +263,7 @@ class Checker {
     if (h.oldbuckets !== 0n) {
       // hashGrow: a doubling grow makes B ≥ 1; the old array has 2^B buckets (same size) or 2^(B-1).
       if (!same && h.B === 0) {
-        this.add(
-          C.oldbuckets,
-          loc,
-          'B ≥ 1 while growing',
-          'B=0',
-          'oldbuckets is set but B=0 and sameSizeGrow is clear: a doubling grow always leaves B ≥ 1',
-        );
+        this.add(C.oldbuckets, loc, 'B ≥ 1 while growing', 'B=0', 'oldbuckets is set but B=0 and sameSizeGrow is clear: a doubling grow always leaves B ≥ 1');
         return;
       }
       if (h.B > mb) return;
@@ -289,39 +271,21 @@ class Checker {
       this.nold = nold;
       // advanceEvacuationMark frees the old array the moment nevacuate reaches the old bucket count.
       if (h.nevacuate >= BigInt(nold)) {
-        this.add(
-          C.oldbuckets,
-          loc,
-          `nevacuate < ${nold} while growing`,
-          `nevacuate=${h.nevacuate}`,
-          `oldbuckets is set but nevacuate=${h.nevacuate} has reached the old bucket count ${nold}: growth should have ended`,
-        );
+        this.add(C.oldbuckets, loc, `nevacuate < ${nold} while growing`, `nevacuate=${h.nevacuate}`, `oldbuckets is set but nevacuate=${h.nevacuate} has reached the old bucket count ${nold}: growth should have ended`);
       }
       if (h.buckets === 0n) {
         this.add(C.oldbuckets, loc, 'buckets non-nil while growing', 'buckets nil', 'oldbuckets is set but buckets is nil');
       }
     } else {
       if (same) {
-        this.add(
-          C.oldbuckets,
-          loc,
-          'sameSizeGrow clear when not growing',
-          `flags=0x${h.flags.toString(16)}`,
-          'sameSizeGrow is set but oldbuckets is nil (advanceEvacuationMark and mapclear clear it when growth ends)',
-        );
+        this.add(C.oldbuckets, loc, 'sameSizeGrow clear when not growing', `flags=0x${h.flags.toString(16)}`, 'sameSizeGrow is set but oldbuckets is nil (advanceEvacuationMark and mapclear clear it when growth ends)');
       }
       // nevacuate is 0 until the first grow (and after clear), then stays at the last grow's old bucket count.
       if (h.B > mb) return;
       const allowed = [0n, 1n << BigInt(h.B)];
       if (h.B > 0) allowed.push(1n << BigInt(h.B - 1));
       if (!allowed.includes(h.nevacuate)) {
-        this.add(
-          C.oldbuckets,
-          this.loc('header.nevacuate', {}, this.src.addr),
-          `one of ${[...new Set(allowed)].sort((a, b) => Number(a - b)).join(', ')} when not growing`,
-          String(h.nevacuate),
-          `nevacuate=${h.nevacuate} but no grow is under way: it is 0 or the last grow's old bucket count`,
-        );
+        this.add(C.oldbuckets, this.loc('header.nevacuate', {}, this.src.addr), `one of ${[...new Set(allowed)].sort((a, b) => Number(a - b)).join(', ')} when not growing`, String(h.nevacuate), `nevacuate=${h.nevacuate} but no grow is under way: it is 0 or the last grow's old bucket count`);
       }
     }
   }
@@ -336,8 +300,7 @@ class Checker {
     const n = h.buckets === 0n || h.B > mb ? 0 : 2 ** h.B;
     const nold = h.oldbuckets === 0n ? 0 : this.nold ?? 0;
     if (h.B > mb || n + nold > LIMITS.maxGroups) {
-      const reason = h.B > mb ? `B=${h.B} is impossible, so the bucket array was not walked` : `2^${h.B} buckets exceed the walk limit ` +
-        `of ${LIMITS.maxGroups}`;
+      const reason = h.B > mb ? `B=${h.B} is impossible, so the bucket array was not walked` : `2^${h.B} buckets exceed the walk limit of ${LIMITS.maxGroups}`;
       for (const code of walkCodes) if (!this.unchecked.some((u) => u.code === code)) this.unchecked.push({ code, reason });
       return;
     }
@@ -349,13 +312,7 @@ class Checker {
       const bad = [a.base, a.base + bytes - 1n].map((x) => this.unreadableAt(x)).find((e) => e !== undefined);
       if (bad) {
         const loc = this.loc(`header.${a.array}`, { array: a.array }, a.base);
-        this.add(
-          C.unreadable,
-          loc,
-          `${bytes} readable bytes (2^${Math.log2(a.n)} buckets)`,
-          hex(a.base),
-          `the ${a.array} array is not readable: ${bad.message}`,
-        );
+        this.add(C.unreadable, loc, `${bytes} readable bytes (2^${Math.log2(a.n)} buckets)`, hex(a.base), `the ${a.array} array is not readable: ${bad.message}`);
         this.cut = true;
         if (a.array === 'buckets') this.noArray = true;
         continue;
@@ -369,13 +326,7 @@ class Checker {
       return;
     }
     if (BigInt(this.live) !== h.count && h.count >= 0n) {
-      this.add(
-        C.count,
-        this.loc('header.count', {}, this.src.addr),
-        String(this.live),
-        String(h.count),
-        `count is ${h.count} but ${this.live} slots are live`,
-      );
+      this.add(C.count, this.loc('header.count', {}, this.src.addr), String(this.live), String(h.count), `count is ${h.count} but ${this.live} slots are live`);
     }
     if (n > 0) this.noverflow();
     this.extra(n);
@@ -401,10 +352,7 @@ class Checker {
     const xo = fieldOffsets(this.L.headers.mapextra);
     const loc = (field: string) => this.loc(`mapextra.${field}`, {}, h.extra);
     const pointerFree = !this.L.bucket.overflowIsPointer;
-    const lists: [string, number, boolean][] = [
-      ['overflow', this.overflowInCurrent, true],
-      ['oldoverflow', this.overflowInOld, h.oldbuckets !== 0n],
-    ];
+    const lists: [string, number, boolean][] = [['overflow', this.overflowInCurrent, true], ['oldoverflow', this.overflowInOld, h.oldbuckets !== 0n]];
     for (const [field, chains, applies] of lists) {
       const p = this.word(x, xo[field]);
       let len = 0n;
@@ -414,90 +362,40 @@ class Checker {
           len = this.word(sh, this.ptr);
         } catch (e) {
           if (!(e instanceof MemoryError)) throw e;
-          this.add(
-            C.unreadable,
-            loc(field),
-            'a readable slice header',
-            hex(p),
-            `mapextra.${field} points to unreadable memory: ${e.message}`,
-          );
+          this.add(C.unreadable, loc(field), 'a readable slice header', hex(p), `mapextra.${field} points to unreadable memory: ${e.message}`);
           continue;
         }
       }
       if (!pointerFree) {
-        if (p !== 0n) this.add(
-          C.extra,
-          loc(field),
-          'nil (pointerful buckets keep no overflow list)',
-          `a list of ${len}`,
-          `mapextra.${field} is set but the bucket type holds pointers: the runtime only lists overflow buckets of pointer-free bucket ` +
-            `types`,
-        );
+        if (p !== 0n) this.add(C.extra, loc(field), 'nil (pointerful buckets keep no overflow list)', `a list of ${len}`, `mapextra.${field} is set but the bucket type holds pointers: the runtime only lists overflow buckets of pointer-free bucket types`);
       } else if (!applies) {
-        if (p !== 0n) this.add(
-          C.extra,
-          loc(field),
-          'nil when not growing',
-          `a list of ${len}`,
-          `mapextra.${field} is set but the map is not growing (advanceEvacuationMark drops it when the grow ends)`,
-        );
+        if (p !== 0n) this.add(C.extra, loc(field), 'nil when not growing', `a list of ${len}`, `mapextra.${field} is set but the map is not growing (advanceEvacuationMark drops it when the grow ends)`);
       } else if (!this.cut && len !== BigInt(chains)) {
-        this.add(
-          C.extra,
-          loc(field),
-          String(chains),
-          String(len),
-          `mapextra.${field} lists ${len} overflow buckets but the ${field === 'overflow' ? 'current' : 'old'} chains hold ` +
-            `${chains}${len < BigInt(chains) ? ': the GC does not see the rest' : ''}`,
-        );
+        this.add(C.extra, loc(field), String(chains), String(len), `mapextra.${field} lists ${len} overflow buckets but the ${field === 'overflow' ? 'current' : 'old'} chains hold ${chains}${len < BigInt(chains) ? ': the GC does not see the rest' : ''}`);
       }
     }
     const next = this.word(x, xo.nextOverflow);
     if (next === 0n || this.noArray) return;
     if (n === 0) {
-      this.add(
-        C.extra,
-        loc('nextOverflow'),
-        'nil without buckets',
-        hex(next),
-        'mapextra.nextOverflow is set but the map has no bucket array',
-      );
+      this.add(C.extra, loc('nextOverflow'), 'nil without buckets', hex(next), 'mapextra.nextOverflow is set but the map has no bucket array');
       return;
     }
     const size = BigInt(this.bsize);
     const total = bucketArrayLengthFor(this.bsize, this.L.bucket.overflowIsPointer, this.src.target.go, this.src.target.arch, h.B);
     const idx = (next - h.buckets) / size;
     if (next < h.buckets || (next - h.buckets) % size !== 0n || idx < BigInt(n) || idx >= BigInt(total)) {
-      this.add(
-        C.extra,
-        loc('nextOverflow'),
-        `a preallocated overflow bucket (index ${n}..${total - 1} of the array)`,
-        next < h.buckets || (next - h.buckets) % size !== 0n ? 'outside the array' : `index ${idx}`,
-        'mapextra.nextOverflow is not one of the array\'s preallocated overflow buckets: newoverflow would hand out memory it does not own',
-      );
+      this.add(C.extra, loc('nextOverflow'), `a preallocated overflow bucket (index ${n}..${total - 1} of the array)`, next < h.buckets || (next - h.buckets) % size !== 0n ? 'outside the array' : `index ${idx}`, 'mapextra.nextOverflow is not one of the array\'s preallocated overflow buckets: newoverflow would hand out memory it does not own');
       return;
     }
     const last = h.buckets + BigInt(total - 1) * size;
     try {
       const sentinel = this.word(this.r.read(last + BigInt(this.ovfOff), this.ptr), 0);
       if (sentinel !== h.buckets) {
-        this.add(
-          C.extra,
-          this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last),
-          'the array\'s address (the sentinel)',
-          sentinel === 0n ? 'nil' : 'another address',
-          'the last preallocated overflow bucket lost its sentinel: newoverflow would run past the end of the array',
-        );
+        this.add(C.extra, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'the array\'s address (the sentinel)', sentinel === 0n ? 'nil' : 'another address', 'the last preallocated overflow bucket lost its sentinel: newoverflow would run past the end of the array');
       }
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.add(
-        C.unreadable,
-        this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last),
-        'a readable bucket',
-        hex(last),
-        `the end of the bucket array cannot be read: ${e.message}`,
-      );
+      this.add(C.unreadable, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'a readable bucket', hex(last), `the end of the bucket array cannot be read: ${e.message}`);
     }
   }
 
@@ -513,22 +411,10 @@ class Checker {
     const n = this.overflowInCurrent;
     if (h.B < 16) {
       if (h.noverflow !== n % 65536) {
-        this.add(
-          C.noverflow,
-          loc,
-          String(n % 65536),
-          String(h.noverflow),
-          `noverflow=${h.noverflow} but the current array's chains hold ${n} overflow buckets`,
-        );
+        this.add(C.noverflow, loc, String(n % 65536), String(h.noverflow), `noverflow=${h.noverflow} but the current array's chains hold ${n} overflow buckets`);
       }
     } else if (h.noverflow > n) {
-      this.add(
-        C.noverflow,
-        loc,
-        `≤ ${n}`,
-        String(h.noverflow),
-        `noverflow=${h.noverflow} exceeds the ${n} overflow buckets of the current array (at B ≥ 16 it counts a random fraction of them)`,
-      );
+      this.add(C.noverflow, loc, `≤ ${n}`, String(h.noverflow), `noverflow=${h.noverflow} exceeds the ${n} overflow buckets of the current array (at B ≥ 16 it counts a random fraction of them)`);
     }
   }
 
@@ -539,15 +425,7 @@ class Checker {
    */
   private keyError(e: unknown, w: Where, s: number, bucketAddr: bigint, what: string): void {
     if (e instanceof UnresolvedTypeError) this.noteUnresolved(e);
-    else if (e instanceof UncomparableKeyError) this.at(
-      C.keyComparable,
-      w,
-      s,
-      bucketAddr,
-      'a key of a comparable dynamic type',
-      e.typeName,
-      e.message,
-    );
+    else if (e instanceof UncomparableKeyError) this.at(C.keyComparable, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
     else if (e instanceof KeyReadError) this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `${what}: ${e.message}`);
     else throw e;
   }
@@ -606,7 +484,7 @@ class Checker {
     let seenRest = false;
     const mine = new Set<bigint>([addr]);
     for (let ov = 0; ; ov++) {
-      const w: Where = { array, bucket: i, overflow: ov };
+      const w: Where = { array, bucket: i, overflow: ov, addr };
       if (++this.visitedBuckets > LIMITS.maxGroups) {
         this.cut = true;
         return;
@@ -625,17 +503,9 @@ class Checker {
       }
       const top = b.subarray(this.topOff, this.topOff + BUCKET_CNT);
       if (ov === 0 && old) {
-        evacuated = isEvacuationMark(top[0]);
+        evacuated = isMark(top[0]);
         if (!evacuated && BigInt(i) < h.nevacuate) {
-          this.at(
-            C.nevacuate,
-            w,
-            undefined,
-            addr,
-            'evacuated (tophash[0] in 2..4)',
-            `tophash[0]=${top[0]}`,
-            `old bucket ${i} is below nevacuate=${h.nevacuate} but not evacuated`,
-          );
+          this.at(C.nevacuate, w, undefined, addr, 'evacuated (tophash[0] in 0x02..0x04)', `tophash[0]=${tb(top[0])}`, `old bucket ${i} is below nevacuate=${h.nevacuate} but not evacuated`);
         }
       }
       // evacuate cleared this bucket's keys, elems and overflow pointer (pointerful buckets, no old iterator).
@@ -643,44 +513,20 @@ class Checker {
       for (let s = 0; s < BUCKET_CNT; s++) {
         const t = top[s];
         if (old && evacuated) {
-          if (!isEvacuationMark(t)) {
-            this.at(
-              C.tophash,
-              w,
-              s,
-              addr,
-              'an evacuation mark (2, 3 or 4)',
-              String(t),
-              `tophash ${t} in an evacuated chain (its first tophash is ${top[0]})`,
-            );
+          if (!isMark(t)) {
+            this.at(C.tophash, w, s, addr, 'an evacuation mark (0x02, 0x03 or 0x04)', tb(t), `tophash ${tb(t)} in an evacuated chain (its first tophash is ${tb(top[0])})`);
           } else if (t !== EVACUATED_EMPTY && !cleared) {
             this.checkXY(w, s, addr, b, t, nold);
           }
           continue;
         }
         if (seenRest && t !== EMPTY_REST) {
-          this.at(C.emptyRest, w, s, addr, `emptyRest (${EMPTY_REST})`, String(t), `tophash ${t} after an emptyRest earlier in the chain`);
+          this.at(C.emptyRest, w, s, addr, `emptyRest (${tb(EMPTY_REST)})`, tb(t), `tophash ${tb(t)} after an emptyRest earlier in the chain`);
         }
         if (t === EMPTY_REST) seenRest = true;
-        if (isEvacuationMark(t)) {
-          if (old) this.at(
-            C.tophash,
-            w,
-            s,
-            addr,
-            'no evacuation mark in an unevacuated chain',
-            String(t),
-            `evacuation mark ${t} in an old chain that is not evacuated (its first tophash is ${top[0]})`,
-          );
-          else this.at(
-            C.evacuationMark,
-            w,
-            s,
-            addr,
-            'emptyRest, emptyOne or a tophash ≥ 5',
-            String(t),
-            `evacuation mark ${t} in the current bucket array (only old buckets are evacuated)`,
-          );
+        if (isMark(t)) {
+          if (old) this.at(C.tophash, w, s, addr, 'no evacuation mark in an unevacuated chain', tb(t), `evacuation mark ${tb(t)} in an old chain that is not evacuated (its first tophash is ${tb(top[0])})`);
+          else this.at(C.evacuationMark, w, s, addr, 'emptyRest, emptyOne or a tophash ≥ 0x05', tb(t), `evacuation mark ${tb(t)} in the current bucket array (only old buckets are evacuated)`);
           continue;
         }
         if (t >= MIN_TOP_HASH) this.liveSlot(w, s, addr, b, t, old ? nold : 2 ** h.B);
@@ -688,15 +534,7 @@ class Checker {
       const next = this.word(b, this.ovfOff);
       if (next === 0n) return;
       if (next % BigInt(this.L.bucket.align) !== 0n) {
-        this.at(
-          C.overflowAlign,
-          w,
-          undefined,
-          addr,
-          `a multiple of ${this.L.bucket.align}`,
-          hex(next),
-          `the overflow pointer is not aligned to the bucket type (off by ${next % BigInt(this.L.bucket.align)})`,
-        );
+        this.at(C.overflowAlign, w, undefined, addr, `a multiple of ${this.L.bucket.align}`, hex(next), `the overflow pointer is not aligned to the bucket type (off by ${next % BigInt(this.L.bucket.align)})`);
         this.cut = true;
         return;
       }
@@ -708,30 +546,13 @@ class Checker {
       const head = this.headAt(next);
       const other = this.visited.get(next);
       if (head || other) {
-        const whose = head ? `${head.array === 'buckets' ? 'bucket' : 'oldbucket'} ` +
-          `${head.bucket}${head.exact ? '' : ' (overlapping it)'}` : this.where(other!).text;
-        this.at(
-          C.overflowShared,
-          w,
-          undefined,
-          addr,
-          'a bucket no other chain holds',
-          whose,
-          `the overflow pointer leads into ${whose}, which belongs to another chain`,
-        );
+        const whose = head ? `${head.array === 'buckets' ? 'bucket' : 'oldbucket'} ${head.bucket}${head.exact ? '' : ' (overlapping it)'}` : this.where(other!).text;
+        this.at(C.overflowShared, w, undefined, addr, 'a bucket no other chain holds', whose, `the overflow pointer leads into ${whose}, which belongs to another chain`);
         this.cut = true;
         return;
       }
       if (ov + 1 >= LIMITS.maxChain) {
-        this.at(
-          C.overflowCycle,
-          w,
-          undefined,
-          addr,
-          `a chain of fewer than ${LIMITS.maxChain} buckets`,
-          `${LIMITS.maxChain} or more`,
-          'the chain does not end within the limit',
-        );
+        this.at(C.overflowCycle, w, undefined, addr, `a chain of fewer than ${LIMITS.maxChain} buckets`, `${LIMITS.maxChain} or more`, 'the chain does not end within the limit');
         this.cut = true;
         return;
       }
@@ -746,15 +567,7 @@ class Checker {
     if (!this.L.key.indirect) return [b, slot];
     const p = this.word(b, slot);
     if (p === 0n) {
-      if (live) this.at(
-        C.indirectNil,
-        w,
-        s,
-        bucketAddr,
-        'a non-nil key pointer',
-        'nil',
-        'the key is stored indirectly and its pointer is nil',
-      );
+      if (live) this.at(C.indirectNil, w, s, bucketAddr, 'a non-nil key pointer', 'nil', 'the key is stored indirectly and its pointer is nil');
       return undefined;
     }
     try {
@@ -770,15 +583,7 @@ class Checker {
     this.live++;
     if (this.L.elem.indirect) {
       const e = this.word(b, this.elemsOff + s * this.L.elem.storedSize);
-      if (e === 0n) this.at(
-        C.indirectNil,
-        w,
-        s,
-        bucketAddr,
-        'a non-nil elem pointer',
-        'nil',
-        'the elem is stored indirectly and its pointer is nil',
-      );
+      if (e === 0n) this.at(C.indirectNil, w, s, bucketAddr, 'a non-nil elem pointer', 'nil', 'the elem is stored indirectly and its pointer is nil');
       else {
         try {
           this.r.read(e, Math.max(1, this.L.elem.size));
@@ -800,15 +605,7 @@ class Checker {
     const here = this.where(w, s).text;
     if (canon !== null) {
       const first = this.seen.get(canon);
-      if (first !== undefined) this.at(
-        C.duplicate,
-        w,
-        s,
-        bucketAddr,
-        'each key live once',
-        `also live at ${first}`,
-        `the key is live here and at ${first}`,
-      );
+      if (first !== undefined) this.at(C.duplicate, w, s, bucketAddr, 'each key live once', `also live at ${first}`, `the key is live here and at ${first}`);
       else this.seen.set(canon, here);
     }
     // A key that is not equal to itself (NaN) was placed by a random hash: nothing to check.
@@ -825,18 +622,10 @@ class Checker {
     const want = hv.lo % nbuckets;
     if (want !== w.bucket) {
       const arr = w.array === 'buckets' ? 'bucket' : 'oldbucket';
-      this.at(
-        C.keyBucket,
-        w,
-        s,
-        bucketAddr,
-        `${arr} ${want}`,
-        `${arr} ${w.bucket}`,
-        `the key's hash selects ${arr} ${want} (mask ${nbuckets - 1}) but it sits in ${arr} ${w.bucket}`,
-      );
+      this.at(C.keyBucket, w, s, bucketAddr, `${arr} ${want}`, `${arr} ${w.bucket}`, `the key's hash selects ${arr} ${want} (mask ${nbuckets - 1}) but it sits in ${arr} ${w.bucket}`);
     }
     if (hv.top !== t) {
-      this.at(C.keyTophash, w, s, bucketAddr, String(hv.top), String(t), `tophash ${t} but the key's hash gives ${hv.top}`);
+      this.at(C.keyTophash, w, s, bucketAddr, tb(hv.top), tb(t), `tophash ${tb(t)} but the key's hash gives ${tb(hv.top)}`);
     }
   }
 
@@ -851,15 +640,7 @@ class Checker {
   private checkXY(w: Where, s: number, addr: bigint, b: Uint8Array, t: number, nold: number): void {
     const same = (this.h.flags & SAME_SIZE_GROW) !== 0;
     if (same) {
-      if (t === EVACUATED_Y) this.at(
-        C.evacuationXY,
-        w,
-        s,
-        addr,
-        'evacuatedX (2) in a same-size grow',
-        String(t),
-        'evacuatedY in a same-size grow, which only evacuates to X',
-      );
+      if (t === EVACUATED_Y) this.at(C.evacuationXY, w, s, addr, 'evacuatedX (0x02) in a same-size grow', tb(t), 'evacuatedY in a same-size grow, which only evacuates to X');
       return;
     }
     if (!this.hasher || this.h.count === 0n) return;
@@ -878,15 +659,7 @@ class Checker {
     const y = Math.floor(hv.lo / nold) % 2 === 1;
     const want = y ? EVACUATED_Y : EVACUATED_X;
     if (want !== t) {
-      this.at(
-        C.evacuationXY,
-        w,
-        s,
-        addr,
-        `${want} (${y ? 'Y' : 'X'})`,
-        String(t),
-        `marked ${t === EVACUATED_X ? 'X' : 'Y'} but the key's hash has newbit ${nold} ${y ? 'set' : 'clear'}`,
-      );
+      this.at(C.evacuationXY, w, s, addr, `${tb(want)} (${y ? 'Y' : 'X'})`, tb(t), `marked ${t === EVACUATED_X ? 'X' : 'Y'} but the key's hash has newbit ${nold} ${y ? 'set' : 'clear'}`);
     }
   }
 
@@ -895,8 +668,8 @@ class Checker {
   }
 }
 
-export function checkClassic(src: MapSource): MapReport {
-  const c = new Checker(src);
+export function checkClassic(src: MapSource, opts: CheckOptions = {}): MapReport {
+  const c = new Checker(src, findingLimit(opts));
   let count = 0;
   if (c.header()) {
     count = c.h.count > BigInt(Number.MAX_SAFE_INTEGER) || c.h.count < 0n ? -1 : Number(c.h.count);
@@ -908,7 +681,8 @@ export function checkClassic(src: MapSource): MapReport {
     type: typeString(src.type),
     impl: 'classic',
     count,
-    findings: c.findings.finish(),
+    findings: c.findings,
     unchecked: c.unchecked,
+    omitted: c.omitted(),
   };
 }

@@ -28,13 +28,13 @@ import {
   CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal, ProbeSeq, h1, h2, MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft,
 } from '../../model/runtime/index.js';
 import { slotGeometry, type SlotGeometry } from '../../layout/geometry.js';
-import { LIMITS, type Finding, type MapReport, type MapSource } from '../types.js';
-import { SWISS_BY_CODE } from './invariants.js';
-import { FindingCollector } from '../findings.js';
+import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type MapReport, type MapSource, type Omitted } from '../types.js';
+import { slotKeyText } from '../keytext.js';
+import { swissInvariant } from './invariants.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
-import { Fields, readMapHeader, readTableHeader, type MapHeader, type TableHeader } from './read.js';
+import { Fields, readMapHeader, readTableHeader, type MapHeader } from './read.js';
 
 interface Where {
   readonly text: string;
@@ -43,15 +43,27 @@ interface Where {
   readonly directoryIndex?: number;
   readonly group?: number;
   readonly slot?: number;
+  /** A slot's key address: its findings name the key, decoded. */
+  readonly key?: bigint;
 }
 
-/** Findings located by a Where (src/check/findings.ts caps them per code). */
+/** Findings, at most `limit` listed per code (the rest are counted in omitted()). */
 class Findings {
-  private readonly collector = new FindingCollector(SWISS_BY_CODE);
+  readonly list: Finding[] = [];
+  private readonly counts = new Map<string, number>();
 
-  constructor(private readonly synthetic: boolean) {}
+  constructor(
+    private readonly synthetic: boolean,
+    private readonly limit: number,
+    /** The decoded key of the slot whose key is at this address. */
+    private readonly keyText: (keyAddr: bigint) => string,
+  ) {}
 
   add(code: string, w: Where, expected: string, found: string, message: string): void {
+    const n = (this.counts.get(code) ?? 0) + 1;
+    this.counts.set(code, n);
+    if (n > this.limit) return;
+    const inv = swissInvariant(code);
     const location = {
       text: w.text,
       ...(w.addr !== undefined && !this.synthetic ? { address: hex(w.addr) } : {}),
@@ -59,12 +71,20 @@ class Findings {
       ...(w.directoryIndex !== undefined ? { directoryIndex: w.directoryIndex } : {}),
       ...(w.group !== undefined ? { group: w.group } : {}),
       ...(w.slot !== undefined ? { slot: w.slot } : {}),
+      ...(w.key !== undefined ? { key: this.keyText(w.key) } : {}),
     };
-    this.collector.add(code, location, expected, found, message);
+    this.list.push({ code, severity: inv.severity, location, expected, found, message });
   }
 
   finish(): Finding[] {
-    return this.collector.finish();
+    return this.list;
+  }
+
+  /** Findings past the limit, as counts per code. */
+  omitted(): Omitted[] {
+    const out: Omitted[] = [];
+    for (const [code, n] of this.counts) if (n > this.limit) out.push({ code, severity: swissInvariant(code).severity, count: n - this.limit });
+    return out;
   }
 }
 
@@ -96,18 +116,13 @@ class Checker {
   /** Some memory could not be read or was beyond the limits: totals are not compared. */
   incomplete = false;
 
-  constructor(readonly src: MapSource) {
+  constructor(readonly src: MapSource, opts: CheckOptions = {}) {
     const L = layoutOf(src.type, src.target);
     if (L.impl !== 'swiss') {
-      throw new InputError(
-        src.name,
-        undefined,
-        `Go ${goVersionString(src.target.go)}${src.target.experiment ? ' ' + src.target.experiment : ''} ` +
-          'builds classic maps, not Swiss tables',
-      );
+      throw new InputError(src.name, undefined, `Go ${goVersionString(src.target.go)}${src.target.experiment ? ' ' + src.target.experiment : ''} builds classic maps, not Swiss tables`);
     }
     this.L = L;
-    this.f = new Findings(Boolean(src.syntheticAddresses));
+    this.f = new Findings(Boolean(src.syntheticAddresses), findingLimit(opts), (at) => slotKeyText(src.reader, src.type.key, at, L.key.indirect));
     this.geo = slotGeometry(L);
     const arch = src.target.arch;
     this.ptr = arch.ptrSize;
@@ -121,12 +136,10 @@ class Checker {
     // types when the source can resolve them (a core or live process with DWARF).
     const dynamic = needsDynamicType(src.type.key) && !src.dynamicTypes;
     if (dynamic) {
-      const reason = `the key type ${typeString(src.type.key)} holds interfaces: hashing and comparing keys needs their dynamic types, ` +
-        `and this source has no type information`;
+      const reason = `the key type ${typeString(src.type.key)} holds interfaces: hashing and comparing keys needs their dynamic types, and this source has no type information`;
       for (const code of [...hashCodes, 'swiss/duplicate']) this.unchecked.push({ code, reason });
     } else if (!src.hash) {
-      for (const code of hashCodes) this.unchecked.push({ code, reason: "no hash key material (runtime.hashkey / aeskeysched): key " +
-        "hashes cannot be recomputed" });
+      for (const code of hashCodes) this.unchecked.push({ code, reason: "no hash key material (runtime.hashkey / aeskeysched): key hashes cannot be recomputed" });
     } else {
       try {
         this.hasher = new KeyHasher(src.reader, src.type.key, src.target, src.hash, src.dynamicTypes);
@@ -145,21 +158,10 @@ class Checker {
       return this.src.reader.read(addr, len);
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.f.add(
-        'swiss/unreadable',
-        { ...w, addr },
-        `${len} readable bytes at ${hex(addr)}`,
-        'unreadable',
-        `${w.text}: ${what}: ${e.message}`,
-      );
+      this.f.add('swiss/unreadable', { ...w, addr }, `${len} readable bytes at ${hex(addr)}`, 'unreadable', `${w.text}: ${what}: ${e.message}`);
       this.incomplete = true;
       return undefined;
     }
-  }
-
-  /** A key whose bytes (string data, an interface's value) cannot be read. */
-  private unreadableKey(w: Where, e: KeyReadError, what: string): void {
-    this.f.add('swiss/unreadable', { ...w, addr: e.addr }, `the key's ${what} readable`, 'unreadable', `${w.text}: key data: ${e.message}`);
   }
 
   fields(b: Uint8Array): Fields {
@@ -182,13 +184,7 @@ class Checker {
     const elemOff = off + g.elemsOff + i * g.elemStride;
     if (L.elem.indirect) {
       const p = this.fields(b).uint(elemOff, this.ptr);
-      if (p === 0n) this.f.add(
-        'swiss/indirect-nil',
-        { ...w, addr: groupAddr + BigInt(elemOff - off) },
-        'a pointer to the elem',
-        'nil',
-        `${w.text}: a full slot's indirect elem pointer is nil`,
-      );
+      if (p === 0n) this.f.add('swiss/indirect-nil', { ...w, addr: groupAddr + BigInt(elemOff - off) }, 'a pointer to the elem', 'nil', `${w.text}: a full slot's indirect elem pointer is nil`);
       else if (this.elemSize > 0) {
         if (this.read(p, 1, w, 'indirect elem')) this.read(p + BigInt(this.elemSize - 1), 1, w, 'indirect elem (last byte)');
       }
@@ -197,13 +193,7 @@ class Checker {
     if (L.key.indirect) {
       const p = this.fields(b).uint(keyOff, this.ptr);
       if (p === 0n) {
-        this.f.add(
-          'swiss/indirect-nil',
-          { ...w, addr: groupAddr + BigInt(keyOff - off) },
-          'a pointer to the key',
-          'nil',
-          `${w.text}: a full slot's indirect key pointer is nil`,
-        );
+        this.f.add('swiss/indirect-nil', { ...w, addr: groupAddr + BigInt(keyOff - off) }, 'a pointer to the key', 'nil', `${w.text}: a full slot's indirect key pointer is nil`);
         return undefined;
       }
       key = this.read(p, this.keySize, w, 'indirect key');
@@ -250,18 +240,12 @@ class Checker {
         if (id === null) return undefined; // a NaN key: no identity, and a random hash
         const first = this.seen.get(id);
         if (first) {
-          this.f.add(
-            'swiss/duplicate',
-            w,
-            'each key live once',
-            `also live at ${first.text}`,
-            `${w.text}: the key is live twice (also at ${first.text}); a lookup finds only one of them, and a delete leaves the other`,
-          );
+          this.f.add('swiss/duplicate', w, 'each key live once', `also live at ${first.text}`, `${w.text}: the key is live twice (also at ${first.text}); a lookup finds only one of them, and a delete leaves the other`);
         } else if (this.seen.size < LIMITS.maxGroups * SLOTS) this.seen.set(id, w);
       } catch (e) {
         if (this.dynamicFailure(e, k)) return undefined;
         if (e instanceof KeyReadError) {
-          this.unreadableKey(w, e, 'string data');
+          this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s string data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
           return undefined;
         }
         throw e;
@@ -276,21 +260,14 @@ class Checker {
     } catch (e) {
       if (this.dynamicFailure(e, k)) return undefined;
       if (e instanceof KeyReadError) {
-        if (!this.dupCheck) this.unreadableKey(w, e, 'data');
+        if (!this.dupCheck) this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
         return undefined;
       }
       throw e;
     }
     const want = h2(hash);
     if (k.ctrl !== want) {
-      this.f.add(
-        'swiss/h2',
-        { ...w, addr: k.ctrlAddr },
-        hex(want),
-        hex(k.ctrl),
-        `${w.text}: control byte ${hex(k.ctrl)} is not the key's H2 ${hex(want)} (hash ${hex(hash)}): a lookup of this key never ` +
-          `compares it`,
-      );
+      this.f.add('swiss/h2', { ...w, addr: k.ctrlAddr }, byteHex(want), byteHex(k.ctrl), `${w.text}: control byte ${byteHex(k.ctrl)} is not the key's H2 ${byteHex(want)} (hash ${hex(hash)}): a lookup of this key never compares it`);
     }
     return hash;
   }
@@ -298,7 +275,7 @@ class Checker {
 }
 
 function ctrlText(c: number): string {
-  return c === CTRL_EMPTY ? 'empty' : c === CTRL_DELETED ? 'deleted' : ctrlFull(c) ? `full ${hex(c)}` : hex(c);
+  return c === CTRL_EMPTY ? 'empty' : c === CTRL_DELETED ? 'deleted' : ctrlFull(c) ? `full ${byteHex(c)}` : byteHex(c);
 }
 
 /** Slot counts of one group or table. */
@@ -307,13 +284,7 @@ interface Counts { full: number; deleted: number; empty: number }
 function checkSmall(c: Checker, h: MapHeader): number {
   const f = c.f;
   if (h.globalDepth !== 0 || h.globalShift !== 0) {
-    f.add(
-      'swiss/small-depth',
-      { text: 'header' },
-      'globalDepth 0, globalShift 0',
-      `globalDepth ${h.globalDepth}, globalShift ${h.globalShift}`,
-      'a small map (dirLen 0) was never given a directory, so its globalDepth and globalShift are still 0',
-    );
+    f.add('swiss/small-depth', { text: 'header' }, 'globalDepth 0, globalShift 0', `globalDepth ${h.globalDepth}, globalShift ${h.globalShift}`, 'a small map (dirLen 0) was never given a directory, so its globalDepth and globalShift are still 0');
   }
   if (h.dirPtr === 0n) return 0;
   const gs = c.L.group.size;
@@ -324,30 +295,18 @@ function checkSmall(c: Checker, h: MapHeader): number {
   const n: Counts = { full: 0, deleted: 0, empty: 0 };
   for (let i = 0; i < SLOTS; i++) {
     const ctrl = c.ctrl(b, 0, i);
-    const sw: Where = { text: `small group slot ${i}`, group: 0, slot: i, addr: h.dirPtr + BigInt(c.L.group.ctrlByteOfSlot[i]) };
+    const sw: Where = { text: `small group slot ${i}`, group: 0, slot: i, addr: h.dirPtr + BigInt(c.L.group.ctrlByteOfSlot[i]), key: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
     if (!ctrlLegal(ctrl)) {
-      f.add(
-        'swiss/ctrl',
-        sw,
-        '0x80, 0xfe or 0x00-0x7f',
-        hex(ctrl),
-        `${sw.text}: control byte ${hex(ctrl)} is neither empty, deleted nor an H2`,
-      );
+      f.add('swiss/ctrl', sw, '0x80, 0xfe or 0x00-0x7f', byteHex(ctrl), `${sw.text}: control byte ${byteHex(ctrl)} is neither empty, deleted nor an H2`);
       continue;
     }
     if (ctrl === CTRL_EMPTY) n.empty++;
     else if (ctrl === CTRL_DELETED) {
       n.deleted++;
-      f.add(
-        'swiss/small-tombstone',
-        sw,
-        'empty or full',
-        'deleted',
-        `${sw.text}: a small map never leaves tombstones (deleteSmall empties the slot)`,
-      );
+      f.add('swiss/small-tombstone', sw, 'empty or full', 'deleted', `${sw.text}: a small map never leaves tombstones (deleteSmall empties the slot)`);
     } else {
       n.full++;
-      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) });
+      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride), key: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) });
     }
   }
   return n.full;
@@ -369,71 +328,31 @@ function ranges(xs: readonly number[]): string {
   return out.join(', ');
 }
 
-/** The directory as read: each entry's table address, and each distinct table's entries and ordinal. */
-interface Directory {
-  readonly len: number;
-  readonly entries: readonly bigint[];
-  /** Table address → the directory entries that point to it, in order. */
-  readonly at: ReadonlyMap<bigint, number[]>;
-  /** Table address → its position among the distinct tables in directory order. */
-  readonly ordinal: ReadonlyMap<bigint, number>;
-}
-
-/** dirLen, globalShift and dirPtr against globalDepth; false when the directory cannot be walked. */
-function checkDirectoryHeader(c: Checker, h: MapHeader): boolean {
+function checkDirectory(c: Checker, h: MapHeader): number {
   const f = c.f;
   const dirLen = h.dirLen;
   const gd = h.globalDepth;
   if (dirLen !== 1n << BigInt(gd)) {
-    f.add(
-      'swiss/dir-len',
-      { text: 'header' },
-      `${1n << BigInt(gd)} (1 << globalDepth ${gd})`,
-      `${dirLen}`,
-      `dirLen ${dirLen} is not 1 << globalDepth (${gd})`,
-    );
+    f.add('swiss/dir-len', { text: 'header' }, `${1n << BigInt(gd)} (1 << globalDepth ${gd})`, `${dirLen}`, `dirLen ${dirLen} is not 1 << globalDepth (${gd})`);
   }
   const wantShift = depthToShift(c.hashBits, gd);
   if (h.globalShift !== wantShift) {
-    f.add(
-      'swiss/global-shift',
-      { text: 'header' },
-      `${wantShift} (${c.hashBits} - globalDepth ${gd})`,
-      `${h.globalShift}`,
-      `globalShift ${h.globalShift} does not select the top globalDepth (${gd}) bits of a ${c.hashBits}-bit hash`,
-    );
+    f.add('swiss/global-shift', { text: 'header' }, `${wantShift} (${c.hashBits} - globalDepth ${gd})`, `${h.globalShift}`, `globalShift ${h.globalShift} does not select the top globalDepth (${gd}) bits of a ${c.hashBits}-bit hash`);
   }
   if (h.dirPtr === 0n) {
-    f.add(
-      'swiss/nil-pointer',
-      { text: 'header' },
-      'a directory',
-      'dirPtr nil',
-      `dirLen is ${dirLen} but dirPtr is nil: every access faults`,
-    );
+    f.add('swiss/nil-pointer', { text: 'header' }, 'a directory', 'dirPtr nil', `dirLen is ${dirLen} but dirPtr is nil: every access faults`);
     c.incomplete = true;
-    return false;
+    return 0;
   }
   if (dirLen > BigInt(LIMITS.maxGroups)) {
-    f.add(
-      'swiss/dir-len',
-      { text: 'header' },
-      `at most ${LIMITS.maxGroups} entries`,
-      `${dirLen}`,
-      `dirLen ${dirLen} is beyond any directory the checker reads`,
-    );
+    f.add('swiss/dir-len', { text: 'header' }, `at most ${LIMITS.maxGroups} entries`, `${dirLen}`, `dirLen ${dirLen} is beyond any directory the checker reads`);
     c.incomplete = true;
-    return false;
+    return 0;
   }
-  return true;
-}
-
-/** Reads the directory's entries; nil entries are findings. */
-function readDirectory(c: Checker, h: MapHeader): Directory | undefined {
-  const dl = Number(h.dirLen);
+  const dl = Number(dirLen);
   const p = c.ptr;
   const dir = c.read(h.dirPtr, dl * p, { text: 'directory', addr: h.dirPtr }, 'the directory');
-  if (!dir) return undefined;
+  if (!dir) return 0;
   const df = c.fields(dir);
   const entries: bigint[] = [];
   const at = new Map<bigint, number[]>();
@@ -441,13 +360,7 @@ function readDirectory(c: Checker, h: MapHeader): Directory | undefined {
     const t = df.uint(i * p, p);
     entries.push(t);
     if (t === 0n) {
-      c.f.add(
-        'swiss/nil-pointer',
-        { text: `directory[${i}]`, directoryIndex: i, addr: h.dirPtr + BigInt(i * p) },
-        'a table',
-        'nil',
-        `directory[${i}] is nil: a key whose hash selects it faults`,
-      );
+      f.add('swiss/nil-pointer', { text: `directory[${i}]`, directoryIndex: i, addr: h.dirPtr + BigInt(i * p) }, 'a table', 'nil', `directory[${i}] is nil: a key whose hash selects it faults`);
       c.incomplete = true;
       continue;
     }
@@ -457,240 +370,13 @@ function readDirectory(c: Checker, h: MapHeader): Directory | undefined {
   }
   const ordinal = new Map<bigint, number>();
   for (const t of at.keys()) ordinal.set(t, ordinal.size);
-  return { len: dl, entries, at, ordinal };
-}
-
-/**
- * A table's place in the directory (localDepth, the span of its entries, its
- * index) and its size (capacity, group count). Returns how many groups to
- * read, or undefined when neither its mask nor its capacity is believable.
- */
-function checkTableShape(c: Checker, th: TableHeader, tw: Where, idxs: readonly number[], gd: number): number | undefined {
-  const f = c.f;
-  const first = idxs[0];
-  if (th.localDepth > gd) {
-    f.add(
-      'swiss/local-depth',
-      tw,
-      `at most globalDepth ${gd}`,
-      `${th.localDepth}`,
-      `${tw.text}: localDepth ${th.localDepth} exceeds globalDepth ${gd}`,
-    );
-  } else {
-    const run = 2 ** (gd - th.localDepth);
-    const start = first - (first % run);
-    const ok = first % run === 0 && idxs.length === run && idxs.every((x, k) => x === first + k);
-    if (!ok) {
-      f.add(
-        'swiss/directory-span',
-        tw,
-        `directory[${start}-${start + run - 1}] (${run} = 2^(${gd}-${th.localDepth}) entries)`,
-        `directory[${ranges(idxs)}]`,
-        `${tw.text}: a table of localDepth ${th.localDepth} must fill ${run} aligned consecutive entries`,
-      );
-    }
-  }
-  if (th.index !== BigInt(first)) {
-    f.add(
-      'swiss/table-index',
-      tw,
-      `${first}`,
-      `${th.index}`,
-      `${tw.text}: index ${th.index} is not its first directory entry ` +
-        `${first}${th.index === -1n ? ' (-1: a replaced table still installed)' : ''}`,
-    );
-  }
-  const cap = th.capacity;
-  const capOk = cap >= SLOTS && cap <= MAX_TABLE_CAPACITY && (cap & (cap - 1)) === 0;
-  if (!capOk) {
-    f.add('swiss/capacity', tw, `a power of two from ${SLOTS} to ${MAX_TABLE_CAPACITY}`, `${cap}`, `${tw.text}: capacity ${cap}`);
-  }
-  const maxGroups = MAX_TABLE_CAPACITY / SLOTS;
-  if ((th.lengthMask + 1n) * BigInt(SLOTS) !== BigInt(cap)) {
-    f.add(
-      'swiss/group-count',
-      tw,
-      `lengthMask + 1 = capacity ${cap} / 8`,
-      `lengthMask ${th.lengthMask} (${th.lengthMask + 1n} groups)`,
-      `${tw.text}: groups.lengthMask + 1 is not capacity / 8: probing and growth disagree on the table's size`,
-    );
-  }
-  // How many groups to read: the runtime probes with lengthMask; fall back to the capacity when the mask is absurd.
-  if (th.lengthMask < BigInt(maxGroups)) return Number(th.lengthMask) + 1;
-  if (capOk) return cap / SLOTS;
-  return undefined;
-}
-
-/** Per group: whether it has an empty slot (where probing stops); a group with both empty and deleted slots is a finding. */
-function groupsWithEmpty(c: Checker, b: Uint8Array, ng: number, tw: Where, data: bigint): boolean[] {
-  const gs = c.L.group.size;
-  const hasEmpty: boolean[] = [];
-  for (let g = 0; g < ng; g++) {
-    let e = false;
-    let d = false;
-    for (let i = 0; i < SLOTS; i++) {
-      const ctrl = c.ctrl(b, g * gs, i);
-      if (ctrl === CTRL_EMPTY) e = true;
-      if (ctrl === CTRL_DELETED) d = true;
-    }
-    hasEmpty.push(e);
-    if (e && d) {
-      const gw: Where = {
-        text: `${tw.text} group ${g}`, table: tw.table, directoryIndex: tw.directoryIndex, group: g, addr: data + BigInt(g * gs),
-      };
-      c.f.add(
-        'swiss/mixed-group',
-        gw,
-        'no deleted slot beside an empty one',
-        `ctrl [${Array.from({ length: SLOTS }, (_, i) => ctrlText(c.ctrl(b, g * gs, i))).join(', ')}]`,
-        `${gw.text}: a tombstone is only left in a full group; one beside an empty slot is never needed`,
-      );
-    }
-  }
-  return hasEmpty;
-}
-
-/** A full slot's key is where lookups look: its probe sequence reaches group g, and its directory entry leads to this table. */
-function checkPlacement(
-  c: Checker, h: MapHeader, d: Directory, table: bigint, sw: Where, hash: bigint, hasEmpty: readonly boolean[],
-): void {
-  const f = c.f;
-  const g = sw.group!;
-  const ng = hasEmpty.length;
-  // Reachability: the probe sequence from H1 must reach group g before any group with an empty slot.
-  const seq = new ProbeSeq(h1(hash), ng - 1);
-  let reached = false;
-  for (let step = 0; step < ng; step++, seq.next()) {
-    if (seq.offset === g) {
-      reached = true;
-      break;
-    }
-    if (hasEmpty[seq.offset]) {
-      f.add(
-        'swiss/probe',
-        sw,
-        `no group with an empty slot before group ${g} on the probe sequence`,
-        `group ${seq.offset} (probe step ${step}) has an empty slot`,
-        `${sw.text}: a lookup stops at group ${seq.offset} and never finds this key (hash ${hex(hash)})`,
-      );
-      reached = true;
-      break;
-    }
-  }
-  if (!reached) {
-    f.add(
-      'swiss/probe',
-      sw,
-      `group ${g} on the probe sequence`,
-      `not reached in ${ng} steps (lengthMask ${ng - 1})`,
-      `${sw.text}: the key's probe sequence never reaches its group`,
-    );
-  }
-  // Directory placement: hash >> globalShift (directory index 0 when dirLen is 1).
-  const dl = d.len;
-  const idx = dl === 1 ? 0n : hash >> BigInt(h.globalShift & 63);
-  if (idx >= BigInt(dl)) {
-    f.add(
-      'swiss/directory-placement',
-      sw,
-      `a directory index below ${dl}`,
-      `${idx}`,
-      `${sw.text}: hash >> globalShift (${h.globalShift}) is past the directory`,
-    );
-  } else if (d.entries[Number(idx)] !== table) {
-    const other = d.ordinal.get(d.entries[Number(idx)]);
-    f.add(
-      'swiss/directory-placement',
-      sw,
-      `table ${sw.table}`,
-      `directory[${idx}] → ${other === undefined ? 'nil' : `table ${other}`}`,
-      `${sw.text}: the key's hash selects directory[${idx}], which leads to another table; lookups never reach this one`,
-    );
-  }
-}
-
-/** Every slot of a table's groups: legal control bytes, and each full slot's key (hash, placement, identity). */
-function checkTableSlots(
-  c: Checker, h: MapHeader, d: Directory, table: bigint, tw: Where, data: bigint, b: Uint8Array, ng: number,
-): Counts {
-  const gs = c.L.group.size;
-  const n: Counts = { full: 0, deleted: 0, empty: 0 };
-  const hasEmpty = groupsWithEmpty(c, b, ng, tw, data);
-  for (let g = 0; g < ng; g++) {
-    const goff = g * gs;
-    const gaddr = data + BigInt(goff);
-    for (let i = 0; i < SLOTS; i++) {
-      const ctrl = c.ctrl(b, goff, i);
-      const sw: Where = {
-        text: `${tw.text} group ${g} slot ${i}`, table: tw.table, directoryIndex: tw.directoryIndex, group: g, slot: i,
-        addr: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride),
-      };
-      if (!ctrlLegal(ctrl)) {
-        c.f.add(
-          'swiss/ctrl',
-          { ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) },
-          '0x80, 0xfe or 0x00-0x7f',
-          hex(ctrl),
-          `${sw.text}: control byte ${hex(ctrl)} is neither empty, deleted nor an H2`,
-        );
-        continue;
-      }
-      if (ctrl === CTRL_EMPTY) {
-        n.empty++;
-        continue;
-      }
-      if (ctrl === CTRL_DELETED) {
-        n.deleted++;
-        continue;
-      }
-      n.full++;
-      const hash = c.slot(b, goff, gaddr, i, ctrl, sw);
-      if (hash !== undefined) checkPlacement(c, h, d, table, sw, hash, hasEmpty);
-    }
-  }
-  return n;
-}
-
-/** A table's used, growthLeft and empty slots against what its slots hold. */
-function checkTableCounts(c: Checker, th: TableHeader, tw: Where, n: Counts, ng: number): void {
-  const f = c.f;
-  if (th.used !== n.full) {
-    f.add('swiss/table-used', tw, `${n.full} (full slots)`, `${th.used}`, `${tw.text}: used ${th.used} but ${n.full} slots are full`);
-  }
-  const want = maxGrowthLeft(ng * SLOTS) - n.full - n.deleted;
-  if (th.growthLeft !== want) {
-    f.add(
-      'swiss/growth-left',
-      tw,
-      `${want} (${maxGrowthLeft(ng * SLOTS)} - ${n.full} full - ${n.deleted} deleted)`,
-      `${th.growthLeft}`,
-      `${tw.text}: growthLeft ${th.growthLeft}; the table grows ${th.growthLeft > want ? 'too late (it can fill up)' : 'too early'}`,
-    );
-  }
-  if (n.empty === 0) {
-    f.add(
-      'swiss/no-empty',
-      tw,
-      'at least one empty slot',
-      `0 empty of ${ng * SLOTS}`,
-      `${tw.text}: no empty slot: a lookup of an absent key probes forever`,
-    );
-  }
-}
-
-/** A map with a directory: the directory, then each distinct table once. Returns the full slots counted. */
-function checkDirectory(c: Checker, h: MapHeader): number {
-  const f = c.f;
-  if (!checkDirectoryHeader(c, h)) return 0;
-  const d = readDirectory(c, h);
-  if (!d) return 0;
   let total = 0;
   let tombstones = 0;
-  for (const [addr, idxs] of d.at) {
-    const ti = d.ordinal.get(addr)!;
+  for (const [addr, idxs] of at) {
+    const ti = ordinal.get(addr)!;
     const first = idxs[0];
     const tw: Where = { text: `table ${ti} (directory[${first}])`, table: ti, directoryIndex: first, addr };
-    let th: TableHeader;
+    let th;
     try {
       th = readTableHeader(c.src.reader, c.L, addr);
     } catch (e) {
@@ -699,8 +385,34 @@ function checkDirectory(c: Checker, h: MapHeader): number {
       c.incomplete = true;
       continue;
     }
-    const ng = checkTableShape(c, th, tw, idxs, h.globalDepth);
-    if (ng === undefined) {
+    // Directory shape.
+    if (th.localDepth > gd) {
+      f.add('swiss/local-depth', tw, `at most globalDepth ${gd}`, `${th.localDepth}`, `${tw.text}: localDepth ${th.localDepth} exceeds globalDepth ${gd}`);
+    } else {
+      const run = 2 ** (gd - th.localDepth);
+      const start = first - (first % run);
+      const ok = first % run === 0 && idxs.length === run && idxs.every((x, k) => x === first + k);
+      if (!ok) {
+        f.add('swiss/directory-span', tw, `directory[${start}-${start + run - 1}] (${run} = 2^(${gd}-${th.localDepth}) entries)`, `directory[${ranges(idxs)}]`, `${tw.text}: a table of localDepth ${th.localDepth} must fill ${run} aligned consecutive entries`);
+      }
+    }
+    if (th.index !== BigInt(first)) {
+      f.add('swiss/table-index', tw, `${first}`, `${th.index}`, `${tw.text}: index ${th.index} is not its first directory entry ${first}${th.index === -1n ? ' (-1: a replaced table still installed)' : ''}`);
+    }
+    const cap = th.capacity;
+    const capOk = cap >= SLOTS && cap <= MAX_TABLE_CAPACITY && (cap & (cap - 1)) === 0;
+    if (!capOk) {
+      f.add('swiss/capacity', tw, `a power of two from ${SLOTS} to ${MAX_TABLE_CAPACITY}`, `${cap}`, `${tw.text}: capacity ${cap}`);
+    }
+    const maxGroups = MAX_TABLE_CAPACITY / SLOTS;
+    if ((th.lengthMask + 1n) * BigInt(SLOTS) !== BigInt(cap)) {
+      f.add('swiss/group-count', tw, `lengthMask + 1 = capacity ${cap} / 8`, `lengthMask ${th.lengthMask} (${th.lengthMask + 1n} groups)`, `${tw.text}: groups.lengthMask + 1 is not capacity / 8: probing and growth disagree on the table's size`);
+    }
+    // How many groups to read: the runtime probes with lengthMask; fall back to the capacity when the mask is absurd.
+    let ng: number;
+    if (th.lengthMask < BigInt(maxGroups)) ng = Number(th.lengthMask) + 1;
+    else if (capOk) ng = cap / SLOTS;
+    else {
       c.incomplete = true;
       continue;
     }
@@ -714,27 +426,93 @@ function checkDirectory(c: Checker, h: MapHeader): number {
       break;
     }
     c.groupsVisited += ng;
-    const b = c.read(th.data, ng * c.L.group.size, tw, 'the table\'s groups');
+    const gs = c.L.group.size;
+    const b = c.read(th.data, ng * gs, tw, 'the table\'s groups');
     if (!b) continue;
-    const n = checkTableSlots(c, h, d, addr, tw, th.data, b, ng);
+    const n: Counts = { full: 0, deleted: 0, empty: 0 };
+    const hasEmpty: boolean[] = [];
+    for (let g = 0; g < ng; g++) {
+      let e = false;
+      let d = false;
+      for (let i = 0; i < SLOTS; i++) {
+        const ctrl = c.ctrl(b, g * gs, i);
+        if (ctrl === CTRL_EMPTY) e = true;
+        if (ctrl === CTRL_DELETED) d = true;
+      }
+      hasEmpty.push(e);
+      if (e && d) {
+        const gw: Where = { text: `${tw.text} group ${g}`, table: ti, directoryIndex: first, group: g, addr: th.data + BigInt(g * gs) };
+        f.add('swiss/mixed-group', gw, 'no deleted slot beside an empty one', `ctrl [${Array.from({ length: SLOTS }, (_, i) => ctrlText(c.ctrl(b, g * gs, i))).join(', ')}]`, `${gw.text}: a tombstone is only left in a full group; one beside an empty slot is never needed`);
+      }
+    }
+    const mask = ng - 1;
+    for (let g = 0; g < ng; g++) {
+      const goff = g * gs;
+      const gaddr = th.data + BigInt(goff);
+      for (let i = 0; i < SLOTS; i++) {
+        const ctrl = c.ctrl(b, goff, i);
+        const sw: Where = { text: `${tw.text} group ${g} slot ${i}`, table: ti, directoryIndex: first, group: g, slot: i, addr: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride), key: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
+        if (!ctrlLegal(ctrl)) {
+          f.add('swiss/ctrl', { ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, '0x80, 0xfe or 0x00-0x7f', byteHex(ctrl), `${sw.text}: control byte ${byteHex(ctrl)} is neither empty, deleted nor an H2`);
+          continue;
+        }
+        if (ctrl === CTRL_EMPTY) {
+          n.empty++;
+          continue;
+        }
+        if (ctrl === CTRL_DELETED) {
+          n.deleted++;
+          continue;
+        }
+        n.full++;
+        const hash = c.slot(b, goff, gaddr, i, ctrl, sw);
+        if (hash === undefined) continue;
+        // Reachability: the probe sequence from H1 must reach group g before any group with an empty slot.
+        const seq = new ProbeSeq(h1(hash), mask);
+        let reached = false;
+        for (let step = 0; step < ng; step++, seq.next()) {
+          if (seq.offset === g) {
+            reached = true;
+            break;
+          }
+          if (hasEmpty[seq.offset]) {
+            f.add('swiss/probe', sw, `no group with an empty slot before group ${g} on the probe sequence`, `group ${seq.offset} (probe step ${step}) has an empty slot`, `${sw.text}: a lookup stops at group ${seq.offset} and never finds this key (hash ${hex(hash)})`);
+            reached = true;
+            break;
+          }
+        }
+        if (!reached) f.add('swiss/probe', sw, `group ${g} on the probe sequence`, `not reached in ${ng} steps (lengthMask ${mask})`, `${sw.text}: the key's probe sequence never reaches its group`);
+        // Directory placement: hash >> globalShift (directory index 0 when dirLen is 1).
+        const idx = dl === 1 ? 0n : hash >> BigInt(h.globalShift & 63);
+        if (idx >= BigInt(dl)) {
+          f.add('swiss/directory-placement', sw, `a directory index below ${dl}`, `${idx}`, `${sw.text}: hash >> globalShift (${h.globalShift}) is past the directory`);
+        } else if (entries[Number(idx)] !== addr) {
+          const other = ordinal.get(entries[Number(idx)]);
+          f.add('swiss/directory-placement', sw, `table ${ti}`, `directory[${idx}] → ${other === undefined ? 'nil' : `table ${other}`}`, `${sw.text}: the key's hash selects directory[${idx}], which leads to another table; lookups never reach this one`);
+        }
+      }
+    }
     total += n.full;
     tombstones += n.deleted;
-    checkTableCounts(c, th, tw, n, ng);
+    if (th.used !== n.full) {
+      f.add('swiss/table-used', tw, `${n.full} (full slots)`, `${th.used}`, `${tw.text}: used ${th.used} but ${n.full} slots are full`);
+    }
+    const want = maxGrowthLeft(ng * SLOTS) - n.full - n.deleted;
+    if (th.growthLeft !== want) {
+      f.add('swiss/growth-left', tw, `${want} (${maxGrowthLeft(ng * SLOTS)} - ${n.full} full - ${n.deleted} deleted)`, `${th.growthLeft}`, `${tw.text}: growthLeft ${th.growthLeft}; the table grows ${th.growthLeft > want ? 'too late (it can fill up)' : 'too early'}`);
+    }
+    if (n.empty === 0) {
+      f.add('swiss/no-empty', tw, 'at least one empty slot', `0 empty of ${ng * SLOTS}`, `${tw.text}: no empty slot: a lookup of an absent key probes forever`);
+    }
   }
   if (tombstones > 0 && h.tombstonePossible === 0) {
-    f.add(
-      'swiss/tombstone-flag',
-      { text: 'header' },
-      'tombstonePossible true',
-      'false',
-      `${tombstones} tombstones but tombstonePossible is false: clear() of the map once empty skips it and keeps them`,
-    );
+    f.add('swiss/tombstone-flag', { text: 'header' }, 'tombstonePossible true', 'false', `${tombstones} tombstones but tombstonePossible is false: clear() of the map once empty skips it and keeps them`);
   }
   return total;
 }
 
-export function checkSwiss(src: MapSource): MapReport {
-  const c = new Checker(src);
+export function checkSwiss(src: MapSource, opts: CheckOptions = {}): MapReport {
+  const c = new Checker(src, opts);
   const f = c.f;
   const base = { name: src.name, address: src.syntheticAddresses ? '' : hex(src.addr), type: typeString(src.type), impl: 'swiss' as const };
   let h: MapHeader;
@@ -743,18 +521,11 @@ export function checkSwiss(src: MapSource): MapReport {
   } catch (e) {
     if (!(e instanceof MemoryError)) throw e;
     f.add('swiss/unreadable', { text: 'header', addr: src.addr }, 'a maps.Map header', 'unreadable', `header: ${e.message}`);
-    return { ...base, count: 0, findings: f.finish(), unchecked: c.unchecked };
+    return { ...base, count: 0, findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
   }
   c.seed = h.seed;
   if (h.writing !== 0) {
-    f.add(
-      'swiss/writing',
-      { text: 'header' },
-      '0',
-      `${h.writing}`,
-      h.writing === 1 ? 'the map was being written when it was read (the next access by another goroutine reports concurrent map ' +
-        'read/write)' : `writing is ${h.writing}: the runtime only toggles bit 0`,
-    );
+    f.add('swiss/writing', { text: 'header' }, '0', `${h.writing}`, h.writing === 1 ? 'the map was being written when it was read (the next access by another goroutine reports concurrent map read/write)' : `writing is ${h.writing}: the runtime only toggles bit 0`);
   }
   let full: number;
   if (h.dirLen < 0n) {
@@ -767,13 +538,8 @@ export function checkSwiss(src: MapSource): MapReport {
     full = checkDirectory(c, h);
   }
   if (h.used !== BigInt(full) && !c.incomplete) {
-    f.add(
-      'swiss/used',
-      { text: 'header' },
-      `${full} (full slots${h.dirLen === 0n ? h.dirPtr === 0n ? ': no group yet' : ' in the small group' : ' in all tables'})`,
-      `${h.used}`,
-      `Map.used ${h.used}, len(m) reports it, but ${full} slots are full`,
-    );
+    f.add('swiss/used', { text: 'header' }, `${full} (full slots${h.dirLen === 0n ? h.dirPtr === 0n ? ': no group yet' : ' in the small group' : ' in all tables'})`, `${h.used}`, `Map.used ${h.used}, len(m) reports it, but ${full} slots are full`);
   }
-  return { ...base, count: Number(h.used), findings: f.finish(), unchecked: c.unchecked };
+  return { ...base, count: Number(h.used), findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
 }
+
