@@ -210,7 +210,16 @@ export const command: CommandModule = {
       .option('--all-globals', 'also walk the standard library\'s and runtime\'s globals (default: main and the main module)')
       .option('--max-maps <n>', 'stop discovering maps after this many', '10000')
       .option('--json', 'machine output (docs/json.md, "check")')
-      .addHelpText('after', '\nInvariants and their codes: docs/check.md. Exit: 0 intact, 1 findings, 2 bad input.')
+      .addHelpText('after', `
+Examples:
+  mapscope check --core core.4242 --binary ./app
+  mapscope check --core core.4242 --binary ./app --map main.cache --json
+  mapscope check --core core --binary ./stripped --addr 0xc000074030 --type 'map[string]int'
+  mapscope check --pid 4242 --freeze
+  mapscope check --pid 4242 --watch 2s --rounds 10
+  mapscope sim scenario.json --json > snap.json && mapscope check snap.json
+
+Invariants and their codes: docs/check.md. Exit: 0 intact, 1 findings, 2 bad input.`)
       .action(async (files: string[], opts: Opts) => {
         const kinds = [files.length > 0, opts.core !== undefined, opts.pid !== undefined].filter(Boolean).length;
         if (kinds !== 1) throw new UsageError('give snapshot files, or --core with --binary, or --pid (exactly one)');

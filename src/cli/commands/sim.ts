@@ -41,7 +41,12 @@ export const command: CommandModule = {
       .addHelpText('after', `
 Example scenario:
   {"go": "1.23", "arch": "amd64", "type": "map[int64]int64",
-   "ops": [["insert", 1, 10], ["insert", 2, 20], ["delete", 1], ["lookup", 2]]}`)
+   "ops": [["insert", 1, 10], ["insert", 2, 20], ["delete", 1], ["lookup", 2]]}
+
+Examples:
+  mapscope sim scenario.json                 # the final buckets or groups, drawn
+  mapscope sim scenario.json --trace         # what each operation did
+  mapscope sim scenario.json --json > snap.json && mapscope check snap.json`)
       .action((file: string, opts: { json?: boolean; trace?: boolean }) => {
         const sc = loadScenario(file);
         // The implementation follows from the scenario's Go version and experiment.

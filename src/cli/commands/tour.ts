@@ -122,6 +122,10 @@ export const command: CommandModule = {
     program
       .command('tour')
       .description('the built-in default: what mapscope shows, on everyday map types (runs when no command is given)')
+      .addHelpText('after', `
+Examples:
+  mapscope                 # the same as mapscope tour
+  mapscope tour | less`)
       .action(() => {
         io.out('mapscope tour: Go map internals across versions and architectures\n');
         io.out(layoutTour());
