@@ -11,7 +11,7 @@
  * Errors are InputErrors naming the column, e.g.
  * `type expression "map[string": column 11: expected "]"`.
  */
-import { InputError } from '../base/errors.js';
+import { InputError, quote } from '../base/errors.js';
 import { knownNamedType } from './named.js';
 import type { GoType, StructField, BasicKind } from './types.js';
 
@@ -72,7 +72,7 @@ const MAX_DEPTH = 200;
 
 export function parseType(src: string): GoType {
   const fail = (pos: number, msg: string): never => {
-    throw new InputError(`type expression ${JSON.stringify(src)}`, `column ${pos + 1}`, msg);
+    throw new InputError(`type expression ${quote(JSON.stringify(src), 120)}`, `column ${pos + 1}`, msg);
   };
   if (src.length > 10_000) fail(0, 'type expression longer than 10000 characters');
   const toks = tokenize(src, fail);

@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
+import { InputError, LimitError, UsageError, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
@@ -111,7 +111,13 @@ function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: nu
       const pos = /position (\d+)/.exec(e instanceof Error ? e.message : '');
       throw new InputError(file, pos ? Number(pos[1]) : undefined, 'not valid JSON');
     }
-    const r = checkMap(snapshotSource(json, file));
+    let r;
+    try {
+      r = checkMap(snapshotSource(json, file));
+    } catch (e) {
+      if (e instanceof LimitError) throw new InputError(file, undefined, e.message);
+      throw e;
+    }
     reports.push({ ...r, name: files.length > 1 ? file : r.name });
   }
   emit(document({ kind: 'snapshot', file: files.join(' ') }, reports), opts, io, setExit);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../../base/errors.js';
+import { InputError, LimitError } from '../../base/errors.js';
 import { parseScenario } from '../../engine/scenario.js';
 import { classicEngine } from '../../engine/classic/engine.js';
 import { swissEngine } from '../../engine/swiss/engine.js';
@@ -51,7 +51,13 @@ Examples:
         const sc = loadScenario(file);
         // The implementation follows from the scenario's Go version and experiment.
         const engine: Engine<ClassicSnapshot | SwissSnapshot> = sc.impl === 'swiss' ? (swissEngine as Engine<ClassicSnapshot | SwissSnapshot>) : (classicEngine as Engine<ClassicSnapshot | SwissSnapshot>);
-        const r = engine.simulate(sc, { trace: opts.trace });
+        let r;
+        try {
+          r = engine.simulate(sc, { trace: opts.trace });
+        } catch (e) {
+          if (e instanceof LimitError) throw new InputError(file, undefined, e.message);
+          throw e;
+        }
         if (!sc.hash.seeds) {
           const drawn = r.snapshot.hash.seeds;
           io.err(`mapscope: seeds drawn by the PRNG (prngSeed ${sc.hash.prngSeed ?? 1}): ${JSON.stringify(drawn)}; put real ones in hash.seeds to replay a real run`);
