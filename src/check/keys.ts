@@ -24,6 +24,7 @@
  * unhashable type"), so no insert can have put it in a map — the checkers
  * report it as a misplaced key.
  */
+import { createHash } from 'node:crypto';
 import { GoHasher, hasherFor, hashTypeOf, type KeyMemory, type Recipe } from '../hash/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
 import { sizeOf, structLayout, typeString, underlying, type GoType } from '../model/types.js';
@@ -133,10 +134,13 @@ function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved:
   };
 }
 
+/** Keys longer than this are known by a digest: a 60 MiB string key costs a hash, not a 120 MB text. */
+const DIGEST_OVER = 256;
+
+/** Bytes as an identity text: hex, or for long runs their length and SHA-256 (a collision is out of reach). */
 function hexOf(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
+  if (b.length > DIGEST_OVER) return `#${b.length}:${createHash('sha256').update(b).digest('hex')}`;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
 
 /**

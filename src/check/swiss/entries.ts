@@ -9,7 +9,7 @@ import { slotGeometry } from '../../engine/swiss/geometry.js';
 import { MAX_TABLE_CAPACITY } from '../../engine/swiss/capacity.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { LIMITS, type MapSource } from '../types.js';
-import { Fields, readMapHeader, readTableHeader } from './read.js';
+import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader } from './read.js';
 
 export function swissEntries(src: MapSource, limit: number): { key: bigint; elem: bigint }[] {
   const out: { key: bigint; elem: bigint }[] = [];
@@ -48,8 +48,8 @@ function walk(src: MapSource, L: SwissLayout, limit: number, out: { key: bigint;
     group(r.read(h.dirPtr, gs), 0, h.dirPtr);
     return;
   }
-  if (h.dirLen > BigInt(LIMITS.maxGroups)) return;
-  const n = Number(h.dirLen);
+  const n = directoryEntriesToRead(h);
+  if (n > LIMITS.maxGroups) return;
   const dir = new Fields(r.read(h.dirPtr, n * p), r.arch.bigEndian);
   const seen = new Set<bigint>();
   let groups = 0;
