@@ -105,3 +105,10 @@ test('layout: an over-long type is refused without repeating its 110 KB', async 
   const r = await run(['layout', type]);
   assertOneLine(r, /type expression "map\[int\]\*+… \(110013 characters\): column 1: type expression longer than 10000 characters/, 'layout', 400);
 });
+
+test('layout: a type cut short after an embedded * is a clear error, not a TypeError (fuzz case 47340)', async () => {
+  for (const t of ['struct{\n*', 'map[int]struct{*', 'map[int]struct{ a int; *']) {
+    const r = await run(['layout', t]);
+    assertOneLine(r, /column \d+: expected a type name, found end of input/, JSON.stringify(t));
+  }
+});

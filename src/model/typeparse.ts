@@ -79,7 +79,8 @@ export function parseType(src: string): GoType {
   let k = 0;
   let depth = 0;
   const peek = () => toks[k];
-  const next = () => toks[k++];
+  // Never past the end-of-input token, so every look-ahead after a truncated input sees it.
+  const next = () => (k < toks.length - 1 ? toks[k++] : toks[k]);
   const is = (v: string) => toks[k].t === 'punct' && toks[k].v === v;
   const isIdent = (v: string) => toks[k].t === 'ident' && toks[k].v === v;
   const expect = (v: string) => {
@@ -161,6 +162,7 @@ export function parseType(src: string): GoType {
 
   function typeName(opaqueOK: boolean): GoType {
     const first = next();
+    if (first.t !== 'ident') fail(first.pos, `expected a type name, found ${describe(first)}`);
     let name = first.v;
     if (is('.')) {
       next();
