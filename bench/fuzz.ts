@@ -26,7 +26,7 @@ export const TARGETS = ['type', 'litmus', 'scenario', 'snapshot', 'baseline', 'e
 type Name = (typeof TARGETS)[number];
 
 interface Progress {
-  type: 'start' | 'done';
+  type: 'start' | 'done' | 'end';
   i: number;
   code?: number;
   bad?: string;
@@ -78,7 +78,8 @@ async function worker(name: Name, from: number, to: number): Promise<void> {
     send({ type: 'done', i, code: o.code, bad: o.bad, input: o.bad ? o.input : undefined, ms, rss: process.memoryUsage().rss, stderr: o.bad ? o.stderr.slice(0, 2000) : undefined });
   }
   rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  // Exit once every report has left: messages still queued on the channel would be lost.
+  process.send!({ type: 'end', i: to }, () => process.exit(0));
 }
 
 interface Figures {
@@ -142,6 +143,7 @@ function campaign(name: Name, cases: number, out: string, heapMB: number, hangS:
           current = m.i;
           return;
         }
+        if (m.type === 'end') return;
         f.cases++;
         f.codes[String(m.code)] = (f.codes[String(m.code)] ?? 0) + 1;
         if (m.ms! > f.slowestMs) [f.slowestMs, f.slowestCase] = [Math.round(m.ms!), m.i];
