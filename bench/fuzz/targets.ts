@@ -229,6 +229,17 @@ function paths(v: Json, max = 4000): (string | number)[][] {
 
 /** Structural JSON mutation: a value replaced, a field removed or added, an array entry repeated; or bytes of the text. */
 export function mutateJson(r: Rng, seed: Json): string {
+  try {
+    return mutateJsonOnce(r, seed);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // Deep arrays placed inside deep arrays can pass structuredClone's or JSON.stringify's own stack:
+    // such a case becomes a nesting written directly, which the parsers must refuse.
+    return `{"go":"1.23","type":"map[int]int","ops":[["insert",${'['.repeat(20_000)}${']'.repeat(20_000)},1]]}`;
+  }
+}
+
+function mutateJsonOnce(r: Rng, seed: Json): string {
   if (r.chance(0.15)) return mutateText(r, JSON.stringify(seed), ['{', '}', '[', ']', ',', ':', '"', 'null', '-', 'e9', '0x']);
   const v = structuredClone(seed);
   const n = 1 + r.int(3);
@@ -256,12 +267,7 @@ export function mutateJson(r: Rng, seed: Json): string {
       for (let t = 0; t < times; t++) parent.splice(Number(last), 0, structuredClone(parent[Number(last)]));
     } else if (typeof obj[last] === 'number') obj[last] = (obj[last] as number) + r.pick([-1, 1, 8, -256, 2 ** 31]);
   }
-  try {
-    return JSON.stringify(root);
-  } catch {
-    // Deep arrays placed inside deep arrays can pass JSON.stringify's own stack: write the nesting directly.
-    return `{"go":"1.23","type":"map[int]int","ops":[["insert",${'['.repeat(20_000)}${']'.repeat(20_000)},1]]}`;
-  }
+  return JSON.stringify(root);
 }
 
 // ---- seeds -----------------------------------------------------------------
