@@ -137,7 +137,8 @@ test("the tour's litmus suggestion works from any directory", async () => {
 
 test("the README's install works: npm pack, install the tarball into an empty project, run it", () => {
   const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  assert.equal(/npx mapscope/.test(readme), false, 'no npx mapscope: no package of that name is on the npm registry');
+  // No command runs `npx mapscope` (a shell line or a workflow's run: step): no package of that name is on the npm registry.
+  assert.equal(/^\s*(?:- run: |\$ )?npx mapscope/m.test(readme), false, 'no npx mapscope: no package of that name is on the npm registry');
   assert.match(readme, /npm pack/);
   assert.match(readme, /npm install --global \.\/mapscope-\d+\.\d+\.\d+\.tgz/);
   const dir = scratch();
