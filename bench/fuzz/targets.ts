@@ -102,7 +102,8 @@ const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
 
 /** Replaces, flips, inserts, deletes or repeats a few bytes; sometimes truncates. `hot`: ranges to favour. */
 export function mutateBytes(r: Rng, src: Uint8Array, hot: [number, number][] = []): { bytes: Uint8Array; what: string } {
-  let b = src.slice();
+  // A copy, never a view: Buffer's slice() shares memory, and mutating the seed would drift every later case.
+  let b = new Uint8Array(src);
   const what: string[] = [];
   const at = (): number => {
     if (hot.length && r.chance(0.8)) {
@@ -449,7 +450,7 @@ function exeHot(b: Uint8Array): [number, number][] {
 }
 
 export function exeTarget(): Target {
-  const seeds = exeSeeds().map((f) => readFileSync(f));
+  const seeds = exeSeeds().map((f) => new Uint8Array(readFileSync(f)));
   return {
     name: 'exe',
     async run(i, dir) {
