@@ -24,6 +24,7 @@
  * unhashable type"), so no insert can have put it in a map — the checkers
  * report it as a misplaced key.
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '../base/errors.js';
 import { mapKeyHash, hashTypeOf, type GoHasher, type KeyMemory, type Recipe } from '../hash/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
@@ -142,6 +143,14 @@ function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved:
   };
 }
 
+/** Keys longer than this are known by a digest: a 60 MiB string key costs a hash, not a 120 MB text. */
+const DIGEST_OVER = 256;
+
+/** Bytes as an identity text: hex, or for long runs their length and SHA-256 (a collision is out of reach). */
+function hexOf(b: Uint8Array): string {
+  if (b.length > DIGEST_OVER) return `#${b.length}:${createHash('sha256').update(b).digest('hex')}`;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
 
 /**
  * A text equal for two keys exactly when Go's == holds: plain memory byte for

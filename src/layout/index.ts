@@ -24,7 +24,7 @@
  * a classic map of atomic.Int64 on 32-bit targets comes out of the rules, not
  * out of special cases.
  */
-import { archByName, cacheLinePad, type Arch } from '../model/arch.js';
+import { archByName, cacheLineNote, cacheLinePad, CACHE_LINE_SIZES, type Arch } from '../model/arch.js';
 import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Experiment, type GoVersion, type MapImpl } from '../model/goversion.js';
 import { parseType } from '../model/typeparse.js';
 import {
@@ -102,7 +102,12 @@ interface CommonLayout {
   readonly elem: PartLayout;
   readonly keyProps: KeyProps;
   readonly hasher: HasherChoice;
+  /** The line size the cache-line figures use: --cache-line, or goCacheLinePad. */
   readonly cacheLine: number;
+  /** internal/cpu.CacheLinePadSize of this Go release and GOARCH. */
+  readonly goCacheLinePad: number;
+  /** Where cacheLine comes from, and what common hardware has (one sentence). */
+  readonly cacheLineNote: string;
   readonly ptrSize: number;
   readonly bigEndian: boolean;
   /** Runtime structures that hold and describe the map (headers, descriptor). */
@@ -157,12 +162,18 @@ export interface LayoutTarget {
   readonly go: GoVersion;
   readonly arch: Arch;
   readonly experiment: Experiment;
+  /** The cache line size to lay out against (`--cache-line`); default what Go pads to (cacheLinePad). */
+  readonly cacheLine?: number;
 }
 
 /** Parses user-supplied target names (`--go 1.23 --arch arm64 --experiment noswissmap`). */
-export function target(go: string, arch: string, experiment?: string): LayoutTarget {
+export function target(go: string, arch: string, experiment?: string, cacheLine?: string): LayoutTarget {
   const v = parseGoVersion(go, '--go');
-  return { go: v, arch: archByName(arch, '--arch'), experiment: parseExperiment(experiment, v, '--experiment') };
+  const t = { go: v, arch: archByName(arch, '--arch'), experiment: parseExperiment(experiment, v, '--experiment') };
+  if (cacheLine === undefined) return t;
+  const n = Number(cacheLine);
+  if (!(CACHE_LINE_SIZES as readonly number[]).includes(n)) throw new InputError('--cache-line', undefined, `expected ${CACHE_LINE_SIZES.join(', ')} (bytes), got ${JSON.stringify(cacheLine)}`);
+  return { ...t, cacheLine: n };
 }
 
 /** The layout of a map type (a type expression or a parsed GoType) for a target. */
@@ -233,7 +244,9 @@ function common(m: MapType, t: LayoutTarget): Omit<CommonLayout, 'headers'> {
     elem: part(m.elem, t.arch),
     keyProps: keyProps(m.key),
     hasher: hasherChoice(m.key, t),
-    cacheLine: cacheLinePad(t.arch, t.go),
+    cacheLine: t.cacheLine ?? cacheLinePad(t.arch, t.go),
+    goCacheLinePad: cacheLinePad(t.arch, t.go),
+    cacheLineNote: cacheLineNote(t.arch, t.go, t.cacheLine),
     ptrSize: t.arch.ptrSize,
     bigEndian: t.arch.bigEndian,
   };

@@ -45,6 +45,7 @@ export function layoutReport(l: MapLayout): string {
   out.push(partLine('elem', l.elem, l.ptrSize));
   const hashName = l.hasher.name + (l.hasher.size !== undefined ? `(${l.hasher.size})` : '');
   out.push(`  hasher ${hashName}; flags ${hex(l.descriptor.flags.value)}${l.descriptor.flags.names.length ? ' (' + l.descriptor.flags.names.join(', ') + ')' : ''}`);
+  out.push(`  ${l.cacheLineNote}`);
   out.push('');
   if (l.impl === 'classic') {
     const b = l.bucket;
@@ -112,7 +113,7 @@ function comparisonRows(ls: MapLayout[]): Row[] {
     { name: 'flags', values: v((l) => `${hex(l.descriptor.flags.value)} ${l.descriptor.flags.names.join(',')}`) },
     { name: 'hasher', values: v((l) => l.hasher.name) },
     { name: 'grows at', values: v((l) => (l.impl === 'classic' ? `${l.loadFactor.num / l.loadFactor.den}/bucket` : `${l.table.maxAvgGroupLoad}/8 full`)) },
-    { name: 'cache line', values: v((l) => l.cacheLine) },
+    { name: 'cache line', values: v((l) => (l.cacheLine === l.goCacheLinePad ? `${l.cacheLine} (Go's pad)` : `${l.cacheLine} (Go pads ${l.goCacheLinePad})`)) },
     { name: 'straddling lines', values: v(straddle) },
     { name: 'control bytes', values: v(swiss((l) => (l.bigEndian ? 'reversed (BE)' : 'slot i = byte i'))) },
   ];

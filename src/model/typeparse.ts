@@ -11,7 +11,7 @@
  * Errors are InputErrors naming the column, e.g.
  * `type expression "map[string": column 11: expected "]"`.
  */
-import { InputError } from '../base/errors.js';
+import { InputError, quote } from '../base/errors.js';
 import { knownNamedType } from './named.js';
 import type { GoType, StructField, BasicKind } from './types.js';
 
@@ -72,14 +72,15 @@ const MAX_DEPTH = 200;
 
 export function parseType(src: string): GoType {
   const fail = (pos: number, msg: string): never => {
-    throw new InputError(`type expression ${JSON.stringify(src)}`, `column ${pos + 1}`, msg);
+    throw new InputError(`type expression ${quote(JSON.stringify(src), 120)}`, `column ${pos + 1}`, msg);
   };
   if (src.length > 10_000) fail(0, 'type expression longer than 10000 characters');
   const toks = tokenize(src, fail);
   let k = 0;
   let depth = 0;
   const peek = () => toks[k];
-  const next = () => toks[k++];
+  // Never past the end-of-input token, so every look-ahead after a truncated input sees it.
+  const next = () => (k < toks.length - 1 ? toks[k++] : toks[k]);
   const is = (v: string) => toks[k].t === 'punct' && toks[k].v === v;
   const isIdent = (v: string) => toks[k].t === 'ident' && toks[k].v === v;
   const expect = (v: string) => {
@@ -161,6 +162,7 @@ export function parseType(src: string): GoType {
 
   function typeName(opaqueOK: boolean): GoType {
     const first = next();
+    if (first.t !== 'ident') fail(first.pos, `expected a type name, found ${describe(first)}`);
     let name = first.v;
     if (is('.')) {
       next();
