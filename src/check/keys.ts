@@ -33,7 +33,7 @@ import { goVersionString } from '../model/goversion.js';
 import type { LayoutTarget } from '../layout/index.js';
 import type { Arch } from '../model/arch.js';
 import type { DynamicTypes, HashState } from './types.js';
-import { hex, hexBytes } from '../base/hex.js';
+import { hex } from '../base/hex.js';
 
 /** Longest string key read (bytes): a longer (corrupt) length is reported, not read. */
 export const MAX_KEY_STRING = 64 << 20;
@@ -161,7 +161,7 @@ function hexOf(b: Uint8Array): string {
 export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0): string | null {
   const arch = r.arch;
   const s = sizeOf(t, arch);
-  if (s.alg === 'MEM') return hexBytes(b.subarray(off, off + s.size));
+  if (s.alg === 'MEM') return hexOf(b.subarray(off, off + s.size));
   const u = underlying(t);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const le = !arch.bigEndian;
@@ -186,7 +186,7 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
       const len = decodeUint(b.subarray(off + p, off + 2 * p), arch.bigEndian);
       if (len === 0n) return '""';
       if (len > BigInt(MAX_KEY_STRING)) throw new KeyReadError(ptr, `string length ${len} is implausible (over ${MAX_KEY_STRING})`);
-      return `"${hexBytes(keyMemory(r).read(ptr, Number(len)))}`;
+      return `"${hexOf(keyMemory(r).read(ptr, Number(len)))}`;
     }
     case 'array': {
       const es = sizeOf(u.elem, arch).size;
@@ -218,7 +218,7 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
     }
     default:
       // bool, integers, pointers are MEM (above); anything else compares as its bytes.
-      return hexBytes(b.subarray(off, off + s.size));
+      return hexOf(b.subarray(off, off + s.size));
   }
 }
 
