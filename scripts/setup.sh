@@ -16,6 +16,8 @@ command -v gcore >/dev/null || need+=(gdb)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 # lld links the PIE test programs whose pointers live only in RELA addends.
 command -v ld.lld >/dev/null || need+=(lld)
+# golang.org/x/tools' fieldalignment analyzer and its test data: the reference the reorder advice is tested against.
+[ -d /usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/fieldalignment ] || need+=(golang-golang-x-tools-dev)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo

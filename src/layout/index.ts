@@ -26,7 +26,8 @@
  */
 import { archByName, cacheLinePad, type Arch } from '../model/arch.js';
 import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Experiment, type GoVersion, type MapImpl } from '../model/goversion.js';
-import { parseType } from '../model/typeparse.js';
+import { parseType, type NameResolver } from '../model/typeparse.js';
+import { stdResolver } from '../model/stdnamed.js';
 import {
   sizeOf, structLayout, typeString, isComparable, TypeError as GoTypeError,
   type GoType, type StructType, type MapType, type FieldLayout,
@@ -166,10 +167,22 @@ export function target(go: string, arch: string, experiment?: string): LayoutTar
   return { go: v, arch: archByName(arch, '--arch'), experiment: parseExperiment(experiment, v, '--experiment') };
 }
 
-/** The layout of a map type (a type expression or a parsed GoType) for a target. */
-export function layoutOf(type: string | GoType, t: LayoutTarget): MapLayout {
+/** Named types beyond the standard-library table, for one target (from --source or --binary). */
+export type ExtraNames = (t: LayoutTarget) => (NameResolver & { readonly looked?: string }) | undefined;
+
+/** Parses a type expression for a target: names resolve through `extra`, then the standard-library table. */
+export function parseTypeFor(type: string, t: LayoutTarget, extra?: ExtraNames): GoType {
+  return parseType(type, stdResolver(t.go, t.arch, extra?.(t)));
+}
+
+/**
+ * The layout of a map type (a type expression or a parsed GoType) for a target.
+ * Named types in an expression resolve through `extra`, then the standard
+ * library's table for the target's Go release and GOARCH.
+ */
+export function layoutOf(type: string | GoType, t: LayoutTarget, extra?: ExtraNames): MapLayout {
   const source = typeof type === 'string' ? `type expression ${JSON.stringify(type)}` : 'type';
-  const parsed = typeof type === 'string' ? parseType(type) : type;
+  const parsed = typeof type === 'string' ? parseTypeFor(type, t, extra) : type;
   if (parsed.kind !== 'map') {
     throw new InputError(source, undefined, `${typeString(parsed)} is not a map type`);
   }

@@ -1,16 +1,29 @@
 /**
- * `mapscope layout <type> [--go V,...] [--arch A,...] [--experiment noswissmap] [--json]`
+ * `mapscope layout [type] [--go V,...] [--arch A,...] [--experiment noswissmap]
+ *   [--entries N] [--source DIR]... [--goroot DIR] [--binary APP] [--json]`
  *
  * One target: the bucket or group with every field's offset, size, alignment,
  * padding and cache lines, the headers and the descriptor. Several targets
- * (lists in --go/--arch): a side-by-side comparison saying what differs.
+ * (lists in --go/--arch): a side-by-side comparison saying what differs. A
+ * target the compiler rejects shows the compiler's error in its column; the
+ * others still print. When the key or elem holds structs, each struct's
+ * fields and holes follow, with fieldalignment's better order and what it
+ * saves per bucket/group (and for N entries with --entries).
+ *
+ * Named types resolve from --binary (its DWARF or type descriptors), the Go
+ * packages of --source, then the standard-library table shipped with
+ * mapscope (no Go toolchain needed for that).
  */
 import { Option, type Command } from 'commander';
-import { layoutOf, target, type MapLayout } from '../../layout/index.js';
-import { layoutReport, comparisonReport } from '../../layout/report.js';
+import { layoutOf, parseTypeFor, target, type ExtraNames, type LayoutTarget, type MapLayout } from '../../layout/index.js';
+import {
+  layoutReport, comparisonReportWithFailures, holesReport, savingsReport, isFailed, type FailedTarget,
+} from '../../layout/report.js';
+import { mapSavings, structHoles, type MapSavings, type StructHoles } from '../../layout/reorder.js';
 import { NEWEST_MINOR } from '../../model/goversion.js';
 import { ARCH_NAMES } from '../../model/arch.js';
-import { UsageError } from '../../base/errors.js';
+import { InputError, UsageError } from '../../base/errors.js';
+import type { MapType } from '../../model/types.js';
 import type { CommandModule } from './index.js';
 
 export const DEFAULT_GO = `1.${NEWEST_MINOR}`;
@@ -21,33 +34,90 @@ export function splitList(value: string, option: string): string[] {
   return items;
 }
 
-/** Every (go, arch) pair in the order given, go varying slowest. */
-export function layoutsFor(type: string, gos: string[], arches: string[], experiment?: string): MapLayout[] {
-  const out: MapLayout[] = [];
-  for (const go of gos) for (const arch of arches) out.push(layoutOf(type, target(go, arch, experiment)));
+/** One target's result: the layout with its structs' holes and savings, or why it cannot be built. */
+export type TargetLayout = (MapLayout & { structs: StructHoles[]; savings?: MapSavings }) | FailedTarget;
+
+/**
+ * Every (go, arch) pair in the order given, go varying slowest. A target that
+ * fails (the compiler rejects the map there, or a name is unknown there) is
+ * kept as a FailedTarget; when every target fails the first error is thrown.
+ */
+export function layoutsFor(type: string, gos: string[], arches: string[], experiment?: string, extra?: ExtraNames, entries?: number): TargetLayout[] {
+  const targets: LayoutTarget[] = [];
+  for (const go of gos) for (const arch of arches) targets.push(target(go, arch, experiment));
+  const out: TargetLayout[] = [];
+  let firstError: unknown;
+  for (const t of targets) {
+    try {
+      const parsed = parseTypeFor(type, t, extra);
+      const l = layoutOf(parsed, t);
+      const m = parsed as MapType; // layoutOf refuses anything but a map
+      const structs = [...structHoles('key', m.key, t.arch), ...structHoles('elem', m.elem, t.arch)];
+      const withSavings = structs.some((s) => s.better) || entries !== undefined;
+      out.push({ ...l, structs, ...(withSavings ? { savings: mapSavings(m, t, entries) } : {}) });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      firstError ??= e;
+      out.push({ go: `1.${t.go.minor}`, arch: t.arch.name, experiment: t.experiment, type, error: e.message });
+    }
+  }
+  if (out.every(isFailed)) throw firstError;
   return out;
+}
+
+function parseEntries(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 40) throw new UsageError(`--entries must be a whole number from 0 to 2^40, not ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function renderLayouts(ls: TargetLayout[]): string {
+  const ok = ls.filter((x): x is Exclude<TargetLayout, FailedTarget> => !isFailed(x));
+  const parts: string[] = [];
+  if (ls.length === 1 && ok.length === 1) parts.push(layoutReport(ok[0]));
+  else parts.push(comparisonReportWithFailures(ls));
+  // Struct tables once per distinct layout of them (they differ by GOARCH, rarely by version).
+  const seen = new Map<string, string[]>();
+  for (const l of ok) {
+    if (l.structs.length === 0) continue;
+    const k = JSON.stringify(l.structs);
+    seen.set(k, [...(seen.get(k) ?? []), `${l.go}/${l.arch}`]);
+  }
+  for (const [k, labels] of seen) parts.push(holesReport(JSON.parse(k) as StructHoles[], labels.join(', ')));
+  if (ok.some((l) => l.savings)) {
+    parts.push(savingsReport(ls.map((l) => (isFailed(l) ? l : l.savings!))));
+  }
+  return parts.join('\n');
 }
 
 export const command: CommandModule = {
   register(program: Command, io) {
     program
       .command('layout')
-      .description('the exact bucket/group layout of a map type for Go versions and GOARCHes')
-      .argument('<type>', "a Go map type, e.g. 'map[string]int' or 'map[struct{a int8; b int64}][]string'")
+      .description('the exact bucket/group layout of a map type for Go versions and GOARCHes, with its structs\' holes')
+      .argument('[type]', "a Go map type, e.g. 'map[string]int', 'map[string]time.Time' or 'map[struct{a int8; b int64}][]string'")
       .option('--go <versions>', 'Go version(s), comma-separated', DEFAULT_GO)
       .option('--arch <goarchs>', `GOARCH(es), comma-separated (${ARCH_NAMES.join(', ')})`, 'amd64')
       .addOption(new Option('--experiment <name>', 'GOEXPERIMENT for Go 1.24–1.25 (noswissmap builds classic maps)'))
+      .option('--entries <n>', 'also price the better field order for a map made with room for N entries')
       .option('--json', 'machine output (docs/json.md#layout)')
       .addHelpText('after', `
+Named types: the standard library's (time.Time, sync.Mutex, netip.Addr, json.RawMessage, …) come from a
+table read from real Go 1.19–1.27 compilers and need no Go installed.
+
 Examples:
   mapscope layout 'map[string]int' --go 1.23,1.24 --arch amd64,arm64
+  mapscope layout 'map[string]time.Time' --go 1.22,1.27 --arch amd64,386
+  mapscope layout 'map[int64]struct{a bool; b int64; c bool}' --entries 1000000
   mapscope layout 'map[[16]byte]*T' --arch 386
   mapscope layout 'map[int64]struct{}' --go 1.24 --experiment noswissmap --json`)
-      .action((type: string, opts: { go: string; arch: string; experiment?: string; json?: boolean }) => {
-        const layouts = layoutsFor(type, splitList(opts.go, '--go'), splitList(opts.arch, '--arch'), opts.experiment);
+      .action((type: string | undefined, opts: { go: string; arch: string; experiment?: string; json?: boolean; entries?: string }) => {
+        if (type === undefined) throw new UsageError('layout needs a map type (or --binary APP to list the maps of an executable)');
+        const entries = parseEntries(opts.entries);
+        const layouts = layoutsFor(type, splitList(opts.go, '--go'), splitList(opts.arch, '--arch'), opts.experiment, undefined, entries);
         if (opts.json) io.out(JSON.stringify(layouts, null, 2));
-        else if (layouts.length === 1) io.out(layoutReport(layouts[0]));
-        else io.out(comparisonReport(layouts));
+        else io.out(renderLayouts(layouts));
       });
   },
 };
