@@ -30,7 +30,8 @@ export function modelType(r: TypeReader, t: GoType, depth = 0): ModelType {
   const m = r.ctx.mem;
   const W = r.ctx.ptrSize;
   const H = W === 8 ? 48 : 32;
-  const opaque = (): ModelType => ({ kind: 'opaque', name: t.str });
+  // Behind a pointer, slice, chan or map only the element's name matters (for the type's spelling).
+  const opaque = (at = H): ModelType => ({ kind: 'opaque', name: r.type(m.word(t.addr + at, 'element type')).str });
   let u: ModelType;
   switch (t.kind) {
     case Kind.Array: {
@@ -47,7 +48,7 @@ export function modelType(r: TypeReader, t: GoType, depth = 0): ModelType {
     case Kind.Pointer: u = { kind: 'pointer', elem: opaque() }; break;
     case Kind.Slice: u = { kind: 'slice', elem: opaque() }; break;
     case Kind.Chan: u = { kind: 'chan', dir: 'both', elem: opaque() }; break;
-    case Kind.Map: u = { kind: 'map', key: opaque(), elem: opaque() }; break;
+    case Kind.Map: u = { kind: 'map', key: opaque(), elem: opaque(H + W) }; break;
     case Kind.Func: u = { kind: 'func', params: [], results: [], variadic: false }; break;
     case Kind.Interface: {
       const n = m.word(t.addr + H + 2 * W, 'interface methods len');

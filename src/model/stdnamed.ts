@@ -27,18 +27,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Arch } from './arch.js';
 import type { GoVersion } from './goversion.js';
-import type { GoType, StructField } from './types.js';
+import type { GoType } from './types.js';
+import { RefTypes, type Ref } from './reftypes.js';
 import { unknownNameAdvice, type NameResolver } from './typeparse.js';
-
-type Ref = string | { named: string } | LiteralRef;
-type LiteralRef =
-  | { k: 'ptr' | 'slice'; e: Ref }
-  | { k: 'array'; n: number; e: Ref }
-  | { k: 'map'; key: Ref; e: Ref }
-  | { k: 'chan'; dir: 'both' | 'send' | 'recv'; e: Ref }
-  | { k: 'func'; p: Ref[] | null; r: Ref[] | null; v: boolean }
-  | { k: 'iface'; m: string[] }
-  | { k: 'struct'; f: { name: string; type: Ref; embedded?: boolean }[] };
 
 /** The compiler's figures for a type on a set of targets ("1.22/386"). */
 export interface StdTruth {
@@ -98,13 +89,6 @@ export function stdTableEntries(): [key: string, variants: readonly Variant[]][]
 /** sync/atomic's (and the runtime's) alignment marker: the compiler makes a struct holding it 8-aligned. */
 function isAlign64(key: string): boolean {
   return /^(sync\/atomic|runtime\/internal\/atomic|internal\/runtime\/atomic)\.align64$/.test(key);
-}
-
-/** `net/netip.Addr` → `netip.Addr` (as reflect and typeString spell names). */
-function display(key: string): string {
-  const dot = key.indexOf('.', key.lastIndexOf('/', key.indexOf('[') < 0 ? key.length : key.indexOf('[')));
-  const pkg = key.slice(0, dot);
-  return pkg.slice(pkg.lastIndexOf('/') + 1) + key.slice(dot);
 }
 
 /**
@@ -194,58 +178,28 @@ function variantFor(key: string, targets: readonly string[]): Variant | undefine
  * type or undefined; the same StdNames object returns the same GoType objects.
  */
 export class StdNames {
-  private readonly memo = new Map<string, GoType>();
-  constructor(readonly targets: readonly string[], readonly note?: string) {}
+  private readonly types: RefTypes;
+  constructor(readonly targets: readonly string[], readonly note?: string) {
+    this.types = new RefTypes((key) => {
+      const v = variantFor(key, targets);
+      return v && { name: spelling(key, v.string), underlying: v.underlying, fixed: true, align64: isAlign64(key) };
+    });
+  }
 
   lookup(name: string): GoType | undefined {
     const key = rootKey(name, this.targets);
     if (key === undefined || !variantFor(key, this.targets)) return undefined;
-    return this.named(key);
+    return this.types.named(key);
   }
 
-  private named(key: string): GoType {
-    const hit = this.memo.get(key);
-    if (hit) return hit;
-    const v = variantFor(key, this.targets);
-    if (!v) return { kind: 'opaque', name: display(key) };
-    // Struct layout never recurses through a named type into itself (only behind pointers), so
-    // the memo entry is written after the underlying type is built.
-    const t: GoType = { kind: 'named', name: spelling(key, v.string), underlying: this.convert(v.underlying, true), fixed: true, ...(isAlign64(key) ? { align64: true } : {}) };
-    this.memo.set(key, t);
-    return t;
-  }
-
-  private convert(r: Ref, inline: boolean): GoType {
-    if (typeof r === 'string') {
-      if (r === 'error') return { kind: 'named', name: 'error', underlying: { kind: 'interface', methods: ['Error() string'] } };
-      return { kind: r } as GoType;
-    }
-    if ('named' in r) return inline ? this.named(r.named) : { kind: 'opaque', name: display(r.named) };
-    switch (r.k) {
-      case 'ptr':
-        return { kind: 'pointer', elem: this.convert(r.e, false) };
-      case 'slice':
-        return { kind: 'slice', elem: this.convert(r.e, false) };
-      case 'array':
-        return { kind: 'array', len: r.n, elem: this.convert(r.e, inline) };
-      case 'map':
-        return { kind: 'map', key: this.convert(r.key, false), elem: this.convert(r.e, false) };
-      case 'chan':
-        return { kind: 'chan', dir: r.dir, elem: this.convert(r.e, false) };
-      case 'func':
-        return { kind: 'func', params: (r.p ?? []).map((x) => this.convert(x, false)), results: (r.r ?? []).map((x) => this.convert(x, false)), variadic: r.v };
-      case 'iface':
-        return { kind: 'interface', methods: r.m };
-      case 'struct': {
-        const fields: StructField[] = r.f.map((f) => ({ name: f.name, type: this.convert(f.type, true), embedded: Boolean(f.embedded) }));
-        return { kind: 'struct', fields };
-      }
-    }
+  /** The type for a table key, or undefined when the table lacks it on these targets. */
+  byKeyIfKnown(key: string): GoType | undefined {
+    return variantFor(key, this.targets) ? this.types.named(key) : undefined;
   }
 
   /** The type for a table key (tests lay every recorded type out through this). */
   byKey(key: string): GoType {
-    return this.named(key);
+    return this.types.named(key);
   }
 }
 
