@@ -293,9 +293,10 @@ function classicLayout(m: MapType, t: LayoutTarget): ClassicLayout {
     throw new InputError(
       `type expression ${JSON.stringify(c.type)}`,
       undefined,
-      `the gc compiler rejects this map on ${t.arch.name} (internal compiler error: bad offset of overflow in bmap: ` +
-        `overflow at ${overflow.offset}, bucket size ${bucket.size} - PtrSize = ${bucket.size - t.arch.ptrSize}); ` +
-        `a key or elem with 8-byte alignment leaves tail padding in the bucket on 32-bit targets`,
+      `the gc compiler rejects this map on ${t.arch.name}: internal compiler error: bad offset of overflow in bmap for ${c.type}` +
+        // Go 1.21+ add the figures (reflectdata.MapBucketType); 1.19 names the package by its quoted path ("sync/atomic".Int64).
+        (t.go.minor >= 21 ? `, overflow.Offset=${overflow.offset}, bucket.Size()-int64(types.PtrSize)=${bucket.size - t.arch.ptrSize}` : '') +
+        ` (a key or elem with 8-byte alignment leaves tail padding in the bucket on 32-bit targets)`,
     );
   }
   if (bucket.size >= 1 << 16) throw new InputError(`type expression ${JSON.stringify(c.type)}`, undefined, 'bucket size does not fit the descriptor (≥ 65536 bytes)');
