@@ -19,8 +19,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { layoutOf, target } from '../src/layout/index.js';
-import { sizeOf, structLayout, underlying, type GoType } from '../src/model/types.js';
+import { layoutOf, target, type MapLayout } from '../src/layout/index.js';
+import type { MapInfo } from '../src/binary/mapdesc.js';
+import { binaryNames } from '../src/names/binary.js';
+import { binaryMapLayouts } from '../src/cli/commands/layout.js';
+import { sizeOf, structLayout, typeString, underlying, type GoType } from '../src/model/types.js';
 import type { Arch } from '../src/model/arch.js';
 import { inspectBytes } from '../src/inspect/inspect.js';
 import { resolveManyInSource, sourceGoType, type SourceType } from '../src/names/source.js';
@@ -52,11 +55,19 @@ export function ourNode(t: GoType, arch: Arch): ProbeNode {
   const s = sizeOf(t, arch);
   const u = underlying(t);
   const n: ProbeNode = { size: s.size, align: s.align };
-  if (u.kind === 'struct') {
+  if (u.kind === 'struct' && u.fields.length > 0) { // the probe omits an empty field list
     const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
     n.fields = l.fields.map((f) => ({ name: f.name, offset: f.offset, type: ourNode(f.type, arch) }));
   } else if (u.kind === 'array') n.elem = ourNode(u.elem, arch);
   return n;
+}
+
+function sameDescriptor(ctx: string, d: MapInfo, l: MapLayout) {
+  if (l.impl === 'classic') {
+    assert.deepEqual([d.keySize, d.elemSize, d.bucketSize, d.flags], [l.descriptor.keySize, l.descriptor.elemSize, l.descriptor.bucketSize, l.descriptor.flags.value], `${ctx}: KeySize, ValueSize, BucketSize, Flags`);
+  } else {
+    assert.deepEqual([d.groupSize, d.slotSize, d.elemOffset, d.flags], [l.descriptor.groupSize, l.descriptor.slotSize, l.descriptor.elemOff, l.descriptor.flags.value], `${ctx}: GroupSize, SlotSize, ElemOff, Flags`);
+  }
 }
 
 const resolved = new Map<string, Map<string, SourceType>>();
@@ -85,6 +96,8 @@ for (const go of ['1.21', '1.23', '1.24', '1.27']) {
         const ctx = `go${go}/${a}`;
         const exe = join(dir, `probe-${a}`);
         buildProbe(go, a, exe);
+        const stripped = join(dir, `probe-${a}-stripped`);
+        buildProbe(go, a, stripped, ['-ldflags=-s -w']);
         const real = runProbe(a, exe);
         assert.ok(real.maps.length >= 17, `${ctx}: probe lists ${real.maps.length} maps`);
         const [ins] = inspectBytes(exe, new Uint8Array(readFileSync(exe)));
@@ -97,11 +110,21 @@ for (const go of ['1.21', '1.23', '1.24', '1.27']) {
           assert.deepEqual(ourNode(type.elem, t.arch), m.elem, `${ctx} ${m.type}: elem size, align and field offsets`);
           const d = ins.maps.find((x) => x.type === m.type);
           assert.ok(d, `${ctx}: no descriptor for ${m.type}`);
-          const l = layoutOf(type, t);
-          if (l.impl === 'classic') {
-            assert.deepEqual([d.keySize, d.elemSize, d.bucketSize, d.flags], [l.descriptor.keySize, l.descriptor.elemSize, l.descriptor.bucketSize, l.descriptor.flags.value], `${ctx} ${m.type}: KeySize, ValueSize, BucketSize, Flags`);
-          } else {
-            assert.deepEqual([d.groupSize, d.slotSize, d.elemOffset, d.flags], [l.descriptor.groupSize, l.descriptor.slotSize, l.descriptor.elemOff, l.descriptor.flags.value], `${ctx} ${m.type}: GroupSize, SlotSize, ElemOff, Flags`);
+          sameDescriptor(`${ctx} ${m.type}`, d, layoutOf(type, t));
+        }
+        // layout --binary on the same program, with DWARF and stripped: version, GOARCH and names from the executable.
+        for (const [label, file] of [['DWARF', exe], ['stripped', stripped]]) {
+          const b = binaryNames(file);
+          assert.deepEqual([b.target.go.minor, b.target.arch.name], [t.go.minor, a], `${ctx} ${label}: target read from the binary`);
+          const listed = binaryMapLayouts(b);
+          for (const m of real.maps) {
+            const bm = b.maps.find((x) => x.info.type === m.type);
+            assert.ok(bm, `${ctx} ${label}: --binary does not list ${m.type}`);
+            assert.deepEqual(ourNode(bm.type.key, t.arch), m.key, `${ctx} ${label} ${m.type}: key`);
+            assert.deepEqual(ourNode(bm.type.elem, t.arch), m.elem, `${ctx} ${label} ${m.type}: elem`);
+            const l = listed.find((x) => x.type === m.type || (!('error' in x) && x.type === typeString(bm.type)));
+            assert.ok(l && !('error' in l), `${ctx} ${label}: no layout listed for ${m.type}`);
+            sameDescriptor(`${ctx} ${label} ${m.type}`, bm.info, l);
           }
         }
       }

@@ -63,7 +63,8 @@ export function modelType(r: TypeReader, t: GoType, depth = 0): ModelType {
   }
   if (t.tflag & TFLAG_NAMED && !(t.kind in BASIC && t.str === BASIC[t.kind])) {
     // sync/atomic's align64 marker forces 8-byte alignment on 32-bit targets.
-    const align64 = u.kind === 'struct' && u.fields.some((f) => f.type.kind === 'named' && f.type.name === 'atomic.align64');
+    // The marker type itself is 8-aligned too (reflect reports Align 8 for atomic.align64).
+    const align64 = t.str === 'atomic.align64' || (u.kind === 'struct' && u.fields.some((f) => f.type.kind === 'named' && f.type.name === 'atomic.align64'));
     return { kind: 'named', name: t.str, underlying: u, ...(align64 ? { align64: true } : {}) };
   }
   return u;

@@ -40,6 +40,15 @@ export interface SourceType {
   readonly defs: Readonly<Record<string, SourceDef>>;
 }
 
+/**
+ * A type as Go source spells it: reflect, inspect and DWARF qualify type
+ * arguments with import paths (gen.Box[example.com/m/store.Small]), which
+ * Go syntax cannot; the package name is what the source's imports bind.
+ */
+export function goSpelling(expr: string): string {
+  return expr.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, '');
+}
+
 /** The go command to use: GOROOT/bin/go for --goroot, else `go` on PATH; an InputError (exit 2) when there is none. */
 export function findGo(goroot?: string): string {
   if (goroot !== undefined) {
@@ -96,7 +105,7 @@ export function resolveInSource(expr: string, dirs: readonly string[], goarch: s
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new InputError('--source', undefined, `${dir}: no such directory`);
     process.stderr.write(`mapscope: reading ${dir} for GOARCH=${goarch} with ${go}\n`);
-    const r = spawnSync(helper, ['-dir', dir, '-goarch', goarch, '-expr', expr], {
+    const r = spawnSync(helper, ['-dir', dir, '-goarch', goarch, '-expr', goSpelling(expr)], {
       env: goEnv(go, { GOARCH: goarch }), encoding: 'utf8', maxBuffer: 1 << 26,
     });
     if (r.status === 0) {
@@ -136,7 +145,7 @@ export function sourceGoType(st: SourceType, go: GoVersion, arch: Arch): GoType 
 /** Resolves several expressions in one directory for one GOARCH (one type-check); an entry is the result or its error. */
 export function resolveManyInSource(exprs: readonly string[], dir: string, goarch: string, go: string): (SourceType | { error: string })[] {
   if (exprs.length < 2) throw new Error('resolveManyInSource needs two or more expressions');
-  const r = spawnSync(helperBinary(go), ['-dir', dir, '-goarch', goarch, ...exprs.flatMap((e) => ['-expr', e])], {
+  const r = spawnSync(helperBinary(go), ['-dir', dir, '-goarch', goarch, ...exprs.flatMap((e) => ['-expr', goSpelling(e)])], {
     env: goEnv(go, { GOARCH: goarch }), encoding: 'utf8', maxBuffer: 1 << 26,
   });
   if (r.status !== 0) throw new InputError(`--source ${dir}`, undefined, (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n')[0]);
