@@ -42,6 +42,12 @@ test('a target the compiler rejects shows its error in its column; the others st
   const a = JSON.parse(j.out) as { go: string; arch: string; impl?: string; error?: string }[];
   assert.deepEqual(a.map((x) => [x.go, x.arch, x.impl ?? 'error']), [['1.23', 'amd64', 'classic'], ['1.23', '386', 'error'], ['1.24', 'amd64', 'swiss'], ['1.24', '386', 'swiss']]);
   assert.match(a[1].error!, /bad offset of overflow in bmap/);
+  // Go 1.21–1.23 on 386 refused map[string]sync.WaitGroup when test/std-types-live.test.ts built it (go1.21.13,
+  // go1.22.12, go1.23 for GOARCH=386): "internal compiler error: bad offset of overflow in bmap for
+  // map[string]sync.WaitGroup, overflow.Offset=200, bucket.Size()-int64(types.PtrSize)=204"; 1.19 built it.
+  const wg = run('layout', 'map[string]sync.WaitGroup', '--go', '1.19,1.21,1.23', '--arch', '386');
+  assert.match(wg.out, /implementation +classic +REJECTED +REJECTED/);
+  assert.match(wg.out, /1\.21\/386: .*bad offset of overflow in bmap for map\[string\]sync\.WaitGroup, overflow\.Offset=200, bucket\.Size\(\)-int64\(types\.PtrSize\)=204/);
   // When every target fails, it is bad input: exit 2, one line.
   const all = run('layout', 'map[int]atomic.Int64', '--go', '1.23', '--arch', '386');
   assert.equal(all.code, 2);
