@@ -5,7 +5,7 @@
  * Order of trust: build info for the version and settings; the runtime's
  * version string when the blob is absent; structure (moduledata layout)
  * when both are. The map implementation of each map type comes from its
- * bucket/group type's name (mapdesc.ts), never from the version alone.
+ * bucket/group type's name (src/binary/mapdesc.ts), never from the version alone.
  */
 import { InputError } from '../base/errors.js';
 import type { GoArch } from '../model/arch.js';
@@ -15,7 +15,7 @@ import { findModuleData, textAddr, type ModuleData } from '../binary/moduledata.
 import { Memory, type ObjectFile } from '../binary/object.js';
 import { openObjects } from '../binary/open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from '../binary/pclntab.js';
-import { Kind, TypeReader, classicMinorBySizes, mapAbiFor, sweepMapTypes, walkTypes, type GoType } from '../binary/types.js';
+import { Kind, TypeReader, classicMinorBySizes, mapAbiFor, sweepMapTypes, walkTypes, type RuntimeType } from '../binary/types.js';
 import { crossCheck } from './crosscheck.js';
 import { readDwarf } from '../binary/dwarf.js';
 import { dwarfGlobals, dwarfMapTypes } from '../binary/dwarfgo.js';
@@ -86,7 +86,7 @@ export interface BinaryTypes {
   readonly exps: string[];
   readonly classicDefault: boolean;
   readonly reader: TypeReader;
-  readonly all: GoType[];
+  readonly all: RuntimeType[];
 }
 
 /** Reads build info, pclntab, moduledata and every type descriptor reachable in `o`. */
@@ -119,7 +119,7 @@ export function readBinaryTypes(o: ObjectFile): BinaryTypes {
   const classicDefault = goMinor < 24 || ((goMinor === 24 || goMinor === 25) && exps.includes('noswissmap'));
   const reader = new TypeReader({ mem, md, ptrSize: o.ptrSize, goMinor }, mapAbiFor(goMinor, classicDefault));
   const walked = walkTypes(reader);
-  // Map descriptors only code refers to (types.ts sweepMapTypes), and what they reach.
+  // Map descriptors only code refers to (src/binary/types.ts sweepMapTypes), and what they reach.
   const swept = sweepMapTypes(reader, new Set(walked.map((t) => t.addr)));
   const all = swept.length ? walkTypes(reader, undefined, swept) : walked;
   return { mem, bi, tab, md, known, goMinor, exps, classicDefault, reader, all };
@@ -222,7 +222,7 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
     };
     // DWARF spells types with import paths (example.com/lib/v2.Vendor) and qualified field names;
     // descriptors with package names (lib.Vendor). Both are brought to one spelling, the package
-    // names read from the binary's own named types (typenames.ts), never guessed from the path.
+    // names read from the binary's own named types (src/binary/typenames.ts), never guessed from the path.
     if (dm.name !== m.type) cmp('name', canonicalName(dm.name, pkgName), canonicalName(m.type, pkgName));
     cmp('impl', dm.impl, m.impl);
     if (m.impl === 'classic') cmp('bucketSize', dm.bucketSize, m.bucketSize);

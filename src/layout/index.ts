@@ -29,7 +29,7 @@ import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Expe
 import { parseType, type NameResolver } from '../model/typeparse.js';
 import { stdResolver } from '../model/stdnamed.js';
 import {
-  sizeOf, structLayout, typeString, isComparable, TypeError as GoTypeError,
+  sizeOf, structLayout, typeString, isComparable, GoTypeError,
   type GoType, type StructType, type MapType, type FieldLayout,
 } from '../model/types.js';
 import { InputError } from '../base/errors.js';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../base/errors.js';
 import { openObjects } from '../binary/open.js';
 import { decodeMap, type MapInfo } from '../binary/mapdesc.js';
-import { Kind, type GoType as DescType } from '../binary/types.js';
+import { Kind, type RuntimeType as DescType } from '../binary/types.js';
 import { readBinaryTypes } from '../inspect/inspect.js';
 import { modelType } from '../inspect/crosscheck.js';
 import { target, type LayoutTarget } from '../layout/index.js';
