@@ -26,7 +26,8 @@
  */
 import { archByName, cacheLineNote, cacheLinePad, CACHE_LINE_SIZES, type Arch } from '../model/arch.js';
 import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Experiment, type GoVersion, type MapImpl } from '../model/goversion.js';
-import { parseType } from '../model/typeparse.js';
+import { parseType, type NameResolver } from '../model/typeparse.js';
+import { stdResolver } from '../model/stdnamed.js';
 import {
   sizeOf, structLayout, typeString, isComparable, GoTypeError,
   type GoType, type StructType, type MapType, type FieldLayout,
@@ -176,10 +177,22 @@ export function target(go: string, arch: string, experiment?: string, cacheLine?
   return { ...t, cacheLine: n };
 }
 
-/** The layout of a map type (a type expression or a parsed GoType) for a target. */
-export function layoutOf(type: string | GoType, t: LayoutTarget): MapLayout {
+/** Named types beyond the standard-library table, for one target (from --source or --binary). */
+export type ExtraNames = (t: LayoutTarget) => (NameResolver & { readonly looked?: string }) | undefined;
+
+/** Parses a type expression for a target: names resolve through `extra`, then the standard-library table. */
+export function parseTypeFor(type: string, t: LayoutTarget, extra?: ExtraNames): GoType {
+  return parseType(type, stdResolver(t.go, t.arch, extra?.(t)));
+}
+
+/**
+ * The layout of a map type (a type expression or a parsed GoType) for a target.
+ * Named types in an expression resolve through `extra`, then the standard
+ * library's table for the target's Go release and GOARCH.
+ */
+export function layoutOf(type: string | GoType, t: LayoutTarget, extra?: ExtraNames): MapLayout {
   const source = typeof type === 'string' ? `type expression ${JSON.stringify(type)}` : 'type';
-  const parsed = typeof type === 'string' ? parseType(type) : type;
+  const parsed = typeof type === 'string' ? parseTypeFor(type, t, extra) : type;
   if (parsed.kind !== 'map') {
     throw new InputError(source, undefined, `${typeString(parsed)} is not a map type`);
   }
@@ -292,9 +305,10 @@ function classicLayout(m: MapType, t: LayoutTarget): ClassicLayout {
     throw new InputError(
       `type expression ${JSON.stringify(c.type)}`,
       undefined,
-      `the gc compiler rejects this map on ${t.arch.name} (internal compiler error: bad offset of overflow in bmap: ` +
-        `overflow at ${overflow.offset}, bucket size ${bucket.size} - PtrSize = ${bucket.size - t.arch.ptrSize}); ` +
-        `a key or elem with 8-byte alignment leaves tail padding in the bucket on 32-bit targets`,
+      `the gc compiler rejects this map on ${t.arch.name}: internal compiler error: bad offset of overflow in bmap for ${c.type}` +
+        // Go 1.21+ add the figures (reflectdata.MapBucketType); 1.19 names the package by its quoted path ("sync/atomic".Int64).
+        (t.go.minor >= 21 ? `, overflow.Offset=${overflow.offset}, bucket.Size()-int64(types.PtrSize)=${bucket.size - t.arch.ptrSize}` : '') +
+        ` (a key or elem with 8-byte alignment leaves tail padding in the bucket on 32-bit targets)`,
     );
   }
   if (bucket.size >= 1 << 16) throw new InputError(`type expression ${JSON.stringify(c.type)}`, undefined, 'bucket size does not fit the descriptor (≥ 65536 bytes)');
