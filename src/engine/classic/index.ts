@@ -86,6 +86,8 @@ export function variantFor(s: Omit<Scenario, 'ops'>): Variant {
 export interface SimMap {
   readonly map: ClassicMap;
   insert(key: JsonValue, value: JsonValue, at?: string): void;
+  /** Inserts the key and leaves its elem as it is (zero in a new slot): for callers that only care where keys go. */
+  insertKey(key: JsonValue, at?: string): void;
   delete(key: JsonValue, at?: string): boolean;
   /** The elem as JSON, or undefined when absent. */
   lookup(key: JsonValue, at?: string): JsonValue | undefined;
@@ -95,6 +97,8 @@ export interface SimMap {
   /** The order iterate(r) would return, without starting an iterator. */
   peekIteration(r: bigint): [JsonValue, JsonValue][];
   snapshot(): ClassicSnapshot;
+  /** The snapshot's `hash` (mode, seeds drawn so far, process keys) without the rest of it. */
+  hashInfo(): ClassicSnapshot['hash'];
   readonly trace: { op: number; text: string }[];
   /** Operation index trace lines are filed under. */
   opIndex: number;
@@ -195,6 +199,10 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
       const e = mapassign(m, scratch);
       encodeValue(mem, s.type.elem, e, value, 'value');
     },
+    insertKey(key, at = 'key') {
+      setKey(key, at, 'insert');
+      mapassign(m, scratch);
+    },
     delete(key, at = 'key') {
       setKey(key, at, 'delete');
       return mapdelete(m, scratch);
@@ -227,11 +235,13 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
       if (opts.trace) trace.push({ op: sim.opIndex, text: `iterate: ${pairs.map(([k, v]) => `${JSON.stringify(k)}→${JSON.stringify(v)}`).join(' ')}` });
       return pairs;
     },
-    snapshot() {
-      const hash = mode === 'aes'
+    hashInfo() {
+      return mode === 'aes'
         ? { mode, seeds: [...seeds], aeskeysched: hex(keys.aeskeysched) }
         : { mode, seeds: [...seeds], hashkey: hashkey.map((k) => k.toString()) };
-      return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash });
+    },
+    snapshot() {
+      return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash: sim.hashInfo() });
     },
   };
   return sim;

@@ -83,10 +83,14 @@ export interface SwissRun {
 export interface SwissSession {
   readonly map: SwissMap;
   insert(key: JsonValue, value: JsonValue): void;
+  /** Inserts the key with a zero elem: for callers that only care where keys go. */
+  insertKey(key: JsonValue): void;
   delete(key: JsonValue): void;
   lookup(key: JsonValue): boolean;
   clear(): void;
   snapshot(): SwissSnapshot;
+  /** The snapshot's `hash` (mode, seeds drawn so far, process keys) without the rest of it. */
+  hashInfo(): SwissSnapshotHash;
   /** maps.Clone of the map now; 1.24 rebuilds in iteration order from `start` (see clone.ts). */
   clone(start?: IterStart): SwissSnapshot;
 }
@@ -156,7 +160,8 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   opts.trace?.(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
   m.make(scenario.hint);
   const kbuf = mem.alloc(keySize, 'op key');
-  const vbuf = mem.alloc(sizeOf(scenario.type.elem, arch).size, 'op value');
+  const elemSize = sizeOf(scenario.type.elem, arch).size;
+  const vbuf = mem.alloc(elemSize, 'op value');
   const encKey = encoder(mem, scenario.type.key, 'key');
   const encElem = encoder(mem, scenario.type.elem, 'value');
   return {
@@ -164,6 +169,16 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     insert(key, value) {
       encKey(kbuf, key);
       encElem(vbuf, value);
+      inserting = true;
+      try {
+        m.assign(kbuf, vbuf);
+      } finally {
+        inserting = false;
+      }
+    },
+    insertKey(key) {
+      encKey(kbuf, key);
+      if (elemSize > 0) mem.zero(vbuf, elemSize);
       inserting = true;
       try {
         m.assign(kbuf, vbuf);
@@ -183,6 +198,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     },
     clear: () => clearMap(m),
     snapshot: () => snapshotOf(m, meta()),
+    hashInfo: () => meta().hash,
     clone: (start) => {
       // The clone's draws (its seed on 1.24, an iterator start) are not seeds of this map.
       const n = drawn.length;

@@ -1,0 +1,148 @@
+// Command footprint is the real-runtime side of `mapscope footprint`: it
+// grows one map to each requested size and prints the heap the map holds
+// there, measured by runtime.MemStats.HeapAlloc after a full GC minus the
+// same figure before the map existed (its keys are made beforehand, so only
+// the map's own objects are counted). It also prints the map's seed and the
+// process's hash keys, so the engine can replay this very run.
+//
+//	footprint -type int64|string|big -impl classic|swiss -sizes 1000,10000,...
+//
+// Keys are those mapscope footprint inserts: entry i has key int64(i), or
+// strconv.Itoa(i) for string keys; "big" is map[int64][20]int64, whose
+// 160-byte elems live out of line.
+package main
+
+import (
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"unsafe"
+)
+
+type big [20]int64
+
+func main() {
+	typ := flag.String("type", "int64", "int64, string or big")
+	impl := flag.String("impl", "classic", "classic or swiss: how to read the map's seed")
+	sizesFlag := flag.String("sizes", "1000,10000", "comma-separated entry counts, ascending")
+	flag.Parse()
+	var sizes []int
+	for _, s := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || (len(sizes) > 0 && n < sizes[len(sizes)-1]) {
+			fmt.Fprintln(os.Stderr, "footprint: -sizes wants ascending whole numbers")
+			os.Exit(2)
+		}
+		sizes = append(sizes, n)
+	}
+	max := sizes[len(sizes)-1]
+	got := make([]uint64, len(sizes))
+	var seed uint64
+
+	switch *typ {
+	case "int64":
+		m, base := start(func() map[int64]int64 { return make(map[int64]int64) })
+		seed = seedOf(unsafe.Pointer(*(**byte)(unsafe.Pointer(&m))), *impl)
+		next := 0
+		for i := 0; i <= max; i++ {
+			for next < len(sizes) && sizes[next] == i {
+				got[next] = heap() - base
+				next++
+			}
+			if i < max {
+				m[int64(i)] = 0
+			}
+		}
+		runtime.KeepAlive(m)
+	case "string":
+		keys := make([]string, max)
+		for i := range keys {
+			keys[i] = strconv.Itoa(i)
+		}
+		m, base := start(func() map[string]int64 { return make(map[string]int64) })
+		seed = seedOf(unsafe.Pointer(*(**byte)(unsafe.Pointer(&m))), *impl)
+		next := 0
+		for i := 0; i <= max; i++ {
+			for next < len(sizes) && sizes[next] == i {
+				got[next] = heap() - base
+				next++
+			}
+			if i < max {
+				m[keys[i]] = 0
+			}
+		}
+		runtime.KeepAlive(m)
+		runtime.KeepAlive(keys)
+	case "big":
+		m, base := start(func() map[int64]big { return make(map[int64]big) })
+		seed = seedOf(unsafe.Pointer(*(**byte)(unsafe.Pointer(&m))), *impl)
+		next := 0
+		for i := 0; i <= max; i++ {
+			for next < len(sizes) && sizes[next] == i {
+				got[next] = heap() - base
+				next++
+			}
+			if i < max {
+				m[int64(i)] = big{}
+			}
+		}
+		runtime.KeepAlive(m)
+	default:
+		fmt.Fprintln(os.Stderr, "footprint: -type is int64, string or big")
+		os.Exit(2)
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"goversion":%q,"goarch":%q,"useAeshash":%t,"seed":"%d","hashkey":[`, runtime.Version(), runtime.GOARCH, useAeshash, seed)
+	for i, k := range hashkey {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"%d"`, uint64(k))
+	}
+	fmt.Fprintf(&b, `],"aeskeysched":%q,"points":[`, hex.EncodeToString(aeskeysched[:]))
+	for i, n := range sizes {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"entries":%d,"bytes":%d}`, n, got[i])
+	}
+	b.WriteString("]}")
+	fmt.Println(b.String())
+}
+
+// start measures the heap without the map, then makes it (make allocates
+// the header, which belongs to the map's footprint).
+func start[M any](mk func() M) (M, uint64) {
+	// The first collections start the runtime's background workers (their
+	// goroutines are heap objects): let them settle before the baseline.
+	for i := 0; i < 4; i++ {
+		heap()
+	}
+	base := heap()
+	return mk(), base
+}
+
+// heap is HeapAlloc after a full collection: the bytes of live objects, each
+// counted at its size class (or whole pages for large ones).
+func heap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// seedOf reads the seed the map hashes with: hmap.hash0 (classic: after
+// count int, flags, B uint8 and noverflow uint16) or maps.Map.seed (Swiss:
+// after used uint64).
+func seedOf(h unsafe.Pointer, impl string) uint64 {
+	if impl == "swiss" {
+		return uint64(*(*uintptr)(unsafe.Add(h, 8)))
+	}
+	return uint64(*(*uint32)(unsafe.Add(h, unsafe.Sizeof(int(0))+4)))
+}
