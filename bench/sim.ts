@@ -33,7 +33,7 @@ function native(): Record<string, Record<string, number>> {
 
 function engine(type: string, keys: (number | string)[]): Record<string, number> {
   const sc = parseScenario({ go: GO, arch: 'amd64', type, hash: { mode: 'fallback', prngSeed: 1 }, ops: [] }, 'bench');
-  const m = openMap(sc, { unreplayableCoin: true });
+  const m = openMap(sc);
   const time = (f: () => void): number => perKey(keys.length, f);
   const insert = time(() => keys.forEach((k, i) => m.insert(k, i)));
   const lookup = time(() => keys.forEach((k) => m.lookup(k)));

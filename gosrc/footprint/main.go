@@ -40,57 +40,33 @@ func main() {
 		sizes = append(sizes, n)
 	}
 	max := sizes[len(sizes)-1]
-	got := make([]uint64, len(sizes))
+	var got []uint64
 	var seed uint64
-
+	// Each measurement runs twice and keeps the second: the first run wakes
+	// whatever the runtime allocates lazily as the heap grows (background
+	// workers' goroutines, …), which would otherwise land in the figures.
 	switch *typ {
 	case "int64":
-		m, base := start(func() map[int64]int64 { return make(map[int64]int64) })
-		seed = seedOf(unsafe.Pointer(*(**byte)(unsafe.Pointer(&m))), *impl)
-		next := 0
-		for i := 0; i <= max; i++ {
-			for next < len(sizes) && sizes[next] == i {
-				got[next] = heap() - base
-				next++
-			}
-			if i < max {
-				m[int64(i)] = 0
-			}
+		keys := make([]int64, max)
+		for i := range keys {
+			keys[i] = int64(i)
 		}
-		runtime.KeepAlive(m)
+		grow(keys, int64(0), sizes, *impl)
+		got, seed = grow(keys, int64(0), sizes, *impl)
 	case "string":
 		keys := make([]string, max)
 		for i := range keys {
 			keys[i] = strconv.Itoa(i)
 		}
-		m, base := start(func() map[string]int64 { return make(map[string]int64) })
-		seed = seedOf(unsafe.Pointer(*(**byte)(unsafe.Pointer(&m))), *impl)
-		next := 0
-		for i := 0; i <= max; i++ {
-			for next < len(sizes) && sizes[next] == i {
-				got[next] = heap() - base
-				next++
-			}
-			if i < max {
-				m[keys[i]] = 0
-			}
-		}
-		runtime.KeepAlive(m)
-		runtime.KeepAlive(keys)
+		grow(keys, int64(0), sizes, *impl)
+		got, seed = grow(keys, int64(0), sizes, *impl)
 	case "big":
-		m, base := start(func() map[int64]big { return make(map[int64]big) })
-		seed = seedOf(unsafe.Pointer(*(**byte)(unsafe.Pointer(&m))), *impl)
-		next := 0
-		for i := 0; i <= max; i++ {
-			for next < len(sizes) && sizes[next] == i {
-				got[next] = heap() - base
-				next++
-			}
-			if i < max {
-				m[int64(i)] = big{}
-			}
+		keys := make([]int64, max)
+		for i := range keys {
+			keys[i] = int64(i)
 		}
-		runtime.KeepAlive(m)
+		grow(keys, big{}, sizes, *impl)
+		got, seed = grow(keys, big{}, sizes, *impl)
 	default:
 		fmt.Fprintln(os.Stderr, "footprint: -type is int64, string or big")
 		os.Exit(2)
@@ -115,17 +91,35 @@ func main() {
 	fmt.Println(b.String())
 }
 
-// start measures the heap without the map, then makes it (make allocates
-// the header, which belongs to the map's footprint).
-func start[M any](mk func() M) (M, uint64) {
-	// The first collections start the runtime's background workers (their
-	// goroutines are heap objects): let them settle before the baseline.
+// grow makes a map, inserts keys[i] for i = 0, 1, …, and at each size in
+// sizes records the heap bytes above the baseline taken before make (make
+// allocates the header, which belongs to the map). It returns them with the
+// map's seed.
+func grow[K comparable, V any](keys []K, v V, sizes []int, impl string) ([]uint64, uint64) {
+	got := make([]uint64, len(sizes))
 	for i := 0; i < 4; i++ {
 		heap()
 	}
 	base := heap()
-	return mk(), base
+	m := make(map[K]V)
+	sink = m // the map escapes, as a long-lived map does: its header is on the heap, not the stack
+	seed := seedOf(*(*unsafe.Pointer)(unsafe.Pointer(&m)), impl)
+	next := 0
+	for i := 0; i <= len(keys); i++ {
+		for next < len(sizes) && sizes[next] == i {
+			got[next] = heap() - base
+			next++
+		}
+		if i < len(keys) {
+			m[keys[i]] = v
+		}
+	}
+	runtime.KeepAlive(m)
+	sink = nil
+	return got, seed
 }
+
+var sink any
 
 // heap is HeapAlloc after a full collection: the bytes of live objects, each
 // counted at its size class (or whole pages for large ones).

@@ -96,8 +96,8 @@ export function measure(type: string, t: FootprintTarget, opts: MeasureOptions):
 type KeyOf = ReturnType<typeof keyMaker>['key'];
 
 function runClassic(s: Omit<Scenario, 'ops'>, hash: HashSpec, sizes: number[], key: KeyOf, opts: MeasureOptions): SeedRun {
-  // Past B = 15 incrnoverflow flips a per-thread coin: modelled by the run's seeded generator (docs/limits.md).
-  const sim = openMap(s, { unreplayableCoin: true });
+  // Past B = 15 incrnoverflow flips a per-thread coin: hash.rand's generator stands for it (docs/scenario.md).
+  const sim = openMap(s);
   const m = sim.map;
   const points: LiveShape[] = [];
   const growth: GrowthEvent[] = [];

@@ -104,13 +104,7 @@ export interface SimMap {
   opIndex: number;
 }
 
-export interface OpenOptions extends SimOptions {
-  /**
-   * For benchmarks only: flip incrnoverflow's coin at B >= 16 with this PRNG
-   * instead of refusing (the real runtime's coin cannot be replayed).
-   */
-  readonly unreplayableCoin?: boolean;
-}
+export type OpenOptions = SimOptions;
 
 /** Makes the scenario's map (make with its hint) and returns it for operations. */
 export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMap {
@@ -151,6 +145,19 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     return v;
   };
 
+  // incrnoverflow's coin at B >= 16 (the runtime's per-M rand, which no process
+  // exposes): a generator seeded by hash.rand, drawn from the PRNG when the
+  // scenario gives none, and only when the map gets that far.
+  let randSeed = s.hash.rand;
+  let coin: (() => bigint) | undefined;
+  const overflowCoin = (): number => {
+    if (!coin) {
+      randSeed ??= rand();
+      coin = prng(randSeed);
+    }
+    return Number(coin() & 0xffffffffn);
+  };
+
   const trace: { op: number; text: string }[] = [];
   const mem = new SimMemory(s.arch);
   // eslint-disable-next-line prefer-const
@@ -159,11 +166,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     mem, layout: L, go: s.go, arch: s.arch, keyType: s.type.key, elemType: s.type.elem,
     variant: variantFor(s),
     drawSeed,
-    overflowCoin: opts.unreplayableCoin
-      ? () => Number(rand() & 0xffffffffn)
-      : () => {
-        throw new InputError(s.source, sim.opIndex >= 0 ? `ops[${sim.opIndex}]` : 'hint', `the map reaches B=${m.B} ≥ 16, where the runtime counts overflow buckets with a per-M random coin that cannot be replayed (go-classic-map.md §7.8)`);
-      },
+    overflowCoin,
     hasherFor: (m) => mapHasher(s.type.key, s.go, s.arch, mode === 'aes', keys, m),
     trace: opts.trace ? (text) => trace.push({ op: sim ? sim.opIndex : -1, text }) : undefined,
   };
@@ -236,9 +239,11 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
       return pairs;
     },
     hashInfo() {
-      return mode === 'aes'
+      const h: ClassicSnapshot['hash'] = mode === 'aes'
         ? { mode, seeds: [...seeds], aeskeysched: hex(keys.aeskeysched) }
         : { mode, seeds: [...seeds], hashkey: hashkey.map((k) => k.toString()) };
+      if (coin && randSeed !== undefined) h.rand = randSeed.toString();
+      return h;
     },
     snapshot() {
       return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash: sim.hashInfo() });

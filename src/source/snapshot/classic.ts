@@ -53,7 +53,9 @@ export const rebuilt = new WeakMap<MapSource, ClassicSnapshotFacts>();
 
 export function classicSnapshotSource(json: unknown, file: string): MapSource {
   const v = new JsonReader(file);
-  const top = v.obj(json, '', ['go', 'arch', 'experiment', 'type', 'hash', 'impl', 'header', 'extra', 'buckets', 'oldbuckets']);
+  const top = v.obj(json, '', ['go', 'arch', 'experiment', 'type', 'hash', 'impl', 'header', 'extra', 'buckets', 'oldbuckets'], ['randDependent']);
+  // Fields the engine modelled with hash.rand (B ≥ 16): their values are checked for plausibility only, as a real map's are.
+  if (top.randDependent !== undefined) v.arr(top.randDependent, 'randDependent').forEach((f, i) => v.str(f, `randDependent[${i}]`));
   if (top.impl !== 'classic') v.fail('impl', `expected "classic", got ${brief(top.impl)}`);
   const t = snapshotTarget(v, top, 'classic');
   const type = snapshotType(v, top, t);
@@ -167,7 +169,8 @@ export function classicSnapshotSource(json: unknown, file: string): MapSource {
 }
 
 function hashOf(v: JsonReader, hv: unknown, t: LayoutTarget): HashState {
-  const h = v.obj(hv, 'hash', ['mode', 'seeds'], ['hashkey', 'aeskeysched']);
+  const h = v.obj(hv, 'hash', ['mode', 'seeds'], ['hashkey', 'aeskeysched', 'rand']);
+  if (h.rand !== undefined && !/^\d{1,20}$/.test(v.str(h.rand, 'hash.rand'))) v.fail('hash.rand', `expected a uint64 as a decimal string, got ${brief(h.rand)}`);
   const mode = v.str(h.mode, 'hash.mode');
   if (mode !== 'aes' && mode !== 'fallback') v.fail('hash.mode', `expected "aes" or "fallback", got ${brief(mode)}`);
   if (mode === 'aes' && !t.arch.aesHash) v.fail('hash.mode', `the runtime has no AES hash on ${t.arch.name}`);
