@@ -36,8 +36,7 @@ const benches: Record<string, () => string[] | undefined> = {
     const f = largestEsbuild();
     return f && existsSync(f) ? [f] : undefined;
   },
-  sim: () => [],
-  'sim-swiss': () => [],
+  engine: () => [],
 };
 
 const wanted = process.argv.slice(2);

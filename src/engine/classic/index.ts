@@ -43,9 +43,10 @@ import { layoutOf } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
-import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
+import { decodeValue, type JsonValue } from '../../model/values.js';
 import type { Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
+import { encoder } from '../encode.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
 import { mapassign } from './assign.js';
@@ -183,12 +184,14 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   const m = makemap(env, s.hint);
   const keySize = sizeOf(s.type.key, s.arch).size;
   const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');
+  const encKey = encoder(mem, s.type.key, 'key');
+  const encElem = encoder(mem, s.type.elem, 'value');
   const setKey = (k: JsonValue, at: string, op: string): void => {
-    if (op !== 'lookup' && hasNaN(k)) {
+    if (op !== 'lookup' && typeof k !== 'number' && hasNaN(k)) {
       throw new InputError(s.source, at, `${op} of a NaN key: its hash mixes in the runtime's per-M random state, which cannot be replayed (lookups of NaN are fine)`);
     }
     try {
-      encodeValue(mem, s.type.key, scratch, k, 'key');
+      encKey(scratch, k);
     } catch (e) {
       throw new InputError(s.source, at, (e as Error).message);
     }
@@ -200,7 +203,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     insert(key, value, at = 'key') {
       setKey(key, at, 'insert');
       const e = mapassign(m, scratch);
-      encodeValue(mem, s.type.elem, e, value, 'value');
+      encElem(e, value);
     },
     insertKey(key, at = 'key') {
       setKey(key, at, 'insert');

@@ -43,8 +43,8 @@
 import type { Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { SimMemory } from '../../model/memory.js';
-import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
-import { encodeValue, type JsonValue } from '../../model/values.js';
+import { sizeOf, typeString } from '../../model/types.js';
+import type { JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { GoHasher, hasherFor } from '../../hash/index.js';
 import { InputError } from '../../base/errors.js';
@@ -55,6 +55,7 @@ import { hashTypeOf } from '../../hash/index.js';
 import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
+import { encoder } from '../encode.js';
 import { snapshotOf, uintJson, type SwissSnapshot, type SwissSnapshotHash } from './snapshot.js';
 import { iterationOrder } from './iterate.js';
 
@@ -207,25 +208,6 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       const mt = meta();
       return snapshotOf(c, { ...mt, hash: { ...mt.hash, seeds: [uintJson(c.seed)] } });
     },
-  };
-}
-
-const INT_KINDS = new Set(['int8', 'int16', 'int32', 'int64', 'int', 'uint8', 'uint16', 'uint32', 'uint64', 'uint', 'uintptr']);
-
-/**
- * encodeValue, with a shortcut for the common case of a non-negative
- * integer key or value given as a JSON number (everything else, and every
- * out-of-range value, goes through encodeValue and its checks).
- */
-function encoder(mem: SimMemory, t: GoType, what: string): (addr: number, v: JsonValue) => void {
-  const u = underlying(t);
-  if (!INT_KINDS.has(u.kind)) return (addr, v) => encodeValue(mem, t, addr, v, what);
-  const size = sizeOf(t, mem.arch).size;
-  const signed = u.kind.startsWith('int');
-  const limit = Math.min(Number.MAX_SAFE_INTEGER, 2 ** (size * 8 - (signed ? 1 : 0)) - 1);
-  return (addr, v) => {
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= limit) mem.setNum(addr, size, v);
-    else encodeValue(mem, t, addr, v, what);
   };
 }
 
