@@ -9,7 +9,9 @@
  * without a hint, inserts every key, looks every key up, and deletes every key
  * from that same map — on the engine (this process's child, under
  * --cpu-prof) and in gosrc/mapbench (GODEBUG=cpu.aes=off for the fallback
- * rows). Both sides run REPS repetitions and report their median ns/op; the
+ * rows). Both sides run REPS repetitions and report their median ns/op of
+ * process CPU time (user + system, GC threads included: the machine is
+ * shared, so wall time would include other tenants' work); the
  * table gives both and the ratio engine/native, then each engine run's
  * top functions by self time.
  */
@@ -40,10 +42,13 @@ function engineRun(go: string, mode: Mode, kind: Kind, n: number, reps: number):
   const sc = parseScenario({ go, arch: 'amd64', type: kind === 'int64' ? 'map[int64]int64' : 'map[string]int64', hash: { mode, prngSeed: 1 }, ops: [] }, 'bench');
   const keys = keysOf(kind, n);
   const t: Times = { insert: [], lookup: [], delete: [] };
+  // Process CPU time (user + system, the GC's threads included), as the native side measures:
+  // the machine is shared, and wall time would time the other tenants.
   const time = (f: () => void) => {
-    const s = process.hrtime.bigint();
+    const s = process.cpuUsage();
     f();
-    return Number(process.hrtime.bigint() - s) / n;
+    const d = process.cpuUsage(s);
+    return ((d.user + d.system) * 1000) / n;
   };
   for (let r = 0; r < reps; r++) {
     const m = sc.impl === 'classic' ? openMap(sc) : openSwiss(sc);
@@ -100,7 +105,7 @@ if (process.argv[2] === '--engine') {
   const REPS = Number(process.argv[3] ?? 1);
   const bins = new Map<string, string>();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`engines vs native Go maps, ${N} keys, median of ${REPS} repetition(s) each side, ns/op`);
+  console.log(`engines vs native Go maps, ${N} keys, median of ${REPS} repetition(s) each side, ns/op of process CPU time`);
   console.log(`machine: ${cpu}, ${cpus().length} CPUs (shared: figures under other load)`);
   const profiles: string[] = [];
   console.log('engine          hash      keys    op       engine     native     ratio');
