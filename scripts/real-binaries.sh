@@ -24,19 +24,24 @@ while IFS=$'\t' read -r name spec sha file _rest; do
   case "$name" in ''|'#'*) continue ;; esac
   out=$BIN/$name/$(basename "$file")
   if [ ! -f "$out" ]; then
-    echo "real-binaries: fetching $spec" >&2
-    (cd "$tmp" && npm pack --silent "$spec" >/dev/null 2>"$tmp/npm.err") || { cat "$tmp/npm.err" >&2; exit 1; }
-    tgz=$(ls -t "$tmp"/*.tgz | head -n1)
-    got=$(sha256sum "$tgz" | cut -c1-64)
-    if [ "$got" != "$sha" ]; then
-      echo "real-binaries: $spec: sha256 $got, expected $sha" >&2
-      exit 1
+    # Several files may come from one tarball (listed next to each other): fetch it once.
+    if [ "${last_spec:-}" != "$spec" ]; then
+      rm -f "$tmp"/*.tgz
+      echo "real-binaries: fetching $spec" >&2
+      (cd "$tmp" && npm pack --silent "$spec" >/dev/null 2>"$tmp/npm.err") || { cat "$tmp/npm.err" >&2; exit 1; }
+      tgz=$(ls -t "$tmp"/*.tgz | head -n1)
+      got=$(sha256sum "$tgz" | cut -c1-64)
+      if [ "$got" != "$sha" ]; then
+        echo "real-binaries: $spec: sha256 $got, expected $sha" >&2
+        exit 1
+      fi
+      last_spec=$spec
     fi
     mkdir -p "$tmp/x" "$BIN/$name"
     tar -xzf "$tgz" -C "$tmp/x" "$file"
     mv "$tmp/x/$file" "$out"
     chmod +x "$out"
-    rm -rf "$tmp/x" "$tgz"
+    rm -rf "$tmp/x"
   fi
   if [ $verify = 1 ]; then
     go=$(ls -d "$CACHE"/go/1.*/bin/go 2>/dev/null | sort -V | tail -n1)

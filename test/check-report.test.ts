@@ -16,7 +16,7 @@ const finding = (code: string, severity: Finding['severity'] = 'error', text = '
 });
 
 const report = (findings: Finding[], name = 'main.m'): MapReport => ({
-  name, address: '0xc000010000', type: 'map[int]int', impl: 'classic', count: 1, findings, unchecked: [],
+  name, address: '0xc000010000', type: 'map[int]int', impl: 'classic', count: 1, findings, unchecked: [], omitted: [],
 });
 
 const CAT = [inv('classic/count', true), inv('classic/overflow-cycle', false), inv('classic/writing', true)];

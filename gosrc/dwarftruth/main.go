@@ -20,17 +20,20 @@ const (
 	attrGoKind = dwarf.Attr(0x2900)
 	attrGoKey  = dwarf.Attr(0x2901)
 	attrGoElem = dwarf.Attr(0x2902)
+	// DW_AT_go_runtime_type: the descriptor's offset in the types region (0: none emitted).
+	attrGoRuntimeType = dwarf.Attr(0x2904)
 )
 
 type mapInfo struct {
-	Type       string `json:"type"`
-	KeySize    int64  `json:"keySize"`
-	ElemSize   int64  `json:"elemSize"`
-	Impl       string `json:"impl"`
-	BucketSize int64  `json:"bucketSize,omitempty"`
-	GroupSize  int64  `json:"groupSize,omitempty"`
-	SlotSize   int64  `json:"slotSize,omitempty"`
-	ElemOffset int64  `json:"elemOffset"`
+	Type        string `json:"type"`
+	KeySize     int64  `json:"keySize"`
+	ElemSize    int64  `json:"elemSize"`
+	Impl        string `json:"impl"`
+	BucketSize  int64  `json:"bucketSize,omitempty"`
+	GroupSize   int64  `json:"groupSize,omitempty"`
+	SlotSize    int64  `json:"slotSize,omitempty"`
+	ElemOffset  int64  `json:"elemOffset"`
+	RuntimeType int64  `json:"runtimeType,omitempty"`
 }
 
 func open(path string) (*dwarf.Data, error) {
@@ -108,6 +111,12 @@ func main() {
 	for _, e := range maps {
 		name, _ := e.Val(dwarf.AttrName).(string)
 		mi := mapInfo{Type: name}
+		switch v := e.Val(attrGoRuntimeType).(type) {
+		case int64:
+			mi.RuntimeType = v
+		case uint64:
+			mi.RuntimeType = int64(v)
+		}
 		if k, ok := e.Val(attrGoKey).(dwarf.Offset); ok {
 			mi.KeySize = size(k)
 		}

@@ -5,6 +5,7 @@
  * sentinel-framed modinfo text and the runtime's version string, found by
  * scanning. Modelled on Go's debug/buildinfo and runtime/debug.ParseBuildInfo.
  */
+import { InputError } from '../base/errors.js';
 import { ByteView, indexOf, text, uvarint } from './bytes.js';
 import { Memory, sectionByName, sectionBytes, type ObjectFile } from './object.js';
 
@@ -98,7 +99,7 @@ export function readBuildInfo(o: ObjectFile, mem: Memory): BuildInfo {
     }
     info.versionSource = 'buildinfo';
   } else {
-    info.goVersion = scanVersionString(o);
+    info.goVersion = buildVersionSymbol(o, mem) ?? scanVersionString(o);
     if (info.goVersion) info.versionSource = 'version-string';
     const s = indexOf(o.data, INFO_START);
     if (s >= 0) {
@@ -115,6 +116,27 @@ export function readBuildInfo(o: ObjectFile, mem: Memory): BuildInfo {
 }
 
 const VERSION_RE = /^go1\.\d+(\.\d+)?((rc|beta)\d+)?/;
+
+/**
+ * runtime.buildVersion read through the symbol table, as `go version` did
+ * before the build-info blob existed (cmd/go/internal/version of Go 1.13–1.17
+ * looked the symbol up): the only version record of a Go ≤ 1.12 binary.
+ * The symbol is a string header (data pointer, length).
+ */
+export function buildVersionSymbol(o: ObjectFile, mem: Memory): string | undefined {
+  const at = o.symbols.get('runtime.buildVersion');
+  if (at === undefined) return undefined;
+  try {
+    const p = mem.word(at, 'runtime.buildVersion data');
+    const n = mem.word(at + o.ptrSize, 'runtime.buildVersion length');
+    if (n === 0 || n > 128) return undefined;
+    const s = text(mem.read(p, n, 'runtime.buildVersion bytes'));
+    return VERSION_RE.test(s) || s.startsWith('devel') ? s : undefined;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return undefined; // unreadable: the scan still has a chance
+  }
+}
 
 /**
  * The first `go1.N[.P]` string in the file that is not part of a longer word:

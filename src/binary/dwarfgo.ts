@@ -83,7 +83,10 @@ export function dwarfMapTypes(d: Dwarf, ptrSize: number): DwarfMapType[] {
     if (die.tag !== TAG.typedef || num(die, AT.goKind) !== 21) continue;
     const m: DwarfMapType = {
       name: name(die),
-      runtimeType: num(die, AT.goRuntimeType),
+      // 0 when the program has no descriptor for the type (cmd/link writes the offset of a
+      // symbol that was never emitted: a map only made by makemap_small and never read).
+      // No descriptor starts there: the region opens with the runtime.types marker.
+      runtimeType: num(die, AT.goRuntimeType) || undefined,
       keySize: byteSize(d, ref(d, die, AT.goKey), ptrSize),
       elemSize: byteSize(d, ref(d, die, AT.goElem), ptrSize),
       impl: undefined,

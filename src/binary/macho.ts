@@ -7,6 +7,7 @@
 import type { GoArch } from '../model/arch.js';
 import { ByteView } from './bytes.js';
 import type { ObjectFile, Section, Segment } from './object.js';
+import { LC_DYLD_CHAINED_FIXUPS, applyChainedFixups, type MachSegment } from './machofixups.js';
 
 const LC_SEGMENT = 0x1;
 const LC_SYMTAB = 0x2;
@@ -88,6 +89,8 @@ function readThin(file: string, whole: Uint8Array, start: number, len: number, n
   const sections: Section[] = [];
   const segments: Segment[] = [];
   const symbols = new Map<string, number>();
+  const allSegments: MachSegment[] = [];
+  let fixups: { dataoff: number; datasize: number } | undefined;
   let off = hdr;
   const end = hdr + sizeofcmds;
   for (let i = 0; i < ncmds; i++) {
@@ -107,6 +110,7 @@ function readThin(file: string, whole: Uint8Array, start: number, len: number, n
       const initprot = v.u32(off + 28 + 4 * W);
       const nsects = v.u32(off + 32 + 4 * W);
       if (filesize > 0 && fileoff + filesize > data.length) v.fail(off, `Mach-O segment ${segname}: data 0x${fileoff.toString(16)}+0x${filesize.toString(16)} past end of file`);
+      allSegments.push({ vmaddr, fileoff, filesize });
       if (segname !== '__PAGEZERO' && vmsize > 0) {
         segments.push({ addr: vmaddr, memSize: vmsize, offset: fileoff, fileSize: Math.min(filesize, vmsize), write: (initprot & 2) !== 0, exec: (initprot & 4) !== 0 });
       }
@@ -126,6 +130,9 @@ function readThin(file: string, whole: Uint8Array, start: number, len: number, n
         if (fileSize > 0 && offset + fileSize > data.length) v.fail(so, `Mach-O section ${name}: data past end of file`);
         sections.push({ name, addr, size: ssize, offset, fileSize, alloc: true, write: (initprot & 2) !== 0, exec: (initprot & 4) !== 0 });
       }
+    } else if (cmd === LC_DYLD_CHAINED_FIXUPS) {
+      if (size < 16) v.fail(off, 'Mach-O LC_DYLD_CHAINED_FIXUPS too short');
+      fixups = { dataoff: v.u32(off + 8), datasize: v.u32(off + 12) };
     } else if (cmd === LC_SYMTAB) {
       if (size < 24) v.fail(off, 'Mach-O LC_SYMTAB too short');
       const symoff = v.u32(off + 8);
@@ -147,13 +154,21 @@ function readThin(file: string, whole: Uint8Array, start: number, len: number, n
     }
     off += size;
   }
+  // Pointers held as fixup chains are resolved, at the preferred base, in a copy.
+  let image = whole;
+  if (fixups) {
+    const text = allSegments.find((g) => g.fileoff === 0 && g.filesize > 0);
+    const fixed = applyChainedFixups(v, fixups.dataoff, fixups.datasize, allSegments, text?.vmaddr ?? 0);
+    image = start === 0 && len === whole.length ? fixed : whole.slice();
+    if (image !== fixed) image.set(fixed, start);
+  }
   // Segment and section file offsets are slice-relative; make them whole-file offsets.
   const shift = <T extends { offset: number }>(x: T): T => ({ ...x, offset: x.offset + start });
   return {
     file,
     format: 'macho',
     formatDetail: `Mach-O ${is64 ? '64' : '32'}-bit${note}`,
-    data: whole,
+    data: image,
     little: v.little,
     ptrSize: is64 ? 8 : 4,
     goarch: cpuArch(cpu),

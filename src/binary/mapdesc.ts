@@ -5,6 +5,13 @@
  * - classic (Go 1.14–1.23, 1.24/1.25 with noswissmap): Key, Elem, Bucket,
  *   Hasher, KeySize u8, ValueSize u8, BucketSize u16, Flags u32.
  *   1.12–1.13 have no Hasher.
+ * - classic-1.11 (Go 1.11; runtime/type.go of that release): Key, Elem, Bucket,
+ *   keysize u8, indirectkey bool, valuesize u8, indirectvalue bool,
+ *   bucketsize u16, reflexivekey bool, needkeyupdate bool. The bools are
+ *   reported as the flags word 1.12 replaced them with (1 indirectkey,
+ *   2 indirectvalue, 4 reflexivekey, 8 needkeyupdate), the same facts.
+ *   Checked on buildifier 0.19.2 (go1.11.2): map[string]bool reads
+ *   16, 0, 1, 0, 152, 1, 1, and its bucket type's size is 152.
  * - swiss (1.24–1.26): Key, Elem, Group, Hasher, GroupSize, SlotSize, ElemOff
  *   (uintptrs), Flags u32.
  * - swiss-1.27: GroupSize, KeysOff, KeyStride, ElemsOff, ElemStride, ElemOff, Flags.
@@ -74,6 +81,16 @@ export function decodeMap(r: TypeReader, t: GoType): MapInfo {
     model: 'skipped' as MapInfo['model'],
     dwarf: 'absent' as MapInfo['dwarf'],
   };
+  if (abi === 'classic-1.11') {
+    const at = t.addr + H + 3 * W;
+    const keySize = m.u8(at, 'map keysize');
+    const elemSize = m.u8(at + 2, 'map valuesize');
+    const bucketSize = m.u16(at + 4, 'map bucketsize');
+    const bit = (off: number, v: number) => (m.u8(at + off, 'map flag byte') ? v : 0);
+    const flags = bit(1, 1) | bit(3, 2) | bit(6, 4) | bit(7, 8);
+    if (bucket && bucket.size !== bucketSize) problems.push(`BucketSize ${bucketSize} != ${bucket.str} size ${bucket.size}`);
+    return { ...base, impl: 'classic', keySize, elemSize, bucketSize, flags, indirectKey: (flags & 1) !== 0, indirectElem: (flags & 2) !== 0 };
+  }
   if (abi === 'classic' || abi === 'classic-1.12') {
     const at = t.addr + H + (abi === 'classic' ? 4 : 3) * W;
     const keySize = m.u8(at, 'map KeySize');

@@ -24,9 +24,11 @@ export const Kind = {
 
 const TFLAG_UNCOMMON = 1;
 const TFLAG_EXTRA_STAR = 2;
+/** abi.TFlagNamed: the type has a name (`lib.Vendor`, `int`), not a type literal. */
+export const TFLAG_NAMED = 4;
 
 /** Which map descriptor layout a Go version writes. */
-export type MapAbi = 'classic-1.12' | 'classic' | 'swiss' | 'swiss-1.27';
+export type MapAbi = 'classic-1.11' | 'classic-1.12' | 'classic' | 'swiss' | 'swiss-1.27';
 
 export interface TypeContext {
   mem: Memory;
@@ -66,6 +68,7 @@ export function mapDescriptorSize(W: 4 | 8, abi: MapAbi): number {
   const H = W === 8 ? 48 : 32;
   const round = (n: number) => Math.ceil(n / W) * W;
   switch (abi) {
+    case 'classic-1.11':
     case 'classic-1.12': return round(H + 3 * W + 8);
     case 'classic': return round(H + 4 * W + 8);
     case 'swiss': return round(H + 4 * W + 3 * W + 4);
@@ -74,7 +77,7 @@ export function mapDescriptorSize(W: 4 | 8, abi: MapAbi): number {
 }
 
 export function mapAbiFor(goMinor: number, classic: boolean): MapAbi {
-  if (classic) return goMinor <= 13 ? 'classic-1.12' : 'classic';
+  if (classic) return goMinor <= 11 ? 'classic-1.11' : goMinor <= 13 ? 'classic-1.12' : 'classic';
   return goMinor >= 27 ? 'swiss-1.27' : 'swiss';
 }
 
@@ -161,6 +164,13 @@ export class TypeReader {
     const t: GoType = { addr, size, kind, tflag, str };
     this.cache.set(addr, t);
     return t;
+  }
+
+  /** The import path recorded in t's uncommon type (abi.UncommonType.PkgPath), or undefined. */
+  pkgPath(t: GoType): string | undefined {
+    if (!(t.tflag & TFLAG_UNCOMMON)) return undefined;
+    const off = this.ctx.mem.i32(t.addr + descriptorBase(this, t), 'uncommon pkgPath');
+    return off > 0 ? this.name(this.ctx.md.types + off) : undefined;
   }
 
   /** ptrToThis as an address, or undefined. */
@@ -315,9 +325,9 @@ function descriptorSize(r: TypeReader, t: GoType): number {
 }
 
 /** Breadth-first walk from the seeds; returns every reachable descriptor, deduplicated. */
-export function walkTypes(r: TypeReader, limit = 1 << 20): GoType[] {
+export function walkTypes(r: TypeReader, limit = 1 << 20, extra: number[] = []): GoType[] {
   const seen = new Set<number>();
-  const queue = seeds(r);
+  const queue = [...seeds(r), ...extra];
   const out: GoType[] = [];
   for (let i = 0; i < queue.length; i++) {
     const a = queue[i];
@@ -329,4 +339,83 @@ export function walkTypes(r: TypeReader, limit = 1 << 20): GoType[] {
     for (const e of r.edges(t)) if (!seen.has(e)) queue.push(e);
   }
   return out;
+}
+
+/**
+ * Map descriptors no other descriptor points at. The compiler emits a map
+ * type's descriptor wherever code needs it (makemap, mapaccess arguments), so a
+ * map made only inside a function, e.g. `var nodes = map[*Node]int{}` in a
+ * package's init, is reachable from code and from nothing in the walk. The
+ * sweep visits every pointer-aligned address of the types region and keeps
+ * those that hold a well-formed map descriptor: kind Map, size one pointer,
+ * key, elem and bucket/group pointers into the region, the bucket/group type
+ * named `map.bucket[K]V` or `map.group[K]V` after those very key and elem
+ * types, and (unless the map type is named) the map's own name `map[K]V`.
+ * Random bytes satisfy all of that with negligible probability; the checks
+ * read only mapped memory, so a corrupt region costs one pass and no error.
+ */
+export function sweepMapTypes(r: TypeReader, known: Set<number>): number[] {
+  const { md, mem, ptrSize: W } = r.ctx;
+  const H = W === 8 ? 48 : 32;
+  const kindAt = 2 * W + 7;
+  const inTypes = (p: number) => p >= md.types && p < md.etypes && p % W === 0;
+  const out: number[] = [];
+  const end = md.etypes - H - 3 * W;
+  for (let a = md.types; a <= end; a += W) {
+    if (known.has(a)) continue;
+    if (!mem.mapped(a, H + 3 * W)) continue;
+    if ((mem.u8(a + kindAt) & 0x1f) !== Kind.Map) continue;
+    try {
+      if (mem.word(a) !== W) continue;
+      const kp = mem.word(a + H);
+      const ep = mem.word(a + H + W);
+      const bp = mem.word(a + H + 2 * W);
+      if (!inTypes(kp) || !inTypes(ep) || !inTypes(bp)) continue;
+      const t = r.type(a);
+      const key = r.type(kp).str;
+      const elem = r.type(ep).str;
+      const bucket = r.type(bp).str;
+      const kv = `[${key}]${elem}`;
+      if (bucket !== `map.bucket${kv}` && bucket !== `map.group${kv}`) continue;
+      if (!(t.tflag & TFLAG_NAMED) && t.str !== `map${kv}`) continue;
+      out.push(a);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * The Go minor version a classic map descriptor layout proves, for binaries
+ * whose version was erased and whose moduledata has the 1.8 layout (Go
+ * 1.8–1.15, too wide to pick a descriptor layout from). Each unnamed map type
+ * in typelinks votes for the layouts under which its BucketSize equals its
+ * `map.bucket[K]V` type's size: the field sits at H+4W+2 from Go 1.14 (after
+ * the hasher), at H+3W+2 in 1.12–1.13 (flags word), at H+3W+4 in 1.11 (bool
+ * fields). Returns 14, 12 or 11 (the oldest release of that layout), or
+ * undefined when no map type voted.
+ */
+export function classicMinorBySizes(r: TypeReader): number | undefined {
+  const { md, mem, ptrSize: W } = r.ctx;
+  const H = W === 8 ? 48 : 32;
+  const votes = new Map<number, number>([[14, 0], [12, 0], [11, 0]]);
+  for (const off of md.typelinks) {
+    const a = md.types + off;
+    try {
+      const t = r.type(a);
+      if (t.kind !== Kind.Map) continue;
+      const b = mem.word(a + H + 2 * W, 'map bucket');
+      if (!b) continue;
+      const bucket = r.type(b);
+      if (!bucket.str.startsWith('map.bucket[')) continue;
+      if (mem.u16(a + H + 4 * W + 2) === bucket.size) votes.set(14, (votes.get(14) ?? 0) + 1);
+      if (mem.u16(a + H + 3 * W + 2) === bucket.size) votes.set(12, (votes.get(12) ?? 0) + 1);
+      if (mem.u16(a + H + 3 * W + 4) === bucket.size) votes.set(11, (votes.get(11) ?? 0) + 1);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+    }
+  }
+  const [best, n] = [...votes].sort((x, y) => y[1] - x[1])[0];
+  return n > 0 ? best : undefined;
 }

@@ -15,7 +15,7 @@ export * from './report.js';
 
 import { InputError } from '../base/errors.js';
 import { implOf } from '../layout/index.js';
-import type { Invariant, MapReport, MapSource } from './types.js';
+import type { CheckOptions, Invariant, MapReport, MapSource } from './types.js';
 import { CLASSIC_INVARIANTS, checkClassic, classicEntries, classicSnapshotSource } from './classic/index.js';
 import { SWISS_INVARIANTS, checkSwiss, swissEntries, swissSnapshotSource } from './swiss/index.js';
 
@@ -24,8 +24,8 @@ export function catalogueFor(impl: 'classic' | 'swiss'): readonly Invariant[] {
 }
 
 /** Checks one map with the catalogue its Go version and experiment select. */
-export function checkMap(src: MapSource): MapReport {
-  return implOf(src.target) === 'classic' ? checkClassic(src) : checkSwiss(src);
+export function checkMap(src: MapSource, opts: CheckOptions = {}): MapReport {
+  return implOf(src.target) === 'classic' ? checkClassic(src, opts) : checkSwiss(src, opts);
 }
 
 /** Addresses of a map's live keys and elems (for following map elements to more maps); never throws on bad memory. */

@@ -24,6 +24,7 @@
  * unhashable type"), so no insert can have put it in a map — the checkers
  * report it as a misplaced key.
  */
+import { InputError } from '../base/errors.js';
 import { GoHasher, hasherFor, hashTypeOf, type KeyMemory, type Recipe } from '../hash/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
 import { sizeOf, structLayout, typeString, underlying, type GoType } from '../model/types.js';
@@ -239,6 +240,8 @@ export class KeyHasher {
     } catch (e) {
       if (e instanceof NaNHash) return null;
       if (e instanceof KeyReadError || e instanceof UnresolvedTypeError || e instanceof UncomparableKeyError) throw e;
+      // A process that exited mid-read ends the check (exit 2), it is not a key that cannot be hashed.
+      if (e instanceof InputError) throw e;
       throw new KeyReadError(0n, `cannot hash the key: ${(e as Error).message}`);
     }
   }

@@ -9,13 +9,30 @@ import type { Finding, Invariant, MapReport } from './types.js';
 export interface CheckDocument {
   ok: boolean;
   /** Where the memory came from: "snapshot", "core", "live". */
-  source: { kind: 'snapshot' | 'core' | 'live'; file?: string; binary?: string; pid?: number; frozen?: boolean; go?: string; arch?: string };
+  source: {
+    kind: 'snapshot' | 'core' | 'live';
+    file?: string;
+    binary?: string;
+    pid?: number;
+    frozen?: boolean;
+    go?: string;
+    arch?: string;
+    /** --freeze: how long the process was stopped (milliseconds) and how many bytes were copied meanwhile. */
+    pauseMs?: number;
+    copiedBytes?: number;
+  };
   maps: MapReport[];
 }
 
 /** The document as docs/json.md gives it: a map rebuilt from a snapshot has `address: null`, never a made-up one. */
 export function documentJSON(doc: CheckDocument): string {
-  return JSON.stringify({ ...doc, maps: doc.maps.map((m) => ({ ...m, address: m.address || null })) }, null, 2);
+  const total = doc.maps.reduce((s, m) => s + findingCount(m), 0);
+  return JSON.stringify({ ...doc, findings: total, maps: doc.maps.map((m) => ({ ...m, address: m.address || null, findingCount: findingCount(m) })) }, null, 2);
+}
+
+/** Every finding of a map: those listed and those counted in `omitted`. */
+export function findingCount(m: MapReport): number {
+  return m.findings.length + m.omitted.reduce((s, o) => s + o.count, 0);
 }
 
 /** Worst first, then by code, so the line that matters most leads. */
@@ -59,11 +76,12 @@ export function markTorn(r: MapReport, catalogue: readonly Invariant[], running:
  * process); `info` findings alone (a map caught mid-write) are not.
  */
 export function isBroken(r: MapReport): boolean {
-  return r.findings.some((f) => f.severity !== 'info');
+  return r.findings.some((f) => f.severity !== 'info') || r.omitted.some((o) => o.severity !== 'info');
 }
 
 export function findingLine(f: Finding): string {
-  const at = f.location.address ? `${f.location.text} @${f.location.address}` : f.location.text;
+  const where = f.location.key !== undefined ? `${f.location.text} key ${f.location.key}` : f.location.text;
+  const at = f.location.address ? `${where} @${f.location.address}` : where;
   const torn = !f.possiblyTorn ? '' : f.tornBy === 'writing' ? ' (possibly torn: a write was in progress)' : ' (possibly torn: the process was running)';
   // Messages may open with their location already; say it once.
   const message = f.message.startsWith(`${f.location.text}: `) ? f.message.slice(f.location.text.length + 2) : f.message;
@@ -72,19 +90,22 @@ export function findingLine(f: Finding): string {
 
 export function mapText(r: MapReport): string {
   const lines: string[] = [];
-  const n = r.findings.length;
+  const n = findingCount(r);
   const state = n === 0 ? 'intact' : isBroken(r) ? `BROKEN: ${n} finding${n === 1 ? '' : 's'}` : `${n} note${n === 1 ? '' : 's'}`;
   const at = r.address ? ` @${r.address}` : '';
   lines.push(`${r.name}  ${r.type}  ${r.impl}${at}  count ${r.count}  ${state}`);
   for (const f of sortFindings(r.findings)) lines.push(`  ${findingLine(f)}`);
+  for (const o of r.omitted) lines.push(`  … ${o.count} more ${o.code} finding${o.count === 1 ? '' : 's'} not listed (--limit N or --all lists more)`);
   for (const u of r.unchecked) lines.push(`  not checked: ${u.code}: ${u.reason}`);
   return lines.join('\n');
 }
 
 export function summaryLine(maps: MapReport[]): string {
   const broken = maps.filter(isBroken).length;
-  const findings = maps.reduce((s, m) => s + m.findings.length, 0);
-  return `${maps.length} map${maps.length === 1 ? '' : 's'} checked: ${maps.length - broken} intact, ${broken} broken, ${findings} finding${findings === 1 ? '' : 's'}`;
+  const findings = maps.reduce((s, m) => s + findingCount(m), 0);
+  const listed = maps.reduce((s, m) => s + m.findings.length, 0);
+  const partial = listed < findings ? ` (${listed} listed)` : '';
+  return `${maps.length} map${maps.length === 1 ? '' : 's'} checked: ${maps.length - broken} intact, ${broken} broken, ${findings} finding${findings === 1 ? '' : 's'}${partial}`;
 }
 
 /** A finding's identity across repeated reads (--watch): same code at the same place. */

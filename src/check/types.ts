@@ -56,6 +56,8 @@ export interface Location {
   readonly directoryIndex?: number;
   readonly group?: number;
   readonly slot?: number;
+  /** Slot findings: the slot's key as read, decoded ("\"k12\"", "42"; "(unreadable)" when it cannot be). */
+  readonly key?: string;
 }
 
 export interface Finding {
@@ -87,6 +89,21 @@ export interface MapReport {
   readonly findings: Finding[];
   /** Codes not checked and why (no key material, a key type whose hash needs dynamic types, …). */
   readonly unchecked: { readonly code: string; readonly reason: string }[];
+  /** Findings found but not listed (past the per-code limit): counts, never findings. */
+  readonly omitted: Omitted[];
+}
+
+/** Findings of one code found beyond the listing limit. */
+export interface Omitted {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly count: number;
+}
+
+/** How many findings of each code a check lists (the rest are counted in `omitted`). */
+export interface CheckOptions {
+  /** Per code and map; default LIMITS.maxFindingsPerCode, at most LIMITS.maxFindingsListed. */
+  readonly limit?: number;
 }
 
 /** Hard limits so corrupt memory never makes a check run away. */
@@ -95,6 +112,19 @@ export const LIMITS = {
   maxGroups: 1 << 22,
   /** Overflow buckets followed in one chain before calling it a loop. */
   maxChain: 1 << 16,
-  /** Findings reported per code per map (the rest are counted in a summary finding). */
+  /** Findings listed per code per map by default (the rest are counted in MapReport.omitted). */
   maxFindingsPerCode: 50,
+  /** Findings listed per code per map at most, even with --all (memory stays bounded on garbage). */
+  maxFindingsListed: 100_000,
 } as const;
+
+/** The per-code listing limit a check runs with. */
+export function findingLimit(opts: CheckOptions): number {
+  const n = opts.limit ?? LIMITS.maxFindingsPerCode;
+  return Math.max(0, Math.min(n, LIMITS.maxFindingsListed));
+}
+
+/** A tophash or control byte, printed the same way by both engines: hex, two digits ("0x05", "0x80"). */
+export function byteHex(b: number): string {
+  return `0x${b.toString(16).padStart(2, '0')}`;
+}

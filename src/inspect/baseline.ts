@@ -4,6 +4,9 @@
  * compared (implementation, key/elem sizes, bucket or group/slot sizes,
  * elem offset, flags); addresses and counts are not.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../base/errors.js';
 import type { Inspection } from './inspect.js';
 import type { MapInfo } from '../binary/mapdesc.js';
@@ -32,6 +35,8 @@ export interface BaselineFile {
 
 export interface Baseline {
   mapscopeBaseline: 1;
+  /** The --maps patterns the baseline was recorded with (absent or [] = every map type). */
+  maps?: string[];
   files: BaselineFile[];
 }
 
@@ -68,10 +73,42 @@ export function splitPatterns(v: string): string[] {
   return out.map((x) => x.trim()).filter(Boolean);
 }
 
-export function matcher(patterns: string[]): (type: string) => boolean {
+/** What a --maps pattern is matched against: a map type's spelling and its key and elem types'. */
+export interface MapNames {
+  type: string;
+  key: string;
+  elem: string;
+}
+
+/**
+ * The type a key or elem spelling is built from: `*main.Node`, `[]main.Node`,
+ * `[4]*main.Node` and `chan main.Node` all come from `main.Node`.
+ */
+export function baseTypeName(t: string): string {
+  let s = t;
+  for (;;) {
+    const m = /^(\*|\[\d*\]|chan |<-chan |chan<- )/.exec(s);
+    if (!m) return s;
+    s = s.slice(m[0].length);
+  }
+}
+
+/**
+ * --maps semantics (README "CI gate", docs/json.md): a pattern matches a map
+ * type when it matches, as a whole-string glob,
+ *   - the map type's spelling (`map[string]int`, or its name: `main.Cache`), or
+ *   - the type its key or elem is built from (baseTypeName), so `main.*`
+ *     matches `map[string]*main.Node` and `map[main.ID][]int`.
+ * A map of unnamed types (`map[string]int`) names no package: it matches by
+ * spelling only (`map[string]*`, `map[*`, `*`).
+ */
+export function matcher(patterns: string[]): (m: MapNames) => boolean {
   if (patterns.length === 0) return () => true;
   const res = patterns.map(globToRegExp);
-  return (t) => res.some((r) => r.test(t));
+  return (m) => {
+    const names = [m.type, baseTypeName(m.key), baseTypeName(m.elem)];
+    return res.some((r) => names.some((n) => r.test(n)));
+  };
 }
 
 export function baselineMap(m: MapInfo): BaselineMap {
@@ -85,15 +122,16 @@ export function baselineMap(m: MapInfo): BaselineMap {
   return b;
 }
 
-export function makeBaseline(results: Inspection[], keep: (t: string) => boolean): Baseline {
+export function makeBaseline(results: Inspection[], keep: (m: MapNames) => boolean, patterns: string[] = []): Baseline {
   return {
     mapscopeBaseline: 1,
+    ...(patterns.length ? { maps: patterns } : {}),
     files: results.map((r) => ({
       file: baseName(r.file),
       goVersion: r.goVersion ?? null,
       goarch: r.goarch ?? null,
       mapImpl: r.mapImpl,
-      maps: dedupe(r.maps.filter((m) => keep(m.type)).map(baselineMap)),
+      maps: dedupe(r.maps.filter(keep).map(baselineMap)),
     })),
   };
 }
@@ -117,26 +155,36 @@ export function parseBaseline(source: string, textIn: string): Baseline {
   }
   const b = j as Partial<Baseline>;
   if (!b || b.mapscopeBaseline !== 1 || !Array.isArray(b.files)) throw new InputError(source, undefined, 'not a mapscope baseline (expected {"mapscopeBaseline": 1, "files": [...]})');
+  if (b.maps !== undefined && (!Array.isArray(b.maps) || !b.maps.every((p) => typeof p === 'string'))) throw new InputError(source, 'maps', 'must be a list of --maps patterns');
   for (const [i, f] of b.files.entries()) {
     if (!f || typeof f.file !== 'string' || !Array.isArray(f.maps)) throw new InputError(source, `files[${i}]`, 'needs "file" and "maps"');
-    for (const [k, m] of f.maps.entries()) if (!m || typeof m.type !== 'string') throw new InputError(source, `files[${i}].maps[${k}]`, 'needs "type"');
+    for (const [k, m] of f.maps.entries()) {
+      if (!m || typeof m.type !== 'string') throw new InputError(source, `files[${i}].maps[${k}]`, 'needs "type"');
+      // Baselines written before key/elem were recorded match by the map's spelling only.
+      if (typeof m.key !== 'string') m.key = '';
+      if (typeof m.elem !== 'string') m.elem = '';
+    }
   }
   return b as Baseline;
 }
 
 /**
  * Pairs each inspected file with a baseline entry (by base name; with one
- * file on each side, with each other) and lists what changed.
+ * file on each side, with each other) and lists what changed. `keep` is
+ * applied to both sides, so a filter given now that the baseline was not
+ * recorded with (or the reverse) narrows both alike instead of reporting
+ * the difference as added or removed maps.
  */
-export function compare(base: Baseline, now: Baseline): Drift[] {
+export function compare(base: Baseline, now: Baseline, keep: (m: MapNames) => boolean = () => true): Drift[] {
   const out: Drift[] = [];
-  for (const f of now.files) {
+  for (const f0 of now.files) {
+    const f = { ...f0, maps: f0.maps.filter(keep) };
     const old = base.files.find((b) => b.file === f.file) ?? (base.files.length === 1 && now.files.length === 1 ? base.files[0] : undefined);
     if (!old) {
       out.push({ file: f.file, type: '*', kind: 'added', changes: [{ field: 'file', was: null, now: f.file }] });
       continue;
     }
-    const before = new Map(old.maps.map((m) => [m.type, m]));
+    const before = new Map(old.maps.filter(keep).map((m) => [m.type, m]));
     const after = new Map(f.maps.map((m) => [m.type, m]));
     for (const [t, m] of after) {
       const o = before.get(t);
@@ -157,27 +205,62 @@ export function driftLine(d: Drift): string {
   return `${d.file}: changed ${d.type}: ${d.changes.map((c) => `${c.field} ${c.was ?? '-'} → ${c.now ?? '-'}`).join(', ')}`;
 }
 
-/** GitHub Actions workflow commands: one ::error per drift. */
-export function githubAnnotations(drifts: Drift[], baselineFile: string): string {
+/** GitHub Actions workflow commands: one ::error per drift and per finding, a ::notice when there is neither. */
+export function githubAnnotations(drifts: Drift[], findings: string[], baselineFile: string, compared: number): string {
   const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return drifts.map((d) => `::error file=${esc(baselineFile)},title=${esc(`map layout drift: ${d.type}`)}::${esc(driftLine(d))}`).join('\n');
+  const escProp = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const lines = [
+    ...drifts.map((d) => `::error file=${escProp(baselineFile)},title=${escProp(`map layout drift: ${d.type}`)}::${esc(driftLine(d))}`),
+    ...findings.map((f) => `::error title=${escProp('map descriptor finding')}::${esc(f)}`),
+  ];
+  if (lines.length === 0) lines.push(`::notice file=${escProp(baselineFile)},title=${escProp('map layout')}::${esc(`no drift: ${compared} map types match ${baselineFile}`)}`);
+  return lines.join('\n');
 }
 
-/** SARIF 2.1.0 log with one result per drift. */
-export function sarif(drifts: Drift[], baselineFile: string): object {
+/**
+ * Where the SARIF log's tool.driver.informationUri points: package.json's
+ * homepage or repository URL when the package declares one, else the README
+ * shipped in the package (its "CI gate" section documents the rules).
+ */
+export function informationUri(): string {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { homepage?: unknown; repository?: unknown };
+    const repo = typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository as { url?: unknown } | undefined)?.url;
+    for (const u of [pkg.homepage, repo]) if (typeof u === 'string' && /^https?:\/\//.test(u)) return u.replace(/^git\+/, '');
+  } catch {
+    // no package.json beside the code: fall through to the README
+  }
+  return pathToFileURL(join(root, 'README.md')).href + '#ci-gate-fail-when-a-go-upgrade-changes-a-map-layout-your-unsafe-code-reads';
+}
+
+/** SARIF 2.1.0 log with one result per drift (error) and per descriptor finding (error). */
+export function sarif(drifts: Drift[], findings: string[], baselineFile: string): object {
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        tool: { driver: { name: 'mapscope', informationUri: 'https://github.com/', rules: [{ id: 'map-layout-drift', shortDescription: { text: 'A map type layout differs from the recorded baseline' } }] } },
-        results: drifts.map((d) => ({
-          ruleId: 'map-layout-drift',
-          level: 'error',
-          message: { text: driftLine(d) },
-          locations: [{ physicalLocation: { artifactLocation: { uri: baselineFile } } }],
-          properties: { file: d.file, type: d.type, kind: d.kind, changes: d.changes },
-        })),
+        tool: {
+          driver: {
+            name: 'mapscope',
+            informationUri: informationUri(),
+            rules: [
+              { id: 'map-layout-drift', shortDescription: { text: 'A map type layout differs from the recorded baseline' } },
+              { id: 'map-descriptor-finding', shortDescription: { text: "A map descriptor disagrees with itself, DWARF or mapscope's layout model" } },
+            ],
+          },
+        },
+        results: [
+          ...drifts.map((d) => ({
+            ruleId: 'map-layout-drift',
+            level: 'error',
+            message: { text: driftLine(d) },
+            locations: [{ physicalLocation: { artifactLocation: { uri: baselineFile } } }],
+            properties: { file: d.file, type: d.type, kind: d.kind, changes: d.changes },
+          })),
+          ...findings.map((f) => ({ ruleId: 'map-descriptor-finding', level: 'error', message: { text: f } })),
+        ],
       },
     ],
   };

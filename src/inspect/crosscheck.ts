@@ -14,7 +14,7 @@ import { archByName, type GoArch } from '../model/arch.js';
 import type { GoType as ModelType, BasicKind } from '../model/types.js';
 import { layoutOf } from '../layout/index.js';
 import type { MapInfo } from '../binary/mapdesc.js';
-import { Kind, type GoType, type TypeReader } from '../binary/types.js';
+import { Kind, TFLAG_NAMED, type GoType, type TypeReader } from '../binary/types.js';
 
 const BASIC: Record<number, BasicKind> = {
   [Kind.Bool]: 'bool', [Kind.Int]: 'int', [Kind.Int8]: 'int8', [Kind.Int16]: 'int16', [Kind.Int32]: 'int32',
@@ -22,7 +22,6 @@ const BASIC: Record<number, BasicKind> = {
   [Kind.Uint64]: 'uint64', [Kind.Uintptr]: 'uintptr', [Kind.Float32]: 'float32', [Kind.Float64]: 'float64',
   [Kind.Complex64]: 'complex64', [Kind.Complex128]: 'complex128', [Kind.String]: 'string', [Kind.UnsafePointer]: 'unsafe.Pointer',
 };
-const TFLAG_NAMED = 4;
 
 /** Rebuilds a model type from a descriptor. */
 export function modelType(r: TypeReader, t: GoType, depth = 0): ModelType {

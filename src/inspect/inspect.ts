@@ -15,10 +15,11 @@ import { findModuleData, textAddr, type ModuleData } from '../binary/moduledata.
 import { Memory, type ObjectFile } from '../binary/object.js';
 import { openObjects } from '../binary/open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from '../binary/pclntab.js';
-import { Kind, TypeReader, mapAbiFor, walkTypes } from '../binary/types.js';
+import { Kind, TypeReader, classicMinorBySizes, mapAbiFor, sweepMapTypes, walkTypes } from '../binary/types.js';
 import { crossCheck } from './crosscheck.js';
 import { readDwarf } from '../binary/dwarf.js';
 import { dwarfGlobals, dwarfMapTypes } from '../binary/dwarfgo.js';
+import { canonicalName, packageNames } from '../binary/typenames.js';
 import { ARCHES } from '../model/arch.js';
 import { NEWEST_MINOR, OLDEST_MINOR } from '../model/goversion.js';
 
@@ -41,7 +42,8 @@ export interface Inspection {
   dependencies: { path: string; version: string; replace?: string }[];
   pie: boolean;
   pclntab: { addr: number; magic: Pclntab['version']; nfunc: number };
-  moduledata: { addr: number; layout: ModuleData['layout'] };
+  /** types: the start of the types region, which type offsets (and DW_AT_go_runtime_type) count from. */
+  moduledata: { addr: number; layout: ModuleData['layout']; types: number };
   typeCount: number;
   maps: MapInfo[];
   /** Map-related runtime functions present (runtime.mapaccess1, internal/runtime/maps.(*Map).getWithKey, …). */
@@ -56,6 +58,8 @@ export interface DwarfSummary {
   /** Map typedefs in DWARF, and how many were matched to a descriptor and compared. */
   mapTypes: number;
   checked: number;
+  /** Map typedefs whose DW_AT_go_runtime_type names a descriptor inspect did not find (each is also a finding). */
+  missing: string[];
   /** Package-level variables of map type. */
   mapGlobals: { name: string; type: string; addr: number | undefined }[];
 }
@@ -94,10 +98,15 @@ export function inspectObject(o: ObjectFile): Inspection {
   const structural = { '1.8': 13, '1.16': 16, '1.18': 18, '1.20': 20, '1.26': 26, '1.27': 27 }[md.layout];
   let goMinor = known ?? structural;
   if (md.layout === '1.27') goMinor = Math.max(goMinor, 27);
+  // The 1.8 layout spans Go 1.8–1.15, whose classic descriptors differ: their own sizes tell which.
+  if (known === undefined && md.layout === '1.8') goMinor = classicMinorBySizes(new TypeReader({ mem, md, ptrSize: o.ptrSize, goMinor }, 'classic')) ?? goMinor;
   const exps = experiments(bi);
   const classicDefault = goMinor < 24 || ((goMinor === 24 || goMinor === 25) && exps.includes('noswissmap'));
   const reader = new TypeReader({ mem, md, ptrSize: o.ptrSize, goMinor }, mapAbiFor(goMinor, classicDefault));
-  const all = walkTypes(reader);
+  const walked = walkTypes(reader);
+  // Map descriptors only code refers to (types.ts sweepMapTypes), and what they reach.
+  const swept = sweepMapTypes(reader, new Set(walked.map((t) => t.addr)));
+  const all = swept.length ? walkTypes(reader, undefined, swept) : walked;
   const findings: string[] = [];
   const maps: MapInfo[] = [];
   const goarch = bi.settings.GOARCH ?? o.goarch;
@@ -125,7 +134,8 @@ export function inspectObject(o: ObjectFile): Inspection {
     maps.push(info);
   }
   maps.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  const dwarf = dwarfCheck(o, md, maps, findings);
+  const pkgs = packageNames(reader, all);
+  const dwarf = dwarfCheck(o, md, maps, findings, (p) => pkgs.get(p));
   const impls = new Set(maps.map((m) => m.impl));
   const mapImpl = impls.size === 2 ? 'mixed' : impls.size === 1 ? [...impls][0] : maps.length === 0 ? (classicDefault ? 'classic' : 'swiss') : 'unknown';
   const funcs = functions(o, mem, tab);
@@ -146,7 +156,7 @@ export function inspectObject(o: ObjectFile): Inspection {
     dependencies: bi.deps.map((d) => ({ path: d.path, version: d.version, ...(d.replace ? { replace: `${d.replace.path}${d.replace.version ? ` ${d.replace.version}` : ''}` } : {}) })),
     pie: o.pie || bi.settings['-buildmode'] === 'pie',
     pclntab: { addr: tab.addr, magic: tab.version, nfunc: tab.nfunc },
-    moduledata: { addr: md.addr, layout: md.layout },
+    moduledata: { addr: md.addr, layout: md.layout, types: md.types },
     typeCount: all.length,
     maps,
     mapFunctions,
@@ -155,17 +165,14 @@ export function inspectObject(o: ObjectFile): Inspection {
   };
 }
 
-function normName(s: string): string {
-  return s.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, '').replace(/·\d+/g, '');
-}
 
 /**
  * With DWARF: names the package-level variables of map type and checks every
  * map typedef's runtime structures against the descriptor it points at.
  * Unreadable DWARF is a finding, not a failure: the descriptors stand alone.
  */
-function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: string[]): DwarfSummary {
-  const out: DwarfSummary = { present: false, mapTypes: 0, checked: 0, mapGlobals: [] };
+function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: string[], pkgName: (path: string) => string | undefined): DwarfSummary {
+  const out: DwarfSummary = { present: false, mapTypes: 0, checked: 0, missing: [], mapGlobals: [] };
   let dw;
   try {
     dw = readDwarf(o);
@@ -182,15 +189,21 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
   for (const dm of dmaps) {
     if (dm.runtimeType === undefined) continue;
     const m = byAddr.get(md.types + dm.runtimeType);
-    if (!m) continue; // a descriptor the walk did not reach (rare; DWARF also lists shapes)
+    if (!m) {
+      // DWARF names a descriptor the walk and the sweep both missed: say so, never drop it silently.
+      out.missing.push(dm.name);
+      findings.push(`${dm.name}: DWARF names a map descriptor at 0x${(md.types + dm.runtimeType).toString(16)} that inspect did not find`);
+      continue;
+    }
     out.checked++;
     const diffs: string[] = [];
     const cmp = (what: string, a: number | string | undefined, b: number | string | undefined) => {
       if (a !== undefined && a !== b) diffs.push(`${what}: DWARF ${a}, descriptor ${b ?? '-'}`);
     };
-    // DWARF spells types with import paths (internal/abi.Type) and numbers local types (mismatch·4);
-    // descriptors use package names (abi.Type) except inside type arguments. Compare with both normalised.
-    cmp('name', normName(dm.name), normName(m.type));
+    // DWARF spells types with import paths (example.com/lib/v2.Vendor) and qualified field names;
+    // descriptors with package names (lib.Vendor). Both are brought to one spelling, the package
+    // names read from the binary's own named types (typenames.ts), never guessed from the path.
+    if (dm.name !== m.type) cmp('name', canonicalName(dm.name, pkgName), canonicalName(m.type, pkgName));
     cmp('impl', dm.impl, m.impl);
     if (m.impl === 'classic') cmp('bucketSize', dm.bucketSize, m.bucketSize);
     else {

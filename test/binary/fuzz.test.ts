@@ -7,12 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { InputError } from '../../src/base/errors.js';
 import { inspectBytes } from '../../src/inspect/inspect.js';
 import { openObjects } from '../../src/binary/open.js';
 import { buildProbe } from '../support/probe.js';
+import { cacheDir } from '../support/toolchains.js';
 
 const RUNS = Number(process.env.MAPSCOPE_FUZZ_RUNS ?? 60);
 const seeds = [
@@ -88,5 +90,32 @@ test('random bytes behind each format magic: InputError', () => {
       mustBeInputError(d);
     }),
     { numRuns: RUNS * 4 },
+  );
+});
+
+test('mutated chained fixups (ibazel 0.28.0 darwin/arm64 from the corpus): InputError or a result, bounded time', () => {
+  const file = join(cacheDir(), 'bin', 'ibazel-darwin-arm64-0.28.0', 'ibazel');
+  if (!existsSync(file)) assert.fail(`${file} missing: run scripts/real-binaries.sh`);
+  const seed = readFileSync(file);
+  // Find LC_DYLD_CHAINED_FIXUPS (0x80000034) among the load commands of the 64-bit header.
+  const dv = new DataView(seed.buffer, seed.byteOffset, seed.byteLength);
+  let off = 32;
+  let blob: [number, number] | undefined;
+  for (let i = 0; i < dv.getUint32(16, true); i++) {
+    if (dv.getUint32(off, true) === 0x80000034) blob = [dv.getUint32(off + 8, true), dv.getUint32(off + 12, true)];
+    off += dv.getUint32(off + 4, true);
+  }
+  assert.ok(blob, 'ibazel darwin/arm64 has LC_DYLD_CHAINED_FIXUPS');
+  const [at, size] = blob;
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ where: fc.integer({ min: 0, max: size - 1 }), value: fc.oneof(fc.constantFrom(0, 0xff, 0x7f, 0x80), fc.integer({ min: 0, max: 255 })), width: fc.constantFrom(1, 2, 4) }), { minLength: 1, maxLength: 6 }),
+      (edits) => {
+        const d = Uint8Array.from(seed);
+        for (const e of edits) for (let k = 0; k < e.width && e.where + k < size; k++) d[at + e.where + k] = e.value;
+        mustBeInputError(d);
+      },
+    ),
+    { numRuns: RUNS },
   );
 });

@@ -7,9 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inspectBytes } from '../../src/inspect/inspect.js';
 import { buildProbe, type ProbeBuild } from '../support/probe.js';
+import { cacheDir } from '../support/toolchains.js';
 
 function erase(d: Uint8Array, needle: Uint8Array): number {
   let n = 0;
@@ -55,5 +57,33 @@ for (const [b, minor, impl] of cases) {
       r.maps.map((m) => [m.type, m.impl, m.implFromName, m.keySize, m.elemSize, m.bucketSize, m.groupSize, m.slotSize, m.elemOffset, m.flags]),
       want.maps.map((m) => [m.type, m.impl, true, m.keySize, m.elemSize, m.bucketSize, m.groupSize, m.slotSize, m.elemOffset, m.flags]),
     );
+  });
+}
+
+// Go 1.8–1.15 share moduledata's 1.8 layout; their classic descriptors differ (1.11: bool fields,
+// 1.12–1.13: flags word, 1.14+: a hasher pointer first), and the descriptors' own BucketSize
+// fields, checked against their bucket types, tell which. Real npm binaries from the pinned corpus;
+// the bound each must give is the oldest release of the layout its true version (the list's column) has.
+for (const [name, file, minor, model] of [
+  ['buildifier-0.19.2', 'buildifier', 11, 'skipped'], // go1.11.2
+  ['ibazel-darwin-x64-0.9.0', 'ibazel', 11, 'skipped'], // go1.11.2, Mach-O
+  ['esbuild-0.0.16', 'esbuild', 12, 'skipped'], // go1.13.8
+  ['esbuild-0.7.22', 'esbuild', 14, 'agrees'], // go1.15
+] as const) {
+  test(`${name} with no version anywhere: its map descriptors prove ≥go1.${minor} and decode as with the version`, () => {
+    const path = join(cacheDir(), 'bin', name, file);
+    if (!existsSync(path)) assert.fail(`${path} missing: run scripts/real-binaries.sh`);
+    const orig = readFileSync(path);
+    const [want] = inspectBytes(path, orig);
+    const d = Uint8Array.from(orig);
+    erase(d, Uint8Array.from([0xff, ...enc(' Go buildinf:')]));
+    assert.ok(erase(d, enc('go1.')) >= 1);
+    const [r] = inspectBytes('erased', d);
+    assert.equal(r.versionSource, 'structure');
+    assert.equal(r.goMinor, minor);
+    assert.deepEqual(r.findings, []);
+    for (const m of r.maps) assert.equal(m.model, model, m.type);
+    const fig = (x: typeof r) => x.maps.map((m) => [m.type, m.keySize, m.elemSize, m.bucketSize, m.flags]);
+    assert.deepEqual(fig(r), fig(want));
   });
 }

@@ -71,12 +71,13 @@ for (const e of entries) {
     const minor = Number(/go1\.(\d+)/.exec(e.go)?.[1]);
     const impl = minor >= 24 ? 'swiss' : 'classic';
     assert.equal(r.mapImpl, impl);
-    assert.ok(r.maps.length >= 40, `only ${r.maps.length} map types`);
-    assert.deepEqual(r.findings, [], 'descriptor inconsistencies or model disagreements');
+    assert.ok(r.maps.length >= 20, `only ${r.maps.length} map types`);
+    assert.deepEqual(r.findings, [], 'descriptor inconsistencies, DWARF or model disagreements');
     for (const m of r.maps) {
       assert.equal(m.impl, impl, m.type);
       assert.ok(m.implFromName, `${m.type}: implementation not told by the bucket/group name`);
-      assert.equal(m.model, 'agrees', m.type);
+      // The layout model covers Go 1.13 on; older descriptors stand alone.
+      assert.equal(m.model, minor >= 13 ? 'agrees' : 'skipped', m.type);
     }
     // Shared map types: figures equal the DWARF of a real toolchain's build.
     const ptr = e.goarch === '386' || e.goarch === 'arm' ? 4 : 8;
@@ -95,19 +96,27 @@ for (const e of entries) {
     }
     assert.ok(shared >= 2, `only ${shared} map types shared with the probe`);
 
-    // Unstripped (esbuild 0.0.16, go1.13.8): every map type against Go's debug/dwarf directly.
+    // Unstripped (esbuild 0.0.16, mkcert, buildifier 5.1.0, bazelisk, mcp-nomad, golar): every map
+    // descriptor DWARF names (DW_AT_go_runtime_type, read with Go's own debug/dwarf) is among the
+    // reported map types, with the figures the linker's DWARF gives.
     if (r.dwarf.present) {
       const own = dwarfTruth(file);
+      const byAddr = new Map(r.maps.map((m) => [m.addr, m]));
       let n = 0;
-      for (const m of r.maps) {
-        // DWARF spells packages by import path (github.com/evanw/esbuild/internal/ast.Ref), descriptors by name (ast.Ref).
-        const t = own.find((x) => x.type.replace(/(?:[\w.-]+\/)+(?=\w+\.)/g, '') === m.type);
-        if (!t) continue;
+      const missing: string[] = [];
+      for (const t of own) {
+        if (!t.runtimeType) continue; // the linker emitted no descriptor for this map type
+        const m = byAddr.get(r.moduledata.types + t.runtimeType);
+        if (!m) {
+          missing.push(t.type);
+          continue;
+        }
         n++;
         assert.equal(m.impl, t.impl, m.type);
         if (impl === 'classic') assert.equal(m.bucketSize, t.bucketSize, m.type);
         else assert.deepEqual([m.groupSize, m.slotSize, m.elemOffset], [t.groupSize, t.slotSize, t.elemOffset], m.type);
       }
+      assert.deepEqual(missing, [], 'map descriptors DWARF names that inspect did not report');
       assert.ok(n >= 20, `${n} map types compared with DWARF`);
     }
 

@@ -75,6 +75,8 @@ export interface DwarfMap {
   groupSize?: number;
   slotSize?: number;
   elemOffset: number;
+  /** DW_AT_go_runtime_type: the descriptor's offset from moduledata.types (absent when none was emitted). */
+  runtimeType?: number;
 }
 
 /** Map types of an unstripped binary, from its DWARF, via Go's debug/dwarf. */
@@ -93,5 +95,23 @@ export function buildGoCommand(go: string): string {
   if (existsSync(out)) return out;
   mkdirSync(join(out, '..'), { recursive: true });
   execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-o', out, 'cmd/go'], { cwd: goroot(go), env: goEnv(go, { CGO_ENABLED: '0' }), stdio: 'pipe' });
+  return out;
+}
+
+/** Builds one of gosrc/'s programs (unstripped, so with DWARF) with a real toolchain; cached by source hash. */
+export function buildGoProgram(name: string, go: string, goarch = 'amd64'): string {
+  const src = join(repo, 'gosrc', name);
+  const h = createHash('sha256');
+  const walk = (d: string): void => {
+    for (const f of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (f.isDirectory()) walk(join(d, f.name));
+      else h.update(join(d, f.name).slice(src.length)).update(readFileSync(join(d, f.name)));
+    }
+  };
+  walk(src);
+  const out = join(cacheDir(), 'probe', `${name}-${h.digest('hex').slice(0, 12)}`, `${go}-${goarch}`, name);
+  if (existsSync(out)) return out;
+  mkdirSync(join(out, '..'), { recursive: true });
+  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', '-o', out, '.'], { cwd: src, env: goEnv(go, { GOOS: 'linux', GOARCH: goarch }), stdio: 'pipe' });
   return out;
 }

@@ -23,7 +23,8 @@ import {
   BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH,
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
 } from '../../engine/classic/map.js';
-import { LIMITS, type Finding, type Location, type MapReport, type MapSource } from '../types.js';
+import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type Location, type MapReport, type MapSource, type Omitted } from '../types.js';
+import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
@@ -85,9 +86,12 @@ interface Where {
   array: 'buckets' | 'oldbuckets';
   bucket: number;
   overflow: number;
+  /** The bucket's address (slot findings name the slot's key, decoded). */
+  addr?: bigint;
 }
 
 const hex = (a: bigint): string => `0x${a.toString(16)}`;
+const tb = byteHex;
 
 class Checker {
   readonly findings: Finding[] = [];
@@ -121,7 +125,10 @@ class Checker {
   private visitedBuckets = 0;
   h!: Header;
 
-  constructor(private readonly src: MapSource) {
+  constructor(
+    private readonly src: MapSource,
+    private readonly limit: number,
+  ) {
     this.r = src.reader;
     const L = layoutOf(src.type, src.target);
     if (L.impl !== 'classic') throw new Error(`checkClassic: ${typeString(src.type)} is a Swiss map on Go ${src.target.go.minor}`);
@@ -189,7 +196,7 @@ class Checker {
   add(code: string, location: Location, expected: string, found: string, message: string): void {
     const n = (this.perCode.get(code) ?? 0) + 1;
     this.perCode.set(code, n);
-    if (n > LIMITS.maxFindingsPerCode) return;
+    if (n > this.limit) return;
     const inv = CLASSIC_BY_CODE.get(code);
     if (!inv) throw new Error(`unknown invariant code ${code}`);
     this.findings.push({ code, severity: inv.severity, location, expected, found, message });
@@ -197,20 +204,21 @@ class Checker {
 
   private at(code: string, w: Where, slot: number | undefined, addr: bigint | undefined, expected: string, found: string, message: string): void {
     const { text, fields } = this.where(w, slot);
-    this.add(code, this.loc(text, fields, addr), expected, found, message);
+    let loc = this.loc(text, fields, addr);
+    // A slot finding names the slot's key as read (only past the limit check: decoding costs reads).
+    if (slot !== undefined && w.addr !== undefined && (this.perCode.get(code) ?? 0) < this.limit) {
+      loc = { ...loc, key: slotKeyText(this.r, this.src.type.key, w.addr + BigInt(this.keysOff + slot * this.L.key.storedSize), this.L.key.indirect) };
+    }
+    this.add(code, loc, expected, found, message);
   }
 
-  /** Findings past the per-code cap, counted in one summary finding per code. */
-  summarize(): void {
+  /** Findings past the per-code limit, as counts. */
+  omitted(): Omitted[] {
+    const out: Omitted[] = [];
     for (const [code, n] of this.perCode) {
-      if (n <= LIMITS.maxFindingsPerCode) continue;
-      const more = n - LIMITS.maxFindingsPerCode;
-      const inv = CLASSIC_BY_CODE.get(code);
-      this.findings.push({
-        code, severity: inv ? inv.severity : 'error', location: { text: 'map' }, expected: '',
-        found: `${more} more`, message: `${more} more ${code} findings not listed`,
-      });
+      if (n > this.limit) out.push({ code, severity: CLASSIC_BY_CODE.get(code)?.severity ?? 'error', count: n - this.limit });
     }
+    return out;
   }
 
   // ------------------------------------------------------------ header --
@@ -487,7 +495,7 @@ class Checker {
     let seenRest = false;
     const mine = new Set<bigint>([addr]);
     for (let ov = 0; ; ov++) {
-      const w: Where = { array, bucket: i, overflow: ov };
+      const w: Where = { array, bucket: i, overflow: ov, addr };
       if (++this.visitedBuckets > LIMITS.maxGroups) {
         this.cut = true;
         return;
@@ -508,7 +516,7 @@ class Checker {
       if (ov === 0 && old) {
         evacuated = isMark(top[0]);
         if (!evacuated && BigInt(i) < h.nevacuate) {
-          this.at(C.nevacuate, w, undefined, addr, 'evacuated (tophash[0] in 2..4)', `tophash[0]=${top[0]}`, `old bucket ${i} is below nevacuate=${h.nevacuate} but not evacuated`);
+          this.at(C.nevacuate, w, undefined, addr, 'evacuated (tophash[0] in 0x02..0x04)', `tophash[0]=${tb(top[0])}`, `old bucket ${i} is below nevacuate=${h.nevacuate} but not evacuated`);
         }
       }
       // evacuate cleared this bucket's keys, elems and overflow pointer (pointerful buckets, no old iterator).
@@ -517,19 +525,19 @@ class Checker {
         const t = top[s];
         if (old && evacuated) {
           if (!isMark(t)) {
-            this.at(C.tophash, w, s, addr, 'an evacuation mark (2, 3 or 4)', String(t), `tophash ${t} in an evacuated chain (its first tophash is ${top[0]})`);
+            this.at(C.tophash, w, s, addr, 'an evacuation mark (0x02, 0x03 or 0x04)', tb(t), `tophash ${tb(t)} in an evacuated chain (its first tophash is ${tb(top[0])})`);
           } else if (t !== EVACUATED_EMPTY && !cleared) {
             this.checkXY(w, s, addr, b, t, nold);
           }
           continue;
         }
         if (seenRest && t !== EMPTY_REST) {
-          this.at(C.emptyRest, w, s, addr, `emptyRest (${EMPTY_REST})`, String(t), `tophash ${t} after an emptyRest earlier in the chain`);
+          this.at(C.emptyRest, w, s, addr, `emptyRest (${tb(EMPTY_REST)})`, tb(t), `tophash ${tb(t)} after an emptyRest earlier in the chain`);
         }
         if (t === EMPTY_REST) seenRest = true;
         if (isMark(t)) {
-          if (old) this.at(C.tophash, w, s, addr, 'no evacuation mark in an unevacuated chain', String(t), `evacuation mark ${t} in an old chain that is not evacuated (its first tophash is ${top[0]})`);
-          else this.at(C.evacuationMark, w, s, addr, 'emptyRest, emptyOne or a tophash ≥ 5', String(t), `evacuation mark ${t} in the current bucket array (only old buckets are evacuated)`);
+          if (old) this.at(C.tophash, w, s, addr, 'no evacuation mark in an unevacuated chain', tb(t), `evacuation mark ${tb(t)} in an old chain that is not evacuated (its first tophash is ${tb(top[0])})`);
+          else this.at(C.evacuationMark, w, s, addr, 'emptyRest, emptyOne or a tophash ≥ 0x05', tb(t), `evacuation mark ${tb(t)} in the current bucket array (only old buckets are evacuated)`);
           continue;
         }
         if (t >= MIN_TOP_HASH) this.liveSlot(w, s, addr, b, t, old ? nold : 2 ** h.B);
@@ -628,7 +636,7 @@ class Checker {
       this.at(C.keyBucket, w, s, bucketAddr, `${arr} ${want}`, `${arr} ${w.bucket}`, `the key's hash selects ${arr} ${want} (mask ${nbuckets - 1}) but it sits in ${arr} ${w.bucket}`);
     }
     if (hv.top !== t) {
-      this.at(C.keyTophash, w, s, bucketAddr, String(hv.top), String(t), `tophash ${t} but the key's hash gives ${hv.top}`);
+      this.at(C.keyTophash, w, s, bucketAddr, tb(hv.top), tb(t), `tophash ${tb(t)} but the key's hash gives ${tb(hv.top)}`);
     }
   }
 
@@ -643,7 +651,7 @@ class Checker {
   private checkXY(w: Where, s: number, addr: bigint, b: Uint8Array, t: number, nold: number): void {
     const same = (this.h.flags & SAME_SIZE_GROW) !== 0;
     if (same) {
-      if (t === EVACUATED_Y) this.at(C.evacuationXY, w, s, addr, 'evacuatedX (2) in a same-size grow', String(t), 'evacuatedY in a same-size grow, which only evacuates to X');
+      if (t === EVACUATED_Y) this.at(C.evacuationXY, w, s, addr, 'evacuatedX (0x02) in a same-size grow', tb(t), 'evacuatedY in a same-size grow, which only evacuates to X');
       return;
     }
     if (!this.hasher || this.h.count === 0n) return;
@@ -662,7 +670,7 @@ class Checker {
     const y = Math.floor(hv.lo / nold) % 2 === 1;
     const want = y ? EVACUATED_Y : EVACUATED_X;
     if (want !== t) {
-      this.at(C.evacuationXY, w, s, addr, `${want} (${y ? 'Y' : 'X'})`, String(t), `marked ${t === EVACUATED_X ? 'X' : 'Y'} but the key's hash has newbit ${nold} ${y ? 'set' : 'clear'}`);
+      this.at(C.evacuationXY, w, s, addr, `${tb(want)} (${y ? 'Y' : 'X'})`, tb(t), `marked ${t === EVACUATED_X ? 'X' : 'Y'} but the key's hash has newbit ${nold} ${y ? 'set' : 'clear'}`);
     }
   }
 
@@ -671,14 +679,13 @@ class Checker {
   }
 }
 
-export function checkClassic(src: MapSource): MapReport {
-  const c = new Checker(src);
+export function checkClassic(src: MapSource, opts: CheckOptions = {}): MapReport {
+  const c = new Checker(src, findingLimit(opts));
   let count = 0;
   if (c.header()) {
     count = c.h.count > BigInt(Number.MAX_SAFE_INTEGER) || c.h.count < 0n ? -1 : Number(c.h.count);
     c.walk();
   }
-  c.summarize();
   return {
     name: src.name,
     address: src.syntheticAddresses ? '' : hex(src.addr),
@@ -687,5 +694,6 @@ export function checkClassic(src: MapSource): MapReport {
     count,
     findings: c.findings,
     unchecked: c.unchecked,
+    omitted: c.omitted(),
   };
 }

@@ -28,7 +28,8 @@ import { CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal } from '../../engi
 import { ProbeSeq, h1, h2 } from '../../engine/swiss/probe.js';
 import { MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft } from '../../engine/swiss/capacity.js';
 import { slotGeometry, type SlotGeometry } from '../../engine/swiss/geometry.js';
-import { LIMITS, type Finding, type MapReport, type MapSource } from '../types.js';
+import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type MapReport, type MapSource, type Omitted } from '../types.js';
+import { slotKeyText } from '../keytext.js';
 import { swissInvariant } from './invariants.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
@@ -41,19 +42,26 @@ interface Where {
   readonly directoryIndex?: number;
   readonly group?: number;
   readonly slot?: number;
+  /** A slot's key address: its findings name the key, decoded. */
+  readonly key?: bigint;
 }
 
-/** Findings, at most LIMITS.maxFindingsPerCode per code (the rest are counted in one summary finding). */
+/** Findings, at most `limit` listed per code (the rest are counted in omitted()). */
 class Findings {
   readonly list: Finding[] = [];
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly synthetic: boolean) {}
+  constructor(
+    private readonly synthetic: boolean,
+    private readonly limit: number,
+    /** The decoded key of the slot whose key is at this address. */
+    private readonly keyText: (keyAddr: bigint) => string,
+  ) {}
 
   add(code: string, w: Where, expected: string, found: string, message: string): void {
     const n = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, n);
-    if (n > LIMITS.maxFindingsPerCode) return;
+    if (n > this.limit) return;
     const inv = swissInvariant(code);
     const location = {
       text: w.text,
@@ -62,24 +70,20 @@ class Findings {
       ...(w.directoryIndex !== undefined ? { directoryIndex: w.directoryIndex } : {}),
       ...(w.group !== undefined ? { group: w.group } : {}),
       ...(w.slot !== undefined ? { slot: w.slot } : {}),
+      ...(w.key !== undefined ? { key: this.keyText(w.key) } : {}),
     };
     this.list.push({ code, severity: inv.severity, location, expected, found, message });
   }
 
   finish(): Finding[] {
-    for (const [code, n] of this.counts) {
-      if (n <= LIMITS.maxFindingsPerCode) continue;
-      const more = n - LIMITS.maxFindingsPerCode;
-      this.list.push({
-        code,
-        severity: swissInvariant(code).severity,
-        location: { text: 'map' },
-        expected: '-',
-        found: `${more} more`,
-        message: `${more} more findings of ${code} not listed (${n} in all)`,
-      });
-    }
     return this.list;
+  }
+
+  /** Findings past the limit, as counts per code. */
+  omitted(): Omitted[] {
+    const out: Omitted[] = [];
+    for (const [code, n] of this.counts) if (n > this.limit) out.push({ code, severity: swissInvariant(code).severity, count: n - this.limit });
+    return out;
   }
 }
 
@@ -111,13 +115,13 @@ class Checker {
   /** Some memory could not be read or was beyond the limits: totals are not compared. */
   incomplete = false;
 
-  constructor(readonly src: MapSource) {
+  constructor(readonly src: MapSource, opts: CheckOptions = {}) {
     const L = layoutOf(src.type, src.target);
     if (L.impl !== 'swiss') {
       throw new InputError(src.name, undefined, `Go ${goVersionString(src.target.go)}${src.target.experiment ? ' ' + src.target.experiment : ''} builds classic maps, not Swiss tables`);
     }
     this.L = L;
-    this.f = new Findings(Boolean(src.syntheticAddresses));
+    this.f = new Findings(Boolean(src.syntheticAddresses), findingLimit(opts), (at) => slotKeyText(src.reader, src.type.key, at, L.key.indirect));
     this.geo = slotGeometry(L);
     const arch = src.target.arch;
     this.ptr = arch.ptrSize;
@@ -262,7 +266,7 @@ class Checker {
     }
     const want = h2(hash);
     if (k.ctrl !== want) {
-      this.f.add('swiss/h2', { ...w, addr: k.ctrlAddr }, hex(want), hex(k.ctrl), `${w.text}: control byte ${hex(k.ctrl)} is not the key's H2 ${hex(want)} (hash ${hex(hash)}): a lookup of this key never compares it`);
+      this.f.add('swiss/h2', { ...w, addr: k.ctrlAddr }, byteHex(want), byteHex(k.ctrl), `${w.text}: control byte ${byteHex(k.ctrl)} is not the key's H2 ${byteHex(want)} (hash ${hex(hash)}): a lookup of this key never compares it`);
     }
     return hash;
   }
@@ -270,7 +274,7 @@ class Checker {
 }
 
 function ctrlText(c: number): string {
-  return c === CTRL_EMPTY ? 'empty' : c === CTRL_DELETED ? 'deleted' : ctrlFull(c) ? `full ${hex(c)}` : hex(c);
+  return c === CTRL_EMPTY ? 'empty' : c === CTRL_DELETED ? 'deleted' : ctrlFull(c) ? `full ${byteHex(c)}` : byteHex(c);
 }
 
 /** Slot counts of one group or table. */
@@ -290,9 +294,9 @@ function checkSmall(c: Checker, h: MapHeader): number {
   const n: Counts = { full: 0, deleted: 0, empty: 0 };
   for (let i = 0; i < SLOTS; i++) {
     const ctrl = c.ctrl(b, 0, i);
-    const sw: Where = { text: `small group slot ${i}`, group: 0, slot: i, addr: h.dirPtr + BigInt(c.L.group.ctrlByteOfSlot[i]) };
+    const sw: Where = { text: `small group slot ${i}`, group: 0, slot: i, addr: h.dirPtr + BigInt(c.L.group.ctrlByteOfSlot[i]), key: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
     if (!ctrlLegal(ctrl)) {
-      f.add('swiss/ctrl', sw, '0x80, 0xfe or 0x00-0x7f', hex(ctrl), `${sw.text}: control byte ${hex(ctrl)} is neither empty, deleted nor an H2`);
+      f.add('swiss/ctrl', sw, '0x80, 0xfe or 0x00-0x7f', byteHex(ctrl), `${sw.text}: control byte ${byteHex(ctrl)} is neither empty, deleted nor an H2`);
       continue;
     }
     if (ctrl === CTRL_EMPTY) n.empty++;
@@ -301,7 +305,7 @@ function checkSmall(c: Checker, h: MapHeader): number {
       f.add('swiss/small-tombstone', sw, 'empty or full', 'deleted', `${sw.text}: a small map never leaves tombstones (deleteSmall empties the slot)`);
     } else {
       n.full++;
-      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) });
+      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride), key: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) });
     }
   }
   return n.full;
@@ -446,9 +450,9 @@ function checkDirectory(c: Checker, h: MapHeader): number {
       const gaddr = th.data + BigInt(goff);
       for (let i = 0; i < SLOTS; i++) {
         const ctrl = c.ctrl(b, goff, i);
-        const sw: Where = { text: `${tw.text} group ${g} slot ${i}`, table: ti, directoryIndex: first, group: g, slot: i, addr: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
+        const sw: Where = { text: `${tw.text} group ${g} slot ${i}`, table: ti, directoryIndex: first, group: g, slot: i, addr: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride), key: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
         if (!ctrlLegal(ctrl)) {
-          f.add('swiss/ctrl', { ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, '0x80, 0xfe or 0x00-0x7f', hex(ctrl), `${sw.text}: control byte ${hex(ctrl)} is neither empty, deleted nor an H2`);
+          f.add('swiss/ctrl', { ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, '0x80, 0xfe or 0x00-0x7f', byteHex(ctrl), `${sw.text}: control byte ${byteHex(ctrl)} is neither empty, deleted nor an H2`);
           continue;
         }
         if (ctrl === CTRL_EMPTY) {
@@ -506,8 +510,8 @@ function checkDirectory(c: Checker, h: MapHeader): number {
   return total;
 }
 
-export function checkSwiss(src: MapSource): MapReport {
-  const c = new Checker(src);
+export function checkSwiss(src: MapSource, opts: CheckOptions = {}): MapReport {
+  const c = new Checker(src, opts);
   const f = c.f;
   const base = { name: src.name, address: src.syntheticAddresses ? '' : hex(src.addr), type: typeString(src.type), impl: 'swiss' as const };
   let h: MapHeader;
@@ -516,7 +520,7 @@ export function checkSwiss(src: MapSource): MapReport {
   } catch (e) {
     if (!(e instanceof MemoryError)) throw e;
     f.add('swiss/unreadable', { text: 'header', addr: src.addr }, 'a maps.Map header', 'unreadable', `header: ${e.message}`);
-    return { ...base, count: 0, findings: f.finish(), unchecked: c.unchecked };
+    return { ...base, count: 0, findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
   }
   c.seed = h.seed;
   if (h.writing !== 0) {
@@ -535,5 +539,6 @@ export function checkSwiss(src: MapSource): MapReport {
   if (h.used !== BigInt(full) && !c.incomplete) {
     f.add('swiss/used', { text: 'header' }, `${full} (full slots${h.dirLen === 0n ? h.dirPtr === 0n ? ': no group yet' : ' in the small group' : ' in all tables'})`, `${h.used}`, `Map.used ${h.used}, len(m) reports it, but ${full} slots are full`);
   }
-  return { ...base, count: Number(h.used), findings: f.finish(), unchecked: c.unchecked };
+  return { ...base, count: Number(h.used), findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
 }
+

@@ -13,13 +13,17 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
+import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
 import type { MapReport, MapSource } from '../../check/types.js';
 import { FirstSeen, documentJSON, findingLine, isBroken, mapText, markTorn, summaryLine, type CheckDocument } from '../../check/report.js';
-import { openCoreFile, openLive, type GoProcess } from '../../source/process/index.js';
+import { PauseExceededError, ProcessGoneError, fmtBytes, fmtMs, openCoreFile, openLive, type GoProcess } from '../../source/process/index.js';
+import { LIMITS } from '../../check/types.js';
+
+/** --max-pause when not given: a frozen program is never stopped longer than this. */
+const DEFAULT_MAX_PAUSE = '1s';
 
 interface Opts {
   core?: string;
@@ -33,6 +37,10 @@ interface Opts {
   type?: string;
   maxMaps: string;
   allGlobals?: boolean;
+  maxPause?: string;
+  allowEmpty?: boolean;
+  limit?: string;
+  all?: boolean;
   json?: boolean;
 }
 
@@ -44,13 +52,27 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-/** `500ms`, `2s`, `1m`, or a bare number of seconds. */
-export function parseInterval(text: string): number {
+/** `500ms`, `2s`, `1m`, or a bare number of seconds, between `min` and `max` milliseconds. */
+export function parseInterval(text: string, option = '--watch', min = 10, max = 3_600_000): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`--watch: expected an interval such as 500ms, 2s or 1m, got ${JSON.stringify(text)}`);
+  if (!m) throw new UsageError(`${option}: expected a duration such as 500ms, 2s or 1m, got ${JSON.stringify(text)}`);
   const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'];
-  if (!(ms >= 10 && ms <= 3_600_000)) throw new UsageError('--watch: the interval must be between 10ms and 1h');
+  if (!(ms >= min && ms <= max)) throw new UsageError(`${option}: must be between ${fmtMs(min)} and ${fmtMs(max)}, got ${JSON.stringify(text)}`);
   return ms;
+}
+
+/** The per-code listing limit --limit/--all ask for (undefined: the default). */
+function listingLimit(opts: Opts): number | undefined {
+  if (opts.all && opts.limit !== undefined) throw new UsageError('give --limit or --all, not both');
+  if (opts.all) return LIMITS.maxFindingsListed;
+  return opts.limit === undefined ? undefined : positiveInt(opts.limit, '--limit');
+}
+
+/** A run that checked nothing must not read as a clean bill of health. */
+function refuseEmpty(reports: MapReport[], where: string, opts: Opts): void {
+  if (reports.length === 0 && !opts.allowEmpty) {
+    throw new InputError(where, undefined, 'no map found, so nothing was checked (a map held in a local variable needs --addr; --allow-empty accepts an empty run)');
+  }
 }
 
 function positiveInt(text: string, what: string): number {
@@ -75,11 +97,12 @@ function selectMaps(p: GoProcess, opts: Opts, io: CliIO): MapSource[] {
 }
 
 /** Checks every map; `running`: read from a process that was not stopped (see markTorn). */
-function checkAll(maps: MapSource[], io: CliIO, running = false): MapReport[] {
+function checkAll(maps: MapSource[], io: CliIO, opts: Opts, running = false): MapReport[] {
   const out: MapReport[] = [];
+  const limit = listingLimit(opts);
   for (const [i, m] of maps.entries()) {
     if (maps.length > 20 && (i + 1) % 50 === 0) io.err(`checked ${i + 1}/${maps.length} maps`);
-    const r = checkMap(m);
+    const r = checkMap(m, { limit });
     // A map read mid-write (its writing flag set), or read while the process ran: mark what a write explains.
     markTorn(r, catalogueFor(r.impl), running);
     out.push(r);
@@ -111,7 +134,7 @@ function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: nu
       const pos = /position (\d+)/.exec(e instanceof Error ? e.message : '');
       throw new InputError(file, pos ? Number(pos[1]) : undefined, 'not valid JSON');
     }
-    const r = checkMap(snapshotSource(json, file));
+    const r = checkMap(snapshotSource(json, file), { limit: listingLimit(opts) });
     reports.push({ ...r, name: files.length > 1 ? file : r.name });
   }
   emit(document({ kind: 'snapshot', file: files.join(' ') }, reports), opts, io, setExit);
@@ -120,23 +143,36 @@ function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: nu
 function runCore(opts: Opts, io: CliIO, setExit: (code: number) => void): void {
   if (!opts.binary) throw new UsageError('--core needs --binary, the executable that wrote the core');
   const p = openCoreFile(opts.core!, opts.binary, readInput(opts.binary));
-  const reports = checkAll(selectMaps(p, opts, io), io);
+  if (!p.match.evidence) io.err(`warning: ${opts.core} holds none of ${opts.binary}'s bytes and names no mapped files: that this executable wrote it is taken on trust`);
+  const reports = checkAll(selectMaps(p, opts, io), io, opts);
+  refuseEmpty(reports, opts.core!, opts);
   emit(document({ kind: 'core', file: opts.core, binary: opts.binary, go: p.goVersion, arch: p.target.arch.name }, reports), opts, io, setExit);
 }
 
 async function runLive(opts: Opts, io: CliIO, setExit: (code: number) => void): Promise<void> {
   const pid = positiveInt(opts.pid!, '--pid');
   const freeze = Boolean(opts.freeze);
+  const maxPauseMs = parseInterval(opts.maxPause ?? DEFAULT_MAX_PAUSE, '--max-pause', 1, 600_000);
   // Opened once: the executable, its DWARF and the key material are read once for every round.
   const p = openLive(pid, { freeze: false });
-  const once = (): { reports: MapReport[]; go: string; arch: string } => {
+  const once = (): Round => {
     p.ensureAlive();
-    if (freeze) p.freeze();
+    let pause: { pauseMs: number; copiedBytes: number } | undefined;
+    if (freeze) {
+      // Stopped only while its memory is copied; the check reads the copy while the program runs.
+      const snap = p.snapshot({ maxPauseMs });
+      pause = { pauseMs: Math.round(snap.pauseMs * 10) / 10, copiedBytes: snap.bytes };
+      io.err(
+        snap.wasStopped
+          ? `pid ${pid} was already stopped (by someone else): copied ${fmtBytes(snap.bytes)} of its memory and left it stopped`
+          : `pid ${pid}: paused for ${fmtMs(snap.pauseMs)} to copy ${fmtBytes(snap.bytes)} of its memory (${snap.regions} mappings); running again, checking the copy`,
+      );
+    }
     try {
-      const reports = checkAll(selectMaps(p, opts, io), io, !freeze);
-      return { reports, go: p.goVersion, arch: p.target.arch.name };
+      const reports = checkAll(selectMaps(p, opts, io), io, opts, !freeze);
+      return { reports, go: p.goVersion, arch: p.target.arch.name, ...pause };
     } finally {
-      p.resume();
+      p.release();
     }
   };
   try {
@@ -146,10 +182,18 @@ async function runLive(opts: Opts, io: CliIO, setExit: (code: number) => void): 
   }
 }
 
+interface Round {
+  reports: MapReport[];
+  go: string;
+  arch: string;
+  pauseMs?: number;
+  copiedBytes?: number;
+}
+
 async function watchOrOnce(
   pid: number,
   freeze: boolean,
-  once: () => { reports: MapReport[]; go: string; arch: string },
+  once: () => Round,
   opts: Opts,
   io: CliIO,
   setExit: (code: number) => void,
@@ -157,13 +201,15 @@ async function watchOrOnce(
   if (opts.watch === undefined) {
     if (opts.rounds !== undefined) throw new UsageError('--rounds applies to --watch');
     const r = once();
-    emit(document({ kind: 'live', pid, frozen: freeze, go: r.go, arch: r.arch }, r.reports), opts, io, setExit);
+    refuseEmpty(r.reports, `pid ${pid}`, opts);
+    const pause = r.pauseMs === undefined ? {} : { pauseMs: r.pauseMs, copiedBytes: r.copiedBytes };
+    emit(document({ kind: 'live', pid, frozen: freeze, go: r.go, arch: r.arch, ...pause }, r.reports), opts, io, setExit);
     return;
   }
   const interval = parseInterval(opts.watch);
   const rounds = opts.rounds === undefined ? Infinity : positiveInt(opts.rounds, '--rounds');
   const seen = new FirstSeen();
-  let last: { reports: MapReport[]; go: string; arch: string } | undefined;
+  let last: Round | undefined;
   let anyBroken = false;
   for (let round = 1; round <= rounds; round++) {
     if (round > 1) await new Promise((res) => setTimeout(res, interval));
@@ -171,13 +217,16 @@ async function watchOrOnce(
     try {
       r = once();
     } catch (e) {
-      // The process went away between rounds: report what was seen up to then.
-      if (last && e instanceof InputError) {
+      // The process went away: report what was seen up to then. Gone between rounds is how a watch
+      // ends; gone in the middle of a read leaves that round unchecked, which is exit 2.
+      if (last && e instanceof InputError && !(e instanceof PauseExceededError)) {
         io.err(`round ${round}: ${e.message}; stopping`);
+        if (e instanceof ProcessGoneError && /while it was being read/.test(e.message)) setExit(EXIT_BAD_INPUT);
         break;
       }
       throw e;
     }
+    if (!last) refuseEmpty(r.reports, `pid ${pid}`, opts);
     last = r;
     anyBroken ||= r.reports.some(isBroken);
     const at = new Date().toISOString();
@@ -201,21 +250,39 @@ export const command: CommandModule = {
       .option('--core <file>', 'an ELF core dump (gcore, GOTRACEBACK=crash, qemu-user)')
       .option('--binary <file>', 'the executable the core dump came from')
       .option('--pid <n>', 'a running Go process (Linux; reads /proc/N/mem)')
-      .option('--freeze', 'stop the process (SIGSTOP) while it is read, resume it after')
+      .option('--freeze', 'stop the process (SIGSTOP) only while its memory is copied, then check the copy; a watchdog resumes it even if mapscope is killed')
+      .option('--max-pause <duration>', `with --freeze: never keep the process stopped longer than this (e.g. 200ms, 2s); past it the copy is abandoned, the process resumed and nothing checked (default ${DEFAULT_MAX_PAUSE})`)
       .option('--watch <interval>', 'repeat the check (e.g. 500ms, 2s) and report when each finding first appears')
       .option('--rounds <n>', 'with --watch: stop after this many rounds')
       .option('--map <name>', 'check the map held by this global variable (e.g. main.cache); repeatable', (v: string, a: string[] | undefined) => [...(a ?? []), v])
       .option('--addr <hex>', 'check the map whose header is at this address')
-      .option('--type <type>', 'with --addr: the map type (e.g. "map[string]int") when the binary has no DWARF')
+      .option('--type <type>', 'with --addr: the map type, in Go or DWARF spelling (e.g. "map[string]int", "map[main.Key]main.Val"); refused when DWARF knows another type there')
       .option('--all-globals', 'also walk the standard library\'s and runtime\'s globals (default: main and the main module)')
       .option('--max-maps <n>', 'stop discovering maps after this many', '10000')
+      .option('--limit <n>', `list at most this many findings per invariant code in each map (default ${LIMITS.maxFindingsPerCode}); the rest are counted`)
+      .option('--all', `list every finding (at most ${LIMITS.maxFindingsListed} per code in each map)`)
+      .option('--allow-empty', 'exit 0 when no map is found (default: exit 2, since nothing was checked)')
       .option('--json', 'machine output (docs/json.md, "check")')
-      .addHelpText('after', '\nInvariants and their codes: docs/check.md. Exit: 0 intact, 1 findings, 2 bad input.')
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Examples:',
+          '  mapscope check --core core.1234 --binary ./server',
+          '  mapscope check --pid 4242 --freeze --max-pause 300ms',
+          '  mapscope check --pid 4242 --map main.cache --all --json',
+          '  mapscope check --core core.1234 --binary ./server --addr 0xc000012340 --type "map[main.Key]main.Val"',
+          '',
+          'Invariants and their codes: docs/check.md. Exit: 0 intact, 1 findings, 2 bad input',
+          '(including: no map found, a core from another build, a process that exited or exec\'d mid-read).',
+        ].join('\n'),
+      )
       .action(async (files: string[], opts: Opts) => {
         const kinds = [files.length > 0, opts.core !== undefined, opts.pid !== undefined].filter(Boolean).length;
         if (kinds !== 1) throw new UsageError('give snapshot files, or --core with --binary, or --pid (exactly one)');
         if (opts.core === undefined && opts.binary !== undefined) throw new UsageError('--binary applies to --core');
         if (opts.pid === undefined && (opts.freeze || opts.watch !== undefined)) throw new UsageError('--freeze and --watch apply to --pid');
+        if (!opts.freeze && opts.maxPause !== undefined) throw new UsageError('--max-pause applies to --freeze');
         if (files.length && (opts.map?.length || opts.addr !== undefined || opts.type !== undefined)) throw new UsageError('--map, --addr and --type apply to --core and --pid');
         if (files.length) runSnapshots(files, opts, io, setExit);
         else if (opts.core !== undefined) runCore(opts, io, setExit);

@@ -6,6 +6,9 @@
  *   elfcore.ts    ELF core files: PT_LOAD segments and notes (NT_PRSTATUS, NT_AUXV, NT_FILE)
  *   image.ts      the process image: core segments, then the executable's file bytes
  *   live.ts       /proc/N/mem and /proc/N/maps; freezing with SIGSTOP
+ *   watchdog.ts   resumes a stopped process when mapscope dies, however it dies
+ *   copy.ts       the memory of a stopped process, copied so it runs again before the check
+ *   match.ts      proof that a core was written by the executable given with it
  *   gofacts.ts    Go version, GOARCH, GOEXPERIMENT and hash key material
  *   dwarftypes.ts Go types from DWARF
  *   globals.ts    every map reachable from global variables
@@ -23,7 +26,9 @@ import { openObjects } from '../../binary/open.js';
 import type { ObjectFile } from '../../binary/object.js';
 import { AT_ENTRY, readCore, type CoreFile } from '../../binary/elfcore.js';
 import { CoreMemory, ExeImage } from './image.js';
-import { freeze as freezePid, LiveMemory, procError, procRead, procState, resume as resumePid } from './live.js';
+import { freeze as freezePid, LiveMemory, ProcessGoneError, parseMaps, procError, procRead, type Frozen } from './live.js';
+import { MemoryCopy } from './copy.js';
+import { verifyCoreMatchesExe, type CoreMatch } from './match.js';
 import { goFacts, slideFrom } from './gofacts.js';
 import { Process, type GoProcess } from './process.js';
 import { bytesSource, fileSource, type ByteSource } from '../../binary/bytesource.js';
@@ -33,7 +38,8 @@ export type { EntriesFn, WalkOptions } from './globals.js';
 export { readCore, type CoreFile, type CoreSegment, type CoreThread } from '../../binary/elfcore.js';
 export { bytesSource, fileSource, type ByteSource } from '../../binary/bytesource.js';
 export { CoreMemory, ExeImage } from './image.js';
-export { LiveMemory, parseMaps } from './live.js';
+export { LiveMemory, ProcessGoneError, parseMaps } from './live.js';
+export { MemoryCopy, PauseExceededError, fmtBytes, fmtMs } from './copy.js';
 export { goFacts, hashState, type GoFacts } from './gofacts.js';
 
 function openExe(exePath: string, exeBytes: Uint8Array): ObjectFile {
@@ -46,7 +52,7 @@ function openExe(exePath: string, exeBytes: Uint8Array): ObjectFile {
 }
 
 /** A Go process from a core file read on demand (gcore cores can be gigabytes). */
-export function openCoreSource(core: ByteSource, exePath: string, exeBytes: Uint8Array): GoProcess & { core: CoreFile } {
+export function openCoreSource(core: ByteSource, exePath: string, exeBytes: Uint8Array): GoProcess & { core: CoreFile; match: CoreMatch } {
   const c = readCore(core);
   const exe = openExe(exePath, exeBytes);
   if (c.goarch !== exe.goarch || c.ptrSize !== exe.ptrSize || c.little !== exe.little) {
@@ -54,9 +60,12 @@ export function openCoreSource(core: ByteSource, exePath: string, exeBytes: Uint
   }
   const facts = goFacts(exe);
   const slide = slideFrom(exe, c.auxv.get(AT_ENTRY));
+  // Proved before anything is read: another build's core reads wrong addresses, or finds no map and looks clean.
+  const match = verifyCoreMatchesExe(c, core, exe, slide, new CoreMemory(ARCHES[facts.goarch], c, core, undefined));
   const reader = new CoreMemory(ARCHES[facts.goarch], c, core, new ExeImage(exe, slide));
-  const p = new Process(reader, exe, facts, slide, core.name) as Process & { core: CoreFile };
+  const p = new Process(reader, exe, facts, slide, core.name) as Process & { core: CoreFile; match: CoreMatch };
   p.core = c;
+  p.match = match;
   return p;
 }
 
@@ -65,7 +74,7 @@ export function openCore(corePath: string, coreBytes: Uint8Array, exePath: strin
 }
 
 /** Like openCore, reading the core file on demand instead of whole. */
-export function openCoreFile(corePath: string, exePath: string, exeBytes: Uint8Array): GoProcess & { core: CoreFile } {
+export function openCoreFile(corePath: string, exePath: string, exeBytes: Uint8Array): GoProcess & { core: CoreFile; match: CoreMatch } {
   return openCoreSource(fileSource(corePath), exePath, exeBytes);
 }
 
@@ -83,17 +92,32 @@ function liveEntry(pid: number, W: number, little: boolean): bigint | undefined 
 }
 
 /**
- * A running Linux process. With `freeze`, it is stopped (SIGSTOP, waiting for
- * the kernel to report it stopped) before anything is read; call resume()
- * when done. Without, reads race with the program (the lead marks tearable
- * findings).
+ * A live process. freeze()/resume() stop and restart it (each idempotent; a
+ * watchdog resumes it if mapscope dies meanwhile) and reads go to the stopped
+ * process. snapshot() is what the CLI uses: stop, copy the memory that can
+ * change (copy.ts), resume, and serve reads from the copy until release().
+ * ensureAlive() throws a ProcessGoneError once the process has exited or
+ * exec'd; close() releases /proc/N/mem.
  */
-/**
- * A live process: freeze()/resume() stop and restart it (each idempotent),
- * ensureAlive() throws an InputError once it has exited, close() releases
- * /proc/N/mem.
- */
-export type LiveProcess = GoProcess & { freeze(): void; resume(): void; ensureAlive(): void; readonly frozen: boolean; close(): void };
+export type LiveProcess = GoProcess & {
+  freeze(): void;
+  resume(): void;
+  snapshot(opts?: { maxPauseMs?: number }): Snapshot;
+  release(): void;
+  ensureAlive(): void;
+  readonly frozen: boolean;
+  close(): void;
+};
+
+/** One stop-copy-resume. */
+export interface Snapshot {
+  /** From SIGSTOP to SIGCONT, milliseconds. */
+  readonly pauseMs: number;
+  readonly bytes: number;
+  readonly regions: number;
+  /** Someone else had stopped the process: it was copied as it was and left stopped. */
+  readonly wasStopped: boolean;
+}
 
 export function openLive(pid: number, opts: { freeze: boolean }): LiveProcess {
   if (!Number.isSafeInteger(pid) || pid <= 0) throw new InputError('--pid', undefined, `bad process id ${pid}`);
@@ -102,31 +126,53 @@ export function openLive(pid: number, opts: { freeze: boolean }): LiveProcess {
   try {
     exePath = readlinkSync(`/proc/${pid}/exe`);
   } catch (e) {
-    throw procError(pid, e);
+    throw procError(pid, e, 'exe');
   }
   const exeBytes = new Uint8Array(procRead(pid, 'exe'));
   const exe = openExe(exePath, exeBytes);
   const facts = goFacts(exe);
-  let frozen = false;
+  let frozen: Frozen | undefined;
   const stop = () => {
-    if (!frozen) freezePid(pid);
-    frozen = true;
+    frozen ??= freezePid(pid);
   };
   const resume = () => {
-    if (frozen) resumePid(pid);
-    frozen = false;
+    frozen?.resume();
+    frozen = undefined;
   };
   if (opts.freeze) stop();
   try {
     const slide = slideFrom(exe, liveEntry(pid, exe.ptrSize, exe.little));
     const mem = new LiveMemory(ARCHES[facts.goarch], pid);
     const p = new Process(mem, exe, facts, slide, `pid ${pid}`) as Process & LiveProcess;
-    Object.defineProperty(p, 'frozen', { get: () => frozen });
+    Object.defineProperty(p, 'frozen', { get: () => frozen !== undefined });
     p.freeze = stop;
     p.resume = resume;
     p.ensureAlive = () => {
-      const st = procState(pid);
-      if (st === 'Z' || st === 'X') throw new InputError(`pid ${pid}`, undefined, 'the process exited');
+      const why = mem.gone();
+      if (why) throw new ProcessGoneError(pid, why.replace(' while it was being read', ''));
+    };
+    p.snapshot = (o = {}) => {
+      mem.copy = undefined;
+      // Waiting for every thread to stop counts toward the pause too.
+      const f = freezePid(pid, o.maxPauseMs ?? 5000);
+      let copy: MemoryCopy;
+      let pauseMs: number;
+      try {
+        const regions = parseMaps(procRead(pid, 'maps').toString());
+        const limit = o.maxPauseMs;
+        copy = MemoryCopy.take(mem, regions, limit === undefined ? undefined : { at: f.since + limit, since: f.since, limitMs: limit });
+        // The process may have exec'd before the stop: then this is not the program whose DWARF is read.
+        const why = mem.gone();
+        if (why) throw new ProcessGoneError(pid, why);
+      } finally {
+        f.resume();
+        pauseMs = performance.now() - f.since;
+      }
+      mem.copy = copy;
+      return { pauseMs, bytes: copy.stats.bytes, regions: copy.stats.regions, wasStopped: f.wasStopped };
+    };
+    p.release = () => {
+      mem.copy = undefined;
     };
     p.close = () => mem.close();
     return p;

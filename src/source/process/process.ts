@@ -231,17 +231,42 @@ export class Process implements GoProcess {
       if (e instanceof MemoryError) throw new InputError(this.where, `address 0x${addr.toString(16)}`, e.message);
       throw e;
     }
-    if (type !== undefined) {
-      const t = parseType(type);
-      if (t.kind !== 'map') throw new InputError('--type', undefined, `${type} is not a map type`);
-      return this.source(`0x${addr.toString(16)}`, addr, t);
-    }
     const types = this.types();
-    if (types) {
-      const m = walkGlobals(this.reader, types, this.roots(types), this.walkSource(types), { maxMaps: 100000, dynamicType: this.dynamicTypes(types) }).find((x) => x.addr === addr);
-      if (m) return m;
+    // The map DWARF finds at this address (a global's, or one reachable from globals), if any.
+    const known = types ? walkGlobals(this.reader, types, this.roots(types), this.walkSource(types), { maxMaps: 100000, dynamicType: this.dynamicTypes(types) }).find((x) => x.addr === addr) : undefined;
+    if (type === undefined) {
+      if (known) return known;
+      throw new InputError('--type', undefined, `no global map is at 0x${addr.toString(16)}: give its type with --type`);
     }
-    throw new InputError('--type', undefined, `no global map is at 0x${addr.toString(16)}: give its type with --type`);
+    const t = this.typeNamed(type, types);
+    if (known && typeString(known.type) !== typeString(t)) {
+      throw new InputError('--type', undefined, `${type} contradicts the binary: DWARF says the map at 0x${addr.toString(16)} (${known.name}) is ${typeString(known.type)}; give that type, or leave --type out`);
+    }
+    return this.source(known?.name ?? `0x${addr.toString(16)}`, addr, t);
+  }
+
+  /**
+   * A map type as --type spells it: DWARF's own spelling of a map type in
+   * this binary (map[main.Key]main.Val, with package paths as DWARF writes
+   * them), read from DWARF; else a Go type expression.
+   */
+  private typeNamed(type: string, types: DwarfTypes | undefined): MapType {
+    const want = type.replace(/\s+/g, '');
+    if (types) {
+      for (const die of types.d.dies.values()) {
+        if (types.kind(die) !== KIND.map || types.name(die).replace(/\s+/g, '') !== want) continue;
+        return this.checkedType(types, die, type);
+      }
+    }
+    let t: GoType;
+    try {
+      t = parseType(type);
+    } catch (e) {
+      if (e instanceof InputError && types) throw new InputError('--type', undefined, `${type}: neither a map type this binary's DWARF names nor a Go type expression (${e.message})`);
+      throw e;
+    }
+    if (t.kind !== 'map') throw new InputError('--type', undefined, `${type} is not a map type`);
+    return t;
   }
 
   private word(addr: number, what: string): bigint {

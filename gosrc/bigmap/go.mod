@@ -1,0 +1,3 @@
+module mapscope/bigmap
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/go-isthing
+
+go 1.19

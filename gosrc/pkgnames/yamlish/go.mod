@@ -1,0 +1,3 @@
+module gopkg.in/yamlish.v3
+
+go 1.19
