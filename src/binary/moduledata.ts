@@ -12,7 +12,7 @@
  */
 import { InputError } from '../base/errors.js';
 import type { Pclntab } from './pclntab.js';
-import { firstEntry } from './pclntab.js';
+import { firstEntry, pclntabCandidates, readPclntab } from './pclntab.js';
 import { Memory, sectionByName, sectionBytes, type ObjectFile } from './object.js';
 
 export type ModuleLayout = '1.8' | '1.16' | '1.18' | '1.20' | '1.26' | '1.27';
@@ -197,4 +197,23 @@ export function findModuleData(o: ObjectFile, mem: Memory, t: Pclntab, goMinor: 
     }
   }
   throw new InputError(o.file, mem.fileOffset(t.addr) ?? 0, `no moduledata points to the pclntab at 0x${t.addr.toString(16)}${reasons.length ? ` (${reasons.slice(0, 3).join('; ')})` : ''}`);
+}
+
+/**
+ * The pclntab and the moduledata that points to it: each pclntab candidate is
+ * tried until one has a moduledata; the first candidate's error is kept for
+ * the message when none does.
+ */
+export function locateModule(o: ObjectFile, mem: Memory, goMinor: number | undefined): { tab: Pclntab; md: ModuleData } {
+  let firstError: InputError | undefined;
+  for (const addr of pclntabCandidates(o)) {
+    try {
+      const tab = readPclntab(o, mem, addr);
+      return { md: findModuleData(o, mem, tab, goMinor), tab };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      firstError ??= e;
+    }
+  }
+  throw firstError ?? new InputError(o.file, 0, 'not a Go executable: no pclntab found');
 }

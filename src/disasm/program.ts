@@ -9,11 +9,11 @@
 import { InputError } from '../base/errors.js';
 import { experiments, readBuildInfo } from '../binary/buildinfo.js';
 import { decodeMap, type MapInfo } from '../binary/mapdesc.js';
-import { findModuleData, type ModuleData } from '../binary/moduledata.js';
+import { locateModule, type ModuleData } from '../binary/moduledata.js';
 import { Memory, type ObjectFile } from '../binary/object.js';
 import { openObjects } from '../binary/open.js';
 import { FuncTable, type FuncInfo } from '../binary/pclnfuncs.js';
-import { pclntabCandidates, readPclntab, type Pclntab } from '../binary/pclntab.js';
+import type { Pclntab } from '../binary/pclntab.js';
 import { Kind, TypeReader, mapAbiFor } from '../binary/types.js';
 import { Decoder, type Insn } from './decoder.js';
 
@@ -42,21 +42,7 @@ export async function openProgram(file: string, data: Uint8Array): Promise<GoPro
   const bi = readBuildInfo(o, mem);
   const m = /go1\.(\d+)/.exec(bi.goVersion ?? '');
   const known = m ? Number(m[1]) : undefined;
-  let tab: Pclntab | undefined;
-  let md: ModuleData | undefined;
-  let firstError: InputError | undefined;
-  for (const addr of pclntabCandidates(o)) {
-    try {
-      const t = readPclntab(o, mem, addr);
-      md = findModuleData(o, mem, t, known);
-      tab = t;
-      break;
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      firstError ??= e;
-    }
-  }
-  if (!tab || !md) throw firstError ?? new InputError(file, 0, 'not a Go executable: no pclntab found');
+  const { tab, md } = locateModule(o, mem, known);
   const structural = { '1.8': 13, '1.16': 16, '1.18': 18, '1.20': 20, '1.26': 26, '1.27': 27 }[md.layout];
   const goMinor = Math.max(known ?? structural, md.layout === '1.27' ? 27 : 0);
   const goarch = bi.settings.GOARCH ?? o.goarch;

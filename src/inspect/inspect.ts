@@ -11,7 +11,7 @@ import { InputError } from '../base/errors.js';
 import type { GoArch } from '../model/arch.js';
 import { experiments, readBuildInfo, type BuildInfo } from '../binary/buildinfo.js';
 import { decodeMap, type MapInfo } from '../binary/mapdesc.js';
-import { findModuleData, textAddr, type ModuleData } from '../binary/moduledata.js';
+import { findModuleData, locateModule, textAddr, type ModuleData } from '../binary/moduledata.js';
 import { Memory, type ObjectFile } from '../binary/object.js';
 import { openObjects } from '../binary/open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from '../binary/pclntab.js';
@@ -94,21 +94,7 @@ export function readBinaryTypes(o: ObjectFile): BinaryTypes {
   const mem = new Memory(o);
   const bi = readBuildInfo(o, mem);
   const known = goMinorOf(bi.goVersion);
-  let tab: Pclntab | undefined;
-  let md: ModuleData | undefined;
-  let firstError: InputError | undefined;
-  for (const addr of pclntabCandidates(o)) {
-    try {
-      const t = readPclntab(o, mem, addr);
-      md = findModuleData(o, mem, t, known);
-      tab = t;
-      break;
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      firstError ??= e;
-    }
-  }
-  if (!tab || !md) throw firstError ?? new InputError(o.file, 0, 'not a Go executable: no pclntab found');
+  const { tab, md } = locateModule(o, mem, known);
   // The structure bounds the version when nothing names it.
   const structural = { '1.8': 13, '1.16': 16, '1.18': 18, '1.20': 20, '1.26': 26, '1.27': 27 }[md.layout];
   let goMinor = known ?? structural;
