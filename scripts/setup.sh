@@ -16,6 +16,8 @@ command -v gcore >/dev/null || need+=(gdb)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 # lld links the PIE test programs whose pointers live only in RELA addends.
 command -v ld.lld >/dev/null || need+=(lld)
+# Debian's chromium runs the browser tests of mapscope view (driven by playwright-core).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
