@@ -14,6 +14,8 @@
  * - layout strips against the layouts real compilers produced
  *   (test/fixtures/layout);
  * - no console errors or page errors, no network requests;
+ * - screenshots equal the committed references (test/fixtures/view/*.png)
+ *   within a pixel tolerance (MAPSCOPE_UPDATE_SCREENSHOTS=1 rewrites them);
  * - bad input: one line on stderr, exit 2, no file written.
  *
  * Needs `npm run build` (the page bundle dist/page/view.js) and chromium
@@ -28,6 +30,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import pixelmatch from 'pixelmatch';
+import { PNG } from 'pngjs';
 import { readFixture } from './support/swisssnap.js';
 import { standalone, type ProcessLine } from './support/swisscheck.js';
 
@@ -41,6 +45,9 @@ let ctx: BrowserContext;
 before(async () => {
   ctx = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: CHROMIUM,
+    // Fixed, so screenshots compare with the committed references.
+    viewport: { width: 1000, height: 700 },
+    deviceScaleFactor: 1,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 });
@@ -131,6 +138,36 @@ async function checkMemoryPage(file: string, snap: Record<string, unknown>): Pro
   }
 }
 
+const SHOTS = join(REPO, 'test', 'fixtures', 'view');
+/** Pixels that may differ (font hinting, antialiasing): 0.5% of the image, each compared with pixelmatch's default threshold. */
+const MAX_DIFF_RATIO = 0.005;
+
+/** Screenshots `html` at a fixed size and compares it with the committed reference `name`.png. */
+async function compareScreenshot(html: string, name: string, prepare?: (p: Page) => Promise<void>): Promise<void> {
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`file://${html}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    if (prepare) await prepare(page);
+    const shot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
+    const ref = join(SHOTS, `${name}.png`);
+    if (process.env.MAPSCOPE_UPDATE_SCREENSHOTS === '1') writeFileSync(ref, shot);
+    assert.ok(existsSync(ref), `${ref} is missing: run with MAPSCOPE_UPDATE_SCREENSHOTS=1 to write it`);
+    const a = PNG.sync.read(readFileSync(ref));
+    const b = PNG.sync.read(shot);
+    assert.deepEqual([b.width, b.height], [a.width, a.height]);
+    const diff = new PNG({ width: a.width, height: a.height });
+    const n = pixelmatch(a.data, b.data, diff.data, a.width, a.height, { threshold: 0.1 });
+    if (n > MAX_DIFF_RATIO * a.width * a.height) {
+      writeFileSync(join(tmp, `${name}.actual.png`), shot);
+      writeFileSync(join(REPO, `${name}.diff.png`), PNG.sync.write(diff));
+      assert.fail(`${name}: ${n} pixels differ from ${ref} (limit ${Math.floor(MAX_DIFF_RATIO * a.width * a.height)}); the diff is ${name}.diff.png`);
+    }
+  } finally {
+    await page.close();
+  }
+}
+
 const classicFixture = (name: string) =>
   JSON.parse(gunzipSync(readFileSync(join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', `${name}.snapshot.json.gz`))).toString('utf8')) as Record<string, unknown>;
 
@@ -143,6 +180,9 @@ test('classic map mid-grow (real Go 1.23 amd64): slots, states and keys as the r
   const snap = classicFixture('int64-mid-grow-27');
   assert.ok(snap.oldbuckets, 'the fixture is mid-grow');
   await checkMemoryPage('classic-mid-grow', snap);
+  await compareScreenshot(join(tmp, 'classic-mid-grow.html'), 'classic-mid-grow', async (p) => {
+    await p.hover('.slot[data-slot="0"]');
+  });
 });
 
 test('Swiss map with several tables (real Go 1.24 amd64): slots, states and keys as the runtime left them', async () => {
@@ -232,6 +272,7 @@ test('layout strips match the layouts real compilers produced (Go 1.23/1.24 × a
   } finally {
     await page.close();
   }
+  await compareScreenshot(html, 'layout-4-targets');
 });
 
 test('bad input: one line, exit 2, no file written', () => {

@@ -39,6 +39,7 @@ h1 { font-size: 1.3rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 1.
 .s-F { background: #2e7d32; color: #fff; }
 .s-E { background: #fff; color: #555; }
 .s-R { background: repeating-linear-gradient(90deg, #fff 0 3px, #ddd 3px 5px); color: #333; }
+.s-R, .s-D, .s-X, .s-Y, .s-Z { text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
 .s-D { background: repeating-linear-gradient(45deg, #f6c9c9 0 4px, #c62828 4px 6px); color: #000; }
 .s-X { background: repeating-linear-gradient(0deg, #bbdefb 0 3px, #1565c0 3px 5px); color: #000; }
 .s-Y { background: repeating-linear-gradient(90deg, #ffe0b2 0 3px, #ef6c00 3px 5px); color: #000; }
