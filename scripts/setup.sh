@@ -18,6 +18,8 @@ command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v ld.lld >/dev/null || need+=(lld)
 # Debian's chromium runs the browser tests of mapscope view (driven by playwright-core).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# GNU objdump for every architecture: the oracle for stripped binaries (go tool objdump needs a symbol table).
+objdump -i 2>/dev/null | grep -q aarch64 || need+=(binutils-multiarch)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -28,7 +28,7 @@ import { archByName, cacheLinePad, type Arch } from '../model/arch.js';
 import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Experiment, type GoVersion, type MapImpl } from '../model/goversion.js';
 import { parseType } from '../model/typeparse.js';
 import {
-  sizeOf, structLayout, typeString, isComparable, TypeError as GoTypeError,
+  sizeOf, structLayout, typeString, isComparable, GoTypeError,
   type GoType, type StructType, type MapType, type FieldLayout,
 } from '../model/types.js';
 import { InputError } from '../base/errors.js';

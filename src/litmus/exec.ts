@@ -5,7 +5,7 @@
  *
  * herd builds events with symbolic values and solves equations once reads-from
  * is chosen. We do the same thing in the other order: every load tries every
- * value its location can hold (./domain.ts computes that set as a fixpoint of
+ * value its location can hold (./enumerate.ts computes that set as a fixpoint of
  * what stores can write), so each trace is concrete, and the enumerator
  * (./enumerate.ts) later keeps only the reads-from choices whose writes carry
  * exactly those values. The two give the same candidate executions on tests
@@ -21,7 +21,7 @@
  * From them each event records addr/data/ctrl and their pick variants.
  */
 import type { AddrMode, BranchTest, Cond, Instr, Operand, RegRef, Thread } from './ast.js';
-import { binop, condition, eq, flagsOf, int, isZero, NZCV0, show, signed, truncate, ValueError, ZERO, type Nzcv, type Val } from './values.js';
+import { binop, condition, eq, flagsOf, int, isZero, NZCV0, show, signed, truncate, SymbolicValueError, ZERO, type Nzcv, type Val } from './values.js';
 
 export type EvKind = 'R' | 'W' | 'F';
 
@@ -168,7 +168,7 @@ export function runThread(thread: Thread, initRegs: Map<string, Val>, domain: (l
       try {
         outcome = step(s, ins, line.line, thread, domain, limits);
       } catch (e) {
-        if (e instanceof ValueError) throw new ExecError(line.line, e.message);
+        if (e instanceof SymbolicValueError) throw new ExecError(line.line, e.message);
         throw e;
       }
       if (outcome.kind === 'fault') {

@@ -1,6 +1,6 @@
 /**
  * The classic map engine: Go's pre-Swiss map (runtime/map.go and
- * map_fast32/64/str.go, Go 1.13–1.23, and 1.24–1.25 with
+ * map_fast32.go, map_fast64.go and map_faststr.go, Go 1.13–1.23, and 1.24–1.25 with
  * GOEXPERIMENT=noswissmap), replayed byte for byte in simulated memory.
  *
  * Design, in the runtime's own terms:
@@ -18,20 +18,14 @@
  * the same size to repack. Growing is incremental: each later write moves at
  * most two old buckets.
  *
- * One concept per file, as in the runtime:
- *   map.ts       ClassicMap: hmap/mapextra/bucket accessors in memory, shared helpers
- *   make.ts      makemap, makeBucketArray (size classes from src/model/malloc.ts)
- *   overflow.ts  newoverflow
- *   assign.ts    mapassign (+ fast32/fast64/faststr differences)
- *   access.ts    mapaccess
- *   delete.ts    mapdelete, emptyRest propagation, re-seeding on empty
- *   grow.ts      hashGrow, growWork, evacuate, advanceEvacuationMark
- *   clear.ts     mapclear per version
- *   iterate.ts   mapiterinit/mapiternext: the order of a range given its random start
- *   snapshot.ts  the snapshot format shared with the real-runtime probe
- *   draw.ts      the human drawing; tour.ts the tour section
- *   hashing.ts   adapter to src/hash (the runtime's hash functions)
- *   keys.ts      key equality
+ * One concept per file, as in the runtime, each named after the runtime's
+ * function: the hmap and its accessors, make (bucket arrays sized by the
+ * malloc size classes of src/model/malloc.ts), overflow buckets, assign
+ * (with the fast32/fast64/faststr differences), access, delete (emptyRest
+ * propagation, re-seeding on empty), grow and evacuate, clear per version,
+ * iteration (the order of a range given its random start), the snapshot
+ * format shared with the real-runtime probe, and the drawing and tour section.
+ * Key equality is Go's == from src/model/equal.ts.
  *
  * Layout facts (offsets, sizes, indirect keys, load factor) all come from
  * layoutOf (src/layout); hashes from src/hash. Randomness the runtime draws
