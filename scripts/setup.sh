@@ -18,6 +18,8 @@ command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v ld.lld >/dev/null || need+=(lld)
 # Debian's chromium runs the browser tests of mapscope view (driven by playwright-core).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Its screenshot references were drawn with DejaVu (fontconfig's sans-serif and monospace on bookworm).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # GNU objdump for every architecture: the oracle for stripped binaries (go tool objdump needs a symbol table).
 objdump -i 2>/dev/null | grep -q aarch64 || need+=(binutils-multiarch)
 if [ ${#need[@]} -gt 0 ]; then
