@@ -31,6 +31,7 @@ h1 { font-size: 1.3rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 1.
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1rem; margin: .5rem 0 1rem; padding: 0; list-style: none; }
 .legend li { display: flex; align-items: center; gap: .35rem; }
 .grid { display: grid; grid-template-columns: max-content repeat(8, 1.9rem); gap: 2px 2px; align-items: center; }
+.chunk { content-visibility: auto; } .chunk + .chunk { margin-top: 2px; }
 .unit { font: 12px ui-monospace, monospace; color: #333; padding-right: .6rem; white-space: nowrap; }
 .slot { width: 1.9rem; height: 1.6rem; border: 1px solid #555; display: flex; align-items: center; justify-content: center;
   font: bold 12px ui-monospace, monospace; cursor: default; box-sizing: border-box; }

@@ -8,6 +8,8 @@
 import { STATE_NAMES, type LayoutView, type MemoryView, type SlotState, type ViewData } from '../data.js';
 
 const SLOTS = 8;
+/** Units per chunk of the grid (one content-visibility box). */
+const CHUNK = 128;
 
 const stateClass = (s: SlotState) => (s === '?' ? 's-bad' : `s-${s}`);
 
@@ -66,26 +68,41 @@ function memoryView(app: HTMLElement, d: MemoryView): void {
     cells[i].focus();
   };
 
+  // Rows are written as HTML text in chunks of CHUNK units (one grid each): far faster than an element
+  // at a time for large maps, and `content-visibility: auto` lets the browser skip laying out chunks
+  // off screen. Hover and focus are delegated to the container.
+  const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
   for (const sec of d.sections) {
     app.append(el('h2', {}, sec.title));
-    const grid = el('div', { class: 'grid', role: 'grid', 'aria-label': sec.title });
-    for (let u = sec.first; u < sec.first + sec.count; u++) {
-      const r = el('div', { role: 'row', style: 'display: contents' });
-      r.append(el('div', { class: 'unit', role: 'rowheader' }, d.units[u].label));
-      for (let j = 0; j < SLOTS; j++) {
-        const i = u * SLOTS + j;
-        const s = d.states[i] as SlotState;
-        const c = el('div', { class: `slot ${stateClass(s)}`, role: 'gridcell', 'data-slot': String(i), 'data-state': s, tabindex: i === 0 ? '0' : '-1' }, s);
-        c.setAttribute('aria-label', describe(i).replace(/\n/g, '; '));
-        c.addEventListener('mouseenter', () => show(i));
-        c.addEventListener('focus', () => show(i));
-        cells[i] = c;
-        r.append(c);
+    const grid = el('div', { role: 'grid', 'aria-label': sec.title });
+    for (let c0 = sec.first; c0 < sec.first + sec.count; c0 += CHUNK) {
+      const end = Math.min(c0 + CHUNK, sec.first + sec.count);
+      const html: string[] = [];
+      for (let u = c0; u < end; u++) {
+        html.push(`<div role="row" style="display: contents"><div class="unit" role="rowheader">${esc(d.units[u].label)}</div>`);
+        for (let j = 0; j < SLOTS; j++) {
+          const i = u * SLOTS + j;
+          const s = d.states[i] as SlotState;
+          html.push(`<div class="slot ${stateClass(s)}" role="gridcell" data-slot="${i}" data-state="${esc(s)}" tabindex="${i === 0 ? 0 : -1}" aria-label="${esc(describe(i).replace(/\n/g, '; '))}">${esc(s)}</div>`);
+        }
+        html.push('</div>');
       }
-      grid.append(r);
+      const chunk = el('div', { class: 'grid chunk', role: 'rowgroup', style: `contain-intrinsic-size: auto ${(end - c0) * 26}px` });
+      chunk.innerHTML = html.join('');
+      grid.append(chunk);
     }
     app.append(grid);
   }
+  for (const c of app.querySelectorAll<HTMLElement>('.slot[data-slot]')) cells[Number(c.dataset.slot)] = c;
+  const slotOf = (ev: Event) => (ev.target as HTMLElement).dataset?.slot;
+  app.addEventListener('mouseover', (ev) => {
+    const i = slotOf(ev);
+    if (i !== undefined) show(Number(i));
+  });
+  app.addEventListener('focusin', (ev) => {
+    const i = slotOf(ev);
+    if (i !== undefined) show(Number(i));
+  });
 
   app.addEventListener('keydown', (ev) => {
     const t = ev.target as HTMLElement;
