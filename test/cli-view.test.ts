@@ -1,0 +1,47 @@
+/**
+ * `mapscope view`'s command line without a browser: help, usage errors and
+ * bad --layout input are one line and exit 2, and write no file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'mapscope.js');
+
+function view(args: string[]) {
+  return spawnSync(process.execPath, [CLI, 'view', ...args], { encoding: 'utf8' });
+}
+
+test('view --help has examples and exits 0', () => {
+  const r = view(['--help']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /Examples:/);
+  assert.match(r.stdout, /--layout/);
+});
+
+test('usage errors and bad layout input: one line, exit 2, nothing written', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mapscope-cli-view-'));
+  try {
+    const out = join(tmp, 'x.html');
+    const cases = [
+      [],
+      ['a.json', '--layout', 'map[int]int'],
+      ['--layout', 'map[int]', '-o', out],
+      ['--layout', 'map[int]int', '--arch', 'vax', '-o', out],
+      ['--layout', 'map[int]int', '--go', '1.5', '-o', out],
+      [join(tmp, 'missing.json'), '-o', out],
+    ];
+    for (const args of cases) {
+      const r = view(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(!existsSync(out), `${args.join(' ')}: nothing written`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
