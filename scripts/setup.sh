@@ -20,6 +20,8 @@ command -v ld.lld >/dev/null || need+=(lld)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # Its screenshot references were drawn with DejaVu (fontconfig's sans-serif and monospace on bookworm).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# golang.org/x/tools' fieldalignment analyzer and its test data: the reference the reorder advice is tested against.
+[ -d /usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/fieldalignment ] || need+=(golang-golang-x-tools-dev)
 # GNU objdump for every architecture: the oracle for stripped binaries (go tool objdump needs a symbol table).
 objdump -i 2>/dev/null | grep -q aarch64 || need+=(binutils-multiarch)
 if [ ${#need[@]} -gt 0 ]; then

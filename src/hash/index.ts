@@ -14,3 +14,4 @@ export * from './recipe.js';
 export { GoHasher } from './hasher.js';
 export type { DynamicType, KeyMemory, NanDraw } from './hasher.js';
 export { hashTypeOf } from './model.js';
+export { mapKeyHash, type MapKeyHash } from './mapkey.js';
