@@ -87,7 +87,8 @@ function differences(views: LayoutTargetView[]): string[] {
   return out;
 }
 
-export function layoutView(type: string, layouts: MapLayout[]): LayoutView {
+/** `failed`: one sentence per target that has no layout of the type (the compiler rejects it there). */
+export function layoutView(type: string, layouts: MapLayout[], failed: string[] = []): LayoutView {
   const targets = layouts.map(targetView);
-  return { kind: 'layout', type, targets, differences: differences(targets) };
+  return { kind: 'layout', type, targets, differences: [...failed, ...(targets.length ? differences(targets) : [])] };
 }

@@ -17,6 +17,7 @@ import { renderHtml, writeReport } from '../../view/html.js';
 import type { ViewData } from '../../view/data.js';
 import type { CommandModule } from './index.js';
 import { DEFAULT_GO, layoutsFor, splitList } from './layout.js';
+import { isFailed, type FailedTarget } from '../../layout/report.js';
 import { ARCH_NAMES } from '../../model/arch.js';
 
 interface Opts {
@@ -81,8 +82,10 @@ Exit 0 when written, 2 for bad input (nothing is written).`,
         let title: string;
         if (opts.layout !== undefined) {
           if (snapshot !== undefined) throw new UsageError('give a snapshot or --layout, not both');
-          const layouts = layoutsFor(opts.layout, splitList(opts.go, '--go'), splitList(opts.arch, '--arch'), opts.experiment);
-          data = layoutView(opts.layout, layouts);
+          // A target the compiler rejects the type on is named among the differences, not drawn.
+          const all = layoutsFor(opts.layout, splitList(opts.go, '--go'), splitList(opts.arch, '--arch'), opts.experiment);
+          const failed = all.filter(isFailed).map((f) => `Go ${f.go} ${f.arch}${f.experiment ? ' ' + f.experiment : ''}: ${f.error}`);
+          data = layoutView(opts.layout, all.filter((l): l is Exclude<typeof l, FailedTarget> => !isFailed(l)), failed);
           title = `mapscope view: layout of ${opts.layout}`;
         } else {
           if (snapshot === undefined) throw new UsageError('give a snapshot file or --layout TYPE (see mapscope view --help)');
