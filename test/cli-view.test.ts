@@ -5,15 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'mapscope.js');
 
-function view(args: string[]) {
-  return spawnSync(process.execPath, [CLI, 'view', ...args], { encoding: 'utf8' });
+function view(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, [CLI, 'view', ...args], { encoding: 'utf8', env });
 }
 
 test('view --help has examples and exits 0', () => {
@@ -41,6 +41,25 @@ test('usage errors and bad layout input: one line, exit 2, nothing written', () 
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.ok(!existsSync(out), `${args.join(' ')}: nothing written`);
     }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('--open hands the written page to xdg-open (Linux)', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mapscope-cli-view-'));
+  try {
+    // A stand-in xdg-open on PATH that records what it was asked to open.
+    const bin = join(tmp, 'bin');
+    const log = join(tmp, 'opened');
+    spawnSync('mkdir', [bin]);
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${log}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const out = join(tmp, 'layout.html');
+    const r = view(['--layout', 'map[int]int', '-o', out, '--open'], { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+    assert.equal(r.status, 0, r.stderr);
+    for (let i = 0; i < 100 && !existsSync(log); i++) await new Promise((res) => setTimeout(res, 50));
+    assert.equal(readFileSync(log, 'utf8'), out);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

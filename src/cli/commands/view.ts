@@ -3,11 +3,14 @@
  *
  *   mapscope view SNAPSHOT.json [-o report.html]                  a `mapscope sim --json` snapshot, classic or Swiss
  *   mapscope view --layout TYPE [--go V,...] [--arch A,...] [-o f] bucket/group byte strips, targets side by side
+ *   --open                                                        then opens the page in the default browser
  *
  * The page (src/view) embeds its data and script: no server, no network.
  * Bad input is one line on stderr and exit 2, and no file is written.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../base/errors.js';
@@ -26,6 +29,16 @@ interface Opts {
   go: string;
   arch: string;
   experiment?: string;
+  open?: boolean;
+}
+
+/** Hands the written page to the desktop's default browser; the report stays written whatever happens. */
+function openInBrowser(file: string, io: { err(text: string): void }): void {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [file]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', file]] : ['xdg-open', [file]];
+  const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
+  child.on('error', (e) => io.err(`mapscope: could not open ${file} with ${cmd}: ${e.message}`));
+  child.unref();
 }
 
 /** Snapshots are read whole; larger files are refused before reading. */
@@ -65,6 +78,7 @@ export const command: CommandModule = {
       .option('--go <versions>', 'with --layout: Go version(s), comma-separated', DEFAULT_GO)
       .option('--arch <goarchs>', `with --layout: GOARCH(es), comma-separated (${ARCH_NAMES.join(', ')})`, 'amd64')
       .addOption(new Option('--experiment <name>', 'with --layout: GOEXPERIMENT for Go 1.24–1.25 (noswissmap)'))
+      .option('--open', 'open the written page in the default browser (xdg-open, open, start)')
       .addHelpText(
         'after',
         `
@@ -94,6 +108,7 @@ Exit 0 when written, 2 for bad input (nothing is written).`,
         }
         writeReport(opts.output!, renderHtml(data, title));
         io.err(`wrote ${opts.output}`);
+        if (opts.open) openInBrowser(resolve(opts.output!), io);
       });
   },
 };
