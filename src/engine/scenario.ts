@@ -35,6 +35,13 @@ export interface HashSpec {
   readonly aeskeysched?: string;
   /** Seed of the PRNG that draws seeds when `seeds` is absent. */
   readonly prngSeed?: number;
+  /**
+   * Seed of the generator that stands for the runtime's per-thread random
+   * source where no process exposes it: classic incrnoverflow's coin at
+   * B ≥ 16 (docs/scenario.md, "What cannot be replayed"). Drawn from the
+   * PRNG when absent, and printed in the snapshot like the seeds.
+   */
+  readonly rand?: bigint;
 }
 
 export interface Scenario {
@@ -131,7 +138,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const h = json.hash === undefined ? { mode: 'fallback' } : json.hash;
   if (!isObject(h)) throw new InputError(source, 'hash', `expected an object, got ${briefJson(h)}`);
   for (const k of Object.keys(h)) {
-    if (!['mode', 'seeds', 'hashkey', 'aeskeysched', 'prngSeed'].includes(k)) throw new InputError(source, `hash.${k}`, 'unknown field');
+    if (!['mode', 'seeds', 'hashkey', 'aeskeysched', 'prngSeed', 'rand'].includes(k)) throw new InputError(source, `hash.${k}`, 'unknown field');
   }
   const mode = h.mode ?? 'fallback';
   if (mode !== 'fallback' && mode !== 'aes') throw new InputError(source, 'hash.mode', `expected "fallback" or "aes", got ${briefJson(mode)}`);
@@ -159,6 +166,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     if (typeof h.prngSeed !== 'number' || !Number.isSafeInteger(h.prngSeed)) throw new InputError(source, 'hash.prngSeed', 'expected an integer');
     prngSeed = h.prngSeed;
   }
+  const rand = h.rand === undefined ? undefined : parseBig(h.rand, source, 'hash.rand', 64);
 
   if (!Array.isArray(json.ops)) throw new InputError(source, 'ops', 'expected an array of operations');
   if (json.ops.length > MAX_OPS) throw new InputError(source, 'ops', `more than ${MAX_OPS} operations`);
@@ -204,6 +212,6 @@ export function parseScenario(json: unknown, source: string): Scenario {
 
   return {
     source, go, goText, arch, experiment, impl: mapImplFor(go, experiment), typeText, type, hint,
-    hash: { mode, seeds, hashkey, aeskeysched, prngSeed }, ops,
+    hash: { mode, seeds, hashkey, aeskeysched, prngSeed, rand }, ops,
   };
 }

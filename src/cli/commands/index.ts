@@ -11,6 +11,7 @@ import { command as check } from './check.js';
 import { command as inspect } from './inspect.js';
 import { command as litmus } from './litmus.js';
 import { command as view } from './view.js';
+import { command as footprint } from './footprint.js';
 import { command as disasm } from './disasm.js';
 
 export interface CommandModule {
@@ -18,4 +19,4 @@ export interface CommandModule {
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout, sim, check, inspect, litmus, disasm, view];
+export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm, view];

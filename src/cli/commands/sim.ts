@@ -58,6 +58,10 @@ Examples:
           const drawn = r.snapshot.hash.seeds;
           io.err(`mapscope: seeds drawn by the PRNG (prngSeed ${sc.hash.prngSeed ?? 1}): ${JSON.stringify(drawn)}; put real ones in hash.seeds to replay a real run`);
         }
+        const rand = (r.snapshot.hash as { rand?: string }).rand;
+        if (rand !== undefined && sc.hash.rand === undefined) {
+          io.err(`mapscope: the map reached B ≥ 16, where incrnoverflow flips the runtime's per-thread coin; modelled with hash.rand ${rand} (drawn by the PRNG). header.noverflow depends on it (docs/scenario.md)`);
+        }
         if (opts.trace) {
           const byOp = new Map<number, string[]>();
           for (const t of r.trace) byOp.set(t.op, [...(byOp.get(t.op) ?? []), t.text]);
