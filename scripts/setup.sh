@@ -16,6 +16,10 @@ command -v gcore >/dev/null || need+=(gdb)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 # lld links the PIE test programs whose pointers live only in RELA addends.
 command -v ld.lld >/dev/null || need+=(lld)
+# Debian's chromium runs the browser tests of mapscope view (driven by playwright-core).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# Its screenshot references were drawn with DejaVu (fontconfig's sans-serif and monospace on bookworm).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # golang.org/x/tools' fieldalignment analyzer and its test data: the reference the reorder advice is tested against.
 [ -d /usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/fieldalignment ] || need+=(golang-golang-x-tools-dev)
 # GNU objdump for every architecture: the oracle for stripped binaries (go tool objdump needs a symbol table).

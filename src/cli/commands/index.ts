@@ -10,6 +10,7 @@ import { command as sim } from './sim.js';
 import { command as check } from './check.js';
 import { command as inspect } from './inspect.js';
 import { command as litmus } from './litmus.js';
+import { command as view } from './view.js';
 import { command as footprint } from './footprint.js';
 import { command as disasm } from './disasm.js';
 
@@ -18,4 +19,4 @@ export interface CommandModule {
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm];
+export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm, view];

@@ -1,0 +1,301 @@
+/**
+ * `mapscope view` in a real headless Chromium (Debian's /usr/bin/chromium,
+ * driven by playwright-core). Every expected value comes from a real Go
+ * runtime's output committed under test/fixtures, never from mapscope:
+ *
+ * - memory views of real-runtime snapshots: a classic map mid-grow with an
+ *   overflow chain (Go 1.23 amd64) and a Swiss map with several tables
+ *   (Go 1.24 amd64): the page has one cell per slot the snapshot holds, each
+ *   cell's state letter follows the runtime's constants applied to the
+ *   snapshot's own tophash / ctrl bytes, and hovering or focusing a slot
+ *   shows the key the snapshot recorded there;
+ * - a finding (a tophash changed by hand) is listed and selecting it
+ *   highlights and focuses that slot;
+ * - layout strips against the layouts real compilers produced
+ *   (test/fixtures/layout);
+ * - no console errors or page errors, no network requests;
+ * - screenshots equal the committed references (test/fixtures/view/*.png)
+ *   within a pixel tolerance (MAPSCOPE_UPDATE_SCREENSHOTS=1 rewrites them);
+ * - bad input: one line on stderr, exit 2, no file written.
+ *
+ * Needs `npm run build` (the page bundle dist/page/view.js) and chromium
+ * (scripts/setup.sh installs it); without them the tests fail, never skip.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import pixelmatch from 'pixelmatch';
+import { PNG } from 'pngjs';
+import { readFixture } from './support/swisssnap.js';
+import { standalone, type ProcessLine } from './support/swisscheck.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(REPO, 'bin', 'mapscope.js');
+const CHROMIUM = '/usr/bin/chromium';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mapscope-view-'));
+let ctx: BrowserContext;
+
+before(async () => {
+  ctx = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    // Fixed, so screenshots compare with the committed references.
+    viewport: { width: 1000, height: 700 },
+    deviceScaleFactor: 1,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await ctx?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function view(args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'view', ...args], { encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
+}
+
+/** Opens a written report; collects console errors, page errors and any request that is not the file itself. */
+async function open(file: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    if (r.url() !== `file://${file}`) problems.push(`request: ${r.url()}`);
+  });
+  await page.goto(`file://${file}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+  return { page, problems };
+}
+
+interface Unit {
+  states: string[];
+  keys: unknown[];
+}
+
+/** runtime/map.go: emptyRest 0, emptyOne 1, evacuatedX 2, evacuatedY 3, evacuatedEmpty 4, minTopHash 5. */
+const classicLetter = (t: number) => (t >= 5 ? 'F' : 'REXYZ'[t]);
+/** internal/runtime/maps/group.go: ctrlEmpty 0b10000000, ctrlDeleted 0b11111110, full slots hold H2 (< 0x80). */
+const swissLetter = (c: number) => (c < 0x80 ? 'F' : c === 0x80 ? 'E' : c === 0xfe ? 'D' : '?');
+
+/** The slots in the order the page lists them: buckets then oldbuckets, each chain in order; tables in order, groups in order. */
+function unitsOf(snap: Record<string, unknown>): Unit[] {
+  type B = { tophash: number[]; ctrl: number[]; keys: unknown[] };
+  if (snap.impl === 'classic') {
+    const out: Unit[] = [];
+    for (const a of ['buckets', 'oldbuckets']) for (const chain of (snap[a] as B[][] | null) ?? []) for (const b of chain) out.push({ states: b.tophash.map(classicLetter), keys: b.keys });
+    return out;
+  }
+  if (snap.small) {
+    const g = snap.small as B;
+    return [{ states: g.ctrl.map(swissLetter), keys: g.keys }];
+  }
+  return (snap.tables as { groups: B[] }[]).flatMap((t) => t.groups.map((g) => ({ states: g.ctrl.map(swissLetter), keys: g.keys })));
+}
+
+async function checkMemoryPage(file: string, snap: Record<string, unknown>): Promise<void> {
+  const units = unitsOf(snap);
+  const html = join(tmp, `${file}.html`);
+  const json = join(tmp, `${file}.json`);
+  writeFileSync(json, JSON.stringify(snap));
+  const r = view([json, '-o', html]);
+  assert.equal(r.status, 0, r.stderr);
+  const { page, problems } = await open(html);
+  try {
+    const states = await page.$$eval('.slot[data-slot]', (cells) => cells.map((c) => (c as HTMLElement).dataset.state));
+    assert.equal(states.length, units.length * 8, 'one cell per slot of the snapshot');
+    assert.deepEqual(states.join(''), units.map((u) => u.states.join('')).join(''));
+
+    const full = units.flatMap((u, ui) => u.states.flatMap((s, j) => (s === 'F' ? [ui * 8 + j] : [])));
+    assert.ok(full.length > 0);
+    // Hover: the first, the last and a middle full slot.
+    for (const i of [full[0], full[Math.floor(full.length / 2)], full[full.length - 1]]) {
+      await page.hover(`.slot[data-slot="${i}"]`);
+      const text = await page.textContent('#details');
+      assert.ok(text!.includes(`key ${JSON.stringify(units[Math.floor(i / 8)].keys[i % 8])} `), `slot ${i}: ${text}`);
+    }
+    // Keyboard: focus the first slot, move right and down, the details follow.
+    await page.focus('.slot[data-slot="0"]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    const at = 1 + 8;
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), String(at));
+    assert.ok((await page.textContent('#details'))!.includes(`key ${JSON.stringify(units[1].keys[1])}`));
+    assert.ok((await page.getAttribute(`.slot[data-slot="${at}"]`, 'aria-label'))!.includes(`key ${JSON.stringify(units[1].keys[1])}`), 'text alternative names the key');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+}
+
+const SHOTS = join(REPO, 'test', 'fixtures', 'view');
+/** Pixels that may differ (font hinting, antialiasing): 0.5% of the image, each compared with pixelmatch's default threshold. */
+const MAX_DIFF_RATIO = 0.005;
+
+/** Screenshots `html` at a fixed size and compares it with the committed reference `name`.png. */
+async function compareScreenshot(html: string, name: string, prepare?: (p: Page) => Promise<void>): Promise<void> {
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`file://${html}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    if (prepare) await prepare(page);
+    const shot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
+    const ref = join(SHOTS, `${name}.png`);
+    if (process.env.MAPSCOPE_UPDATE_SCREENSHOTS === '1') writeFileSync(ref, shot);
+    assert.ok(existsSync(ref), `${ref} is missing: run with MAPSCOPE_UPDATE_SCREENSHOTS=1 to write it`);
+    const a = PNG.sync.read(readFileSync(ref));
+    const b = PNG.sync.read(shot);
+    assert.deepEqual([b.width, b.height], [a.width, a.height]);
+    const diff = new PNG({ width: a.width, height: a.height });
+    const n = pixelmatch(a.data, b.data, diff.data, a.width, a.height, { threshold: 0.1 });
+    if (n > MAX_DIFF_RATIO * a.width * a.height) {
+      writeFileSync(join(tmp, `${name}.actual.png`), shot);
+      writeFileSync(join(REPO, `${name}.diff.png`), PNG.sync.write(diff));
+      assert.fail(`${name}: ${n} pixels differ from ${ref} (limit ${Math.floor(MAX_DIFF_RATIO * a.width * a.height)}); the diff is ${name}.diff.png`);
+    }
+  } finally {
+    await page.close();
+  }
+}
+
+const classicFixture = (name: string) =>
+  JSON.parse(gunzipSync(readFileSync(join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', `${name}.snapshot.json.gz`))).toString('utf8')) as Record<string, unknown>;
+
+function swissFixture(name: string): Record<string, unknown> {
+  const [meta, snap] = readFixture(join(REPO, 'test', 'fixtures', 'sim-swiss', 'real', `${name}.jsonl.gz`));
+  return standalone(JSON.parse(meta) as ProcessLine, JSON.parse(snap) as Record<string, unknown>);
+}
+
+test('classic map mid-grow (real Go 1.23 amd64): slots, states and keys as the runtime left them', async () => {
+  const snap = classicFixture('int64-mid-grow-27');
+  assert.ok(snap.oldbuckets, 'the fixture is mid-grow');
+  await checkMemoryPage('classic-mid-grow', snap);
+  await compareScreenshot(join(tmp, 'classic-mid-grow.html'), 'classic-mid-grow', async (p) => {
+    await p.hover('.slot[data-slot="0"]');
+  });
+});
+
+test('Swiss map with several tables (real Go 1.24 amd64): slots, states and keys as the runtime left them', async () => {
+  const snap = swissFixture('int64-splits-1900.go1.24-amd64-fallback');
+  assert.ok((snap.tables as unknown[]).length > 1, 'the fixture has several tables');
+  await checkMemoryPage('swiss-tables', snap);
+});
+
+test('a finding is listed and selecting it highlights its slot', async () => {
+  // Bucket 5's slot 2 holds key 9 with tophash 60 in the real snapshot; 61 is
+  // still a full slot's tophash but not the key's: a finding at bucket 5 slot 2,
+  // which the page lists as slot 5 × 8 + 2 = 42 (one unit per bucket, no chains before it).
+  const snap = classicFixture('int64-mid-grow-27');
+  const b5 = (snap.buckets as { tophash: number[]; keys: unknown[] }[][])[5][0];
+  assert.equal(b5.tophash[2], 60);
+  b5.tophash[2] = 61;
+  const json = join(tmp, 'finding.json');
+  const html = join(tmp, 'finding.html');
+  writeFileSync(json, JSON.stringify(snap));
+  assert.equal(view([json, '-o', html]).status, 0);
+  const { page, problems } = await open(html);
+  try {
+    const buttons = await page.$$('button[data-finding]');
+    assert.ok(buttons.length >= 1, 'the finding is listed with a link to its slot');
+    await buttons[0].click();
+    assert.deepEqual(await page.$$eval('.slot.hl', (c) => c.map((x) => (x as HTMLElement).dataset.slot)), ['42']);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), '42');
+    assert.ok((await page.textContent('#details'))!.includes('key 9 '));
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+interface RealLayout {
+  maps: { type: string; bucket?: RealStruct; group?: RealStruct & { slot: RealStruct } }[];
+}
+interface RealStruct {
+  size: number;
+  fields: { name: string; offset: number; size: number }[];
+}
+
+test('layout strips match the layouts real compilers produced (Go 1.23/1.24 × amd64/arm64)', async () => {
+  const type = 'map[struct{a int8; b int64}][]string';
+  const html = join(tmp, 'layout.html');
+  const r = view(['--layout', type, '--go', '1.23,1.24', '--arch', 'amd64,arm64', '-o', html]);
+  assert.equal(r.status, 0, r.stderr);
+  const { page, problems } = await open(html);
+  try {
+    const strips = await page.$$('.strip');
+    assert.equal(strips.length, 4);
+    const files = ['go1.23.5-amd64', 'go1.23.5-arm64', 'go1.24.4-amd64', 'go1.24.4-arm64'];
+    for (const [n, f] of files.entries()) {
+      const real = (JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'layout', `${f}.json`), 'utf8')) as RealLayout).maps.find((m) => m.type === type)!;
+      const segs = await strips[n].$$eval('.seg', (s) => s.map((x) => ({ kind: x.getAttribute('data-kind')!, name: x.getAttribute('data-name')!, offset: Number(x.getAttribute('data-offset')), size: Number(x.getAttribute('data-size')) })));
+      let size: number, fieldBytes: number, key1: number;
+      if (real.bucket) {
+        size = real.bucket.size;
+        fieldBytes = real.bucket.fields.reduce((s, x) => s + x.size, 0);
+        const keys = real.bucket.fields.find((x) => x.name === 'keys')!;
+        key1 = keys.offset + keys.size / 8;
+      } else {
+        const g = real.group!;
+        size = g.size;
+        const slots = g.fields.find((x) => x.name === 'slots')!;
+        fieldBytes = g.fields.find((x) => x.name === 'ctrl')!.size + 8 * g.slot.fields.reduce((s, x) => s + x.size, 0);
+        key1 = slots.offset + g.slot.size + g.slot.fields.find((x) => x.name === 'key')!.offset;
+      }
+      assert.equal(await strips[n].getAttribute('data-bytes'), String(size), f);
+      // The segments tile the unit exactly: contiguous, no overlap, nothing left out.
+      let at = 0;
+      for (const s of [...segs].sort((a, b) => a.offset - b.offset)) {
+        assert.equal(s.offset, at, `${f}: ${s.name}`);
+        at += s.size;
+      }
+      assert.equal(at, size, f);
+      assert.equal(segs.filter((s) => s.kind === 'pad').reduce((x, s) => x + s.size, 0), size - fieldBytes, `${f}: padding`);
+      assert.equal(segs.find((s) => s.name === 'key 1')!.offset, key1, `${f}: key 1`);
+    }
+    // A cache-line mark at every multiple of 64 inside the unit (1.23 amd64: the real bucket is 8 + 8×16 + 8×24 + 8 = 336 bytes).
+    const size0 = Number(await strips[0].getAttribute('data-bytes'));
+    assert.equal(size0, 336);
+    assert.deepEqual(await strips[0].$$eval('.line', (l) => l.map((x) => x.textContent)), ['64', '128', '192', '256', '320']);
+    assert.deepEqual(await strips[0].$$eval('.line.l128', (l) => l.map((x) => x.textContent)), ['128', '256']);
+    assert.ok((await page.textContent('#differences'))!.length > 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+  await compareScreenshot(html, 'layout-4-targets');
+});
+
+test('bad input: one line, exit 2, no file written', () => {
+  const full = gunzipSync(readFileSync(join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', 'int64-mid-grow-27.snapshot.json.gz'))).toString('utf8');
+  const snap = JSON.parse(full) as { buckets: { tophash: number[] }[][] };
+  snap.buckets[3][0].tophash = [1, 2, 3];
+  const cases: [string, string][] = [
+    ['truncated.json', full.slice(0, full.length >> 1)],
+    ['short-tophash.json', JSON.stringify(snap)],
+    ['not-a-map.json', '{"impl": "btree"}'],
+  ];
+  for (const [name, text] of cases) {
+    const json = join(tmp, name);
+    const html = join(tmp, `${name}.html`);
+    writeFileSync(json, text);
+    const r = view([json, '-o', html]);
+    assert.equal(r.status, 2, `${name}: ${r.stderr}`);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, `${name}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(json), `${name}: names the file`);
+    assert.ok(!existsSync(html), `${name}: nothing written`);
+  }
+  // A file that cannot be written: exit 2 and no temporary file left behind.
+  const r = view([join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', 'int64-mid-grow-27.snapshot.json.gz'), '-o', join(tmp, 'no-such-dir', 'x.html')]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+});
