@@ -11,10 +11,11 @@ import { command as check } from './check.js';
 import { command as inspect } from './inspect.js';
 import { command as litmus } from './litmus.js';
 import { command as gctrace } from './gctrace.js';
+import { command as profile } from './profile.js';
 
 export interface CommandModule {
   /** Adds the subcommand to the program; `setExit` raises the process's exit code. */
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout, sim, check, inspect, litmus, gctrace];
+export const commands: CommandModule[] = [tour, layout, sim, check, inspect, litmus, profile, gctrace];
