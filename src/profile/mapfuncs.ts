@@ -49,8 +49,8 @@ export function classify(name: string): Classified {
   if (/^mapclone/.test(op)) return 'clone';
   if (/^makemap/.test(op)) return 'make';
   if (op === 'maplen') return 'other';
-  if (/^(hashGrow|growWork|evacuate|advanceEvacuationMark|tooManyOverflowBuckets|overLoadFactor|\(\*hmap\)\.(newoverflow|incrnoverflow|growing|sameSizeGrow|noldbuckets|oldbucketmask|createOverflow))/.test(op)) return 'growth';
-  if (op === 'makeBucketArray' || /^\(\*?(hmap|bmap)\)\./.test(op) || op === 'bucketShift' || op === 'bucketMask' || op === 'tophash') return 'shared';
+  if (/^(hashGrow|growWork|evacuate(_fast\w+)?$|advanceEvacuationMark|tooManyOverflowBuckets|overLoadFactor|\(\*hmap\)\.(newoverflow|incrnoverflow|growing|sameSizeGrow|noldbuckets|oldbucketmask|createOverflow))/.test(op)) return 'growth';
+  if (op === 'makeBucketArray' || op === 'evacuated' || /^\(\*?(hmap|bmap)\)\./.test(op) || op === 'bucketShift' || op === 'bucketMask' || op === 'tophash') return 'shared';
   return null;
 }
 
