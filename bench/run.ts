@@ -38,6 +38,11 @@ const benches: Record<string, () => string[] | undefined> = {
   },
   sim: () => [],
   'sim-swiss': () => [],
+  disasm: () => {
+    // The figure is for esbuild 0.28.2 (stripped, 11 MB); scripts/real-binaries.sh fetches it.
+    const f = path.join(cache, 'bin', 'esbuild-0.28.2', 'esbuild');
+    return existsSync(f) ? [f] : undefined;
+  },
 };
 
 const wanted = process.argv.slice(2);

@@ -11,9 +11,6 @@
  * process runs with GODEBUG=cpu.aes=off.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseScenario } from '../src/engine/scenario.js';
 import { perKey, printRatios } from './engine-vs-native.js';
 import { openSwiss } from '../src/engine/swiss/index.js';
@@ -35,16 +32,11 @@ function best(runs: Record<string, Record<string, number>>[]): Record<string, Re
 }
 
 function native(): Record<string, Record<string, number>> {
-  const work = mkdtempSync(join(tmpdir(), 'swisssnap-bench-'));
-  try {
-    const bin = buildSwisssnap(GO, 'amd64', work);
-    // The machine is shared: take the best of RUNS processes for each figure.
-    const runs = Array.from({ length: RUNS }, () =>
-      JSON.parse(execFileSync(bin, ['-bench', String(N)], { encoding: 'utf8', env: { ...process.env, GODEBUG: 'cpu.aes=off' } })) as Record<string, Record<string, number>>);
-    return best(runs);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const bin = buildSwisssnap(GO, 'amd64');
+  // The machine is shared: take the best of RUNS processes for each figure.
+  const runs = Array.from({ length: RUNS }, () =>
+    JSON.parse(execFileSync(bin, ['-bench', String(N)], { encoding: 'utf8', env: { ...process.env, GODEBUG: 'cpu.aes=off' } })) as Record<string, Record<string, number>>);
+  return best(runs);
 }
 
 function engine(type: string, keys: (number | string)[]): Record<string, number> {

@@ -8,26 +8,20 @@
  * Prints ns/op for both and the ratio engine/native.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../src/engine/scenario.js';
 import { perKey, printRatios } from './engine-vs-native.js';
 import { openMap } from '../src/engine/classic/index.js';
+import { goBuild } from '../test/support/gobuild.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const GO = process.argv[3] ?? '1.23';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const goroot = join(process.env.MAPSCOPE_CACHE ?? join(homedir(), '.cache', 'mapscope'), 'go', GO);
 
 function native(): Record<string, Record<string, number>> {
-  const bin = join(mkdtempSync(join(tmpdir(), 'mapsnap-bench-')), 'mapsnap');
-  execFileSync(join(goroot, 'bin', 'go'), ['build', ...(Number(GO.split('.')[1]) >= 23 ? ['-ldflags=-checklinkname=0'] : []), '-o', bin, '.'], {
-    cwd: join(root, 'gosrc', 'mapsnap'),
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOROOT: goroot, GOCACHE: join(tmpdir(), 'mapscope-test-gocache') },
-    stdio: 'pipe',
-  });
+  const flags = Number(GO.split('.')[1]) >= 23 ? ['-ldflags=-checklinkname=0'] : [];
+  const bin = goBuild({ go: GO, src: join(root, 'gosrc', 'mapsnap'), goarch: 'amd64', flags, name: 'mapsnap' });
   return JSON.parse(execFileSync(bin, ['-bench', String(N)], { encoding: 'utf8' }));
 }
 

@@ -17,8 +17,8 @@
 # Progress goes to stderr; any failure stops the script with a non-zero status.
 #
 # On 386 and arm the classic-map compiler dies with an internal compiler error
-# for maps whose key or elem holds a 64-bit sync/atomic value (go-classic-map.md
-# §2.4). Those types sit in gosrc/layoutprobe/atomic64_<n>.go behind the build
+# for maps whose key or elem holds a 64-bit sync/atomic value (the overflow
+# offset check of MapBucketType in cmd/compile/internal/reflectdata). Those types sit in gosrc/layoutprobe/atomic64_<n>.go behind the build
 # tag noatomic64_<n>. When the full build fails, each such file is tried alone;
 # the ones the compiler refuses are left out and their message is handed to the
 # probe, which records it as {"type": ..., "compileError": ...}.
@@ -38,7 +38,7 @@ if [ ${#COMBOS[@]} -eq 0 ]; then
 fi
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=0 GOOS=linux
-export GOCACHE=${LAYOUT_GOCACHE:-$CACHE/gocache-layout}
+export GOCACHE=${LAYOUT_GOCACHE:-$CACHE/gocache}  # the build cache test/support/gobuild.ts shares
 unset GOROOT  # each toolchain finds its own root
 mkdir -p "$out" "$GOCACHE"
 work=$(mktemp -d)

@@ -16,6 +16,8 @@ command -v gcore >/dev/null || need+=(gdb)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 # lld links the PIE test programs whose pointers live only in RELA addends.
 command -v ld.lld >/dev/null || need+=(lld)
+# GNU objdump for every architecture: the oracle for stripped binaries (go tool objdump needs a symbol table).
+objdump -i 2>/dev/null | grep -q aarch64 || need+=(binutils-multiarch)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo

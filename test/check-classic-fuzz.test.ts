@@ -152,6 +152,11 @@ test('bad snapshots: one-line InputErrors naming the JSON path', () => {
     ['empty chain', (j) => ((j.buckets[1] = []), j), 'buckets[1]', /at least/],
     ['missing hashkey', (j) => ({ ...j, hash: { mode: 'fallback', seeds: [] } }), 'hash.hashkey', /missing/],
     ['bad aeskeysched', (j) => ({ ...j, hash: { mode: 'aes', seeds: [], aeskeysched: 'zz' } }), 'hash.aeskeysched', /hex/],
+    // One reading of `hash` for both formats (docs/json.md): aeskeysched is exactly hashRandomBytes
+    // (runtime/alg.go: PtrSize/4*64 = 128 bytes on amd64), never cut short; hash0 seeds are uint32.
+    ['aeskeysched too long', (j) => ({ ...j, hash: { mode: 'aes', seeds: [], aeskeysched: '00'.repeat(129) } }), 'hash.aeskeysched', /128 bytes/],
+    ['missing seeds', (j) => ({ ...j, hash: { mode: 'fallback', hashkey: ['1', '2', '3', '4'] } }), 'hash.seeds', /missing/],
+    ['seed wider than hash0', (j) => ({ ...j, hash: { mode: 'fallback', seeds: [2 ** 32], hashkey: ['1', '2', '3', '4'] } }), 'hash.seeds[0]', /./],
   ];
   for (const [what, mutate, where, detail] of cases) {
     assert.throws(() => classicSnapshotSource(mutate(base()), 'x.json'), (e: unknown) => {

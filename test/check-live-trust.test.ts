@@ -21,29 +21,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir, goroot } from './support/toolchains.js';
-import { coreCacheDir, startReady } from './support/cores.js';
+import { startReady } from './support/cores.js';
+import { goBuild } from './support/gobuild.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const BIGMAP = join(REPO, 'gosrc', 'bigmap');
 const BIN = join(REPO, 'bin', 'mapscope.js');
 
 function build(go: string): string {
-  const exe = join(coreCacheDir(), `bigmap-${go}`, 'bigmap');
-  if (existsSync(exe) && readFileSync(join(BIGMAP, 'main.go')).length > 0 && existsSync(`${exe}.ok`)) return exe;
-  mkdirSync(join(coreCacheDir(), `bigmap-${go}`), { recursive: true });
-  const tmp = `${exe}.${process.pid}`;
-  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', '-o', tmp, '.'], {
-    cwd: BIGMAP,
-    stdio: 'pipe',
-    env: { ...process.env, GOROOT: goroot(go), GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOCACHE: join(cacheDir(), 'gocache-core'), GOPATH: join(cacheDir(), 'gopath'), CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64' },
-  });
-  renameSync(tmp, exe);
-  execFileSync('touch', [`${exe}.ok`]);
-  return exe;
+  return goBuild({ go, src: BIGMAP, goarch: 'amd64', name: 'bigmap' });
 }
 
 /** The state letter of /proc/P/stat, or undefined once the process is gone. */

@@ -43,7 +43,7 @@ test('wrong key material: every H2 mismatches (the H2 check really uses the proc
   // Negative control: the fallback hash with another runtime.hashkey gives
   // other hashes, so nearly every slot's H2 disagrees (1 in 128 agrees by chance).
   const j = real('int64-splits-1900.go1.26-amd64-fallback');
-  j.hash = { mode: 'fallback', hashkey: ['1', '2', '3', '4'] };
+  j.hash = { mode: 'fallback', seeds: j.hash.seeds, hashkey: ['1', '2', '3', '4'] };
   const r = checkSwiss(swissSnapshotSource(j, 'wrongkeys.json'));
   const h2 = r.findings.filter((f) => f.code === 'swiss/h2');
   assert.equal(h2.length, LIMITS.maxFindingsPerCode, 'capped');
@@ -108,8 +108,14 @@ test('input errors name the JSON path', () => {
     [(j) => { j.type = 'map[int64]'; }, 'type', /./],
     [(j) => { j.type = '[]int'; }, 'type', /not a map/],
     [(j) => { j.impl = 'classic'; }, 'impl', /swiss/],
-    [(j) => { j.hash = { mode: 'aes', aeskeysched: '00' }; }, 'hash.aeskeysched', /128 bytes/],
-    [(j) => { j.hash = { mode: 'fallback' }; }, 'hash.hashkey', /missing/],
+    [(j) => { j.hash = { mode: 'aes', seeds: j.hash.seeds, aeskeysched: '00' }; }, 'hash.aeskeysched', /128 bytes/],
+    [(j) => { j.hash = { mode: 'fallback', seeds: j.hash.seeds }; }, 'hash.hashkey', /missing/],
+    // One reading of `hash` for both snapshot formats (docs/json.md): seeds are required, the key material
+    // is the mode's alone, and aeskeysched is exactly hashRandomBytes (runtime/alg.go: PtrSize/4*64 = 128 on amd64).
+    [(j) => { delete j.hash.seeds; }, 'hash.seeds', /missing/],
+    [(j) => { j.hash = { mode: 'aes', seeds: j.hash.seeds, aeskeysched: '00'.repeat(129) }; }, 'hash.aeskeysched', /128 bytes/],
+    [(j) => { j.hash.aeskeysched = '00'.repeat(128); }, 'hash.aeskeysched', /only with mode "aes"/],
+    [(j) => { j.hash.hashkey = [1, 2, 3, 4]; }, 'hash.hashkey[0]', /expected a string/],
     [(j) => { j.directory = [0, 1, 2]; }, 'directory', /dirLen/],
     [(j) => { j.directory = [0, 1, 2, 9]; }, 'directory[3]', /out of range/],
     [(j) => { j.directory = [0, 1, 2, 2]; }, 'tables[3]', /no directory entry/],
@@ -128,7 +134,7 @@ test('input errors name the JSON path', () => {
     });
   }
   const s390 = real('int64-set.go1.26-s390x-fallback');
-  s390.hash = { mode: 'aes', aeskeysched: '00'.repeat(128) };
+  s390.hash = { mode: 'aes', seeds: s390.hash.seeds, aeskeysched: '00'.repeat(128) };
   assert.throws(() => swissSnapshotSource(s390, 'bad.json'), (e: unknown) => e instanceof InputError && e.where === 'hash.mode' && /no AES/.test(e.detail));
 });
 

@@ -114,7 +114,7 @@ test('live: real Go maps read from their real memory check clean', { timeout: 30
     let flipped = 0;
     let split = 0;
     for (const [go, goarch, mode] of TARGETS) {
-      const bin = buildSwisssnap(go, goarch, work);
+      const bin = buildSwisssnap(go, goarch);
       const bad: string[] = [];
       for (const f of scenarioFiles()) {
         const [meta, snap, mem] = run(bin, goarch, mode, f);

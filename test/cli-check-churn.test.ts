@@ -17,28 +17,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
-import { cacheDir, goroot } from './support/toolchains.js';
-import { coreCacheDir, startReady } from './support/cores.js';
+import { startReady } from './support/cores.js';
+import { goBuild } from './support/gobuild.js';
 
 const CHURN = resolve(import.meta.dirname, '..', '..', 'gosrc', 'churn');
 
 function build(go: string): string {
-  const exe = join(coreCacheDir(), `churn-${go}`, 'churn');
-  if (existsSync(exe)) return exe;
-  mkdirSync(join(coreCacheDir(), `churn-${go}`), { recursive: true });
-  const tmp = `${exe}.${process.pid}`;
-  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', '-o', tmp, '.'], {
-    cwd: CHURN,
-    stdio: 'pipe',
-    env: { ...process.env, GOROOT: goroot(go), GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOCACHE: join(cacheDir(), 'gocache-core'), GOPATH: join(cacheDir(), 'gopath'), CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64' },
-  });
-  renameSync(tmp, exe);
-  return exe;
+  return goBuild({ go, src: CHURN, goarch: 'amd64', name: 'churn' });
 }
 
 interface Finding { code: string; severity: string; possiblyTorn?: boolean; tornBy?: string }

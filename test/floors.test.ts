@@ -23,7 +23,7 @@ function readFloors(): Map<string, number> {
   return floors;
 }
 
-/** The top folder of a path under src/ ("check/classic/x.ts" → "check"), or the file at src/'s root. */
+/** The top folder of a path under src/ ("check/classic/check.ts" → "check"), or the file at src/'s root. */
 const place = (p: string): string => p.split('/')[0];
 
 /** Every import that breaks the floors, as "file -> target (floor a -> floor b)". */

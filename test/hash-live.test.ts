@@ -7,37 +7,26 @@
  * on inputs the committed fixtures never saw.
  *
  * A missing toolchain or emulator fails the test (never a silent skip).
- * With a warm Go build cache the four builds and eight runs take ~7 s; a
- * cold cache first compiles the standard library for each toolchain/arch.
+ * The four probes are built once per change of gosrc/hashprobe
+ * (test/support/gobuild.ts); a cold cache first compiles the standard
+ * library for each toolchain/arch.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { goroot, emulatorFor, cacheDir } from './support/toolchains.js';
+import { emulatorFor } from './support/toolchains.js';
+import { goBuild } from './support/gobuild.js';
 import { checkProbe, type ProbeReport } from './support/hashprobe.js';
 import { goMinor } from '../src/hash/index.js';
 
 const probeDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'gosrc', 'hashprobe');
 
-function build(version: string, goarch: string, outDir: string): string {
-  const go = join(goroot(version), 'bin', 'go');
-  const bin = join(outDir, `probe-${version}-${goarch}`);
-  const args = ['build', '-o', bin];
+function build(version: string, goarch: string): string {
   // Go 1.23 made the linker refuse go:linkname pulls of runtime internals.
-  if (goMinor(version) >= 23) args.push('-ldflags=-checklinkname=0');
-  args.push('.');
-  execFileSync(go, args, {
-    cwd: probeDir, stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0',
-      GOCACHE: process.env.GOCACHE ?? join(cacheDir(), 'gocache'), GOARCH: goarch, GOARM: '7',
-    },
-  });
-  return bin;
+  const flags = goMinor(version) >= 23 ? ['-ldflags=-checklinkname=0'] : [];
+  return goBuild({ go: version, src: probeDir, goarch, flags, name: 'hashprobe' });
 }
 
 function run(bin: string, goarch: string, aesOff: boolean): ProbeReport {
@@ -52,21 +41,16 @@ function run(bin: string, goarch: string, aesOff: boolean): ProbeReport {
 for (const version of ['1.22', '1.27']) {
   for (const goarch of ['amd64', 'arm64']) {
     test(`live: Go ${version} ${goarch}, AES on and off, recomputed by src/hash`, { timeout: 600_000 }, () => {
-      const dir = mkdtempSync(join(tmpdir(), 'mapscope-hashprobe-'));
-      try {
-        const bin = build(version, goarch, dir);
-        for (const aesOff of [true, false]) {
-          const r = run(bin, goarch, aesOff);
-          assert.equal(r.goarch, goarch);
-          assert.ok(r.goVersion.startsWith(`go${version}`), r.goVersion);
-          // Both hosts offer AES (amd64 natively; qemu-aarch64's default CPU has FEAT_AES).
-          assert.equal(r.useAeshash, !aesOff, `useAeshash with GODEBUG=${aesOff ? 'cpu.aes=off' : ''}`);
-          const { checked, failures } = checkProbe(r);
-          assert.ok(checked > 1900, `only ${checked} values checked`);
-          assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${checked} values differ`);
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+      const bin = build(version, goarch);
+      for (const aesOff of [true, false]) {
+        const r = run(bin, goarch, aesOff);
+        assert.equal(r.goarch, goarch);
+        assert.ok(r.goVersion.startsWith(`go${version}`), r.goVersion);
+        // Both hosts offer AES (amd64 natively; qemu-aarch64's default CPU has FEAT_AES).
+        assert.equal(r.useAeshash, !aesOff, `useAeshash with GODEBUG=${aesOff ? 'cpu.aes=off' : ''}`);
+        const { checked, failures } = checkProbe(r);
+        assert.ok(checked > 1900, `only ${checked} values checked`);
+        assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${checked} values differ`);
       }
     });
   }

@@ -1,12 +1,13 @@
 /**
  * Sanity checks of the committed layout fixtures (test/fixtures/layout/*.json)
- * against facts the reference notes cite, so that a broken probe cannot slip
- * garbage into the files the layout model is tested against.
+ * against facts of Go's source, so that a broken probe cannot slip garbage
+ * into the files the layout model is tested against.
  *
- * Expected values come from /work/shared/reference (cited per block as
- * "classic §x" = go-classic-map.md, "swiss §x" = go-swiss-map.md, "binfmt §x" =
- * go-binary-format.md), or from a hand derivation written beside them. None
- * comes from mapscope's own code.
+ * Expected values come from the runtime's and the compiler's source (cited
+ * per block as "classic" = runtime/map.go with the compiler's bucket type in
+ * cmd/compile/internal/reflectdata/reflect.go, "swiss" = internal/runtime/maps
+ * and internal/abi/map.go, "descriptors" = docs/binary-format.md §5), or from
+ * a hand derivation written beside them. None comes from mapscope's own code.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,7 +53,7 @@ test('there is one fixture for every toolchain x GOARCH (+ 1.24 noswissmap), nam
     assert.ok(f.go.startsWith(`go${c.minor}.`), f.go);
     assert.equal(f.goarch, c.goarch);
     assert.equal(f.experiment, c.exp);
-    // The classic map is 1.19-1.23 and 1.24 with noswissmap (swiss §5.3).
+    // The classic map is 1.19-1.23 and 1.24 with noswissmap (docs/binary-format.md §5: the bucket/group type's name tells).
     const classic = ['1.19', '1.21', '1.22', '1.23'].includes(c.minor) || c.exp === 'noswissmap';
     assert.equal(f.impl, classic ? 'classic' : 'swiss', label(f));
   }
@@ -93,7 +94,7 @@ test('cacheLinePad is internal/cpu.CacheLinePadSize: 64 x86, 32 arm, arm64 64 in
 });
 
 test('classic headers: hmap 48/28 (56/36 with 1.24 clearSeq), mapextra 24/12, hiter 96/48 (104/56)', () => {
-  // classic §2.1-§2.3.
+  // classic: hmap, mapextra and hiter in runtime/map.go.
   for (const f of all().filter((x) => x.impl === 'classic')) {
     const w = is64(f.goarch);
     const v124 = f.go.startsWith('go1.24.');
@@ -107,7 +108,7 @@ test('classic headers: hmap 48/28 (56/36 with 1.24 clearSeq), mapextra 24/12, hi
 });
 
 test('swiss headers: Map 48/32, table 32/24, Iter 96/64, groupsReference 16/12', () => {
-  // swiss §2.1-§2.3; groupsReference = {data unsafe.Pointer; lengthMask uint64}
+  // swiss: Map, table and Iter in maps/map.go and maps/table.go; groupsReference = {data unsafe.Pointer; lengthMask uint64}
   // (go1.24.4 maps/group.go), 8+8 on 64-bit, 4+8 with 4-aligned uint64 on 32-bit.
   for (const f of all().filter((x) => x.impl === 'swiss')) {
     const w = is64(f.goarch);
@@ -116,13 +117,13 @@ test('swiss headers: Map 48/32, table 32/24, Iter 96/64, groupsReference 16/12',
     assert.equal(f.structs['internal/runtime/maps.Iter'].size, w ? 96 : 64, label(f));
     assert.equal(f.structs['internal/runtime/maps.groupsReference'].size, w ? 16 : 12, label(f));
     const tp = f.structs['internal/runtime/maps.Map'].fields.find((x) => x.name === 'tombstonePossible');
-    // tombstonePossible exists from 1.25 (swiss §2.1), so in 1.26/1.27 here.
+    // tombstonePossible exists from 1.25 (maps/map.go of 1.25 on), so in 1.26/1.27 here.
     assert.equal(tp !== undefined, !f.go.startsWith('go1.24.'), label(f));
   }
 });
 
 test('descriptor struct sizes: classic 88/56, swiss 112/64, 1.27 swiss 136/76', () => {
-  // binfmt §6.7; swiss §5.1 (136 on 64-bit). 1.27 on 32-bit, by hand from
+  // descriptors: docs/binary-format.md §5 (136 on 64-bit). 1.27 on 32-bit, by hand from
   // go1.27.3 internal/abi/map.go: header 32 + 4 pointers (16) + 6 uintptrs (24)
   // + Flags u32 (4) = 76, already 4-aligned.
   const name: Record<string, string> = {
@@ -139,7 +140,7 @@ test('descriptor struct sizes: classic 88/56, swiss 112/64, 1.27 swiss 136/76', 
   }
 });
 
-test('classic worked examples (classic §2.5): bucket sizes, flags, hashers', () => {
+test('classic worked examples: bucket sizes, flags, hashers', () => {
   for (const f of all().filter((x) => x.impl === 'classic')) {
     const w = is64(f.goarch);
     const check = (type: string, bucketSize: number, flags: number, hasher?: string): void => {
@@ -165,7 +166,7 @@ test('classic worked examples (classic §2.5): bucket sizes, flags, hashers', ()
     assert.equal(mapOf(f, 'map[any]chan int').descriptor?.flags, 24);
     // map[float64]...: flags 8 (not reflexive, need key update).
     assert.equal(mapOf(f, 'map[float64]complex128').descriptor?.flags, 8);
-    // Bucket field order topbits, keys, elems, overflow; overflow is the last word (classic §2.4).
+    // Bucket field order topbits, keys, elems, overflow; overflow is the last word (reflectdata/reflect.go MapBucketType).
     for (const m of f.maps.filter((x) => x.bucket)) {
       const b = m.bucket!;
       assert.deepEqual(b.fields.map((x) => x.name), ['topbits', 'keys', 'elems', 'overflow'], m.type);
@@ -174,7 +175,7 @@ test('classic worked examples (classic §2.5): bucket sizes, flags, hashers', ()
   }
 });
 
-test('classic 386/arm refuse maps of 64-bit atomics with an internal compiler error (classic §2.4)', () => {
+test('classic 386/arm refuse maps of 64-bit atomics with an internal compiler error', () => {
   const atomics = ['map[int]atomic.Int64', 'map[int8]atomic.Int64', 'map[int]struct{ a atomic.Uint64; b int32 }'];
   for (const f of all()) {
     for (const t of atomics) {
@@ -186,14 +187,14 @@ test('classic 386/arm refuse maps of 64-bit atomics with an internal compiler er
         assert.ok((m.bucket ?? m.group)!.size > 0);
       }
     }
-    // The classic-§2.4 message names these exact figures (go1.21+ message format).
+    // The compiler's message (reflectdata MapBucketType's overflow check) names these exact figures (go1.21+ message format).
     if (f.impl === 'classic' && !is64(f.goarch) && !f.go.startsWith('go1.19.')) {
       assert.match(mapOf(f, 'map[int]atomic.Int64').compileError!, /overflow\.Offset=104, bucket\.Size\(\)-int64\(types\.PtrSize\)=108$/);
     }
   }
 });
 
-test('classic growth: load factor 6.0 in 1.21 and 6.5 elsewhere (classic §1.3)', () => {
+test('classic growth: load factor 6.0 in 1.21 and 6.5 elsewhere (runtime/map.go loadFactorNum)', () => {
   for (const f of all().filter((x) => x.impl === 'classic')) {
     const g = f.growth.classic!;
     const is121 = f.go.startsWith('go1.21.');
@@ -210,7 +211,7 @@ test('classic growth: load factor 6.0 in 1.21 and 6.5 elsewhere (classic §1.3)'
   }
 });
 
-test('swiss worked examples (swiss §2.5): slot / elemOff / group / flags', () => {
+test('swiss worked examples: slot / elemOff / group / flags', () => {
   // [type, 64-bit slot, elemOff, group, flags, 32-bit slot, elemOff, group, flags]
   const table: [string, number, number, number, number, number, number, number, number][] = [
     ['map[int64]int64', 16, 8, 136, 0, 16, 8, 136, 0],
@@ -257,7 +258,7 @@ test('swiss worked examples (swiss §2.5): slot / elemOff / group / flags', () =
   }
 });
 
-test('swiss growth: make(map, hint) sizes (swiss §3.7) and the first split at 897 inserts', () => {
+test('swiss growth: make(map, hint) sizes (maps/map.go NewMap) and the first split at 897 inserts', () => {
   for (const f of all().filter((x) => x.impl === 'swiss')) {
     const g = f.growth.swiss!;
     for (const h of ['0', '1', '8']) assert.deepEqual(g.hint[h], { dirLen: 0, small: true }, `${label(f)} hint ${h}`);
@@ -267,7 +268,7 @@ test('swiss growth: make(map, hint) sizes (swiss §3.7) and the first split at 8
     assert.deepEqual(g.hint['100'], one(128));
     assert.deepEqual(g.hint['1000'], { dirLen: 2, globalDepth: 1, capacities: [1024, 1024] });
     assert.deepEqual(g.hint['5000'], { dirLen: 8, globalDepth: 3, capacities: Array(8).fill(1024) });
-    // Hand derivation (swiss §3.2-§3.5): 8 slots small; the 9th insert makes a
+    // Hand derivation (maps/map.go small maps, maps/table.go insert and rehash): 8 slots small; the 9th insert makes a
     // table of 16; a table holds 7/8 of its capacity, so it doubles at
     // 14+1, 28+1, 56+1, ... 448+1, and the table of 1024 (896 full) splits.
     assert.deepEqual(g.insert.map(([n, s]) => [n, s.capacities]), [

@@ -6,7 +6,7 @@
  * dependencies, x86 XCHG, LOCK ADD/INC, CMP+JNE, AT&T movl/xchgl) in our own small
  * tests under test/fixtures/litmus/extra/, checked against the full output of
  * a real herd7 7.58 run on each (`*.herd7.58`, produced as described in
- * herd7.58.tsv): the Test line, states, Ok/No, Condition and Observation.
+ * test/fixtures/litmus/herd7.58.tsv): the Test line, states, Ok/No, Condition and Observation.
  * Witness counts are execution counts and are not compared.
  */
 import { test } from 'node:test';

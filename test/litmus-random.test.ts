@@ -3,8 +3,8 @@
  * tests (test/fixtures/litmus/random/, generator: scripts/gen-random-litmus.py;
  * mix of plain/acquire/release accesses, barriers, addr/data/ctrl/CSEL
  * dependencies, SWP/LDADD/CAS/STADD with all orderings, exclusive pairs).
- * random-herd7.58.tsv holds herd's full final-state sets under aarch64.cat
- * and under SC (sc-rmw.cat, see herd7.58.tsv); runs herd did not finish in
+ * test/fixtures/litmus/random/random-herd7.58.tsv holds herd's full final-state sets under aarch64.cat
+ * and under SC (sc-rmw.cat, see test/fixtures/litmus/herd7.58.tsv); runs herd did not finish in
  * 20 s are left empty and not compared. Each test's `locations` line lists
  * every location and every loaded register, so equal state sets mean the
  * same allowed outcomes, not just the same verdict.

@@ -12,7 +12,7 @@
  *    MP+dmb.st+dmb.ld style (W→W and R→R barriers) Forbidden; MP+rel+acq
  *    Forbidden (readers-guide); an address dependency orders the reader's
  *    loads (MP+dmb.sy+addr Forbidden) but only the loads it connects.
- *  - TSO keeps W→W and R→R order: MP Forbidden (x86 catalogue, memory-model.md).
+ *  - TSO keeps W→W and R→R order: MP Forbidden (x86 catalogue, test/fixtures/litmus/herd7.58.tsv).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

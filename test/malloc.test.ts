@@ -35,7 +35,7 @@ test('roundupsize: classes before 1.22, malloc header for pointerful objects fro
   const g21 = parseGoVersion('1.21');
   const g22 = parseGoVersion('1.22');
   // 80-byte buckets (map[*int]struct{}), B=7: 128+8 = 136 buckets = 10880 bytes, a class of its own
-  // (go-classic-map.md §3.4): no slack before 1.22. From 1.22 the header makes it class(10888)=12288,
+  // (runtime/map.go makeBucketArray rounds up with roundupsize): no slack before 1.22. From 1.22 the header makes it class(10888)=12288,
   // minus 8 = 12280, i.e. 153 buckets — 25 preallocated overflow buckets, as measured.
   assert.equal(roundupsize(10880, false, g21, amd64), 10880);
   assert.equal(roundupsize(10880, false, g22, amd64), 12280);

@@ -11,13 +11,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARCHES, type GoArch } from '../src/model/arch.js';
 import { parseType } from '../src/model/typeparse.js';
 import { mapfast } from '../src/layout/mapfast.js';
-import { cacheDir, goroot } from './support/toolchains.js';
+import { goroot } from './support/toolchains.js';
+import { goBuild, goEnv } from './support/gobuild.js';
 
 const CASES: [key: string, elem: string][] = [
   ['int32', 'int'],
@@ -42,15 +41,10 @@ function program(): string {
 }
 
 /** The mapassign entry point each a<i> calls, as objdump prints it. */
-function realPaths(go: string, goarch: string, dir: string): Map<number, string> {
-  const bin = join(dir, `bin-${go}-${goarch}`);
-  const env = {
-    ...process.env, GOROOT: goroot(go), GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0',
-    GOCACHE: join(cacheDir(), 'gocache-mapfast', go), GOOS: 'linux', GOARCH: goarch, GOARM: '7',
-  };
-  const goBin = join(goroot(go), 'bin', 'go');
-  execFileSync(goBin, ['build', '-buildvcs=false', '-o', bin, '.'], { cwd: dir, env, stdio: 'pipe' });
-  const dump = execFileSync(goBin, ['tool', 'objdump', '-s', '^main\\.a\\d+$', bin], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+function realPaths(go: string, goarch: string): Map<number, string> {
+  const files = { 'go.mod': 'module mapfast\n\ngo 1.19\n', 'main.go': program() };
+  const bin = goBuild({ go, files, goarch, name: 'mapfast' });
+  const dump = execFileSync(join(goroot(go), 'bin', 'go'), ['tool', 'objdump', '-s', '^main\\.a\\d+$', bin], { env: goEnv(go), encoding: 'utf8', maxBuffer: 1 << 26 });
   const out = new Map<number, string>();
   let fn = -1;
   for (const line of dump.split('\n')) {
@@ -64,21 +58,14 @@ function realPaths(go: string, goarch: string, dir: string): Map<number, string>
 
 for (const go of ['1.22', '1.27']) {
   test(`mapfast agrees with go${go}'s compiled calls on amd64, 386 and arm`, { timeout: 180_000 }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mapfast-'));
-    try {
-      writeFileSync(join(dir, 'go.mod'), 'module mapfast\n\ngo 1.19\n');
-      writeFileSync(join(dir, 'main.go'), program());
-      const minor = Number(go.split('.')[1]);
-      for (const a of ['amd64', '386', 'arm'] as GoArch[]) {
-        const real = realPaths(go, a, dir);
-        assert.equal(real.size, CASES.length, `objdump found ${real.size} of ${CASES.length} functions on ${a}`);
-        CASES.forEach(([k, e], i) => {
-          const ours = mapfast(parseType(k), parseType(e), ARCHES[a], { minor });
-          assert.equal(ours, real.get(i), `go${go} ${a} map[${k}]${e}`);
-        });
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const minor = Number(go.split('.')[1]);
+    for (const a of ['amd64', '386', 'arm'] as GoArch[]) {
+      const real = realPaths(go, a);
+      assert.equal(real.size, CASES.length, `objdump found ${real.size} of ${CASES.length} functions on ${a}`);
+      CASES.forEach(([k, e], i) => {
+        const ours = mapfast(parseType(k), parseType(e), ARCHES[a], { minor });
+        assert.equal(ours, real.get(i), `go${go} ${a} map[${k}]${e}`);
+      });
     }
   });
 }

@@ -8,32 +8,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../src/engine/scenario.js';
 import { simulate } from '../src/engine/classic/index.js';
-import { goroot, emulatorFor } from './support/toolchains.js';
+import { emulatorFor } from './support/toolchains.js';
+import { goBuild } from './support/gobuild.js';
 import { FIXTURES, baseScenario } from './support/simfixtures.js';
 
 const probeSrc = join(FIXTURES, '..', '..', '..', 'gosrc', 'mapsnap');
 const work = mkdtempSync(join(tmpdir(), 'mapsnap-live-'));
-const gocache = join(tmpdir(), 'mapscope-test-gocache');
-mkdirSync(gocache, { recursive: true });
 
 const TARGETS: [go: string, arch: string][] = [['1.23', 'amd64'], ['1.21', 'amd64'], ['1.22', 'arm64']];
 const SCENARIOS = ['int64-mid-grow-53', 'string-delete-some', 'clear-mid-grow', 'int32-seq-100', 'struct-key'];
 
 for (const [go, arch] of TARGETS) {
   test(`live: go${go} ${arch} real maps = engine`, { timeout: 180_000 }, () => {
-    const root = goroot(go);
     const emu = emulatorFor(arch);
-    const bin = join(work, `mapsnap-${go}-${arch}`);
-    execFileSync(join(root, 'bin', 'go'), ['build', ...(Number(go.split('.')[1]) >= 23 ? ['-ldflags=-checklinkname=0'] : []), '-o', bin, '.'], {
-      cwd: probeSrc,
-      env: { ...process.env, GOARCH: arch, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOCACHE: gocache, GOROOT: root },
-      stdio: 'pipe',
-    });
+    const bin = goBuild({ go, src: probeSrc, goarch: arch, flags: Number(go.split('.')[1]) >= 23 ? ['-ldflags=-checklinkname=0'] : [], name: 'mapsnap' });
     // Emulated runs are slow: fewer scenarios there.
     for (const name of emu ? SCENARIOS.slice(0, 3) : SCENARIOS) {
       for (const mode of ['fallback', 'aes']) {

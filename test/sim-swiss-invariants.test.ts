@@ -7,8 +7,9 @@
  * tombstones; at least one empty slot), plus the directory's shape
  * (maps/map.go replaceTable: a table of localDepth d fills
  * 2^(globalDepth-d) entries from its index) and the placement fact that a
- * group never holds both empty and deleted slots (reference
- * go-swiss-map.md §3.3, verified there against the runtime). Membership is
+ * group never holds both empty and deleted slots (maps/table.go Delete: a
+ * slot becomes a tombstone only when its group has no empty slot, since a
+ * probe stops at the first group with one). Membership is
  * checked against a JS Map. Real-Go equality is the fixture tests' job.
  */
 import { test } from 'node:test';

@@ -4,7 +4,7 @@
  * engine reproduces them only with the right release's rules: replaying a
  * real run under another release's rules diverges.
  * Facts (from the runtime's source, cited in src/engine/swiss/rules.ts and
- * clear.ts): a full small map converts on update in 1.24–1.26, not 1.27;
+ * src/engine/swiss/clear.ts): a full small map converts on update in 1.24–1.26, not 1.27;
  * fast paths prune tombstones from 1.25, the generic path never; Clear of an
  * emptied map holding tombstones is a no-op in 1.24 only.
  */

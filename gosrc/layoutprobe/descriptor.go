@@ -14,7 +14,7 @@ package main
 //	swiss 1.27 (abi.MapType): GroupSize, KeysOff, KeyStride, ElemsOff,
 //	        ElemStride, ElemOff uintptr, Flags u32
 //
-// (go-binary-format.md §6.7, go-swiss-map.md §5.1, and each toolchain's
+// (docs/binary-format.md §5, and each toolchain's
 // src/internal/abi and runtime/type.go.) The offsets below are those; they are
 // then checked member by member against the descriptor struct in DWARF, so a
 // toolchain whose struct differs stops the probe instead of giving wrong data.

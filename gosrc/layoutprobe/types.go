@@ -12,7 +12,7 @@ package main
 // Types whose key or elem contains a 64-bit sync/atomic value live in
 // atomic64_*.go files of their own, behind a build tag, because the classic
 // map compiler stops with an internal compiler error on 386 and arm for them
-// (go-classic-map.md §2.4). scripts/layout-fixtures.sh finds out which of them
+// (cmd/compile/internal/reflectdata/reflect.go, MapBucketType). scripts/layout-fixtures.sh finds out which of them
 // fail and records the compiler's message instead of the layout.
 
 import (

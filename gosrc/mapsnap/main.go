@@ -356,7 +356,7 @@ func slots(w *strings.Builder, p unsafe.Pointer, stride uintptr, t reflect.Type,
 	}
 }
 
-// ------------------------------------------------------ values (values.ts)
+// ------------------------------------------------------ values (src/model/values.ts)
 
 func jstr(s string) string {
 	var b bytes.Buffer

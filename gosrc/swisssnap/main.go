@@ -11,7 +11,7 @@
 // runtime hashes with AES, the map's seed after make and after every
 // re-seed, the process's hash keys; line 2 is the snapshot.
 //
-// Usage: swisssnap [-indent] [-iter] [-clone] scenario.json | swisssnap -bench N
+// Usage: swisssnap [-indent] [-iter] [-clone] <scenario.json> | swisssnap -bench N
 // (-indent prints the snapshot with two-space indentation, the text
 // `mapscope sim --json` prints; -iter adds a third line: the iteration
 // order of one range over the final map, with the iterator's random start;

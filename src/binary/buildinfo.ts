@@ -1,6 +1,6 @@
 /**
  * Go build information: the `\xff Go buildinf:` blob the linker writes
- * (go-binary-format.md §2), in its pre-1.18 pointer form and its 1.18+ inline
+ * (docs/binary-format.md §2), in its pre-1.18 pointer form and its 1.18+ inline
  * form, and a fallback for binaries without the blob (esbuild ≥ 0.27): the
  * sentinel-framed modinfo text and the runtime's version string, found by
  * scanning. Modelled on Go's debug/buildinfo and runtime/debug.ParseBuildInfo.
@@ -141,7 +141,7 @@ export function buildVersionSymbol(o: ObjectFile, mem: Memory): string | undefin
 /**
  * The first `go1.N[.P]` string in the file that is not part of a longer word:
  * the backing bytes of runtime.buildVersion (GoReSym's method; on the esbuild
- * binaries without build info it is the real version, go-binary-format.md §2.6).
+ * binaries without build info it is the real version, docs/binary-format.md §2).
  */
 export function scanVersionString(o: ObjectFile): string | undefined {
   const needle = new TextEncoder().encode('go1.');

@@ -2,7 +2,7 @@
  * Just enough DWARF (versions 2–5) to name global variables and to
  * cross-check map type descriptors: the debug sections (plain, ELF
  * SHF_COMPRESSED, or Go's `.zdebug_*` / `__zdebug_*` with a "ZLIB" header,
- * go-binary-format.md §7), the abbreviation table, and every DIE of
+ * docs/binary-format.md §6), the abbreviation table, and every DIE of
  * .debug_info with its attributes decoded by form. Location lists, line
  * tables and macro info are skipped. Modelled on Go's debug/dwarf; every
  * read is bounds-checked and decompression is capped.
@@ -11,8 +11,14 @@ import { inflateSync } from 'node:zlib';
 import { InputError } from '../base/errors.js';
 import { ByteView, uvarint } from './bytes.js';
 import { sectionBytes, type ObjectFile, type Section } from './object.js';
+import { AT, FORM, TAG } from './dwarfconst.js';
+import { COMPRESS_ZLIB } from './elfconst.js';
 
 const MAX_INFLATE = 1 << 28;
+/** Go's linker's compressed debug sections (.zdebug_*) start with "ZLIB" and the big-endian uncompressed size. */
+const ZLIB_MAGIC = 'ZLIB';
+/** A unit length of 0xffffffff says the unit is in the 64-bit DWARF format (DWARF 5 §7.4). */
+const DWARF64_ESCAPE = 0xffffffff;
 
 /** Bytes of debug section `name` (e.g. "info"), decompressed; undefined when absent. */
 export function debugSection(o: ObjectFile, name: string): Uint8Array | undefined {
@@ -21,7 +27,7 @@ export function debugSection(o: ObjectFile, name: string): Uint8Array | undefine
   if (!s || s.fileSize === 0) return undefined;
   const raw = sectionBytes(o, s);
   if (s.compressed) return elfCompressed(o, s, raw);
-  if (raw.length >= 12 && raw[0] === 0x5a && raw[1] === 0x4c && raw[2] === 0x49 && raw[3] === 0x42) {
+  if (raw.length >= 12 && String.fromCharCode(...raw.subarray(0, 4)) === ZLIB_MAGIC) {
     const size = new ByteView(raw, o.file, s.offset, false).u64(4, 'ZLIB size');
     return inflate(o, s, raw.subarray(12), size);
   }
@@ -31,7 +37,7 @@ export function debugSection(o: ObjectFile, name: string): Uint8Array | undefine
 function elfCompressed(o: ObjectFile, s: Section, raw: Uint8Array): Uint8Array {
   const v = new ByteView(raw, o.file, s.offset, o.little);
   const type = v.u32(0, 'Elf_Chdr.ch_type');
-  if (type !== 1) v.fail(0, `section ${s.name}: compression type ${type} (only zlib is supported)`);
+  if (type !== COMPRESS_ZLIB) v.fail(0, `section ${s.name}: compression type ${type} (only zlib is supported)`);
   const is64 = o.ptrSize === 8;
   const size = is64 ? v.u64(8, 'ch_size') : v.u32(4, 'ch_size');
   return inflate(o, s, raw.subarray(is64 ? 24 : 12), size);
@@ -45,12 +51,6 @@ function inflate(o: ObjectFile, s: Section, z: Uint8Array, size: number): Uint8A
     throw new InputError(o.file, s.offset, `section ${s.name}: zlib: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
-
-export const TAG = { compileUnit: 0x11, variable: 0x34, typedef: 0x16, structType: 0x13, member: 0x0d, pointerType: 0x0f, arrayType: 0x01, baseType: 0x24 } as const;
-export const AT = {
-  name: 0x03, byteSize: 0x0b, location: 0x02, type: 0x49, dataMemberLocation: 0x38, strOffsetsBase: 0x72, addrBase: 0x73,
-  goKind: 0x2900, goKey: 0x2901, goElem: 0x2902, goRuntimeType: 0x2904,
-} as const;
 
 export type AttrValue = number | string | Uint8Array | boolean;
 
@@ -87,7 +87,7 @@ function parseAbbrevs(v: ByteView, off: number): Map<number, Abbrev> {
       p += f;
       if (at === 0 && form === 0) break;
       let implicit: number | undefined;
-      if (form === 0x21) {
+      if (form === FORM.implicitConst) {
         const [val, n] = sleb(v, p);
         p += n;
         implicit = val;
@@ -119,7 +119,7 @@ function sleb(v: ByteView, off: number): [number, number] {
  * locals) are most of Go's DWARF and say nothing about types or globals, so
  * they are parsed but not kept; this bounds memory on large binaries.
  */
-const SKIP = new Set([0x2e, 0x05, 0x0b, 0x1d, 0x0a, 0x48]);
+const SKIP = new Set<number>([TAG.subprogram, TAG.formalParameter, TAG.lexicalBlock, TAG.inlinedSubroutine, TAG.label, TAG.callSite]);
 
 export interface Dwarf {
   /** DIEs by .debug_info offset. */
@@ -149,7 +149,7 @@ export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined
     let len = iv.u32(p, 'unit length');
     let offSize = 4;
     p += 4;
-    if (len === 0xffffffff) {
+    if (len === DWARF64_ESCAPE) {
       len = iv.u64(p, 'unit length');
       offSize = 8;
       p += 8;
@@ -194,7 +194,7 @@ export function readDwarf(o: ObjectFile, maxDies = 5_000_000): Dwarf | undefined
       const attrs = new Map<number, AttrValue>();
       for (const spec of ab.specs) {
         let form = spec.form;
-        if (form === 0x16) {
+        if (form === FORM.indirect) {
           const [f, k] = uvarint(iv, p);
           p += k;
           form = f;
@@ -247,51 +247,51 @@ function readForm(v: ByteView, p: number, form: number, c: FormCtx): [AttrValue,
     return strAt(c.sv, o);
   };
   switch (form) {
-    case 0x01: return [c.addrSize === 8 ? v.u64(p, 'addr') : v.u32(p, 'addr'), c.addrSize]; // addr
-    case 0x0b: return [v.u8(p), 1]; // data1
-    case 0x05: return [v.u16(p), 2]; // data2
-    case 0x06: return [v.u32(p), 4]; // data4
-    case 0x07: return [safe64(v, p), 8]; // data8
-    case 0x1e: return [v.slice(p, 16), 16]; // data16
-    case 0x0d: return sleb(v, p); // sdata
-    case 0x0f: return uvarint(v, p); // udata
-    case 0x08: { // string
+    case FORM.addr: return [c.addrSize === 8 ? v.u64(p, 'addr') : v.u32(p, 'addr'), c.addrSize];
+    case FORM.data1: return [v.u8(p), 1];
+    case FORM.data2: return [v.u16(p), 2];
+    case FORM.data4: return [v.u32(p), 4];
+    case FORM.data8: return [safe64(v, p), 8];
+    case FORM.data16: return [v.slice(p, 16), 16];
+    case FORM.sdata: return sleb(v, p);
+    case FORM.udata: return uvarint(v, p);
+    case FORM.string: {
       const s = v.cstring(p, 1 << 16, 'DWARF inline string');
       return [s, new TextEncoder().encode(s).length + 1];
     }
-    case 0x0e: return [strAt(c.sv, off(p)), c.offSize]; // strp
-    case 0x1f: return [strAt(c.lsv, off(p)), c.offSize]; // line_strp
-    case 0x1a: { const [i, n] = uvarint(v, p); return [strx(i), n]; } // strx
-    case 0x25: return [strx(v.u8(p)), 1];
-    case 0x26: return [strx(v.u16(p)), 2];
-    case 0x27: return [strx(v.u16(p) + (v.u8(p + 2) << 16)), 3];
-    case 0x28: return [strx(v.u32(p)), 4];
-    case 0x1b: return uvarint(v, p); // addrx (index, unresolved)
-    case 0x29: return [v.u8(p), 1];
-    case 0x2a: return [v.u16(p), 2];
-    case 0x2b: return [v.u16(p) + (v.u8(p + 2) << 16), 3];
-    case 0x2c: return [v.u32(p), 4];
-    case 0x11: return [c.unitStart + v.u8(p), 1]; // ref1
-    case 0x12: return [c.unitStart + v.u16(p), 2]; // ref2
-    case 0x13: return [c.unitStart + v.u32(p), 4]; // ref4
-    case 0x14: return [c.unitStart + safe64(v, p), 8]; // ref8
-    case 0x15: { const [r, n] = uvarint(v, p); return [c.unitStart + r, n]; } // ref_udata
-    case 0x10: { // ref_addr
+    case FORM.strp: return [strAt(c.sv, off(p)), c.offSize];
+    case FORM.lineStrp: return [strAt(c.lsv, off(p)), c.offSize];
+    case FORM.strx: { const [i, n] = uvarint(v, p); return [strx(i), n]; }
+    case FORM.strx1: return [strx(v.u8(p)), 1];
+    case FORM.strx2: return [strx(v.u16(p)), 2];
+    case FORM.strx3: return [strx(v.u16(p) + (v.u8(p + 2) << 16)), 3];
+    case FORM.strx4: return [strx(v.u32(p)), 4];
+    case FORM.addrx: return uvarint(v, p); // an index, left unresolved
+    case FORM.addrx1: return [v.u8(p), 1];
+    case FORM.addrx2: return [v.u16(p), 2];
+    case FORM.addrx3: return [v.u16(p) + (v.u8(p + 2) << 16), 3];
+    case FORM.addrx4: return [v.u32(p), 4];
+    case FORM.ref1: return [c.unitStart + v.u8(p), 1];
+    case FORM.ref2: return [c.unitStart + v.u16(p), 2];
+    case FORM.ref4: return [c.unitStart + v.u32(p), 4];
+    case FORM.ref8: return [c.unitStart + safe64(v, p), 8];
+    case FORM.refUdata: { const [r, n] = uvarint(v, p); return [c.unitStart + r, n]; }
+    case FORM.refAddr: {
       const sz = c.version <= 2 ? c.addrSize : c.offSize;
       return [sz === 8 ? v.u64(p) : v.u32(p), sz];
     }
-    case 0x20: return [safe64(v, p), 8]; // ref_sig8
-    case 0x17: return [off(p), c.offSize]; // sec_offset
-    case 0x18: { const [n, k] = uvarint(v, p); return [v.slice(p + k, n, 'exprloc'), k + n]; } // exprloc
-    case 0x09: { const [n, k] = uvarint(v, p); return [v.slice(p + k, n, 'block'), k + n]; } // block
-    case 0x0a: { const n = v.u8(p); return [v.slice(p + 1, n, 'block1'), 1 + n]; }
-    case 0x03: { const n = v.u16(p); return [v.slice(p + 2, n, 'block2'), 2 + n]; }
-    case 0x04: { const n = v.u32(p); return [v.slice(p + 4, n, 'block4'), 4 + n]; }
-    case 0x0c: return [v.u8(p) !== 0, 1]; // flag
-    case 0x19: return [true, 0]; // flag_present
-    case 0x21: return [c.spec.implicit ?? 0, 0]; // implicit_const
-    case 0x22: // loclistx
-    case 0x23: return uvarint(v, p); // rnglistx
+    case FORM.refSig8: return [safe64(v, p), 8];
+    case FORM.secOffset: return [off(p), c.offSize];
+    case FORM.exprloc: { const [n, k] = uvarint(v, p); return [v.slice(p + k, n, 'exprloc'), k + n]; }
+    case FORM.block: { const [n, k] = uvarint(v, p); return [v.slice(p + k, n, 'block'), k + n]; }
+    case FORM.block1: { const n = v.u8(p); return [v.slice(p + 1, n, 'block1'), 1 + n]; }
+    case FORM.block2: { const n = v.u16(p); return [v.slice(p + 2, n, 'block2'), 2 + n]; }
+    case FORM.block4: { const n = v.u32(p); return [v.slice(p + 4, n, 'block4'), 4 + n]; }
+    case FORM.flag: return [v.u8(p) !== 0, 1];
+    case FORM.flagPresent: return [true, 0];
+    case FORM.implicitConst: return [c.spec.implicit ?? 0, 0];
+    case FORM.loclistx:
+    case FORM.rnglistx: return uvarint(v, p);
     default: return v.fail(p, `unknown DWARF form 0x${form.toString(16)}`);
   }
 }

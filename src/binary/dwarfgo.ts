@@ -1,5 +1,5 @@
 /**
- * Go's DWARF conventions (go-binary-format.md §7): map types are typedefs with
+ * Go's DWARF conventions (docs/binary-format.md §6): map types are typedefs with
  * DW_AT_go_kind 21, DW_AT_go_key/elem and DW_AT_go_runtime_type (the
  * descriptor's offset from moduledata.types). The linker also describes the
  * runtime structures behind each map:
@@ -8,7 +8,8 @@
  *            groupReference<K,V> → .data → *map.group[K]V → .slots → [8]slot
  * which gives an independent account of the figures the descriptor holds.
  */
-import { AT, TAG, type Die, type Dwarf } from './dwarf.js';
+import type { Die, Dwarf } from './dwarf.js';
+import { AT, OP, TAG } from './dwarfconst.js';
 
 export interface DwarfMapType {
   name: string;
@@ -122,7 +123,7 @@ export function dwarfGlobals(d: Dwarf, ptrSize: number, little: boolean): DwarfG
       if (v.tag !== TAG.variable) continue;
       const loc = v.attrs.get(AT.location);
       let addr: number | undefined;
-      if (loc instanceof Uint8Array && loc.length === 1 + ptrSize && loc[0] === 0x03) {
+      if (loc instanceof Uint8Array && loc.length === 1 + ptrSize && loc[0] === OP.addr) {
         const dv = new DataView(loc.buffer, loc.byteOffset + 1, ptrSize);
         addr = ptrSize === 8 ? Number(dv.getBigUint64(0, little)) : dv.getUint32(0, little);
       }

@@ -1,5 +1,5 @@
 /**
- * Go types from the linker's DWARF (go-binary-format.md §7): every type DIE
+ * Go types from the linker's DWARF (docs/binary-format.md §6): every type DIE
  * carries DW_AT_go_kind (a reflect.Kind). Strings, slices and interfaces are
  * structure DIEs of their runtime representation; named struct types are
  * structure DIEs with the qualified name ("main.Point"); a map is a typedef
@@ -7,10 +7,11 @@
  *
  * Two uses: the model GoType of a map's key and element (so the checker can
  * lay the map out and hash its keys), and a typed walk over global variables
- * (globals.ts), which needs sizes, member offsets and element types.
+ * (src/source/process/globals.ts), which needs sizes, member offsets and element types.
  */
 import type { GoType, StructField, BasicKind, MapType } from '../model/types.js';
-import { AT, TAG, type Die, type Dwarf } from './dwarf.js';
+import type { Die, Dwarf } from './dwarf.js';
+import { AT, TAG } from './dwarfconst.js';
 
 /** reflect.Kind values (DW_AT_go_kind). */
 export const KIND = {
@@ -19,15 +20,12 @@ export const KIND = {
   slice: 23, string: 24, struct: 25, unsafePointer: 26,
 } as const;
 
-const BASIC: Record<number, BasicKind> = {
-  1: 'bool', 2: 'int', 3: 'int8', 4: 'int16', 5: 'int32', 6: 'int64', 7: 'uint', 8: 'uint8', 9: 'uint16', 10: 'uint32', 11: 'uint64',
-  12: 'uintptr', 13: 'float32', 14: 'float64', 15: 'complex64', 16: 'complex128', 24: 'string', 26: 'unsafe.Pointer',
-};
-
-const AT_COUNT = 0x37;
-const AT_UPPER_BOUND = 0x2f;
-const AT_GO_EMBEDDED = 0x2903;
-const TAG_SUBRANGE = 0x21;
+/** The kinds the model names as basic types (unsafePointer is spelled as Go spells it). */
+const BASIC: Record<number, BasicKind> = Object.fromEntries(
+  (['bool', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
+    'float32', 'float64', 'complex64', 'complex128', 'string'] as const).map((k) => [KIND[k], k]),
+);
+BASIC[KIND.unsafePointer] = 'unsafe.Pointer';
 const MAX_DEPTH = 24;
 
 export class DwarfTypes {
@@ -103,10 +101,10 @@ export class DwarfTypes {
   }
 
   arrayLen(die: Die): number | undefined {
-    const sub = die.children.find((c) => c.tag === TAG_SUBRANGE);
-    const count = this.num(sub, AT_COUNT);
+    const sub = die.children.find((c) => c.tag === TAG.subrangeType);
+    const count = this.num(sub, AT.count);
     if (count !== undefined) return count;
-    const ub = this.num(sub, AT_UPPER_BOUND);
+    const ub = this.num(sub, AT.upperBound);
     return ub === undefined ? undefined : ub + 1;
   }
 
@@ -124,7 +122,7 @@ export class DwarfTypes {
   members(die: Die): { name: string; offset: number; type: Die | undefined; embedded: boolean }[] {
     return die.children
       .filter((c) => c.tag === TAG.member)
-      .map((c) => ({ name: this.name(c), offset: this.num(c, AT.dataMemberLocation) ?? 0, type: this.ref(c, AT.type), embedded: c.attrs.get(AT_GO_EMBEDDED) === true || c.attrs.get(AT_GO_EMBEDDED) === 1 }));
+      .map((c) => ({ name: this.name(c), offset: this.num(c, AT.dataMemberLocation) ?? 0, type: this.ref(c, AT.type), embedded: c.attrs.get(AT.goEmbedded) === true || c.attrs.get(AT.goEmbedded) === 1 }));
   }
 
   /** Element type DIE of a slice (DW_AT_go_elem) or pointer/array (DW_AT_type). */

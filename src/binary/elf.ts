@@ -5,56 +5,48 @@
  * every count and offset is checked against the file before it is used.
  *
  * Relocations are not applied: the Go linker and GNU ld keep absolute pointer
- * values in the file for PIE (go-binary-format.md §9); a linker that leaves
+ * values in the file for PIE (docs/binary-format.md); a linker that leaves
  * them zero would make moduledata validation fail loudly, not silently.
  */
 import type { GoArch } from '../model/arch.js';
 import { ByteView } from './bytes.js';
 import type { ObjectFile, Section, Segment } from './object.js';
 
-const PT_LOAD = 1;
-const PT_DYNAMIC = 2;
-const SHT_SYMTAB = 2;
-const SHT_NOBITS = 8;
-const SHF_WRITE = 1;
-const SHF_ALLOC = 2;
-const SHF_EXECINSTR = 4;
-const SHF_COMPRESSED = 0x800;
-const ET_DYN = 3;
+import {
+  ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, ELFOSABI_FREEBSD, ELFOSABI_SOLARIS, EM_386, EM_AARCH64, EM_ARM, EM_LOONGARCH,
+  EM_MIPS, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_DYN, PF_W, PF_X, PT_DYNAMIC, PT_LOAD, R_RELATIVE, SHF_ALLOC, SHF_COMPRESSED,
+  SHF_EXECINSTR, SHF_WRITE, SHN_XINDEX, SHT_NOBITS, SHT_RELA, SHT_SYMTAB,
+} from './elfconst.js';
 
 export function isELF(b: Uint8Array): boolean {
-  return b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+  return b.length >= 4 && b[0] === 0x7f && String.fromCharCode(b[1], b[2], b[3]) === 'ELF';
 }
 
 export function machineArch(m: number, is64: boolean, little: boolean): GoArch | undefined {
   switch (m) {
-    case 3: return '386';
-    case 62: return 'amd64';
-    case 183: return 'arm64';
-    case 40: return 'arm';
-    case 8: return is64 ? (little ? 'mips64le' : 'mips64') : (little ? 'mipsle' : 'mips');
-    case 21: return little ? 'ppc64le' : 'ppc64';
-    case 22: return 's390x';
-    case 243: return is64 ? 'riscv64' : undefined;
-    case 258: return 'loong64';
+    case EM_386: return '386';
+    case EM_X86_64: return 'amd64';
+    case EM_AARCH64: return 'arm64';
+    case EM_ARM: return 'arm';
+    case EM_MIPS: return is64 ? (little ? 'mips64le' : 'mips64') : (little ? 'mipsle' : 'mips');
+    case EM_PPC64: return little ? 'ppc64le' : 'ppc64';
+    case EM_S390: return 's390x';
+    case EM_RISCV: return is64 ? 'riscv64' : undefined;
+    case EM_LOONGARCH: return 'loong64';
     default: return undefined;
   }
 }
 
 /** GOOS an ELF file implies: EI_OSABI (Go's linker marks FreeBSD) or an OS note section; else Linux. */
 function elfGOOS(osabi: number, sections: Section[]): string {
-  if (osabi === 9) return 'freebsd';
+  if (osabi === ELFOSABI_FREEBSD) return 'freebsd';
   const has = (n: string) => sections.some((s) => s.name === n);
   if (has('.note.netbsd.ident')) return 'netbsd';
   if (has('.note.openbsd.ident')) return 'openbsd';
   if (has('.note.dragonfly.ident')) return 'dragonfly';
-  if (osabi === 6 || has('.SUNW_version')) return 'solaris';
+  if (osabi === ELFOSABI_SOLARIS || has('.SUNW_version')) return 'solaris';
   return 'linux';
 }
-
-/** R_<arch>_RELATIVE for each e_machine: the relocation that says "this word = load base + addend". */
-const RELATIVE: Record<number, number> = { 62: 8, 183: 1027, 3: 8, 40: 23, 21: 22, 22: 12, 243: 3, 258: 3, 8: 3 };
-const SHT_RELA = 4;
 
 /**
  * Position-independent executables carry their pointers as relocations. GNU ld
@@ -71,7 +63,7 @@ function applyRelativeRelocs(
   machine: number,
   is64: boolean,
 ): Uint8Array {
-  const rel = RELATIVE[machine];
+  const rel = R_RELATIVE[machine];
   const W = is64 ? 8 : 4;
   const ent = is64 ? 24 : 12;
   let out: Uint8Array | undefined;
@@ -107,10 +99,10 @@ export function readELF(file: string, data: Uint8Array): ObjectFile {
   v.need(0, 16, 'ELF ident');
   const cls = data[4];
   const enc = data[5];
-  if (cls !== 1 && cls !== 2) v.fail(4, `ELF: unknown class ${cls}`);
-  if (enc !== 1 && enc !== 2) v.fail(5, `ELF: unknown data encoding ${enc}`);
-  const is64 = cls === 2;
-  v.little = enc === 1;
+  if (cls !== ELFCLASS32 && cls !== ELFCLASS64) v.fail(4, `ELF: unknown class ${cls}`);
+  if (enc !== ELFDATA2LSB && enc !== ELFDATA2MSB) v.fail(5, `ELF: unknown data encoding ${enc}`);
+  const is64 = cls === ELFCLASS64;
+  v.little = enc === ELFDATA2LSB;
   const W = is64 ? 8 : 4;
   const w = (off: number, what: string) => v.word(off, W, what);
   v.need(0, is64 ? 64 : 52, 'ELF header');
@@ -141,7 +133,7 @@ export function readELF(file: string, data: Uint8Array): ObjectFile {
       const fileSize = w(is64 ? o + 32 : o + 16, 'p_filesz');
       const memSize = w(is64 ? o + 40 : o + 20, 'p_memsz');
       if (fileSize > 0 && offset + fileSize > data.length) v.fail(o, `ELF program header ${i}: segment 0x${offset.toString(16)}+0x${fileSize.toString(16)} past end of file`);
-      segments.push({ addr, memSize, offset, fileSize: Math.min(fileSize, memSize), write: (flags & 2) !== 0, exec: (flags & 1) !== 0 });
+      segments.push({ addr, memSize, offset, fileSize: Math.min(fileSize, memSize), write: (flags & PF_W) !== 0, exec: (flags & PF_X) !== 0 });
     }
   }
 
@@ -150,11 +142,11 @@ export function readELF(file: string, data: Uint8Array): ObjectFile {
   const raw: { name: number; type: number; flags: number; addr: number; offset: number; size: number; link: number; entsize: number }[] = [];
   if (shoff !== 0) {
     if (shentsize < (is64 ? 64 : 40)) v.fail(is64 ? 58 : 46, `ELF: section header entry size ${shentsize} too small`);
-    if (shnum === 0 || shstrndx === 0xffff) {
+    if (shnum === 0 || shstrndx === SHN_XINDEX) {
       // Extended numbering: the real values live in section header 0.
       v.need(shoff, shentsize, 'ELF section header 0');
       if (shnum === 0) shnum = w(is64 ? shoff + 32 : shoff + 20, 'sh_size of section 0');
-      if (shstrndx === 0xffff) shstrndx = v.u32(is64 ? shoff + 40 : shoff + 24, 'sh_link of section 0');
+      if (shstrndx === SHN_XINDEX) shstrndx = v.u32(is64 ? shoff + 40 : shoff + 24, 'sh_link of section 0');
     }
     if (shnum > 0) v.need(shoff, shnum * shentsize, `ELF section headers (${shnum})`);
     for (let i = 0; i < shnum; i++) {

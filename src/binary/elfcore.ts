@@ -10,7 +10,7 @@
  * - p_filesz < p_memsz: only the first p_filesz bytes were written; the kernel
  *   does this for file-backed text (the first page only, for build ids) and
  *   writes p_filesz 0 for mappings it skipped (coredump_filter, PROT_NONE).
- *   The rest is *not* known to be zero: the process image (image.ts) fills it
+ *   The rest is *not* known to be zero: the process image (src/source/process/image.ts) fills it
  *   from the executable when it can and otherwise treats it as absent.
  *
  * Like debug/elf, every count and offset is checked against the file before
@@ -24,15 +24,7 @@ import { ByteView } from './bytes.js';
 import { isELF, machineArch } from './elf.js';
 import type { ByteSource } from './bytesource.js';
 
-const ET_CORE = 4;
-const PT_LOAD = 1;
-const PT_NOTE = 4;
-const PN_XNUM = 0xffff;
-export const NT_PRSTATUS = 1;
-export const NT_AUXV = 6;
-export const NT_FILE = 0x46494c45;
-export const AT_PHDR = 3;
-export const AT_ENTRY = 9;
+import { ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, ET_CORE, NT_AUXV, NT_FILE, NT_PRSTATUS, PF_R, PF_W, PF_X, PN_XNUM, PT_LOAD, PT_NOTE } from './elfconst.js';
 
 /** Notes larger than this are refused (real cores have kilobytes of notes). */
 const MAX_NOTES = 1 << 26;
@@ -96,10 +88,10 @@ export function readCore(src: ByteSource): CoreFile {
   if (ident.length < 16) throw new InputError(file, 0, 'ELF ident truncated');
   const cls = ident[4];
   const enc = ident[5];
-  if (cls !== 1 && cls !== 2) throw new InputError(file, 4, `ELF: unknown class ${cls}`);
-  if (enc !== 1 && enc !== 2) throw new InputError(file, 5, `ELF: unknown data encoding ${enc}`);
-  const is64 = cls === 2;
-  const little = enc === 1;
+  if (cls !== ELFCLASS32 && cls !== ELFCLASS64) throw new InputError(file, 4, `ELF: unknown class ${cls}`);
+  if (enc !== ELFDATA2LSB && enc !== ELFDATA2MSB) throw new InputError(file, 5, `ELF: unknown data encoding ${enc}`);
+  const is64 = cls === ELFCLASS64;
+  const little = enc === ELFDATA2LSB;
   const W = is64 ? 8 : 4;
   const hsize = is64 ? 64 : 52;
   const h = new ByteView(src.read(0, hsize, 'ELF header'), file, 0, little);
@@ -145,7 +137,7 @@ export function readCore(src: ByteSource): CoreFile {
     const memSize = is64 ? ph.dv.getBigUint64(o + 40, little) : BigInt(ph.u32(o + 20));
     if (addr + memSize > BigInt(Number.MAX_SAFE_INTEGER)) continue;
     if (BigInt(fileSize) > memSize) throw new InputError(file, phoff + o, `program header ${i}: p_filesz 0x${fileSize.toString(16)} larger than p_memsz 0x${memSize.toString(16)}`);
-    segments.push({ addr: Number(addr), memSize: Number(memSize), offset, fileSize, read: (flags & 4) !== 0, write: (flags & 2) !== 0, exec: (flags & 1) !== 0 });
+    segments.push({ addr: Number(addr), memSize: Number(memSize), offset, fileSize, read: (flags & PF_R) !== 0, write: (flags & PF_W) !== 0, exec: (flags & PF_X) !== 0 });
   }
   segments.sort((a, b) => a.addr - b.addr);
   for (let i = 1; i < segments.length; i++) {

@@ -14,6 +14,11 @@ const LC_SYMTAB = 0x2;
 const LC_SEGMENT_64 = 0x19;
 const FAT_MAGIC = 0xcafebabe;
 const FAT_MAGIC_64 = 0xcafebabf;
+/** cputype values (Go's debug/macho Cpu*: CpuAmd64 = CpuX86 | cpuArch64). */
+const CPU_ARCH_ABI64 = 0x01000000;
+const CPU_TYPE_X86 = 7;
+const CPU_TYPE_ARM = 12;
+const CPU_TYPE_POWERPC = 18;
 
 export function machoKind(b: Uint8Array): 'thin' | 'fat' | undefined {
   if (b.length < 8) return undefined;
@@ -30,11 +35,11 @@ export function machoKind(b: Uint8Array): 'thin' | 'fat' | undefined {
 
 function cpuArch(cpu: number): GoArch | undefined {
   switch (cpu >>> 0) {
-    case 7: return '386';
-    case 0x01000007: return 'amd64';
-    case 12: return 'arm';
-    case 0x0100000c: return 'arm64';
-    case 0x01000012: return 'ppc64';
+    case CPU_TYPE_X86: return '386';
+    case CPU_TYPE_X86 | CPU_ARCH_ABI64: return 'amd64';
+    case CPU_TYPE_ARM: return 'arm';
+    case CPU_TYPE_ARM | CPU_ARCH_ABI64: return 'arm64';
+    case CPU_TYPE_POWERPC | CPU_ARCH_ABI64: return 'ppc64';
     default: return undefined;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Map type descriptors: the figures the runtime's map code reads, decoded per
- * layout (go-binary-format.md §6.7; Go 1.27 from internal/abi/map.go of go1.27.3).
+ * layout (docs/binary-format.md §5 "Map descriptors"; Go 1.27 from internal/abi/map.go of go1.27.3).
  *
  * - classic (Go 1.14–1.23, 1.24/1.25 with noswissmap): Key, Elem, Bucket,
  *   Hasher, KeySize u8, ValueSize u8, BucketSize u16, Flags u32.
@@ -19,7 +19,7 @@
  * Which one applies is decided per type by the bucket/group type's name
  * (TypeReader.mapAbiOf), not by the version alone.
  */
-import type { GoType, MapAbi, TypeReader } from './types.js';
+import type { RuntimeType, MapAbi, TypeReader } from './types.js';
 
 export interface MapInfo {
   type: string;
@@ -58,7 +58,7 @@ export interface MapInfo {
   problems: string[];
 }
 
-export function decodeMap(r: TypeReader, t: GoType): MapInfo {
+export function decodeMap(r: TypeReader, t: RuntimeType): MapInfo {
   const m = r.ctx.mem;
   const W = r.ctx.ptrSize;
   const H = W === 8 ? 48 : 32;

@@ -2,11 +2,11 @@
  * runtime.firstmoduledata: where the type descriptors, typelinks and text
  * range live. Found as the whole `.go.module`/`__go_module` section (Go 1.26+)
  * or by scanning writable data for a pointer to pclntab and confirming the
- * candidate (GoReSym's method, go-binary-format.md §5.1).
+ * candidate (GoReSym's method, docs/binary-format.md §4).
  *
  * Layouts are listed as word indices (every field used precedes `hasmain`
  * and is a word, a string or a slice, so offset = index × pointer size),
- * from go-binary-format.md §5.2 and, for 1.27, runtime/symtab.go of go1.27.3.
+ * from docs/binary-format.md §4 and, for 1.27, runtime/symtab.go of go1.27.3.
  * When the Go version is unknown every layout the pclntab magic allows is
  * tried and the one that validates wins.
  */
@@ -29,15 +29,17 @@ interface Layout {
   textsectmap: number;
   typelinks?: number;
   itablinks?: number;
+  /** go.func.*: the base the 1.18+ funcdata offsets are relative to. */
+  gofunc?: number;
 }
 
 const LAYOUTS: Record<ModuleLayout, Layout> = {
   '1.8': { first: 'pclntable', ftab: 3, minpc: 10, text: 12, types: 25, etypes: 26, textsectmap: 27, typelinks: 30, itablinks: 33 },
   '1.16': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 35, etypes: 36, textsectmap: 37, typelinks: 40, itablinks: 43 },
-  '1.18': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 35, etypes: 36, textsectmap: 39, typelinks: 42, itablinks: 45 },
-  '1.20': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 37, etypes: 38, textsectmap: 41, typelinks: 44, itablinks: 47 },
-  '1.26': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 37, etypes: 38, textsectmap: 42, typelinks: 45, itablinks: 48 },
-  '1.27': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 37, typedesclen: 38, etypes: 39, itaboffset: 40, textsectmap: 45 },
+  '1.18': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 35, etypes: 36, gofunc: 38, textsectmap: 39, typelinks: 42, itablinks: 45 },
+  '1.20': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 37, etypes: 38, gofunc: 40, textsectmap: 41, typelinks: 44, itablinks: 47 },
+  '1.26': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 37, etypes: 38, gofunc: 40, textsectmap: 42, typelinks: 45, itablinks: 48 },
+  '1.27': { first: 'pcHeader', ftab: 16, minpc: 20, text: 22, types: 37, typedesclen: 38, etypes: 39, itaboffset: 40, gofunc: 43, textsectmap: 45 },
 };
 
 export interface ModuleData {
@@ -57,6 +59,8 @@ export interface ModuleData {
   /** Addresses of itabs (Go 1.7–1.26). */
   itablinks: number[];
   textsect: { vaddr: number; end: number; baseaddr: number }[];
+  /** go.func.* (Go 1.18+): funcdata offsets in _func are relative to it. */
+  gofunc?: number;
 }
 
 /** Layout versions to try for a pclntab of this magic, most likely first given the Go version. */
@@ -102,6 +106,7 @@ export function tryModuleData(o: ObjectFile, mem: Memory, t: Pclntab, addr: numb
     for (let i = 0; i < tsmLen; i++) textsect.push({ vaddr: tv.word(i * 3 * W, W), end: tv.word(i * 3 * W + W, W), baseaddr: tv.word(i * 3 * W + 2 * W, W) });
   }
   const out: ModuleData = { addr, layout, text, minpc, types, etypes, typelinks: [], itablinks: [], textsect };
+  if (L.gofunc !== undefined) out.gofunc = w(L.gofunc);
   // The first function's entry must be minpc.
   const e0 = firstEntry(mem, t);
   const entry0 = t.version === '1.18' || t.version === '1.20' ? textAddr(out, e0) : e0;

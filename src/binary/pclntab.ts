@@ -4,7 +4,7 @@
  * later commands can find `runtime.mapaccess1`,
  * `internal/runtime/maps.(*Map).getWithKey`, …
  *
- * Layouts (go-binary-format.md §4): magic 0xfffffffb (Go 1.2–1.15), 0xfffffffa
+ * Layouts (docs/binary-format.md §3): magic 0xfffffffb (Go 1.2–1.15), 0xfffffffa
  * (1.16–1.17), 0xfffffff0 (1.18–1.19), 0xfffffff1 (1.20 onward, unchanged in
  * 1.27). The first 8 bytes are magic, two zero bytes, the instruction-size
  * quantum and the pointer size; model: Go's debug/gosym LineTable.parsePclnTab.

@@ -12,13 +12,20 @@ export function isPE(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === 0x4d && b[1] === 0x5a; // "MZ"
 }
 
+/** COFF Machine values (Go's debug/pe IMAGE_FILE_MACHINE_*). */
+const IMAGE_FILE_MACHINE_I386 = 0x14c;
+const IMAGE_FILE_MACHINE_AMD64 = 0x8664;
+const IMAGE_FILE_MACHINE_ARM = 0x1c0;
+const IMAGE_FILE_MACHINE_ARMNT = 0x1c4;
+const IMAGE_FILE_MACHINE_ARM64 = 0xaa64;
+
 function machineArch(m: number): GoArch | undefined {
   switch (m) {
-    case 0x14c: return '386';
-    case 0x8664: return 'amd64';
-    case 0x1c0:
-    case 0x1c4: return 'arm';
-    case 0xaa64: return 'arm64';
+    case IMAGE_FILE_MACHINE_I386: return '386';
+    case IMAGE_FILE_MACHINE_AMD64: return 'amd64';
+    case IMAGE_FILE_MACHINE_ARM:
+    case IMAGE_FILE_MACHINE_ARMNT: return 'arm';
+    case IMAGE_FILE_MACHINE_ARM64: return 'arm64';
     default: return undefined;
   }
 }

@@ -17,10 +17,10 @@
  * lacks stays whole, so the comparison fails visibly instead of guessing),
  * struct field names unqualified, and `·N` local-type numbers dropped.
  */
-import { Kind, TFLAG_NAMED, type GoType, type TypeReader } from './types.js';
+import { Kind, TFLAG_NAMED, type RuntimeType, type TypeReader } from './types.js';
 
 /** Import path → package name, from the binary's named types (uncommon type pkgPath + descriptor name). */
-export function packageNames(r: TypeReader, types: GoType[]): Map<string, string> {
+export function packageNames(r: TypeReader, types: RuntimeType[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const t of types) {
     if (!(t.tflag & TFLAG_NAMED) || t.kind === Kind.Pointer) continue;

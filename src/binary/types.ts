@@ -4,12 +4,12 @@
  *
  * typelinks (or, from Go 1.27, the sorted descriptors at the start of the
  * types region) list only unnamed composite types; named map types and the
- * compiler's bucket/group structs are never there (go-binary-format.md §6.9).
+ * compiler's bucket/group structs are never there (docs/binary-format.md §5 "Finding every map type").
  * So the walk starts there and follows every edge a descriptor has: pointer,
  * slice, array and chan elems, map key/elem/bucket, struct fields, func
  * parameters, interface methods, ptrToThis and method types.
  *
- * Offsets (64/32-bit) are from go-binary-format.md §6; the header has kept its
+ * Offsets (64/32-bit) are from docs/binary-format.md §5; the header has kept its
  * 48/32-byte layout from Go 1.7 through 1.27.
  */
 import { InputError } from '../base/errors.js';
@@ -26,6 +26,10 @@ const TFLAG_UNCOMMON = 1;
 const TFLAG_EXTRA_STAR = 2;
 /** abi.TFlagNamed: the type has a name (`lib.Vendor`, `int`), not a type literal. */
 export const TFLAG_NAMED = 4;
+/** The kind is Kind_'s low 5 bits; above them sat the direct-interface and GC-program flags (abi.KindMask). */
+const KIND_MASK = 0x1f;
+/** FuncType.OutCount's top bit says the function is variadic (abi.FuncType.IsVariadic). */
+const FUNC_OUT_COUNT_MASK = 0x7fff;
 
 /** Which map descriptor layout a Go version writes. */
 export type MapAbi = 'classic-1.11' | 'classic-1.12' | 'classic' | 'swiss' | 'swiss-1.27';
@@ -38,7 +42,8 @@ export interface TypeContext {
   goMinor: number;
 }
 
-export interface GoType {
+/** A runtime type descriptor (abi.Type) as read from an executable: its address, size, kind, tflag and name. */
+export interface RuntimeType {
   addr: number;
   size: number;
   kind: number;
@@ -47,7 +52,7 @@ export interface GoType {
 }
 
 /** Size of the kind-specific struct, i.e. where an UncommonType starts. */
-function descriptorBase(r: TypeReader, t: GoType): number {
+function descriptorBase(r: TypeReader, t: RuntimeType): number {
   const W = r.ctx.ptrSize;
   const kind = t.kind;
   const H = W === 8 ? 48 : 32;
@@ -82,7 +87,7 @@ export function mapAbiFor(goMinor: number, classic: boolean): MapAbi {
 }
 
 export class TypeReader {
-  private readonly cache = new Map<number, GoType>();
+  private readonly cache = new Map<number, RuntimeType>();
   private readonly nameCache = new Map<number, string>();
   private readonly abiCache = new Map<number, { abi: MapAbi; byName: boolean }>();
   /** @param defaultMapAbi the layout the Go version implies, used when a bucket/group name says nothing */
@@ -98,7 +103,7 @@ export class TypeReader {
    * picks between the variants of each (1.12/1.13 classic without a hasher,
    * 1.27 Swiss with split-group fields). byName is false when the name said neither.
    */
-  mapAbiOf(t: GoType): { abi: MapAbi; byName: boolean } {
+  mapAbiOf(t: RuntimeType): { abi: MapAbi; byName: boolean } {
     const hit = this.abiCache.get(t.addr);
     if (hit) return hit;
     const W = this.ctx.ptrSize;
@@ -149,39 +154,39 @@ export class TypeReader {
   }
 
   /** The header of the descriptor at addr. */
-  type(addr: number): GoType {
+  type(addr: number): RuntimeType {
     const hit = this.cache.get(addr);
     if (hit) return hit;
     const W = this.ctx.ptrSize;
     const v = this.ctx.mem.view(addr, W === 8 ? 48 : 32, 'type descriptor');
     const size = v.word(0, W, 'type size');
     const tflag = v.u8(2 * W + 4);
-    const kind = v.u8(2 * W + 7) & 0x1f;
+    const kind = v.u8(2 * W + 7) & KIND_MASK;
     if (kind === 0) this.fail(addr, 'type descriptor: invalid kind 0');
     const strOff = v.i32(4 * W + 8);
     let str = this.name(this.ctx.md.types + strOff);
     if (tflag & TFLAG_EXTRA_STAR && str.startsWith('*')) str = str.slice(1);
-    const t: GoType = { addr, size, kind, tflag, str };
+    const t: RuntimeType = { addr, size, kind, tflag, str };
     this.cache.set(addr, t);
     return t;
   }
 
   /** The import path recorded in t's uncommon type (abi.UncommonType.PkgPath), or undefined. */
-  pkgPath(t: GoType): string | undefined {
+  pkgPath(t: RuntimeType): string | undefined {
     if (!(t.tflag & TFLAG_UNCOMMON)) return undefined;
     const off = this.ctx.mem.i32(t.addr + descriptorBase(this, t), 'uncommon pkgPath');
     return off > 0 ? this.name(this.ctx.md.types + off) : undefined;
   }
 
   /** ptrToThis as an address, or undefined. */
-  ptrToThis(t: GoType): number | undefined {
+  ptrToThis(t: RuntimeType): number | undefined {
     const W = this.ctx.ptrSize;
     const off = this.ctx.mem.i32(t.addr + 4 * W + 12, 'ptrToThis');
     return off > 0 ? this.ctx.md.types + off : undefined;
   }
 
   /** Every type descriptor this one points at (the edges of the walk). */
-  edges(t: GoType): number[] {
+  edges(t: RuntimeType): number[] {
     const m = this.ctx.mem;
     const W = this.ctx.ptrSize;
     const H = W === 8 ? 48 : 32;
@@ -212,7 +217,7 @@ export class TypeReader {
         break;
       case Kind.Func: {
         const inCount = m.u16(t.addr + H, 'func inCount');
-        const outCount = m.u16(t.addr + H + 2, 'func outCount') & 0x7fff;
+        const outCount = m.u16(t.addr + H + 2, 'func outCount') & FUNC_OUT_COUNT_MASK;
         const params = uncommonAt + (t.tflag & TFLAG_UNCOMMON ? 16 : 0);
         for (let i = 0; i < inCount + outCount; i++) ptr(params + i * W);
         break;
@@ -244,7 +249,7 @@ export class TypeReader {
   }
 
   /** Struct fields: name, type address, offset. */
-  fields(t: GoType): { name: string; type: number; offset: number }[] {
+  fields(t: RuntimeType): { name: string; type: number; offset: number }[] {
     const m = this.ctx.mem;
     const W = this.ctx.ptrSize;
     const H = W === 8 ? 48 : 32;
@@ -305,14 +310,14 @@ export function seeds(r: TypeReader): number[] {
 }
 
 /** abi.Type.DescriptorSize (Go 1.27): base struct, uncommon, trailing params/methods/fields, methods. */
-function descriptorSize(r: TypeReader, t: GoType): number {
+function descriptorSize(r: TypeReader, t: RuntimeType): number {
   const { mem, ptrSize: W } = r.ctx;
   const H = W === 8 ? 48 : 32;
   let size = descriptorBase(r, t);
   if (t.tflag & TFLAG_UNCOMMON) size += 16 + 16 * mem.u16(t.addr + size + 4, 'uncommon mcount');
   switch (t.kind) {
     case Kind.Func:
-      size += ((mem.u16(t.addr + H) + (mem.u16(t.addr + H + 2) & 0x7fff)) * W);
+      size += ((mem.u16(t.addr + H) + (mem.u16(t.addr + H + 2) & FUNC_OUT_COUNT_MASK)) * W);
       break;
     case Kind.Interface:
       size += 8 * mem.word(t.addr + H + 2 * W);
@@ -325,10 +330,10 @@ function descriptorSize(r: TypeReader, t: GoType): number {
 }
 
 /** Breadth-first walk from the seeds; returns every reachable descriptor, deduplicated. */
-export function walkTypes(r: TypeReader, limit = 1 << 20, extra: number[] = []): GoType[] {
+export function walkTypes(r: TypeReader, limit = 1 << 20, extra: number[] = []): RuntimeType[] {
   const seen = new Set<number>();
   const queue = [...seeds(r), ...extra];
-  const out: GoType[] = [];
+  const out: RuntimeType[] = [];
   for (let i = 0; i < queue.length; i++) {
     const a = queue[i];
     if (seen.has(a)) continue;

@@ -19,24 +19,40 @@ import type { CheckOptions, Invariant, MapReport, MapSource } from './types.js';
 import { CLASSIC_INVARIANTS, checkClassic, classicEntries, classicSnapshotSource } from './classic/index.js';
 import { SWISS_INVARIANTS, checkSwiss, swissEntries, swissSnapshotSource } from './swiss/index.js';
 
+/** What each implementation's checker offers; the functions below choose by the map's implementation. */
+interface Checker {
+  readonly catalogue: readonly Invariant[];
+  check(src: MapSource, opts?: CheckOptions): MapReport;
+  entries(src: MapSource, limit: number): { key: bigint; elem: bigint }[];
+  snapshotSource(json: unknown, file: string): MapSource;
+}
+
+const CHECKERS: Record<'classic' | 'swiss', Checker> = {
+  classic: { catalogue: CLASSIC_INVARIANTS, check: checkClassic, entries: classicEntries, snapshotSource: classicSnapshotSource },
+  swiss: { catalogue: SWISS_INVARIANTS, check: checkSwiss, entries: swissEntries, snapshotSource: swissSnapshotSource },
+};
+
 export function catalogueFor(impl: 'classic' | 'swiss'): readonly Invariant[] {
-  return impl === 'classic' ? CLASSIC_INVARIANTS : SWISS_INVARIANTS;
+  return CHECKERS[impl].catalogue;
 }
 
 /** Checks one map with the catalogue its Go version and experiment select. */
 export function checkMap(src: MapSource, opts: CheckOptions = {}): MapReport {
-  return implOf(src.target) === 'classic' ? checkClassic(src, opts) : checkSwiss(src, opts);
+  return CHECKERS[implOf(src.target)].check(src, opts);
 }
 
 /** Addresses of a map's live keys and elems (for following map elements to more maps); never throws on bad memory. */
 export function entriesOf(src: MapSource, limit: number): { key: bigint; elem: bigint }[] {
-  return implOf(src.target) === 'classic' ? classicEntries(src, limit) : swissEntries(src, limit);
+  return CHECKERS[implOf(src.target)].entries(src, limit);
 }
 
 /** A snapshot (docs/json.md "sim") rebuilt in simulated memory, ready to check. */
 export function snapshotSource(json: unknown, file: string): MapSource {
   const impl = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).impl : undefined;
-  if (impl === 'classic') return classicSnapshotSource(json, file);
-  if (impl === 'swiss') return swissSnapshotSource(json, file);
-  throw new InputError(file, 'impl', `expected a map snapshot with "impl": "classic" or "swiss" (docs/json.md "sim"), got ${JSON.stringify(impl ?? null)}`);
+  if (impl === 'classic' || impl === 'swiss') return CHECKERS[impl].snapshotSource(json, file);
+  throw new InputError(
+    file,
+    'impl',
+    `expected a map snapshot with "impl": "classic" or "swiss" (docs/json.md "sim"), got ${JSON.stringify(impl ?? null)}`,
+  );
 }

@@ -25,13 +25,14 @@
  * report it as a misplaced key.
  */
 import { InputError } from '../base/errors.js';
-import { GoHasher, hasherFor, hashTypeOf, type KeyMemory, type Recipe } from '../hash/index.js';
+import { mapKeyHash, hashTypeOf, type GoHasher, type KeyMemory, type Recipe } from '../hash/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
 import { sizeOf, structLayout, typeString, underlying, type GoType } from '../model/types.js';
 import { goVersionString } from '../model/goversion.js';
 import type { LayoutTarget } from '../layout/index.js';
 import type { Arch } from '../model/arch.js';
 import type { DynamicTypes, HashState } from './types.js';
+import { hex, hexBytes } from '../base/hex.js';
 
 /** Longest string key read (bytes): a longer (corrupt) length is reported, not read. */
 export const MAX_KEY_STRING = 64 << 20;
@@ -70,14 +71,12 @@ export class UncomparableKeyError extends Error {
     readonly word: bigint,
     readonly typeName: string,
   ) {
-    super(`the key's dynamic type ${typeName} is not comparable: the runtime panics hashing it ("hash of unhashable type"), so no insert put it here`);
+    super(`the key's dynamic type ${typeName} is not comparable: the runtime panics hashing it ("hash of unhashable type"), so no insert ` +
+      `put it here`);
     this.name = 'UncomparableKeyError';
   }
 }
 
-function hexWord(w: bigint): string {
-  return `0x${w.toString(16)}`;
-}
 
 /**
  * The dynamic type behind an interface word through the provider: undefined
@@ -90,15 +89,21 @@ export function resolveDynamic(dyn: DynamicTypes | undefined, word: bigint, itab
   try {
     d = dyn.dynamicType(word, itab);
   } catch (e) {
-    if (e instanceof MemoryError) throw new KeyReadError(word, `the itab at ${hexWord(word)} cannot be read: ${e.message}`);
+    if (e instanceof MemoryError) throw new KeyReadError(word, `the itab at ${hex(word)} cannot be read: ${e.message}`);
     throw e;
   }
-  if (!d) throw new UnresolvedTypeError(word, `no type in the program's DWARF has the runtime type descriptor behind ${itab ? 'itab' : 'type word'} ${hexWord(word)}`);
+  if (!d) throw new UnresolvedTypeError(
+    word,
+    `no type in the program's DWARF has the runtime type descriptor behind ${itab ? 'itab' : 'type word'} ${hex(word)}`,
+  );
   let alg: string;
   try {
     alg = sizeOf(d.type, arch).alg;
   } catch (e) {
-    throw new UnresolvedTypeError(word, `the dynamic type ${typeString(d.type)} behind ${hexWord(word)} cannot be laid out: ${(e as Error).message}`);
+    throw new UnresolvedTypeError(
+      word,
+      `the dynamic type ${typeString(d.type)} behind ${hex(word)} cannot be laid out: ${(e as Error).message}`,
+    );
   }
   if (alg === 'NOEQ') throw new UncomparableKeyError(word, typeString(d.type));
   return d;
@@ -121,7 +126,10 @@ function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved:
       }
     },
     dynamicType(word: bigint, itab: boolean) {
-      if (++this.resolved > MAX_KEY_LOOKUPS) throw new UnresolvedTypeError(word, 'too many interfaces inside one key (a cycle in corrupt memory?)');
+      if (++this.resolved > MAX_KEY_LOOKUPS) throw new UnresolvedTypeError(
+        word,
+        'too many interfaces inside one key (a cycle in corrupt memory?)',
+      );
       const d = resolveDynamic(dyn, word, itab, r.arch);
       let type;
       try {
@@ -134,11 +142,6 @@ function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved:
   };
 }
 
-function hexOf(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
 
 /**
  * A text equal for two keys exactly when Go's == holds: plain memory byte for
@@ -149,7 +152,7 @@ function hexOf(b: Uint8Array): string {
 export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0): string | null {
   const arch = r.arch;
   const s = sizeOf(t, arch);
-  if (s.alg === 'MEM') return hexOf(b.subarray(off, off + s.size));
+  if (s.alg === 'MEM') return hexBytes(b.subarray(off, off + s.size));
   const u = underlying(t);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const le = !arch.bigEndian;
@@ -174,7 +177,7 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
       const len = decodeUint(b.subarray(off + p, off + 2 * p), arch.bigEndian);
       if (len === 0n) return '""';
       if (len > BigInt(MAX_KEY_STRING)) throw new KeyReadError(ptr, `string length ${len} is implausible (over ${MAX_KEY_STRING})`);
-      return `"${hexOf(keyMemory(r).read(ptr, Number(len)))}`;
+      return `"${hexBytes(keyMemory(r).read(ptr, Number(len)))}`;
     }
     case 'array': {
       const es = sizeOf(u.elem, arch).size;
@@ -206,7 +209,7 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
     }
     default:
       // bool, integers, pointers are MEM (above); anything else compares as its bytes.
-      return hexOf(b.subarray(off, off + s.size));
+      return hexBytes(b.subarray(off, off + s.size));
   }
 }
 
@@ -223,9 +226,7 @@ export class KeyHasher {
 
   /** Throws when the release or key type has no modelled hash (the checker then leaves the hash codes unchecked). */
   constructor(reader: MemoryReader, key: GoType, t: LayoutTarget, state: HashState, dyn?: DynamicTypes) {
-    const target = { arch: t.arch, go: goVersionString(t.go), aes: state.aes };
-    this.recipe = hasherFor(hashTypeOf(key, t.arch), target);
-    this.h = new GoHasher(target, state.keys);
+    ({ recipe: this.recipe, hasher: this.h } = mapKeyHash(key, t.arch, goVersionString(t.go), state.aes, state.keys));
     this.bits = this.h.bits;
     this.km = keyMemory(reader, dyn);
   }

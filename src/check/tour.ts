@@ -5,7 +5,7 @@
  * describe, and the finding that names it.
  */
 import { classicTourRun } from '../engine/classic/tour.js';
-import { simulateSwiss } from '../engine/swiss/index.js';
+import { engineFor } from '../engine/index.js';
 import { swissTourScenario } from '../engine/swiss/tour.js';
 import { checkMap, snapshotSource } from './index.js';
 import { mapText } from './report.js';
@@ -51,7 +51,8 @@ export function flipOneH2(snapshot: Json): Json {
 
 export function checkTourSection(): string {
   const classic = classicTourRun(27).snapshot as unknown as Json;
-  const swiss = simulateSwiss(swissTourScenario()) as unknown as Json;
+  const sc = swissTourScenario();
+  const swiss = engineFor(sc.impl).simulate(sc).snapshot as unknown as Json;
   const indent = (t: string) => t.replace(/^/gm, '  ');
   return [
     '',

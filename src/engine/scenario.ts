@@ -7,6 +7,8 @@
  * Every error names the field (`ops[3][1]`, `hash.seeds[0]`) and the file.
  */
 import { InputError } from '../base/errors.js';
+import { bytesOfHex } from '../base/hex.js';
+import { hashRandomBytes } from '../model/runtime/index.js';
 import { archByName, type Arch } from '../model/arch.js';
 import { parseGoVersion, parseExperiment, mapImplFor, type GoVersion, type Experiment, type MapImpl } from '../model/goversion.js';
 import { parseType } from '../model/typeparse.js';
@@ -47,6 +49,11 @@ export interface Scenario {
   readonly hint: number | null;
   readonly hash: HashSpec;
   readonly ops: readonly Op[];
+}
+
+/** The key material a scenario records, as bytes and words (what is absent the engines draw: src/model/runtime/keys.ts). */
+export function scenarioKeys(h: HashSpec): { hashkey?: readonly bigint[]; aeskeysched?: Uint8Array } {
+  return { hashkey: h.hashkey, aeskeysched: h.aeskeysched === undefined ? undefined : bytesOfHex(h.aeskeysched) };
 }
 
 const MAX_OPS = 10_000_000;
@@ -122,8 +129,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
   }
   let aeskeysched: string | undefined;
   if (h.aeskeysched !== undefined) {
-    // runtime.aeskeysched is hashRandomBytes = PtrSize/4*64 bytes: 128 on 64-bit targets, 64 on 32-bit.
-    const n = arch.ptrSize * 16;
+    const n = hashRandomBytes(arch);
     if (typeof h.aeskeysched !== 'string' || h.aeskeysched.length !== 2 * n || !/^[0-9a-fA-F]*$/.test(h.aeskeysched)) {
       throw new InputError(source, 'hash.aeskeysched', `expected ${n} bytes as ${2 * n} hex digits on ${arch.name}`);
     }

@@ -11,10 +11,10 @@
  * so their elements become opaque names (this also keeps recursive types finite).
  */
 import { archByName, type GoArch } from '../model/arch.js';
-import type { GoType as ModelType, BasicKind } from '../model/types.js';
+import type { GoType, BasicKind } from '../model/types.js';
 import { layoutOf } from '../layout/index.js';
 import type { MapInfo } from '../binary/mapdesc.js';
-import { Kind, TFLAG_NAMED, type GoType, type TypeReader } from '../binary/types.js';
+import { Kind, TFLAG_NAMED, type RuntimeType, type TypeReader } from '../binary/types.js';
 
 const BASIC: Record<number, BasicKind> = {
   [Kind.Bool]: 'bool', [Kind.Int]: 'int', [Kind.Int8]: 'int8', [Kind.Int16]: 'int16', [Kind.Int32]: 'int32',
@@ -24,13 +24,13 @@ const BASIC: Record<number, BasicKind> = {
 };
 
 /** Rebuilds a model type from a descriptor. */
-export function modelType(r: TypeReader, t: GoType, depth = 0): ModelType {
+export function modelType(r: TypeReader, t: RuntimeType, depth = 0): GoType {
   if (depth > 64) throw new Error(`type nesting too deep at ${t.str}`);
   const m = r.ctx.mem;
   const W = r.ctx.ptrSize;
   const H = W === 8 ? 48 : 32;
-  const opaque = (): ModelType => ({ kind: 'opaque', name: t.str });
-  let u: ModelType;
+  const opaque = (): GoType => ({ kind: 'opaque', name: t.str });
+  let u: GoType;
   switch (t.kind) {
     case Kind.Array: {
       const elem = r.type(m.word(t.addr + H, 'array elem'));
@@ -68,10 +68,10 @@ export function modelType(r: TypeReader, t: GoType, depth = 0): ModelType {
 }
 
 /** Compares one decoded descriptor with the model; returns disagreements as readable lines. */
-export function crossCheck(r: TypeReader, mapType: GoType, info: MapInfo, goMinor: number, goarch: GoArch, experiment: '' | 'noswissmap'): string[] {
+export function crossCheck(r: TypeReader, mapType: RuntimeType, info: MapInfo, goMinor: number, goarch: GoArch, experiment: '' | 'noswissmap'): string[] {
   const key = r.type(r.ctx.mem.word(mapType.addr + (r.ctx.ptrSize === 8 ? 48 : 32), 'map key'));
   const elem = r.type(r.ctx.mem.word(mapType.addr + (r.ctx.ptrSize === 8 ? 48 : 32) + r.ctx.ptrSize, 'map elem'));
-  const type: ModelType = { kind: 'map', key: modelType(r, key), elem: modelType(r, elem) };
+  const type: GoType = { kind: 'map', key: modelType(r, key), elem: modelType(r, elem) };
   // The model knows 1.24/1.25 noswissmap; a classic binary of another version is reported by impl.
   const exp = experiment === 'noswissmap' && (goMinor === 24 || goMinor === 25) ? 'noswissmap' : '';
   const l = layoutOf(type, { go: { major: 1, minor: goMinor }, arch: archByName(goarch), experiment: exp });

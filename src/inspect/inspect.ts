@@ -5,7 +5,7 @@
  * Order of trust: build info for the version and settings; the runtime's
  * version string when the blob is absent; structure (moduledata layout)
  * when both are. The map implementation of each map type comes from its
- * bucket/group type's name (mapdesc.ts), never from the version alone.
+ * bucket/group type's name (src/binary/mapdesc.ts), never from the version alone.
  */
 import { InputError } from '../base/errors.js';
 import type { GoArch } from '../model/arch.js';
@@ -104,7 +104,7 @@ export function inspectObject(o: ObjectFile): Inspection {
   const classicDefault = goMinor < 24 || ((goMinor === 24 || goMinor === 25) && exps.includes('noswissmap'));
   const reader = new TypeReader({ mem, md, ptrSize: o.ptrSize, goMinor }, mapAbiFor(goMinor, classicDefault));
   const walked = walkTypes(reader);
-  // Map descriptors only code refers to (types.ts sweepMapTypes), and what they reach.
+  // Map descriptors only code refers to (src/binary/types.ts sweepMapTypes), and what they reach.
   const swept = sweepMapTypes(reader, new Set(walked.map((t) => t.addr)));
   const all = swept.length ? walkTypes(reader, undefined, swept) : walked;
   const findings: string[] = [];
@@ -202,7 +202,7 @@ function dwarfCheck(o: ObjectFile, md: ModuleData, maps: MapInfo[], findings: st
     };
     // DWARF spells types with import paths (example.com/lib/v2.Vendor) and qualified field names;
     // descriptors with package names (lib.Vendor). Both are brought to one spelling, the package
-    // names read from the binary's own named types (typenames.ts), never guessed from the path.
+    // names read from the binary's own named types (src/binary/typenames.ts), never guessed from the path.
     if (dm.name !== m.type) cmp('name', canonicalName(dm.name, pkgName), canonicalName(m.type, pkgName));
     cmp('impl', dm.impl, m.impl);
     if (m.impl === 'classic') cmp('bucketSize', dm.bucketSize, m.bucketSize);

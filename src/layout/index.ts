@@ -28,7 +28,7 @@ import { archByName, cacheLinePad, type Arch } from '../model/arch.js';
 import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Experiment, type GoVersion, type MapImpl } from '../model/goversion.js';
 import { parseType } from '../model/typeparse.js';
 import {
-  sizeOf, structLayout, typeString, isComparable, TypeError as GoTypeError,
+  sizeOf, structLayout, typeString, isComparable, GoTypeError,
   type GoType, type StructType, type MapType, type FieldLayout,
 } from '../model/types.js';
 import { InputError } from '../base/errors.js';
@@ -52,11 +52,10 @@ function hasherChoice(key: GoType, t: LayoutTarget): HasherChoice {
   return r.op === 'mem' && name === 'memhash_varlen' ? { name, size: r.size } : { name };
 }
 import * as rs from './runtime-structs.js';
+import { BUCKET_CNT, SLOTS } from '../model/runtime/index.js';
 
 /** A key or element larger than this many bytes is stored through a pointer (both implementations). */
 export const MAX_INLINE_BYTES = 128;
-/** Slots per classic bucket and per Swiss group. */
-export const SLOTS = 8;
 
 export interface PartLayout {
   readonly type: string;
@@ -266,9 +265,9 @@ function classicLayout(m: MapType, t: LayoutTarget): ClassicLayout {
   const bucketType: StructType = {
     kind: 'struct',
     fields: [
-      { name: 'topbits', type: arr(SLOTS, { kind: 'uint8' }), embedded: false },
-      { name: 'keys', type: arr(SLOTS, stored(m.key, c.key)), embedded: false },
-      { name: 'elems', type: arr(SLOTS, stored(m.elem, c.elem)), embedded: false },
+      { name: 'topbits', type: arr(BUCKET_CNT, { kind: 'uint8' }), embedded: false },
+      { name: 'keys', type: arr(BUCKET_CNT, stored(m.key, c.key)), embedded: false },
+      { name: 'elems', type: arr(BUCKET_CNT, stored(m.elem, c.elem)), embedded: false },
       { name: 'overflow', type: overflowIsPointer ? { kind: 'unsafe.Pointer' } : { kind: 'uintptr' }, embedded: false },
     ],
   };

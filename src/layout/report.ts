@@ -8,7 +8,7 @@ import { renderTable } from '../base/table.js';
 import { arrayLineStats, linesOf } from './cachelines.js';
 import { paddingOf, type MapLayout, type StructDesc, type PartLayout } from './index.js';
 
-const hex = (n: number) => '0x' + n.toString(16);
+import { hex } from '../base/hex.js';
 const label = (l: MapLayout) => `${l.go}/${l.arch}${l.experiment ? '/' + l.experiment : ''}`;
 
 function lineCol(offset: number, size: number, line: number): string {

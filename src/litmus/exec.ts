@@ -5,7 +5,7 @@
  *
  * herd builds events with symbolic values and solves equations once reads-from
  * is chosen. We do the same thing in the other order: every load tries every
- * value its location can hold (./domain.ts computes that set as a fixpoint of
+ * value its location can hold (./enumerate.ts computes that set as a fixpoint of
  * what stores can write), so each trace is concrete, and the enumerator
  * (./enumerate.ts) later keeps only the reads-from choices whose writes carry
  * exactly those values. The two give the same candidate executions on tests
@@ -21,7 +21,7 @@
  * From them each event records addr/data/ctrl and their pick variants.
  */
 import type { AddrMode, BranchTest, Cond, Instr, Operand, RegRef, Thread } from './ast.js';
-import { binop, condition, eq, flagsOf, int, isZero, NZCV0, show, signed, truncate, ValueError, ZERO, type Nzcv, type Val } from './values.js';
+import { binop, condition, eq, flagsOf, int, isZero, NZCV0, show, signed, truncate, SymbolicValueError, ZERO, type Nzcv, type Val } from './values.js';
 
 export type EvKind = 'R' | 'W' | 'F';
 
@@ -168,7 +168,7 @@ export function runThread(thread: Thread, initRegs: Map<string, Val>, domain: (l
       try {
         outcome = step(s, ins, line.line, thread, domain, limits);
       } catch (e) {
-        if (e instanceof ValueError) throw new ExecError(line.line, e.message);
+        if (e instanceof SymbolicValueError) throw new ExecError(line.line, e.message);
         throw e;
       }
       if (outcome.kind === 'fault') {
@@ -293,174 +293,197 @@ function step(s: State, ins: Instr, line: number, thread: Thread, domain: (loc: 
       advance();
       return NEXT;
     }
-    case 'csel': {
-      // herd: the condition is read first and only the selected register is read,
-      // so data flows from that register alone; the condition is a pick (iico_ctrl).
-      const f = s.flags;
-      const holds = condHolds(f, ins.cond, line);
-      const bits = ins.dst.bits === 64 ? 64 : 32;
-      const src = readReg(s, holds ? ins.a : ins.b);
-      let v = src.v;
-      if (!holds) {
-        if (ins.variant === 'inc') v = binop('add', v, int(1), bits);
-        else if (ins.variant === 'inv') v = binop('eor', v, int(-1), bits);
-        else if (ins.variant === 'neg') v = binop('sub', ZERO, v, bits);
-      }
-      writeReg(s, ins.dst, { v, dt: src.dt, pt: src.pt | f.pt });
-      advance();
-      return NEXT;
-    }
-    case 'branch': {
-      const { taken, dt, pt } = branchTaken(s, ins.test, line);
-      s.ctrl |= dt;
-      s.pctrl |= pt;
-      if (!taken) {
-        advance();
-        return NEXT;
-      }
-      const target = typeof ins.target === 'string' ? thread.labels.get(ins.target)! : s.pc + ins.target.skip;
-      if (target <= s.pc && (dt | pt) !== 0n) {
-        const n = (s.loops.get(s.pc) ?? 0) + 1;
-        if (n > limits.unroll) return { kind: 'cut' };
-        s.loops.set(s.pc, n);
-      }
-      s.pc = target;
-      s.inst++;
-      return NEXT;
-    }
+    case 'csel':
+      return stepCsel(s, ins, line);
+    case 'branch':
+      return stepBranch(s, ins, line, thread, limits);
     case 'fence': {
       pushEv(s, { kind: 'F', loc: ins.kind, option: ins.option, val: ZERO, line, acq: null, rel: false, atomic: false, excl: false, noret: false, addr: 0n, data: 0n, paddr: 0n, pdata: 0n, pbasic: 0n });
       advance();
       return NEXT;
     }
-    case 'load': {
-      const { ea } = address(s, ins.addr);
-      const loc = location(ea.v);
-      if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
-      const lw = s.lastW.get(loc);
-      const vals = domain(loc);
-      return {
-        kind: 'fork',
-        alts: vals.map((v) => (st: State) => {
-          const idx = pushEv(st, { kind: 'R', loc, bits: ins.bits, val: v, line, acq: ins.acq, rel: false, atomic: false, excl: ins.excl, noret: false, addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n) });
-          const me = bit(idx);
-          writeReg(st, ins.dst, { v: truncate(v, ins.bits), dt: me | ea.dt | (lw?.dt ?? 0n), pt: me | ea.pt | (lw?.pt ?? 0n) });
-          if (ins.excl) st.resv = { loc, ev: idx };
-          writeBack(st, ins.addr, ea);
-          st.pc++;
-          st.inst++;
-        }),
-      };
-    }
-    case 'store': {
-      const { ea } = address(s, ins.addr);
-      const loc = location(ea.v);
-      if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
-      const src = operand(s, ins.src, ins.bits);
-      const doWrite = (st: State) => {
-        const idx = pushEv(st, { kind: 'W', loc, bits: ins.bits, val: truncate(src.v, ins.bits), line, acq: null, rel: ins.rel, atomic: false, excl: ins.status !== null, noret: false, addr: ea.dt, data: src.dt, paddr: ea.pt, pdata: src.pt, pbasic: ea.pt | src.pt });
-        st.lastW.set(loc, { dt: ea.dt | src.dt, pt: ea.pt | src.pt });
-        return idx;
-      };
-      if (ins.status === null) {
-        doWrite(s);
-        writeBack(s, ins.addr, ea);
-        advance();
-        return NEXT;
-      }
-      // Store-exclusive: succeeds (write, status 0) only with a reservation on the
-      // same location; may always fail (no write, status 1). Either way the
-      // reservation is gone.
-      const status = ins.status;
-      const resv = s.resv;
-      const fail = (st: State) => {
-        st.resv = null;
-        writeReg(st, status, { v: int(1), dt: 0n, pt: 0n });
-        st.pc++;
-        st.inst++;
-      };
-      if (!resv || resv.loc !== loc) return { kind: 'fork', alts: [fail] };
-      const succeed = (st: State) => {
-        const w = doWrite(st);
-        st.lxsx.push([resv.ev, w]);
-        st.resv = null;
-        writeReg(st, status, { v: int(0), dt: 0n, pt: 0n });
-        st.pc++;
-        st.inst++;
-      };
-      return { kind: 'fork', alts: [succeed, fail] };
-    }
-    case 'rmw': {
-      const { ea } = address(s, ins.addr);
-      const loc = location(ea.v);
-      if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
-      const rs = operand(s, ins.rs, ins.bits);
-      const rtIn = ins.kind === 'cas' && ins.rt ? readReg(s, ins.rt) : null;
-      const lw = s.lastW.get(loc);
-      const bits = ins.bits;
-      // A successful CAS comes in two flavours in herd (eventsMonad
-      // aarch64_cas_ok: altT DataFromRRs DataFromRx): the new Rs value takes
-      // its data from the Rs register or from the memory read.
-      const choices: { old: Val; rsFromReg: boolean; writeBack: boolean }[] = [];
-      for (const old of domain(loc)) {
-        if (ins.kind === 'cas' && eq(truncate(old, bits), truncate(rs.v, bits))) choices.push({ old, rsFromReg: true, writeBack: false }, { old, rsFromReg: false, writeBack: false });
-        // A failing CAS may or may not write back the value it read (herd
-        // AArch64Sem do_cas_with: altT fail_with_wb fail_no_wb).
-        else if (ins.kind === 'cas') choices.push({ old, rsFromReg: false, writeBack: false }, { old, rsFromReg: false, writeBack: true });
-        else choices.push({ old, rsFromReg: false, writeBack: false });
-      }
-      return {
-        kind: 'fork',
-        alts: choices.map(({ old, rsFromReg, writeBack }) => (st: State) => {
-          const r = pushEv(st, {
-            kind: 'R', loc, bits, val: old, line, acq: ins.acq && !ins.noret ? 'A' : null, rel: false, atomic: true, excl: false, noret: ins.noret,
-            addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n),
-          });
-          const me = bit(r);
-          const oldTaint = { dt: me | ea.dt | (lw?.dt ?? 0n), pt: me | ea.pt | (lw?.pt ?? 0n) };
-          let newVal: Val | null;
-          let data = rs.dt;
-          let pdata = rs.pt;
-          let pbasicW = ea.pt | rs.pt;
-          if (ins.kind === 'swp') newVal = rs.v;
-          else if (ins.kind === 'ldop') {
-            newVal = binop(ins.fn!, truncate(old, bits), rs.v, bits === 64 ? 64 : 32);
-            pbasicW |= me;
-          } else {
-            // CAS: compare with rs; on success write rt. The compare is iico_ctrl (a pick).
-            const equal = eq(truncate(old, bits), truncate(rs.v, bits));
-            newVal = equal ? rtIn!.v : writeBack ? old : null;
-            if (writeBack) {
-              data = me;
-              pdata = me;
-            }
-            data = rtIn!.dt;
-            pdata = rtIn!.pt | rs.pt;
-            pbasicW |= rtIn!.pt | me;
-          }
-          if (newVal !== null) {
-            const w = pushEv(st, { kind: 'W', loc, bits, val: truncate(newVal, bits), line, acq: null, rel: ins.rel, atomic: true, excl: false, noret: false, addr: ea.dt, data, paddr: ea.pt, pdata, pbasic: pbasicW });
-            st.amo.push([r, w]);
-            // What flows into this write also flows, through lmrs, into po-later
-            // reads of the location: for LD<op> the old value (iico_data), for
-            // CAS the compare (iico_ctrl, so pick only).
-            st.lastW.set(loc, { dt: ea.dt | data | (ins.kind === 'ldop' ? me : 0n), pt: pbasicW });
-          }
-          // The old value goes to rt (SWP, LD<op>) or rs (CAS), unless discarded.
-          if (ins.kind === 'cas') {
-            // herd event.ml aarch64_cas: on failure (mode `No) and in the
-            // DataFromRx flavour Rs takes its data from the memory read; in
-            // DataFromRRs from the Rs register, under the compare's control
-            // (iico_ctrl from the branch, whose inputs are Rs and the read).
-            if (ins.rs.kind === 'reg') {
-              const taint = rsFromReg ? { dt: rs.dt, pt: rs.pt | oldTaint.pt } : oldTaint;
-              writeReg(st, ins.rs.reg, { v: truncate(old, bits), ...taint });
-            }
-          } else if (ins.rt) writeReg(st, ins.rt, { v: truncate(old, bits), ...oldTaint });
-          st.pc++;
-          st.inst++;
-        }),
-      };
-    }
+    case 'load':
+      return stepLoad(s, ins, line, domain);
+    case 'store':
+      return stepStore(s, ins, line);
+    case 'rmw':
+      return stepRmw(s, ins, line, domain);
   }
+}
+
+/** CSEL and its INC/INV/NEG variants. */
+function stepCsel(s: State, ins: Extract<Instr, { op: 'csel' }>, line: number): StepOutcome {
+  // herd: the condition is read first and only the selected register is read,
+  // so data flows from that register alone; the condition is a pick (iico_ctrl).
+  const f = s.flags;
+  const holds = condHolds(f, ins.cond, line);
+  const bits = ins.dst.bits === 64 ? 64 : 32;
+  const src = readReg(s, holds ? ins.a : ins.b);
+  let v = src.v;
+  if (!holds) {
+    if (ins.variant === 'inc') v = binop('add', v, int(1), bits);
+    else if (ins.variant === 'inv') v = binop('eor', v, int(-1), bits);
+    else if (ins.variant === 'neg') v = binop('sub', ZERO, v, bits);
+  }
+  writeReg(s, ins.dst, { v, dt: src.dt, pt: src.pt | f.pt });
+  s.pc++;
+  s.inst++;
+  return NEXT;
+}
+
+/** A branch: taken or not; a backward branch that depends on a read is unrolled at most limits.unroll times. */
+function stepBranch(s: State, ins: Extract<Instr, { op: 'branch' }>, line: number, thread: Thread, limits: ExecLimits): StepOutcome {
+  const { taken, dt, pt } = branchTaken(s, ins.test, line);
+  s.ctrl |= dt;
+  s.pctrl |= pt;
+  if (!taken) {
+    s.pc++;
+    s.inst++;
+    return NEXT;
+  }
+  const target = typeof ins.target === 'string' ? thread.labels.get(ins.target)! : s.pc + ins.target.skip;
+  if (target <= s.pc && (dt | pt) !== 0n) {
+    const n = (s.loops.get(s.pc) ?? 0) + 1;
+    if (n > limits.unroll) return { kind: 'cut' };
+    s.loops.set(s.pc, n);
+  }
+  s.pc = target;
+  s.inst++;
+  return NEXT;
+}
+
+/** A load forks on every value its location may hold. */
+function stepLoad(s: State, ins: Extract<Instr, { op: 'load' }>, line: number, domain: (loc: string) => readonly Val[]): StepOutcome {
+  const { ea } = address(s, ins.addr);
+  const loc = location(ea.v);
+  if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
+  const lw = s.lastW.get(loc);
+  const vals = domain(loc);
+  return {
+    kind: 'fork',
+    alts: vals.map((v) => (st: State) => {
+      const idx = pushEv(st, { kind: 'R', loc, bits: ins.bits, val: v, line, acq: ins.acq, rel: false, atomic: false, excl: ins.excl, noret: false, addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n) });
+      const me = bit(idx);
+      writeReg(st, ins.dst, { v: truncate(v, ins.bits), dt: me | ea.dt | (lw?.dt ?? 0n), pt: me | ea.pt | (lw?.pt ?? 0n) });
+      if (ins.excl) st.resv = { loc, ev: idx };
+      writeBack(st, ins.addr, ea);
+      st.pc++;
+      st.inst++;
+    }),
+  };
+}
+
+/** A store; a store-exclusive forks into success (with a reservation) and failure. */
+function stepStore(s: State, ins: Extract<Instr, { op: 'store' }>, line: number): StepOutcome {
+  const { ea } = address(s, ins.addr);
+  const loc = location(ea.v);
+  if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
+  const src = operand(s, ins.src, ins.bits);
+  const doWrite = (st: State) => {
+    const idx = pushEv(st, { kind: 'W', loc, bits: ins.bits, val: truncate(src.v, ins.bits), line, acq: null, rel: ins.rel, atomic: false, excl: ins.status !== null, noret: false, addr: ea.dt, data: src.dt, paddr: ea.pt, pdata: src.pt, pbasic: ea.pt | src.pt });
+    st.lastW.set(loc, { dt: ea.dt | src.dt, pt: ea.pt | src.pt });
+    return idx;
+  };
+  if (ins.status === null) {
+    doWrite(s);
+    writeBack(s, ins.addr, ea);
+    s.pc++;
+    s.inst++;
+    return NEXT;
+  }
+  // Store-exclusive: succeeds (write, status 0) only with a reservation on the
+  // same location; may always fail (no write, status 1). Either way the
+  // reservation is gone.
+  const status = ins.status;
+  const resv = s.resv;
+  const fail = (st: State) => {
+    st.resv = null;
+    writeReg(st, status, { v: int(1), dt: 0n, pt: 0n });
+    st.pc++;
+    st.inst++;
+  };
+  if (!resv || resv.loc !== loc) return { kind: 'fork', alts: [fail] };
+  const succeed = (st: State) => {
+    const w = doWrite(st);
+    st.lxsx.push([resv.ev, w]);
+    st.resv = null;
+    writeReg(st, status, { v: int(0), dt: 0n, pt: 0n });
+    st.pc++;
+    st.inst++;
+  };
+  return { kind: 'fork', alts: [succeed, fail] };
+}
+
+/** SWP, LD<op> and CAS: a read and (unless a CAS fails without write-back) a write, atomically. */
+function stepRmw(s: State, ins: Extract<Instr, { op: 'rmw' }>, line: number, domain: (loc: string) => readonly Val[]): StepOutcome {
+  const { ea } = address(s, ins.addr);
+  const loc = location(ea.v);
+  if (typeof loc !== 'string') return { kind: 'fault', detail: loc.fault };
+  const rs = operand(s, ins.rs, ins.bits);
+  const rtIn = ins.kind === 'cas' && ins.rt ? readReg(s, ins.rt) : null;
+  const lw = s.lastW.get(loc);
+  const bits = ins.bits;
+  // A successful CAS comes in two flavours in herd (eventsMonad
+  // aarch64_cas_ok: altT DataFromRRs DataFromRx): the new Rs value takes
+  // its data from the Rs register or from the memory read.
+  const choices: { old: Val; rsFromReg: boolean; writeBack: boolean }[] = [];
+  for (const old of domain(loc)) {
+    if (ins.kind === 'cas' && eq(truncate(old, bits), truncate(rs.v, bits))) choices.push({ old, rsFromReg: true, writeBack: false }, { old, rsFromReg: false, writeBack: false });
+    // A failing CAS may or may not write back the value it read (herd
+    // AArch64Sem do_cas_with: altT fail_with_wb fail_no_wb).
+    else if (ins.kind === 'cas') choices.push({ old, rsFromReg: false, writeBack: false }, { old, rsFromReg: false, writeBack: true });
+    else choices.push({ old, rsFromReg: false, writeBack: false });
+  }
+  return {
+    kind: 'fork',
+    alts: choices.map(({ old, rsFromReg, writeBack }) => (st: State) => {
+      const r = pushEv(st, {
+        kind: 'R', loc, bits, val: old, line, acq: ins.acq && !ins.noret ? 'A' : null, rel: false, atomic: true, excl: false, noret: ins.noret,
+        addr: ea.dt, data: 0n, paddr: ea.pt, pdata: 0n, pbasic: ea.pt | (lw?.pt ?? 0n),
+      });
+      const me = bit(r);
+      const oldTaint = { dt: me | ea.dt | (lw?.dt ?? 0n), pt: me | ea.pt | (lw?.pt ?? 0n) };
+      let newVal: Val | null;
+      let data = rs.dt;
+      let pdata = rs.pt;
+      let pbasicW = ea.pt | rs.pt;
+      if (ins.kind === 'swp') newVal = rs.v;
+      else if (ins.kind === 'ldop') {
+        newVal = binop(ins.fn!, truncate(old, bits), rs.v, bits === 64 ? 64 : 32);
+        pbasicW |= me;
+      } else {
+        // CAS: compare with rs; on success write rt. The compare is iico_ctrl (a pick).
+        const equal = eq(truncate(old, bits), truncate(rs.v, bits));
+        newVal = equal ? rtIn!.v : writeBack ? old : null;
+        if (writeBack) {
+          data = me;
+          pdata = me;
+        }
+        data = rtIn!.dt;
+        pdata = rtIn!.pt | rs.pt;
+        pbasicW |= rtIn!.pt | me;
+      }
+      if (newVal !== null) {
+        const w = pushEv(st, { kind: 'W', loc, bits, val: truncate(newVal, bits), line, acq: null, rel: ins.rel, atomic: true, excl: false, noret: false, addr: ea.dt, data, paddr: ea.pt, pdata, pbasic: pbasicW });
+        st.amo.push([r, w]);
+        // What flows into this write also flows, through lmrs, into po-later
+        // reads of the location: for LD<op> the old value (iico_data), for
+        // CAS the compare (iico_ctrl, so pick only).
+        st.lastW.set(loc, { dt: ea.dt | data | (ins.kind === 'ldop' ? me : 0n), pt: pbasicW });
+      }
+      // The old value goes to rt (SWP, LD<op>) or rs (CAS), unless discarded.
+      if (ins.kind === 'cas') {
+        // herd event.ml aarch64_cas: on failure (mode `No) and in the
+        // DataFromRx flavour Rs takes its data from the memory read; in
+        // DataFromRRs from the Rs register, under the compare's control
+        // (iico_ctrl from the branch, whose inputs are Rs and the read).
+        if (ins.rs.kind === 'reg') {
+          const taint = rsFromReg ? { dt: rs.dt, pt: rs.pt | oldTaint.pt } : oldTaint;
+          writeReg(st, ins.rs.reg, { v: truncate(old, bits), ...taint });
+        }
+      } else if (ins.rt) writeReg(st, ins.rt, { v: truncate(old, bits), ...oldTaint });
+      st.pc++;
+      st.inst++;
+    }),
+  };
 }

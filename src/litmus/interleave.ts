@@ -13,7 +13,7 @@
  * memoised, so spin loops terminate.
  */
 import type { AddrMode, Cond, Instr, LitmusTest, Operand, RegRef } from './ast.js';
-import { ValueError, binop, condition, eq, flagsOf, int, isZero, NZCV0, signed, truncate, ZERO, type Nzcv, type Val, key as vkey } from './values.js';
+import { SymbolicValueError, binop, condition, eq, flagsOf, int, isZero, NZCV0, signed, truncate, ZERO, type Nzcv, type Val, key as vkey } from './values.js';
 import { evalProp, formatState, locKey, observed, type FinalState } from './state.js';
 import { ExecError } from './exec.js';
 
@@ -70,7 +70,7 @@ export function interleave(test: LitmusTest): InterleavingResult {
       try {
         nexts = stepAll(w, tid, line.item, line.line, t.labels);
       } catch (e) {
-        if (e instanceof ValueError) throw new ExecError(line.line, e.message);
+        if (e instanceof SymbolicValueError) throw new ExecError(line.line, e.message);
         throw e;
       }
       for (const next of nexts) stack.push(next);

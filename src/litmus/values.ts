@@ -16,7 +16,7 @@ export interface Val {
 }
 
 /** Thrown when an operation has no meaning on a symbolic address (e.g. x AND 3). */
-export class ValueError extends Error {}
+export class SymbolicValueError extends Error {}
 
 export const ZERO: Val = { sym: null, n: 0n };
 
@@ -98,7 +98,7 @@ function symbolic(op: BinOp, a: Val, b: Val): Val {
   if ((op === 'lsl' || op === 'lsr' || op === 'asr' || op === 'ror') && isZero(b)) return a;
   if (op === 'and' && isZero(a)) return ZERO;
   if (op === 'and' && isZero(b)) return ZERO;
-  throw new ValueError(`cannot apply ${op} to the symbolic address ${show(a.sym !== null ? a : b)}`);
+  throw new SymbolicValueError(`cannot apply ${op} to the symbolic address ${show(a.sym !== null ? a : b)}`);
 }
 
 export function show(v: Val): string {

@@ -86,7 +86,8 @@ export interface FieldLayout {
   readonly align: number;
 }
 
-export class TypeError extends Error {
+/** A Go type the model cannot lay out (too large, malformed). */
+export class GoTypeError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'GoTypeError';
@@ -146,7 +147,7 @@ function computeSize(t: GoType, arch: Arch): Sized {
       return sizeOf(t.underlying, arch);
     }
     case 'opaque':
-      throw new TypeError(
+      throw new GoTypeError(
         `unknown named type ${t.name}: mapscope cannot know its layout; describe it as a struct literal ` +
           `(e.g. struct{ a int64; b string }) or use it behind a pointer (*${t.name})`,
       );
@@ -161,7 +162,7 @@ function arraySize(t: ArrayType, arch: Arch): Sized {
   const e = sizeOf(t.elem, arch);
   const size = e.size * t.len;
   if (!Number.isSafeInteger(size) || size >= 2 ** (arch.ptrSize * 8 - 1)) {
-    throw new TypeError(`type ${typeString(t)} larger than address space`);
+    throw new GoTypeError(`type ${typeString(t)} larger than address space`);
   }
   const alg = arrayAlg(e.alg, t.len);
   const ptrBytes = t.len === 0 || e.ptrBytes === 0 ? 0 : (t.len - 1) * e.size + e.ptrBytes;

@@ -94,7 +94,7 @@ function symbols(b: Uint8Array, file: string): ReadonlyMap<string, number> {
 /**
  * The map types built from DWARF lay out as the linker describes the runtime
  * structures behind them: the classic bucket<K,V> size, the Swiss group and
- * slot sizes and element offset (dwarfgo.ts reads those from the same DWARF,
+ * slot sizes and element offset (src/binary/dwarfgo.ts reads those from the same DWARF,
  * as the real toolchain wrote them). So the key and element types, named
  * structs and indirect (>128-byte) parts included, are the program's own.
  */

@@ -12,11 +12,12 @@ import { openObjects } from '../../src/binary/open.js';
 import { functionTable } from '../../src/inspect/inspect.js';
 import { buildProbe } from '../support/probe.js';
 import { cacheDir, goroot } from '../support/toolchains.js';
+import { goEnv } from '../support/gobuild.js';
 
 // A name can have two text symbols (an ABI0 wrapper and the ABIInternal body), so keep every address.
 function nmText(file: string): Map<string, Set<number>> {
   const out = execFileSync(join(goroot('1.27'), 'bin', 'go'), ['tool', 'nm', file], {
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOCACHE: join(cacheDir(), 'gocache-probe', '1.27') },
+    env: goEnv('1.27'),
     maxBuffer: 1 << 28,
   }).toString();
   const m = new Map<string, Set<number>>();

@@ -1,5 +1,5 @@
 /**
- * The types-region sweep (types.ts sweepMapTypes) on its own, on real npm
+ * The types-region sweep (src/binary/types.ts sweepMapTypes) on its own, on real npm
  * binaries of the pinned corpus: started with nothing known, it must find
  * exactly the map descriptors the reachability walk finds — none missed (the
  * sweep is what catches a descriptor only code refers to), none invented (its

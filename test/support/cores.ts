@@ -19,16 +19,16 @@
  * header address, len and first six header words, the Go version, GOARCH and
  * its hash key material read through go:linkname.
  *
- * Cores are cached by key under $TMPDIR/mapscope-cores-<source hash>/ and
+ * Cores are cached by key under $MAPSCOPE_CACHE/cores/<source hash>/ and
  * made in a scratch directory renamed into place, so parallel test files share
- * them. Missing toolchains, gdb or qemu FAIL (never skip).
+ * them and a run makes each core once (the next run reuses it). Missing toolchains, gdb or qemu FAIL (never skip).
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir, emulatorFor, goroot } from './toolchains.js';
+import { cacheDir, emulatorFor } from './toolchains.js';
+import { goBuild } from './gobuild.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 export const COREPROBE = join(repo, 'gosrc', 'coreprobe');
@@ -73,37 +73,22 @@ function srcHash(): string {
   return h.digest('hex').slice(0, 12);
 }
 
+/** Where the cores live: $MAPSCOPE_CACHE/cores/<probe source hash>, so a run makes each core once and the next run reuses it. */
 export function coreCacheDir(): string {
-  return join(tmpdir(), `mapscope-cores-${srcHash()}`);
+  return join(cacheDir(), 'cores', srcHash());
 }
 
 function goMinorOf(go: string): number {
   return Number(go.split('.')[1]);
 }
 
-/** Builds the probe for a toolchain and GOARCH into `out`. */
-export function buildCoreProbe(go: string, arch: string, out: string, pie = false): void {
-  const args = ['build', '-buildvcs=false', '-o', out];
+/** The probe built for a toolchain and GOARCH (test/support/gobuild.ts caches it by source hash). */
+export function buildCoreProbe(go: string, arch: string, pie = false): string {
+  const flags: string[] = [];
   // go:linkname pulls of runtime variables need the linker's check off from 1.23 on.
-  if (goMinorOf(go) >= 23) args.push('-ldflags=-checklinkname=0');
-  if (pie) args.push('-buildmode=pie');
-  args.push('.');
-  execFileSync(join(goroot(go), 'bin', 'go'), args, {
-    cwd: COREPROBE,
-    stdio: 'pipe',
-    env: {
-      ...process.env,
-      GOROOT: goroot(go),
-      GOTOOLCHAIN: 'local',
-      GOFLAGS: '-mod=mod',
-      GOCACHE: join(cacheDir(), 'gocache-core'),
-      GOPATH: join(cacheDir(), 'gopath'),
-      CGO_ENABLED: '0',
-      GOOS: 'linux',
-      GOARCH: arch,
-      ...(arch === 'arm' ? { GOARM: '7' } : {}),
-    },
-  });
+  if (goMinorOf(go) >= 23) flags.push('-ldflags=-checklinkname=0');
+  if (pie) flags.push('-buildmode=pie');
+  return goBuild({ go, src: COREPROBE, goarch: arch, flags, name: 'probe' });
 }
 
 function need(cmd: string, why: string): void {
@@ -243,7 +228,7 @@ async function makeCore(spec: CoreSpec, key: string): Promise<RealCore> {
   const scratch = mkdtempSync(join(root, `.${key}-`));
   try {
     const exe = join(scratch, 'probe');
-    buildCoreProbe(spec.go, spec.arch, exe, spec.pie);
+    copyFileSync(buildCoreProbe(spec.go, spec.arch, spec.pie), exe);
     const { core, truth } = spec.how === 'crash' ? await crashCore(scratch, exe, spec.arch) : await gcoreCore(scratch, exe);
     if (core !== join(scratch, 'dump.core')) renameSync(core, join(scratch, 'dump.core'));
     // gcore and qemu-user write zero pages out in full: make them holes (same bytes, less disk).
@@ -275,14 +260,7 @@ export interface LiveProbe {
 
 /** Starts the probe (native amd64) in wait mode, for /proc reads; stop() ends it. */
 export async function liveProbe(go: string): Promise<LiveProbe> {
-  const root = coreCacheDir();
-  const exe = join(root, `live-${go}`, 'probe');
-  if (!existsSync(exe)) {
-    mkdirSync(join(root, `live-${go}`), { recursive: true });
-    const tmp = `${exe}.${process.pid}`;
-    buildCoreProbe(go, 'amd64', tmp);
-    renameSync(tmp, exe);
-  }
+  const exe = buildCoreProbe(go, 'amd64');
   const { proc, out, stop } = await startReady(exe, ['wait']);
   return { pid: proc.pid as number, exe, truth: firstLine(out), stop };
 }

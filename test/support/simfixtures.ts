@@ -1,7 +1,7 @@
 /**
  * The classic-engine differential fixtures (test/fixtures/sim-classic):
  * base scenarios, and per target (`<go>[-noswissmap]-<arch>-<fallback|aes>`)
- * the randomness the real runtime used (replays.json) and its snapshots
+ * the randomness the real runtime used (<target>/replays.json) and its snapshots
  * (`<name>.snapshot.json.gz`, the mapsnap probe's output byte for byte).
  * Written by scripts/sim-fixtures.sh.
  */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { FIXTURES, readFixture } from './swisssnap.js';
 
 export interface RealSnapshot {
-  /** "int64-splits-1900.go1.27-amd64-aes.jsonl.gz line 2". */
+  /** e.g. "<scenario>.go1.27-amd64-aes.jsonl.gz line 2". */
   readonly name: string;
   readonly json: Record<string, unknown>;
 }

@@ -9,14 +9,14 @@
  * writes them (gosrc/swisssnap/runners_gen.go) from the scenarios' types.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseType } from '../../src/model/typeparse.js';
 import { typeString, type MapType } from '../../src/model/types.js';
-import { cacheDir, emulatorFor, goroot } from './toolchains.js';
+import { emulatorFor } from './toolchains.js';
+import { goBuild } from './gobuild.js';
 import { parseScenario } from '../../src/engine/scenario.js';
 import { simulateSwiss, runSwiss, iterationOrder, openSwiss, type SwissSnapshot } from '../../src/engine/swiss/index.js';
 
@@ -174,26 +174,12 @@ export function writeRunners(files = scenarioFiles()): void {
   writeFileSync(join(GOSRC, 'runners_gen.go'), runnersGo(scenarioTypes(files)));
 }
 
-/** Builds swisssnap with a toolchain for a GOARCH; returns the binary's path. */
-export function buildSwisssnap(version: string, goarch: string, outDir: string, files = scenarioFiles()): string {
-  const root = goroot(version);
-  const src = mkdtempSync(join(tmpdir(), 'swisssnap-src-'));
-  try {
-    cpSync(GOSRC, src, { recursive: true });
-    writeFileSync(join(src, 'runners_gen.go'), runnersGo(scenarioTypes(files)));
-    const bin = join(outDir, `swisssnap-${version}-${goarch}`);
-    execFileSync(join(root, 'bin', 'go'), ['build', '-ldflags=-checklinkname=0', '-o', bin, '.'], {
-      cwd: src,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOCACHE: join(cacheDir(), 'gocache-swisssnap'),
-        CGO_ENABLED: '0', GOARCH: goarch, GOARM: '7', GOROOT: root,
-      },
-    });
-    return bin;
-  } finally {
-    rmSync(src, { recursive: true, force: true });
-  }
+/** Builds swisssnap with a toolchain for a GOARCH (test/support/gobuild.ts caches it by source hash); returns the binary's path. */
+export function buildSwisssnap(version: string, goarch: string, files = scenarioFiles()): string {
+  return goBuild({
+    go: version, src: GOSRC, files: { 'runners_gen.go': runnersGo(scenarioTypes(files)) }, goarch,
+    flags: ['-ldflags=-checklinkname=0'], name: `swisssnap-${version}-${goarch}`,
+  });
 }
 
 /** Runs a built swisssnap on a scenario file: [meta line, snapshot line]. */
@@ -332,18 +318,13 @@ function main(argv: string[]): void {
   if (argv[0] === 'iter-fixtures') {
     const files = scenarioFiles();
     mkdirSync(join(FIXTURES, 'iter'), { recursive: true });
-    const work = mkdtempSync(join(tmpdir(), 'swisssnap-bin-'));
-    try {
-      for (const [go, goarch, mode] of ITER_TARGETS) {
-        const bin = buildSwisssnap(go, goarch, work, files);
-        for (const f of files) {
-          const [meta, snap, it, cl] = runSwisssnap(bin, goarch, f, mode, false, true, true);
-          writeFixture(iterFixtureName(f, go, goarch, mode), [meta, snap, it, cl].join('\n') + '\n');
-        }
-        process.stderr.write(`iteration go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
+    for (const [go, goarch, mode] of ITER_TARGETS) {
+      const bin = buildSwisssnap(go, goarch, files);
+      for (const f of files) {
+        const [meta, snap, it, cl] = runSwisssnap(bin, goarch, f, mode, false, true, true);
+        writeFixture(iterFixtureName(f, go, goarch, mode), [meta, snap, it, cl].join('\n') + '\n');
       }
-    } finally {
-      rmSync(work, { recursive: true, force: true });
+      process.stderr.write(`iteration go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
     }
     return;
   }
@@ -356,23 +337,15 @@ function main(argv: string[]): void {
   const files = scenarioFiles().filter((f) => !one || basename(f, '.json') === one);
   writeRunners();
   mkdirSync(join(FIXTURES, 'real'), { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'swisssnap-bin-'));
-  try {
-    const built = new Map<string, string>();
-    for (const [go, goarch, mode] of FIXTURE_TARGETS) {
-      if (versions.length && !versions.includes(go)) continue;
-      if (only && !only.includes(`${go}-${goarch}-${mode}`)) continue;
-      const key = `${go}-${goarch}`;
-      if (!built.has(key)) built.set(key, buildSwisssnap(go, goarch, work, files));
-      const bin = built.get(key)!;
-      for (const f of files) {
-        const [meta, snap] = runSwisssnap(bin, goarch, f, mode);
-        writeFixture(fixtureName(f, go, goarch, mode), meta + '\n' + snap + '\n');
-      }
-      process.stderr.write(`go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
+  for (const [go, goarch, mode] of FIXTURE_TARGETS) {
+    if (versions.length && !versions.includes(go)) continue;
+    if (only && !only.includes(`${go}-${goarch}-${mode}`)) continue;
+    const bin = buildSwisssnap(go, goarch, files);
+    for (const f of files) {
+      const [meta, snap] = runSwisssnap(bin, goarch, f, mode);
+      writeFixture(fixtureName(f, go, goarch, mode), meta + '\n' + snap + '\n');
     }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+    process.stderr.write(`go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
   }
 }
 

@@ -22,31 +22,19 @@ import { typeString } from '../../model/types.js';
 import {
   BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH,
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
-} from '../../engine/classic/map.js';
+  isEvacuationMark, maxAlloc, bucketArrayLengthFor,
+} from '../../model/runtime/index.js';
 import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type Location, type MapReport, type MapSource, type Omitted } from '../types.js';
 import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE } from './invariants.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
-import { bucketArrayLengthFor } from '../../engine/classic/make.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
-const isMark = (t: number): boolean => t >= EVACUATED_X && t <= EVACUATED_EMPTY;
-
-/**
- * malloc.go maxAlloc: the largest allocation the runtime makes
- * ((1 << heapAddrBits) - (1-_64bit)); heapAddrBits is 48 on 64-bit targets
- * other than wasm, 32 on wasm and 32-bit targets, 31 on mips/mipsle.
- */
-export function maxAlloc(arch: { name: string; ptrSize: number }): number {
-  if (arch.name === 'wasm') return 2 ** 32;
-  if (arch.ptrSize === 8) return 2 ** 48;
-  if (arch.name === 'mips' || arch.name === 'mipsle') return 2 ** 31 - 1;
-  return 2 ** 32 - 1;
-}
+const isMark = isEvacuationMark;
 
 /** The largest B whose bucket array newarray can allocate (makemap ignores a hint past maxAlloc, so B never passes it). */
-export function maxB(L: ClassicLayout, arch: { name: string; ptrSize: number }): number {
+export function maxB(L: ClassicLayout, arch: Pick<Arch, 'name' | 'ptrSize'>): number {
   let b = 0;
   while (b < arch.ptrSize * 8 - 1 && 2 ** (b + 1) * L.bucket.size <= maxAlloc(arch)) b++;
   return b;
@@ -90,7 +78,8 @@ interface Where {
   addr?: bigint;
 }
 
-const hex = (a: bigint): string => `0x${a.toString(16)}`;
+import { hex } from '../../base/hex.js';
+import type { Arch } from '../../model/arch.js';
 const tb = byteHex;
 
 class Checker {

@@ -5,22 +5,15 @@
  * array and of unevacuated old buckets (tophash ≥ minTopHash). Corrupt memory
  * ends the walk early; nothing here throws on bad bytes.
  */
-import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
+import { fieldOffsets, type ClassicLayout } from '../../layout/index.js';
 import { decodeUint } from '../../model/memory.js';
-import { BUCKET_CNT, EVACUATED_X, EVACUATED_EMPTY, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../engine/classic/map.js';
+import { BUCKET_CNT, EVACUATED_X, EVACUATED_EMPTY, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../model/runtime/index.js';
 import { LIMITS, type MapSource } from '../types.js';
+import { collectEntries, type Entry } from '../entries.js';
 import { decodeHeader, maxB } from './check.js';
 
-export function classicEntries(src: MapSource, limit: number): { key: bigint; elem: bigint }[] {
-  const out: { key: bigint; elem: bigint }[] = [];
-  try {
-    const L = layoutOf(src.type, src.target);
-    if (L.impl !== 'classic') return out;
-    walk(src, L, limit, out);
-  } catch {
-    // Corrupt memory or an impossible header: what was found so far is the answer.
-  }
-  return out;
+export function classicEntries(src: MapSource, limit: number): Entry[] {
+  return collectEntries(src, limit, { classic: walk });
 }
 
 function walk(src: MapSource, L: ClassicLayout, limit: number, out: { key: bigint; elem: bigint }[]): void {

@@ -1,11 +1,10 @@
 /**
  * The classic map checker (Go ≤ 1.23, and 1.24–1.25 with
- * GOEXPERIMENT=noswissmap):
- * - invariants.ts: the catalogue (codes, titles, severities);
- * - check.ts: checkClassic, the walk over an hmap's memory;
- * - keys.ts: keys read from memory — equality and the runtime's hash;
- * - snapshot.ts: a `mapscope sim` classic snapshot rebuilt in simulated memory;
- * - entries.ts: live keys and elems for the global-map walker.
+ * GOEXPERIMENT=noswissmap): a catalogue of invariants (codes, titles,
+ * severities; docs/check.md), a walk over an hmap's memory that tests them,
+ * and the live keys and elems the global-map walker follows. Keys read from
+ * memory are compared and hashed by src/check/keys.ts; a `mapscope sim`
+ * snapshot becomes a map source in src/source/snapshot/classic.ts.
  */
 export { CLASSIC_INVARIANTS } from './invariants.js';
 export { checkClassic } from './check.js';

@@ -62,8 +62,10 @@ export const CLASSIC_INVARIANTS: readonly Invariant[] = Object.freeze([
   inv('duplicate', 'no key is live twice', 'error', true, false),
   inv('noverflow', 'noverflow matches the overflow buckets of the current array', 'warning', true, false),
   inv('indirect-nil', 'indirect key and elem pointers of live slots are non-nil', 'error', true, false),
-  inv('key-comparable', 'every interface in a live key holds a comparable dynamic type (hashing any other panics before a slot is written)', 'error', true, false),
-  inv('extra', 'mapextra agrees with the buckets: overflow lists as long as the chains, nextOverflow in the preallocated tail', 'error', true, false),
+  inv('key-comparable', 'every interface in a live key holds a comparable dynamic type (hashing any other panics before a slot is ' +
+    'written)', 'error', true, false),
+  inv('extra', 'mapextra agrees with the buckets: overflow lists as long as the chains, nextOverflow in the preallocated ' +
+    'tail', 'error', true, false),
 ]);
 
 export const CLASSIC_BY_CODE: ReadonlyMap<string, Invariant> = new Map(CLASSIC_INVARIANTS.map((i) => [i.code, i]));

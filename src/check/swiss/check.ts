@@ -24,16 +24,17 @@ import { goVersionString } from '../../model/goversion.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { hashBits } from '../../hash/target.js';
 import { InputError } from '../../base/errors.js';
-import { CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal } from '../../engine/swiss/ctrl.js';
-import { ProbeSeq, h1, h2 } from '../../engine/swiss/probe.js';
-import { MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft } from '../../engine/swiss/capacity.js';
-import { slotGeometry, type SlotGeometry } from '../../engine/swiss/geometry.js';
+import {
+  CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal, ProbeSeq, h1, h2, MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft,
+} from '../../model/runtime/index.js';
+import { slotGeometry, type SlotGeometry } from '../../layout/geometry.js';
 import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type MapReport, type MapSource, type Omitted } from '../types.js';
 import { slotKeyText } from '../keytext.js';
 import { swissInvariant } from './invariants.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
-import { Fields, hex, readMapHeader, readTableHeader, type MapHeader } from './read.js';
+import { hex } from '../../base/hex.js';
+import { Fields, readMapHeader, readTableHeader, type MapHeader } from './read.js';
 
 interface Where {
   readonly text: string;

@@ -4,23 +4,15 @@
  * contents. Tolerant of corrupt memory: it stops at the first thing it
  * cannot read and never throws; every loop is bounded.
  */
-import { SLOTS, ctrlFull } from '../../engine/swiss/ctrl.js';
-import { slotGeometry } from '../../engine/swiss/geometry.js';
-import { MAX_TABLE_CAPACITY } from '../../engine/swiss/capacity.js';
-import { layoutOf, type SwissLayout } from '../../layout/index.js';
+import { SLOTS, ctrlFull, MAX_TABLE_CAPACITY } from '../../model/runtime/index.js';
+import { slotGeometry } from '../../layout/geometry.js';
+import type { SwissLayout } from '../../layout/index.js';
 import { LIMITS, type MapSource } from '../types.js';
+import { collectEntries, type Entry } from '../entries.js';
 import { Fields, readMapHeader, readTableHeader } from './read.js';
 
-export function swissEntries(src: MapSource, limit: number): { key: bigint; elem: bigint }[] {
-  const out: { key: bigint; elem: bigint }[] = [];
-  try {
-    const L = layoutOf(src.type, src.target);
-    if (L.impl !== 'swiss') return out;
-    walk(src, L, limit, out);
-  } catch {
-    // Corrupt memory (or a type the layout refuses): what was found so far.
-  }
-  return out;
+export function swissEntries(src: MapSource, limit: number): Entry[] {
+  return collectEntries(src, limit, { swiss: walk });
 }
 
 function walk(src: MapSource, L: SwissLayout, limit: number, out: { key: bigint; elem: bigint }[]): void {

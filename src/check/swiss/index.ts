@@ -1,15 +1,15 @@
 /**
  * The Swiss map checker (Go 1.24+, internal/runtime/maps):
  *
- *   invariants.ts  SWISS_INVARIANTS, the catalogue (docs/check.md "## swiss")
- *   check.ts       checkSwiss: walk maps.Map → small group | directory → tables → groups
- *   read.ts        header and table decoding with the layout's offsets
- *   keys.ts        key hashes (src/hash) and identities under Go's ==, bounded
- *   snapshot.ts    swissSnapshotSource: a `sim` snapshot rebuilt in simulated memory
- *   entries.ts     swissEntries: live key/elem addresses for the global walker
+ * SWISS_INVARIANTS is the catalogue (docs/check.md "## swiss"); checkSwiss
+ * walks maps.Map → small group | directory → tables → groups, decoding
+ * headers and tables with the layout's offsets; swissEntries gives the live
+ * key/elem addresses the global walker follows. Keys are hashed and compared
+ * by src/check/keys.ts; a `sim` snapshot becomes a map source in
+ * src/source/snapshot/swiss.ts.
  *
- * Facts shared with the engine come from src/engine/swiss (ctrl.ts,
- * probe.ts, capacity.ts, geometry.ts) and offsets from src/layout.
+ * Facts shared with the engine (control bytes, probe sequence, capacity and
+ * group geometry) come from src/engine/swiss, offsets from src/layout.
  */
 export { SWISS_INVARIANTS } from './invariants.js';
 export { checkSwiss } from './check.js';

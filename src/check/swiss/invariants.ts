@@ -35,20 +35,25 @@ export const SWISS_INVARIANTS: readonly Invariant[] = [
   inv('probe', "every key is reachable: no group with an empty slot comes before its group on its probe sequence", 'error', true, true),
   inv('directory-placement', "every key's directory entry (hash >> globalShift) leads to the table that holds it", 'error', true, true),
   inv('duplicate', 'no key is live twice in the map', 'error', true, false),
-  inv('key-comparable', 'every interface in a full slot\'s key holds a comparable dynamic type (hashing any other panics before a slot is written)', 'error', true, false),
+  inv('key-comparable', 'every interface in a full slot\'s key holds a comparable dynamic type (hashing any other panics before a slot ' +
+    'is written)', 'error', true, false),
   inv('table-used', "a table's used equals its full slots", 'error', true, false),
   inv('used', "Map.used equals the full slots of the small group, or of all tables together", 'error', true, false),
-  inv('growth-left', "a table's growthLeft equals capacity*7/8 (capacity-1 for one group) minus full slots minus tombstones", 'error', true, false),
+  inv('growth-left', "a table's growthLeft equals capacity*7/8 (capacity-1 for one group) minus full slots minus " +
+    "tombstones", 'error', true, false),
   inv('no-empty', 'every table keeps at least one empty slot, so every probe sequence ends', 'error', true, false),
   inv('capacity', "a table's capacity is a power of two from 8 to 1024", 'error', false, false),
   inv('group-count', "a table's groups.lengthMask + 1 equals capacity / 8", 'error', false, false),
   inv('dir-len', 'dirLen is 0 (small or empty map) or 1 << globalDepth', 'error', true, false),
   inv('global-shift', 'with a directory, globalShift is the hash width (64, or 32) minus globalDepth', 'error', true, false),
   inv('local-depth', "a table's localDepth is at most globalDepth", 'error', true, false),
-  inv('directory-span', 'each table fills exactly the 2^(globalDepth-localDepth) consecutive, aligned directory entries from its first', 'error', true, false),
+  inv('directory-span', 'each table fills exactly the 2^(globalDepth-localDepth) consecutive, aligned directory entries from its ' +
+    'first', 'error', true, false),
   inv('table-index', "a table's index is its first directory entry", 'error', true, false),
-  inv('nil-pointer', 'pointers the runtime follows are non-nil: dirPtr of a map with a directory, directory entries, table groups', 'error', true, false),
-  inv('indirect-nil', 'a full slot of a map with indirect keys or elems (over 128 bytes) holds non-nil key and elem pointers', 'error', true, false),
+  inv('nil-pointer', 'pointers the runtime follows are non-nil: dirPtr of a map with a directory, directory entries, table ' +
+    'groups', 'error', true, false),
+  inv('indirect-nil', 'a full slot of a map with indirect keys or elems (over 128 bytes) holds non-nil key and elem ' +
+    'pointers', 'error', true, false),
   inv('unreadable', 'every pointer the map holds leads to readable memory', 'error', true, false),
   inv('small-tombstone', 'a small map (dirLen 0) has no deleted slots', 'warning', false, false),
   inv('small-depth', 'a small map has globalDepth 0 and globalShift 0', 'warning', true, false),
@@ -58,6 +63,8 @@ export const SWISS_INVARIANTS: readonly Invariant[] = [
 ];
 
 export const SWISS_CODES: ReadonlySet<string> = new Set(SWISS_INVARIANTS.map((i) => i.code));
+
+export const SWISS_BY_CODE: ReadonlyMap<string, Invariant> = new Map(SWISS_INVARIANTS.map((i) => [i.code, i]));
 
 export function swissInvariant(code: string): Invariant {
   const i = SWISS_INVARIANTS.find((x) => x.code === code);

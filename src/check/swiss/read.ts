@@ -82,5 +82,3 @@ export function readTableHeader(r: MemoryReader, L: SwissLayout, addr: bigint): 
     lengthMask: f.uint(T.groups + G.lengthMask, 8),
   };
 }
-
-export const hex = (n: bigint | number): string => '0x' + n.toString(16);

@@ -7,11 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../base/errors.js';
 import { parseScenario } from '../../engine/scenario.js';
-import { classicEngine } from '../../engine/classic/engine.js';
-import { swissEngine } from '../../engine/swiss/engine.js';
-import type { Engine } from '../../engine/index.js';
-import type { ClassicSnapshot } from '../../engine/classic/index.js';
-import type { SwissSnapshot } from '../../engine/swiss/index.js';
+import { engineFor } from '../../engine/index.js';
 import type { CommandModule } from './index.js';
 
 export function loadScenario(file: string): ReturnType<typeof parseScenario> {
@@ -45,7 +41,7 @@ Example scenario:
       .action((file: string, opts: { json?: boolean; trace?: boolean }) => {
         const sc = loadScenario(file);
         // The implementation follows from the scenario's Go version and experiment.
-        const engine: Engine<ClassicSnapshot | SwissSnapshot> = sc.impl === 'swiss' ? (swissEngine as Engine<ClassicSnapshot | SwissSnapshot>) : (classicEngine as Engine<ClassicSnapshot | SwissSnapshot>);
+        const engine = engineFor(sc.impl);
         const r = engine.simulate(sc, { trace: opts.trace });
         if (!sc.hash.seeds) {
           const drawn = r.snapshot.hash.seeds;

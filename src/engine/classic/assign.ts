@@ -38,7 +38,7 @@ export function mapassign(m: ClassicMap, key: number): number {
       for (let i = 0; i < BUCKET_CNT; i++) {
         const t = m.tophash(b, i);
         if (variant === 'fast32' || variant === 'fast64') {
-          // map_fast32/64.go: compare the key word itself, tophash unchecked.
+          // map_fast32.go, map_fast64.go: compare the key word itself, tophash unchecked.
           if (isEmpty(t)) {
             if (insertb === 0) { insertb = b; inserti = i; }
             if (t === EMPTY_REST) break chain;

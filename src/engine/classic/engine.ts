@@ -1,10 +1,14 @@
-/** The classic engine behind the shared Engine interface (src/engine/index.ts). */
-import type { Engine } from '../index.js';
-import { simulate, type ClassicSnapshot } from './index.js';
+/** The classic engine behind the shared Engine interface (src/engine/session.ts). */
+import { replay, type Engine } from '../session.js';
+import { applyOp, openMap, type ClassicSnapshot } from './index.js';
 import { drawClassic } from './draw.js';
 
 export const classicEngine: Engine<ClassicSnapshot> = {
   impl: 'classic',
-  simulate: (scenario, opts) => simulate(scenario, opts),
+  open(scenario, opts) {
+    const sim = openMap(scenario, opts);
+    return { apply: (op, i) => applyOp(sim, op, i), snapshot: () => sim.snapshot(), trace: sim.trace };
+  },
+  simulate: (scenario, opts) => replay(classicEngine.open, scenario, opts),
   draw: (snapshot) => drawClassic(snapshot),
 };

@@ -6,7 +6,7 @@
  * This file only adapts simulated memory to src/hash's `KeyMemory` (types go
  * through src/hash/model.ts's hashTypeOf); it computes no hash itself.
  */
-import { GoHasher, hasherFor, hashTypeOf, type KeyMemory } from '../../hash/index.js';
+import { mapKeyHash, type KeyMemory } from '../../hash/index.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { SimMemory } from '../../model/memory.js';
@@ -30,9 +30,7 @@ export interface ProcessKeys {
 }
 
 export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, keys: ProcessKeys, mem: SimMemory): MapHasher {
-  const target = { arch, go: goVersionString(go), aes };
-  const recipe = hasherFor(hashTypeOf(key, arch), target);
-  const h = new GoHasher(target, { hashkey: keys.hashkey, aeskeysched: keys.aeskeysched });
+  const { recipe, hasher: h } = mapKeyHash(key, arch, goVersionString(go), aes, keys);
   const size = sizeOf(key, arch).size;
   const km: KeyMemory = {
     read: (addr, len) => mem.view(Number(addr), len),

@@ -1,6 +1,6 @@
 /**
  * The classic map engine: Go's pre-Swiss map (runtime/map.go and
- * map_fast32/64/str.go, Go 1.13–1.23, and 1.24–1.25 with
+ * map_fast32.go, map_fast64.go and map_faststr.go, Go 1.13–1.23, and 1.24–1.25 with
  * GOEXPERIMENT=noswissmap), replayed byte for byte in simulated memory.
  *
  * Design, in the runtime's own terms:
@@ -18,20 +18,14 @@
  * the same size to repack. Growing is incremental: each later write moves at
  * most two old buckets.
  *
- * One concept per file, as in the runtime:
- *   map.ts       ClassicMap: hmap/mapextra/bucket accessors in memory, shared helpers
- *   make.ts      makemap, makeBucketArray (size classes from src/model/malloc.ts)
- *   overflow.ts  newoverflow
- *   assign.ts    mapassign (+ fast32/fast64/faststr differences)
- *   access.ts    mapaccess
- *   delete.ts    mapdelete, emptyRest propagation, re-seeding on empty
- *   grow.ts      hashGrow, growWork, evacuate, advanceEvacuationMark
- *   clear.ts     mapclear per version
- *   iterate.ts   mapiterinit/mapiternext: the order of a range given its random start
- *   snapshot.ts  the snapshot format shared with the real-runtime probe
- *   draw.ts      the human drawing; tour.ts the tour section
- *   hashing.ts   adapter to src/hash (the runtime's hash functions)
- *   keys.ts      key equality
+ * One concept per file, as in the runtime, each named after the runtime's
+ * function: the hmap and its accessors, make (bucket arrays sized by the
+ * malloc size classes of src/model/malloc.ts), overflow buckets, assign
+ * (with the fast32/fast64/faststr differences), access, delete (emptyRest
+ * propagation, re-seeding on empty), grow and evacuate, clear per version,
+ * iteration (the order of a range given its random start), the snapshot
+ * format shared with the real-runtime probe, and the drawing and tour section.
+ * Key equality is Go's == from src/model/equal.ts.
  *
  * Layout facts (offsets, sizes, indirect keys, load factor) all come from
  * layoutOf (src/layout); hashes from src/hash. Randomness the runtime draws
@@ -39,12 +33,14 @@
  * recorded seeds, or a seeded PRNG that reports what it drew.
  */
 import { InputError } from '../../base/errors.js';
-import { layoutOf } from '../../layout/index.js';
+import { hexBytes } from '../../base/hex.js';
+import { drawKeyMaterial, maxAlloc } from '../../model/runtime/index.js';
+import { layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
-import type { Scenario } from '../scenario.js';
+import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
@@ -117,35 +113,10 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     throw new InputError(s.source, 'hash.mode', `the runtime has no AES hash on ${s.arch.name}; use "fallback"`);
   }
   const rand = prng(s.hash.prngSeed ?? 1);
-  const wordMask = (1n << BigInt(s.arch.ptrSize * 8)) - 1n;
-  const hashkey = s.hash.hashkey ?? Array.from({ length: 4 }, () => (rand() & wordMask) | 1n);
-  let aeskeysched: Uint8Array;
-  if (s.hash.aeskeysched !== undefined) {
-    aeskeysched = Uint8Array.from(s.hash.aeskeysched.match(/../g) ?? [], (h) => parseInt(h, 16));
-  } else {
-    aeskeysched = new Uint8Array(128);
-    for (let i = 0; i < 128; i += 8) {
-      let r = rand();
-      for (let j = 0; j < 8; j++, r >>= 8n) aeskeysched[i + j] = Number(r & 0xffn);
-    }
-  }
-  const keys: ProcessKeys = { hashkey, aeskeysched: aeskeysched.subarray(0, s.arch.ptrSize * 16) };
+  const keys: ProcessKeys = drawKeyMaterial(s.go.minor, s.arch, rand, scenarioKeys(s.hash));
+  const { hashkey } = keys;
 
-  const seeds: number[] = [];
-  const recorded = s.hash.seeds;
-  const drawSeed = (): number => {
-    let v: number;
-    if (recorded) {
-      if (seeds.length >= recorded.length) {
-        throw new InputError(s.source, 'hash.seeds', `the runtime draws seed #${seeds.length + 1} here but the scenario records ${recorded.length}`);
-      }
-      v = Number(recorded[seeds.length] & 0xffffffffn);
-    } else {
-      v = Number(rand() & 0xffffffffn);
-    }
-    seeds.push(v);
-    return v;
-  };
+  const { seeds, drawSeed } = seedDrawer(s, rand);
 
   const trace: { op: number; text: string }[] = [];
   const mem = new SimMemory(s.arch);
@@ -163,16 +134,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     hasherFor: (m) => mapHasher(s.type.key, s.go, s.arch, mode === 'aes', keys, m),
     trace: opts.trace ? (text) => trace.push({ op: sim ? sim.opIndex : -1, text }) : undefined,
   };
-  if (s.hint !== null) {
-    // The engine keeps every byte in memory: refuse hints whose bucket array alone would not fit comfortably.
-    let B = 0;
-    while (B < 64 && overLoadFactor(s.hint, B, L.loadFactor)) B++;
-    const bytes = 2 ** B * L.bucket.size;
-    const maxAlloc = s.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 32 - 1;
-    if (s.hint * L.bucket.size <= maxAlloc && bytes > MAX_SIM_BYTES) {
-      throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} bytes`);
-    }
-  }
+  refuseHugeHint(s, L);
   const m = makemap(env, s.hint);
   const keySize = sizeOf(s.type.key, s.arch).size;
   const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');
@@ -229,7 +191,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     },
     snapshot() {
       const hash = mode === 'aes'
-        ? { mode, seeds: [...seeds], aeskeysched: hex(keys.aeskeysched) }
+        ? { mode, seeds: [...seeds], aeskeysched: hexBytes(keys.aeskeysched) }
         : { mode, seeds: [...seeds], hashkey: hashkey.map((k) => k.toString()) };
       return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash });
     },
@@ -237,29 +199,68 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   return sim;
 }
 
+/** Runs operation `i` of a scenario on the map (trace lines and errors name `ops[i]`). */
+export function applyOp(sim: SimMap, op: Op, i: number): void {
+  sim.opIndex = i;
+  const at = `ops[${i}][1]`;
+  switch (op.op) {
+    case 'insert':
+      sim.insert(op.key, op.value, at);
+      break;
+    case 'delete':
+      sim.delete(op.key, at);
+      break;
+    case 'lookup':
+      sim.lookup(op.key, at);
+      break;
+    case 'clear':
+      sim.clear(`ops[${i}]`);
+      break;
+    case 'iterate':
+      sim.iterate(op.r);
+      break;
+  }
+}
+
+/**
+ * The map seeds the runtime draws (hash0 at make, on emptying, at clear):
+ * the scenario's recorded ones in order, or the PRNG's; `seeds` lists those
+ * drawn so far (the snapshot's hash.seeds).
+ */
+function seedDrawer(s: Omit<Scenario, 'ops'>, rand: () => bigint): { seeds: number[]; drawSeed: () => number } {
+  const seeds: number[] = [];
+  const recorded = s.hash.seeds;
+  const drawSeed = (): number => {
+    let v: number;
+    if (recorded) {
+      if (seeds.length >= recorded.length) {
+        throw new InputError(s.source, 'hash.seeds', `the runtime draws seed #${seeds.length + 1} here but the scenario records ${recorded.length}`);
+      }
+      v = Number(recorded[seeds.length] & 0xffffffffn);
+    } else {
+      v = Number(rand() & 0xffffffffn);
+    }
+    seeds.push(v);
+    return v;
+  };
+  return { seeds, drawSeed };
+}
+
+/** The engine keeps every byte in memory: refuse hints whose bucket array alone would not fit comfortably. */
+function refuseHugeHint(s: Omit<Scenario, 'ops'>, L: ClassicLayout): void {
+  if (s.hint === null) return;
+  let B = 0;
+  while (B < 64 && overLoadFactor(s.hint, B, L.loadFactor)) B++;
+  const bytes = 2 ** B * L.bucket.size;
+  // A hint past maxAlloc is treated as 0 by makemap, so it needs no memory.
+  if (s.hint * L.bucket.size <= maxAlloc(s.arch) && bytes > MAX_SIM_BYTES) {
+    throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} bytes`);
+  }
+}
+
 export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
   const sim = openMap(s, opts);
-  s.ops.forEach((op, i) => {
-    sim.opIndex = i;
-    const at = `ops[${i}][1]`;
-    switch (op.op) {
-      case 'insert':
-        sim.insert(op.key, op.value, at);
-        break;
-      case 'delete':
-        sim.delete(op.key, at);
-        break;
-      case 'lookup':
-        sim.lookup(op.key, at);
-        break;
-      case 'clear':
-        sim.clear(`ops[${i}]`);
-        break;
-      case 'iterate':
-        sim.iterate(op.r);
-        break;
-    }
-  });
+  s.ops.forEach((op, i) => applyOp(sim, op, i));
   return { snapshot: sim.snapshot(), trace: sim.trace };
 }
 
@@ -268,10 +269,6 @@ function hasNaN(v: JsonValue): boolean {
   if (Array.isArray(v)) return v.some(hasNaN);
   if (v !== null && typeof v === 'object') return Object.values(v).some(hasNaN);
   return false;
-}
-
-function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 export type { GoType };

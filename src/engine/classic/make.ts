@@ -9,17 +9,14 @@
  * buckets: `nextOverflow` points at the first, and the last one's overflow
  * word holds the array's address as a "no more" sentinel.
  */
-import { roundupsize } from '../../model/malloc.js';
+import { bucketArrayLengthFor, maxAlloc } from '../../model/runtime/index.js';
 import { ClassicMap, bucketShift, overLoadFactor, type MapEnv } from './map.js';
-import type { GoVersion } from '../../model/goversion.js';
-import type { Arch } from '../../model/arch.js';
 
 export function makemap(env: MapEnv, hint: number | null): ClassicMap {
   const m = new ClassicMap(env);
   // makemap: a hint whose bucket memory would exceed maxAlloc is treated as 0.
   let h = hint ?? 0;
-  const maxAlloc = env.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 32 - 1;
-  if (h * m.bucketSize > maxAlloc) h = 0;
+  if (h * m.bucketSize > maxAlloc(env.arch)) h = 0;
   m.hash0 = env.drawSeed();
   let B = 0;
   while (overLoadFactor(h, B, m.L.loadFactor)) B++;
@@ -38,18 +35,8 @@ export function bucketArrayLength(m: ClassicMap, b: number): number {
   return bucketArrayLengthFor(m.bucketSize, m.bucketHasPointers, m.env.go, m.env.arch, b);
 }
 
-/** bucketArrayLength from the bucket type's figures alone (the checker rebuilds snapshots with it). */
-export function bucketArrayLengthFor(bucketSize: number, bucketHasPointers: boolean, go: GoVersion, arch: Arch, b: number): number {
-  const base = bucketShift(b);
-  let nbuckets = base;
-  if (b >= 4) {
-    nbuckets += bucketShift(b - 4);
-    const sz = bucketSize * nbuckets;
-    const up = roundupsize(sz, !bucketHasPointers, go, arch);
-    if (up !== sz) nbuckets = Math.floor(up / bucketSize);
-  }
-  return nbuckets;
-}
+// bucketArrayLength from the bucket type's figures alone: a runtime fact (src/model/runtime/classic.ts).
+export { bucketArrayLengthFor } from '../../model/runtime/index.js';
 
 /**
  * makeBucketArray(t, b, dirtyalloc): a new array (or `dirty`, cleared) and

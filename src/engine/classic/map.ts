@@ -10,7 +10,8 @@
  * `*[]*bmap` slices; only their length is observable) and the source of the
  * runtime's randomness (`draw`).
  */
-import { SLOTS, fieldOffsets, type ClassicLayout } from '../../layout/index.js';
+import { fieldOffsets, type ClassicLayout } from '../../layout/index.js';
+import { BUCKET_CNT, EMPTY_ONE, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../model/runtime/index.js';
 import type { SimMemory } from '../../model/memory.js';
 import type { GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
@@ -18,20 +19,11 @@ import type { GoVersion } from '../../model/goversion.js';
 import type { MapHasher } from './hashing.js';
 import { keyEqualFor } from '../../model/equal.js';
 
-/** Slots per bucket (abi.MapBucketCount), from the layout model. */
-export const BUCKET_CNT = SLOTS;
-// Tophash values with a special meaning (runtime/map.go).
-export const EMPTY_REST = 0;
-export const EMPTY_ONE = 1;
-export const EVACUATED_X = 2;
-export const EVACUATED_Y = 3;
-export const EVACUATED_EMPTY = 4;
-export const MIN_TOP_HASH = 5;
-// hmap.flags bits.
-export const ITERATOR = 1;
-export const OLD_ITERATOR = 2;
-export const HASH_WRITING = 4;
-export const SAME_SIZE_GROW = 8;
+// Slots per bucket, tophash marks and hmap.flags bits: the runtime's facts (src/model/runtime).
+export {
+  BUCKET_CNT, EMPTY_REST, EMPTY_ONE, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH,
+  ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
+} from '../../model/runtime/index.js';
 
 export const isEmpty = (top: number): boolean => top <= EMPTY_ONE;
 

@@ -9,6 +9,7 @@ import { decodeValue } from '../../model/values.js';
 import type { GoType } from '../../model/types.js';
 import type { ClassicMap } from './map.js';
 import { BUCKET_CNT, bucketShift } from './map.js';
+import { metaFields } from '../meta.js';
 
 export interface ClassicBucket {
   tophash: number[];
@@ -91,11 +92,7 @@ export function takeSnapshot(m: ClassicMap, meta: { go: string; arch: string; ex
     oldoverflow: m.oldOverflowList === null ? null : m.oldOverflowList.length,
   };
   return {
-    go: meta.go,
-    arch: meta.arch,
-    experiment: meta.experiment,
-    type: meta.type,
-    hash: meta.hash,
+    ...metaFields(meta),
     impl: 'classic',
     header,
     extra,

@@ -69,22 +69,16 @@ function cloneTable(m: SwissMap, t: Table): number {
 function cloneGroup(m: SwissMap, from: Group, to: Group): void {
   const cx = m.cx;
   cx.mem.copy(to.addr, from.addr, cx.groupSize);
+  // An indirect key or elem gets its own copy of the object it points to.
+  const copyIndirect = (fromSlot: number, toSlot: number, size: number, tag: string): void => {
+    const p = cx.mem.ptr(fromSlot);
+    if (!p) return;
+    const obj = cx.mem.alloc(size, tag);
+    cx.mem.copy(obj, p, size);
+    cx.mem.setPtr(toSlot, obj);
+  };
   for (let i = 0; i < SLOTS; i++) {
-    if (cx.keyIndirect) {
-      const p = cx.mem.ptr(from.keySlot(i));
-      if (p) {
-        const obj = cx.mem.alloc(cx.keySize, 'indirect key');
-        cx.mem.copy(obj, p, cx.keySize);
-        cx.mem.setPtr(to.keySlot(i), obj);
-      }
-    }
-    if (cx.elemIndirect) {
-      const p = cx.mem.ptr(from.elemSlot(i));
-      if (p) {
-        const obj = cx.mem.alloc(cx.elemSize, 'indirect elem');
-        cx.mem.copy(obj, p, cx.elemSize);
-        cx.mem.setPtr(to.elemSlot(i), obj);
-      }
-    }
+    if (cx.keyIndirect) copyIndirect(from.keySlot(i), to.keySlot(i), cx.keySize, 'indirect key');
+    if (cx.elemIndirect) copyIndirect(from.elemSlot(i), to.elemSlot(i), cx.elemSize, 'indirect elem');
   }
 }

@@ -13,10 +13,10 @@
  * a key comparison, so an exact match places keys identically.
  */
 import type { SimMemory } from '../../model/memory.js';
+import { SLOTS, CTRL_EMPTY } from '../../model/runtime/index.js';
 
-export const SLOTS = 8;
-export const CTRL_EMPTY = 0x80;
-export const CTRL_DELETED = 0xfe;
+// The slot count, control byte values and their predicates: the runtime's facts (src/model/runtime).
+export { SLOTS, CTRL_EMPTY, CTRL_DELETED, ctrlLegal, ctrlFull } from '../../model/runtime/index.js';
 
 /** A view of one group's control word, bound to its memory. */
 export class Ctrl {
@@ -94,14 +94,4 @@ export function slotsOf(m: number): number[] {
   const r: number[] = [];
   for (let i = 0; i < SLOTS; i++) if (m & (1 << i)) r.push(i);
   return r;
-}
-
-/** A control byte the runtime writes: empty, deleted, or a 7-bit H2. */
-export function ctrlLegal(c: number): boolean {
-  return c === CTRL_EMPTY || c === CTRL_DELETED || c < 0x80;
-}
-
-/** A full slot: the high bit clear (matchFull). */
-export function ctrlFull(c: number): boolean {
-  return (c & 0x80) === 0;
 }

@@ -67,4 +67,4 @@ export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, 
   };
 }
 
-export const hex = (n: bigint | number): string => '0x' + n.toString(16);
+export { hex } from '../../base/hex.js';

@@ -40,18 +40,18 @@
  *   keys.ts       hashing and equality of keys
  *   snapshot.ts   the JSON snapshot; draw.ts the drawing; tour.ts the tour
  */
-import type { Scenario } from '../scenario.js';
+import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
 import { encodeValue, type JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
-import { GoHasher, hasherFor } from '../../hash/index.js';
+import { mapKeyHash } from '../../hash/index.js';
+import { drawKeyMaterial } from '../../model/runtime/index.js';
 import { InputError } from '../../base/errors.js';
+import { hexBytes } from '../../base/hex.js';
 import { makeCtx, hex } from './ctx.js';
 import { swissRules } from './rules.js';
-// The GoType -> HashType adapter is the classic engine's (one copy of that mapping).
-import { hashTypeOf } from '../../hash/index.js';
 import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
@@ -101,14 +101,8 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   const mem = new SimMemory(arch);
   const rand = prng(scenario.hash.prngSeed ?? 1);
   const ptrMask = (1n << BigInt(arch.ptrSize * 8)) - 1n;
-  const hashkey = scenario.hash.hashkey ?? [0, 1, 2, 3].map(() => rand() & ptrMask);
-  const ks = new Uint8Array(arch.ptrSize * 16);
-  if (scenario.hash.aeskeysched) {
-    for (let i = 0; i < ks.length; i++) ks[i] = parseInt(scenario.hash.aeskeysched.slice(2 * i, 2 * i + 2), 16);
-  } else for (let i = 0; i < ks.length; i++) ks[i] = Number(rand() & 0xffn);
-  const target = { arch, go: `1.${minor}`, aes: scenario.hash.mode === 'aes' };
-  const hasher = new GoHasher(target, { hashkey, aeskeysched: ks });
-  const recipe = hasherFor(hashTypeOf(scenario.type.key, arch), target);
+  const { hashkey, aeskeysched: ks } = drawKeyMaterial(minor, arch, rand, scenarioKeys(scenario.hash));
+  const { target, hasher, recipe } = mapKeyHash(scenario.type.key, arch, `1.${minor}`, scenario.hash.mode === 'aes', { hashkey, aeskeysched: ks });
   const keySize = sizeOf(scenario.type.key, arch).size;
   const keyMem = {
     read: (a: bigint, len: number) => mem.read(Number(a), len),
@@ -149,7 +143,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     experiment: scenario.experiment,
     type: typeString(scenario.type),
     hash: target.aes
-      ? { mode: 'aes', seeds: drawn.map(uintJson), aeskeysched: Array.from(ks, (b) => b.toString(16).padStart(2, '0')).join('') }
+      ? { mode: 'aes', seeds: drawn.map(uintJson), aeskeysched: hexBytes(ks) }
       : { mode: 'fallback', seeds: drawn.map(uintJson), hashkey: hashkey.map((k) => (k & ptrMask).toString()) },
   });
   trace?.(`go 1.${minor} ${arch.name}: ${typeString(scenario.type)}, ${rules.path} assignment path, pruning ${rules.prune ? 'on' : 'off'}`);
@@ -213,6 +207,42 @@ function encoder(mem: SimMemory, t: GoType, what: string): (addr: number, v: Jso
   };
 }
 
+/**
+ * Runs operation `n` of a scenario on an open map. `header` receives the
+ * `[n] insert …` line that opens the operation's trace, `trace` the lines
+ * that are not the session's own (the order of an iteration).
+ */
+export function applySwissOp(s: SwissSession, op: Op, n: number, header: (line: string) => void, trace?: (line: string) => void): void {
+  switch (op.op) {
+    case 'insert':
+      header(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
+      s.insert(op.key, op.value);
+      break;
+    case 'delete':
+      header(`[${n}] delete ${JSON.stringify(op.key)}`);
+      s.delete(op.key);
+      break;
+    case 'lookup':
+      header(`[${n}] lookup ${JSON.stringify(op.key)}`);
+      s.lookup(op.key);
+      break;
+    case 'clear':
+      header(`[${n}] clear`);
+      s.clear();
+      break;
+    case 'iterate': {
+      // A Swiss iterator draws two numbers (Iter.Init: entryOffset, then
+      // dirOffset); only their low bits matter (entryOffset & (capacity-1),
+      // dirOffset & (dirLen-1)), so r carries entryOffset in its low 32
+      // bits and dirOffset in its high 32 bits. A range writes nothing.
+      header(`[${n}] iterate ${op.r}`);
+      const order = iterationOrder(s.map, op.r & 0xffffffffn, op.r >> 32n);
+      trace?.(`  iterate (entryOffset ${op.r & 0xffffffffn}, dirOffset ${op.r >> 32n}): ${order.map((k) => JSON.stringify(k)).join(' ')}`);
+      break;
+    }
+  }
+}
+
 export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun {
   let current = -1;
   const s = openSwiss(scenario, { ...opts, opIndex: () => current });
@@ -225,34 +255,7 @@ export function runSwiss(scenario: Scenario, opts: SwissOptions = {}): SwissRun 
     : undefined;
   scenario.ops.forEach((op, n) => {
     current = n;
-    switch (op.op) {
-      case 'insert':
-        header(`[${n}] insert ${JSON.stringify(op.key)}: ${JSON.stringify(op.value)}`);
-        s.insert(op.key, op.value);
-        break;
-      case 'delete':
-        header(`[${n}] delete ${JSON.stringify(op.key)}`);
-        s.delete(op.key);
-        break;
-      case 'lookup':
-        header(`[${n}] lookup ${JSON.stringify(op.key)}`);
-        s.lookup(op.key);
-        break;
-      case 'clear':
-        header(`[${n}] clear`);
-        s.clear();
-        break;
-      case 'iterate': {
-        // A Swiss iterator draws two numbers (Iter.Init: entryOffset, then
-        // dirOffset); only their low bits matter (entryOffset & (capacity-1),
-        // dirOffset & (dirLen-1)), so r carries entryOffset in its low 32
-        // bits and dirOffset in its high 32 bits. A range writes nothing.
-        header(`[${n}] iterate ${op.r}`);
-        const order = iterationOrder(s.map, op.r & 0xffffffffn, op.r >> 32n);
-        trace?.(`  iterate (entryOffset ${op.r & 0xffffffffn}, dirOffset ${op.r >> 32n}): ${order.map((k) => JSON.stringify(k)).join(' ')}`);
-        break;
-      }
-    }
+    applySwissOp(s, op, n, header, trace);
   });
   const m = s.map;
   header(`end: used ${m.used}, seed ${hex(m.seed)}, ${m.dirLen === 0 ? 'small map' : `${m.tables().length} table(s), dirLen ${m.dirLen}`}`);

@@ -10,6 +10,7 @@ import { directoryAt, directoryIndex, newDirectory, tableView } from './director
 import { deleteSmall, findSmall, growToSmall, growToTable, putSlotSmall } from './small.js';
 
 import { MAX_TABLE_CAPACITY, depthToShift } from './capacity.js';
+import { maxAlloc } from '../../model/runtime/index.js';
 
 export class SwissMap {
   readonly addr: number;
@@ -74,8 +75,7 @@ export class SwissMap {
     const target = Math.floor((hint * 8) / 7);
     let dirSize = Math.ceil(target / MAX_TABLE_CAPACITY);
     dirSize = 2 ** Math.ceil(Math.log2(dirSize));
-    const maxAlloc = this.cx.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 31;
-    if (dirSize * MAX_TABLE_CAPACITY * this.cx.groupSize > maxAlloc) return; // hints too large make an empty map
+    if (dirSize * MAX_TABLE_CAPACITY * this.cx.groupSize > maxAlloc(this.cx.arch)) return; // hints too large make an empty map
     const depth = Math.log2(dirSize);
     this.globalDepth = depth;
     this.globalShift = depthToShift(this.cx.rules.hashBits, depth);

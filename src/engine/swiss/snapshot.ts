@@ -10,6 +10,7 @@ import type { Group } from './group.js';
 import { SLOTS } from './ctrl.js';
 import { directoryAt } from './directory.js';
 import { smallGroup } from './small.js';
+import { metaFields } from '../meta.js';
 
 export interface SwissGroupSnapshot {
   ctrl: number[];
@@ -89,11 +90,7 @@ export function snapshotOf(m: SwissMap, meta: SwissSnapshotMeta): SwissSnapshot 
     directory.push(tables.findIndex((t) => t.addr === a));
   }
   return {
-    go: meta.go,
-    arch: meta.arch,
-    experiment: meta.experiment,
-    type: meta.type,
-    hash: meta.hash,
+    ...metaFields(meta),
     impl: 'swiss',
     header: {
       used: m.used,

@@ -6,7 +6,7 @@
  * 9th insert, doubled to 32 slots at the 15th.
  *
  * The seed and hash key are those a real go1.24.4 process drew (GODEBUG=
- * cpu.aes=off, read by gosrc/swisssnap); test/sim-swiss-tour.test.ts checks
+ * cpu.aes=off, read by gosrc/swisssnap); test/sim-swiss-engine.test.ts checks
  * the final state against that process's snapshot
  * (test/fixtures/sim-swiss/tour-go1.24-amd64-fallback.jsonl).
  */

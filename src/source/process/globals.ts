@@ -20,6 +20,7 @@ import { decodeValue } from '../../model/values.js';
 import type { MapSource } from '../types.js';
 import type { Die } from '../../binary/dwarf.js';
 import { KIND, type DwarfTypes } from '../../binary/dwarftypes.js';
+import { AT } from '../../binary/dwarfconst.js';
 
 export type EntriesFn = (m: MapSource, limit: number) => { key: bigint; elem: bigint }[];
 
@@ -56,144 +57,198 @@ interface Item {
   depth: number;
 }
 
-export function walkGlobals(
-  reader: MemoryReader,
-  types: DwarfTypes,
-  roots: readonly WalkRoot[],
-  makeSource: (name: string, addr: bigint, type: MapType, die: Die) => MapSource | undefined,
-  opts: WalkOptions,
-): MapSource[] {
-  const maxMaps = opts.maxMaps ?? 10000;
-  const maxDepth = opts.maxDepth ?? 16;
-  const maxVisits = opts.maxVisits ?? 1_000_000;
-  const maxElems = opts.maxElems ?? 1 << 16;
-  const W = reader.arch.ptrSize;
-  const big = reader.arch.bigEndian;
-  const holds = new Map<number, boolean>();
-  const out: MapSource[] = [];
-  const seenMaps = new Set<number>();
-  const seen = new Set<string>();
-  let visits = 0;
+type MakeSource = (name: string, addr: bigint, type: MapType, die: Die) => MapSource | undefined;
+
+/** Every map reachable from `roots`, in the order a depth-first walk meets them (see the top of this file). */
+export function walkGlobals(reader: MemoryReader, types: DwarfTypes, roots: readonly WalkRoot[], makeSource: MakeSource, opts: WalkOptions): MapSource[] {
+  return new GlobalWalk(reader, types, makeSource, opts).run(roots);
+}
+
+/**
+ * One walk: a stack of values still to visit, one method per kind of value
+ * (each pushes what the value leads to), and the bounds that end it.
+ */
+class GlobalWalk {
+  private readonly maxMaps: number;
+  private readonly maxDepth: number;
+  private readonly maxVisits: number;
+  private readonly maxElems: number;
+  private readonly W: number;
+  /** Whether a type (by DIE offset) can lead to a map. */
+  private readonly holds = new Map<number, boolean>();
+  private readonly out: MapSource[] = [];
+  /** Map header addresses already reported. */
+  private readonly seenMaps = new Set<number>();
+  /** "address:type" of pointer and interface targets already followed. */
+  private readonly seen = new Set<string>();
+  private readonly stack: Item[] = [];
+  private visits = 0;
+
+  constructor(
+    private readonly reader: MemoryReader,
+    private readonly types: DwarfTypes,
+    private readonly makeSource: MakeSource,
+    private readonly opts: WalkOptions,
+  ) {
+    this.maxMaps = opts.maxMaps ?? 10000;
+    this.maxDepth = opts.maxDepth ?? 16;
+    this.maxVisits = opts.maxVisits ?? 1_000_000;
+    this.maxElems = opts.maxElems ?? 1 << 16;
+    this.W = reader.arch.ptrSize;
+  }
+
+  run(roots: readonly WalkRoot[]): MapSource[] {
+    this.stack.push(...roots.slice().reverse().filter((r) => this.mayHoldMap(r.type)).map((r) => ({ addr: r.addr, die: r.type, name: r.name, depth: 0 })));
+    while (this.stack.length > 0 && this.out.length < this.maxMaps && this.visits < this.maxVisits) {
+      const it = this.stack.pop() as Item;
+      this.visits++;
+      try {
+        this.visit(it);
+      } catch (e) {
+        // Memory that cannot be read ends this branch, never the walk.
+        if (!(e instanceof MemoryError)) throw e;
+      }
+    }
+    return this.out;
+  }
+
+  private visit(it: Item): void {
+    const die = this.types.resolve(it.die);
+    if (!die) return;
+    switch (this.types.kind(die)) {
+      case KIND.map: return this.map(it, die);
+      case KIND.pointer: return this.pointer(it, die);
+      case KIND.slice: return this.slice(it, die);
+      case KIND.array: return this.array(it, die);
+      case KIND.interface: return this.iface(it, die);
+      case KIND.struct: return this.struct(it, die);
+    }
+  }
 
   /** Whether a value of this type can lead to a map (memoized; a type on the current path counts as no). */
-  const mayHoldMap = (die: Die | undefined, path = new Set<number>()): boolean => {
+  private mayHoldMap(die: Die | undefined, path = new Set<number>()): boolean {
     if (!die) return false;
-    const known = holds.get(die.offset);
+    const known = this.holds.get(die.offset);
     if (known !== undefined) return known;
     if (path.has(die.offset)) return false;
     path.add(die.offset);
+    const types = this.types;
     const k = types.kind(die);
     let r = false;
     if (k === KIND.map) r = true;
-    else if (k === KIND.interface) r = opts.dynamicType !== undefined;
-    else if (k === KIND.pointer || k === KIND.array) r = mayHoldMap(types.ref(types.resolve(die), 0x49), path);
-    else if (k === KIND.slice) r = mayHoldMap(types.elem(types.resolve(die) ?? die), path);
+    else if (k === KIND.interface) r = this.opts.dynamicType !== undefined;
+    else if (k === KIND.pointer || k === KIND.array) r = this.mayHoldMap(types.ref(types.resolve(die), AT.type), path);
+    else if (k === KIND.slice) r = this.mayHoldMap(types.elem(types.resolve(die) ?? die), path);
     else if (k === KIND.struct) {
       const s = types.resolve(die);
-      r = s !== undefined && types.members(s).some((m) => mayHoldMap(m.type, path));
+      r = s !== undefined && types.members(s).some((m) => this.mayHoldMap(m.type, path));
     }
     path.delete(die.offset);
     // Only cache definite answers and answers reached without a cycle cut.
-    if (r || path.size === 0) holds.set(die.offset, r);
+    if (r || path.size === 0) this.holds.set(die.offset, r);
     return r;
-  };
+  }
 
-  const word = (addr: number): number => {
-    const v = decodeUint(reader.read(addr, W), big);
+  /** A pointer-sized word, or -1 when it is too large to be an address here. */
+  private word(addr: number): number {
+    const v = decodeUint(this.reader.read(addr, this.W), this.reader.arch.bigEndian);
     return v > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(v);
-  };
+  }
 
-  const keyText = (t: MapType, addr: bigint): string => {
+  /** A map key as it appears in a name (`m["k"]`, `m[3]`), or … when unreadable or long. */
+  private keyText(t: MapType, addr: bigint): string {
     try {
-      const v = decodeValue(reader, t.key, Number(addr));
-      const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+      const v = decodeValue(this.reader, t.key, Number(addr));
+      const s = typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
       return s.length <= 64 ? s : '…';
     } catch {
       return '…';
     }
-  };
+  }
 
-  const stack: Item[] = roots.slice().reverse().filter((r) => mayHoldMap(r.type)).map((r) => ({ addr: r.addr, die: r.type, name: r.name, depth: 0 }));
-  while (stack.length > 0 && out.length < maxMaps && visits < maxVisits) {
-    const it = stack.pop() as Item;
-    visits++;
+  /** Pushes a pointer or interface target once per (address, type): cycles end here. */
+  private follow(addr: number, die: Die, name: string, depth: number): void {
+    const key = `${addr}:${die.offset}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.stack.push({ addr, die, name, depth });
+  }
+
+  /** A map variable: report its map once, then walk its elements if they can hold maps. */
+  private map(it: Item, die: Die): void {
+    const h = this.word(it.addr);
+    if (h <= 0 || this.seenMaps.has(h)) return;
+    this.seenMaps.add(h);
+    const mt = this.types.mapType(die);
+    if (!mt) return;
+    const src = this.makeSource(it.name, BigInt(h), mt, die);
+    if (!src) return;
+    this.out.push(src);
+    const elemDie = this.types.ref(die, AT.goElem);
+    if (!this.opts.entries || it.depth >= this.maxDepth || !elemDie || !this.mayHoldMap(elemDie)) return;
+    let entries: { key: bigint; elem: bigint }[] = [];
     try {
-      const die = types.resolve(it.die);
-      if (!die) continue;
-      const k = types.kind(die);
-      if (k === KIND.map) {
-        const h = word(it.addr);
-        if (h <= 0 || seenMaps.has(h)) continue;
-        seenMaps.add(h);
-        const mt = types.mapType(die);
-        if (!mt) continue;
-        const src = makeSource(it.name, BigInt(h), mt, die);
-        if (!src) continue;
-        out.push(src);
-        const elemDie = types.ref(die, 0x2902);
-        if (opts.entries && it.depth < maxDepth && mayHoldMap(elemDie) && elemDie) {
-          let entries: { key: bigint; elem: bigint }[] = [];
-          try {
-            entries = opts.entries(src, maxElems);
-          } catch (e) {
-            if (!(e instanceof MemoryError)) throw e;
-          }
-          const next: Item[] = entries.slice(0, maxElems).map((e) => ({ addr: Number(e.elem), die: elemDie, name: `${it.name}[${keyText(mt, e.key)}]`, depth: it.depth + 1 }));
-          stack.push(...next.reverse());
-        }
-      } else if (k === KIND.pointer) {
-        if (it.depth >= maxDepth) continue;
-        const p = word(it.addr);
-        const target = types.ref(die, 0x49);
-        if (p <= 0 || !target) continue;
-        const key = `${p}:${target.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        stack.push({ addr: p, die: target, name: it.name, depth: it.depth + 1 });
-      } else if (k === KIND.slice) {
-        if (it.depth >= maxDepth) continue;
-        const elem = types.elem(die);
-        const es = types.size(elem);
-        const base = word(it.addr);
-        const len = word(it.addr + W);
-        if (!elem || es === undefined || base <= 0 || len <= 0) continue;
-        const n = Math.min(len, maxElems);
-        for (let i = n - 1; i >= 0; i--) stack.push({ addr: base + i * es, die: elem, name: `${it.name}[${i}]`, depth: it.depth + 1 });
-      } else if (k === KIND.array) {
-        const elem = types.ref(die, 0x49);
-        const es = types.size(elem);
-        const n = Math.min(types.arrayLen(die) ?? 0, maxElems);
-        if (!elem || es === undefined || !mayHoldMap(elem)) continue;
-        for (let i = n - 1; i >= 0; i--) stack.push({ addr: it.addr + i * es, die: elem, name: `${it.name}[${i}]`, depth: it.depth });
-      } else if (k === KIND.interface && opts.dynamicType) {
-        if (it.depth >= maxDepth) continue;
-        // eface {_type, data}; iface {tab, data} with itab._type one word into the itab.
-        const rep = types.structOf(die);
-        const first = rep ? types.members(rep)[0]?.name : undefined;
-        let t = word(it.addr);
-        if (t <= 0) continue;
-        if (first === 'tab') t = Number(itabType(reader, BigInt(t)));
-        const dyn = t > 0 ? opts.dynamicType(t) : undefined;
-        if (!dyn || !mayHoldMap(dyn)) continue;
-        // Pointer-shaped values sit in the data word itself; others are pointed to by it.
-        const at = directIface(types, dyn) ? it.addr + W : word(it.addr + W);
-        if (at <= 0) continue;
-        const key = `${at}:${dyn.offset}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        stack.push({ addr: at, die: dyn, name: `${it.name}.(${types.name(dyn) || '?'})`, depth: it.depth + 1 });
-      } else if (k === KIND.struct) {
-        const ms = types.members(die).filter((m) => mayHoldMap(m.type));
-        for (let i = ms.length - 1; i >= 0; i--) {
-          const m = ms[i];
-          if (m.type) stack.push({ addr: it.addr + m.offset, die: m.type, name: `${it.name}.${m.name}`, depth: it.depth });
-        }
-      }
+      entries = this.opts.entries(src, this.maxElems);
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
     }
+    const next = entries.slice(0, this.maxElems).map((e) => ({ addr: Number(e.elem), die: elemDie, name: `${it.name}[${this.keyText(mt, e.key)}]`, depth: it.depth + 1 }));
+    this.stack.push(...next.reverse());
   }
-  return out;
+
+  private pointer(it: Item, die: Die): void {
+    if (it.depth >= this.maxDepth) return;
+    const p = this.word(it.addr);
+    const target = this.types.ref(die, AT.type);
+    if (p <= 0 || !target) return;
+    this.follow(p, target, it.name, it.depth + 1);
+  }
+
+  private slice(it: Item, die: Die): void {
+    if (it.depth >= this.maxDepth) return;
+    const elem = this.types.elem(die);
+    const es = this.types.size(elem);
+    const base = this.word(it.addr);
+    const len = this.word(it.addr + this.W);
+    if (!elem || es === undefined || base <= 0 || len <= 0) return;
+    const n = Math.min(len, this.maxElems);
+    for (let i = n - 1; i >= 0; i--) this.stack.push({ addr: base + i * es, die: elem, name: `${it.name}[${i}]`, depth: it.depth + 1 });
+  }
+
+  /** An array's elements sit in place: same depth. */
+  private array(it: Item, die: Die): void {
+    const elem = this.types.ref(die, AT.type);
+    const es = this.types.size(elem);
+    const n = Math.min(this.types.arrayLen(die) ?? 0, this.maxElems);
+    if (!elem || es === undefined || !this.mayHoldMap(elem)) return;
+    for (let i = n - 1; i >= 0; i--) this.stack.push({ addr: it.addr + i * es, die: elem, name: `${it.name}[${i}]`, depth: it.depth });
+  }
+
+  /** An interface, through its dynamic type (only when the caller can map descriptors to DIEs). */
+  private iface(it: Item, die: Die): void {
+    if (!this.opts.dynamicType || it.depth >= this.maxDepth) return;
+    // eface {_type, data}; iface {tab, data} with itab._type one word into the itab.
+    const rep = this.types.structOf(die);
+    const first = rep ? this.types.members(rep)[0]?.name : undefined;
+    let t = this.word(it.addr);
+    if (t <= 0) return;
+    if (first === 'tab') t = Number(itabType(this.reader, BigInt(t)));
+    const dyn = t > 0 ? this.opts.dynamicType(t) : undefined;
+    if (!dyn || !this.mayHoldMap(dyn)) return;
+    // Pointer-shaped values sit in the data word itself; others are pointed to by it.
+    const at = directIface(this.types, dyn) ? it.addr + this.W : this.word(it.addr + this.W);
+    if (at <= 0) return;
+    this.follow(at, dyn, `${it.name}.(${this.types.name(dyn) || '?'})`, it.depth + 1);
+  }
+
+  /** A struct's members sit in place: same depth; only members that can hold maps. */
+  private struct(it: Item, die: Die): void {
+    const ms = this.types.members(die).filter((m) => this.mayHoldMap(m.type));
+    for (let i = ms.length - 1; i >= 0; i--) {
+      const m = ms[i];
+      if (m.type) this.stack.push({ addr: it.addr + m.offset, die: m.type, name: `${it.name}.${m.name}`, depth: it.depth });
+    }
+  }
 }
 
 /**
@@ -217,7 +272,7 @@ export function directIface(types: DwarfTypes, die: Die, depth = 0): boolean {
   const k = types.kind(d);
   if (k === KIND.pointer || k === KIND.map || k === KIND.chan || k === KIND.func || k === KIND.unsafePointer) return true;
   if (k === KIND.array) {
-    const e = types.ref(d, 0x49);
+    const e = types.ref(d, AT.type);
     return types.arrayLen(d) === 1 && e !== undefined && directIface(types, e, depth + 1);
   }
   if (k === KIND.struct) {

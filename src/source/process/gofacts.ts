@@ -1,6 +1,6 @@
 /**
  * What the executable says about the process: the Go release, GOARCH and
- * GOEXPERIMENT (build info, go-binary-format.md §2), so the map layouts are
+ * GOEXPERIMENT (build info, docs/binary-format.md §2), so the map layouts are
  * the ones that program was built with; and where the runtime keeps its
  * per-process hash key material, so the checker can recompute hashes.
  *

@@ -1,18 +1,18 @@
 /**
  * Go processes from core dumps and live Linux processes, for `mapscope check`.
  *
- * One reader per format, each small (go-binary-format.md; Go's debug/elf):
- *   source.ts     bytes of a core, in memory or read on demand from the file
- *   elfcore.ts    ELF core files: PT_LOAD segments and notes (NT_PRSTATUS, NT_AUXV, NT_FILE)
- *   image.ts      the process image: core segments, then the executable's file bytes
- *   live.ts       /proc/N/mem and /proc/N/maps; freezing with SIGSTOP
- *   watchdog.ts   resumes a stopped process when mapscope dies, however it dies
- *   copy.ts       the memory of a stopped process, copied so it runs again before the check
- *   match.ts      proof that a core was written by the executable given with it
- *   gofacts.ts    Go version, GOARCH, GOEXPERIMENT and hash key material
- *   dwarftypes.ts Go types from DWARF
- *   globals.ts    every map reachable from global variables
- *   process.ts    GoProcess: choosing maps by name, address, or all
+ * A process is read the same way whether it is a core dump or alive: its memory
+ * is the core's segments (or /proc/N/mem, frozen with SIGSTOP when asked, or a
+ * copy of a stopped process's memory taken so it runs again before the check),
+ * with the executable's own bytes filling what a core leaves out. A watchdog
+ * resumes a stopped process when mapscope dies, however it dies, and a core is
+ * accepted only with proof that the executable given with it wrote it. The
+ * executable, read by the pure readers of src/binary (docs/binary-format.md),
+ * says the Go version, GOARCH, GOEXPERIMENT and where the hash key material
+ * lives; its DWARF gives the globals and their types, which are walked to every
+ * map they reach. A map is then chosen by name, by address (with a type for
+ * stripped executables), or all of them, and handed to the checkers as a
+ * MapSource.
  *
  * Errors: a malformed core or executable, a non-Go executable, an executable
  * that does not match the core, and an address outside the process are
@@ -24,7 +24,8 @@ import { ARCHES } from '../../model/arch.js';
 import { readELF, isELF } from '../../binary/elf.js';
 import { openObjects } from '../../binary/open.js';
 import type { ObjectFile } from '../../binary/object.js';
-import { AT_ENTRY, readCore, type CoreFile } from '../../binary/elfcore.js';
+import { readCore, type CoreFile } from '../../binary/elfcore.js';
+import { AT_ENTRY } from '../../binary/elfconst.js';
 import { CoreMemory, ExeImage } from './image.js';
 import { freeze as freezePid, LiveMemory, ProcessGoneError, parseMaps, procError, procRead, type Frozen } from './live.js';
 import { MemoryCopy } from './copy.js';

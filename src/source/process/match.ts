@@ -19,6 +19,7 @@
 import { InputError } from '../../base/errors.js';
 import type { ByteSource } from '../../binary/bytesource.js';
 import type { CoreFile } from '../../binary/elfcore.js';
+import { PT_NOTE } from '../../binary/elfconst.js';
 import type { ObjectFile } from '../../binary/object.js';
 import type { MemoryReader } from '../../model/memory.js';
 
@@ -86,7 +87,9 @@ export function verifyCoreMatchesExe(c: CoreFile, src: ByteSource, exe: ObjectFi
     throw new InputError(c.file, undefined, `was not written by ${exe.file}: ${identities()}: ${how}`);
   };
 
-  // Bytes of read-only segments that the core holds.
+  // Bytes of read-only segments that the core holds, past the ELF file and program headers: strip and objcopy
+  // rewrite those while every loaded byte of the program stays the same (the Go build ID still names the build).
+  const skip = elfHeaderSize(exe.data, exe.little);
   let compared = 0;
   for (const s of exe.segments) {
     if (s.write || s.fileSize <= 0) continue;
@@ -100,7 +103,7 @@ export function verifyCoreMatchesExe(c: CoreFile, src: ByteSource, exe: ObjectFi
       const n = Math.min(b - a, MAX_COMPARE - compared);
       const fromCore = src.read(cs.offset + (a - cs.addr), n, `core segment at 0x${cs.addr.toString(16)}`);
       const fromExe = exe.data.subarray(s.offset + (a - lo), s.offset + (a - lo) + n);
-      for (let i = 0; i < n; i++) {
+      for (let i = Math.max(0, skip - (s.offset + (a - lo))); i < n; i++) {
         if (fromCore[i] !== fromExe[i]) {
           fail(`the byte at 0x${(a + i).toString(16)} (the executable's ${s.exec ? 'text' : 'read-only data'}) is 0x${fromCore[i].toString(16).padStart(2, '0')} in the core and 0x${fromExe[i].toString(16).padStart(2, '0')} in the executable`);
         }
@@ -127,4 +130,30 @@ export function verifyCoreMatchesExe(c: CoreFile, src: ByteSource, exe: ObjectFi
   }
   const parts = [compared ? `${compared} bytes of its read-only segments` : '', mappings ? `${mappings} file mappings` : ''].filter(Boolean);
   return { evidence: parts.length ? parts.join(' and ') : undefined };
+}
+
+/**
+ * Where an ELF file's headers end (0 for other formats): the file header, the program headers and the
+ * reserved gap after them. strip and objcopy rewrite the header's section-table fields and program
+ * headers of unloaded parts; none of it is the program.
+ */
+function elfHeaderSize(b: Uint8Array, little: boolean): number {
+  if (b.length < 64 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return 0;
+  const is64 = b[4] === 2;
+  const u16 = (at: number) => (little ? b[at] | (b[at + 1] << 8) : (b[at] << 8) | b[at + 1]);
+  const u32 = (at: number) => (little ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 2 ** 24 : b[at] * 2 ** 24 + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]));
+  const phoff = is64 ? u32(little ? 32 : 36) : u32(28);
+  const [ehsize, phentsize, phnum] = is64 ? [u16(52), u16(54), u16(56)] : [u16(40), u16(42), u16(44)];
+  const end = Math.max(ehsize, phoff + phentsize * Math.min(phnum, 64));
+  // The linker reserves the rest of the header page up to the first note (cmd/link ELFRESERVE); strip
+  // rewrites that gap too. The notes (the Go build ID first) are compared.
+  let firstNote = PAGE;
+  for (let i = 0; i < Math.min(phnum, 64); i++) {
+    const at = phoff + i * phentsize;
+    if (at + (is64 ? 16 : 8) > b.length) break;
+    if (u32(at) !== PT_NOTE) continue;
+    const off = is64 ? u32(at + (little ? 8 : 12)) : u32(at + 4);
+    if (off >= end && off < firstNote) firstNote = off;
+  }
+  return firstNote < PAGE ? firstNote : end;
 }

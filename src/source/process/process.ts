@@ -12,7 +12,8 @@ import type { LayoutTarget } from '../../layout/index.js';
 import type { DynamicTypes, HashState, MapSource } from '../types.js';
 import { needsDynamicType } from '../../model/types.js';
 import type { GoType } from '../../model/types.js';
-import { AT, readDwarf, type Die, type Dwarf } from '../../binary/dwarf.js';
+import { readDwarf, type Die, type Dwarf } from '../../binary/dwarf.js';
+import { AT } from '../../binary/dwarfconst.js';
 import { dwarfGlobals } from '../../binary/dwarfgo.js';
 import type { ObjectFile } from '../../binary/object.js';
 import { DwarfTypes, KIND } from '../../binary/dwarftypes.js';
@@ -160,7 +161,7 @@ export class Process implements GoProcess {
   private checkedType(types: DwarfTypes, mapDie: Die, name: string): MapType {
     const mt = types.mapType(mapDie);
     if (!mt) throw new InputError(this.exe.file, undefined, `${name}: DWARF type is not a map`);
-    for (const [part, die] of [['key', types.ref(mapDie, 0x2901)], ['elem', types.ref(mapDie, 0x2902)]] as const) {
+    for (const [part, die] of [['key', types.ref(mapDie, AT.goKey)], ['elem', types.ref(mapDie, AT.goElem)]] as const) {
       const want = types.size(die);
       let got: number | undefined;
       try {

@@ -19,14 +19,14 @@
  * The JSON is validated strictly: anything that is not the documented format
  * is an InputError naming the JSON path.
  */
-import { fieldOffsets, layoutOf, type ClassicLayout, type LayoutTarget } from '../../layout/index.js';
+import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, structLayout, underlying, typeString, type GoType, type MapType } from '../../model/types.js';
 import { encodeValue, ValueError, type JsonValue } from '../../model/values.js';
-import { bucketArrayLengthFor } from '../../engine/classic/make.js';
-import { BUCKET_CNT, SAME_SIZE_GROW } from '../../engine/classic/map.js';
-import type { HashState, MapSource } from '../types.js';
+import { BUCKET_CNT, SAME_SIZE_GROW, bucketArrayLengthFor } from '../../model/runtime/index.js';
+import type { MapSource } from '../types.js';
 import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType, type JsonObject } from './json.js';
+import { snapshotHash } from './hash.js';
 
 /** Bucket arrays rebuilt at most this large (2^B buckets, the snapshot holds each one). */
 const MAX_B = 24;
@@ -58,7 +58,8 @@ export function classicSnapshotSource(json: unknown, file: string): MapSource {
   const t = snapshotTarget(v, top, 'classic');
   const type = snapshotType(v, top, t);
   const L = layoutOf(type, t) as ClassicLayout;
-  const hash = hashOf(v, top.hash, t);
+  // hmap.hash0 is a uint32.
+  const hash = snapshotHash(v, top.hash, t.arch, 32);
   const ptrMax = t.arch.ptrSize === 8 ? Number.MAX_SAFE_INTEGER : 2 ** 32 - 1;
   const hasClearSeq = L.headers.hmap.fields.some((f) => f.name === 'clearSeq');
   const h = v.obj(top.header, 'header', ['count', 'flags', 'B', 'noverflow', 'hash0', 'nevacuate'], hasClearSeq ? ['clearSeq'] : []);
@@ -164,33 +165,6 @@ export function classicSnapshotSource(json: unknown, file: string): MapSource {
   };
   rebuilt.set(src, { hmap, buckets, oldbuckets, chains, layout: L, mem });
   return src;
-}
-
-function hashOf(v: JsonReader, hv: unknown, t: LayoutTarget): HashState {
-  const h = v.obj(hv, 'hash', ['mode', 'seeds'], ['hashkey', 'aeskeysched']);
-  const mode = v.str(h.mode, 'hash.mode');
-  if (mode !== 'aes' && mode !== 'fallback') v.fail('hash.mode', `expected "aes" or "fallback", got ${brief(mode)}`);
-  if (mode === 'aes' && !t.arch.aesHash) v.fail('hash.mode', `the runtime has no AES hash on ${t.arch.name}`);
-  v.arr(h.seeds, 'hash.seeds').forEach((s, i) => v.int(s, `hash.seeds[${i}]`, 0, 2 ** 32 - 1));
-  const ps = t.arch.ptrSize;
-  let hashkey: bigint[] = [0n, 0n, 0n, 0n];
-  let aeskeysched = new Uint8Array(ps * 16);
-  if (mode === 'fallback') {
-    if (h.aeskeysched !== undefined) v.fail('hash.aeskeysched', 'only with mode "aes"');
-    if (h.hashkey === undefined) v.fail('hash.hashkey', 'missing field (mode "fallback" hashes with runtime.hashkey)');
-    hashkey = v.arr(h.hashkey, 'hash.hashkey', 4).map((k, i) => {
-      const s = v.str(k, `hash.hashkey[${i}]`);
-      if (!/^\d{1,20}$/.test(s) || BigInt(s) >= 1n << BigInt(ps * 8)) v.fail(`hash.hashkey[${i}]`, `expected a uintptr as a decimal string, got ${brief(s)}`);
-      return BigInt(s);
-    });
-  } else {
-    if (h.hashkey !== undefined) v.fail('hash.hashkey', 'only with mode "fallback"');
-    if (h.aeskeysched === undefined) v.fail('hash.aeskeysched', 'missing field (mode "aes" hashes with runtime.aeskeysched)');
-    const s = v.str(h.aeskeysched, 'hash.aeskeysched');
-    if (!/^([0-9a-f]{2})+$/i.test(s) || s.length / 2 < ps * 16 || s.length > 1024) v.fail('hash.aeskeysched', `expected ${ps * 16} or more bytes in hex`);
-    aeskeysched = Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16)).subarray(0, ps * 16);
-  }
-  return { aes: mode === 'aes', keys: { hashkey, aeskeysched } };
 }
 
 /** Writes buckets, keys and elems into memory. */

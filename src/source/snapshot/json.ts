@@ -1,6 +1,6 @@
 /**
  * Reading a `mapscope sim` snapshot's JSON strictly, for both snapshot
- * rebuilds (classic/snapshot.ts, swiss/snapshot.ts): typed accessors that
+ * rebuilds (src/source/snapshot/classic.ts and swiss.ts): typed accessors that
  * fail with an InputError naming the JSON path ("tables[2].groups[0].ctrl[3]",
  * "top level"), and the target and map type every snapshot starts with.
  */

@@ -21,15 +21,15 @@
  * JSON path ("tables[2].groups[0].ctrl[3]").
  */
 import { SimMemory } from '../../model/memory.js';
-import type { Arch } from '../../model/arch.js';
 import { sizeOf, structLayout, underlying, type GoType, type MapType } from '../../model/types.js';
 import { encodeValue, type JsonValue } from '../../model/values.js';
 import { fieldOffsets, layoutOf, type SwissLayout } from '../../layout/index.js';
 import { InputError } from '../../base/errors.js';
-import { SLOTS } from '../../engine/swiss/ctrl.js';
-import { slotGeometry } from '../../engine/swiss/geometry.js';
-import type { HashState, MapSource } from '../types.js';
+import { SLOTS } from '../../model/runtime/index.js';
+import { slotGeometry } from '../../layout/geometry.js';
+import type { MapSource } from '../types.js';
 import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType } from './json.js';
+import { snapshotHash } from './hash.js';
 
 /** Bounds on what a snapshot may ask the rebuild to allocate. */
 const MAX_GROUPS = 1 << 16;
@@ -105,27 +105,6 @@ function writeSlotValue(c: Ctx, at: number, t: GoType, indirect: boolean, x: unk
   encodeSnap(c.v, c.mem, t, at, x, path);
 }
 
-function parseHash(v: JsonReader, h: unknown, arch: Arch): HashState | undefined {
-  if (h === undefined) return undefined;
-  const o = v.obj(h, 'hash', ['mode'], ['seeds', 'hashkey', 'aeskeysched']);
-  if (o.mode !== 'fallback' && o.mode !== 'aes') v.fail('hash.mode', `expected "fallback" or "aes", got ${brief(o.mode)}`);
-  const aes = o.mode === 'aes';
-  if (aes && !arch.aesHash) v.fail('hash.mode', `the runtime has no AES hash on ${arch.name}`);
-  const wordMax = (1n << BigInt(arch.ptrSize * 8)) - 1n;
-  if (o.seeds !== undefined) v.arr(o.seeds, 'hash.seeds').forEach((s, i) => v.big(s, `hash.seeds[${i}]`, 0n, wordMax));
-  let hashkey: bigint[] = [0n, 0n, 0n, 0n];
-  if (o.hashkey !== undefined) hashkey = v.arr(o.hashkey, 'hash.hashkey', 4).map((k, i) => v.big(k, `hash.hashkey[${i}]`, 0n, wordMax));
-  else if (!aes) v.fail('hash.hashkey', 'missing (the fallback hash needs runtime.hashkey)');
-  const want = arch.ptrSize * 16;
-  let ks = new Uint8Array(want);
-  if (o.aeskeysched !== undefined) {
-    const s = v.str(o.aeskeysched, 'hash.aeskeysched');
-    if (!/^[0-9a-fA-F]*$/.test(s) || s.length !== 2 * want) v.fail('hash.aeskeysched', `expected ${want} bytes as ${2 * want} hex digits`);
-    ks = Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
-  } else if (aes) v.fail('hash.aeskeysched', 'missing (the AES hash needs runtime.aeskeysched)');
-  return { aes, keys: { hashkey, aeskeysched: ks } };
-}
-
 /** Rebuilds a Swiss snapshot in simulated memory: a MapSource for checkSwiss. */
 export function swissSnapshotSource(json: unknown, file: string): MapSource {
   const v = new JsonReader(file);
@@ -135,7 +114,8 @@ export function swissSnapshotSource(json: unknown, file: string): MapSource {
   if (top.impl !== 'swiss') v.fail('impl', `expected "swiss", got ${brief(top.impl)}`);
   const type = snapshotType(v, top, target);
   const L = layoutOf(type, target) as SwissLayout;
-  const hash = parseHash(v, top.hash, arch);
+  // maps.Map.seed is a uintptr.
+  const hash = top.hash === undefined ? undefined : snapshotHash(v, top.hash, arch, arch.ptrSize * 8);
 
   const h = v.obj(top.header, 'header', ['used', 'seed', 'dirLen', 'globalDepth', 'globalShift'], ['tombstonePossible', 'writing', 'clearSeq']);
   const wordMax = (1n << BigInt(arch.ptrSize * 8)) - 1n;

@@ -1,0 +1,3 @@
+module example.com/disasmprobe
+
+go 1.19

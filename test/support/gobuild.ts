@@ -1,0 +1,107 @@
+/**
+ * The one way tests build Go programs (the probes in gosrc/ and programs a
+ * test writes itself) with the real toolchains.
+ *
+ * A build is keyed by a hash of everything that decides its bytes: the
+ * program's source files, the toolchain's VERSION file, GOOS/GOARCH, the
+ * build flags and the extra environment. The executable is kept under
+ * $MAPSCOPE_CACHE/builds/<key>/ (test/support/toolchains.ts cacheDir), so a
+ * program is compiled once per change of its source, not once per test file
+ * or per run. Every build shares one Go build cache ($MAPSCOPE_CACHE/gocache),
+ * so the standard library is compiled once per toolchain, GOARCH and flags
+ * rather than once per probe.
+ *
+ * A build is made in a scratch directory and renamed into place, so test
+ * files running in parallel share it. MAPSCOPE_BUILD_LOG=<file> appends one
+ * line per real `go build` (the CI figures in docs/figures.md count them).
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, goroot } from './toolchains.js';
+
+export interface GoProgram {
+  /** Toolchain version, e.g. '1.22' (a directory of $MAPSCOPE_CACHE/go). */
+  go: string;
+  /** The program's directory (package main with its go.mod); omitted for a program given whole in `files` or a package of the toolchain itself (`pkg`). */
+  src?: string;
+  /** Files written over a copy of `src` before building (generated code), or the whole program when `src` is omitted. */
+  files?: Record<string, string>;
+  goos?: string;
+  goarch: string;
+  /** Flags between `go build` and the package, e.g. '-ldflags=-checklinkname=0', '-buildmode=pie'. */
+  flags?: string[];
+  /** Extra environment, e.g. { GOEXPERIMENT: 'noswissmap', CGO_ENABLED: '1' }. */
+  env?: Record<string, string>;
+  /** The package to build: '.' in `src` (default) or an import path such as 'cmd/go'. */
+  pkg?: string;
+  /** Name of the executable in its cache directory (default 'prog'). */
+  name?: string;
+}
+
+/** The environment every build and every `go tool` call of a toolchain runs with. */
+export function goEnv(go: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GOROOT: goroot(go),
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: '-mod=mod',
+    GOCACHE: join(cacheDir(), 'gocache'),
+    GOPATH: join(cacheDir(), 'gopath'),
+    CGO_ENABLED: '0',
+    ...extra,
+  };
+}
+
+function hashDir(h: ReturnType<typeof createHash>, dir: string, rel = ''): void {
+  for (const f of readdirSync(join(dir, rel)).sort()) {
+    const p = join(dir, rel, f);
+    if (statSync(p).isDirectory()) hashDir(h, dir, join(rel, f));
+    else h.update(`${join(rel, f)}\0`).update(readFileSync(p)).update('\0');
+  }
+}
+
+/** The cache key of a build: a hash of everything that decides the executable's bytes. */
+export function buildKey(p: GoProgram): string {
+  const h = createHash('sha256');
+  h.update(readFileSync(join(goroot(p.go), 'VERSION'))).update('\0');
+  if (p.src) hashDir(h, p.src);
+  for (const [f, text] of Object.entries(p.files ?? {}).sort()) h.update(`override ${f}\0${text}\0`);
+  h.update(JSON.stringify([p.goos ?? 'linux', p.goarch, p.flags ?? [], Object.entries(p.env ?? {}).sort(), p.pkg ?? '.', p.name ?? 'prog']));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Path of the program's executable, built now unless a build with the same key exists. */
+export function goBuild(p: GoProgram): string {
+  const name = p.name ?? 'prog';
+  const root = join(cacheDir(), 'builds');
+  const dir = join(root, buildKey(p));
+  const out = join(dir, name);
+  if (existsSync(out)) return out;
+  mkdirSync(root, { recursive: true });
+  const scratch = mkdtempSync(join(root, '.build-'));
+  try {
+    let cwd = p.src ?? goroot(p.go); // a toolchain package (cmd/go) builds in its GOROOT
+    if (p.files) {
+      cwd = join(scratch, 'src');
+      if (p.src) cpSync(p.src, cwd, { recursive: true });
+      else mkdirSync(cwd);
+      for (const [f, text] of Object.entries(p.files)) writeFileSync(join(cwd, f), text);
+    }
+    const env = goEnv(p.go, { GOOS: p.goos ?? 'linux', GOARCH: p.goarch, ...(p.goarch === 'arm' ? { GOARM: '7' } : {}), ...p.env });
+    const args = ['build', '-buildvcs=false', '-o', join(scratch, name), ...(p.flags ?? []), p.pkg ?? '.'];
+    execFileSync(join(goroot(p.go), 'bin', 'go'), args, { cwd, env, stdio: 'pipe' });
+    if (process.env.MAPSCOPE_BUILD_LOG) appendFileSync(process.env.MAPSCOPE_BUILD_LOG, `${p.go} ${p.goos ?? 'linux'}/${p.goarch} ${p.src ?? p.pkg ?? p.name} ${(p.flags ?? []).join(' ')}\n`);
+    rmSync(join(scratch, 'src'), { recursive: true, force: true });
+    try {
+      renameSync(scratch, dir);
+    } catch {
+      // Another test file built it first: use theirs.
+      if (!existsSync(out)) throw new Error(`could not place the build of ${p.src ?? p.pkg ?? p.name} at ${dir}`);
+    }
+    return out;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
