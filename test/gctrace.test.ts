@@ -289,6 +289,15 @@ test('CLI: table, --json, exit 1 over the assist threshold, exit 2 with the line
   assert.equal(io2.stderr.trim().split('\n').length, 1);
   assert.match(io2.stderr, /bad\.log: line 5: malformed gctrace line: "gc 4 @0\.1s/);
 
+  // Long logs: the table stops at 500 rows and says so; --json keeps every cycle.
+  const long = path.join(dir, 'long.log');
+  const one = readFileSync(fixture('1.26'), 'utf8').split('\n')[0];
+  writeFileSync(long, Array.from({ length: 600 }, (_, i) => one.replace(/^gc 1 /, `gc ${i + 1} `)).join('\n'));
+  const ioLong = captureIO();
+  assert.equal(await main(['gctrace', long, '--assist', '100'], ioLong), 0);
+  assert.match(ioLong.stdout, /\n… 100 more cycles \(--json lists every one\)\n/);
+  assert.match(ioLong.stdout, /600 cycles \(0 forced\)/);
+
   const empty = path.join(dir, 'empty.log');
   writeFileSync(empty, 'hello\nworld\n');
   const io3 = captureIO();

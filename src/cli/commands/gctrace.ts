@@ -80,8 +80,11 @@ function pct(x: number | null): string {
   return x === null ? '-' : (x * 100).toFixed(1);
 }
 
+/** Rows of the per-cycle table for people; --json carries every cycle. */
+const MAX_ROWS = 500;
+
 function cycleTable(cycles: GcCycle[]): string {
-  const rows = cycles.map((c) => [
+  const rows = cycles.slice(0, MAX_ROWS).map((c) => [
     c.gc,
     (c.atMs / 1000).toFixed(3),
     `${ms(c.clock.sweepTermUs)}+${ms(c.clock.markUs)}+${ms(c.clock.markTermUs)}`,
@@ -93,7 +96,8 @@ function cycleTable(cycles: GcCycle[]): string {
     c.procs,
     (c.forced ? 'forced' : '') + (c.leakCheck ? (c.forced ? ',' : '') + 'leak-check' : ''),
   ]);
-  return renderTable(['gc', 'at s', 'clock ms (stw+mark+stw)', 'pause ms', 'mark cpu ms (assist/bg/idle)', 'assist %', 'heap MiB', 'goal MiB', 'P', ''], rows);
+  const table = renderTable(['gc', 'at s', 'clock ms (stw+mark+stw)', 'pause ms', 'mark cpu ms (assist/bg/idle)', 'assist %', 'heap MiB', 'goal MiB', 'P', ''], rows);
+  return cycles.length > MAX_ROWS ? table + `… ${cycles.length - MAX_ROWS} more cycles (--json lists every one)\n` : table;
 }
 
 function summaryText(s: GctraceSummary): string {
