@@ -14,6 +14,7 @@
  *   hash: the runtime's hash functions (memhash*, strhash, aeshashbody,
  *     interhash…; in Go 1.27 also internal/runtime/maps.MemHash*), counted
  *     as map code whoever calls them.
+ * A closure (name.funcN) belongs to the function that encloses it.
  * Helpers that serve several operations (makeBucketArray, newTable,
  * newarray, ctrlGroup.matchH2…) are "shared": a frame of one takes the family
  * of the nearest map frame that calls it (newTable under (*table).grow is
@@ -32,7 +33,9 @@ const REFLECT_LINKNAMED = /^reflect\.(map(access|assign|delete|iterinit|iternext
 const HASH = /^(aeshashbody|runtime\.(memhash\w*|strhash\w*|aeshash\w*|nilinterhash|interhash|typehash|f32hash|f64hash|c64hash|c128hash))$/;
 
 /** Family of a function by its name alone; 'shared' for helpers, null when not map code. */
-export function classify(name: string): Classified {
+export function classify(full: string): Classified {
+  // A closure (runtime.mapclear.func1, Go ≤ 1.22) is part of the function that encloses it.
+  const name = full.replace(/(\.func\d+)+$/, '');
   if (HASH.test(name)) return 'hash';
   if (name.startsWith(MAPS)) return classifySwiss(name.slice(MAPS.length));
   let op: string;
