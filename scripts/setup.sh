@@ -16,6 +16,8 @@ command -v gcore >/dev/null || need+=(gdb)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 # lld links the PIE test programs whose pointers live only in RELA addends.
 command -v ld.lld >/dev/null || need+=(lld)
+# golang.org/x/tools' fieldalignment analyzer and its test data: the reference the reorder advice is tested against.
+[ -d /usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/fieldalignment ] || need+=(golang-golang-x-tools-dev)
 # GNU objdump for every architecture: the oracle for stripped binaries (go tool objdump needs a symbol table).
 objdump -i 2>/dev/null | grep -q aarch64 || need+=(binutils-multiarch)
 if [ ${#need[@]} -gt 0 ]; then

@@ -56,9 +56,10 @@ test('bad input gets one line on stderr and exit code 2', async () => {
   }
 });
 
-test('an unknown named type says how to describe it', async () => {
+test('an unknown named type says where mapscope looked and what to pass, without guessing it is a struct', async () => {
   const r = await run('layout', 'map[Point]int');
-  assert.match(r.err, /unknown named type Point: describe it as a struct literal .* or use it behind a pointer \(\*Point\)/);
+  assert.match(r.err, /unknown named type Point: mapscope looked in the standard-library table for Go 1\.27\/amd64\. Pass --source DIR .* or --binary APP .* or use it behind a pointer \(\*Point\)/);
+  assert.doesNotMatch(r.err, /struct literal/);
 });
 
 test('--help works on every command', async () => {

@@ -74,6 +74,8 @@ for (const { file, fx } of fixtures) {
       const ctx = `${file} ${m.type}`;
       if (m.compileError !== undefined) {
         assert.throws(() => layoutOf(m.type, t), (e: unknown) => e instanceof InputError && /rejects this map/.test(e.message), `${ctx}: real compiler failed (${m.compileError}) but mapscope laid it out`);
+        // The message restates the compiler's own words.
+        assert.throws(() => layoutOf(m.type, t), (e: unknown) => e instanceof InputError && e.message.includes(`internal compiler error: ${m.compileError!.replace(/"sync\/atomic"\./g, 'atomic.')}`), `${ctx}: mapscope's message differs from the compiler's (${m.compileError})`);
         checked++;
         continue;
       }

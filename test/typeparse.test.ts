@@ -28,7 +28,7 @@ test('parses the type expressions users write', () => {
 test('bad input: an InputError naming the column', () => {
   const bad: [string, RegExp][] = [
     ['map[string', /column 11: expected "\]"/],
-    ['map[T]int', /unknown named type T: describe it as a struct literal/],
+    ['map[T]int', /unknown named type T: mapscope looked in mapscope's built-in types .* Pass --source DIR/],
     ['map[int]T', /unknown named type T/],
     ['map[int]int]', /unexpected "\]" after the type/],
     ['[x]int', /expected array length/],

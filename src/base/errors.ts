@@ -41,3 +41,41 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FINDING = 1;
 export const EXIT_BAD_INPUT = 2;
+
+/**
+ * Input that asks for more than mapscope allows itself (a value of 2^40 bytes
+ * to simulate, a directory of a billion tables): exit code 2, with what was
+ * asked and the limit, never an out-of-memory crash.
+ */
+export class LimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitError';
+  }
+}
+
+/** Longest message text quoted from the input (a type, a line of a file) before it is cut. */
+export const MAX_QUOTE = 200;
+
+/** `text` cut to `max` characters, saying how long it was: error messages never repeat a whole input. */
+export function quote(text: string, max = MAX_QUOTE): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** Longest error message printed: a safety net under quote(). */
+export const MAX_MESSAGE = 2000;
+
+/**
+ * A message as one line: line breaks become " / ", other control characters
+ * are escaped, and the whole is cut to MAX_MESSAGE characters.
+ */
+export function oneLine(message: string): string {
+  const line = message
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' / ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return quote(line, MAX_MESSAGE);
+}

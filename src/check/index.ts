@@ -13,6 +13,7 @@
 export * from './types.js';
 export * from './report.js';
 
+import { briefJson, checkJsonDepth } from '../base/json.js';
 import { InputError } from '../base/errors.js';
 import { implOf } from '../layout/index.js';
 import type { CheckOptions, Invariant, MapReport, MapSource } from './types.js';
@@ -48,11 +49,12 @@ export function entriesOf(src: MapSource, limit: number): { key: bigint; elem: b
 
 /** A snapshot (docs/json.md "sim") rebuilt in simulated memory, ready to check. */
 export function snapshotSource(json: unknown, file: string): MapSource {
+  checkJsonDepth(json, file);
   const impl = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).impl : undefined;
   if (impl === 'classic' || impl === 'swiss') return CHECKERS[impl].snapshotSource(json, file);
   throw new InputError(
     file,
     'impl',
-    `expected a map snapshot with "impl": "classic" or "swiss" (docs/json.md "sim"), got ${JSON.stringify(impl ?? null)}`,
+    `expected a map snapshot with "impl": "classic" or "swiss" (docs/json.md "sim"), got ${briefJson(impl ?? null)}`,
   );
 }

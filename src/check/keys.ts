@@ -24,6 +24,7 @@
  * unhashable type"), so no insert can have put it in a map — the checkers
  * report it as a misplaced key.
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '../base/errors.js';
 import { mapKeyHash, hashTypeOf, type GoHasher, type KeyMemory, type Recipe } from '../hash/index.js';
 import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
@@ -32,7 +33,7 @@ import { goVersionString } from '../model/goversion.js';
 import type { LayoutTarget } from '../layout/index.js';
 import type { Arch } from '../model/arch.js';
 import type { DynamicTypes, HashState } from './types.js';
-import { hex, hexBytes } from '../base/hex.js';
+import { hex } from '../base/hex.js';
 
 /** Longest string key read (bytes): a longer (corrupt) length is reported, not read. */
 export const MAX_KEY_STRING = 64 << 20;
@@ -142,6 +143,14 @@ function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved:
   };
 }
 
+/** Keys longer than this are known by a digest: a 60 MiB string key costs a hash, not a 120 MB text. */
+const DIGEST_OVER = 256;
+
+/** Bytes as an identity text: hex, or for long runs their length and SHA-256 (a collision is out of reach). */
+function hexOf(b: Uint8Array): string {
+  if (b.length > DIGEST_OVER) return `#${b.length}:${createHash('sha256').update(b).digest('hex')}`;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
 
 /**
  * A text equal for two keys exactly when Go's == holds: plain memory byte for
@@ -152,7 +161,7 @@ function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved:
 export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0): string | null {
   const arch = r.arch;
   const s = sizeOf(t, arch);
-  if (s.alg === 'MEM') return hexBytes(b.subarray(off, off + s.size));
+  if (s.alg === 'MEM') return hexOf(b.subarray(off, off + s.size));
   const u = underlying(t);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const le = !arch.bigEndian;
@@ -177,7 +186,7 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
       const len = decodeUint(b.subarray(off + p, off + 2 * p), arch.bigEndian);
       if (len === 0n) return '""';
       if (len > BigInt(MAX_KEY_STRING)) throw new KeyReadError(ptr, `string length ${len} is implausible (over ${MAX_KEY_STRING})`);
-      return `"${hexBytes(keyMemory(r).read(ptr, Number(len)))}`;
+      return `"${hexOf(keyMemory(r).read(ptr, Number(len)))}`;
     }
     case 'array': {
       const es = sizeOf(u.elem, arch).size;
@@ -209,7 +218,7 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
     }
     default:
       // bool, integers, pointers are MEM (above); anything else compares as its bytes.
-      return hexBytes(b.subarray(off, off + s.size));
+      return hexOf(b.subarray(off, off + s.size));
   }
 }
 

@@ -4,8 +4,9 @@
  * 0 ok, 1 a finding (drift, a broken invariant, a failed expectation), 2 bad
  * usage or bad input, always with a one-line message on stderr.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { InputError, UsageError, EXIT_BAD_INPUT } from '../base/errors.js';
+import { InputError, LimitError, UsageError, EXIT_BAD_INPUT, oneLine } from '../base/errors.js';
 import { processIO, type CliIO } from './io.js';
 import { commands } from './commands/index.js';
 
@@ -13,9 +14,22 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   let exitCode = 0;
   const program = new Command('mapscope')
     .description("Go's map internals, visible and checkable across Go versions and architectures.\nWith no command, runs the built-in tour (`mapscope tour`).")
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .version(packageVersion(), '-V, --version', 'print mapscope\'s version')
+    // Commander's own errors are printed by handleError, as one line like every other usage error.
+    // Help on stderr comes only with an error (`mapscope help nosuch`), which handleError also reports in one line.
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: () => {}, outputError: () => {} })
     .exitOverride()
-    .showSuggestionAfterError();
+    .showSuggestionAfterError()
+    .addHelpText('after', `
+Examples:
+  mapscope                                            # the tour
+  mapscope layout 'map[string]int' --go 1.23,1.24 --arch amd64,arm64
+  mapscope sim scenario.json --trace
+  mapscope check --core core.4242 --binary ./app
+  mapscope inspect ./app --baseline maps.json
+  mapscope litmus --scenario map-publish
+
+Exit codes: 0 ok, 1 a finding, 2 bad usage or input. \`mapscope help COMMAND\` for a command's options.`);
   for (const c of commands) {
     c.register(program, io, (code) => {
       exitCode = Math.max(exitCode, code);
@@ -30,14 +44,33 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   return exitCode;
 }
 
+/** The version in the package.json shipped beside dist/ (two floors up from dist/src/cli). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Commander's message ("error: unknown option '--x'\n(Did you mean --y?)") as one line after `mapscope: `. */
+export function commanderLine(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => l.replace(/^\(Did you mean (.*)\)$/, '(did you mean $1)'))
+    .join(' ');
+}
+
 function handleError(e: unknown, io: CliIO): number {
   if (e instanceof CommanderError) {
     // --help and --version end through here with exit code 0.
     if (e.exitCode === 0) return 0;
-    return EXIT_BAD_INPUT; // commander already printed its one-line message
+    if (e.code === 'commander.help') io.err('mapscope: no such command (mapscope --help lists them)');
+    else io.err(`mapscope: ${commanderLine(e.message)}`);
+    return EXIT_BAD_INPUT;
   }
-  if (e instanceof InputError || e instanceof UsageError) {
-    io.err(`mapscope: ${e.message}`);
+  if (e instanceof InputError || e instanceof UsageError || e instanceof LimitError) {
+    io.err(`mapscope: ${oneLine(e.message)}`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof RangeError && /allocation|Array buffer|Invalid array length/i.test(e.message)) {

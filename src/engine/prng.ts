@@ -5,7 +5,7 @@
  * engines' output (`mapscope sim` prints the seeds it drew), so it must not
  * change.
  */
-export function prng(seed: number): () => bigint {
+export function prng(seed: number | bigint): () => bigint {
   let x = BigInt.asUintN(64, BigInt(seed));
   return () => {
     x = BigInt.asUintN(64, x + 0x9e3779b97f4a7c15n);

@@ -6,7 +6,8 @@
  *
  * Every error names the field (`ops[3][1]`, `hash.seeds[0]`) and the file.
  */
-import { InputError } from '../base/errors.js';
+import { InputError, quote } from '../base/errors.js';
+import { briefJson, checkJsonDepth } from '../base/json.js';
 import { bytesOfHex } from '../base/hex.js';
 import { hashRandomBytes } from '../model/runtime/index.js';
 import { archByName, type Arch } from '../model/arch.js';
@@ -34,6 +35,13 @@ export interface HashSpec {
   readonly aeskeysched?: string;
   /** Seed of the PRNG that draws seeds when `seeds` is absent. */
   readonly prngSeed?: number;
+  /**
+   * Seed of the generator that stands for the runtime's per-thread random
+   * source where no process exposes it: classic incrnoverflow's coin at
+   * B ≥ 16 (docs/scenario.md, "What cannot be replayed"). Drawn from the
+   * PRNG when absent, and printed in the snapshot like the seeds.
+   */
+  readonly rand?: bigint;
 }
 
 export interface Scenario {
@@ -58,6 +66,13 @@ export function scenarioKeys(h: HashSpec): { hashkey?: readonly bigint[]; aeskey
 
 const MAX_OPS = 10_000_000;
 
+/**
+ * Largest key or elem simulated (bytes). Go stores a key or elem over 128 bytes
+ * indirectly, so a bucket stays small, but each value is still allocated whole
+ * in simulated memory: a [1<<40]byte elem is a valid Go type no replay can hold.
+ */
+export const MAX_VALUE_BYTES = 1 << 20;
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -67,7 +82,7 @@ function parseBig(v: unknown, source: string, field: string, bits: number): bigi
   if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
   else if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(v.trim())) n = BigInt(v.trim());
   if (n === undefined || n < 0n || n >= 1n << BigInt(bits)) {
-    throw new InputError(source, field, `expected an unsigned ${bits}-bit integer (number, decimal or 0x string), got ${JSON.stringify(v)}`);
+    throw new InputError(source, field, `expected an unsigned ${bits}-bit integer (number, decimal or 0x string), got ${briefJson(v)}`);
   }
   return n;
 }
@@ -75,11 +90,17 @@ function parseBig(v: unknown, source: string, field: string, bits: number): bigi
 /** Validates a scenario given as parsed JSON. `source` is the file name, for errors. */
 export function parseScenario(json: unknown, source: string): Scenario {
   if (!isObject(json)) throw new InputError(source, undefined, 'a scenario is a JSON object');
+  checkJsonDepth(json, source);
   const known = new Set(['go', 'arch', 'experiment', 'type', 'hint', 'hash', 'ops', 'comment', 'name']);
   for (const k of Object.keys(json)) if (!known.has(k)) throw new InputError(source, k, `unknown field (known: ${[...known].join(', ')})`);
+  // A field left out takes its default (or is missing); a field given as null is the user's null, said as such.
   const str = (k: string, def?: string): string => {
-    const v = json[k] ?? def;
-    if (typeof v !== 'string') throw new InputError(source, k, `expected a string, got ${JSON.stringify(v)}`);
+    if (!(k in json) || json[k] === undefined) {
+      if (def === undefined) throw new InputError(source, k, 'missing field (expected a string)');
+      return def;
+    }
+    const v = json[k];
+    if (typeof v !== 'string') throw new InputError(source, k, `expected a string, got ${briefJson(v)}`);
     return v;
   };
   const wrap = <T>(field: string, f: () => T): T => {
@@ -98,24 +119,29 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const typeText = str('type');
   const type = wrap('type', () => parseType(typeText));
   if (type.kind !== 'map') throw new InputError(source, 'type', `${typeString(type)} is not a map type`);
-  wrap('type', () => sizeOf(type.elem, arch));
+  for (const [what, t] of [['key', type.key], ['elem', type.elem]] as const) {
+    const size = wrap('type', () => sizeOf(t, arch)).size;
+    if (size > MAX_VALUE_BYTES) {
+      throw new InputError(source, 'type', `the ${what} type ${quote(typeString(t))} is ${size} bytes: too large to simulate (mapscope simulates keys and elems of up to ${MAX_VALUE_BYTES} bytes)`);
+    }
+  }
   if (!wrap('type', () => isComparable(type.key, arch))) throw new InputError(source, 'type', `invalid map key type ${typeString(type.key)}`);
 
   let hint: number | null = null;
   if (json.hint !== undefined && json.hint !== null) {
     if (typeof json.hint !== 'number' || !Number.isSafeInteger(json.hint) || json.hint < 0) {
-      throw new InputError(source, 'hint', `expected a non-negative integer, got ${JSON.stringify(json.hint)}`);
+      throw new InputError(source, 'hint', `expected a non-negative integer, got ${briefJson(json.hint)}`);
     }
     hint = json.hint;
   }
 
-  const h = json.hash ?? { mode: 'fallback' };
-  if (!isObject(h)) throw new InputError(source, 'hash', 'expected an object');
+  const h = json.hash === undefined ? { mode: 'fallback' } : json.hash;
+  if (!isObject(h)) throw new InputError(source, 'hash', `expected an object, got ${briefJson(h)}`);
   for (const k of Object.keys(h)) {
-    if (!['mode', 'seeds', 'hashkey', 'aeskeysched', 'prngSeed'].includes(k)) throw new InputError(source, `hash.${k}`, 'unknown field');
+    if (!['mode', 'seeds', 'hashkey', 'aeskeysched', 'prngSeed', 'rand'].includes(k)) throw new InputError(source, `hash.${k}`, 'unknown field');
   }
   const mode = h.mode ?? 'fallback';
-  if (mode !== 'fallback' && mode !== 'aes') throw new InputError(source, 'hash.mode', `expected "fallback" or "aes", got ${JSON.stringify(mode)}`);
+  if (mode !== 'fallback' && mode !== 'aes') throw new InputError(source, 'hash.mode', `expected "fallback" or "aes", got ${briefJson(mode)}`);
   const seedBits = arch.ptrSize * 8;
   let seeds: bigint[] | undefined;
   if (h.seeds !== undefined) {
@@ -140,6 +166,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     if (typeof h.prngSeed !== 'number' || !Number.isSafeInteger(h.prngSeed)) throw new InputError(source, 'hash.prngSeed', 'expected an integer');
     prngSeed = h.prngSeed;
   }
+  const rand = h.rand === undefined ? undefined : parseBig(h.rand, source, 'hash.rand', 64);
 
   if (!Array.isArray(json.ops)) throw new InputError(source, 'ops', 'expected an array of operations');
   if (json.ops.length > MAX_OPS) throw new InputError(source, 'ops', `more than ${MAX_OPS} operations`);
@@ -152,7 +179,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     if (!Array.isArray(raw) || typeof raw[0] !== 'string') throw new InputError(source, at, 'expected ["insert", key, value], ["delete", key], ["lookup", key], ["clear"] or ["iterate", r]');
     const arity: Record<string, number> = { insert: 3, delete: 2, lookup: 2, clear: 1, iterate: 2 };
     const n = arity[raw[0]];
-    if (n === undefined) throw new InputError(source, `${at}[0]`, `unknown operation ${JSON.stringify(raw[0])} (insert, delete, lookup, clear, iterate)`);
+    if (n === undefined) throw new InputError(source, `${at}[0]`, `unknown operation ${briefJson(raw[0])} (insert, delete, lookup, clear, iterate)`);
     if (raw.length !== n) throw new InputError(source, at, `${raw[0]} takes ${n - 1} argument(s), got ${raw.length - 1}`);
     if (raw[0] === 'iterate') return { op: 'iterate', r: parseBig(raw[1], source, `${at}[1]`, 64) };
     if (n >= 2) {
@@ -185,6 +212,6 @@ export function parseScenario(json: unknown, source: string): Scenario {
 
   return {
     source, go, goText, arch, experiment, impl: mapImplFor(go, experiment), typeText, type, hint,
-    hash: { mode, seeds, hashkey, aeskeysched, prngSeed }, ops,
+    hash: { mode, seeds, hashkey, aeskeysched, prngSeed, rand }, ops,
   };
 }

@@ -29,7 +29,8 @@ export function modelType(r: TypeReader, t: RuntimeType, depth = 0): GoType {
   const m = r.ctx.mem;
   const W = r.ctx.ptrSize;
   const H = W === 8 ? 48 : 32;
-  const opaque = (): GoType => ({ kind: 'opaque', name: t.str });
+  // Behind a pointer, slice, chan or map only the element's name matters (for the type's spelling).
+  const opaque = (at = H): GoType => ({ kind: 'opaque', name: r.type(m.word(t.addr + at, 'element type')).str });
   let u: GoType;
   switch (t.kind) {
     case Kind.Array: {
@@ -46,7 +47,7 @@ export function modelType(r: TypeReader, t: RuntimeType, depth = 0): GoType {
     case Kind.Pointer: u = { kind: 'pointer', elem: opaque() }; break;
     case Kind.Slice: u = { kind: 'slice', elem: opaque() }; break;
     case Kind.Chan: u = { kind: 'chan', dir: 'both', elem: opaque() }; break;
-    case Kind.Map: u = { kind: 'map', key: opaque(), elem: opaque() }; break;
+    case Kind.Map: u = { kind: 'map', key: opaque(), elem: opaque(H + W) }; break;
     case Kind.Func: u = { kind: 'func', params: [], results: [], variadic: false }; break;
     case Kind.Interface: {
       const n = m.word(t.addr + H + 2 * W, 'interface methods len');
@@ -61,7 +62,8 @@ export function modelType(r: TypeReader, t: RuntimeType, depth = 0): GoType {
   }
   if (t.tflag & TFLAG_NAMED && !(t.kind in BASIC && t.str === BASIC[t.kind])) {
     // sync/atomic's align64 marker forces 8-byte alignment on 32-bit targets.
-    const align64 = u.kind === 'struct' && u.fields.some((f) => f.type.kind === 'named' && f.type.name === 'atomic.align64');
+    // The marker type itself is 8-aligned too (reflect reports Align 8 for atomic.align64).
+    const align64 = t.str === 'atomic.align64' || (u.kind === 'struct' && u.fields.some((f) => f.type.kind === 'named' && f.type.name === 'atomic.align64'));
     return { kind: 'named', name: t.str, underlying: u, ...(align64 ? { align64: true } : {}) };
   }
   return u;

@@ -15,7 +15,7 @@ import { findModuleData, textAddr, type ModuleData } from '../binary/moduledata.
 import { Memory, type ObjectFile } from '../binary/object.js';
 import { openObjects } from '../binary/open.js';
 import { functions, pclntabCandidates, readPclntab, type Pclntab } from '../binary/pclntab.js';
-import { Kind, TypeReader, classicMinorBySizes, mapAbiFor, sweepMapTypes, walkTypes } from '../binary/types.js';
+import { Kind, TypeReader, classicMinorBySizes, mapAbiFor, sweepMapTypes, walkTypes, type RuntimeType } from '../binary/types.js';
 import { crossCheck } from './crosscheck.js';
 import { readDwarf } from '../binary/dwarf.js';
 import { dwarfGlobals, dwarfMapTypes } from '../binary/dwarfgo.js';
@@ -75,7 +75,22 @@ export function inspectBytes(file: string, data: Uint8Array): Inspection[] {
 
 const MAP_FUNC = /^(runtime\.(makemap|mapaccess|mapassign|mapdelete|mapiter|mapclear|growWork|hashGrow|evacuate)|internal\/runtime\/maps\.)/;
 
-export function inspectObject(o: ObjectFile): Inspection {
+/** The type walk of a Go executable: what inspect and `layout --binary` read types with. */
+export interface BinaryTypes {
+  readonly mem: Memory;
+  readonly bi: BuildInfo;
+  readonly tab: Pclntab;
+  readonly md: ModuleData;
+  readonly known: number | undefined;
+  readonly goMinor: number;
+  readonly exps: string[];
+  readonly classicDefault: boolean;
+  readonly reader: TypeReader;
+  readonly all: RuntimeType[];
+}
+
+/** Reads build info, pclntab, moduledata and every type descriptor reachable in `o`. */
+export function readBinaryTypes(o: ObjectFile): BinaryTypes {
   const mem = new Memory(o);
   const bi = readBuildInfo(o, mem);
   const known = goMinorOf(bi.goVersion);
@@ -107,6 +122,11 @@ export function inspectObject(o: ObjectFile): Inspection {
   // Map descriptors only code refers to (src/binary/types.ts sweepMapTypes), and what they reach.
   const swept = sweepMapTypes(reader, new Set(walked.map((t) => t.addr)));
   const all = swept.length ? walkTypes(reader, undefined, swept) : walked;
+  return { mem, bi, tab, md, known, goMinor, exps, classicDefault, reader, all };
+}
+
+export function inspectObject(o: ObjectFile): Inspection {
+  const { mem, bi, tab, md, known, goMinor, exps, classicDefault, reader, all } = readBinaryTypes(o);
   const findings: string[] = [];
   const maps: MapInfo[] = [];
   const goarch = bi.settings.GOARCH ?? o.goarch;

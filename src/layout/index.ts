@@ -24,9 +24,10 @@
  * a classic map of atomic.Int64 on 32-bit targets comes out of the rules, not
  * out of special cases.
  */
-import { archByName, cacheLinePad, type Arch } from '../model/arch.js';
+import { archByName, cacheLineNote, cacheLinePad, CACHE_LINE_SIZES, type Arch } from '../model/arch.js';
 import { mapImplFor, parseExperiment, parseGoVersion, goVersionString, type Experiment, type GoVersion, type MapImpl } from '../model/goversion.js';
-import { parseType } from '../model/typeparse.js';
+import { parseType, type NameResolver } from '../model/typeparse.js';
+import { stdResolver } from '../model/stdnamed.js';
 import {
   sizeOf, structLayout, typeString, isComparable, GoTypeError,
   type GoType, type StructType, type MapType, type FieldLayout,
@@ -102,7 +103,12 @@ interface CommonLayout {
   readonly elem: PartLayout;
   readonly keyProps: KeyProps;
   readonly hasher: HasherChoice;
+  /** The line size the cache-line figures use: --cache-line, or goCacheLinePad. */
   readonly cacheLine: number;
+  /** internal/cpu.CacheLinePadSize of this Go release and GOARCH. */
+  readonly goCacheLinePad: number;
+  /** Where cacheLine comes from, and what common hardware has (one sentence). */
+  readonly cacheLineNote: string;
   readonly ptrSize: number;
   readonly bigEndian: boolean;
   /** Runtime structures that hold and describe the map (headers, descriptor). */
@@ -157,18 +163,36 @@ export interface LayoutTarget {
   readonly go: GoVersion;
   readonly arch: Arch;
   readonly experiment: Experiment;
+  /** The cache line size to lay out against (`--cache-line`); default what Go pads to (cacheLinePad). */
+  readonly cacheLine?: number;
 }
 
 /** Parses user-supplied target names (`--go 1.23 --arch arm64 --experiment noswissmap`). */
-export function target(go: string, arch: string, experiment?: string): LayoutTarget {
+export function target(go: string, arch: string, experiment?: string, cacheLine?: string): LayoutTarget {
   const v = parseGoVersion(go, '--go');
-  return { go: v, arch: archByName(arch, '--arch'), experiment: parseExperiment(experiment, v, '--experiment') };
+  const t = { go: v, arch: archByName(arch, '--arch'), experiment: parseExperiment(experiment, v, '--experiment') };
+  if (cacheLine === undefined) return t;
+  const n = Number(cacheLine);
+  if (!(CACHE_LINE_SIZES as readonly number[]).includes(n)) throw new InputError('--cache-line', undefined, `expected ${CACHE_LINE_SIZES.join(', ')} (bytes), got ${JSON.stringify(cacheLine)}`);
+  return { ...t, cacheLine: n };
 }
 
-/** The layout of a map type (a type expression or a parsed GoType) for a target. */
-export function layoutOf(type: string | GoType, t: LayoutTarget): MapLayout {
+/** Named types beyond the standard-library table, for one target (from --source or --binary). */
+export type ExtraNames = (t: LayoutTarget) => (NameResolver & { readonly looked?: string }) | undefined;
+
+/** Parses a type expression for a target: names resolve through `extra`, then the standard-library table. */
+export function parseTypeFor(type: string, t: LayoutTarget, extra?: ExtraNames): GoType {
+  return parseType(type, stdResolver(t.go, t.arch, extra?.(t)));
+}
+
+/**
+ * The layout of a map type (a type expression or a parsed GoType) for a target.
+ * Named types in an expression resolve through `extra`, then the standard
+ * library's table for the target's Go release and GOARCH.
+ */
+export function layoutOf(type: string | GoType, t: LayoutTarget, extra?: ExtraNames): MapLayout {
   const source = typeof type === 'string' ? `type expression ${JSON.stringify(type)}` : 'type';
-  const parsed = typeof type === 'string' ? parseType(type) : type;
+  const parsed = typeof type === 'string' ? parseTypeFor(type, t, extra) : type;
   if (parsed.kind !== 'map') {
     throw new InputError(source, undefined, `${typeString(parsed)} is not a map type`);
   }
@@ -233,7 +257,9 @@ function common(m: MapType, t: LayoutTarget): Omit<CommonLayout, 'headers'> {
     elem: part(m.elem, t.arch),
     keyProps: keyProps(m.key),
     hasher: hasherChoice(m.key, t),
-    cacheLine: cacheLinePad(t.arch, t.go),
+    cacheLine: t.cacheLine ?? cacheLinePad(t.arch, t.go),
+    goCacheLinePad: cacheLinePad(t.arch, t.go),
+    cacheLineNote: cacheLineNote(t.arch, t.go, t.cacheLine),
     ptrSize: t.arch.ptrSize,
     bigEndian: t.arch.bigEndian,
   };
@@ -279,9 +305,10 @@ function classicLayout(m: MapType, t: LayoutTarget): ClassicLayout {
     throw new InputError(
       `type expression ${JSON.stringify(c.type)}`,
       undefined,
-      `the gc compiler rejects this map on ${t.arch.name} (internal compiler error: bad offset of overflow in bmap: ` +
-        `overflow at ${overflow.offset}, bucket size ${bucket.size} - PtrSize = ${bucket.size - t.arch.ptrSize}); ` +
-        `a key or elem with 8-byte alignment leaves tail padding in the bucket on 32-bit targets`,
+      `the gc compiler rejects this map on ${t.arch.name}: internal compiler error: bad offset of overflow in bmap for ${c.type}` +
+        // Go 1.21+ add the figures (reflectdata.MapBucketType); 1.19 names the package by its quoted path ("sync/atomic".Int64).
+        (t.go.minor >= 21 ? `, overflow.Offset=${overflow.offset}, bucket.Size()-int64(types.PtrSize)=${bucket.size - t.arch.ptrSize}` : '') +
+        ` (a key or elem with 8-byte alignment leaves tail padding in the bucket on 32-bit targets)`,
     );
   }
   if (bucket.size >= 1 << 16) throw new InputError(`type expression ${JSON.stringify(c.type)}`, undefined, 'bucket size does not fit the descriptor (≥ 65536 bytes)');

@@ -7,6 +7,7 @@
 import { renderTable } from '../base/table.js';
 import { arrayLineStats, linesOf } from './cachelines.js';
 import { paddingOf, type MapLayout, type StructDesc, type PartLayout } from './index.js';
+import type { MapSavings, StructHoles } from './reorder.js';
 
 import { hex } from '../base/hex.js';
 const label = (l: MapLayout) => `${l.go}/${l.arch}${l.experiment ? '/' + l.experiment : ''}`;
@@ -45,6 +46,7 @@ export function layoutReport(l: MapLayout): string {
   out.push(partLine('elem', l.elem, l.ptrSize));
   const hashName = l.hasher.name + (l.hasher.size !== undefined ? `(${l.hasher.size})` : '');
   out.push(`  hasher ${hashName}; flags ${hex(l.descriptor.flags.value)}${l.descriptor.flags.names.length ? ' (' + l.descriptor.flags.names.join(', ') + ')' : ''}`);
+  out.push(`  ${l.cacheLineNote}`);
   out.push('');
   if (l.impl === 'classic') {
     const b = l.bucket;
@@ -112,7 +114,7 @@ function comparisonRows(ls: MapLayout[]): Row[] {
     { name: 'flags', values: v((l) => `${hex(l.descriptor.flags.value)} ${l.descriptor.flags.names.join(',')}`) },
     { name: 'hasher', values: v((l) => l.hasher.name) },
     { name: 'grows at', values: v((l) => (l.impl === 'classic' ? `${l.loadFactor.num / l.loadFactor.den}/bucket` : `${l.table.maxAvgGroupLoad}/8 full`)) },
-    { name: 'cache line', values: v((l) => l.cacheLine) },
+    { name: 'cache line', values: v((l) => (l.cacheLine === l.goCacheLinePad ? `${l.cacheLine} (Go's pad)` : `${l.cacheLine} (Go pads ${l.goCacheLinePad})`)) },
     { name: 'straddling lines', values: v(straddle) },
     { name: 'control bytes', values: v(swiss((l) => (l.bigEndian ? 'reversed (BE)' : 'slot i = byte i'))) },
   ];
@@ -129,4 +131,76 @@ export function comparisonReport(ls: MapLayout[]): string {
   out.push(`  Differs: ${differs.length ? differs.map((r) => r.name).join(', ') : 'nothing'}.`);
   out.push(`  Same everywhere: ${same.length ? same.map((r) => `${r.name} (${r.values[0]})`).join(', ') : 'nothing'}.`);
   return out.join('\n') + '\n';
+}
+
+/** A target the compiler (or mapscope) cannot lay the map out for, shown in its column instead of stopping the command. */
+export interface FailedTarget {
+  readonly go: string;
+  readonly arch: string;
+  readonly experiment: string;
+  readonly type: string;
+  readonly error: string;
+}
+
+/** `rejected` when the gc compiler refuses the map on that target, `error` when mapscope cannot lay it out there. */
+function failLabel(f: FailedTarget): string {
+  return /gc compiler rejects/.test(f.error) ? 'REJECTED' : 'ERROR';
+}
+
+export function isFailed<T extends object>(x: T | FailedTarget): x is FailedTarget {
+  return 'error' in x;
+}
+
+/** comparisonReport with failed targets: their column says so and their error follows the table. */
+export function comparisonReportWithFailures(all: (MapLayout | FailedTarget)[]): string {
+  const ok = all.filter((x): x is MapLayout => !isFailed(x));
+  const rows = comparisonRows(ok).filter((r) => r.values.some((x) => x !== '-'));
+  const out: string[] = [];
+  const failed = all.filter(isFailed);
+  out.push(`${all[0].type} across ${all.length} targets${failed.length ? ` (${failed.length} cannot be built)` : ''}`);
+  const values = (r: Row) => {
+    let i = 0;
+    return all.map((x) => (isFailed(x) ? (r.name === 'implementation' ? failLabel(x) : '-') : r.values[i++]));
+  };
+  const labelOf = (x: MapLayout | FailedTarget) => `${x.go}/${x.arch}${x.experiment ? '/' + x.experiment : ''}`;
+  out.push(renderTable(['', ...all.map(labelOf)], rows.map((r) => [r.name, ...values(r)]), '  '));
+  const differs = rows.filter((r) => new Set(r.values).size > 1);
+  const same = rows.filter((r) => new Set(r.values).size === 1);
+  if (ok.length > 1) {
+    out.push(`  Differs${failed.length ? ' (among the targets that build)' : ''}: ${differs.length ? differs.map((r) => r.name).join(', ') : 'nothing'}.`);
+    out.push(`  Same everywhere: ${same.length ? same.map((r) => `${r.name} (${r.values[0]})`).join(', ') : 'nothing'}.`);
+  }
+  for (const f of failed) out.push(`  ${labelOf(f)}: ${f.error}`);
+  return out.join('\n') + '\n';
+}
+
+/** pahole-style tables of each struct in the key and elem, with fieldalignment's better order where there is one. */
+export function holesReport(structs: readonly StructHoles[], target: string): string {
+  if (structs.length === 0) return '';
+  const out: string[] = [`structs of the key and elem (${target}):`];
+  for (const s of structs) {
+    const kind = s.reorderable ? '' : ' (standard library: not yours to reorder)';
+    out.push(`  ${s.path}: ${s.type}: ${s.size} bytes, align ${s.align}, ${s.padding} bytes of padding, ${s.ptrBytes} pointer bytes${kind}`);
+    const rows = s.fields.map((f) => [f.name, f.type, f.offset, f.size, f.align, f.padBefore > 0 ? `${f.padBefore}-byte hole before` : '']);
+    if (s.padAfter > 0) rows.push(['(tail)', '', s.size - s.padAfter, s.padAfter, '', `${s.padAfter}-byte tail padding`]);
+    out.push(renderTable(['field', 'type', 'offset', 'size', 'align', 'padding'], rows, '    '));
+    if (s.better) {
+      const what = s.better.saves > 0 ? `${s.size} -> ${s.better.size} bytes (saves ${s.better.saves})` : `same size, pointer bytes ${s.ptrBytes} -> ${s.better.ptrBytes} (less for the GC to scan)`;
+      out.push(`    better order: ${s.better.order.join(', ')}: ${what}`);
+    } else if (s.reorderable && s.fields.length > 1) out.push('    already in an optimal order');
+  }
+  return out.join('\n') + '\n';
+}
+
+/** What the better orders save in buckets or groups, per target, and for a map of N entries. */
+export function savingsReport(rows: readonly (MapSavings | FailedTarget)[]): string {
+  const n = rows.find((r): r is MapSavings => !isFailed(r) && r.entries !== undefined)?.entries?.n;
+  const header = ['target', 'impl', 'bucket/group now', 'reordered', 'slot now', 'reordered', ...(n !== undefined ? [`${n} entries: units`, 'bytes now', 'reordered', 'saves'] : [])];
+  const body = rows.map((r) => {
+    const label = `${r.go}/${r.arch}`;
+    if (isFailed(r)) return [label, failLabel(r), '-', '-', '-', '-', ...(n !== undefined ? ['-', '-', '-', '-'] : [])];
+    const e = r.entries;
+    return [label, r.impl, r.unitSize, r.betterUnitSize, r.slotSize, r.betterSlotSize, ...(e ? [e.units, e.bytes, e.betterBytes, e.saves] : [])];
+  });
+  return `what the better field order saves:\n${renderTable(header, body, '  ')}`;
 }

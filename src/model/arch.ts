@@ -84,7 +84,39 @@ export function archByName(name: string, source = 'arch'): Arch {
  */
 export function cacheLinePad(a: Arch, go: { readonly minor: number }): number {
   if (a.name === 'arm64' && go.minor < 20) return 64;
+  // riscv64: 32 in go1.19.8 and go1.21.13, 64 from go1.22.12 on (src/internal/cpu/cpu_riscv64.go).
+  if (a.name === 'riscv64' && go.minor < 22) return 32;
   return a.cacheLine;
+}
+
+/**
+ * The line sizes of common hardware for a GOARCH, which need not be what Go
+ * pads to: Arm's Neoverse cores (AWS Graviton 2–4, Ampere Altra, Azure Cobalt)
+ * have 64-byte lines (Arm Neoverse N1/V1/V2 Technical Reference Manuals,
+ * "L1 data cache … 64-byte cache lines"), Apple's M-series 128 (the reason
+ * Go gives in cpu_arm64.go); x86 cores 64 (Intel SDM vol. 3, 11.1; AMD APM
+ * vol. 2, 7.1); POWER8–10 128; IBM Z 256.
+ */
+export const HARDWARE_LINES: Readonly<Partial<Record<GoArch, string>>> = Object.freeze({
+  amd64: '64 on Intel and AMD x86 cores',
+  '386': '64 on Intel and AMD x86 cores',
+  arm64: '64 on Arm Neoverse (AWS Graviton 2-4, Ampere Altra), 128 on Apple M-series',
+  ppc64: '128 on POWER8-10',
+  ppc64le: '128 on POWER8-10',
+  s390x: '256 on IBM Z',
+});
+
+/** Cache line sizes `--cache-line` accepts. */
+export const CACHE_LINE_SIZES = [32, 64, 128, 256] as const;
+
+/** One sentence on the line size a layout uses: what Go pads to, what hardware has, and the override if any. */
+export function cacheLineNote(a: Arch, go: { readonly minor: number }, override?: number): string {
+  const pad = cacheLinePad(a, go);
+  const hw = HARDWARE_LINES[a.name];
+  const goSays = `Go pads to ${pad} on ${a.name} (internal/cpu.CacheLinePadSize)`;
+  const hwSays = hw ? `; hardware: ${hw}` : '';
+  if (override !== undefined && override !== pad) return `cache lines: ${override} bytes (--cache-line); ${goSays}${hwSays}`;
+  return `cache lines: ${pad} bytes, as ${goSays}${hwSays}${hw && /\d+ on .*\d+ on/.test(hw) ? '; --cache-line 64|128 to see the other' : ''}`;
 }
 
 /**

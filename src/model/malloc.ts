@@ -98,3 +98,51 @@ export function roundupsize(size: number, noscan: boolean, go: GoVersion, arch: 
   }
   return pageRound(size);
 }
+
+/**
+ * The heap bytes an object of `size` bytes occupies once allocated: what
+ * runtime.MemStats.HeapAlloc counts for it. A small object takes its whole
+ * size class, including the 8-byte malloc header a pointerful object larger
+ * than PtrSize*PtrBits carries from 1.22 on (runtime/malloc.go mallocgc,
+ * heapBitsInSpan); a large one takes whole pages (mcache.allocLarge counts
+ * the span). Pointer-free objects under 16 bytes share tiny blocks; they are
+ * counted at their own size.
+ */
+export function heapBytes(size: number, noscan: boolean, go: GoVersion, arch: Arch): number {
+  if (size === 0) return 0;
+  if (noscan && size < 16) return size;
+  const smallLimit = go.minor < 22 ? MAX_SMALL_SIZE : MAX_SMALL_SIZE - MALLOC_HEADER_SIZE;
+  if (size > smallLimit) return pageRound(size);
+  const header = go.minor >= 22 && !noscan && size > arch.ptrSize * arch.ptrSize * 8 ? MALLOC_HEADER_SIZE : 0;
+  return classSize(size + header);
+}
+
+/**
+ * runtime.nextslicecap: the capacity append gives a slice of `oldCap`
+ * elements that needs `newLen` (1.18+: double below 256 elements, then grow
+ * by (cap + 3*256)/4 at a time; before: double below 1024, then by a quarter).
+ * growslice then rounds the byte size up with roundupsize.
+ */
+export function nextSliceCap(newLen: number, oldCap: number, go: GoVersion): number {
+  const doublecap = oldCap * 2;
+  if (newLen > doublecap) return newLen;
+  const threshold = go.minor >= 18 ? 256 : 1024;
+  if (oldCap < threshold) return doublecap;
+  let newcap = oldCap;
+  while (newcap < newLen) newcap += go.minor >= 18 ? Math.floor((newcap + 3 * threshold) / 4) : Math.floor(newcap / 4);
+  return newcap;
+}
+
+/**
+ * The capacity of a slice of `elemSize`-byte elements after appending to
+ * it one element at a time until it holds `len` (growslice: nextSliceCap,
+ * then the byte size rounded up to the allocator's class).
+ */
+export function appendedCapacity(len: number, elemSize: number, noscan: boolean, go: GoVersion, arch: Arch): number {
+  let cap = 0;
+  while (cap < len) {
+    const want = nextSliceCap(cap + 1, cap, go);
+    cap = Math.floor(roundupsize(want * elemSize, noscan, go, arch) / elemSize);
+  }
+  return cap;
+}

@@ -13,6 +13,7 @@
  * processes, so the checker does not care where bytes come from.
  */
 import type { Arch } from './arch.js';
+import { LimitError } from '../base/errors.js';
 
 /** Anything bytes can be read from by address: simulated memory, a core file, /proc/N/mem. */
 export interface MemoryReader {
@@ -41,9 +42,17 @@ export interface Allocation {
 
 const PAGE = 4096;
 
+/**
+ * Bytes one simulated memory may allocate in all. A scenario or snapshot can
+ * ask for any size (a hint of 2^40, a type of 2^40 bytes); past this it gets a
+ * LimitError (exit 2) instead of an out-of-memory crash.
+ */
+export const MAX_SIM_BYTES = 1 << 29;
+
 export class SimMemory implements MemoryReader {
   private readonly objects: Allocation[] = []; // sorted by address (bump allocation keeps order)
   private next: number;
+  private allocated = 0;
 
   constructor(readonly arch: Arch) {
     this.next = arch.ptrSize === 8 ? 0xc000000000 : 0x08000000;
@@ -51,6 +60,10 @@ export class SimMemory implements MemoryReader {
 
   /** A zeroed allocation of `size` bytes aligned to `align` (at least 8, like mallocgc). */
   alloc(size: number, tag: string, align = 8): number {
+    if (!Number.isSafeInteger(size) || size < 0 || this.allocated + size > MAX_SIM_BYTES) {
+      throw new LimitError(`simulated memory: ${size} bytes for ${tag} would pass mapscope's limit of ${MAX_SIM_BYTES} bytes in all (${this.allocated} allocated)`);
+    }
+    this.allocated += size;
     const a = Math.max(align, 8);
     const addr = Math.ceil(this.next / a) * a;
     // Keep a gap so an overrun of one object never reads the next one silently.

@@ -19,7 +19,7 @@ const field = (name: string, type: GoType) => ({ name, type, embedded: false });
 
 function atomicType(name: string, v: GoType, withAlign64 = false): NamedType {
   const fields = [blank(noCopy), ...(withAlign64 ? [blank(align64)] : []), field('v', v)];
-  return { kind: 'named', name: `atomic.${name}`, underlying: { kind: 'struct', fields } };
+  return { kind: 'named', name: `atomic.${name}`, underlying: { kind: 'struct', fields }, fixed: true };
 }
 
 const table: Record<string, NamedType> = {

@@ -2,18 +2,38 @@
  * Parses Go type expressions as a user writes them: `map[string]int`,
  * `map[[16]byte]*T`, `map[struct{a int8; b int64}][]string`, `map[any]chan int`.
  *
- * The grammar is Go's TypeLit/TypeName grammar (spec, "Types") without type
- * parameters except `atomic.Pointer[T]`. Named types resolve through
- * knownNamedTypes(); an unknown name is accepted only where its layout cannot
+ * The grammar is Go's TypeLit/TypeName grammar (spec, "Types"), with type
+ * arguments on names (`Pair[string, int]`). Named types resolve through the
+ * caller's NameResolver, then knownNamedType(); an unknown name is accepted only where its layout cannot
  * matter (behind a pointer, in a chan, func, map or slice) and becomes an
  * OpaqueType; size computation refuses it elsewhere with advice.
  *
  * Errors are InputErrors naming the column, e.g.
  * `type expression "map[string": column 11: expected "]"`.
  */
-import { InputError } from '../base/errors.js';
+import { InputError, quote } from '../base/errors.js';
 import { knownNamedType } from './named.js';
-import type { GoType, StructField, BasicKind } from './types.js';
+import { typeString, type GoType, type StructField, type BasicKind } from './types.js';
+
+/**
+ * Where named types come from beyond the predeclared ones and named.ts: the
+ * standard-library table for a target, a Go source tree, a binary's DWARF.
+ */
+export interface NameResolver {
+  /** The type `name` (`Session`, `time.Time`, `Pair` with `args`) denotes, or undefined. */
+  resolve(name: string, args: readonly GoType[]): GoType | undefined;
+  /** The error for a name nobody resolved: where mapscope looked and what to pass. */
+  unknown(name: string): string;
+}
+
+/** The message for an unknown name when only built-in knowledge was consulted. */
+export function unknownNameAdvice(name: string, looked: string): string {
+  return (
+    `unknown named type ${name}: mapscope looked in ${looked}. Pass --source DIR (the Go package that defines it, ` +
+    `needs a Go toolchain) or --binary APP (an executable that uses it), spell out its underlying type in its place, ` +
+    `or use it behind a pointer (*${name})`
+  );
+}
 
 const predeclared: Record<string, GoType> = {};
 for (const k of [
@@ -70,16 +90,17 @@ function tokenize(src: string, fail: (pos: number, msg: string) => never): Tok[]
 const MAX_ARRAY_LEN = 2 ** 40;
 const MAX_DEPTH = 200;
 
-export function parseType(src: string): GoType {
+export function parseType(src: string, names?: NameResolver): GoType {
   const fail = (pos: number, msg: string): never => {
-    throw new InputError(`type expression ${JSON.stringify(src)}`, `column ${pos + 1}`, msg);
+    throw new InputError(`type expression ${quote(JSON.stringify(src), 120)}`, `column ${pos + 1}`, msg);
   };
   if (src.length > 10_000) fail(0, 'type expression longer than 10000 characters');
   const toks = tokenize(src, fail);
   let k = 0;
   let depth = 0;
   const peek = () => toks[k];
-  const next = () => toks[k++];
+  // Never past the end-of-input token, so every look-ahead after a truncated input sees it.
+  const next = () => (k < toks.length - 1 ? toks[k++] : toks[k]);
   const is = (v: string) => toks[k].t === 'punct' && toks[k].v === v;
   const isIdent = (v: string) => toks[k].t === 'ident' && toks[k].v === v;
   const expect = (v: string) => {
@@ -161,6 +182,7 @@ export function parseType(src: string): GoType {
 
   function typeName(opaqueOK: boolean): GoType {
     const first = next();
+    if (first.t !== 'ident') fail(first.pos, `expected a type name, found ${describe(first)}`);
     let name = first.v;
     if (is('.')) {
       next();
@@ -168,25 +190,26 @@ export function parseType(src: string): GoType {
       if (sel.t !== 'ident') fail(sel.pos, `expected a name after "${name}.", found ${describe(sel)}`);
       name += '.' + sel.v;
     }
-    let typeArg: GoType | undefined;
+    const typeArgs: GoType[] = [];
     if (is('[')) {
-      // Only generic named types we know take arguments (atomic.Pointer[T]).
+      // Type arguments of a generic named type: Pair[string, int], atomic.Pointer[T].
       next();
-      typeArg = type(true);
+      for (;;) {
+        typeArgs.push(type(true));
+        if (!is(',')) break;
+        next();
+      }
       expect(']');
     }
-    if (typeArg === undefined && predeclared[name]) return predeclared[name];
-    const known = knownNamedType(name, typeArg);
+    if (typeArgs.length === 0 && predeclared[name]) return predeclared[name];
+    const resolved = names?.resolve(name, typeArgs);
+    if (resolved) return resolved;
+    const known = typeArgs.length <= 1 ? knownNamedType(name, typeArgs[0]) : undefined;
     if (known) return known;
-    if (typeArg !== undefined) fail(first.pos, `unknown generic type ${name}`);
     if (!opaqueOK) {
-      fail(
-        first.pos,
-        `unknown named type ${name}: describe it as a struct literal (e.g. struct{ a int64; b string }) ` +
-          `or use it behind a pointer (*${name})`,
-      );
+      fail(first.pos, names ? names.unknown(name) : unknownNameAdvice(name, "mapscope's built-in types (sync/atomic's, error, time.Duration)"));
     }
-    return { kind: 'opaque', name };
+    return { kind: 'opaque', name: typeArgs.length === 0 ? name : `${name}[${typeArgs.map(typeString).join(',')}]` };
   }
 
   function structType(): GoType {

@@ -62,6 +62,8 @@ export interface NamedType {
   readonly name: string;
   readonly underlying: GoType;
   readonly align64?: boolean;
+  /** Its definition is not the user's to change (the standard library's): shown, never reordered. */
+  readonly fixed?: boolean;
 }
 /** A named type whose definition is unknown: legal only behind a pointer, chan, func, map or slice. */
 export interface OpaqueType { readonly kind: 'opaque'; readonly name: string }
@@ -148,8 +150,8 @@ function computeSize(t: GoType, arch: Arch): Sized {
     }
     case 'opaque':
       throw new GoTypeError(
-        `unknown named type ${t.name}: mapscope cannot know its layout; describe it as a struct literal ` +
-          `(e.g. struct{ a int64; b string }) or use it behind a pointer (*${t.name})`,
+        `unknown named type ${t.name}: mapscope cannot know its layout; pass --source DIR or --binary APP that ` +
+          `define it, spell out its underlying type in its place, or use it behind a pointer (*${t.name})`,
       );
     default: {
       const [size, align, ptr] = basicSizes[t.kind](arch);

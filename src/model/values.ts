@@ -14,6 +14,7 @@
  */
 import { sizeOf, structLayout, underlying, typeString, type GoType } from './types.js';
 import { encodeUint, decodeUint, type SimMemory, type MemoryReader } from './memory.js';
+import { briefJson } from '../base/json.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
@@ -33,7 +34,7 @@ function intFromJson(v: JsonValue, bits: number, signed: boolean, what: string):
   let n: bigint;
   if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
   else if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) n = BigInt(v.trim());
-  else throw new ValueError(`${what}: expected an integer, got ${JSON.stringify(v)}`);
+  else throw new ValueError(`${what}: expected an integer, got ${briefJson(v)}`);
   const min = signed ? -(1n << BigInt(bits - 1)) : 0n;
   const max = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
   if (n < min || n > max) throw new ValueError(`${what}: ${n} does not fit ${signed ? 'int' : 'uint'}${bits}`);
@@ -48,7 +49,7 @@ export function floatFromJson(v: JsonValue, what: string): number {
   if (typeof v === 'number') return v;
   const special: Record<string, number> = { NaN: NaN, '+Inf': Infinity, Inf: Infinity, '-Inf': -Infinity, '-0': -0 };
   if (typeof v === 'string' && v in special) return special[v];
-  throw new ValueError(`${what}: expected a number or "NaN", "+Inf", "-Inf", "-0", got ${JSON.stringify(v)}`);
+  throw new ValueError(`${what}: expected a number or "NaN", "+Inf", "-Inf", "-0", got ${briefJson(v)}`);
 }
 
 function floatToJson(x: number): JsonValue {
@@ -75,7 +76,7 @@ export function encodeValue(mem: SimMemory, t: GoType, addr: number, v: JsonValu
   const u = underlying(t);
   switch (u.kind) {
     case 'bool':
-      if (typeof v !== 'boolean') throw new ValueError(`${what}: expected true or false, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'boolean') throw new ValueError(`${what}: expected true or false, got ${briefJson(v)}`);
       mem.setU8(addr, v ? 1 : 0);
       return;
     case 'float32':
@@ -84,14 +85,14 @@ export function encodeValue(mem: SimMemory, t: GoType, addr: number, v: JsonValu
       return;
     case 'complex64':
     case 'complex128': {
-      if (!Array.isArray(v) || v.length !== 2) throw new ValueError(`${what}: expected [re, im], got ${JSON.stringify(v)}`);
+      if (!Array.isArray(v) || v.length !== 2) throw new ValueError(`${what}: expected [re, im], got ${briefJson(v)}`);
       const half = u.kind === 'complex64' ? 4 : 8;
       mem.write(addr, floatBytes(floatFromJson(v[0], what + '[0]'), half, arch.bigEndian));
       mem.write(addr + half, floatBytes(floatFromJson(v[1], what + '[1]'), half, arch.bigEndian));
       return;
     }
     case 'string': {
-      if (typeof v !== 'string') throw new ValueError(`${what}: expected a string, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string') throw new ValueError(`${what}: expected a string, got ${briefJson(v)}`);
       const data = new TextEncoder().encode(v);
       const p = data.length === 0 ? 0 : mem.alloc(data.length, 'string data', 1);
       if (data.length) mem.write(p, data);
@@ -105,16 +106,16 @@ export function encodeValue(mem: SimMemory, t: GoType, addr: number, v: JsonValu
       mem.setUint(addr, arch.ptrSize, intFromJson(v, arch.ptrSize * 8, false, what));
       return;
     case 'array': {
-      if (!Array.isArray(v) || v.length !== u.len) throw new ValueError(`${what}: expected an array of ${u.len}, got ${JSON.stringify(v)}`);
+      if (!Array.isArray(v) || v.length !== u.len) throw new ValueError(`${what}: expected an array of ${u.len}, got ${briefJson(v)}`);
       const es = sizeOf(u.elem, arch).size;
       v.forEach((e, i) => encodeValue(mem, u.elem, addr + i * es, e, `${what}[${i}]`));
       return;
     }
     case 'struct': {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValueError(`${what}: expected an object with the fields of ${typeString(t)}, got ${JSON.stringify(v)}`);
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValueError(`${what}: expected an object with the fields of ${typeString(t)}, got ${briefJson(v)}`);
       const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
       const names = new Set(l.fields.map((f) => f.name));
-      for (const k of Object.keys(v)) if (!names.has(k) || k === '_') throw new ValueError(`${what}: ${typeString(t)} has no field ${JSON.stringify(k)}`);
+      for (const k of Object.keys(v)) if (!names.has(k) || k === '_') throw new ValueError(`${what}: ${typeString(t)} has no field ${briefJson(k)}`);
       for (const f of l.fields) {
         if (f.name === '_') continue;
         if (!(f.name in v)) throw new ValueError(`${what}: missing field ${f.name}`);

@@ -34,7 +34,7 @@ import { swissInvariant } from './invariants.js';
 import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
-import { Fields, readMapHeader, readTableHeader, type MapHeader } from './read.js';
+import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader, type MapHeader } from './read.js';
 
 interface Where {
   readonly text: string;
@@ -344,12 +344,14 @@ function checkDirectory(c: Checker, h: MapHeader): number {
     c.incomplete = true;
     return 0;
   }
-  if (dirLen > BigInt(LIMITS.maxGroups)) {
+  const dl = directoryEntriesToRead(h);
+  if (dl > LIMITS.maxGroups) {
     f.add('swiss/dir-len', { text: 'header' }, `at most ${LIMITS.maxGroups} entries`, `${dirLen}`, `dirLen ${dirLen} is beyond any directory the checker reads`);
     c.incomplete = true;
     return 0;
   }
-  const dl = Number(dirLen);
+  // A dirLen that disagrees with globalDepth (reported above): only the smaller directory is read.
+  if (BigInt(dl) !== dirLen) c.incomplete = true;
   const p = c.ptr;
   const dir = c.read(h.dirPtr, dl * p, { text: 'directory', addr: h.dirPtr }, 'the directory');
   if (!dir) return 0;

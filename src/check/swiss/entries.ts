@@ -9,7 +9,7 @@ import { slotGeometry } from '../../layout/geometry.js';
 import type { SwissLayout } from '../../layout/index.js';
 import { LIMITS, type MapSource } from '../types.js';
 import { collectEntries, type Entry } from '../entries.js';
-import { Fields, readMapHeader, readTableHeader } from './read.js';
+import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader } from './read.js';
 
 export function swissEntries(src: MapSource, limit: number): Entry[] {
   return collectEntries(src, limit, { swiss: walk });
@@ -40,8 +40,8 @@ function walk(src: MapSource, L: SwissLayout, limit: number, out: { key: bigint;
     group(r.read(h.dirPtr, gs), 0, h.dirPtr);
     return;
   }
-  if (h.dirLen > BigInt(LIMITS.maxGroups)) return;
-  const n = Number(h.dirLen);
+  const n = directoryEntriesToRead(h);
+  if (n > LIMITS.maxGroups) return;
   const dir = new Fields(r.read(h.dirPtr, n * p), r.arch.bigEndian);
   const seen = new Set<bigint>();
   let groups = 0;

@@ -82,3 +82,17 @@ export function readTableHeader(r: MemoryReader, L: SwissLayout, addr: bigint): 
     lengthMask: f.uint(T.groups + G.lengthMask, 8),
   };
 }
+
+/**
+ * How many directory entries to follow. The runtime keeps dirLen equal to
+ * 1 << globalDepth; when a corrupt header breaks that, the smaller of the two
+ * is read: a dirLen of 0x7fff under globalDepth 0 would otherwise send the
+ * walk through 32767 words of unrelated heap, each taken for a table of up
+ * to 128 groups (seconds and hundreds of megabytes for one map). The
+ * mismatch itself is a swiss/dir-len finding, and the map is then incomplete.
+ */
+export function directoryEntriesToRead(h: MapHeader): number {
+  const dl = h.dirLen < 0n ? 0 : h.dirLen > 1n << 40n ? 2 ** 40 : Number(h.dirLen);
+  if (h.globalDepth >= 40) return dl;
+  return Math.min(dl, 2 ** h.globalDepth);
+}

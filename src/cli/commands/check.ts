@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
+import { InputError, LimitError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
@@ -134,7 +134,13 @@ function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: nu
       const pos = /position (\d+)/.exec(e instanceof Error ? e.message : '');
       throw new InputError(file, pos ? Number(pos[1]) : undefined, 'not valid JSON');
     }
-    const r = checkMap(snapshotSource(json, file), { limit: listingLimit(opts) });
+    let r;
+    try {
+      r = checkMap(snapshotSource(json, file), { limit: listingLimit(opts) });
+    } catch (e) {
+      if (e instanceof LimitError) throw new InputError(file, undefined, e.message);
+      throw e;
+    }
     reports.push({ ...r, name: files.length > 1 ? file : r.name });
   }
   emit(document({ kind: 'snapshot', file: files.join(' ') }, reports), opts, io, setExit);
@@ -272,6 +278,7 @@ export const command: CommandModule = {
           '  mapscope check --pid 4242 --freeze --max-pause 300ms',
           '  mapscope check --pid 4242 --map main.cache --all --json',
           '  mapscope check --core core.1234 --binary ./server --addr 0xc000012340 --type "map[main.Key]main.Val"',
+          '  mapscope sim scenario.json --json > snap.json && mapscope check snap.json',
           '',
           'Invariants and their codes: docs/check.md. Exit: 0 intact, 1 findings, 2 bad input',
           '(including: no map found, a core from another build, a process that exited or exec\'d mid-read).',

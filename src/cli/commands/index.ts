@@ -10,6 +10,7 @@ import { command as sim } from './sim.js';
 import { command as check } from './check.js';
 import { command as inspect } from './inspect.js';
 import { command as litmus } from './litmus.js';
+import { command as footprint } from './footprint.js';
 import { command as disasm } from './disasm.js';
 import { command as gctrace } from './gctrace.js';
 import { command as profile } from './profile.js';
@@ -19,4 +20,4 @@ export interface CommandModule {
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout, sim, check, inspect, litmus, disasm, profile, gctrace];
+export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm, profile, gctrace];

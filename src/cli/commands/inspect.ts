@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
+import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING, oneLine } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from './index.js';
 import { inspectBytes, type Inspection } from '../../inspect/inspect.js';
@@ -209,7 +209,7 @@ export function runInspect(paths: string[], opts: Opts, io: CliIO, setExit: (cod
       if (!(e instanceof InputError)) throw e;
       if (!f.fromDir || files.length === 1) {
         if (files.length === 1) throw e;
-        io.err(`mapscope: ${e.message}`);
+        io.err(`mapscope: ${oneLine(e.message)}`);
         setExit(EXIT_BAD_INPUT);
       }
       errors.push({ file: f.file, error: e.message });

@@ -6,7 +6,9 @@
  * src/litmus/) and prints herd7's report for one test, a summary table for
  * several, or the map-publication table for a shipped scenario.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CommandModule } from './index.js';
 import type { CliIO } from '../io.js';
@@ -34,6 +36,14 @@ export const command: CommandModule = {
       .option('--scenario <name>', `run a shipped scenario (${SCENARIOS.join(', ')}) and print its table`)
       .option('--herd', 'print herd7-style output for every test, not only for a single one')
       .option('--json', 'machine-readable output (see docs/json.md)')
+      .addHelpText('after', `
+A relative path that does not exist in the current directory is looked up among the files mapscope
+ships (litmus/…), so the tour's examples work from any directory.
+
+Examples:
+  mapscope litmus litmus/map-publish/nobarrier+uninit.litmus          # herd7-style report
+  mapscope litmus litmus/map-publish/ --model sc                      # a summary row per test
+  mapscope litmus --scenario map-publish --json`)
       .action((paths: string[], opts: Options) => {
         if (opts.scenario !== undefined) return scenario(opts.scenario, opts, io);
         if (paths.length === 0) throw new UsageError('litmus: give .litmus files or directories, or --scenario map-publish');
@@ -74,12 +84,23 @@ function parseModel(m: string | undefined): ModelName | undefined {
   return m as ModelName;
 }
 
-function expand(p: string): string[] {
+/** The package's root: shipped files (litmus/) live there, wherever mapscope is run from. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** `p` as given when it exists; else, when relative, the shipped file of that name. */
+export function resolveShipped(p: string): string {
+  if (existsSync(p) || isAbsolute(p)) return p;
+  const shipped = join(PACKAGE_ROOT, p);
+  return existsSync(shipped) ? shipped : p;
+}
+
+function expand(given: string): string[] {
+  const p = resolveShipped(given);
   let st;
   try {
     st = statSync(p);
   } catch {
-    throw new InputError(p, undefined, 'no such file or directory');
+    throw new InputError(given, undefined, 'no such file or directory');
   }
   return st.isDirectory() ? litmusFilesIn(p) : [p];
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../../base/errors.js';
+import { InputError, LimitError } from '../../base/errors.js';
 import { parseScenario } from '../../engine/scenario.js';
 import { engineFor } from '../../engine/index.js';
 import type { CommandModule } from './index.js';
@@ -37,15 +37,30 @@ export const command: CommandModule = {
       .addHelpText('after', `
 Example scenario:
   {"go": "1.23", "arch": "amd64", "type": "map[int64]int64",
-   "ops": [["insert", 1, 10], ["insert", 2, 20], ["delete", 1], ["lookup", 2]]}`)
+   "ops": [["insert", 1, 10], ["insert", 2, 20], ["delete", 1], ["lookup", 2]]}
+
+Examples:
+  mapscope sim scenario.json                 # the final buckets or groups, drawn
+  mapscope sim scenario.json --trace         # what each operation did
+  mapscope sim scenario.json --json > snap.json && mapscope check snap.json`)
       .action((file: string, opts: { json?: boolean; trace?: boolean }) => {
         const sc = loadScenario(file);
         // The implementation follows from the scenario's Go version and experiment.
         const engine = engineFor(sc.impl);
-        const r = engine.simulate(sc, { trace: opts.trace });
+        let r;
+        try {
+          r = engine.simulate(sc, { trace: opts.trace });
+        } catch (e) {
+          if (e instanceof LimitError) throw new InputError(file, undefined, e.message);
+          throw e;
+        }
         if (!sc.hash.seeds) {
           const drawn = r.snapshot.hash.seeds;
           io.err(`mapscope: seeds drawn by the PRNG (prngSeed ${sc.hash.prngSeed ?? 1}): ${JSON.stringify(drawn)}; put real ones in hash.seeds to replay a real run`);
+        }
+        const rand = (r.snapshot.hash as { rand?: string }).rand;
+        if (rand !== undefined && sc.hash.rand === undefined) {
+          io.err(`mapscope: the map reached B ≥ 16, where incrnoverflow flips the runtime's per-thread coin; modelled with hash.rand ${rand} (drawn by the PRNG). header.noverflow depends on it (docs/scenario.md)`);
         }
         if (opts.trace) {
           const byOp = new Map<number, string[]>();

@@ -80,7 +80,8 @@ export function layoutTour(): string {
     out.push(`    ${TOUR_TYPES[i].padEnd(22)} ${notes.join('; ')}`);
   });
   out.push('  On 386 and arm, int64 and float64 are 4-aligned, so map[int32]float64 packs its slots with no padding;');
-  out.push('  pointers, strings and interfaces halve. arm64 has the same layout as amd64 but 128-byte cache lines.');
+  out.push('  pointers, strings and interfaces halve. arm64 has the same layout as amd64; Go pads to 128-byte lines there');
+  out.push('  (internal/cpu.CacheLinePadSize, for Apple M-series), but Neoverse/Graviton lines are 64: add --cache-line 64.');
   out.push('');
   out.push("  Any type, version or arch: mapscope layout 'map[K]V' --go 1.23,1.24 --arch amd64,386");
   return out.join('\n') + '\n';
@@ -122,6 +123,10 @@ export const command: CommandModule = {
     program
       .command('tour')
       .description('the built-in default: what mapscope shows, on everyday map types (runs when no command is given)')
+      .addHelpText('after', `
+Examples:
+  mapscope                 # the same as mapscope tour
+  mapscope tour | less`)
       .action(() => {
         io.out('mapscope tour: Go map internals across versions and architectures\n');
         io.out(layoutTour());

@@ -30,6 +30,8 @@ export function mapclear(m: ClassicMap): void {
   m.oldbuckets = 0;
   m.nevacuate = 0;
   m.noverflow = 0;
+  m.randCounted = false;
+  m.randGrow = false;
   m.count = 0;
   m.hash0 = m.env.drawSeed();
   if (m.extra !== 0) {

@@ -27,7 +27,9 @@ export function hashGrow(m: ClassicMap): void {
   if (!overLoadFactor(m.count + 1, m.B, m.L.loadFactor)) {
     bigger = 0;
     m.flags = m.flags | SAME_SIZE_GROW;
+    if (m.randCounted) m.randGrow = true;
   }
+  m.randCounted = false;
   const old = m.buckets;
   const [nb, nextOverflow] = makeBucketArray(m, m.B + bigger, 0);
   let flags = m.flags & ~(ITERATOR | OLD_ITERATOR);

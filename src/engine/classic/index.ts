@@ -39,9 +39,10 @@ import { layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
 import { SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
-import { encodeValue, decodeValue, type JsonValue } from '../../model/values.js';
+import { decodeValue, type JsonValue } from '../../model/values.js';
 import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
+import { encoder } from '../encode.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
 import { mapassign } from './assign.js';
@@ -82,6 +83,8 @@ export function variantFor(s: Omit<Scenario, 'ops'>): Variant {
 export interface SimMap {
   readonly map: ClassicMap;
   insert(key: JsonValue, value: JsonValue, at?: string): void;
+  /** Inserts the key and leaves its elem as it is (zero in a new slot): for callers that only care where keys go. */
+  insertKey(key: JsonValue, at?: string): void;
   delete(key: JsonValue, at?: string): boolean;
   /** The elem as JSON, or undefined when absent. */
   lookup(key: JsonValue, at?: string): JsonValue | undefined;
@@ -91,18 +94,14 @@ export interface SimMap {
   /** The order iterate(r) would return, without starting an iterator. */
   peekIteration(r: bigint): [JsonValue, JsonValue][];
   snapshot(): ClassicSnapshot;
+  /** The snapshot's `hash` (mode, seeds drawn so far, process keys) without the rest of it. */
+  hashInfo(): ClassicSnapshot['hash'];
   readonly trace: { op: number; text: string }[];
   /** Operation index trace lines are filed under. */
   opIndex: number;
 }
 
-export interface OpenOptions extends SimOptions {
-  /**
-   * For benchmarks only: flip incrnoverflow's coin at B >= 16 with this PRNG
-   * instead of refusing (the real runtime's coin cannot be replayed).
-   */
-  readonly unreplayableCoin?: boolean;
-}
+export type OpenOptions = SimOptions;
 
 /** Makes the scenario's map (make with its hint) and returns it for operations. */
 export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMap {
@@ -118,6 +117,19 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
 
   const { seeds, drawSeed } = seedDrawer(s, rand);
 
+  // incrnoverflow's coin at B >= 16 (the runtime's per-M rand, which no process
+  // exposes): a generator seeded by hash.rand, drawn from the PRNG when the
+  // scenario gives none, and only when the map gets that far.
+  let randSeed = s.hash.rand;
+  let coin: (() => bigint) | undefined;
+  const overflowCoin = (): number => {
+    if (!coin) {
+      randSeed ??= rand();
+      coin = prng(randSeed);
+    }
+    return Number(coin() & 0xffffffffn);
+  };
+
   const trace: { op: number; text: string }[] = [];
   const mem = new SimMemory(s.arch);
   // eslint-disable-next-line prefer-const
@@ -126,11 +138,7 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     mem, layout: L, go: s.go, arch: s.arch, keyType: s.type.key, elemType: s.type.elem,
     variant: variantFor(s),
     drawSeed,
-    overflowCoin: opts.unreplayableCoin
-      ? () => Number(rand() & 0xffffffffn)
-      : () => {
-        throw new InputError(s.source, sim.opIndex >= 0 ? `ops[${sim.opIndex}]` : 'hint', `the map reaches B=${m.B} ≥ 16, where the runtime counts overflow buckets with a per-M random coin that cannot be replayed (go-classic-map.md §7.8)`);
-      },
+    overflowCoin,
     hasherFor: (m) => mapHasher(s.type.key, s.go, s.arch, mode === 'aes', keys, m),
     trace: opts.trace ? (text) => trace.push({ op: sim ? sim.opIndex : -1, text }) : undefined,
   };
@@ -138,12 +146,14 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   const m = makemap(env, s.hint);
   const keySize = sizeOf(s.type.key, s.arch).size;
   const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');
+  const encKey = encoder(mem, s.type.key, 'key');
+  const encElem = encoder(mem, s.type.elem, 'value');
   const setKey = (k: JsonValue, at: string, op: string): void => {
-    if (op !== 'lookup' && hasNaN(k)) {
+    if (op !== 'lookup' && typeof k !== 'number' && hasNaN(k)) {
       throw new InputError(s.source, at, `${op} of a NaN key: its hash mixes in the runtime's per-M random state, which cannot be replayed (lookups of NaN are fine)`);
     }
     try {
-      encodeValue(mem, s.type.key, scratch, k, 'key');
+      encKey(scratch, k);
     } catch (e) {
       throw new InputError(s.source, at, (e as Error).message);
     }
@@ -155,7 +165,11 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     insert(key, value, at = 'key') {
       setKey(key, at, 'insert');
       const e = mapassign(m, scratch);
-      encodeValue(mem, s.type.elem, e, value, 'value');
+      encElem(e, value);
+    },
+    insertKey(key, at = 'key') {
+      setKey(key, at, 'insert');
+      mapassign(m, scratch);
     },
     delete(key, at = 'key') {
       setKey(key, at, 'delete');
@@ -189,11 +203,15 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
       if (opts.trace) trace.push({ op: sim.opIndex, text: `iterate: ${pairs.map(([k, v]) => `${JSON.stringify(k)}→${JSON.stringify(v)}`).join(' ')}` });
       return pairs;
     },
-    snapshot() {
-      const hash = mode === 'aes'
+    hashInfo() {
+      const h: ClassicSnapshot['hash'] = mode === 'aes'
         ? { mode, seeds: [...seeds], aeskeysched: hexBytes(keys.aeskeysched) }
         : { mode, seeds: [...seeds], hashkey: hashkey.map((k) => k.toString()) };
-      return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash });
+      if (coin && randSeed !== undefined) h.rand = randSeed.toString();
+      return h;
+    },
+    snapshot() {
+      return takeSnapshot(m, { go: s.goText, arch: s.arch.name, experiment: s.experiment, type: typeString(s.type), hash: sim.hashInfo() });
     },
   };
   return sim;

@@ -48,8 +48,8 @@ export interface MapEnv {
   /** Draws the runtime's next random 32-bit value for a map seed (fastrand/rand). */
   readonly drawSeed: () => number;
   readonly hasherFor: (mem: SimMemory) => MapHasher;
-  /** A 32-bit random draw for incrnoverflow at B >= 16; absent: refuse (it cannot be replayed). */
-  readonly overflowCoin?: () => number;
+  /** A 32-bit draw standing for the runtime's per-M rand in incrnoverflow at B >= 16 (hash.rand's generator). */
+  readonly overflowCoin: () => number;
   readonly trace?: (what: string) => void;
 }
 
@@ -165,20 +165,25 @@ export class ClassicMap {
   }
   oldbucketmask(): number { return this.noldbuckets() - 1; }
 
-  /** hmap.incrnoverflow: exact below B=16; above, the runtime flips a per-M coin we cannot see. */
+  /**
+   * hmap.incrnoverflow: exact below B=16. From B=16 the runtime counts one in
+   * 2^(B-15) overflow buckets by a per-M random coin no process exposes; the
+   * engine flips hash.rand's generator instead, so noverflow (and a same-size
+   * grow it may start) is a model there, marked in the snapshot.
+   */
   incrnoverflow(): void {
     if (this.B < 16) {
       this.noverflow = this.noverflow + 1;
       return;
     }
-    const coin = this.env.overflowCoin;
-    if (!coin) {
-      throw new Error('incrnoverflow at B >= 16 draws from the runtime\'s per-M random state, which cannot be replayed (go-classic-map.md §7.8)');
-    }
-    // Count one in 2^(B-15) overflow buckets (runtime/map.go incrnoverflow).
+    this.randCounted = true;
     const mask = 2 ** (this.B - 15) - 1;
-    if ((coin() & mask) === 0) this.noverflow = this.noverflow + 1;
+    if ((this.env.overflowCoin() & mask) === 0) this.noverflow = this.noverflow + 1;
   }
+  /** Whether noverflow has counted by the coin since the last grow (it then depends on hash.rand). */
+  randCounted = false;
+  /** Whether a same-size grow started while noverflow depended on hash.rand: the buckets' contents since do too. */
+  randGrow = false;
 
   // ---------------------------------------------------------------- bmap --
   bucketAt(base: number, i: number): number { return base + i * this.bucketSize; }

@@ -22,6 +22,8 @@ export interface SnapshotHash {
   seeds: number[];
   hashkey?: string[];
   aeskeysched?: string;
+  /** Seed of the generator standing for incrnoverflow's per-M coin; present once the map counted by it (B ≥ 16). */
+  rand?: string;
 }
 
 export interface ClassicSnapshot {
@@ -44,6 +46,13 @@ export interface ClassicSnapshot {
   extra: { nextOverflow: number | null; overflow: number | null; oldoverflow: number | null } | null;
   buckets: ClassicBucket[][] | null;
   oldbuckets: ClassicBucket[][] | null;
+  /**
+   * Fields whose value depends on hash.rand rather than on anything a process
+   * exposes: "header.noverflow" once the map counted overflow buckets by the
+   * coin (B ≥ 16), and everything a same-size grow it started touched.
+   * Absent when nothing does.
+   */
+  randDependent?: string[];
 }
 
 function slotValue(m: ClassicMap, t: GoType, slot: number, indirect: boolean): JsonValue {
@@ -98,5 +107,12 @@ export function takeSnapshot(m: ClassicMap, meta: { go: string; arch: string; ex
     extra,
     buckets: m.buckets === 0 ? null : table(m, m.buckets, bucketShift(m.B)),
     oldbuckets: m.oldbuckets === 0 ? null : table(m, m.oldbuckets, m.noldbuckets()),
+    ...randDependent(m),
   };
+}
+
+function randDependent(m: ClassicMap): { randDependent?: string[] } {
+  if (m.randGrow) return { randDependent: ['header.noverflow', 'header.flags', 'header.nevacuate', 'extra', 'buckets', 'oldbuckets'] };
+  if (m.randCounted) return { randDependent: ['header.noverflow'] };
+  return {};
 }

@@ -43,8 +43,8 @@
 import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { SimMemory } from '../../model/memory.js';
-import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
-import { encodeValue, type JsonValue } from '../../model/values.js';
+import { sizeOf, typeString } from '../../model/types.js';
+import type { JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { mapKeyHash } from '../../hash/index.js';
 import { drawKeyMaterial } from '../../model/runtime/index.js';
@@ -55,6 +55,7 @@ import { swissRules } from './rules.js';
 import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
+import { encoder } from '../encode.js';
 import { snapshotOf, uintJson, type SwissSnapshot, type SwissSnapshotHash } from './snapshot.js';
 import { iterationOrder } from './iterate.js';
 
@@ -83,10 +84,14 @@ export interface SwissRun {
 export interface SwissSession {
   readonly map: SwissMap;
   insert(key: JsonValue, value: JsonValue): void;
+  /** Inserts the key with a zero elem: for callers that only care where keys go. */
+  insertKey(key: JsonValue): void;
   delete(key: JsonValue): void;
   lookup(key: JsonValue): boolean;
   clear(): void;
   snapshot(): SwissSnapshot;
+  /** The snapshot's `hash` (mode, seeds drawn so far, process keys) without the rest of it. */
+  hashInfo(): SwissSnapshotHash;
   /** maps.Clone of the map now; 1.24 rebuilds in iteration order from `start` (see clone.ts). */
   clone(start?: IterStart): SwissSnapshot;
 }
@@ -150,7 +155,8 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   opts.trace?.(`make(${typeString(scenario.type)}${scenario.hint === null ? '' : ', ' + scenario.hint})`);
   m.make(scenario.hint);
   const kbuf = mem.alloc(keySize, 'op key');
-  const vbuf = mem.alloc(sizeOf(scenario.type.elem, arch).size, 'op value');
+  const elemSize = sizeOf(scenario.type.elem, arch).size;
+  const vbuf = mem.alloc(elemSize, 'op value');
   const encKey = encoder(mem, scenario.type.key, 'key');
   const encElem = encoder(mem, scenario.type.elem, 'value');
   return {
@@ -158,6 +164,16 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     insert(key, value) {
       encKey(kbuf, key);
       encElem(vbuf, value);
+      inserting = true;
+      try {
+        m.assign(kbuf, vbuf);
+      } finally {
+        inserting = false;
+      }
+    },
+    insertKey(key) {
+      encKey(kbuf, key);
+      if (elemSize > 0) mem.zero(vbuf, elemSize);
       inserting = true;
       try {
         m.assign(kbuf, vbuf);
@@ -177,6 +193,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     },
     clear: () => clearMap(m),
     snapshot: () => snapshotOf(m, meta()),
+    hashInfo: () => meta().hash,
     clone: (start) => {
       // The clone's draws (its seed on 1.24, an iterator start) are not seeds of this map.
       const n = drawn.length;
@@ -185,25 +202,6 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       const mt = meta();
       return snapshotOf(c, { ...mt, hash: { ...mt.hash, seeds: [uintJson(c.seed)] } });
     },
-  };
-}
-
-const INT_KINDS = new Set(['int8', 'int16', 'int32', 'int64', 'int', 'uint8', 'uint16', 'uint32', 'uint64', 'uint', 'uintptr']);
-
-/**
- * encodeValue, with a shortcut for the common case of a non-negative
- * integer key or value given as a JSON number (everything else, and every
- * out-of-range value, goes through encodeValue and its checks).
- */
-function encoder(mem: SimMemory, t: GoType, what: string): (addr: number, v: JsonValue) => void {
-  const u = underlying(t);
-  if (!INT_KINDS.has(u.kind)) return (addr, v) => encodeValue(mem, t, addr, v, what);
-  const size = sizeOf(t, mem.arch).size;
-  const signed = u.kind.startsWith('int');
-  const limit = Math.min(Number.MAX_SAFE_INTEGER, 2 ** (size * 8 - (signed ? 1 : 0)) - 1);
-  return (addr, v) => {
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= limit) mem.setNum(addr, size, v);
-    else encodeValue(mem, t, addr, v, what);
   };
 }
 

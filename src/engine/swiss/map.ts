@@ -21,6 +21,28 @@ export class SwissMap {
     readonly drawSeed: () => bigint,
   ) {
     this.addr = cx.mem.alloc(cx.layout.headers.Map.size, 'maps.Map');
+    const o = cx.mem.find(this.addr, cx.layout.headers.Map.size);
+    if (!o) throw new Error('maps.Map allocation lost');
+    this.hb = o.bytes;
+  }
+
+  // The header's own bytes (allocations never move): used, dirPtr and dirLen are read on every
+  // operation, so they skip the address lookup.
+  private readonly hb: Uint8Array;
+  private rd(off: number, size: number): number {
+    const b = this.hb;
+    let v = 0;
+    if (this.cx.arch.bigEndian) for (let i = 0; i < size; i++) v = v * 256 + b[off + i];
+    else for (let i = size - 1; i >= 0; i--) v = v * 256 + b[off + i];
+    return v;
+  }
+  private wr(off: number, size: number, v: number): void {
+    const b = this.hb;
+    const be = this.cx.arch.bigEndian;
+    for (let i = 0; i < size; i++) {
+      b[be ? off + size - 1 - i : off + i] = v % 256;
+      v = Math.floor(v / 256);
+    }
   }
 
   private u(f: string, size: number): bigint {
@@ -32,8 +54,8 @@ export class SwissMap {
   }
 
   /** Map.used (a uint64; entries never reach 2^53 here). */
-  get used(): number { return this.cx.mem.num(this.addr + this.cx.M.used, 8); }
-  set used(v: number) { this.cx.mem.setNum(this.addr + this.cx.M.used, 8, v); }
+  get used(): number { return this.rd(this.cx.M.used, 8); }
+  set used(v: number) { this.wr(this.cx.M.used, 8, v); }
   // The seed is read on every operation; keep its value beside its bytes (only the engine writes them).
   private seedValue = 0n;
   get seed(): bigint { return this.seedValue; }
@@ -41,10 +63,10 @@ export class SwissMap {
     this.seedValue = v;
     this.setU('seed', this.cx.arch.ptrSize, v);
   }
-  get dirPtr(): number { return this.cx.mem.ptr(this.addr + this.cx.M.dirPtr); }
-  set dirPtr(v: number) { this.cx.mem.setPtr(this.addr + this.cx.M.dirPtr, v); }
-  get dirLen(): number { return this.cx.mem.ptr(this.addr + this.cx.M.dirLen); }
-  set dirLen(v: number) { this.cx.mem.setPtr(this.addr + this.cx.M.dirLen, v); }
+  get dirPtr(): number { return this.rd(this.cx.M.dirPtr, this.cx.arch.ptrSize); }
+  set dirPtr(v: number) { this.wr(this.cx.M.dirPtr, this.cx.arch.ptrSize, v); }
+  get dirLen(): number { return this.rd(this.cx.M.dirLen, this.cx.arch.ptrSize); }
+  set dirLen(v: number) { this.wr(this.cx.M.dirLen, this.cx.arch.ptrSize, v); }
   get globalDepth(): number { return this.cx.mem.u8(this.addr + this.cx.M.globalDepth); }
   set globalDepth(v: number) { this.cx.mem.setU8(this.addr + this.cx.M.globalDepth, v); }
   get globalShift(): number { return this.cx.mem.u8(this.addr + this.cx.M.globalShift); }

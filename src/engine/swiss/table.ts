@@ -27,18 +27,51 @@ export { MAX_TABLE_CAPACITY, maxGrowthLeft };
 
 /** Reads and writes a table header through the layout's offsets. */
 export class Table {
-  constructor(private readonly m: SwissMap, readonly addr: number) {}
+  // The header's own bytes (allocations never move): the uint16 fields are read on every insert,
+  // so they skip the address lookup.
+  private readonly hb: Uint8Array;
+  private readonly hUsed: number;
+  private readonly hCap: number;
+  private readonly hGrowth: number;
+  private readonly be: boolean;
+
+  constructor(private readonly m: SwissMap, readonly addr: number) {
+    const o = m.cx.mem.find(addr, m.cx.layout.headers.table.size);
+    if (!o) throw new Error(`table at 0x${addr.toString(16)} is not in simulated memory`);
+    this.hb = o.bytes;
+    const base = addr - o.addr;
+    this.hUsed = base + m.cx.T.used;
+    this.hCap = base + m.cx.T.capacity;
+    this.hGrowth = base + m.cx.T.growthLeft;
+    this.be = m.cx.arch.bigEndian;
+  }
 
   private get T() {
     return this.m.cx.T;
   }
 
-  get used(): number { return this.m.cx.mem.num(this.addr + this.T.used, 2); }
-  set used(v: number) { this.m.cx.mem.setNum(this.addr + this.T.used, 2, v); }
-  get capacity(): number { return this.m.cx.mem.num(this.addr + this.T.capacity, 2); }
-  set capacity(v: number) { this.m.cx.mem.setNum(this.addr + this.T.capacity, 2, v); }
-  get growthLeft(): number { return this.m.cx.mem.num(this.addr + this.T.growthLeft, 2); }
-  set growthLeft(v: number) { this.m.cx.mem.setNum(this.addr + this.T.growthLeft, 2, v); }
+  private rd16(o: number): number {
+    const b = this.hb;
+    return this.be ? (b[o] << 8) | b[o + 1] : b[o] | (b[o + 1] << 8);
+  }
+
+  private wr16(o: number, v: number): void {
+    const b = this.hb;
+    if (this.be) {
+      b[o] = (v >>> 8) & 0xff;
+      b[o + 1] = v & 0xff;
+    } else {
+      b[o] = v & 0xff;
+      b[o + 1] = (v >>> 8) & 0xff;
+    }
+  }
+
+  get used(): number { return this.rd16(this.hUsed); }
+  set used(v: number) { this.wr16(this.hUsed, v); }
+  get capacity(): number { return this.rd16(this.hCap); }
+  set capacity(v: number) { this.wr16(this.hCap, v); }
+  get growthLeft(): number { return this.rd16(this.hGrowth); }
+  set growthLeft(v: number) { this.wr16(this.hGrowth, v); }
   get localDepth(): number { return this.m.cx.mem.u8(this.addr + this.T.localDepth); }
   set localDepth(v: number) { this.m.cx.mem.setU8(this.addr + this.T.localDepth, v); }
   get index(): number {
@@ -120,15 +153,16 @@ export class Table {
     const seq = new ProbeSeq(h1(hash), this.lengthMask);
     const hh = h2(hash);
     let firstDeleted: [Group, number] | undefined;
-    const probed: number[] = [];
+    // The probed groups, for the trace only.
+    const probed: number[] | undefined = cx.trace ? [] : undefined;
     for (;;) {
       const g = this.group(seq.offset);
-      probed.push(seq.offset);
+      probed?.push(seq.offset);
       for (let match = g.ctrl.matchH2(hh); match; match &= match - 1) {
         const i = first(match);
         if (cx.keyEqual(key, g.key(i))) {
           if (cx.needKeyUpdate) cx.mem.copy(g.key(i), key, cx.keySize);
-          cx.trace?.(`  ${this}: probe groups [${probed.join(' ')}], key found in group ${seq.offset} slot ${i}: update`);
+          cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}], key found in group ${seq.offset} slot ${i}: update`);
           return g.elem(i);
         }
       }
@@ -158,12 +192,12 @@ export class Table {
         this.used = this.used + 1;
         this.m.used = this.m.used + 1;
         cx.trace?.(
-          `  ${this}: probe groups [${probed.join(' ')}] → group ${(target.addr - this.data) / cx.groupSize} slot ${i}` +
+          `  ${this}: probe groups [${probed?.join(' ')}] → group ${(target.addr - this.data) / cx.groupSize} slot ${i}` +
             ` (${tombstone ? 'tombstone reused' : 'empty'}), ctrl ${hex(hh)}, growthLeft ${this.growthLeft}`,
         );
         return e;
       }
-      cx.trace?.(`  ${this}: probe groups [${probed.join(' ')}]: growthLeft 0, no tombstone to reuse → rehash`);
+      cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}]: growthLeft 0, no tombstone to reuse → rehash`);
       rehash(this.m, this);
       return undefined;
     }

@@ -53,13 +53,15 @@ export const rebuilt = new WeakMap<MapSource, ClassicSnapshotFacts>();
 
 export function classicSnapshotSource(json: unknown, file: string): MapSource {
   const v = new JsonReader(file);
-  const top = v.obj(json, '', ['go', 'arch', 'experiment', 'type', 'hash', 'impl', 'header', 'extra', 'buckets', 'oldbuckets']);
+  const top = v.obj(json, '', ['go', 'arch', 'experiment', 'type', 'hash', 'impl', 'header', 'extra', 'buckets', 'oldbuckets'], ['randDependent']);
+  // Fields the engine modelled with hash.rand (B ≥ 16): their values are checked for plausibility only, as a real map's are.
+  if (top.randDependent !== undefined) v.arr(top.randDependent, 'randDependent').forEach((f, i) => v.str(f, `randDependent[${i}]`));
   if (top.impl !== 'classic') v.fail('impl', `expected "classic", got ${brief(top.impl)}`);
   const t = snapshotTarget(v, top, 'classic');
   const type = snapshotType(v, top, t);
   const L = layoutOf(type, t) as ClassicLayout;
   // hmap.hash0 is a uint32.
-  const hash = snapshotHash(v, top.hash, t.arch, 32);
+  const hash = snapshotHash(v, top.hash, t.arch, 32, true);
   const ptrMax = t.arch.ptrSize === 8 ? Number.MAX_SAFE_INTEGER : 2 ** 32 - 1;
   const hasClearSeq = L.headers.hmap.fields.some((f) => f.name === 'clearSeq');
   const h = v.obj(top.header, 'header', ['count', 'flags', 'B', 'noverflow', 'hash0', 'nevacuate'], hasClearSeq ? ['clearSeq'] : []);

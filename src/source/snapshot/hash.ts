@@ -14,8 +14,10 @@ import { bytesOfHex } from '../../base/hex.js';
 import type { HashState } from '../types.js';
 import { JsonReader, brief } from './json.js';
 
-export function snapshotHash(v: JsonReader, hv: unknown, arch: Arch, seedBits: number): HashState {
-  const h = v.obj(hv, 'hash', ['mode', 'seeds'], ['hashkey', 'aeskeysched']);
+/** `withRand`: classic snapshots may carry `hash.rand`, the seed standing for incrnoverflow's random source (docs/scenario.md). */
+export function snapshotHash(v: JsonReader, hv: unknown, arch: Arch, seedBits: number, withRand = false): HashState {
+  const h = v.obj(hv, 'hash', ['mode', 'seeds'], withRand ? ['hashkey', 'aeskeysched', 'rand'] : ['hashkey', 'aeskeysched']);
+  if (h.rand !== undefined && !/^\d{1,20}$/.test(v.str(h.rand, 'hash.rand'))) v.fail('hash.rand', `expected a uint64 as a decimal string, got ${brief(h.rand)}`);
   if (h.mode !== 'aes' && h.mode !== 'fallback') v.fail('hash.mode', `expected "aes" or "fallback", got ${brief(h.mode)}`);
   const aes = h.mode === 'aes';
   if (aes && !arch.aesHash) v.fail('hash.mode', `the runtime has no AES hash on ${arch.name}`);

@@ -5,6 +5,7 @@
  * "top level"), and the target and map type every snapshot starts with.
  */
 import { InputError } from '../../base/errors.js';
+import { briefJson } from '../../base/json.js';
 import { archByName } from '../../model/arch.js';
 import { parseExperiment, parseGoVersion } from '../../model/goversion.js';
 import { parseType } from '../../model/typeparse.js';
@@ -23,8 +24,7 @@ export function jsonPath(path: string, k: string | number): string {
 
 /** A JSON value shown in an error message, cut short. */
 export function brief(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+  return briefJson(v, 40);
 }
 
 export class JsonReader {

@@ -31,9 +31,14 @@ import type { MapSource } from '../types.js';
 import { JsonReader, brief, jsonPath, snapshotTarget, snapshotType } from './json.js';
 import { snapshotHash } from './hash.js';
 
-/** Bounds on what a snapshot may ask the rebuild to allocate. */
-const MAX_GROUPS = 1 << 16;
-const MAX_BYTES = 256 << 20;
+/**
+ * Bounds on what a snapshot may ask the rebuild to allocate. Every group is
+ * spelled out in the snapshot (tens of bytes of JSON at least), so the
+ * rebuild stays within a small multiple of the input's own size; the bounds
+ * admit the 10^6–10^7-entry maps `sim --json` writes (4M groups, 1 GiB).
+ */
+const MAX_GROUPS = 1 << 22;
+const MAX_BYTES = 1 << 30;
 const MAX_DIR = 1 << 20;
 
 interface GroupJson { ctrl: number[]; keys: unknown[]; elems: unknown[] }

@@ -1,0 +1,198 @@
+/**
+ * `node dist/bench/fuzz.js [--cases N] [--targets type,litmus,...] [--out DIR]`
+ * (or `npm run fuzz`): a fuzz campaign of every parser of untrusted input
+ * (bench/fuzz/targets.ts), default 100000 cases each.
+ *
+ * Each target runs in a worker process with a bounded heap
+ * (--max-old-space-size, FUZZ_HEAP_MB, default 1024). The worker reports
+ * every case before running it; the supervisor kills a worker that reports
+ * nothing for FUZZ_HANG_S seconds (a hang), notes a worker that dies (an
+ * out-of-memory crash, exit 134), and restarts from the next case. Figures
+ * per target: cases, exit codes, faults by kind with the case to reproduce
+ * them, slowest case, peak RSS. Written to DIR/<target>.log (one line per
+ * fault, a progress line every 1000 cases) and DIR/summary.json.
+ * Run it niced: the machine is shared.
+ */
+import { fork } from 'node:child_process';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { baselineTarget, coreTarget, exeTarget, litmusTarget, openCoreSeed, scenarioTarget, scratchDir, snapshotTarget, typeTarget, type Target } from './fuzz/targets.js';
+
+/** Seconds a worker may take to set up before its first case. */
+const SETUP_S = 1200;
+
+export const TARGETS = ['type', 'litmus', 'scenario', 'snapshot', 'baseline', 'exe', 'core'] as const;
+type Name = (typeof TARGETS)[number];
+
+interface Progress {
+  type: 'start' | 'done' | 'end';
+  i: number;
+  code?: number;
+  bad?: string;
+  input?: string;
+  ms?: number;
+  rss?: number;
+  stderr?: string;
+}
+
+/** Cores for the core target: real Go 1.22 (classic) and 1.26 (Swiss) crash dumps made by test/support/cores.ts. */
+async function coreSeeds() {
+  const { realCore } = await import('../test/support/cores.js');
+  const out = [];
+  for (const go of ['1.22', '1.26']) {
+    const c = await realCore({ go, arch: 'amd64', how: 'crash' });
+    out.push(openCoreSeed(c.core, c.exe));
+  }
+  return out;
+}
+
+export async function makeTarget(name: Name, dir: string): Promise<Target> {
+  switch (name) {
+    case 'type':
+      return typeTarget;
+    case 'litmus':
+      return litmusTarget();
+    case 'scenario':
+      return scenarioTarget();
+    case 'snapshot':
+      return snapshotTarget();
+    case 'baseline':
+      return baselineTarget(dir);
+    case 'exe':
+      return exeTarget();
+    case 'core':
+      return coreTarget(await coreSeeds());
+  }
+}
+
+async function worker(name: Name, from: number, to: number): Promise<void> {
+  const dir = scratchDir(name);
+  const t = await makeTarget(name, dir);
+  const send = (m: Progress) => process.send!(m);
+  for (let i = from; i < to; i++) {
+    send({ type: 'start', i });
+    const t0 = performance.now();
+    const o = await t.run(i, dir);
+    const ms = performance.now() - t0;
+    send({ type: 'done', i, code: o.code, bad: o.bad, input: o.bad ? o.input : undefined, ms, rss: process.memoryUsage().rss, stderr: o.bad ? o.stderr.slice(0, 2000) : undefined });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  // Exit once every report has left: messages still queued on the channel would be lost.
+  process.send!({ type: 'end', i: to }, () => process.exit(0));
+}
+
+interface Figures {
+  target: string;
+  cases: number;
+  codes: Record<string, number>;
+  faults: { kind: string; i: number; input?: string; detail?: string }[];
+  hangs: number;
+  crashes: number;
+  slowestMs: number;
+  slowestCase: number;
+  over1s: number;
+  peakRssMB: number;
+  seconds: number;
+}
+
+function campaign(name: Name, cases: number, out: string, heapMB: number, hangS: number): Promise<Figures> {
+  const log = join(out, `${name}.log`);
+  writeFileSync(log, `# fuzz ${name}: ${cases} cases, heap ${heapMB} MB, hang after ${hangS} s, started ${new Date().toISOString()}\n`);
+  const f: Figures = { target: name, cases: 0, codes: {}, faults: [], hangs: 0, crashes: 0, slowestMs: 0, slowestCase: -1, over1s: 0, peakRssMB: 0, seconds: 0 };
+  const t0 = Date.now();
+  const self = fileURLToPath(import.meta.url);
+  const stalled = new Set<number>();
+  let retry = -1;
+  return new Promise((done) => {
+    const start = (from: number) => {
+      if (from >= cases) {
+        f.seconds = Math.round((Date.now() - t0) / 1000);
+        appendFileSync(log, `# done: ${JSON.stringify({ ...f, faults: f.faults.length })}\n`);
+        done(f);
+        return;
+      }
+      let current = from;
+      let finished = false;
+      const child = fork(self, ['--worker', name, String(from), String(cases)], { execArgv: [`--max-old-space-size=${heapMB}`, '--stack-size=984'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+      // Until the worker's first case, allow for its set-up (building seed executables, opening cores).
+      let last = Date.now() + SETUP_S * 1000;
+      const timer = setInterval(() => {
+        if (Date.now() - last > hangS * 1000) {
+          clearInterval(timer);
+          finished = true;
+          child.kill('SIGKILL');
+          // A shared, loaded machine can starve a niced worker: a case that stalls is run once more, alone,
+          // and is a hang only if it stalls again.
+          if (stalled.has(current)) {
+            f.hangs++;
+            f.faults.push({ kind: 'hang', i: current });
+            appendFileSync(log, `FAULT hang case ${current} (stalled twice)\n`);
+          } else {
+            stalled.add(current);
+            retry = current;
+            appendFileSync(log, `# case ${current} stalled ${hangS} s; running it again\n`);
+          }
+        }
+      }, 1000);
+      child.on('message', (m: Progress) => {
+        last = Date.now();
+        if (m.type === 'start') {
+          current = m.i;
+          return;
+        }
+        if (m.type === 'end') return;
+        f.cases++;
+        f.codes[String(m.code)] = (f.codes[String(m.code)] ?? 0) + 1;
+        if (m.ms! > f.slowestMs) [f.slowestMs, f.slowestCase] = [Math.round(m.ms!), m.i];
+        if (m.ms! > 1000) f.over1s++;
+        f.peakRssMB = Math.max(f.peakRssMB, Math.round(m.rss! / 2 ** 20));
+        if (m.bad) {
+          f.faults.push({ kind: m.bad, i: m.i, input: m.input, detail: m.stderr?.split('\n').slice(0, 3).join(' | ') });
+          appendFileSync(log, `FAULT ${m.bad} case ${m.i} ${m.input ?? ''}: ${m.stderr?.split('\n').slice(0, 6).join(' | ')}\n`);
+        }
+        if (f.cases % 1000 === 0) appendFileSync(log, `# ${f.cases} cases, ${Math.round((Date.now() - t0) / 1000)} s, codes ${JSON.stringify(f.codes)}, faults ${f.faults.length}, slowest ${f.slowestMs} ms (case ${f.slowestCase}), peak RSS ${f.peakRssMB} MB\n`);
+      });
+      child.on('exit', (code, signal) => {
+        clearInterval(timer);
+        if (!finished && code !== 0) {
+          f.crashes++;
+          f.faults.push({ kind: `worker died (exit ${code}, ${signal ?? 'no signal'})`, i: current, detail: stderr.slice(-500) });
+          appendFileSync(log, `FAULT worker died exit ${code} ${signal ?? ''} at case ${current}: ${stderr.slice(-800).replace(/\n/g, ' | ')}\n`);
+        }
+        const again = retry;
+        retry = -1;
+        start(code === 0 && !finished ? cases : again >= 0 ? again : current + 1);
+      });
+    };
+    start(0);
+  });
+}
+
+async function supervise(argv: string[]): Promise<void> {
+  const opt = (k: string, d: string) => {
+    const i = argv.indexOf(k);
+    return i >= 0 ? argv[i + 1] : d;
+  };
+  const cases = Number(opt('--cases', '100000'));
+  const names = opt('--targets', TARGETS.join(',')).split(',') as Name[];
+  for (const n of names) if (!TARGETS.includes(n)) throw new Error(`unknown target ${n} (${TARGETS.join(', ')})`);
+  const out = opt('--out', 'fuzz-logs');
+  mkdirSync(out, { recursive: true });
+  const heapMB = Number(process.env.FUZZ_HEAP_MB ?? 1024);
+  const hangS = Number(process.env.FUZZ_HANG_S ?? 60);
+  const all: Figures[] = [];
+  for (const n of names) {
+    const f = await campaign(n, cases, out, heapMB, hangS);
+    all.push(f);
+    console.log(`${n.padEnd(9)} ${f.cases} cases in ${f.seconds} s: exit codes ${JSON.stringify(f.codes)}, faults ${f.faults.length} (hangs ${f.hangs}, crashes ${f.crashes}), slowest ${f.slowestMs} ms, over 1 s ${f.over1s}, peak RSS ${f.peakRssMB} MB`);
+    writeFileSync(join(out, `summary-${n}.json`), JSON.stringify(f, null, 2) + '\n');
+  }
+  if (names.length > 1) writeFileSync(join(out, 'summary.json'), JSON.stringify(all, null, 2) + '\n');
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--worker') await worker(args[1] as Name, Number(args[2]), Number(args[3]));
+else if (import.meta.url === `file://${process.argv[1]}`) await supervise(args);

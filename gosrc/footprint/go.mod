@@ -1,0 +1,3 @@
+module mapscope/footprint
+
+go 1.22

@@ -1,0 +1,3 @@
+module mapscope/mapbench
+
+go 1.21

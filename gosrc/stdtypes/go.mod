@@ -1,0 +1,3 @@
+module stdtypes
+
+go 1.19

@@ -1,0 +1,3 @@
+module typesource
+
+go 1.19

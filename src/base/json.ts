@@ -1,0 +1,61 @@
+/**
+ * Parsed JSON from untrusted files (scenarios, snapshots, baselines) shown in
+ * messages and measured before anything recurses over it. JSON.parse accepts
+ * arrays nested a million deep; JSON.stringify and every recursive reader
+ * overflow the stack on them. So a file's nesting is measured once, without
+ * recursion, and values quoted in errors are cut without walking the whole.
+ */
+import { InputError } from './errors.js';
+
+/** Deepest nesting of arrays and objects a JSON input may have; Go values in scenarios need far less. */
+export const MAX_JSON_DEPTH = 256;
+
+/** Throws an InputError naming `source` when `v` nests arrays or objects deeper than `max`. */
+export function checkJsonDepth(v: unknown, source: string, max = MAX_JSON_DEPTH): void {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d > max) throw new InputError(source, undefined, `arrays or objects nested deeper than ${max} levels`);
+    for (const c of Array.isArray(x) ? x : Object.values(x)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+}
+
+/**
+ * `v` as JSON text of at most `max` characters (then "…"), for error messages.
+ * Walks only as much of `v` as it prints, so it is safe on any nesting and size.
+ */
+export function briefJson(v: unknown, max = 40): string {
+  let out = '';
+  const full = () => out.length > max;
+  const walk = (x: unknown, depth: number): void => {
+    if (full()) return;
+    if (depth > 16) {
+      out += '…';
+      return;
+    }
+    if (x === undefined) out += 'undefined';
+    else if (x === null || typeof x !== 'object') out += typeof x === 'string' && x.length > max ? JSON.stringify(x.slice(0, max)) : (JSON.stringify(x) ?? String(x));
+    else if (Array.isArray(x)) {
+      out += '[';
+      for (let i = 0; i < x.length && !full(); i++) {
+        if (i) out += ',';
+        walk(x[i], depth + 1);
+      }
+      out += ']';
+    } else {
+      out += '{';
+      let i = 0;
+      for (const k in x) {
+        if (full()) break;
+        if (!Object.prototype.hasOwnProperty.call(x, k)) continue;
+        if (i++) out += ',';
+        out += `${JSON.stringify(k.length > max ? k.slice(0, max) : k)}:`;
+        walk((x as Record<string, unknown>)[k], depth + 1);
+      }
+      out += '}';
+    }
+  };
+  walk(v, 0);
+  return out.length > max ? out.slice(0, max - 1) + '…' : out;
+}

@@ -1,0 +1,40 @@
+/**
+ * The CI share of the fuzz campaigns (bench/fuzz.ts runs 10^5 cases per
+ * parser outside CI; figures in docs/fuzz.md): the first cases of every
+ * target, in-process, each judged as the campaign judges it — exit 0, 1 or 2,
+ * no stack trace, no internal error, a 2 explained in one `mapscope:` line —
+ * and each within a time bound. Memory is bounded by the test runner's heap.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { makeTarget, TARGETS } from '../bench/fuzz.js';
+import { scratchDir } from '../bench/fuzz/targets.js';
+
+/** Cases per target in CI: enough to reach every mutation kind; the executable and core ones cost more each. */
+const CASES: Record<(typeof TARGETS)[number], number> = { type: 2000, litmus: 400, scenario: 600, snapshot: 300, baseline: 150, exe: 120, core: 300 };
+/** A bound against hangs on a loaded shared machine, not a benchmark. */
+const CASE_LIMIT_MS = 30_000;
+
+for (const name of TARGETS) {
+  test(`fuzz ${name}: ${CASES[name]} cases end in exit 0/1/2 with one-line errors, no stack trace, no hang`, async () => {
+    const dir = scratchDir(`ci-${name}`);
+    try {
+      const t = await makeTarget(name, dir);
+      const codes: Record<number, number> = {};
+      for (let i = 0; i < CASES[name]; i++) {
+        const t0 = performance.now();
+        const o = await t.run(i, dir);
+        const ms = performance.now() - t0;
+        codes[o.code] = (codes[o.code] ?? 0) + 1;
+        assert.equal(o.bad, undefined, `${name} case ${i} (${o.input.slice(0, 300)}): ${o.bad}: ${o.stderr.slice(0, 600)}`);
+        assert.ok(ms < CASE_LIMIT_MS, `${name} case ${i}: ${Math.round(ms)} ms`);
+      }
+      // The mutations reach past the first check: some cases are accepted (0 or 1), others refused (2).
+      assert.ok((codes[2] ?? 0) > 0, `${name}: some inputs refused ${JSON.stringify(codes)}`);
+      assert.ok((codes[0] ?? 0) + (codes[1] ?? 0) > 0, `${name}: some inputs accepted ${JSON.stringify(codes)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
