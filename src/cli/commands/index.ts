@@ -13,10 +13,12 @@ import { command as litmus } from './litmus.js';
 import { command as view } from './view.js';
 import { command as footprint } from './footprint.js';
 import { command as disasm } from './disasm.js';
+import { command as gctrace } from './gctrace.js';
+import { command as profile } from './profile.js';
 
 export interface CommandModule {
   /** Adds the subcommand to the program; `setExit` raises the process's exit code. */
   register(program: Command, io: CliIO, setExit: (code: number) => void): void;
 }
 
-export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm, view];
+export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm, profile, gctrace, view];

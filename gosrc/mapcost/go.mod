@@ -1,0 +1,3 @@
+module mapscope/mapcost
+
+go 1.19

@@ -1,0 +1,146 @@
+// Command mapcost builds the map shapes of the incidents mapscope's profile
+// and gctrace commands explain, so tests can profile and trace it with real
+// toolchains:
+//
+//   - JSON decoding into map[string]interface{} (decode),
+//   - a cache map that grows without bound (cache),
+//   - a map cleared and refilled in a hot loop (refill).
+//
+// Flags pick how much work to do and where to write a CPU profile and a heap
+// profile. Forced cycles come from -forced calls of runtime.GC(). On exit it
+// prints one line of JSON with the runtime's own account of its collections
+// (runtime.MemStats), which tests compare with the gctrace lines it caused.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+)
+
+var (
+	rounds     = flag.Int("rounds", 200, "rounds of work: each decodes, grows the cache and refills")
+	forced     = flag.Int("forced", 2, "runtime.GC() calls spread over the run")
+	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile here")
+	memprofile = flag.String("memprofile", "", "write a heap profile here (every allocation sampled)")
+)
+
+// doc is one JSON object with a few dozen keys, decoded again and again.
+var doc []byte
+
+// cache grows without bound: nothing is ever evicted.
+var cache = map[string][]byte{}
+
+// refill is cleared and filled again every round.
+var refill = map[int64]int64{}
+
+var sink int
+
+func init() {
+	m := map[string]interface{}{}
+	for i := 0; i < 40; i++ {
+		m["field"+strconv.Itoa(i)] = map[string]interface{}{"id": i, "name": "n" + strconv.Itoa(i), "ok": i%2 == 0}
+	}
+	doc, _ = json.Marshal(m)
+}
+
+func decode() {
+	var v map[string]interface{}
+	if err := json.Unmarshal(doc, &v); err != nil {
+		panic(err)
+	}
+	sink += len(v)
+}
+
+func grow(round int) {
+	for i := 0; i < 200; i++ {
+		cache["k"+strconv.Itoa(round)+"/"+strconv.Itoa(i)] = make([]byte, 64)
+	}
+	if _, ok := cache["k0/0"]; ok {
+		sink++
+	}
+}
+
+func clearAndRefill() {
+	for k := range refill {
+		delete(refill, k) // compiled to a map clear
+	}
+	for i := int64(0); i < 4096; i++ {
+		refill[i*7] = i
+	}
+	for k, v := range refill {
+		sink += int(k ^ v)
+	}
+}
+
+func main() {
+	flag.Parse()
+	if *memprofile != "" {
+		runtime.MemProfileRate = 1
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			panic(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			panic(err)
+		}
+		defer f.Close()
+	}
+	every := *rounds + 1
+	if *forced > 0 {
+		every = *rounds / (*forced + 1)
+	}
+	gcs := 0
+	for r := 0; r < *rounds; r++ {
+		for i := 0; i < 20; i++ {
+			decode()
+		}
+		grow(r)
+		clearAndRefill()
+		if r > 0 && r%every == 0 && gcs < *forced {
+			runtime.GC()
+			gcs++
+		}
+	}
+	for gcs < *forced {
+		runtime.GC()
+		gcs++
+	}
+	if *cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
+	if *memprofile != "" {
+		f, err := os.Create(*memprofile)
+		if err != nil {
+			panic(err)
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			panic(err)
+		}
+		f.Close()
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	n := ms.NumGC
+	if n > 256 {
+		n = 256
+	}
+	pauses := make([]uint64, 0, n)
+	for i := uint32(0); i < n; i++ {
+		pauses = append(pauses, ms.PauseNs[(ms.NumGC-n+i)%256])
+	}
+	out, _ := json.Marshal(map[string]interface{}{
+		"numGC":       ms.NumGC,
+		"numForcedGC": ms.NumForcedGC,
+		"gomaxprocs":  runtime.GOMAXPROCS(0),
+		"pauseNs":     pauses,
+		"sink":        sink,
+	})
+	fmt.Println(string(out))
+}
