@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, LimitError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
 import type { MapReport, MapSource } from '../../check/types.js';
 import { FirstSeen, documentJSON, findingLine, isBroken, mapText, markTorn, summaryLine, type CheckDocument } from '../../check/report.js';

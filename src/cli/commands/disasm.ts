@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { InputError, UsageError } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';
 import type { CliIO } from '../io.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 import { openProgram, type GoProgram } from '../../disasm/program.js';
 import { findSites, type Site } from '../../disasm/sites.js';
 import { annotate, lineText, type Line } from '../../disasm/annotate.js';

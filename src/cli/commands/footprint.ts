@@ -11,7 +11,7 @@ import { UsageError } from '../../base/errors.js';
 import { ARCH_NAMES } from '../../model/arch.js';
 import { measure, summarize, parseEntries, targetReport, comparisonReport, footprintSvg, type TargetFootprint } from '../../footprint/index.js';
 import { DEFAULT_GO, splitList } from './layout.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 
 export const command: CommandModule = {
   register(program: Command, io) {

@@ -2,8 +2,7 @@
  * Every subcommand, in the order `mapscope --help` lists them. A command module
  * exports `command: CommandModule`; add it to the list to make it reachable.
  */
-import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
+import type { CommandModule } from '../module.js';
 import { command as tour } from './tour.js';
 import { command as layout } from './layout.js';
 import { command as sim } from './sim.js';
@@ -15,10 +14,5 @@ import { command as footprint } from './footprint.js';
 import { command as disasm } from './disasm.js';
 import { command as gctrace } from './gctrace.js';
 import { command as profile } from './profile.js';
-
-export interface CommandModule {
-  /** Adds the subcommand to the program; `setExit` raises the process's exit code. */
-  register(program: Command, io: CliIO, setExit: (code: number) => void): void;
-}
 
 export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm, profile, gctrace, view];

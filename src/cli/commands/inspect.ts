@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING, oneLine } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 import { inspectBytes, type Inspection } from '../../inspect/inspect.js';
 import type { MapInfo } from '../../binary/mapdesc.js';
 import { compare, driftLine, githubAnnotations, makeBaseline, matcher, parseBaseline, sarif, splitPatterns, type Baseline, type MapNames } from '../../inspect/baseline.js';

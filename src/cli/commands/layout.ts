@@ -27,7 +27,7 @@ import { NEWEST_MINOR } from '../../model/goversion.js';
 import { ARCH_NAMES, CACHE_LINE_SIZES } from '../../model/arch.js';
 import { InputError, UsageError } from '../../base/errors.js';
 import type { GoType, MapType } from '../../model/types.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 
 export const DEFAULT_GO = `1.${NEWEST_MINOR}`;
 

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 import type { CliIO } from '../io.js';
 import { InputError, UsageError } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';

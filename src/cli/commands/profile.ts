@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 import type { CliIO } from '../io.js';
 import { InputError, UsageError } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { InputError, LimitError } from '../../base/errors.js';
 import { parseScenario } from '../../engine/scenario.js';
 import { engineFor } from '../../engine/index.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 
 export function loadScenario(file: string): ReturnType<typeof parseScenario> {
   let text: string;

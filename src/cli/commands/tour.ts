@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { layoutOf, target, paddingOf, type MapLayout } from '../../layout/index.js';
 import { renderTable } from '../../base/table.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 import { scenarioTable } from './litmus.js';
 import { runScenario, GO_NOTE } from '../../litmus/scenarios.js';
 import { classicTourSection } from '../../engine/classic/tour.js';

@@ -18,7 +18,7 @@ import { snapshotView } from '../../view/memory.js';
 import { layoutView } from '../../view/layout.js';
 import { renderHtml, writeReport } from '../../view/html.js';
 import type { ViewData } from '../../view/data.js';
-import type { CommandModule } from './index.js';
+import type { CommandModule } from '../module.js';
 import { DEFAULT_GO, layoutsFor, splitList } from './layout.js';
 import { isFailed, type FailedTarget } from '../../layout/report.js';
 import { ARCH_NAMES } from '../../model/arch.js';
