@@ -10,7 +10,7 @@
  * out-of-memory crash, exit 134), and restarts from the next case. Figures
  * per target: cases, exit codes, faults by kind with the case to reproduce
  * them, slowest case, peak RSS. Written to DIR/<target>.log (one line per
- * fault, a progress line every 1000 cases) and DIR/summary.json.
+ * fault, a progress line every 1000 cases) and a summary JSON file in DIR.
  * Run it niced: the machine is shared.
  */
 import { fork } from 'node:child_process';

@@ -7,7 +7,7 @@
 // $MAPSCOPE_CACHE/go (scripts/go-toolchains.sh) and each GOARCH below, this
 // script lists the exported non-generic types of PACKAGES from that
 // toolchain's own $GOROOT/api/go1*.txt, writes them into gosrc/stdtypes
-// (roots_gen.go, in a scratch copy), builds the program with that toolchain
+// (a generated Go file of roots, in a scratch copy), builds the program with that toolchain
 // for that GOARCH, runs it (under qemu-user for arm64 and arm) and keeps what
 // it prints: reflect's view of the compiler's type descriptors, i.e. every
 // size, alignment and field offset the compiler chose.

@@ -77,7 +77,7 @@ test('disasm --func on a runtime map function names hmap fields', async () => {
 });
 
 test('disasm --func marks barriers and atomics', async () => {
-  // casPointer.s compare-and-swap: LSE CASAL with an LDAXR/STLXR fallback on arm64 (internal/runtime/atomic
+  // the runtime's casPointer compare-and-swap: LSE CASAL with an LDAXR/STLXR fallback on arm64 (internal/runtime/atomic
   // atomic_arm64.s Cas64), LOCK CMPXCHGQ on amd64.
   const a = await run(['disasm', buildDisasmProbe('1.27', 'arm64'), '--func', 'internal/runtime/atomic.casPointer']);
   assert.equal(a.code, 0, a.err);

@@ -2,8 +2,8 @@
  * `mapscope gctrace` against real gctrace output.
  *
  * test/fixtures/gctrace/go1.X.log is the stderr of gosrc/mapcost run with
- * GODEBUG=gctrace=1 (-rounds 120) by each real toolchain; go1.X.memstats.json
- * is what the same run printed from runtime.ReadMemStats. For each version two
+ * GODEBUG=gctrace=1 (-rounds 120) by each real toolchain; the memstats JSON
+ * beside it (test/fixtures/gctrace/go1.19.memstats.json and its siblings) is what the same run printed from runtime.ReadMemStats. For each version two
  * lines (the first cycle and the first forced one) are decoded below BY HAND
  * from the runtime's print code (runtime/mgc.go, gcMarkTermination):
  *   "gc N @S.SSSs U%: a+b+c ms clock, d+e/f/g+h ms cpu, H0->H1->H2 MB, G MB goal,

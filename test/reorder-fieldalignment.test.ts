@@ -3,7 +3,7 @@
  * the analyzer's own test data (Debian's golang-golang-x-tools-dev, installed
  * by scripts/setup.sh). Each `// want "struct of size A could be B"` or
  * `"struct with A pointer bytes could be B"` is what fieldalignment reports
- * for amd64 (a.go, a_amd64.go) or 386 (a_386.go); structs without a want are
+ * for amd64 (a.go plus the amd64 file) or 386 (a.go plus the 386 file of the analyzer's testdata); structs without a want are
  * ones it finds already optimal. mapscope must report the same figures and
  * find nothing to improve where fieldalignment finds nothing.
  */

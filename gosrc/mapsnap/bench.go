@@ -8,7 +8,7 @@ import (
 )
 
 // benchNative times insert, lookup and delete of n int64 keys and n string
-// keys on real maps (make without a hint, the keys bench/sim.ts uses) and
+// keys on real maps (make without a hint, the keys the engine benchmarks use) and
 // prints ns/op as JSON: mapsnap -bench <n>.
 func benchNative(n int) {
 	ik := make([]int64, n)

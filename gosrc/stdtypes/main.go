@@ -5,8 +5,8 @@
 //
 // It reads reflect's view of the type descriptors the compiler wrote, so the
 // figures are the compiler's own for this Go version and GOARCH. The list of
-// types (roots) is generated per toolchain by scripts/std-types.sh into
-// roots_gen.go from $GOROOT/api/go1*.txt.
+// types (roots) is generated per toolchain by scripts/std-types.mjs into a
+// Go file of this package from $GOROOT/api/go1*.txt.
 package main
 
 import (

@@ -8,7 +8,7 @@ import (
 )
 
 // bench times insert, lookup and delete of n int64 keys and n string keys on
-// real maps (the same keys bench/sim-swiss.ts gives the engine) and prints
+// real maps (the same keys the Swiss engine benchmark gives the engine) and prints
 // ns/op as JSON.
 func bench(n int) {
 	ik := make([]int64, n)

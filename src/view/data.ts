@@ -45,7 +45,7 @@ export interface Section {
 export interface MemoryView {
   readonly kind: 'memory';
   readonly impl: 'classic' | 'swiss';
-  /** Where the map came from, for the page title ("snapshot x.json"). */
+  /** Where the map came from, for the page title ("snapshot" and the file name). */
   readonly source: string;
   readonly type: string;
   /** "Go 1.23 amd64". */

@@ -37,8 +37,7 @@ termination + STW mark termination wall-clock. Assist share = assist CPU /
 (assist + background + idle mark CPU). Heap sizes are MiB, as the runtime prints.
 
 Examples:
-  GODEBUG=gctrace=1 ./server 2> gc.log
-  mapscope gctrace gc.log
+  mapscope gctrace gc.log                    # from: GODEBUG=gctrace=1 ./server 2> gc.log
   mapscope gctrace gc.log --assist 35% --json`)
       .action((log: string, opts: Options) => {
         const threshold = parseShare(opts.assist);

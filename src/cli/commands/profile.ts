@@ -38,8 +38,8 @@ map code of that family; cum = map code of that family is anywhere on the stack.
 is the first frame outside the runtime on the way into map code.
 
 Examples:
-  go test -cpuprofile cpu.pb.gz ./... && mapscope profile cpu.pb.gz
-  curl -o heap.pb.gz http://localhost:6060/debug/pprof/allocs && mapscope profile heap.pb.gz --json`)
+  mapscope profile cpu.pb.gz                 # from: go test -cpuprofile cpu.pb.gz ./...
+  mapscope profile heap.pb.gz --json --top 50   # from: curl -o heap.pb.gz http://localhost:6060/debug/pprof/allocs`)
       .action((file: string, opts: Options) => {
         const top = Number(opts.top);
         if (!Number.isInteger(top) || top < 1) throw new UsageError(`profile: --top wants a positive integer, not "${opts.top}"`);
