@@ -83,7 +83,7 @@ export const command: CommandModule = {
         'after',
         `
 Examples:
-  mapscope view m.json -o m.html             # m.json from: mapscope sim 'map[int64]int64' 'insert 1..27' --json > m.json
+  mapscope view m.json -o m.html             # m.json from: mapscope sim scenario.json --json > m.json
   mapscope view --layout 'map[string]int' --go 1.23,1.24 --arch amd64,arm64 -o layout.html
 
 The page needs no server and no network: open it in any browser or attach it to a ticket.
