@@ -11,19 +11,11 @@ import { InputError } from '../base/errors.js';
 import type { Inspection } from './inspect.js';
 import type { MapInfo } from '../binary/mapdesc.js';
 
-export interface BaselineMap {
-  type: string;
-  key: string;
-  elem: string;
-  impl: 'classic' | 'swiss';
-  keySize: number;
-  elemSize: number;
-  bucketSize?: number;
-  groupSize?: number;
-  slotSize?: number;
-  elemOffset?: number;
-  flags: number;
-}
+/** The descriptor figures a baseline records: those unsafe/linkname code depends on. */
+export type BaselineMap = Pick<
+  MapInfo,
+  'type' | 'key' | 'elem' | 'impl' | 'keySize' | 'elemSize' | 'bucketSize' | 'groupSize' | 'slotSize' | 'elemOffset' | 'flags'
+>;
 
 export interface BaselineFile {
   file: string;
