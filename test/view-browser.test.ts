@@ -124,13 +124,19 @@ async function checkMemoryPage(file: string, snap: Record<string, unknown>): Pro
       const text = await page.textContent('#details');
       assert.ok(text!.includes(`key ${JSON.stringify(units[Math.floor(i / 8)].keys[i % 8])} `), `slot ${i}: ${text}`);
     }
-    // Keyboard: focus the first slot, move right and down, the details follow.
+    // Keyboard: focus the first slot, move right and down, the details follow. The pointer leaves the
+    // grid first: left over a slot, a scroll that brings the focused slot into view would hover another.
+    await page.mouse.move(0, 0);
     await page.focus('.slot[data-slot="0"]');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
     const at = 1 + 8;
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), String(at));
-    assert.ok((await page.textContent('#details'))!.includes(`key ${JSON.stringify(units[1].keys[1])}`));
+    const want = `key ${JSON.stringify(units[1].keys[1])}`;
+    const shown = await page
+      .waitForFunction((w) => document.querySelector('#details')?.textContent?.includes(w) ?? false, want, { timeout: 5000 })
+      .then(() => true, () => false);
+    assert.ok(shown, `details after the keys: ${await page.textContent('#details')}`);
     assert.ok((await page.getAttribute(`.slot[data-slot="${at}"]`, 'aria-label'))!.includes(`key ${JSON.stringify(units[1].keys[1])}`), 'text alternative names the key');
     assert.deepEqual(problems, []);
   } finally {
