@@ -36,6 +36,24 @@ export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) =
       return true;
     };
   }
+  if (underlying(t).kind === 'string') {
+    // Lengths, then data pointers, then bytes, all read from the arena in place.
+    const p = mem.arch.ptrSize;
+    return (a, b) => {
+      const la = mem.num(a + p, p);
+      if (la !== mem.num(b + p, p)) return false;
+      if (la === 0) return true;
+      const pa = mem.ptr(a);
+      const pb = mem.ptr(b);
+      if (pa === pb) return true;
+      const x = mem.loc(pa, la);
+      const xo = mem.locOff;
+      mem.loc(pb, la);
+      const yo = mem.locOff;
+      for (let i = 0; i < la; i++) if (x[xo + i] !== x[yo + i]) return false;
+      return true;
+    };
+  }
   return (a, b) => goEqual(mem, t, a, b);
 }
 
