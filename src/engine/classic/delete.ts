@@ -15,7 +15,6 @@
 import type { ClassicMap } from './map.js';
 import { EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketOf } from './map.js';
 import { growWork } from './grow.js';
-import { sizeOf } from '../../model/types.js';
 
 export function mapdelete(m: ClassicMap, key: number): boolean {
   if (m.count === 0) return false;
@@ -63,7 +62,7 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
 function clearSlot(m: ClassicMap, b: number, i: number): void {
   const k = m.keyAddr(b, i);
   const e = m.elemAddr(b, i);
-  const keyHasPointers = sizeOf(m.env.keyType, m.env.arch).ptrBytes > 0;
+  const keyHasPointers = m.keyHasPointers;
   switch (m.env.variant) {
     case 'faststr':
       m.mem.setPtr(k, 0);

@@ -13,7 +13,7 @@
 import { fieldOffsets, type ClassicLayout } from '../../layout/index.js';
 import { BUCKET_CNT, EMPTY_ONE, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../model/runtime/index.js';
 import type { SimMemory } from '../../model/memory.js';
-import type { GoType } from '../../model/types.js';
+import { sizeOf, type GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { MapHasher } from './hashing.js';
@@ -68,6 +68,8 @@ export class ClassicMap {
   /** Whether the bucket type holds pointers (t.bucket.ptrdata != 0). */
   readonly bucketHasPointers: boolean;
   readonly keyIndirect: boolean;
+  /** The key type holds pointers (delete clears such a key). */
+  readonly keyHasPointers: boolean;
   readonly elemIndirect: boolean;
   readonly hasher: MapHasher;
   /** mapextra.overflow / oldoverflow of pointer-free buckets; null when the slice was never made. */
@@ -96,6 +98,7 @@ export class ClassicMap {
     this.elemSize = this.L.elem.storedSize;
     this.bucketHasPointers = this.L.bucket.overflowIsPointer;
     this.keyIndirect = this.L.key.indirect;
+    this.keyHasPointers = sizeOf(env.keyType, env.arch).ptrBytes > 0;
     this.elemIndirect = this.L.elem.indirect;
     this.ptr = this.mem.alloc(this.L.headers.hmap.size, 'hmap');
     this.ho = this.ptr - this.mem.base;
