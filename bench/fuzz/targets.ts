@@ -408,7 +408,7 @@ export function scenarioTarget(): Target {
   return jsonCaseTarget('scenario', 3, seeds, (r, f) => ['sim', f, ...(r.chance(0.3) ? [r.pick(['--json', '--trace'])] : [])]);
 }
 
-/** A target whose case i is a mutation of one of `seeds`, written to case.json, and the CLI run on it with `argv`. */
+/** A target whose case i is a mutation of one of `seeds`, written to a file the CLI is then run on with `argv`. */
 function jsonCaseTarget(name: string, stream: number, seeds: Json[], argv: (r: Rng, file: string) => string[]): Target {
   return {
     name,
