@@ -119,9 +119,13 @@ export class SimMemory implements MemoryReader {
   }
 
   private readonly pages = new Map<number, number>();
+  private last: ArenaAllocation | undefined;
 
   /** The allocation containing [addr, addr+len), or undefined. */
   find(addr: number, len = 1): Allocation | undefined {
+    // Reads cluster (a bucket array, a header): try the last hit first.
+    const last = this.last;
+    if (last && addr >= last.addr && addr + len <= last.addr + last.size && (len > 0 || addr < last.addr + Math.max(last.size, 1))) return last;
     // Objects are at least 8-aligned and 16 bytes apart, so one page holds fewer than PAGE/24 of them;
     // the object holding addr starts in addr's page or is the last one begun before it.
     const first = this.pages.get(Math.floor(addr / PAGE));
@@ -135,6 +139,7 @@ export class SimMemory implements MemoryReader {
       else if (addr >= o.addr + Math.max(o.size, 1)) lo = mid + 1;
       else {
         const ok = addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size);
+        if (ok) this.last = o;
         return ok ? o : undefined;
       }
     }
