@@ -12,6 +12,7 @@
  * same T share it outright and are also counted as aliased. Nil elems are
  * counted apart and share nothing.
  */
+import { InputError } from '../base/errors.js';
 import { MemoryError, decodeUint } from '../model/memory.js';
 import { sizeOf, typeString, underlying } from '../model/types.js';
 import { decodeValue } from '../model/values.js';
@@ -63,11 +64,16 @@ function keyText(src: MapSource, key: bigint): string {
   }
 }
 
-export function pointeeSharing(src: MapSource, line: number): PointeeSharing {
+/**
+ * `namedSize`: the size of a named pointee the model keeps opaque (DWARF's
+ * size, from the process's executable); a pointee of unknown size is refused.
+ */
+export function pointeeSharing(src: MapSource, line: number, namedSize: (name: string) => number | undefined): PointeeSharing {
   const elemT = underlying(src.type.elem);
   if (elemT.kind !== 'pointer') throw new Error(`${src.name}: not a map of pointers`);
   const arch = src.reader.arch;
-  const size = sizeOf(elemT.elem, arch).size;
+  const size = elemT.elem.kind === 'opaque' ? namedSize(elemT.elem.name) : sizeOf(elemT.elem, arch).size;
+  if (size === undefined) throw new InputError(src.name, undefined, `the size of ${typeString(elemT.elem)} is unknown (no DWARF for it), so which lines its pointees touch cannot be told`);
   const entries = entriesOf(src, MAX_ENTRIES);
   const L = BigInt(line);
   const pointees: { key: string; addr: bigint }[] = [];

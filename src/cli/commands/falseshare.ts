@@ -141,7 +141,7 @@ function runCore(opts: Opts, io: CliIO, setExit: (code: number) => void): void {
   const maps = opts.map?.length ? opts.map.map((n) => p.mapByName(n, { entries: entriesOf })) : p.globalMaps({ entries: entriesOf });
   const ptr = maps.filter(isPointerMap);
   if (opts.map?.length && ptr.length < maps.length) throw new InputError('--map', undefined, `${maps.find((m) => !isPointerMap(m))!.name} is not a map[K]*T`);
-  const rs = ptr.map((m) => pointeeSharing(m, line));
+  const rs = ptr.map((m) => pointeeSharing(m, line, (n) => p.namedTypeSize(n)));
   if (opts.json) io.out(JSON.stringify({ source: { kind: 'core', file: opts.core, binary: opts.binary, go: p.goVersion, arch: p.target.arch.name }, line, maps: rs, skipped: maps.length - ptr.length }, null, 2));
   else io.out(renderCore(rs, maps.length - ptr.length));
   if (rs.some((r) => r.sharing > 0)) setExit(EXIT_FINDING);
