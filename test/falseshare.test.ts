@@ -15,7 +15,7 @@ import { captureIO } from '../src/cli/io.js';
 import { goroot } from './support/toolchains.js';
 import { InputError } from '../src/base/errors.js';
 import { plan } from '../src/race/falseshare.js';
-import { parseRunOutput, type FalseShareResult } from '../src/race/falsesharerun.js';
+import { parseRunOutput, overlap, MIN_OVERLAP, type FalseShareResult } from '../src/race/falsesharerun.js';
 import { target } from '../src/layout/index.js';
 
 async function run(...argv: string[]) {
@@ -37,12 +37,15 @@ function checkRun(r: FalseShareResult, goroutines: number, rounds: number, iters
   assert.equal(r.gomaxprocs, goroutines, 'GOMAXPROCS = goroutines');
   assert.equal(r.rounds, rounds);
   for (const l of r.layouts) {
-    assert.equal(l.nsPerAdd.rounds.length, rounds, `${l.name}: one time per round`);
-    assert.ok(l.nsPerAdd.rounds.every((x) => x > 0), `${l.name}: positive times`);
+    assert.equal(l.rounds.length, rounds, `${l.name}: one time per round`);
+    assert.ok(l.rounds.every((x) => x.nsPerAdd > 0 && x.overlap >= 0 && x.overlap <= 1), `${l.name}: positive times, overlaps in [0, 1]`);
+    assert.equal(l.concurrent, l.rounds.filter((x) => x.overlap >= MIN_OVERLAP).length);
+    assert.equal(l.nsPerAdd === undefined, l.concurrent === 0);
     assert.ok(l.countsAddUp, `${l.name}: written counters end at rounds × iters, idle ones at 0`);
     // mapptr's offsets are the allocator's packing, a prediction (the first pointee may finish a used tiny block).
     if (l.name !== 'mapptr') assert.ok(l.offsetsAgree, `${l.name}: real addresses agree with the planned offsets`);
-    if (l.name !== r.baseline) assert.ok(l.slowdown && l.slowdown.min <= l.slowdown.median && l.slowdown.median <= l.slowdown.max, `${l.name}: a slowdown with its spread`);
+    if (l.slowdown) assert.ok(l.slowdown.p10 <= l.slowdown.median && l.slowdown.median <= l.slowdown.p90, `${l.name}: a slowdown with its spread`);
+    if (l.name === r.baseline) assert.equal(l.slowdown, undefined);
     // The sharing reported is the sharing of the printed addresses.
     assert.deepEqual(l.real.map((s) => s.counters.map(String)), sharedByHand(l.counters.map((c) => c.addr), goroutines), `${l.name}: shared lines`);
     assert.equal(l.sharing, new Set(sharedByHand(l.counters.map((c) => c.addr), goroutines).flat()).size);
@@ -129,6 +132,13 @@ test('bad options: one line, exit 2', async () => {
   assert.match(both.err, /apply to the benchmark/);
 });
 
+test('overlap of the goroutines\' loops, by hand', () => {
+  assert.equal(overlap([[0, 100], [0, 100]]), 1);
+  assert.equal(overlap([[0, 100], [100, 200]]), 0); // one after the other: the OS ran them in turn
+  assert.equal(overlap([[0, 100], [10, 100]]), 0.9);
+  assert.equal(overlap([[0, 100], [50, 80], [20, 120]]), 0.3);
+});
+
 test('the benchmark output parser refuses anything else with an InputError, never a crash', () => {
   const p = plan({ target: target('1.26', 'amd64'), line: 64, counters: 2 });
   const good = [
@@ -136,7 +146,7 @@ test('the benchmark output parser refuses anything else with an InputError, neve
     '{"kind":"layout","layout":"array","addrs":["0x1000","0x1008"]}',
   ].join('\n');
   assert.equal(parseRunOutput(good, p).addrs.get('array')!.length, 2);
-  for (const bad of ['', 'x', '[]', '{"kind":"layout","layout":"array","addrs":["0x1"]}', '{"kind":"round","layout":"nope"}', '{"kind":"final","layout":"array","values":["-1","2"]}']) {
+  for (const bad of ['', 'x', '[]', '{"kind":"layout","layout":"array","addrs":["0x1"]}', '{"kind":"round","layout":"nope"}', '{"kind":"round","layout":"array","round":0,"ns":[1],"iters":5}', '{"kind":"round","layout":"array","round":0,"ns":[1,2],"iters":0}', '{"kind":"final","layout":"array","values":["-1","2"]}']) {
     assert.throws(() => parseRunOutput(bad, p), InputError, bad);
   }
   fc.assert(

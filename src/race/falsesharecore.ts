@@ -102,7 +102,9 @@ export function pointeeSharing(src: MapSource, line: number, namedSize: (name: s
   for (const [l, idx] of [...byLine].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (idx.length < 2) continue;
     for (const i of idx) sharingSet.add(i);
-    lines.push({ line: `0x${(l * L).toString(16)}`, keys: idx.map((i) => pointees[i].key) });
+    // Keys in address order: the order their pointees sit on the line.
+    const inOrder = [...idx].sort((a, b) => (pointees[a].addr < pointees[b].addr ? -1 : pointees[a].addr > pointees[b].addr ? 1 : a - b));
+    lines.push({ line: `0x${(l * L).toString(16)}`, keys: inOrder.map((i) => pointees[i].key) });
   }
   const byAddr = new Map<bigint, number>();
   for (const pt of pointees) byAddr.set(pt.addr, (byAddr.get(pt.addr) ?? 0) + 1);

@@ -6,15 +6,16 @@
  * addresses; the struct, array and padded layouts are placed at a
  * line-aligned address inside a byte slice (the program keeps the slice),
  * the map layout is a real `map[int]*T` filled with one new(T) per key.
- * A round starts G goroutines, lets them all reach a start gate, then times
- * how long they take to do `-iters` atomic adds each to their own counter.
+ * G worker goroutines, each locked to its own thread, meet at a spinning
+ * barrier before each round, then each times its own `-iters` atomic adds to
+ * its own counter; a round counts only when their loops overlapped.
  * Rounds rotate the order of the layouts, so a change of machine load in
  * the middle of a run falls on every layout alike.
  *
  * Output, one JSON object a line:
  *   {"kind":"start","go":"go1.26.0","goarch":"amd64","gomaxprocs":2,"numcpu":2}
  *   {"kind":"layout","layout":"array","addrs":["0xc000012000",…]}   every counter, in order
- *   {"kind":"round","layout":"array","round":0,"ns":123456,"iters":1000000}
+ *   {"kind":"round","layout":"array","round":0,"t":[[s,e],…],"iters":1000000}  each goroutine's loop, ns since start
  *   {"kind":"final","layout":"array","values":[…]}                    every counter's value at the end
  */
 import type { Plan, PlannedLayout } from './falseshare.js';
@@ -95,6 +96,8 @@ type counter struct {
 
 var keep [][]byte
 
+var begin = time.Now()
+
 // region returns n zeroed bytes starting on a cache-line boundary.
 func region(n int) unsafe.Pointer {
 \tb := make([]byte, n+line)
@@ -105,35 +108,57 @@ func region(n int) unsafe.Pointer {
 
 ${plan.layouts.map((l) => setupFunc(l)).join('\n\n')}
 
-// round starts the goroutines, opens the gate, and times iters adds by each.
-func round(cs []counter, iters int) time.Duration {
-\tvar ready, done sync.WaitGroup
-\tgate := make(chan struct{})
-\tready.Add(goroutines)
+// measure runs every round of every layout with G worker goroutines that
+// live through the whole run, each locked to its own thread (GOMAXPROCS = G):
+// before each round they meet at a spinning barrier, then each times its own
+// iters adds. The loops overlap when the OS runs the threads at the same
+// time; on a busy machine it often does not, and the caller keeps only
+// rounds whose loops overlapped. Rounds rotate the order of the layouts.
+// t[r][k][g] is goroutine g's loop [start, end] in round r for layout run[(k+r)%L],
+// in ns since the program began.
+func measure(run []string, counters map[string][]counter, iters, rounds int) [][][][2]int64 {
+\tL := len(run)
+\tt := make([][][][2]int64, rounds)
+\tfor r := range t {
+\t\tt[r] = make([][][2]int64, L)
+\t\tfor k := range t[r] {
+\t\t\tt[r][k] = make([][2]int64, goroutines)
+\t\t}
+\t}
+\tvar arrived int64
+\tvar done sync.WaitGroup
 \tdone.Add(goroutines)
 \tfor g := 0; g < goroutines; g++ {
-\t\tgo func(c counter) {
+\t\tgo func(g int) {
 \t\t\tdefer done.Done()
-\t\t\tready.Done()
-\t\t\t<-gate
-\t\t\tif c.w == 8 {
-\t\t\t\tp := (*uint64)(c.p)
-\t\t\t\tfor k := 0; k < iters; k++ {
-\t\t\t\t\tatomic.AddUint64(p, 1)
-\t\t\t\t}
-\t\t\t} else {
-\t\t\t\tp := (*uint32)(c.p)
-\t\t\t\tfor k := 0; k < iters; k++ {
-\t\t\t\t\tatomic.AddUint32(p, 1)
+\t\t\truntime.LockOSThread()
+\t\t\tstep := int64(0)
+\t\t\tfor r := 0; r < rounds; r++ {
+\t\t\t\tfor k := 0; k < L; k++ {
+\t\t\t\t\tc := counters[run[(k+r)%L]][g]
+\t\t\t\t\tstep++
+\t\t\t\t\tatomic.AddInt64(&arrived, 1)
+\t\t\t\t\tfor atomic.LoadInt64(&arrived) < step*goroutines {
+\t\t\t\t\t}
+\t\t\t\t\tt0 := time.Since(begin).Nanoseconds()
+\t\t\t\t\tif c.w == 8 {
+\t\t\t\t\t\tp := (*uint64)(c.p)
+\t\t\t\t\t\tfor i := 0; i < iters; i++ {
+\t\t\t\t\t\t\tatomic.AddUint64(p, 1)
+\t\t\t\t\t\t}
+\t\t\t\t\t} else {
+\t\t\t\t\t\tp := (*uint32)(c.p)
+\t\t\t\t\t\tfor i := 0; i < iters; i++ {
+\t\t\t\t\t\t\tatomic.AddUint32(p, 1)
+\t\t\t\t\t\t}
+\t\t\t\t\t}
+\t\t\t\t\tt[r][k][g] = [2]int64{t0, time.Since(begin).Nanoseconds()}
 \t\t\t\t}
 \t\t\t}
-\t\t}(cs[g])
+\t\t}(g)
 \t}
-\tready.Wait()
-\tt0 := time.Now()
-\tclose(gate)
 \tdone.Wait()
-\treturn time.Since(t0)
+\treturn t
 }
 
 func main() {
@@ -161,11 +186,14 @@ ${names.map((n) => `\t\t"${n}": setup_${n},`).join('\n')}
 \t\t}
 \t\tfmt.Printf("{\\"kind\\":\\"layout\\",\\"layout\\":%q,\\"addrs\\":[%s]}\\n", n, strings.Join(addrs, ","))
 \t}
-\tfor r := 0; r < *rounds; r++ {
-\t\tfor k := range run {
-\t\t\tn := run[(k+r)%len(run)]
-\t\t\td := round(counters[n], *iters)
-\t\t\tfmt.Printf("{\\"kind\\":\\"round\\",\\"layout\\":%q,\\"round\\":%d,\\"ns\\":%d,\\"iters\\":%d}\\n", n, r, d.Nanoseconds(), *iters)
+\tt := measure(run, counters, *iters, *rounds)
+\tfor r := range t {
+\t\tfor k := range t[r] {
+\t\t\tparts := make([]string, goroutines)
+\t\t\tfor g, x := range t[r][k] {
+\t\t\t\tparts[g] = fmt.Sprintf("[%d,%d]", x[0], x[1])
+\t\t\t}
+\t\t\tfmt.Printf("{\\"kind\\":\\"round\\",\\"layout\\":%q,\\"round\\":%d,\\"t\\":[%s],\\"iters\\":%d}\\n", run[(k+r)%len(run)], r, strings.Join(parts, ","), *iters)
 \t\t}
 \t}
 \tfor _, n := range run {

@@ -87,14 +87,20 @@ export function buildBenchmark(plan: Plan, go: string, minor: number): Built {
   }
 }
 
+export interface Round {
+  readonly round: number;
+  readonly t: readonly (readonly [number, number])[];
+  readonly iters: number;
+}
+
 /** What one run of the program printed, checked. */
 export interface RunOutput {
   readonly go: string;
   readonly goarch: string;
   readonly gomaxprocs: number;
   readonly addrs: ReadonlyMap<LayoutName, readonly bigint[]>;
-  /** ns per round, in round order. */
-  readonly rounds: ReadonlyMap<LayoutName, readonly { round: number; ns: number; iters: number }[]>;
+  /** Each goroutine's loop [start, end] (ns since the program began) per round, in round order. */
+  readonly rounds: ReadonlyMap<LayoutName, readonly Round[]>;
   readonly finals: ReadonlyMap<LayoutName, readonly bigint[]>;
 }
 
@@ -108,7 +114,7 @@ export function parseRunOutput(text: string, plan: Plan, source = 'benchmark out
   const sizeOf = (n: string) => plan.layouts.find((l) => l.name === n)!.counters.length;
   let start: { go: string; goarch: string; gomaxprocs: number } | undefined;
   const addrs = new Map<LayoutName, bigint[]>();
-  const rounds = new Map<LayoutName, { round: number; ns: number; iters: number }[]>();
+  const rounds = new Map<LayoutName, Round[]>();
   const finals = new Map<LayoutName, bigint[]>();
   lines.forEach((l, i) => {
     const where = `line ${i + 1}`;
@@ -150,7 +156,12 @@ export function parseRunOutput(text: string, plan: Plan, source = 'benchmark out
       }
       case 'round': {
         const n = layout();
-        rounds.set(n, [...(rounds.get(n) ?? []), { round: count('round'), ns: count('ns'), iters: count('iters') }]);
+        const t = o.t;
+        const ok = (x: unknown): x is [number, number] => Array.isArray(x) && x.length === 2 && x.every((v) => Number.isSafeInteger(v) && (v as number) >= 0) && x[0] <= x[1];
+        if (!Array.isArray(t) || t.length !== plan.goroutines || !t.every(ok)) throw new InputError(source, where, `"t" is not ${plan.goroutines} [start, end] pairs`);
+        const iters = count('iters');
+        if (iters === 0) throw new InputError(source, where, '"iters" is 0');
+        rounds.set(n, [...(rounds.get(n) ?? []), { round: count('round'), t, iters }]);
         break;
       }
       case 'final': {
@@ -172,11 +183,31 @@ export interface Spread {
   readonly max: number;
 }
 
+function quantile(sorted: readonly number[], q: number): number {
+  const i = q * (sorted.length - 1);
+  const lo = Math.floor(i);
+  return lo === i ? sorted[lo] : sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (i - lo);
+}
+
 function spread(xs: readonly number[]): Spread {
   const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median, min: s[0], max: s[s.length - 1] };
+  return { median: quantile(s, 0.5), min: s[0], max: s[s.length - 1] };
+}
+
+/**
+ * A round counts when the goroutines' loops overlapped for at least this
+ * share of the longest loop: then they really ran at once. On a loaded
+ * machine the OS often runs them one after the other, and such a round says
+ * nothing about sharing a line.
+ */
+export const MIN_OVERLAP = 0.9;
+
+/** How much of the longest loop all loops ran together (0 to 1). */
+export function overlap(t: readonly (readonly [number, number])[]): number {
+  const start = Math.max(...t.map((x) => x[0]));
+  const end = Math.min(...t.map((x) => x[1]));
+  const longest = Math.max(...t.map((x) => x[1] - x[0]));
+  return longest <= 0 ? 1 : Math.max(0, end - start) / longest;
 }
 
 /** Per-layout result: times, slowdown, and the lines shared, planned and real. */
@@ -184,10 +215,23 @@ export interface LayoutResult {
   readonly name: LayoutName;
   readonly what: string;
   readonly counters: readonly { name: string; offset: number; size: number; addr: string }[];
-  /** ns per atomic add by one goroutine (round time / iters), over the rounds. */
-  readonly nsPerAdd: Spread & { readonly rounds: readonly number[] };
-  /** Round by round against the baseline's same round; absent for the baseline itself or without one. */
-  readonly slowdown?: Spread;
+  /**
+   * ns per atomic add by one goroutine (its loop time / iters, averaged over
+   * the goroutines), over the rounds whose loops overlapped (MIN_OVERLAP);
+   * absent when none did.
+   */
+  readonly nsPerAdd?: Spread;
+  /** Every round: ns per add, and the loops' overlap. */
+  readonly rounds: readonly { readonly nsPerAdd: number; readonly overlap: number }[];
+  /** Rounds that count (loops overlapped). */
+  readonly concurrent: number;
+  /**
+   * Against the baseline: the ratio of every concurrent round of this layout
+   * to every concurrent round of the baseline; median, and 10th and 90th
+   * percentiles as the spread. Absent for the baseline, without one, or
+   * without concurrent rounds on either side.
+   */
+  readonly slowdown?: { readonly median: number; readonly p10: number; readonly p90: number };
   /** Lines two or more written counters share, from the planned offsets (for mapptr: the allocator's packing, predicted). */
   readonly planned: readonly SharedLine[];
   /** The same from the addresses the program printed (line = address / line size). */
@@ -225,17 +269,21 @@ export interface FalseShareResult {
 /** Turns a parsed run into results (pure: the tests feed it real output). */
 export function summarize(plan: Plan, out: RunOutput, iters: number, nRounds: number, m: Machine, perf: PerfResult): FalseShareResult {
   const baseline = plan.layouts.find((l) => l.name === 'pad64')?.name ?? plan.layouts.find((l) => l.name === 'pad128')?.name;
-  const nsOf = (n: LayoutName) => {
+  const roundsOf = (n: LayoutName) => {
     const rs = out.rounds.get(n) ?? [];
     if (rs.length !== nRounds) throw new InputError('benchmark output', undefined, `${n}: ${rs.length} rounds, expected ${nRounds}`);
-    return rs.map((r) => r.ns / r.iters);
+    // One goroutine's time per add, averaged over the goroutines.
+    return rs.map((r) => ({ nsPerAdd: r.t.reduce((a, x) => a + x[1] - x[0], 0) / r.t.length / r.iters, overlap: Math.round(overlap(r.t) * 1000) / 1000 }));
   };
-  const base = baseline ? nsOf(baseline) : undefined;
+  const good = (rs: { nsPerAdd: number; overlap: number }[]) => rs.filter((r) => r.overlap >= MIN_OVERLAP).map((r) => r.nsPerAdd);
+  const base = baseline ? good(roundsOf(baseline)) : [];
   const layouts = plan.layouts.map((l): LayoutResult => {
     const addrs = out.addrs.get(l.name);
     const finals = out.finals.get(l.name);
     if (!addrs || !finals) throw new InputError('benchmark output', undefined, `${l.name}: no addresses or final values`);
-    const ns = nsOf(l.name);
+    const rounds = roundsOf(l.name);
+    const ns = good(rounds);
+    const ratios = base.length && ns.length && l.name !== baseline ? ns.flatMap((x) => base.map((y) => x / y)).sort((p, q) => p - q) : [];
     const sizes = l.counters.map((c) => c.size);
     const a0 = addrs[0];
     const offsetsAgree = l.counters.every((c, i) => addrs[i] - a0 === BigInt(c.offset - l.counters[0].offset));
@@ -250,8 +298,10 @@ export function summarize(plan: Plan, out: RunOutput, iters: number, nRounds: nu
       name: l.name,
       what: l.what,
       counters: l.counters.map((c, i) => ({ name: c.name, offset: c.offset, size: c.size, addr: `0x${addrs[i].toString(16)}` })),
-      nsPerAdd: { ...spread(ns), rounds: ns },
-      ...(base && l.name !== baseline ? { slowdown: spread(ns.map((x, i) => x / base[i])) } : {}),
+      ...(ns.length ? { nsPerAdd: spread(ns) } : {}),
+      rounds,
+      concurrent: ns.length,
+      ...(ratios.length ? { slowdown: { median: quantile(ratios, 0.5), p10: quantile(ratios, 0.1), p90: quantile(ratios, 0.9) } } : {}),
       planned: sharedLines(l.counters.map((c) => c.offset), sizes, plan.goroutines, plan.line),
       real,
       sharing: sharingCount(real),

@@ -27,7 +27,7 @@ import type { CommandModule } from '../module.js';
 import { target } from '../../layout/index.js';
 import { cacheLinePad, CACHE_LINE_SIZES } from '../../model/arch.js';
 import { parseLayouts, plan, type SharedLine } from '../../race/falseshare.js';
-import { findGoTool, goToolInfo, measure, type FalseShareResult } from '../../race/falsesharerun.js';
+import { findGoTool, goToolInfo, measure, MIN_OVERLAP, type FalseShareResult } from '../../race/falsesharerun.js';
 import { isPointerMap, pointeeSharing, type PointeeSharing } from '../../race/falsesharecore.js';
 import { entriesOf } from '../../check/index.js';
 import { openCoreFile } from '../../source/process/index.js';
@@ -84,14 +84,15 @@ function renderMeasure(r: FalseShareResult): string {
     const names = l.counters.map((c) => c.name);
     return [
       l.name,
-      fmtNs(l.nsPerAdd.median),
-      `${fmtNs(l.nsPerAdd.min)}-${fmtNs(l.nsPerAdd.max)}`,
+      l.nsPerAdd ? fmtNs(l.nsPerAdd.median) : '-',
+      l.nsPerAdd ? `${fmtNs(l.nsPerAdd.min)}-${fmtNs(l.nsPerAdd.max)}` : '',
+      `${l.concurrent}/${l.rounds.length}`,
       l.slowdown ? fmtX(l.slowdown.median) : l.name === r.baseline ? 'baseline' : '-',
-      l.slowdown ? `${fmtX(l.slowdown.min)}-${fmtX(l.slowdown.max)}` : '',
+      l.slowdown ? `${fmtX(l.slowdown.p10)}-${fmtX(l.slowdown.p90)}` : '',
       linesText(l.real, names),
     ];
   });
-  out.push(renderTable(['layout', 'ns/add', 'range', 'slowdown', 'range', 'written counters sharing a line'], rows).trimEnd());
+  out.push(renderTable(['layout', 'ns/add', 'range', 'rounds', 'slowdown', 'p10-p90', 'written counters sharing a line'], rows).trimEnd());
   out.push('');
   for (const l of r.layouts) {
     const shown = l.counters.slice(0, r.goroutines).map((c) => `${c.name}@${c.offset}`).join(' ');
@@ -108,7 +109,10 @@ function renderMeasure(r: FalseShareResult): string {
     out.push(`perf: ${r.perf.note}`);
     out.push(renderTable(['layout', ...events], Object.entries(r.perf.counts).map(([n, c]) => [n, ...events.map((e) => (c[e] === null || c[e] === undefined ? 'n/a' : String(c[e])))])).trimEnd());
   } else out.push(`perf: ${r.perf.note}`);
-  out.push('ns/add: one goroutine\'s time per add (round time / adds), median and range over rounds; slowdown: each round against the same round of the baseline.');
+  out.push(`ns/add: a goroutine's own loop time / adds, averaged over the goroutines, median and range over the rounds whose loops overlapped`);
+  out.push(`(≥ ${MIN_OVERLAP * 100}% of the longest: "rounds" says how many of all did; on a busy machine the OS often runs the goroutines in turn).`);
+  out.push('slowdown: every counted round against every counted round of the baseline, median and 10th-90th percentiles.');
+  if (r.layouts.some((l) => l.concurrent === 0)) out.push('A layout with no counted round has no figure: the machine was too busy to run the goroutines at once; try again, or more --rounds.');
   return out.join('\n');
 }
 
@@ -182,8 +186,8 @@ export const command: CommandModule = {
       .option('--go <path>', 'the go command to build with (default: go on PATH)')
       .option('--arch <goarch>', 'GOARCH; must be this machine\'s (default: the toolchain\'s)')
       .option('--cache-line <bytes>', 'line size regions are aligned to and sharing is judged by (default: what Go pads to on the GOARCH)')
-      .option('--iters <n>', 'atomic adds per goroutine per round', '2000000')
-      .option('--rounds <n>', 'rounds per layout (the spread comes from them)', '7')
+      .option('--iters <n>', 'atomic adds per goroutine per round', '50000')
+      .option('--rounds <n>', 'rounds per layout (the spread comes from them; on a busy machine only some count)', '200')
       .option('--no-perf', 'do not run perf stat even when perf is installed')
       .option('--core <file>', 'static mode: a core dump; reports map[K]*T elems whose pointees share a line with another key\'s')
       .option('--binary <file>', 'with --core: the executable that wrote it')
