@@ -15,7 +15,7 @@ import { captureIO } from '../src/cli/io.js';
 import { goroot } from './support/toolchains.js';
 import { InputError } from '../src/base/errors.js';
 import { plan } from '../src/race/falseshare.js';
-import { parseRunOutput, overlap, MIN_OVERLAP, type FalseShareResult } from '../src/race/falsesharerun.js';
+import { parseRunOutput, overlap, MIN_COUNTED, MIN_OVERLAP, type FalseShareResult } from '../src/race/falsesharerun.js';
 import { target } from '../src/layout/index.js';
 
 async function run(...argv: string[]) {
@@ -44,6 +44,7 @@ function checkRun(r: FalseShareResult, goroutines: number, rounds: number, iters
     assert.ok(l.countsAddUp, `${l.name}: written counters end at rounds × iters, idle ones at 0`);
     // mapptr's offsets are the allocator's packing, a prediction (the first pointee may finish a used tiny block).
     if (l.name !== 'mapptr') assert.ok(l.offsetsAgree, `${l.name}: real addresses agree with the planned offsets`);
+    if (l.concurrent < MIN_COUNTED) assert.equal(l.slowdown, undefined, `${l.name}: no slowdown from fewer than ${MIN_COUNTED} counted rounds`);
     if (l.slowdown) assert.ok(l.slowdown.p10 <= l.slowdown.median && l.slowdown.median <= l.slowdown.p90, `${l.name}: a slowdown with its spread`);
     if (l.name === r.baseline) assert.equal(l.slowdown, undefined);
     // The sharing reported is the sharing of the printed addresses.

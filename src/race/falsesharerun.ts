@@ -202,6 +202,13 @@ function spread(xs: readonly number[]): Spread {
  */
 export const MIN_OVERLAP = 0.9;
 
+/**
+ * Fewest counted rounds on each side for a slowdown: a round in which the OS
+ * stopped both threads at once still overlaps, and one such round alone
+ * would be the whole figure.
+ */
+export const MIN_COUNTED = 5;
+
 /** How much of the longest loop all loops ran together (0 to 1). */
 export function overlap(t: readonly (readonly [number, number])[]): number {
   const start = Math.max(...t.map((x) => x[0]));
@@ -229,7 +236,7 @@ export interface LayoutResult {
    * Against the baseline: the ratio of every concurrent round of this layout
    * to every concurrent round of the baseline; median, and 10th and 90th
    * percentiles as the spread. Absent for the baseline, without one, or
-   * without concurrent rounds on either side.
+   * with fewer than MIN_COUNTED counted rounds on either side.
    */
   readonly slowdown?: { readonly median: number; readonly p10: number; readonly p90: number };
   /** Lines two or more written counters share, from the planned offsets (for mapptr: the allocator's packing, predicted). */
@@ -283,7 +290,7 @@ export function summarize(plan: Plan, out: RunOutput, iters: number, nRounds: nu
     if (!addrs || !finals) throw new InputError('benchmark output', undefined, `${l.name}: no addresses or final values`);
     const rounds = roundsOf(l.name);
     const ns = good(rounds);
-    const ratios = base.length && ns.length && l.name !== baseline ? ns.flatMap((x) => base.map((y) => x / y)).sort((p, q) => p - q) : [];
+    const ratios = base.length >= MIN_COUNTED && ns.length >= MIN_COUNTED && l.name !== baseline ? ns.flatMap((x) => base.map((y) => x / y)).sort((p, q) => p - q) : [];
     const sizes = l.counters.map((c) => c.size);
     const a0 = addrs[0];
     const offsetsAgree = l.counters.every((c, i) => addrs[i] - a0 === BigInt(c.offset - l.counters[0].offset));

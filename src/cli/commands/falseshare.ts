@@ -27,7 +27,7 @@ import type { CommandModule } from '../module.js';
 import { target } from '../../layout/index.js';
 import { cacheLinePad, CACHE_LINE_SIZES } from '../../model/arch.js';
 import { parseLayouts, plan, type SharedLine } from '../../race/falseshare.js';
-import { findGoTool, goToolInfo, measure, MIN_OVERLAP, type FalseShareResult } from '../../race/falsesharerun.js';
+import { findGoTool, goToolInfo, measure, MIN_COUNTED, MIN_OVERLAP, type FalseShareResult } from '../../race/falsesharerun.js';
 import { isPointerMap, pointeeSharing, type PointeeSharing } from '../../race/falsesharecore.js';
 import { entriesOf } from '../../check/index.js';
 import { openCoreFile } from '../../source/process/index.js';
@@ -77,7 +77,7 @@ function linesText(ls: readonly SharedLine[], names: readonly string[]): string 
 
 function renderMeasure(r: FalseShareResult): string {
   const out: string[] = [];
-  out.push(`${r.go} ${r.goarch}, GOMAXPROCS=${r.gomaxprocs}: ${r.goroutines} goroutines each doing ${r.iters} atomic adds to its own counter, ${r.rounds} rounds per layout`);
+  out.push(`${r.go} ${r.goarch}, GOMAXPROCS=${r.gomaxprocs}: ${r.goroutines} goroutine${r.goroutines === 1 ? '' : 's'}, each doing ${r.iters} atomic adds to its own counter, ${r.rounds} rounds per layout`);
   out.push(`machine: ${r.machine.cpu}, ${r.machine.cpus} CPUs, load average ${r.machine.load.join(' ')} (at the start); cache line ${r.line} bytes`);
   out.push('');
   const rows = r.layouts.map((l) => {
@@ -112,7 +112,7 @@ function renderMeasure(r: FalseShareResult): string {
   out.push(`ns/add: a goroutine's own loop time / adds, averaged over the goroutines, median and range over the rounds whose loops overlapped`);
   out.push(`(≥ ${MIN_OVERLAP * 100}% of the longest: "rounds" says how many of all did; on a busy machine the OS often runs the goroutines in turn).`);
   out.push('slowdown: every counted round against every counted round of the baseline, median and 10th-90th percentiles.');
-  if (r.layouts.some((l) => l.concurrent === 0)) out.push('A layout with no counted round has no figure: the machine was too busy to run the goroutines at once; try again, or more --rounds.');
+  if (r.layouts.some((l) => l.concurrent < MIN_COUNTED)) out.push(`A layout with fewer than ${MIN_COUNTED} counted rounds has no slowdown: the machine was too busy to run the goroutines at once; try again, or more --rounds.`);
   return out.join('\n');
 }
 
