@@ -99,7 +99,7 @@ function renderMeasure(r: FalseShareResult): string {
     out.push(`${l.name}: ${l.what}; written counters at ${shown}${l.counters.length > r.goroutines ? ` (+${l.counters.length - r.goroutines} idle)` : ''}`);
     if (l.name === 'mapptr') {
       const rel = l.counters.slice(0, r.goroutines).map((c) => `${c.name}@${c.addr}`).join(' ');
-      out.push(`  predicted from the allocator: ${linesText(l.planned, l.counters.map((c) => c.name))}; real addresses: ${rel}`);
+      out.push(`  predicted from the allocator: ${linesText(l.planned, l.counters.map((c) => c.name))}; real addresses ${l.offsetsAgree ? '(as predicted)' : '(not as predicted: the first pointee can finish a tiny block earlier allocations left)'}: ${rel}`);
     } else if (!l.offsetsAgree) out.push('  MISMATCH: the real addresses disagree with the layout\'s offsets (a bug in mapscope\'s layout: please report it)');
     if (!l.countsAddUp) out.push('  MISMATCH: the counters\' final values are not rounds × iters for the written ones and 0 for the others');
   }
