@@ -112,6 +112,8 @@ test('bad options: one line, exit 2', async () => {
     [['--type', 'map[int]int'], /neither a struct nor an array/],
     [['--type', '[4]int8'], /not a counter/],
     [['--type', 'struct{ s string }'], /holds no counter/],
+    [['--type', '[2000]int64'], /at most 1024/],
+    [['--type', 'struct{ a int64; _ [2097152]byte }'], /at most 1048576/],
     [['--type', '[4]int64', '--layout', 'struct'], /is an array/],
     [['--type', '[4]int64', '--counters', '8'], /disagrees with --type/],
     [['--arch', 'arm64'], /runs on this machine/],

@@ -33,6 +33,8 @@ export type LayoutName = (typeof LAYOUT_NAMES)[number];
 /** Most counters a benchmark holds, and most goroutines it starts. */
 export const MAX_COUNTERS = 1024;
 export const MAX_GOROUTINES = 256;
+/** Largest --type the program places (a region this big is allocated per layout). */
+export const MAX_TYPE_BYTES = 1 << 20;
 
 /** One counter: where it sits from the start of its layout's region, and how the program reaches it. */
 export interface Counter {
@@ -119,11 +121,14 @@ function userLayout(type: string, target: LayoutTarget): { layout: PlannedLayout
   const u = t.kind === 'named' ? t.underlying : t;
   const counters: Counter[] = [];
   let name: LayoutName;
+  const bytes = sizeOf(t, target.arch).size;
+  if (bytes > MAX_TYPE_BYTES) throw new InputError('--type', undefined, `${typeString(t)} is ${bytes} bytes; the benchmark places at most ${MAX_TYPE_BYTES}`);
   if (u.kind === 'array') {
+    if (u.len > MAX_COUNTERS) throw new InputError('--type', undefined, `${typeString(t)} holds ${u.len} counters; at most ${MAX_COUNTERS}`);
     const size = counterSize(u.elem, target);
     if (size === undefined) throw new InputError('--type', undefined, `${typeString(u.elem)} is not a counter: the elements must be 4- or 8-byte integers or sync/atomic integer types`);
     const stride = sizeOf(u.elem, target.arch).size;
-    for (let i = 0; i < Math.min(u.len, MAX_COUNTERS); i++) counters.push({ name: `[${i}]`, offset: i * stride, size, goType: goSource(u.elem) });
+    for (let i = 0; i < u.len; i++) counters.push({ name: `[${i}]`, offset: i * stride, size, goType: goSource(u.elem) });
     name = 'array';
   } else if (u.kind === 'struct') {
     // The same layout `mapscope layout` prints for the key or elem struct.

@@ -19,6 +19,7 @@
  * answers, so both answers sit under one command.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';
@@ -166,6 +167,7 @@ function runMeasure(opts: Opts, io: CliIO, setExit: (code: number) => void): voi
     type: opts.type,
     layouts: opts.layout === undefined ? undefined : parseLayouts(opts.layout),
   });
+  if (p.goroutines > availableParallelism()) io.err(`warning: ${p.goroutines} goroutines on ${availableParallelism()} CPUs cannot all run at once, so few or no rounds will count`);
   const iters = whole(opts.iters, '--iters', 1, 1e9)!;
   const rounds = whole(opts.rounds, '--rounds', 1, 1000)!;
   const r = measure(p, { go, minor, iters, rounds, perf: opts.perf, progress: (s) => io.err(s) });
