@@ -10,7 +10,8 @@
  * A pointee spans lines [addr/L, (addr+size-1)/L]; an elem "shares" when one
  * of those lines holds a pointee of another key. Two keys pointing at the
  * same T share it outright and are also counted as aliased. Nil elems are
- * counted apart and share nothing.
+ * counted apart and share nothing. The work is bounded: at most MAX_ENTRIES
+ * entries, and a pointee of more than MAX_LINES lines is judged by its end lines.
  */
 import { InputError } from '../base/errors.js';
 import { MemoryError, decodeUint } from '../model/memory.js';
@@ -21,6 +22,9 @@ import type { MapSource } from '../source/types.js';
 
 /** Entries of one map read at most. */
 export const MAX_ENTRIES = 1 << 20;
+
+/** Pointees spanning more lines than this are judged by their first and last line only (bounds the work). */
+export const MAX_LINES = 64;
 
 export interface SharedPointeeLine {
   /** The line's address (hex). */
@@ -93,9 +97,20 @@ export function pointeeSharing(src: MapSource, line: number, namedSize: (name: s
   }
   // Which entries touch each line.
   const byLine = new Map<bigint, number[]>();
+  const touch = (l: bigint, i: number) => {
+    const on = byLine.get(l);
+    if (on) on.push(i);
+    else byLine.set(l, [i]);
+  };
   pointees.forEach((pt, i) => {
+    const first = pt.addr / L;
     const last = (pt.addr + BigInt(Math.max(size, 1)) - 1n) / L;
-    for (let l = pt.addr / L; l <= last; l++) byLine.set(l, [...(byLine.get(l) ?? []), i]);
+    // A big pointee's inner lines are its own (unless another key points inside it): its end lines are
+    // where another object can sit, so a pointee of more than MAX_LINES lines is judged by those two.
+    if (last - first >= BigInt(MAX_LINES)) {
+      touch(first, i);
+      touch(last, i);
+    } else for (let l = first; l <= last; l++) touch(l, i);
   });
   const sharingSet = new Set<number>();
   const lines: SharedPointeeLine[] = [];
