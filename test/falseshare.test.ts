@@ -9,6 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
@@ -130,6 +132,17 @@ test('bad options: one line, exit 2', async () => {
   const missing = await run('falseshare', '--go', '/nonexistent/go');
   assert.equal(missing.code, 2);
   assert.match(missing.err, /no Go toolchain at/);
+  // A toolchain that answers `go env` but cannot build, and a --go that is no toolchain at all.
+  const dir = mkdtempSync(join(tmpdir(), 'mapscope-fakego-'));
+  const fake = join(dir, 'go');
+  writeFileSync(fake, '#!/bin/sh\nif [ "$1" = env ]; then echo go1.26.0; echo amd64; exit 0; fi\necho "broken toolchain" >&2; exit 1\n', { mode: 0o755 });
+  const broken = await run('falseshare', '--go', fake);
+  assert.equal(broken.code, 2);
+  assert.match(broken.err, /could not build the generated benchmark: broken toolchain/);
+  const notGo = await run('falseshare', '--go', '/bin/false');
+  assert.equal(notGo.code, 2);
+  assert.match(notGo.err, /did not answer `go env/);
+  rmSync(dir, { recursive: true, force: true });
   const both = await run('falseshare', '--core', 'x', '--type', '[2]int64');
   assert.equal(both.code, 2);
   assert.match(both.err, /apply to the benchmark/);

@@ -79,7 +79,8 @@ export function buildBenchmark(plan: Plan, go: string, minor: number): Built {
     writeFileSync(join(dir, 'go.mod'), `module mapscopefalseshare\n\ngo 1.${minor}\n`);
     writeFileSync(join(dir, 'main.go'), benchmarkProgram(plan));
     const r = spawnSync(go, ['build', '-o', 'bench', '.'], { cwd: dir, env: toolEnv({ GOARCH: plan.target.arch.name }), encoding: 'utf8', timeout: 600_000 });
-    if (r.status !== 0) throw new Error(`go build of the generated benchmark failed (a bug in mapscope): ${(r.stderr || r.error?.message || '').trim()}`);
+    // Said in one line, exit 2: a broken toolchain is the usual cause; a bug in the generated program would show here too.
+    if (r.status !== 0) throw new InputError('--go', undefined, `${go} could not build the generated benchmark: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(0, 3).join(' / ')}`);
     return { exe: join(dir, 'bench'), dir, remove };
   } catch (e) {
     remove();
@@ -372,7 +373,7 @@ export function measure(plan: Plan, o: RunOptions): FalseShareResult {
     const m = machine();
     o.progress(`running ${plan.layouts.length} layouts × ${o.rounds} rounds × ${o.iters} adds per goroutine (GOMAXPROCS=${plan.goroutines}, load ${m.load.join(' ')})`);
     const r = spawnSync(built.exe, ['-iters', String(o.iters), '-rounds', String(o.rounds)], { env, encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 << 20 });
-    if (r.status !== 0) throw new Error(`the benchmark failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(0, 5).join(' / ')}`);
+    if (r.status !== 0) throw new InputError('benchmark', undefined, `the generated program failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(0, 3).join(' / ')}`);
     const out = parseRunOutput(r.stdout, plan);
     const perf = o.perf === false ? { available: false, note: 'perf not run (--no-perf)' } : perfStat(built.exe, plan, o.iters, env);
     return summarize(plan, out, o.iters, o.rounds, m, perf);
