@@ -59,7 +59,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
-import { parseRaceScenario, runRace, wilson } from '../src/race/index.js';
+import { parseRaceScenario, runRace, weakRace, wilson } from '../src/race/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mapscope-race-'));
 let n = 0;
@@ -222,4 +222,34 @@ test('race --json: the documented fields (docs/json.md "race")', async () => {
   assert.deepEqual(w.schedule, [0, 0, 0, 0, 1]);
   assert.match(w.steps[4].text, /^fatal error: concurrent map writes$/);
   assert.match(w.steps[0].source, /^runtime\/map_fast64\.go mapassign_fast64$/);
+});
+
+test('race --weak: the update case under SC gives the outcomes the hand derivation names; ARMv8 adds none', () => {
+  // Under SC the litmus test's outcomes are those of the rules above: caught, key 1 → 20
+  // or → 30 with the flag 0, and (Swiss only, O2b/O3) the same with writing left 1. The
+  // flag protocol touches one byte, and ARMv8 keeps every location coherent (herd's
+  // CoRR/CoWR/CoRW shapes), so it can add no outcome to it.
+  for (const [go, swiss] of [['1.22', false], ['1.26', true]] as const) {
+    const w = weakRace(parseRaceScenario(update(go), `update-${go}.json`));
+    const flag = swiss ? 'writing' : 'hashWriting';
+    const expected = [
+      'caught (fatal error: concurrent map writes)',
+      `key 1 → 20, ${flag} 0`,
+      ...(swiss ? ['key 1 → 20, writing 1 (left set: corrupt)'] : []),
+      `key 1 → 30, ${flag} 0`,
+      ...(swiss ? ['key 1 → 30, writing 1 (left set: corrupt)'] : []),
+    ];
+    assert.deepEqual(w.sc, expected, go);
+    assert.deepEqual(w.armv8, expected, go);
+    assert.deepEqual(w.armOnly, [], go);
+    assert.match(w.litmus, /^AArch64 race-/);
+  }
+});
+
+test('race --weak: a case the weak mode does not model → one line, exit 2', async () => {
+  const io = captureIO();
+  const code = await main(['race', file({ ...update('1.22'), goroutines: [[['insert', 2, 20]], [['insert', 3, 30]]] }), '--weak', '--sample', '10'], io);
+  assert.equal(code, 2, io.stderr);
+  assert.equal(io.stderr.trim().split('\n').length, 1, io.stderr);
+  assert.match(io.stderr, /: goroutines: --weak: weak mode covers two goroutines each updating a key the setup inserted/);
 });

@@ -24,6 +24,7 @@
  *   swiss.ts     runtime_mapassign*, Delete, runtime_mapaccess2*, stepped
  *   world.ts     one run: map, setup, one thread per goroutine; end states
  *   explore.ts   interleavings: exhaustive or sampled, counted, classified
+ *   weak.ts      --weak: the smallest case as an AArch64 litmus test, SC vs ARMv8
  *   outcome.ts   the result type (docs/json.md "race") and Wilson intervals
  *   report.ts    the text report and witnesses for people
  */
@@ -33,11 +34,13 @@ import { swissRules } from '../engine/swiss/rules.js';
 import { explore, type ExploreOptions } from './explore.js';
 import type { RaceResult } from './outcome.js';
 import type { RaceScenario } from './scenario.js';
+import { weakRace } from './weak.js';
 
 export { parseRaceScenario, type RaceScenario } from './scenario.js';
 export { explore, multinomial, type ExploreOptions } from './explore.js';
 export * from './outcome.js';
 export { raceText } from './report.js';
+export { weakRace, type WeakResult } from './weak.js';
 
 /** Default most interleavings `race` enumerates without --sample. */
 export const DEFAULT_LIMIT = 200_000;
@@ -45,14 +48,16 @@ export const DEFAULT_LIMIT = 200_000;
 /** What the simulation leaves coarse for this scenario (docs/race.md). */
 function notesFor(sc: RaceScenario): string[] {
   const n = [
-    'steps are those of sequentially consistent memory: every load sees the latest store',
+    'the counts are for sequentially consistent memory: every load sees the latest store (--weak: the outcomes under ARMv8)',
   ];
   if (sc.base.impl === 'swiss') n.push('a Swiss table (more than 8 entries) is probed and written in one coarse step per operation; the small map is stepped load by load');
   else n.push('hashGrow, growWork (evacuation) and newoverflow run as one coarse step each');
   return n;
 }
 
-export function runRace(sc: RaceScenario, opts: ExploreOptions): RaceResult {
+export function runRace(sc: RaceScenario, opts: ExploreOptions & { weak?: boolean }): RaceResult {
+  // --weak refuses what it does not model before any time is spent.
+  const weak = opts.weak ? weakRace(sc) : undefined;
   const x = explore(sc, opts);
   const b = sc.base;
   const variant = b.impl === 'classic' ? variantFor(b) : swissRules(b.type.key, b.type.elem, b.arch, b.go.minor).path;
@@ -73,5 +78,6 @@ export function runRace(sc: RaceScenario, opts: ExploreOptions): RaceResult {
     serialStates: x.serialStates,
     witnesses: x.witnesses,
     notes: notesFor(sc),
+    ...(weak ? { weak: { model: 'ARMv8' as const, ...weak } } : {}),
   };
 }

@@ -84,6 +84,16 @@ export interface RaceResult {
   readonly witnesses: Partial<Readonly<Record<OutcomeClass, Witness>>>;
   /** Limits of the simulation that apply to this scenario (coarse steps, …). */
   readonly notes: readonly string[];
+  /** --weak: the outcomes under SC and under ARMv8 (src/litmus's model), and those only ARMv8 allows. */
+  readonly weak?: {
+    readonly model: 'ARMv8';
+    readonly sc: readonly string[];
+    readonly armv8: readonly string[];
+    readonly armOnly: readonly string[];
+    /** The AArch64 litmus test the outcomes come from (`mapscope litmus` runs it). */
+    readonly litmus: string;
+    readonly missing: string;
+  };
 }
 
 /** Wilson score interval at 95% for k successes in n draws. */

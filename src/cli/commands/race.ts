@@ -1,5 +1,5 @@
 /**
- * `mapscope race <scenario.json> [--json] [--sample N --seed S] [--limit N]`:
+ * `mapscope race <scenario.json> [--json] [--sample N --seed S] [--limit N] [--weak]`:
  * two or more goroutines' operations on one map, interleaved at the
  * runtime's own steps, every interleaving classified as caught, benign or
  * corrupt (src/race, docs/race.md; JSON: docs/json.md "race").
@@ -41,6 +41,7 @@ export const command: CommandModule = {
       .option('--json', 'machine-readable output (docs/json.md "race")')
       .option('--sample <n>', 'draw n interleavings uniformly instead of enumerating them all')
       .option('--seed <s>', 'seed of the sampler (default 1)')
+      .option('--weak', 'also run the smallest case (two goroutines updating one present key) under ARMv8 with the litmus model: which outcomes exist only on arm64')
       .option('--limit <n>', `most interleavings to enumerate without --sample (default ${DEFAULT_LIMIT})`)
       .addHelpText('after', `
 Example scenario (two goroutines insert a different key into one map):
@@ -52,10 +53,11 @@ Examples:
   mapscope race insert2.json                      # every interleaving, counted and classified
   mapscope race insert2.json --json               # the counts, shares and witnesses as JSON
   mapscope race big.json --sample 10000 --seed 7  # a uniform sample, with Wilson 95% intervals
+  mapscope race update.json --weak                # and the outcomes under ARMv8 (two updates of one key)
 
 Exit status: 0 when the simulation ran (whatever it found), 2 for a bad scenario or
 too many interleavings to enumerate without --sample.`)
-      .action((file: string, opts: { json?: boolean; sample?: string; seed?: string; limit?: string }) => {
+      .action((file: string, opts: { json?: boolean; sample?: string; seed?: string; limit?: string; weak?: boolean }) => {
         const sample = count('--sample', opts.sample, 1, 10_000_000);
         const seed = count('--seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
         if (seed !== undefined && sample === undefined) throw new UsageError('race: --seed goes with --sample');
@@ -64,7 +66,7 @@ too many interleavings to enumerate without --sample.`)
         let r;
         try {
           r = runRace(sc, {
-            limit, sample, seed,
+            limit, sample, seed, weak: opts.weak,
             progress: (n) => io.err(`mapscope race: ${n} interleavings classified…`),
           });
         } catch (e) {
