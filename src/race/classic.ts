@@ -1,11 +1,13 @@
 /**
- * The classic map's operations (runtime/map.go and map_fast32/64/str.go,
- * Go ≤ 1.23; the same code as map_noswiss.go and map_fast*_noswiss.go in
- * 1.24–1.25 noswissmap) cut into the shared-memory steps the runtime's
+ * The classic map's operations (runtime/map.go, map_fast32.go,
+ * map_fast64.go and map_faststr.go, Go ≤ 1.23; the same code as
+ * map_noswiss.go and map_fast64_noswiss.go and its siblings in 1.24–1.25
+ * noswissmap) cut into the shared-memory steps the runtime's
  * compiled code makes, over the classic engine's map (src/engine/classic).
  *
  * Each function mirrors its runtime function line by line (the engine's
- * assign.ts, delete.ts and access.ts do the same work without steps). The
+ * src/engine/classic/assign.ts, src/engine/classic/delete.ts and
+ * src/engine/classic/access.ts do the same work without steps). The
  * steps, in source order:
  *   - `h.flags&hashWriting != 0` → fatal: one load;
  *   - `hash := t.Hasher(key, uintptr(h.hash0))`: one load of hash0;
