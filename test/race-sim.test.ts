@@ -253,3 +253,26 @@ test('race --weak: a case the weak mode does not model → one line, exit 2', as
   assert.equal(io.stderr.trim().split('\n').length, 1, io.stderr);
   assert.match(io.stderr, /: goroutines: --weak: weak mode covers two goroutines each updating a key the setup inserted/);
 });
+
+test('race: Go 1.22 lookup/insert, exhaustive counts equal the hand derivation', () => {
+  // Reader r: mapaccess2_fast64 on a one-bucket map (B = 0, so no hash), 3 steps:
+  //   R1 load count (1, from the setup), R2 load h.flags (hashWriting set → fatal
+  //   "concurrent map read and map write"), R3 probe bucket 0.
+  // Writer w: mapassign_fast64 of new key 2, 14 steps; its S (store hashWriting) is
+  //   step 4 and its S2 (store flags &^ hashWriting) step 13. The reader never
+  //   writes, so the writer's checks never fire.
+  // Interleavings: C(17,3) = 680. Caught exactly when S < R2 < S2: with R2 after g
+  //   writer steps (4 ≤ g ≤ 12), R1 has g+1 places before it and R3 15-g after it:
+  //   Σ_{g=4..12} (g+1)(15-g) = 55+60+63+64+63+60+55+48+39 = 507.
+  //   Otherwise the reader finds key 2 or not, as the serial orders "lookup then
+  //   insert" (absent) and "insert then lookup" (found) do: benign, 680-507 = 173.
+  const sc = parseRaceScenario({ ...update('1.22'), goroutines: [[['lookup', 2]], [['insert', 2, 20]]] }, 'lookup.json');
+  const r = runRace(sc, { limit: 1000 });
+  assert.deepEqual(r.scenario.soloSteps, [3, 14]);
+  assert.equal(r.interleavings, '680');
+  assert.deepEqual(r.outcomes, { caught: 507, benign: 173, corrupt: 0 });
+  assert.deepEqual(r.fatal, { 'concurrent map read and map write': 507 });
+  assert.equal(r.serialStates, 2);
+  const w = r.witnesses.caught;
+  assert.deepEqual(w?.steps.at(-1), { g: 0, op: 0, opText: 'lookup 2', text: 'fatal error: concurrent map read and map write', source: 'runtime/map_fast64.go mapaccess2_fast64' });
+});

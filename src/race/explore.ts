@@ -168,7 +168,8 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
       return undefined;
     } catch (e) {
       if (e instanceof Fatal) {
-        steps.push({ g, op: -1, opText: '', text: `fatal error: ${e.fatalMessage}`, source: e.source });
+        const op = run.threads[g].op;
+        steps.push({ g, op, opText: opText(sc.goroutines[g][op]), text: `fatal error: ${e.fatalMessage}`, source: e.source });
         return e;
       }
       throw e;

@@ -20,7 +20,7 @@ export const OUTCOME_CLASSES: readonly OutcomeClass[] = ['caught', 'benign', 'co
 export interface WitnessStep {
   /** Goroutine index (0-based; `setup` steps are not listed). */
   readonly g: number;
-  /** Index of the op in the goroutine's list. */
+  /** Index of the op in the goroutine's list (for a fatal error: the op it happened in). */
   readonly op: number;
   /** The op, for people: `insert 1 → 10`. */
   readonly opText: string;

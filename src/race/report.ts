@@ -37,7 +37,7 @@ function witnessText(w: Witness): string[] {
   const out = [`shortest ${w.class} interleaving (${w.steps.length} steps):`];
   let last = '';
   for (const st of w.steps) {
-    const head = st.op < 0 ? `g${st.g}` : `g${st.g} #${st.op} ${st.opText}`;
+    const head = `g${st.g} #${st.op} ${st.opText}`;
     if (head !== last) out.push(`  ${head}`);
     last = head;
     out.push(`      ${st.text}   [${st.source}]`);

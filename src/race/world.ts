@@ -29,6 +29,8 @@ import type { OpResult, SteppedOp, StepInfo } from './steps.js';
 export interface Thread {
   /** Runs the next step; null when the goroutine has finished all its ops. Throws Fatal. */
   step(): { info: StepInfo; op: number } | null;
+  /** Index of the op the goroutine is in (or about to start). */
+  readonly op: number;
   readonly results: OpResult[];
 }
 
@@ -115,6 +117,9 @@ export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
     const results: OpResult[] = [];
     return {
       results,
+      get op() {
+        return i;
+      },
       step() {
         for (;;) {
           if (i >= ops.length) return null;
