@@ -157,7 +157,7 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
     outcomes[cls] += leaf.weight;
     const w = witnesses[cls];
     if (!w || leaf.steps.length < w.steps.length) witnesses[cls] = { class: cls, schedule: leaf.schedule, steps: leaf.steps, detail };
-    if (opts.progress && executions % 1000 === 0) opts.progress(explored);
+    if (opts.progress && executions % 10_000 === 0) opts.progress(explored);
   };
 
   /** Runs one letter (a step of goroutine g, or nothing if it has finished); returns a Fatal if the program died. */

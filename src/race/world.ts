@@ -94,7 +94,10 @@ function openHandle(base: Scenario): MapHandle {
 
 /**
  * End states already judged, by their memory's bytes (the same bytes are the
- * same map: the snapshot, the check and the contents follow from them).
+ * same map: the snapshot, the check and the contents follow from them; the
+ * one thing the classic engine keeps beside memory, the overflow list of
+ * pointer-free buckets, only changes in a coarse newoverflow step, which
+ * also writes the bucket's overflow pointer).
  */
 export type JudgeCache = Map<string, EndState>;
 

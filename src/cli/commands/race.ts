@@ -44,16 +44,17 @@ export const command: CommandModule = {
       .option('--weak', 'also run the smallest case (two goroutines updating one present key) under ARMv8 with the litmus model: which outcomes exist only on arm64')
       .option('--limit <n>', `most interleavings to enumerate without --sample (default ${DEFAULT_LIMIT})`)
       .addHelpText('after', `
-Example scenario (two goroutines insert a different key into one map):
+Example scenario, update.json (two goroutines assign to the key the setup inserted):
   {"go": "1.22", "type": "map[int64]int64", "hash": {"seeds": [1]},
    "setup": [["insert", 1, 10]],
-   "goroutines": [[["insert", 2, 20]], [["insert", 3, 30]]]}
+   "goroutines": [[["insert", 1, 20]], [["insert", 1, 30]]]}
+With "goroutines": [[["insert", 2, 20]], [["insert", 3, 30]]] (new keys), newkeys.json.
 
 Examples:
-  mapscope race insert2.json                      # every interleaving, counted and classified
-  mapscope race insert2.json --json               # the counts, shares and witnesses as JSON
-  mapscope race big.json --sample 10000 --seed 7  # a uniform sample, with Wilson 95% intervals
-  mapscope race update.json --weak                # and the outcomes under ARMv8 (two updates of one key)
+  mapscope race update.json                           # all 48620 interleavings, counted and classified
+  mapscope race update.json --json                    # the counts, shares and witnesses as JSON
+  mapscope race newkeys.json --sample 2000 --seed 3   # 40116600 interleavings: a uniform sample, Wilson 95%
+  mapscope race update.json --weak                    # and the outcomes under ARMv8 (src/litmus's model)
 
 Exit status: 0 when the simulation ran (whatever it found), 2 for a bad scenario or
 too many interleavings to enumerate without --sample.`)
