@@ -178,8 +178,8 @@ export interface Measurement {
   emulator: string | null;
   runs: number;
   outcomes: Outcomes;
-  /** Wilson 95% interval of each class's share. */
-  intervals: Record<MeasuredClass, [number, number]>;
+  /** Each class's share of the runs with its Wilson 95% interval. */
+  shares: Record<MeasuredClass, { share: number; lo: number; hi: number }>;
   /** The runtime's messages of caught runs, and crash lines, with their counts. */
   fatal: { message: string; count: number }[];
   crashes: { message: string; count: number }[];
@@ -398,7 +398,10 @@ export async function measureRace(o: MeasureOptions): Promise<Measurement> {
   if (h === undefined) throw new InputError(where, undefined, 'printed no header in any run');
   return {
     go: h.go, goarch: h.goarch, gomaxprocs: h.gomaxprocs, emulator, runs: o.runs, outcomes,
-    intervals: Object.fromEntries(MEASURED_CLASSES.map((c) => [c, wilson(outcomes[c], o.runs)])) as Record<MeasuredClass, [number, number]>,
+    shares: Object.fromEntries(MEASURED_CLASSES.map((c) => {
+      const [lo, hi] = wilson(outcomes[c], o.runs);
+      return [c, { share: outcomes[c] / o.runs, lo, hi }];
+    })) as Measurement['shares'],
     fatal: listOf(fatal, 20), crashes: listOf(crashes, 20),
     corrupt: listOf(reasons, 20).map(({ message, count }) => ({ reason: message, count })),
     cores, processes, serialStates: h.serialStates,

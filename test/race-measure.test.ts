@@ -1,0 +1,171 @@
+/**
+ * `mapscope race --measure` on real Go, at CI size (docs/race.md, "Measured
+ * on real Go", has the full-size figures).
+ *
+ * gosrc/racemeasure runs two scenarios' goroutines on real maps with Go 1.22
+ * (classic) and 1.26 (Swiss), natively on amd64 (200 runs) and on arm64 under
+ * qemu-aarch64 (20 runs), built by src/race/measurebuild.ts exactly as the
+ * command builds it. The shares depend on this machine's load, so the test
+ * asserts what must hold whatever the timing:
+ * - every run is accounted for: the four classes add up to the runs;
+ * - no run hangs;
+ * - every fatal message is one of the runtime's own `fatal("concurrent map …")`
+ *   strings, read from that toolchain's source ($GOROOT/src/runtime and
+ *   internal/runtime/maps), not from mapscope's code — and nothing else crashed;
+ * - the clean runs' maps sampled into cores were read and checked by `check`,
+ *   and a map with findings is counted corrupt;
+ * - the measuring itself (not the one-time builds) takes at most 60 s.
+ * The parser of the program's output is tested strictly on made-up lines, and
+ * the Wilson interval on a published value.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../src/base/errors.js';
+import { deathOf, measureRace, parseMeasureLine, wilson, type Measurement } from '../src/race/measure.js';
+import { buildRaceMeasure } from '../src/race/measurebuild.js';
+import { goroot } from './support/toolchains.js';
+
+/** The runtime's map-check messages, as `fatal("…")` calls in the toolchain's own source. */
+function runtimeFatalStrings(go: string): Set<string> {
+  const out = new Set<string>();
+  for (const dir of ['runtime', 'internal/runtime/maps']) {
+    let files: string[];
+    try {
+      files = readdirSync(join(goroot(go), 'src', dir));
+    } catch {
+      continue; // internal/runtime/maps exists from Go 1.24
+    }
+    for (const f of files.filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'))) {
+      for (const m of readFileSync(join(goroot(go), 'src', dir, f), 'utf8').matchAll(/\bfatal\("(concurrent map [^"]*)"\)/g)) out.add(m[1]);
+    }
+  }
+  // And fatal prints them after this prefix (runtime/panic.go).
+  assert.match(readFileSync(join(goroot(go), 'src', 'runtime', 'panic.go'), 'utf8'), /print\("fatal error: "/);
+  return out;
+}
+
+function goCmd(go: string): string {
+  return join(goroot(go), 'bin', 'go');
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'race-measure-test-'));
+
+/** The issue's smallest race: one insert each into an empty map. */
+function pairScenario(go: string, arch: string): string {
+  const f = join(dir, `pair-${go}-${arch}.json`);
+  writeFileSync(f, JSON.stringify({ go, arch, type: 'map[int64]int64', setup: [], goroutines: [[['insert', 1, 10]], [['insert', 2, 20]]] }));
+  return f;
+}
+
+/** Two bursts of 24 inserts on disjoint keys, growing the map: a window long enough to be caught. */
+function burstScenario(go: string, arch: string): string {
+  const f = join(dir, `burst-${go}-${arch}.json`);
+  const burst = (base: number) => Array.from({ length: 24 }, (_, i) => ['insert', String(base + i), i]);
+  writeFileSync(f, JSON.stringify({ go, arch, type: 'map[string]int64', setup: [['insert', 'x', 1]], goroutines: [burst(100), burst(200)] }));
+  return f;
+}
+
+interface Config {
+  go: string;
+  arch: 'amd64' | 'arm64';
+  runs: number;
+  scenario: (go: string, arch: string) => string;
+  type: string;
+}
+
+const CONFIGS: Config[] = [
+  { go: '1.22', arch: 'amd64', runs: 200, scenario: pairScenario, type: 'map[int64]int64' },
+  { go: '1.26', arch: 'amd64', runs: 200, scenario: pairScenario, type: 'map[int64]int64' },
+  { go: '1.22', arch: 'amd64', runs: 200, scenario: burstScenario, type: 'map[string]int64' },
+  { go: '1.26', arch: 'amd64', runs: 200, scenario: burstScenario, type: 'map[string]int64' },
+  { go: '1.22', arch: 'arm64', runs: 20, scenario: burstScenario, type: 'map[string]int64' },
+  { go: '1.26', arch: 'arm64', runs: 20, scenario: burstScenario, type: 'map[string]int64' },
+];
+
+before(() => {
+  // The one-time builds (cached in mapscope's cache) are not part of the 60 s.
+  for (const c of CONFIGS) buildRaceMeasure(goCmd(c.go), c.arch);
+});
+
+function assertInvariants(c: Config, m: Measurement): void {
+  const what = `${c.go} ${c.arch} ${c.type}`;
+  const sum = m.outcomes.caught + m.outcomes.benign + m.outcomes.corrupt + m.outcomes.hang;
+  assert.equal(sum, c.runs, `${what}: every run accounted for`);
+  assert.equal(m.runs, c.runs);
+  assert.equal(m.outcomes.hang, 0, `${what}: no run hangs`);
+  assert.equal(m.goarch, c.arch);
+  assert.equal(m.emulator, c.arch === 'amd64' ? null : 'qemu-aarch64');
+  assert.ok(m.gomaxprocs >= 2, `${what}: GOMAXPROCS ${m.gomaxprocs}`);
+  assert.ok(readFileSync(join(goroot(c.go), 'VERSION'), 'utf8').startsWith(m.go), `${what}: measured ${m.go}`);
+  const allowed = runtimeFatalStrings(c.go);
+  assert.ok(allowed.has('concurrent map writes'), `${c.go}'s runtime source has the writes check`);
+  for (const f of m.fatal) assert.ok(allowed.has(f.message), `${what}: "${f.message}" is one of ${c.go}'s runtime strings`);
+  assert.equal(m.fatal.reduce((s, f) => s + f.count, 0), m.outcomes.caught, `${what}: every caught run has its message`);
+  assert.deepEqual(m.crashes, [], `${what}: nothing but the runtime's map checks killed a run`);
+  // The serial end states: disjoint keys leave one state whatever the order.
+  assert.equal(m.serialStates, 1);
+  // Clean runs' maps: the sampled cores were read and checked; a map with findings is counted corrupt.
+  if (m.outcomes.benign > 0) assert.ok(m.cores.length >= 1, `${what}: some clean run's map was checked from a core`);
+  for (const k of m.cores) {
+    assert.equal(k.error, undefined, `${what}: core of trial ${k.trial} read`);
+    if (k.findings.length) assert.ok(m.outcomes.corrupt > 0, `${what}: trial ${k.trial}'s findings ${k.findings.join(',')} are counted corrupt`);
+  }
+  const corruptReasons = m.corrupt.reduce((s, r) => s + r.count, 0);
+  assert.equal(corruptReasons, m.outcomes.corrupt, `${what}: every corrupt run has its reason`);
+  for (const cls of ['caught', 'benign', 'corrupt', 'hang'] as const) {
+    const s = m.shares[cls];
+    assert.ok(s.lo <= s.share && s.share <= s.hi, `${what}: ${cls} share inside its interval`);
+  }
+}
+
+test('real Go at CI size: every run accounted for, only the runtime\'s own fatal messages, no hang, cores checked', async () => {
+  let seconds = 0;
+  for (const c of CONFIGS) {
+    const m = await measureRace({ scenarioFile: c.scenario(c.go, c.arch), goText: c.go, arch: c.arch, type: c.type, runs: c.runs, go: goCmd(c.go), cores: 1 });
+    process.stderr.write(`${c.go} ${c.arch} ${c.type}: ${JSON.stringify(m.outcomes)} in ${m.seconds.toFixed(1)} s, ${m.processes} processes\n`);
+    assertInvariants(c, m);
+    seconds += m.seconds;
+  }
+  assert.ok(seconds <= 60, `measuring took ${seconds.toFixed(1)} s (at most 60)`);
+});
+
+test('a toolchain of another release than the scenario\'s is refused', async () => {
+  await assert.rejects(
+    measureRace({ scenarioFile: pairScenario('1.22', 'amd64'), goText: '1.22', arch: 'amd64', type: 'map[int64]int64', runs: 1, go: goCmd('1.26') }),
+    (e: unknown) => e instanceof InputError && /scenario is for Go 1\.22 but .* is go1\.26/.test(e.message),
+  );
+});
+
+test('the output parser takes only the lines racemeasure prints', () => {
+  const w = 'racemeasure';
+  assert.deepEqual(parseMeasureLine('R 7 benign', w), { kind: 'R', trial: 7, outcome: 'benign' });
+  assert.deepEqual(parseMeasureLine('R 3 corrupt "lost key 2 (every serial order keeps it)"', w), { kind: 'R', trial: 3, outcome: 'corrupt', reason: 'lost key 2 (every serial order keeps it)' });
+  assert.deepEqual(parseMeasureLine('C 9', w), { kind: 'C', trial: 9 });
+  assert.deepEqual(parseMeasureLine('E 200', w), { kind: 'E', count: 200 });
+  const h = parseMeasureLine('H {"go":"go1.22.12","goarch":"amd64","gomaxprocs":2,"goroutines":2,"serialStates":1}', w);
+  assert.equal(h.kind, 'H');
+  for (const bad of ['', 'R -1 benign', 'R 1 ok', 'R 1 corrupt lost', 'R 1 corrupt "a" b', 'H {', 'H {"go":1}', 'E', `R 1 corrupt "${'x'.repeat(2000)}"`, 'R 99999999999999999999 benign', 'fatal error: concurrent map writes']) {
+    assert.throws(() => parseMeasureLine(bad, w), InputError, JSON.stringify(bad.slice(0, 40)));
+  }
+});
+
+test('a dead process is read from its stderr: the fatal line, else the first panic or signal line', () => {
+  assert.deepEqual(deathOf('\nfatal error: concurrent map writes\n\ngoroutine 6 [running]:\n', 2, null), { fatal: 'concurrent map writes' });
+  assert.deepEqual(deathOf('panic: runtime error: index out of range\n', 2, null), { crash: 'panic: runtime error: index out of range' });
+  assert.deepEqual(deathOf('', null, 'SIGKILL'), { crash: 'killed by SIGKILL' });
+});
+
+test('Wilson 95% interval: 5 of 10 by hand, and the closed form at 0 of n', () => {
+  // By hand, z = 1.959964: p = 0.5, z²/n = 0.384146; centre = (0.5 + 0.192073)/1.384146 = 0.5;
+  // half = (z/1.384146)·sqrt(0.25/10 + 3.841459/400) = 1.416011 · 0.186006 = 0.263386 → 0.2366–0.7634.
+  const [lo, hi] = wilson(5, 10);
+  assert.equal(lo.toFixed(4), '0.2366');
+  assert.equal(hi.toFixed(4), '0.7634');
+  // k = 0: [0, z²/(n+z²)], by hand for n = 200 with z = 1.959964: 3.841459/203.841459 = 0.018845.
+  const [lo0, hi0] = wilson(0, 200);
+  assert.equal(lo0, 0);
+  assert.equal(hi0.toFixed(6), '0.018845');
+});
