@@ -36,31 +36,14 @@ import { checkMap, entriesOf } from '../check/index.js';
 import { isBroken } from '../check/report.js';
 import { openCoreFile } from '../source/process/index.js';
 import { buildRaceMeasure, findGoCommand } from './measurebuild.js';
+import { wilson } from './outcome.js';
 
 export type MeasuredClass = 'caught' | 'benign' | 'corrupt' | 'hang';
 export type Outcomes = Record<MeasuredClass, number>;
 export const MEASURED_CLASSES: readonly MeasuredClass[] = ['caught', 'benign', 'corrupt', 'hang'];
 
-/** Wilson score interval at 95% for k successes in n trials, as [low, high] shares. */
-export function wilson(k: number, n: number): [number, number] {
-  if (n === 0) return [0, 1];
-  if (k === 0) return [0, wilsonHigh(0, n)];
-  if (k === n) return [1 - wilsonHigh(0, n), 1];
-  return wilsonRaw(k, n);
-}
-
-function wilsonHigh(k: number, n: number): number {
-  return wilsonRaw(k, n)[1];
-}
-
-function wilsonRaw(k: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = k / n;
-  const z2n = (z * z) / n;
-  const centre = (p + z2n / 2) / (1 + z2n);
-  const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
+/** The map types gosrc/racemeasure has compiled code for (each its own runtime entry points). */
+export const MEASURABLE_TYPES: readonly string[] = ['map[int64]int64', 'map[string]int64'];
 
 // --------------------------------------------------------------- the protocol
 
@@ -281,6 +264,9 @@ function checkCore(core: string, exe: string, global: string): string[] {
 /** Runs the scenario `runs` times on the real runtime and counts how each run ended. */
 export async function measureRace(o: MeasureOptions): Promise<Measurement> {
   if (!Number.isSafeInteger(o.runs) || o.runs < 1 || o.runs > 10_000_000) throw new InputError('--runs', undefined, `expected 1 to 10000000 runs, got ${o.runs}`);
+  if (!MEASURABLE_TYPES.includes(o.type.replace(/\s+/g, ''))) {
+    throw new InputError(o.scenarioFile, 'type', `--measure runs ${MEASURABLE_TYPES.join(' and ')} on real Go, not ${o.type}`);
+  }
   const go = findGoCommand(o.go);
   const build = buildRaceMeasure(go, o.arch, o.experiment);
   if (!`${build.goVersion}.`.startsWith(`go${o.goText}.`)) {
@@ -399,8 +385,7 @@ export async function measureRace(o: MeasureOptions): Promise<Measurement> {
   return {
     go: h.go, goarch: h.goarch, gomaxprocs: h.gomaxprocs, emulator, runs: o.runs, outcomes,
     shares: Object.fromEntries(MEASURED_CLASSES.map((c) => {
-      const [lo, hi] = wilson(outcomes[c], o.runs);
-      return [c, { share: outcomes[c] / o.runs, lo, hi }];
+      return [c, { share: outcomes[c] / o.runs, ...wilson(outcomes[c], o.runs) }];
     })) as Measurement['shares'],
     fatal: listOf(fatal, 20), crashes: listOf(crashes, 20),
     corrupt: listOf(reasons, 20).map(({ message, count }) => ({ reason: message, count })),
