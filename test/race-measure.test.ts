@@ -9,9 +9,10 @@
  * asserts what must hold whatever the timing:
  * - every run is accounted for: the four classes add up to the runs;
  * - no run hangs;
- * - every fatal message is one of the runtime's own `fatal("concurrent map …")`
+ * - every caught run's message is one of the runtime's own `fatal("concurrent map …")`
  *   strings, read from that toolchain's source ($GOROOT/src/runtime and
- *   internal/runtime/maps), not from mapscope's code — and nothing else crashed;
+ *   internal/runtime/maps), not from mapscope's code; any other death is one of
+ *   that source's `throw`/`fatal` strings (counted corrupt), never a panic of ours;
  * - the clean runs' maps sampled into cores were read and checked by `check`,
  *   and a map with findings is counted corrupt;
  * - the measuring itself (not the one-time builds) takes at most 60 s.
@@ -29,8 +30,14 @@ import { wilson } from '../src/race/outcome.js';
 import { buildRaceMeasure } from '../src/race/measurebuild.js';
 import { goroot } from './support/toolchains.js';
 
-/** The runtime's map-check messages, as `fatal("…")` calls in the toolchain's own source. */
-function runtimeFatalStrings(go: string): Set<string> {
+/**
+ * Messages the toolchain's runtime can die with, from its own source: `fatal("…")`
+ * calls matching `pattern` (the map checks), or with `anyThrow` every
+ * `throw("…")`/`fatal("…")` string (a corrupted map can make the runtime throw,
+ * e.g. classic evacuate's "bad map state").
+ */
+function runtimeFatalStrings(go: string, anyThrow = false): Set<string> {
+  const pattern = anyThrow ? /\b(?:throw|fatal)\("([^"]*)"\)/g : /\bfatal\("(concurrent map [^"]*)"\)/g;
   const out = new Set<string>();
   for (const dir of ['runtime', 'internal/runtime/maps']) {
     let files: string[];
@@ -40,7 +47,7 @@ function runtimeFatalStrings(go: string): Set<string> {
       continue; // internal/runtime/maps exists from Go 1.24
     }
     for (const f of files.filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'))) {
-      for (const m of readFileSync(join(goroot(go), 'src', dir, f), 'utf8').matchAll(/\bfatal\("(concurrent map [^"]*)"\)/g)) out.add(m[1]);
+      for (const m of readFileSync(join(goroot(go), 'src', dir, f), 'utf8').matchAll(pattern)) out.add(m[1]);
     }
   }
   // And fatal prints them after this prefix (runtime/panic.go).
@@ -105,7 +112,12 @@ function assertInvariants(c: Config, m: Measurement): void {
   assert.ok(allowed.has('concurrent map writes'), `${c.go}'s runtime source has the writes check`);
   for (const f of m.fatal) assert.ok(allowed.has(f.message), `${what}: "${f.message}" is one of ${c.go}'s runtime strings`);
   assert.equal(m.fatal.reduce((s, f) => s + f.count, 0), m.outcomes.caught, `${what}: every caught run has its message`);
-  assert.deepEqual(m.crashes, [], `${what}: nothing but the runtime's map checks killed a run`);
+  // Anything else that killed a run is the runtime throwing on a corrupted map: its own words, counted corrupt.
+  const throws = runtimeFatalStrings(c.go, true);
+  for (const k of m.crashes) {
+    const msg = /^fatal error: (.*)$/.exec(k.message)?.[1];
+    assert.ok(msg !== undefined && throws.has(msg), `${what}: crash "${k.message}" is one of ${c.go}'s runtime throws`);
+  }
   // The serial end states: disjoint keys leave one state whatever the order.
   assert.equal(m.serialStates, 1);
   // Clean runs' maps: the sampled cores were read and checked; a map with findings is counted corrupt.
