@@ -9,7 +9,7 @@
  * asserts what must hold whatever the timing:
  * - every run is accounted for: the four classes add up to the runs;
  * - no run hangs;
- * - every caught run's message is one of the runtime's own `fatal("concurrent map …")`
+ * - every caught run's message is one of the runtime's own `fatal("…concurrent map…")`
  *   strings, read from that toolchain's source ($GOROOT/src/runtime and
  *   internal/runtime/maps), not from mapscope's code; any other death is one of
  *   that source's `throw`/`fatal` strings (counted corrupt), never a panic of ours;
@@ -32,12 +32,12 @@ import { goroot } from './support/toolchains.js';
 
 /**
  * Messages the toolchain's runtime can die with, from its own source: `fatal("…")`
- * calls matching `pattern` (the map checks), or with `anyThrow` every
+ * calls naming a concurrent map access (the map checks), or with `anyThrow` every
  * `throw("…")`/`fatal("…")` string (a corrupted map can make the runtime throw,
  * e.g. classic evacuate's "bad map state").
  */
 function runtimeFatalStrings(go: string, anyThrow = false): Set<string> {
-  const pattern = anyThrow ? /\b(?:throw|fatal)\("([^"]*)"\)/g : /\bfatal\("(concurrent map [^"]*)"\)/g;
+  const pattern = anyThrow ? /\b(?:throw|fatal)\("([^"]*)"\)/g : /\bfatal\("([^"]*concurrent map[^"]*)"\)/g;
   const out = new Set<string>();
   for (const dir of ['runtime', 'internal/runtime/maps']) {
     let files: string[];
