@@ -12,7 +12,7 @@
  * - every caught run's message is one of the runtime's own `fatal("…concurrent map…")`
  *   strings, read from that toolchain's source ($GOROOT/src/runtime and
  *   internal/runtime/maps), not from mapscope's code; any other death is one of
- *   that source's `throw`/`fatal` strings (counted corrupt), never a panic of ours;
+ *   that source's `throw`/`fatal` strings or runtime-error panics (counted corrupt), never a panic of ours;
  * - the clean runs' maps sampled into cores were read and checked by `check`,
  *   and a map with findings is counted corrupt;
  * - the measuring itself (not the one-time builds) takes at most 60 s.
@@ -38,6 +38,15 @@ import { goroot } from './support/toolchains.js';
  */
 function runtimeFatalStrings(go: string, anyThrow = false): Set<string> {
   const pattern = anyThrow ? /\b(?:throw|fatal)\("([^"]*)"\)/g : /\bfatal\("([^"]*concurrent map[^"]*)"\)/g;
+  return runtimeStrings(go, pattern);
+}
+
+/** The runtime's own panic texts (`panic: runtime error: …`): its errorString and plainError values. */
+function runtimePanicStrings(go: string): Set<string> {
+  return runtimeStrings(go, /\b(?:errorString|plainError)\("([^"]*)"\)/g);
+}
+
+function runtimeStrings(go: string, pattern: RegExp): Set<string> {
   const out = new Set<string>();
   for (const dir of ['runtime', 'internal/runtime/maps']) {
     let files: string[];
@@ -112,11 +121,13 @@ function assertInvariants(c: Config, m: Measurement): void {
   assert.ok(allowed.has('concurrent map writes'), `${c.go}'s runtime source has the writes check`);
   for (const f of m.fatal) assert.ok(allowed.has(f.message), `${what}: "${f.message}" is one of ${c.go}'s runtime strings`);
   assert.equal(m.fatal.reduce((s, f) => s + f.count, 0), m.outcomes.caught, `${what}: every caught run has its message`);
-  // Anything else that killed a run is the runtime throwing on a corrupted map: its own words, counted corrupt.
+  // Anything else that killed a run is the runtime throwing or panicking on a corrupted map: its own words, counted corrupt.
   const throws = runtimeFatalStrings(c.go, true);
+  const panics = runtimePanicStrings(c.go);
   for (const k of m.crashes) {
-    const msg = /^fatal error: (.*)$/.exec(k.message)?.[1];
-    assert.ok(msg !== undefined && throws.has(msg), `${what}: crash "${k.message}" is one of ${c.go}'s runtime throws`);
+    const thrown = /^fatal error: (.*)$/.exec(k.message)?.[1];
+    const panicked = /^panic: runtime error: (.*)$/.exec(k.message)?.[1];
+    assert.ok((thrown !== undefined && throws.has(thrown)) || (panicked !== undefined && panics.has(panicked)), `${what}: crash "${k.message}" is one of ${c.go}'s runtime throws or panics`);
   }
   // The serial end states: disjoint keys leave one state whatever the order.
   assert.equal(m.serialStates, 1);
