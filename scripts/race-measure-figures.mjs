@@ -5,7 +5,9 @@
 // "arch" fields set to the configuration. Prints one JSON line per
 // configuration and a markdown table; the machine and load average go with it.
 //
-//   nice -n 19 node scripts/race-measure-figures.mjs [amd64-runs] [arm64-runs] > figures.jsonl
+//   nice -n 19 node scripts/race-measure-figures.mjs [amd64-runs] [arm64-runs] [scenario:go:arch] > figures.jsonl
+//
+// The third argument measures only the configurations it matches (a part left empty matches all).
 //
 // Toolchains: $MAPSCOPE_CACHE/go/<v>/bin/go (scripts/go-toolchains.sh); arm64 runs under qemu-aarch64.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cache = process.env.MAPSCOPE_CACHE ?? path.join(homedir(), '.cache', 'mapscope');
 const amd64Runs = Number(process.argv[2] ?? 5000);
 const arm64Runs = Number(process.argv[3] ?? 1000);
+const [onlyScenario, onlyGo, onlyArch] = (process.argv[4] ?? '::').split(':');
 const scenarios = ['pair', 'grow', 'burst'];
 const configs = [
   ['1.22', 'amd64', amd64Runs], ['1.24', 'amd64', amd64Runs], ['1.26', 'amd64', amd64Runs],
@@ -30,6 +33,7 @@ process.stderr.write(`machine: ${cpus().length} × ${cpus()[0]?.model}, load ave
 for (const name of scenarios) {
   const base = JSON.parse(readFileSync(path.join(repo, 'test', 'fixtures', 'race', `${name}.json`), 'utf8'));
   for (const [go, arch, runs] of configs) {
+    if ((onlyScenario && onlyScenario !== name) || (onlyGo && onlyGo !== go) || (onlyArch && onlyArch !== arch)) continue;
     const file = path.join(dir, `${name}-${go}-${arch}.json`);
     writeFileSync(file, JSON.stringify({ ...base, go, arch }));
     const before = loadavg()[0];

@@ -139,9 +139,11 @@ function assertInvariants(c: Config, m: Measurement): void {
   }
   const corruptReasons = m.corrupt.reduce((s, r) => s + r.count, 0);
   assert.equal(corruptReasons, m.outcomes.corrupt, `${what}: every corrupt run has its reason`);
+  assert.equal(m.timing.clean, m.outcomes.benign + m.outcomes.corrupt - m.crashes.reduce((s, k) => s + k.count, 0), `${what}: every clean run reported its timing`);
+  assert.ok(m.timing.overlapped <= m.timing.clean);
   for (const cls of ['caught', 'benign', 'corrupt', 'hang'] as const) {
     const s = m.shares[cls];
-    assert.ok(s.lo <= s.share && s.share <= s.hi, `${what}: ${cls} share inside its interval`);
+    assert.ok(s.lo <= s.share + 1e-12 && s.share <= s.hi + 1e-12, `${what}: ${cls} share inside its interval`);
   }
 }
 
@@ -165,13 +167,13 @@ test('a toolchain of another release than the scenario\'s is refused', async () 
 
 test('the output parser takes only the lines racemeasure prints', () => {
   const w = 'racemeasure';
-  assert.deepEqual(parseMeasureLine('R 7 benign', w), { kind: 'R', trial: 7, outcome: 'benign' });
-  assert.deepEqual(parseMeasureLine('R 3 corrupt "lost key 2 (every serial order keeps it)"', w), { kind: 'R', trial: 3, outcome: 'corrupt', reason: 'lost key 2 (every serial order keeps it)' });
+  assert.deepEqual(parseMeasureLine('R 7 benign 1 130', w), { kind: 'R', trial: 7, overlap: true, skewNs: 130, outcome: 'benign' });
+  assert.deepEqual(parseMeasureLine('R 3 corrupt 0 90 "lost key 2 (every serial order keeps it)"', w), { kind: 'R', trial: 3, overlap: false, skewNs: 90, outcome: 'corrupt', reason: 'lost key 2 (every serial order keeps it)' });
   assert.deepEqual(parseMeasureLine('C 9', w), { kind: 'C', trial: 9 });
   assert.deepEqual(parseMeasureLine('E 200', w), { kind: 'E', count: 200 });
   const h = parseMeasureLine('H {"go":"go1.22.12","goarch":"amd64","gomaxprocs":2,"goroutines":2,"serialStates":1}', w);
   assert.equal(h.kind, 'H');
-  for (const bad of ['', 'R -1 benign', 'R 1 ok', 'R 1 corrupt lost', 'R 1 corrupt "a" b', 'H {', 'H {"go":1}', 'E', `R 1 corrupt "${'x'.repeat(2000)}"`, 'R 99999999999999999999 benign', 'fatal error: concurrent map writes']) {
+  for (const bad of ['', 'R -1 benign 0 0', 'R 1 benign', 'R 1 benign 2 5', 'R 1 ok', 'R 1 corrupt 0 0 lost', 'R 1 corrupt 0 0 "a" b', 'R 1 corrupt "a"', 'H {', 'H {"go":1}', 'E', `R 1 corrupt 0 0 "${'x'.repeat(2000)}"`, 'R 99999999999999999999 benign 0 0', 'fatal error: concurrent map writes']) {
     assert.throws(() => parseMeasureLine(bad, w), InputError, JSON.stringify(bad.slice(0, 40)));
   }
 });

@@ -34,8 +34,8 @@
 // Output, one line each, to stdout written unbuffered:
 //
 //	H {"go":"go1.22.12","goarch":"amd64","gomaxprocs":2,"goroutines":2,"serialStates":1}
-//	R <trial> benign
-//	R <trial> corrupt "<reason>"
+//	R <trial> benign <overlap 0|1> <start skew ns>
+//	R <trial> corrupt <overlap 0|1> <start skew ns> "<reason>"
 //	C <trial>          (the core of this trial follows)
 //	E <trials run>
 //
@@ -56,6 +56,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 type rawOp = []json.RawMessage
@@ -361,29 +362,47 @@ func (mc *machine[K]) judge(m map[K]int64) string {
 	return "end state {" + strings.TrimSpace(state(m, mc.less, mc.show)) + "} is no serial order's"
 }
 
-// trial runs the goroutines once on a fresh map and returns it.
-func (mc *machine[K]) trial() map[K]int64 {
-	m := mc.mk(mc.hint)
+// start is the clock's origin: trials time their goroutines from it (monotonic).
+var start = time.Now()
+
+// trial runs the goroutines once on a fresh map and returns it, with how
+// the goroutines' operations overlapped in time: whether every goroutine's
+// operations began before any had ended, and the spread of their starts.
+// (Reading the clock costs tens of nanoseconds natively, more under qemu.)
+func (mc *machine[K]) trial() (m map[K]int64, overlap bool, skew time.Duration) {
+	m = mc.mk(mc.hint)
 	mc.apply(m, mc.setup)
 	n := int32(len(mc.gs))
+	began := make([]time.Duration, n)
+	ended := make([]time.Duration, n)
 	var arrived atomic.Int32
 	var wg sync.WaitGroup
 	for g := 1; g < len(mc.gs); g++ {
 		wg.Add(1)
-		go func(ops []op[K]) {
+		go func(g int, ops []op[K]) {
 			defer wg.Done()
 			arrived.Add(1)
 			for arrived.Load() < n {
 			}
+			began[g] = time.Since(start)
 			mc.apply(m, ops)
-		}(mc.gs[g])
+			ended[g] = time.Since(start)
+		}(g, mc.gs[g])
 	}
 	arrived.Add(1)
 	for arrived.Load() < n {
 	}
+	began[0] = time.Since(start)
 	mc.apply(m, mc.gs[0])
+	ended[0] = time.Since(start)
 	wg.Wait()
-	return m
+	lastBegan, firstBegan, firstEnded := began[0], began[0], ended[0]
+	for g := range began {
+		lastBegan = max(lastBegan, began[g])
+		firstBegan = min(firstBegan, began[g])
+		firstEnded = min(firstEnded, ended[g])
+	}
+	return m, lastBegan < firstEnded, lastBegan - firstBegan
 }
 
 func (mc *machine[K]) run(from, to, coreAt int, coreCorrupt bool) {
@@ -392,15 +411,16 @@ func (mc *machine[K]) run(from, to, coreAt int, coreCorrupt bool) {
 	say(fmt.Sprintf(`H {"go":%q,"goarch":%q,"gomaxprocs":%d,"goroutines":%d,"serialStates":%d}`,
 		runtime.Version(), runtime.GOARCH, procs, len(mc.gs), len(mc.serial)))
 	for i := from; i < to; i++ {
-		m := mc.trial()
+		m, overlap, skew := mc.trial()
 		why := mc.judge(m)
+		timing := fmt.Sprintf("%d %d", b2i(overlap), skew.Nanoseconds())
 		if why == "" {
-			say(fmt.Sprintf("R %d benign", i))
+			say(fmt.Sprintf("R %d benign %s", i, timing))
 		} else {
 			if len(why) > 300 {
 				why = why[:300] + "..."
 			}
-			say(fmt.Sprintf("R %d corrupt %s", i, strconv.Quote(why)))
+			say(fmt.Sprintf("R %d corrupt %s %s", i, timing, strconv.Quote(why)))
 		}
 		if i == coreAt || (why != "" && coreCorrupt) {
 			mc.keep(m)
@@ -413,6 +433,13 @@ func (mc *machine[K]) run(from, to, coreAt int, coreCorrupt bool) {
 		}
 	}
 	say(fmt.Sprintf("E %d", to-from))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // dumpCore aborts so that a core is written: the "crash" traceback level

@@ -57,8 +57,8 @@ export interface MeasureHeader {
 
 export type MeasureLine =
   | { kind: 'H'; header: MeasureHeader }
-  | { kind: 'R'; trial: number; outcome: 'benign' }
-  | { kind: 'R'; trial: number; outcome: 'corrupt'; reason: string }
+  | { kind: 'R'; trial: number; overlap: boolean; skewNs: number; outcome: 'benign' }
+  | { kind: 'R'; trial: number; overlap: boolean; skewNs: number; outcome: 'corrupt'; reason: string }
   | { kind: 'C'; trial: number }
   | { kind: 'E'; count: number };
 
@@ -89,17 +89,19 @@ export function parseMeasureLine(line: string, where: string): MeasureLine {
     }
     return { kind: 'H', header: { go: o.go, goarch: o.goarch, gomaxprocs: o.gomaxprocs as number, goroutines: o.goroutines as number, serialStates: o.serialStates as number } };
   }
-  if ((m = /^R (\d+) benign$/.exec(line))) return { kind: 'R', trial: count(m[1], 'trial', where), outcome: 'benign' };
-  if ((m = /^R (\d+) corrupt ("(?:[^"\\]|\\.)*")$/.exec(line))) {
+  if ((m = /^R (\d+) benign ([01]) (\d+)$/.exec(line))) {
+    return { kind: 'R', trial: count(m[1], 'trial', where), overlap: m[2] === '1', skewNs: count(m[3], 'skew', where), outcome: 'benign' };
+  }
+  if ((m = /^R (\d+) corrupt ([01]) (\d+) ("(?:[^"\\]|\\.)*")$/.exec(line))) {
     let reason: unknown;
     try {
-      reason = JSON.parse(m[2]);
+      reason = JSON.parse(m[4]);
     } catch {
       reason = undefined;
     }
     // Go's strconv.Quote of printable text is a JSON string; anything else is not this program's.
     if (typeof reason !== 'string') throw new InputError(where, undefined, `corrupt trial's reason is not a quoted string: ${JSON.stringify(line.slice(0, 80))}`);
-    return { kind: 'R', trial: count(m[1], 'trial', where), outcome: 'corrupt', reason };
+    return { kind: 'R', trial: count(m[1], 'trial', where), overlap: m[2] === '1', skewNs: count(m[3], 'skew', where), outcome: 'corrupt', reason };
   }
   if ((m = /^C (\d+)$/.exec(line))) return { kind: 'C', trial: count(m[1], 'trial', where) };
   if ((m = /^E (\d+)$/.exec(line))) return { kind: 'E', count: count(m[1], 'count', where) };
@@ -174,6 +176,13 @@ export interface Measurement {
   /** Why corrupt runs were judged corrupt, with counts (at most 20 reasons listed). */
   corrupt: { reason: string; count: number }[];
   cores: CoreCheck[];
+  /**
+   * How the goroutines' operations met in time, over the runs that ended
+   * cleanly (a caught run dies before it can say): `overlapped` runs had every
+   * goroutine begin its operations before any had ended; `medianSkewNs` is the
+   * median spread of their starts after the barrier.
+   */
+  timing: { clean: number; overlapped: number; medianSkewNs: number };
   /** Processes started: the cost of the caught runs. */
   processes: number;
   serialStates: number;
@@ -183,6 +192,8 @@ export interface Measurement {
 const EMULATOR: Record<string, string> = { arm64: 'qemu-aarch64', arm: 'qemu-arm' };
 const HOST: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
 const MAX_STDERR = 64 * 1024;
+/** Start spreads kept for the median (the first ones; a run of millions keeps a bounded sample). */
+const MAX_SKEWS = 1 << 20;
 
 function tally(m: Map<string, number>, key: string): void {
   m.set(key, (m.get(key) ?? 0) + 1);
@@ -292,6 +303,8 @@ export async function measureRace(o: MeasureOptions): Promise<Measurement> {
   // Clean trials to check from a core: spread evenly; a target whose trial dies moves to the next trial.
   const targets = Array.from({ length: Math.min(o.cores ?? 0, o.runs) }, (_, i) => Math.floor(((i + 0.5) * o.runs) / Math.min(o.cores ?? 0, o.runs)));
   let header: MeasureHeader | undefined;
+  const timing = { clean: 0, overlapped: 0 };
+  const skews: number[] = [];
   let next = 0;
   let processes = 0;
   const started = Date.now();
@@ -320,6 +333,9 @@ export async function measureRace(o: MeasureOptions): Promise<Measurement> {
           if (l.trial !== expect || ended) throw new InputError(where, undefined, `reported trial ${l.trial} where ${expect} was due`);
           expect++;
           last = { trial: l.trial, judged: l.outcome, reason: l.outcome === 'corrupt' ? l.reason : undefined };
+          timing.clean++;
+          if (l.overlap) timing.overlapped++;
+          if (skews.length < MAX_SKEWS) skews.push(l.skewNs);
           if (l.outcome === 'benign') outcomes.benign++;
           else {
             outcomes.corrupt++;
@@ -395,6 +411,7 @@ export async function measureRace(o: MeasureOptions): Promise<Measurement> {
     fatal: listOf(fatal, 20), crashes: listOf(crashes, 20),
     corrupt: listOf(reasons, 20).map(({ message, count }) => ({ reason: message, count })),
     cores, processes, serialStates: h.serialStates,
+    timing: { ...timing, medianSkewNs: skews.length ? skews.sort((a, b) => a - b)[skews.length >> 1] : 0 },
     seconds: (Date.now() - started) / 1000,
   };
 }

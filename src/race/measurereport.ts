@@ -20,6 +20,8 @@ export function measuredText(m: Measurement, sim: RaceResult | undefined): strin
   for (const f of m.fatal) out.push(`  fatal error: ${f.message}: ${f.count}`);
   for (const c of m.crashes) out.push(`  crashed: ${c.message}: ${c.count}`);
   for (const r of m.corrupt) out.push(`  corrupt: ${r.reason}: ${r.count}`);
+  const t = m.timing;
+  out.push(`timing: ${t.overlapped} of ${t.clean} clean runs overlapped (every goroutine began before any ended); median start spread ${t.medianSkewNs} ns`);
   const broken = m.cores.filter((k) => k.findings.length > 0);
   const unread = m.cores.filter((k) => k.error !== undefined);
   out.push(`cores checked by mapscope check: ${m.cores.length - unread.length} (${broken.length} with findings${broken.length ? `: ${[...new Set(broken.flatMap((k) => k.findings))].join(', ')}` : ''})`);
