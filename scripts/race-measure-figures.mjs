@@ -45,10 +45,11 @@ for (const name of scenarios) {
     console.log(JSON.stringify({ scenario: name, load, ...m }));
     const share = (c) => `${m.outcomes[c]} (${pct(m.shares[c].lo)}–${pct(m.shares[c].hi)})`;
     const coreFindings = m.cores.filter((k) => k.findings.length).length;
-    rows.push(`| ${name} | ${m.go} ${arch}${m.emulator ? ' (qemu)' : ''} | ${runs} | ${share('caught')} | ${share('benign')} | ${share('corrupt')} | ${m.outcomes.hang} | ${m.cores.length} (${coreFindings} broken) | ${m.seconds.toFixed(0)} s, load ${load} |`);
+    const t = m.timing;
+    rows.push(`| ${name} | ${m.go} ${arch}${m.emulator ? ' (qemu)' : ''} | ${runs} | ${share('caught')} | ${share('benign')} | ${share('corrupt')} | ${m.outcomes.hang} | ${t.overlapped} of ${t.clean}, ${t.medianSkewNs} ns | ${m.cores.length} (${coreFindings} broken) | ${m.seconds.toFixed(0)} s, load ${load} |`);
     process.stderr.write(`${rows.at(-1)}\n`);
   }
 }
-console.log('| scenario | toolchain | runs | caught (95% CI) | benign | corrupt | hang | cores checked | time, load |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| scenario | toolchain | runs | caught (95% CI) | benign | corrupt | hang | clean runs overlapped, median start spread | cores checked | time, load |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
