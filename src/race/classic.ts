@@ -18,7 +18,8 @@
  *   - the slot's tophash, key and elem stores, each one step;
  *   - `h.count++`: a load and a store;
  *   - `if h.flags&hashWriting == 0 { fatal }; h.flags &^= hashWriting`: a
- *     load, then a store of the loaded value with the bit cleared.
+ *     load for the check, then a load and a store for the clear (the
+ *     compiled code loads the flags twice: checkAndClear below).
  * The elem store is the caller's: the runtime returns the elem's address.
  */
 import type { ClassicMap } from '../engine/classic/map.js';
@@ -159,15 +160,28 @@ export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: numbe
 
 /** The end of mapassign (the `done:` label) and the caller's elem store. */
 function* finish(m: ClassicMap, src: string, elem: number, storeElem: (addr: number) => void): SteppedOp {
+  yield* checkAndClear(m, src);
+  storeElem(elem);
+  yield { text: 'store elem (the compiled code, through the returned pointer)', source: 'the caller' };
+  return undefined;
+}
+
+/**
+ * `if h.flags&hashWriting == 0 { fatal }; h.flags &^= hashWriting`: the
+ * compiled code loads h.flags for the check and loads it again for the
+ * clear (go1.22 mapassign_fast64 on amd64: MOVZX 0x8(BX) at map_fast64.go:176
+ * and again at :179, then MOVB), so a store by another goroutine can fall
+ * between the check and the clear.
+ */
+function* checkAndClear(m: ClassicMap, src: string): Generator<StepInfo, void, void> {
   const step = (text: string): StepInfo => ({ text, source: src });
   const flags = m.flags;
   if ((flags & HASH_WRITING) === 0) throw new Fatal('concurrent map writes', src);
   yield step(`load flags ${hex(flags)}: hashWriting set`);
-  m.flags = flags & ~HASH_WRITING;
-  yield step(`store flags ${hex(flags & ~HASH_WRITING)}`);
-  storeElem(elem);
-  yield { text: 'store elem (the compiled code, through the returned pointer)', source: 'the caller' };
-  return undefined;
+  const again = m.flags;
+  yield step(`load flags ${hex(again)} (for flags &^= hashWriting)`);
+  m.flags = again & ~HASH_WRITING;
+  yield step(`store flags ${hex(again & ~HASH_WRITING)}`);
 }
 
 /** delete(m, k). */
@@ -232,11 +246,7 @@ export function* deleteSteps(m: ClassicMap, key: number): SteppedOp {
     yield step(`probe bucket ${bucket}${seen ? ` overflow ${seen}` : ''}: key absent`);
     if (end) break;
   }
-  flags = m.flags;
-  if ((flags & HASH_WRITING) === 0) throw new Fatal('concurrent map writes', src);
-  yield step(`load flags ${hex(flags)}: hashWriting set`);
-  m.flags = flags & ~HASH_WRITING;
-  yield step(`store flags ${hex(flags & ~HASH_WRITING)}`);
+  yield* checkAndClear(m, src);
   return undefined;
 }
 

@@ -21,7 +21,7 @@ import { InputError } from '../base/errors.js';
 import { prng } from '../engine/prng.js';
 import { opText, type RaceScenario } from './scenario.js';
 import { Fatal } from './steps.js';
-import { startRun, serialRun, type EndState, type Run } from './world.js';
+import { startRun as start, serialRun, type EndState, type JudgeCache, type Run } from './world.js';
 import { OUTCOME_CLASSES, wilson, type OutcomeClass, type Share, type Witness, type WitnessStep } from './outcome.js';
 
 /** Most steps one goroutine may take alone (a scenario that needs more is not a race scenario). */
@@ -68,7 +68,7 @@ export function multinomial(k: readonly number[]): bigint {
 
 /** Steps goroutine g takes when it runs alone after the setup. */
 function soloSteps(sc: RaceScenario, g: number): number {
-  const run = startRun(sc);
+  const run = start(sc);
   let n = 0;
   try {
     while (run.threads[g].step()) {
@@ -125,6 +125,8 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
     throw new InputError(sc.base.source, 'goroutines', `${total} interleavings of ${solo.join(' + ')} steps: too many to enumerate (limit ${opts.limit}); use --sample N --seed S`);
   }
   const serial = serialStates(sc);
+  const judged: JudgeCache = new Map();
+  const startRun = (s: RaceScenario): Run => start(s, judged);
   const outcomes: Record<OutcomeClass, number> = { caught: 0, benign: 0, corrupt: 0 };
   const fatal: Record<string, number> = {};
   const witnesses: Partial<Record<OutcomeClass, Witness>> = {};

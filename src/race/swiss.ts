@@ -13,7 +13,8 @@
  *   - putSlotSmall: the group's control word and keys read in one step
  *     (matchH2, key compares, matchEmptyOrDeleted), then the key store, the
  *     control byte store, and `m.used++` as a load and a store;
- *   - `if m.writing == 0 { fatal }; m.writing ^= 1`: a load, a store;
+ *   - `if m.writing == 0 { fatal }; m.writing ^= 1`: a load for the check,
+ *     then a load and a store for the toggle (checkAndToggle below);
  *   - the caller's elem store.
  * A table (dirLen > 0) is one coarse step per operation: the probe, slot
  * writes and counters of the engine's Table.putSlot/delete/find together
@@ -132,14 +133,27 @@ function* putSlotSmallSteps(m: SwissMap, hash: bigint, key: number, src: string)
 
 /** The end of runtime_mapassign*: writing's check and toggle, then the caller's elem store. */
 function* finish(m: SwissMap, src: string, elem: number, storeElem: (addr: number) => void): SteppedOp {
-  const w = writingOf(m);
-  if (w === 0) throw new Fatal('concurrent map writes', src);
-  yield { text: `load writing ${w}: set`, source: src };
-  setWriting(m, w ^ 1);
-  yield { text: `store writing ${w ^ 1}`, source: src };
+  yield* checkAndToggle(m, src);
   storeElem(elem);
   yield { text: 'store elem (the compiled code, through the returned pointer)', source: 'the caller' };
   return undefined;
+}
+
+/**
+ * `if m.writing == 0 { fatal }; m.writing ^= 1`: the compiled code compares
+ * writing in memory for the check and loads it again for the toggle (go1.26
+ * runtime_mapassign_fast64 on amd64: CMPB 0x22(DX) at runtime_fast64.go:224,
+ * MOVZX 0x22(DX) / XORL $1 / MOVB at :227). If another goroutine cleared
+ * writing in between, the toggle stores 1: the map is left "being written".
+ */
+function* checkAndToggle(m: SwissMap, src: string): Generator<StepInfo, void, void> {
+  const w = writingOf(m);
+  if (w === 0) throw new Fatal('concurrent map writes', src);
+  yield { text: `load writing ${w}: set`, source: src };
+  const again = writingOf(m);
+  yield { text: `load writing ${again} (for writing ^= 1)`, source: src };
+  setWriting(m, again ^ 1);
+  yield { text: `store writing ${again ^ 1}`, source: src };
 }
 
 /** delete(m, k): Map.Delete and deleteSmall (map.go). */
@@ -193,11 +207,7 @@ export function* deleteSteps(m: SwissMap, key: number): SteppedOp {
   } else {
     yield step(`load used ${used}`);
   }
-  w = writingOf(m);
-  if (w === 0) throw new Fatal('concurrent map writes', src);
-  yield step(`load writing ${w}: set`);
-  setWriting(m, w ^ 1);
-  yield step(`store writing ${w ^ 1}`);
+  yield* checkAndToggle(m, src);
   return undefined;
 }
 

@@ -13,6 +13,7 @@ import { LimitError } from '../base/errors.js';
 import { openMap, applyOp } from '../engine/classic/index.js';
 import { openSwiss, applySwissOp } from '../engine/swiss/index.js';
 import { encoder } from '../engine/encode.js';
+import { HASH_WRITING } from '../model/runtime/index.js';
 import type { MapSnapshot } from '../engine/index.js';
 import type { Scenario } from '../engine/scenario.js';
 import { checkMap, entriesOf, snapshotSource } from '../check/index.js';
@@ -44,12 +45,19 @@ export interface EndState {
   readonly entries: readonly string[];
   /** Keys as bytes (hex), one per live slot: for lost and duplicated keys. */
   readonly keys: readonly string[];
-  /** Findings of severity error or warning (info findings, such as a writing flag left set, are listed as such). */
+  /**
+   * Findings of severity error or warning, and the write flag (classic
+   * hashWriting, Swiss writing) left set after every goroutine finished: no
+   * serial order leaves it, and the next access to the map dies with a
+   * spurious `concurrent map …` fatal error.
+   */
   readonly findings: readonly string[];
 }
 
 interface MapHandle {
   readonly mem: SimMemory;
+  /** The write flag's value now (classic: flags & hashWriting; Swiss: writing). */
+  writing(): number;
   stepped(op: RaceOp, kbuf: number): SteppedOp;
   snapshot(): MapSnapshot;
 }
@@ -63,6 +71,7 @@ function openHandle(base: Scenario): MapHandle {
     const enc = encElem(m.mem);
     return {
       mem: m.mem,
+      writing: () => m.flags & HASH_WRITING,
       stepped: (op, k) => op.op === 'insert' ? classic.assignSteps(m, k, (a) => enc(a, op.value))
         : op.op === 'delete' ? classic.deleteSteps(m, k) : classic.lookupSteps(m, k),
       snapshot: () => sim.snapshot(),
@@ -74,14 +83,27 @@ function openHandle(base: Scenario): MapHandle {
   const enc = encElem(m.cx.mem);
   return {
     mem: m.cx.mem,
+    writing: () => m.cx.mem.u8(m.addr + m.cx.M.writing),
     stepped: (op, k) => op.op === 'insert' ? swiss.assignSteps(m, k, (a) => enc(a, op.value))
       : op.op === 'delete' ? swiss.deleteSteps(m, k) : swiss.lookupSteps(m, k),
     snapshot: () => s.snapshot(),
   };
 }
 
+/**
+ * End states already judged, by their memory's bytes (the same bytes are the
+ * same map: the snapshot, the check and the contents follow from them).
+ */
+export type JudgeCache = Map<string, EndState>;
+
+function memoryKey(mem: SimMemory): string {
+  const parts: string[] = [];
+  for (const a of mem.allocations()) parts.push(a.addr.toString(36), Buffer.from(a.bytes).toString('base64'));
+  return parts.join(':');
+}
+
 /** A fresh run: the map made and set up, each goroutine at its first step. */
-export function startRun(sc: RaceScenario): Run {
+export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
   const h = openHandle(sc.base);
   const keySize = Math.max(1, sizeOf(sc.base.type.key, sc.base.arch).size);
   const encKey = encoder(h.mem, sc.base.type.key, 'key');
@@ -109,7 +131,17 @@ export function startRun(sc: RaceScenario): Run {
       },
     };
   });
-  return { threads, end: () => judge(sc, h.snapshot, threads.map((t) => t.results)) };
+  const end = (): EndState => judge(sc, h.snapshot, threads.map((t) => t.results), h.writing());
+  return {
+    threads,
+    end() {
+      if (!cache) return end();
+      const key = `${memoryKey(h.mem)}|${threads.map((t) => t.results.map((r) => (r?.found ? 1 : 0)).join('')).join(',')}`;
+      let e = cache.get(key);
+      if (!e) cache.set(key, (e = end()));
+      return e;
+    },
+  };
 }
 
 /** The same ops run serially in `order` (goroutine indices, one per op) by the engine's unstepped code. */
@@ -126,7 +158,7 @@ export function serialRun(sc: RaceScenario, order: readonly number[]): EndState 
       else if (op.op === 'delete') sim.delete(op.key);
       else results[g].push({ found: sim.lookup(op.key) !== undefined });
     }
-    return judge(sc, () => sim.snapshot(), results);
+    return judge(sc, () => sim.snapshot(), results, sim.map.flags & HASH_WRITING);
   }
   const s = openSwiss(base);
   base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
@@ -136,24 +168,27 @@ export function serialRun(sc: RaceScenario, order: readonly number[]): EndState 
     else if (op.op === 'delete') s.delete(op.key);
     else results[g].push({ found: s.lookup(op.key) });
   }
-  return judge(sc, () => s.snapshot(), results);
+  return judge(sc, () => s.snapshot(), results, s.map.cx.mem.u8(s.map.addr + s.map.cx.M.writing));
 }
 
 const MAX_ENTRIES = 1 << 16;
 
-function judge(sc: RaceScenario, snapshot: () => MapSnapshot, results: OpResult[][]): EndState {
-  const lookups = results.map((r, g) => `g${g}:${r.map((x) => (x?.found ? 'found' : 'absent')).join(',')}`).join(' ');
+function judge(sc: RaceScenario, snapshot: () => MapSnapshot, results: OpResult[][], writing: number): EndState {
+  const flag = sc.base.impl === 'classic' ? 'hashWriting' : 'writing';
+  const lookups = results.map((r, g) => `g${g}:${r.map((x) => (x?.found ? 'found' : 'absent')).join(',')}`).join(' ')
+    + (writing ? ` ${flag}=${writing}` : '');
+  const left = writing ? [`${flag} left set (${writing}) after every goroutine returned: the next access to the map dies with a spurious concurrent map fatal error`] : [];
   let snap: MapSnapshot;
   try {
     snap = snapshot();
   } catch (e) {
     if (e instanceof LimitError) throw e;
     const msg = `the end state cannot be read as a map: ${(e as Error).message}`;
-    return { fingerprint: `unreadable|${lookups}`, entries: [], keys: [], findings: [msg] };
+    return { fingerprint: `unreadable|${lookups}`, entries: [], keys: [], findings: [msg, ...left] };
   }
   const src = snapshotSource(JSON.parse(JSON.stringify(snap)) as unknown, 'end state');
   const report = checkMap(src);
-  const findings = report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code} at ${f.location.text}: ${f.message}`);
+  const findings = [...report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code} at ${f.location.text}: ${f.message}`), ...left];
   const ks = sizeOf(sc.base.type.key, sc.base.arch).size;
   const es = sizeOf(sc.base.type.elem, sc.base.arch).size;
   const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
