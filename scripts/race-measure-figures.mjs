@@ -5,7 +5,7 @@
 // "arch" fields set to the configuration. Prints one JSON line per
 // configuration and a markdown table; the machine and load average go with it.
 //
-//   nice -n 19 node scripts/race-measure-figures.mjs [amd64-runs] [arm64-runs] [scenario:go:arch] > figures.jsonl
+//   nice -n 19 node scripts/race-measure-figures.mjs [amd64-runs] [arm64-runs] [scenario:go:arch] > <figures.jsonl>
 //
 // The third argument measures only the configurations it matches (a part left empty matches all).
 //
