@@ -29,6 +29,8 @@ import { deathOf, measureRace, parseMeasureLine, type Measurement } from '../src
 import { wilson } from '../src/race/outcome.js';
 import { buildRaceMeasure } from '../src/race/measurebuild.js';
 import { goroot } from './support/toolchains.js';
+import { main } from '../src/cli/main.js';
+import { captureIO } from '../src/cli/io.js';
 
 /**
  * Messages the toolchain's runtime can die with, from its own source: `fatal("…")`
@@ -195,3 +197,42 @@ test('Wilson 95% interval: 5 of 10 by hand, and the closed form at 0 of n', () =
   assert.ok(lo0 < 1e-15);
   assert.equal(hi0.toFixed(6), '0.018845');
 });
+
+/** Two goroutines update key 1 (docs/race.md's scenario): small enough to simulate whole. */
+function updateScenario(type = 'map[int64]int64'): string {
+  const f = join(dir, `update-${type.replace(/\W+/g, '_')}.json`);
+  writeFileSync(f, JSON.stringify({ go: '1.22', type, hash: { seeds: [1] }, setup: [['insert', 1, 10]], goroutines: [[['insert', 1, 20]], [['insert', 1, 30]]] }));
+  return f;
+}
+
+test('race --measure --json: measured beside simulated, with the documented fields (docs/json.md "race --measure")', async () => {
+  const io = captureIO();
+  assert.equal(await main(['race', updateScenario(), '--measure', '--runs', '50', '--go', goCmd('1.22'), '--json'], io), 0, io.stderr);
+  const r = JSON.parse(io.stdout);
+  assert.ok(r.outcomes && r.shares, 'the simulation is still there');
+  const m = r.measured;
+  assert.deepEqual(Object.keys(m).sort(), ['corrupt', 'cores', 'crashes', 'emulator', 'fatal', 'go', 'gomaxprocs', 'goarch', 'outcomes', 'processes', 'runs', 'seconds', 'serialStates', 'shares', 'timing'].sort());
+  assert.equal(m.outcomes.caught + m.outcomes.benign + m.outcomes.corrupt + m.outcomes.hang, 50);
+  // Two serial orders, two end states: {1: 30} and {1: 20}.
+  assert.equal(m.serialStates, 2);
+  const text = captureIO();
+  assert.equal(await main(['race', updateScenario(), '--measure', '--runs', '20', '--go', goCmd('1.22')], text), 0, text.stderr);
+  assert.match(text.stdout, /measured on real Go: go1\.22\.\d+ amd64, GOMAXPROCS \d+, 20 runs/);
+  assert.match(text.stdout, /^outcome +simulated +runs +measured +Wilson 95%$/m);
+});
+
+for (const [what, args, re] of [
+  ['--runs without --measure', ['--runs', '5'], /--runs and --go go with --measure/],
+  ['a type racemeasure has no code for', ['--measure', '--runs', '5'], /--measure runs map\[int64\]int64 and map\[string\]int64 on real Go, not map\[int32\]int64/],
+  ['--runs 0', ['--measure', '--runs', '0'], /--runs expects an integer from 1/],
+] as const) {
+  test(`race: ${what} → one line, exit 2`, async () => {
+    const io = captureIO();
+    const file = what.startsWith('a type') ? updateScenario('map[int32]int64') : updateScenario();
+    assert.equal(await main(['race', file, ...args, '--go', goCmd('1.22')], io), 2, io.stderr);
+    const lines = io.stderr.trim().split('\n').filter((l) => !l.startsWith('mapscope race:'));
+    assert.equal(lines.length, 1, io.stderr);
+    assert.match(lines[0], /^mapscope: /);
+    assert.match(lines[0], re);
+  });
+}
