@@ -28,25 +28,37 @@ export const STATE_NAMES: Record<SlotState, string> = {
   '?': 'invalid control byte',
 };
 
-/** A bucket (classic, one per chain position) or a group (Swiss): 8 slots. */
-export interface Unit {
-  /** "bucket 3", "bucket 3 overflow 1", "group 2". */
-  readonly label: string;
-}
-
 /** A run of units drawn together: a bucket array, the old bucket array, one Swiss table. */
 export interface Section {
   readonly title: string;
-  /** Units [first, first + count) of MemoryView.units. */
+  /** Units [first, first + count) of the view. */
   readonly first: number;
   readonly count: number;
 }
 
+/** The statistics panel: figures for people, a probe-length histogram, bytes by kind. */
+export interface Stats {
+  /** [what, value] rows: entries, load, overflow buckets, tables, tombstones. */
+  readonly figures: readonly [string, string][];
+  /** counts[n]: full slots whose lookup looks at n buckets or groups before reaching theirs; or why that is not known. */
+  readonly probe: { readonly unit: string; readonly counts: readonly number[] } | { readonly unknown: string };
+  /** Heap bytes by kind as src/footprint counts them ([kind, bytes] rows, total last), or why they are not shown. */
+  readonly bytes: readonly [string, number][] | string;
+}
+
+/**
+ * A map's memory. Slot-indexed data (slot = unit × 8 + slot in unit) is
+ * encoded compactly for maps of millions of slots: one letter per slot for
+ * its state, the control bytes as base64, and texts joined by newlines
+ * (a key's text is JSON, which never holds a raw newline).
+ */
 export interface MemoryView {
   readonly kind: 'memory';
   readonly impl: 'classic' | 'swiss';
-  /** Where the map came from, for the page title ("snapshot" and the file name). */
+  /** Where the map came from: "snapshot m.json", "core core.1 (./server)", "pid 4242 (frozen)". */
   readonly source: string;
+  /** The map's name: a global variable ("main.cache"), an address, or "snapshot". */
+  readonly name: string;
   readonly type: string;
   /** "Go 1.23 amd64". */
   readonly target: string;
@@ -55,19 +67,27 @@ export interface MemoryView {
   /** Header fields worth showing, in order ("B" → 3). */
   readonly header: readonly [string, string][];
   readonly sections: readonly Section[];
-  readonly units: readonly Unit[];
-  /** One SlotState per slot (units.length × 8 characters). */
+  /** Each unit's label ("bucket 3", "bucket 3 overflow 1", "table 2 group 7"), newline-joined. */
+  readonly units: string;
+  /** Each unit's address, hex, newline-joined; absent when addresses are synthetic (a snapshot). */
+  readonly unitAddrs?: string;
+  /** "bucket" or "group", for offsets within a unit when there are no addresses. */
+  readonly unitWord: string;
+  /** Offset of slot i's key within its unit. */
+  readonly keyOffsets: readonly number[];
+  /** One SlotState per slot. */
   readonly states: string;
-  /** Per slot: tophash (classic) or control byte (Swiss). */
-  readonly ctrl: readonly number[];
-  /** Per slot: the key and elem as JSON text, as the snapshot decodes their bytes (stale in empty slots). */
-  readonly keys: readonly string[];
-  readonly elems: readonly string[];
-  /** Per slot: where its key sits, "bucket+0x10" (snapshot addresses are synthetic, so an offset within the unit). */
-  readonly where: readonly string[];
+  /** Per slot: tophash (classic) or control byte (Swiss), base64 of one byte a slot. */
+  readonly ctrl: string;
+  /** Per slot, newline-joined: the key and elem as JSON text; empty for an empty slot (not decoded). */
+  readonly keys: string;
+  readonly elems: string;
   readonly findings: readonly ViewFinding[];
   /** Invariants not checked and why ("HASH: no key material"), so an empty findings list is not read as a clean bill. */
   readonly unchecked: readonly string[];
+  /** What the walk could not draw (an unreadable chain, a loop). */
+  readonly notes: readonly string[];
+  readonly stats: Stats;
 }
 
 export interface ViewFinding {
@@ -104,4 +124,25 @@ export interface LayoutView {
   readonly differences: readonly string[];
 }
 
-export type ViewData = MemoryView | LayoutView;
+/**
+ * A scenario replayed step by step. Frame 0 is the map after make; frame n
+ * the map after operation n-1. Each frame is a whole MemoryView when the
+ * map's structure changed (the first, a grow, a split, a new array), else
+ * only the slots that changed since the previous frame.
+ */
+export interface ReplayView {
+  readonly kind: 'replay';
+  readonly type: string;
+  readonly target: string;
+  readonly source: string;
+  /** One per frame: the operation ("#3 insert 7 70"; "make" for frame 0) and its `sim --trace` lines. */
+  readonly steps: readonly { readonly op: string; readonly trace: readonly string[] }[];
+  readonly frames: readonly ReplayFrame[];
+}
+
+export type ReplayFrame =
+  | { readonly full: MemoryView }
+  /** Changed slots: [slot, state letter, control byte, key text, elem text]; everything else as the previous frame, bar these. */
+  | { readonly diff: readonly [number, string, number, string, string][]; readonly count: number; readonly header: readonly [string, string][]; readonly findings: readonly ViewFinding[]; readonly stats: Stats; readonly sections: readonly Section[] };
+
+export type ViewData = MemoryView | LayoutView | ReplayView;
