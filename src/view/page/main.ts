@@ -105,10 +105,10 @@ function replayView(app: HTMLElement, d: ReplayView): void {
   app.append(el('p', { class: 'meta' }, `Replay of ${d.source}: ${d.frames.length - 1} operations on ${d.type}, ${d.target}. Step through with the slider or the buttons.`));
   const bar = el('div', { class: 'replay', role: 'group', 'aria-label': 'replay controls' });
   const mk = (id: string, text: string, label: string) => el('button', { type: 'button', id, 'aria-label': label }, text);
-  const first = mk('first', '⏮', 'first step');
-  const prev = mk('prev', '◀', 'previous step');
-  const next = mk('next', '▶', 'next step');
-  const last = mk('last', '⏭', 'last step');
+  const first = mk('first', '« first', 'first step');
+  const prev = mk('prev', '‹ previous', 'previous step');
+  const next = mk('next', 'next ›', 'next step');
+  const last = mk('last', 'last »', 'last step');
   const slider = el('input', { type: 'range', id: 'step', min: '0', max: String(d.frames.length - 1), value: '0', 'aria-label': 'step' });
   const info = el('span', { id: 'stepinfo', 'aria-live': 'polite' });
   bar.append(first, prev, slider, next, last, info);
