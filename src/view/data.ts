@@ -145,4 +145,10 @@ export type ReplayFrame =
   /** Changed slots: [slot, state letter, control byte, key text, elem text]; everything else as the previous frame, bar these. */
   | { readonly diff: readonly [number, string, number, string, string][]; readonly count: number; readonly header: readonly [string, string][]; readonly findings: readonly ViewFinding[]; readonly stats: Stats; readonly sections: readonly Section[] };
 
-export type ViewData = MemoryView | LayoutView | ReplayView;
+/** Several views in one page (the tour's maps), one shown at a time. */
+export interface ViewSet {
+  readonly kind: 'set';
+  readonly views: readonly { readonly title: string; readonly view: MemoryView | LayoutView | ReplayView }[];
+}
+
+export type ViewData = MemoryView | LayoutView | ReplayView | ViewSet;

@@ -57,6 +57,10 @@ h1 { font-size: 1.3rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 1.
 table.figs { border-collapse: collapse; } table.figs th { text-align: left; font-weight: normal; color: #444; padding: 0 1rem 0 0; } table.figs td.num { text-align: right; font-family: ui-monospace, monospace; }
 .hist { list-style: none; padding: 0; margin: 0; } .hist li { display: grid; grid-template-columns: 3rem 20rem auto; gap: .5rem; align-items: center; font: 12px ui-monospace, monospace; }
 .hist .bar { display: block; height: .8rem; background: repeating-linear-gradient(90deg, #1565c0 0 6px, #0d47a1 6px 8px); }
+.tabs { display: flex; gap: .3rem; margin: .4rem 0 .8rem; flex-wrap: wrap; }
+.tabs [role="tab"] { font: inherit; padding: .3rem .7rem; border: 1px solid #889; background: #f4f6f8; }
+.tabs [role="tab"][aria-selected="true"] { background: #0a58ca; color: #fff; border-color: #0a58ca; font-weight: bold; }
+h3 { font-size: .95rem; margin: 1rem 0 .3rem; }
 .findings li { margin: .2rem 0; } .findings button { font: inherit; text-align: left; }
 table.hdr { border-collapse: collapse; font: 12px ui-monospace, monospace; } table.hdr td { padding: 0 .8rem 0 0; }
 .strip { position: relative; height: 2.6rem; margin: .2rem 0 1.6rem; border: 1px solid #555; }

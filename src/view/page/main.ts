@@ -6,7 +6,7 @@
  * or layouts (byte strips with cache-line marks). Every slot's state is shown
  * by colour and by its letter; every cell has a text alternative.
  */
-import { STATE_NAMES, type LayoutView, type MemoryView, type ReplayView, type SlotState, type ViewData, type ViewFinding } from '../data.js';
+import { STATE_NAMES, type LayoutView, type MemoryView, type ReplayView, type SlotState, type ViewData, type ViewFinding, type ViewSet } from '../data.js';
 import { el, fromBase64 } from './dom.js';
 import { Grid, stateClass, type Model } from './grid.js';
 import { statsPanel } from './stats.js';
@@ -204,12 +204,48 @@ function layoutView(app: HTMLElement, d: LayoutView): void {
   }
 }
 
-function main(): void {
-  const app = document.getElementById('app')!;
-  const d = JSON.parse(document.getElementById('mapscope-data')!.textContent!) as ViewData;
+function draw(app: HTMLElement, d: Exclude<ViewData, ViewSet>): void {
   if (d.kind === 'memory') memoryView(app, d);
   else if (d.kind === 'replay') replayView(app, d);
   else layoutView(app, d);
+}
+
+/** Several views: a row of tabs, one view drawn at a time. */
+function setView(app: HTMLElement, d: ViewSet): void {
+  const tabs = el('div', { role: 'tablist', class: 'tabs', 'aria-label': 'views' });
+  const panel = el('div', { role: 'tabpanel', id: 'panel' });
+  const buttons = d.views.map((v, i) => el('button', { type: 'button', role: 'tab', id: `tab-${i}`, 'aria-controls': 'panel', 'aria-selected': 'false', tabindex: '-1' }, v.title));
+  const show = (i: number) => {
+    buttons.forEach((b, j) => {
+      b.setAttribute('aria-selected', String(i === j));
+      b.tabIndex = i === j ? 0 : -1;
+    });
+    panel.setAttribute('aria-labelledby', `tab-${i}`);
+    panel.replaceChildren();
+    draw(panel, d.views[i].view);
+    document.body.dataset.view = String(i);
+  };
+  buttons.forEach((b, i) => {
+    b.addEventListener('click', () => show(i));
+    b.addEventListener('keydown', (ev) => {
+      const k = ev.key === 'ArrowRight' ? 1 : ev.key === 'ArrowLeft' ? -1 : 0;
+      if (!k) return;
+      const j = (i + k + buttons.length) % buttons.length;
+      show(j);
+      buttons[j].focus();
+      ev.preventDefault();
+    });
+  });
+  tabs.append(...buttons);
+  app.append(tabs, panel);
+  show(0);
+}
+
+function main(): void {
+  const app = document.getElementById('app')!;
+  const d = JSON.parse(document.getElementById('mapscope-data')!.textContent!) as ViewData;
+  if (d.kind === 'set') setView(app, d);
+  else draw(app, d);
   document.body.dataset.ready = 'true';
 }
 
