@@ -3,9 +3,9 @@
  * layout.ts) extracts and the browser side (page/) draws. Shared as types
  * only, so the page bundle carries none of the Node code.
  *
- * Memory views are compact: one character per slot for its state, one
- * number for its tophash or control byte, and the key and elem as short
- * text, in flat arrays indexed by slot number (unit × 8 + slot in unit).
+ * Memory views are compact (a million-entry map is a few tens of MB): one
+ * letter per slot for its state, its tophash or control byte in base64,
+ * and the keys and elems of the slots worth decoding as text joined by DEL.
  */
 
 /**
@@ -15,6 +15,15 @@
  * second half, Z evacuatedEmpty, ? a byte no state has.
  */
 export type SlotState = 'F' | 'E' | 'R' | 'D' | 'X' | 'Y' | 'Z' | '?';
+
+/** States whose slots carry a decoded key and elem. */
+export const DECODED_STATES = 'FDXY?';
+
+/**
+ * Joins the texts of MemoryView.keys and .elems: DEL, which JSON.stringify leaves unescaped (a newline
+ * would cost two bytes in the embedded JSON); a DEL inside a text is written as the JSON escape \u007f.
+ */
+export const TEXT_SEP = '\x7f';
 
 /** The state names the legend and the text alternatives use. */
 export const STATE_NAMES: Record<SlotState, string> = {
@@ -34,6 +43,8 @@ export interface Section {
   /** Units [first, first + count) of the view. */
   readonly first: number;
   readonly count: number;
+  /** When set, unit u of the section is labelled "`unit` (u - first)" ("table 3 group 17") and MemoryView.units is absent. */
+  readonly unit?: string;
 }
 
 /** The statistics panel: figures for people, a probe-length histogram, bytes by kind. */
@@ -49,8 +60,8 @@ export interface Stats {
 /**
  * A map's memory. Slot-indexed data (slot = unit × 8 + slot in unit) is
  * encoded compactly for maps of millions of slots: one letter per slot for
- * its state, the control bytes as base64, and texts joined by newlines
- * (a key's text is JSON, which never holds a raw newline).
+ * its state, the control bytes as base64, and the texts of decoded slots
+ * joined by TEXT_SEP.
  */
 export interface MemoryView {
   readonly kind: 'memory';
@@ -67,8 +78,10 @@ export interface MemoryView {
   /** Header fields worth showing, in order ("B" → 3). */
   readonly header: readonly [string, string][];
   readonly sections: readonly Section[];
-  /** Each unit's label ("bucket 3", "bucket 3 overflow 1", "table 2 group 7"), newline-joined. */
-  readonly units: string;
+  /** Units drawn. */
+  readonly unitCount: number;
+  /** Each unit's label ("bucket 3", "bucket 3 overflow 1"), newline-joined; absent when every section names its units (Swiss). */
+  readonly units?: string;
   /** Each unit's address, hex, newline-joined; absent when addresses are synthetic (a snapshot). */
   readonly unitAddrs?: string;
   /** "bucket" or "group", for offsets within a unit when there are no addresses. */
@@ -79,7 +92,10 @@ export interface MemoryView {
   readonly states: string;
   /** Per slot: tophash (classic) or control byte (Swiss), base64 of one byte a slot. */
   readonly ctrl: string;
-  /** Per slot, newline-joined: the key and elem as JSON text; empty for an empty slot (not decoded). */
+  /**
+   * The key and elem of each decoded slot (state F, D, X, Y or ?: a live key, or the stale one a delete
+   * or an evacuation left), in slot order, as JSON text joined by TEXT_SEP; empty slots have none.
+   */
   readonly keys: string;
   readonly elems: string;
   readonly findings: readonly ViewFinding[];

@@ -37,7 +37,7 @@ import { typeString } from '../model/types.js';
 import { basename } from 'node:path';
 import { hex } from '../base/hex.js';
 import { InputError } from '../base/errors.js';
-import type { MemoryView, Section, SlotState, Stats, ViewFinding } from './data.js';
+import { DECODED_STATES, TEXT_SEP, type MemoryView, type Section, type SlotState, type Stats, type ViewFinding } from './data.js';
 
 const SLOTS = 8;
 
@@ -59,7 +59,24 @@ export function swissState(ctrl: number): SlotState {
 }
 
 /** States whose slot bytes are worth decoding: a live key, or the stale key an evacuation or a delete left. */
-const DECODED = new Set<SlotState>(['F', 'D', 'X', 'Y', '?']);
+const DECODED = new Set<string>(DECODED_STATES);
+
+const sepSafe = (t: string) => (t.includes(TEXT_SEP) ? t.replaceAll(TEXT_SEP, '\\u007f') : t);
+
+/** A view's keys and elems per slot ('' where not decoded), and its control bytes: what the page decodes. */
+export function slotTexts(v: MemoryView): { keys: string[]; elems: string[]; ctrl: Buffer } {
+  const ks = v.keys === '' ? [] : v.keys.split(TEXT_SEP);
+  const es = v.elems === '' ? [] : v.elems.split(TEXT_SEP);
+  const keys = new Array<string>(v.states.length).fill('');
+  const elems = new Array<string>(v.states.length).fill('');
+  let n = 0;
+  for (let i = 0; i < v.states.length; i++) {
+    if (!DECODED.has(v.states[i])) continue;
+    keys[i] = ks[n];
+    elems[i] = es[n++];
+  }
+  return { keys, elems, ctrl: Buffer.from(v.ctrl, 'base64') };
+}
 
 class Builder {
   readonly labels: string[] = [];
@@ -93,11 +110,8 @@ class Builder {
       this.states.push(s);
       this.ctrl.push(c);
       if (DECODED.has(s)) {
-        this.keys.push(slotKeyText(r, this.src.type.key, keyAt(i), ki));
-        this.elems.push(slotKeyText(r, this.src.type.elem, elemAt(i), ei));
-      } else {
-        this.keys.push('');
-        this.elems.push('');
+        this.keys.push(sepSafe(slotKeyText(r, this.src.type.key, keyAt(i), ki)));
+        this.elems.push(sepSafe(slotKeyText(r, this.src.type.elem, elemAt(i), ei)));
       }
     }
   }
@@ -243,7 +257,7 @@ function swissWalk(b: Builder, L: SwissLayout): WalkResult {
       const bytes = b.read(h.dirPtr, gs, 'the small group');
       if (bytes) group(bytes, 0, h.dirPtr, 'small group', 'small');
     }
-    b.sections.push({ title: 'small map: one group, no directory', first: 0, count: b.units });
+    b.sections.push({ title: 'small map: one group, no directory', first: 0, count: b.units, unit: 'small group' });
     figures.push(['load', `${pct(Number(h.used), 8)} of the small group's 8 slots`], ['overflow', 'none: a Swiss map has no overflow buckets']);
     return { header, figures, probe: { unit: 'groups looked at before the key\'s own', counts: b.units ? [Number(h.used)] : [] } };
   }
@@ -316,6 +330,7 @@ function swissWalk(b: Builder, L: SwissLayout): WalkResult {
       title: `table ${ti}: ${span}, capacity ${th.capacity}, used ${th.used}, growthLeft ${th.growthLeft}, localDepth ${th.localDepth}`,
       first,
       count: b.units - first,
+      unit: `table ${ti} group`,
     });
   }
   figures.push(
@@ -378,14 +393,15 @@ export function sourceView(src: MapSource, opts: SourceViewOptions): MemoryView 
     count: report.count,
     header: w.header,
     sections: b.sections,
-    units: b.labels.join('\n'),
+    unitCount: b.units,
+    ...(L.impl === 'classic' ? { units: b.labels.join('\n') } : {}),
     ...(src.syntheticAddresses ? {} : { unitAddrs: b.addrs.join('\n') }),
     unitWord: L.impl === 'classic' ? 'bucket' : 'group',
     keyOffsets: keyOffsets(L),
     states: b.states.join(''),
     ctrl: Buffer.from(Uint8Array.from(b.ctrl)).toString('base64'),
-    keys: b.keys.join('\n'),
-    elems: b.elems.join('\n'),
+    keys: b.keys.join(TEXT_SEP),
+    elems: b.elems.join(TEXT_SEP),
     findings,
     unchecked: report.unchecked.map((u) => `${u.code}: ${u.reason}`),
     notes: b.notes,

@@ -17,7 +17,7 @@ import type { Scenario } from '../engine/scenario.js';
 import { liveShape, PARTS } from '../footprint/index.js';
 import { snapshotSource } from '../check/index.js';
 import type { MemoryView, ReplayFrame, ReplayView, Stats } from './data.js';
-import { sourceView, targetText } from './memory.js';
+import { slotTexts, sourceView, targetText } from './memory.js';
 import { basename } from 'node:path';
 
 /** Slots drawn over all frames, at most (a frame per step, each as large as the map then). */
@@ -33,7 +33,7 @@ function bytesOf(impl: 'classic' | 'swiss', b: ReturnType<typeof liveShape>['byt
 
 /** The slots that differ between two views of the same structure; undefined when the structure differs. */
 function diff(a: MemoryView, b: MemoryView, split: (v: MemoryView) => { keys: string[]; elems: string[]; ctrl: Buffer }): [number, string, number, string, string][] | undefined {
-  if (a.units !== b.units || a.states.length !== b.states.length) return undefined;
+  if (a.units !== b.units || a.states.length !== b.states.length || JSON.stringify(a.sections.map((s) => [s.first, s.count, s.unit])) !== JSON.stringify(b.sections.map((s) => [s.first, s.count, s.unit]))) return undefined;
   const x = split(a);
   const y = split(b);
   const out: [number, string, number, string, string][] = [];
@@ -50,7 +50,7 @@ export function replayView(sc: Scenario, file: string): ReplayView {
   const cache = new WeakMap<MemoryView, { keys: string[]; elems: string[]; ctrl: Buffer }>();
   const split = (v: MemoryView) => {
     let s = cache.get(v);
-    if (!s) cache.set(v, (s = { keys: v.keys.split('\n'), elems: v.elems.split('\n'), ctrl: Buffer.from(v.ctrl, 'base64') }));
+    if (!s) cache.set(v, (s = slotTexts(v)));
     return s;
   };
   let work = 0;

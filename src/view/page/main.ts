@@ -6,7 +6,7 @@
  * or layouts (byte strips with cache-line marks). Every slot's state is shown
  * by colour and by its letter; every cell has a text alternative.
  */
-import { STATE_NAMES, type LayoutView, type MemoryView, type ReplayView, type SlotState, type ViewData, type ViewFinding, type ViewSet } from '../data.js';
+import { DECODED_STATES, STATE_NAMES, TEXT_SEP, type LayoutView, type MemoryView, type ReplayView, type SlotState, type ViewData, type ViewFinding, type ViewSet } from '../data.js';
 import { el, fromBase64 } from './dom.js';
 import { Grid, stateClass, type Model } from './grid.js';
 import { statsPanel } from './stats.js';
@@ -21,20 +21,41 @@ function legend(): HTMLElement {
   return ul;
 }
 
+/** Each unit's label: carried (classic chains), or "table 3 group 17" from its section. */
+function labelsOf(d: MemoryView): string[] {
+  if (d.units !== undefined) return d.units === '' ? [] : d.units.split('\n');
+  const out = new Array<string>(d.unitCount);
+  for (const s of d.sections) for (let u = 0; u < s.count; u++) out[s.first + u] = s.count === 1 && s.unit === 'small group' ? s.unit : `${s.unit} ${u}`;
+  return out;
+}
+
 /** The mutable slot model of a MemoryView (the encoded arrays decoded once). */
 function decode(d: MemoryView): Model {
-  const states = new Uint8Array(d.states.length);
-  for (let i = 0; i < d.states.length; i++) states[i] = d.states.charCodeAt(i);
+  const n = d.states.length;
+  const states = new Uint8Array(n);
+  for (let i = 0; i < n; i++) states[i] = d.states.charCodeAt(i);
+  // Keys and elems are carried for decoded slots only, in slot order.
+  const ks = d.keys === '' ? [] : d.keys.split(TEXT_SEP);
+  const es = d.elems === '' ? [] : d.elems.split(TEXT_SEP);
+  const keys = new Array<string>(n).fill('');
+  const elems = new Array<string>(n).fill('');
+  const decoded = new Uint8Array(128);
+  for (const c of DECODED_STATES) decoded[c.charCodeAt(0)] = 1;
+  for (let i = 0, k = 0; i < n; i++) {
+    if (!decoded[states[i]]) continue;
+    keys[i] = ks[k];
+    elems[i] = es[k++];
+  }
   return {
     impl: d.impl,
     unitWord: d.unitWord,
     keyOffsets: d.keyOffsets,
-    labels: d.units === '' ? [] : d.units.split('\n'),
+    labels: labelsOf(d),
     ...(d.unitAddrs !== undefined ? { addrs: d.unitAddrs === '' ? [] : d.unitAddrs.split('\n') } : {}),
     states,
     ctrl: fromBase64(d.ctrl),
-    keys: d.keys.split('\n'),
-    elems: d.elems.split('\n'),
+    keys,
+    elems,
     sections: d.sections,
   };
 }
