@@ -34,8 +34,10 @@ export interface Model {
   /** Char codes of the state letters. */
   states: Uint8Array;
   ctrl: Uint8Array;
+  /** Texts of decoded slots; text[i] is slot i's index into them, -1 when the slot has none. */
   keys: string[];
   elems: string[];
+  text: Int32Array;
   sections: readonly Section[];
 }
 
@@ -115,7 +117,8 @@ export class Grid {
     const code = m.impl === 'classic' ? `tophash ${c}` : `ctrl 0x${c.toString(16).padStart(2, '0')}${s === 'F' ? ` (H2 ${c})` : ''}`;
     const off = m.keyOffsets[i % SLOTS];
     const where = m.addrs ? `0x${(BigInt(m.addrs[u]) + BigInt(off)).toString(16)}` : `${m.unitWord}+0x${off.toString(16)} (snapshot: addresses are not recorded)`;
-    const kv = m.keys[i] === '' ? 'key and elem not decoded (an empty slot)' : `key ${m.keys[i]}${s === 'F' ? '' : ' (stale bytes)'}   elem ${m.elems[i]}${s === 'F' ? '' : ' (stale bytes)'}`;
+    const t = m.text[i];
+    const kv = t < 0 ? 'key and elem not decoded (an empty slot)' : `key ${m.keys[t]}${s === 'F' ? '' : ' (stale bytes)'}   elem ${m.elems[t]}${s === 'F' ? '' : ' (stale bytes)'}`;
     return `${m.labels[u]} slot ${i % SLOTS}: ${STATE_NAMES[s] ?? s}\n${kv}\n${code}   key at ${where}`;
   }
 

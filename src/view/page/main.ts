@@ -32,20 +32,15 @@ function labelsOf(d: MemoryView): string[] {
 /** The mutable slot model of a MemoryView (the encoded arrays decoded once). */
 function decode(d: MemoryView): Model {
   const n = d.states.length;
-  const states = new Uint8Array(n);
-  for (let i = 0; i < n; i++) states[i] = d.states.charCodeAt(i);
+  // ASCII letters: the encoder's bytes are the char codes, natively and at once.
+  const states = new TextEncoder().encode(d.states);
   // Keys and elems are carried for decoded slots only, in slot order.
-  const ks = d.keys === '' ? [] : d.keys.split(TEXT_SEP);
-  const es = d.elems === '' ? [] : d.elems.split(TEXT_SEP);
-  const keys = new Array<string>(n).fill('');
-  const elems = new Array<string>(n).fill('');
+  const keys = d.keys === '' ? [] : d.keys.split(TEXT_SEP);
+  const elems = d.elems === '' ? [] : d.elems.split(TEXT_SEP);
+  const text = new Int32Array(n);
   const decoded = new Uint8Array(128);
   for (const c of DECODED_STATES) decoded[c.charCodeAt(0)] = 1;
-  for (let i = 0, k = 0; i < n; i++) {
-    if (!decoded[states[i]]) continue;
-    keys[i] = ks[k];
-    elems[i] = es[k++];
-  }
+  for (let i = 0, k = 0; i < n; i++) text[i] = decoded[states[i]] ? k++ : -1;
   return {
     impl: d.impl,
     unitWord: d.unitWord,
@@ -56,14 +51,15 @@ function decode(d: MemoryView): Model {
     ctrl: fromBase64(d.ctrl),
     keys,
     elems,
+    text,
     sections: d.sections,
   };
 }
 
 function summaryText(d: Pick<MemoryView, 'impl' | 'type' | 'target' | 'count'>, m: Model): string {
-  const counts = new Map<number, number>();
-  for (const c of m.states) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const parts = [...counts].map(([s, n]) => `${n} ${STATE_NAMES[String.fromCharCode(s) as SlotState]}`).join(', ');
+  const counts = new Int32Array(128);
+  for (let i = 0; i < m.states.length; i++) counts[m.states[i]]++;
+  const parts = Object.keys(STATE_NAMES).filter((s) => counts[s.charCodeAt(0)] > 0).map((s) => `${counts[s.charCodeAt(0)]} ${STATE_NAMES[s as SlotState]}`).join(', ');
   return `${d.impl === 'classic' ? 'Classic' : 'Swiss'} map ${d.type}, ${d.target}, ${d.count} entries; ${m.labels.length} ${d.impl === 'classic' ? 'buckets' : 'groups'}, ${m.states.length} slots: ${parts}.`;
 }
 
@@ -158,8 +154,12 @@ function replayView(app: HTMLElement, d: ReplayView): void {
       for (const [i, s, c, key, elem] of fr.diff) {
         model.states[i] = s.charCodeAt(0);
         model.ctrl[i] = c;
-        model.keys[i] = key;
-        model.elems[i] = elem;
+        if (key === '' && elem === '') model.text[i] = -1;
+        else {
+          model.text[i] = model.keys.length;
+          model.keys.push(key);
+          model.elems.push(elem);
+        }
       }
       meta = fr;
     }
