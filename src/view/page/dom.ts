@@ -10,6 +10,9 @@ export const esc = (t: string): string => t.replace(/[&<>"]/g, (c) => ({ '&': '&
 
 /** Bytes of a base64 string (the page's control bytes). */
 export function fromBase64(s: string): Uint8Array {
+  // Native where the browser has it (Chromium 140+), else through atob.
+  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native) return native(s);
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

@@ -29,7 +29,9 @@ export interface Model {
   readonly impl: 'classic' | 'swiss';
   readonly unitWord: string;
   readonly keyOffsets: readonly number[];
-  labels: string[];
+  /** Units drawn, and the label of unit u ("bucket 3", "table 2 group 7"). */
+  units: number;
+  label(u: number): string;
   addrs?: string[];
   /** Char codes of the state letters. */
   states: Uint8Array;
@@ -82,7 +84,7 @@ export class Grid {
   /** Draws `m` (a new map, or the same map after a replay step). */
   setModel(m: Model): void {
     this.model = m;
-    const units = m.labels.length;
+    const units = m.units;
     this.rows = new Int32Array(units + m.sections.length);
     this.unitRow = new Int32Array(units);
     let r = 0;
@@ -119,7 +121,7 @@ export class Grid {
     const where = m.addrs ? `0x${(BigInt(m.addrs[u]) + BigInt(off)).toString(16)}` : `${m.unitWord}+0x${off.toString(16)} (snapshot: addresses are not recorded)`;
     const t = m.text[i];
     const kv = t < 0 ? 'key and elem not decoded (an empty slot)' : `key ${m.keys[t]}${s === 'F' ? '' : ' (stale bytes)'}   elem ${m.elems[t]}${s === 'F' ? '' : ' (stale bytes)'}`;
-    return `${m.labels[u]} slot ${i % SLOTS}: ${STATE_NAMES[s] ?? s}\n${kv}\n${code}   key at ${where}`;
+    return `${m.label(u)} slot ${i % SLOTS}: ${STATE_NAMES[s] ?? s}\n${kv}\n${code}   key at ${where}`;
   }
 
   show(i: number): void {
@@ -135,7 +137,7 @@ export class Grid {
       out.push(`<div class="row sec" role="row" aria-rowindex="${r + 1}"${top}><div role="columnheader" aria-colspan="9" class="sectitle">${esc(s.title)}</div></div>`);
       return;
     }
-    out.push(`<div class="row" role="row" aria-rowindex="${r + 1}"${top}><div class="unit" role="rowheader">${esc(this.model.labels[x])}</div>`);
+    out.push(`<div class="row" role="row" aria-rowindex="${r + 1}"${top}><div class="unit" role="rowheader">${esc(this.model.label(x))}</div>`);
     for (let j = 0; j < SLOTS; j++) {
       const i = x * SLOTS + j;
       const s = this.state(i);
