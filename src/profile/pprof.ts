@@ -23,6 +23,30 @@ export interface Frame {
   line: number;
 }
 
+/** One Location of the profile: a program counter and the frames inlined at it. */
+export interface Location {
+  /**
+   * The address pprof recorded. runtime/pprof writes runtime.Frame.PC,
+   * which for every frame but a CPU sample's leaf is the return address
+   * minus one: an address inside the CALL instruction (symtab.go, Frames.Next).
+   * 0: none recorded; -1: beyond 2^53 (kernel addresses).
+   */
+  address: number;
+  /** Index into `mappings`, or -1 when the location names none. */
+  mapping: number;
+  /** Indices into `frames`, innermost inlined function first, the physical function last. */
+  frames: number[];
+}
+
+/** A Mapping: where a binary was loaded in the profiled process. */
+export interface Mapping {
+  start: number;
+  limit: number;
+  fileOffset: number;
+  file: string;
+  buildId: string;
+}
+
 export interface DecodedProfile {
   /** e.g. [{type:'samples',unit:'count'},{type:'cpu',unit:'nanoseconds'}] */
   sampleTypes: { type: string; unit: string }[];
@@ -33,7 +57,10 @@ export interface DecodedProfile {
   durationNanos: number;
   /** Frames, each (function, file, line) once; stacks index into it. */
   frames: Frame[];
-  samples: { values: number[]; stack: number[] }[];
+  locations: Location[];
+  mappings: Mapping[];
+  /** stack: frame indices, leaf first; locs: location indices, leaf first. */
+  samples: { values: number[]; stack: number[]; locs: number[] }[];
 }
 
 function num(v: number | bigint | undefined, what: string, file: string): number {
@@ -41,6 +68,12 @@ function num(v: number | bigint | undefined, what: string, file: string): number
   const n = Number(v);
   if (!Number.isSafeInteger(n)) throw new InputError(file, undefined, `${what} ${String(v)} is not a safe integer`);
   return n;
+}
+
+/** An address: kernel ones (vsyscall, 0xffffffffff600000) exceed 2^53 and become -1, "none mapscope can map". */
+function address(v: number | bigint | undefined): number {
+  const n = Number(v ?? 0);
+  return Number.isSafeInteger(n) ? n : -1;
 }
 
 export function decodeProfile(data: Buffer, file: string): DecodedProfile {
@@ -81,9 +114,25 @@ export function decodeProfile(data: Buffer, file: string): DecodedProfile {
     }
     return id;
   };
-  const locations = new Map<number, number[]>();
+  const mappings: Mapping[] = [];
+  const mappingIds = new Map<number, number>();
+  for (const m of p.mapping ?? []) {
+    mappingIds.set(num(m.id, 'mapping id', file), mappings.length);
+    mappings.push({
+      start: address(m.memoryStart),
+      limit: address(m.memoryLimit),
+      fileOffset: address(m.fileOffset),
+      file: str(m.filename, 'mapping file'),
+      buildId: str(m.buildId, 'mapping build id'),
+    });
+  }
+  const locations: Location[] = [];
+  const locationIds = new Map<number, number>();
   for (const l of p.location ?? []) {
     const id = num(l.id, 'location id', file);
+    const mid = num(l.mappingId, 'mapping id', file);
+    const mapping = mid === 0 ? -1 : mappingIds.get(mid);
+    if (mapping === undefined) throw new InputError(file, undefined, `location ${id} names mapping ${mid}, which the profile does not define`);
     const stack: number[] = [];
     for (const ln of l.line ?? []) {
       const fid = num(ln.functionId, 'function id', file);
@@ -92,18 +141,22 @@ export function decodeProfile(data: Buffer, file: string): DecodedProfile {
       stack.push(intern({ function: f.name, file: f.file, line: num(ln.line, 'line', file) }));
     }
     // A location without line information (a stripped binary): its address stands in.
-    if (stack.length === 0) stack.push(intern({ function: `0x${num(l.address, 'address', file).toString(16)}`, file: '', line: 0 }));
-    locations.set(id, stack);
+    const address = num(l.address, 'address', file);
+    if (stack.length === 0) stack.push(intern({ function: `0x${address.toString(16)}`, file: '', line: 0 }));
+    locationIds.set(id, locations.length);
+    locations.push({ address, mapping, frames: stack });
   }
   const samples = (p.sample ?? []).map((s, i) => {
     if (s.value.length !== sampleTypes.length) throw new InputError(file, undefined, `sample ${i} has ${s.value.length} values for ${sampleTypes.length} sample types`);
     const stack: number[] = [];
+    const locs: number[] = [];
     for (const lid of s.locationId) {
-      const loc = locations.get(num(lid, 'location id', file));
-      if (!loc) throw new InputError(file, undefined, `sample ${i} names location ${String(lid)}, which the profile does not define`);
-      for (const fr of loc) stack.push(fr);
+      const li = locationIds.get(num(lid, 'location id', file));
+      if (li === undefined) throw new InputError(file, undefined, `sample ${i} names location ${String(lid)}, which the profile does not define`);
+      locs.push(li);
+      for (const fr of locations[li].frames) stack.push(fr);
     }
-    return { values: s.value.map((v) => num(v, `sample ${i} value`, file)), stack };
+    return { values: s.value.map((v) => num(v, `sample ${i} value`, file)), stack, locs };
   });
   const types = sampleTypes.map((t) => t.type);
   const kind = types.includes('cpu') ? 'cpu' : types.some((t) => t.startsWith('alloc_') || t.startsWith('inuse_')) ? 'heap' : 'other';
@@ -114,6 +167,8 @@ export function decodeProfile(data: Buffer, file: string): DecodedProfile {
     periodType: p.periodType ? { type: str(p.periodType.type, 'period type'), unit: str(p.periodType.unit, 'period unit') } : null,
     durationNanos: num(p.durationNanos, 'duration', file),
     frames,
+    locations,
+    mappings,
     samples,
   };
 }
