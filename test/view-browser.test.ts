@@ -29,27 +29,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import pixelmatch from 'pixelmatch';
-import { PNG } from 'pngjs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, openReport, compareScreenshot as compareShot } from './support/browser.js';
 import { readFixture } from './support/swisssnap.js';
 import { standalone, type ProcessLine } from './support/swisscheck.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(REPO, 'bin', 'mapscope.js');
-const CHROMIUM = '/usr/bin/chromium';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mapscope-view-'));
 let ctx: BrowserContext;
 
 before(async () => {
-  ctx = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: CHROMIUM,
-    // Fixed, so screenshots compare with the committed references.
-    viewport: { width: 1000, height: 700 },
-    deviceScaleFactor: 1,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ctx = await launchBrowser(tmp);
 });
 
 after(async () => {
@@ -62,21 +54,7 @@ function view(args: string[]): { status: number | null; stderr: string } {
   return { status: r.status, stderr: r.stderr };
 }
 
-/** Opens a written report; collects console errors, page errors and any request that is not the file itself. */
-async function open(file: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    if (r.url() !== `file://${file}`) problems.push(`request: ${r.url()}`);
-  });
-  await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-  return { page, problems };
-}
+const open = (file: string) => openReport(ctx, file);
 
 interface Unit {
   states: string[];
@@ -145,34 +123,8 @@ async function checkMemoryPage(file: string, snap: Record<string, unknown>): Pro
 }
 
 const SHOTS = join(REPO, 'test', 'fixtures', 'view');
-/** Pixels that may differ (font hinting, antialiasing): 0.5% of the image, each compared with pixelmatch's default threshold. */
-const MAX_DIFF_RATIO = 0.005;
-
-/** Screenshots `html` at a fixed size and compares it with the committed reference `name`.png. */
-async function compareScreenshot(html: string, name: string, prepare?: (p: Page) => Promise<void>): Promise<void> {
-  const page = await ctx.newPage();
-  try {
-    await page.goto(`file://${html}`);
-    await page.waitForSelector('body[data-ready="true"]');
-    if (prepare) await prepare(page);
-    const shot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
-    const ref = join(SHOTS, `${name}.png`);
-    if (process.env.MAPSCOPE_UPDATE_SCREENSHOTS === '1') writeFileSync(ref, shot);
-    assert.ok(existsSync(ref), `${ref} is missing: run with MAPSCOPE_UPDATE_SCREENSHOTS=1 to write it`);
-    const a = PNG.sync.read(readFileSync(ref));
-    const b = PNG.sync.read(shot);
-    assert.deepEqual([b.width, b.height], [a.width, a.height]);
-    const diff = new PNG({ width: a.width, height: a.height });
-    const n = pixelmatch(a.data, b.data, diff.data, a.width, a.height, { threshold: 0.1 });
-    if (n > MAX_DIFF_RATIO * a.width * a.height) {
-      writeFileSync(join(tmp, `${name}.actual.png`), shot);
-      writeFileSync(join(REPO, `${name}.diff.png`), PNG.sync.write(diff));
-      assert.fail(`${name}: ${n} pixels differ from ${ref} (limit ${Math.floor(MAX_DIFF_RATIO * a.width * a.height)}); the diff is ${name}.diff.png`);
-    }
-  } finally {
-    await page.close();
-  }
-}
+const compareScreenshot = (html: string, name: string, prepare?: (p: Page) => Promise<void>) =>
+  compareShot(ctx, html, SHOTS, name, { tmp, diffDir: REPO }, prepare);
 
 const classicFixture = (name: string) =>
   JSON.parse(gunzipSync(readFileSync(join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', `${name}.snapshot.json.gz`))).toString('utf8')) as Record<string, unknown>;

@@ -13,6 +13,8 @@ import type { CommandModule } from '../module.js';
 import type { CliIO } from '../io.js';
 import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';
+import { chartsHtml, gcTimeline, stackSvg } from '../../view/charts.js';
+import { writeReport } from '../../view/html.js';
 import { parseGctrace, summarise, type GcCycle, type GctraceSummary } from '../../profile/gctrace.js';
 
 /** Largest log read: 4 GiB would not fit a Buffer; a 1M-line log is about 150 MB. */
@@ -21,6 +23,8 @@ const MAX_LOG_BYTES = 2 ** 31 - 1;
 interface Options {
   assist: string;
   json?: boolean;
+  svg?: string;
+  html?: string;
 }
 
 export const command: CommandModule = {
@@ -30,6 +34,8 @@ export const command: CommandModule = {
       .description('GC cycles of a GODEBUG=gctrace=1 log (Go 1.13–1.27): phases, assist share, heap and goal, pauses')
       .argument('<log>', 'a file holding the program\'s stderr; other lines are ignored')
       .option('--assist <share>', 'report cycles whose mark-assist share of mark CPU exceeds this (exit 1)', '25%')
+      .option('--svg <file>', 'also draw the GC timeline: heap and goal over time, pauses, assist share')
+      .option('--html <file>', 'the timeline in a self-contained page (no script, no network)')
       .option('--json', 'machine-readable output (see docs/json.md)')
       .addHelpText('after', `
 Times are printed in milliseconds as the runtime printed them; pause = STW sweep
@@ -38,7 +44,8 @@ termination + STW mark termination wall-clock. Assist share = assist CPU /
 
 Examples:
   mapscope gctrace gc.log                    # from: GODEBUG=gctrace=1 ./server 2> gc.log
-  mapscope gctrace gc.log --assist 35% --json`)
+  mapscope gctrace gc.log --assist 35% --json
+  mapscope gctrace gc.log --html gc.html --svg gc.svg`)
       .action((log: string, opts: Options) => {
         const threshold = parseShare(opts.assist);
         let size: number;
@@ -52,6 +59,11 @@ Examples:
         if (cycles.length === 0) throw new InputError(log, undefined, 'no gctrace lines (was the program run with GODEBUG=gctrace=1?)');
         const summary = summarise(cycles, threshold);
         if (summary.overAssist.length > 0) setExit(EXIT_FINDING);
+        if (opts.svg || opts.html) {
+          const chart = gcTimeline(cycles, summary);
+          if (opts.svg) writeReport(opts.svg, stackSvg([chart]));
+          if (opts.html) writeReport(opts.html, chartsHtml(`mapscope gctrace: ${log.replace(/^.*\//, '')}`, summaryText(summary).trim().split('\n'), [chart]));
+        }
         if (opts.json) {
           io.out(JSON.stringify({ log, cycles, summary }, null, 2));
           return;

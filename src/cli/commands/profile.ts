@@ -17,6 +17,8 @@ import { mapCost, type MapCost } from '../../profile/mapcost.js';
 import { attributeTypes, type TypeAttribution } from '../../profile/maptypes.js';
 import { openProgram } from '../../disasm/program.js';
 import { findSites } from '../../disasm/sites.js';
+import { chartsHtml, profileCharts, stackSvg } from '../../view/charts.js';
+import { writeReport } from '../../view/html.js';
 
 /** Largest profile file read. */
 const MAX_FILE_BYTES = 1 << 30;
@@ -24,6 +26,8 @@ const MAX_FILE_BYTES = 1 << 30;
 interface Options {
   json?: boolean;
   binary?: string;
+  svg?: string;
+  html?: string;
   top: string;
 }
 
@@ -35,6 +39,8 @@ export const command: CommandModule = {
       .argument('<profile>', 'a pprof profile (.pb.gz or uncompressed protobuf)')
       .option('--top <n>', 'rows of the function and call-site tables', '20')
       .option('--binary <app>', 'the executable the profile was taken of: cost by map type (call sites as `mapscope disasm --sites` finds them)')
+      .option('--svg <file>', 'also draw the cost as a bar chart: per family, and per map type with --binary')
+      .option('--html <file>', 'the same charts in a self-contained page (no script, no network)')
       .option('--json', 'machine-readable output, every row (see docs/json.md)')
       .addHelpText('after', `
 Families: hash, lookup, insert, delete, growth (hashGrow/growWork/evacuate; Swiss table
@@ -52,7 +58,8 @@ growth (assign). A binary the profile was not taken of is refused (exit 2).
 Examples:
   mapscope profile cpu.pb.gz                 # from: go test -cpuprofile cpu.pb.gz ./...
   mapscope profile heap.pb.gz --json --top 50   # from: curl -o heap.pb.gz http://localhost:6060/debug/pprof/allocs
-  mapscope profile cpu.pb.gz --binary ./app     # by map type`)
+  mapscope profile cpu.pb.gz --binary ./app     # by map type
+  mapscope profile cpu.pb.gz --binary ./app --html cost.html --svg cost.svg`)
       .action(async (file: string, opts: Options) => {
         const top = Number(opts.top);
         if (!Number.isInteger(top) || top < 1) throw new UsageError(`profile: --top wants a positive integer, not "${opts.top}"`);
@@ -82,6 +89,16 @@ Examples:
             },
           });
           types = attributeTypes(profile, prog, sites, file);
+        }
+        if (opts.svg || opts.html) {
+          const charts = profileCharts(cost, types);
+          if (opts.svg) writeReport(opts.svg, stackSvg(charts));
+          if (opts.html) {
+            const base = (f: string) => f.replace(/^.*\//, '');
+            const meta = [`${base(file)}: ${cost.kind} profile, sample types ${cost.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(', ')}`];
+            if (types) meta.push(`map types from ${base(types.binary)} (${types.goVersion ?? '?'} ${types.goarch}, ${types.impl} maps)`);
+            writeReport(opts.html, chartsHtml(`mapscope profile: map cost in ${base(file)}`, meta, charts));
+          }
         }
         if (opts.json) {
           io.out(JSON.stringify({ file, ...cost, ...(types ? { byType: typesJSON(types) } : {}) }, null, 2));
