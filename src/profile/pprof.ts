@@ -6,12 +6,20 @@
  * (a Location's Line entries list the innermost inlined function first and
  * the function it was inlined into last).
  *
+ * Samples with the same stack are merged as they are decoded (their values
+ * summed; labels, which mapscope does not read, dropped): a long profile with
+ * per-request labels holds millions of samples over a few thousand stacks,
+ * and every figure mapscope gives is a sum over samples. pprof-format's
+ * Profile.decode hands each top-level field to the class's static
+ * decodeValue; a subclass takes the samples there, one at a time, so the
+ * decoder never holds them all as objects.
+ *
  * Untrusted input: the decompressed size is bounded, every id a sample or
  * location refers to must exist, and any decoder failure becomes an
  * InputError naming the file.
  */
 import { gunzipSync } from 'node:zlib';
-import { Profile } from 'pprof-format';
+import { Profile, Sample, type ProfileInput } from 'pprof-format';
 import { InputError } from '../base/errors.js';
 
 /** Largest decompressed profile accepted. */
@@ -76,6 +84,22 @@ function address(v: number | bigint | undefined): number {
   return Number.isSafeInteger(n) ? n : -1;
 }
 
+/** Receives each sample as pprof-format decodes it (set only during one decode). */
+let sampleSink: ((s: Sample) => void) | null = null;
+
+class MergingProfile extends Profile {
+  static override decodeValue(data: ProfileInput, field: number, buffer: Uint8Array): void {
+    // Field 2 of profile.proto is `repeated Sample sample`.
+    if (field === 2 && sampleSink) sampleSink(Sample.decode(buffer));
+    else Profile.decodeValue(data, field, buffer);
+  }
+}
+
+interface Merged {
+  ids: (number | bigint)[];
+  values: number[];
+}
+
 export function decodeProfile(data: Buffer, file: string): DecodedProfile {
   let raw = data;
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
@@ -86,11 +110,37 @@ export function decodeProfile(data: Buffer, file: string): DecodedProfile {
     }
   }
   let p: Profile;
+  // Samples by stack: a hash of the location ids, then an exact comparison.
+  const merged = new Map<number, Merged[]>();
+  const groups: Merged[] = [];
+  const sink = (smp: Sample) => {
+    const ids = smp.locationId;
+    let h = ids.length;
+    for (let i = 0; i < ids.length; i++) h = Math.imul(h ^ Number(ids[i]), 0x9e3779b1) + 0x7f4a7c15;
+    let bucket = merged.get(h);
+    if (!bucket) merged.set(h, (bucket = []));
+    const m = bucket.find((g) => g.ids.length === ids.length && g.ids.every((x, i) => x === ids[i]));
+    if (!m) {
+      const g = { ids, values: smp.value.map((v) => num(v, `sample ${groups.length} value`, file)) };
+      bucket.push(g);
+      groups.push(g);
+      return;
+    }
+    if (smp.value.length !== m.values.length) throw new InputError(file, undefined, `two samples on one stack carry ${m.values.length} and ${smp.value.length} values`);
+    for (let i = 0; i < m.values.length; i++) m.values[i] += num(smp.value[i], 'sample value', file);
+  };
+  sampleSink = sink;
   try {
-    p = Profile.decode(raw);
+    // A plain Uint8Array view: the decoder slices with subarray, which on a Node Buffer builds a Buffer each time.
+    p = MergingProfile.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.length));
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(file, undefined, `not a pprof profile: ${(e as Error).message}`);
+  } finally {
+    sampleSink = null;
   }
+  // Were pprof-format ever to stop routing fields through decodeValue, its samples are here instead.
+  for (const smp of p.sample ?? []) sink(smp);
   const strings = p.stringTable?.strings ?? [];
   const str = (i: number | bigint | undefined, what: string): string => {
     const n = num(i, what, file);
@@ -146,17 +196,17 @@ export function decodeProfile(data: Buffer, file: string): DecodedProfile {
     locationIds.set(id, locations.length);
     locations.push({ address, mapping, frames: stack });
   }
-  const samples = (p.sample ?? []).map((s, i) => {
-    if (s.value.length !== sampleTypes.length) throw new InputError(file, undefined, `sample ${i} has ${s.value.length} values for ${sampleTypes.length} sample types`);
+  const samples = groups.map((s, i) => {
+    if (s.values.length !== sampleTypes.length) throw new InputError(file, undefined, `sample ${i} has ${s.values.length} values for ${sampleTypes.length} sample types`);
     const stack: number[] = [];
     const locs: number[] = [];
-    for (const lid of s.locationId) {
+    for (const lid of s.ids) {
       const li = locationIds.get(num(lid, 'location id', file));
       if (li === undefined) throw new InputError(file, undefined, `sample ${i} names location ${String(lid)}, which the profile does not define`);
       locs.push(li);
       for (const fr of locations[li].frames) stack.push(fr);
     }
-    return { values: s.value.map((v) => num(v, `sample ${i} value`, file)), stack, locs };
+    return { values: s.values, stack, locs };
   });
   const types = sampleTypes.map((t) => t.type);
   const kind = types.includes('cpu') ? 'cpu' : types.some((t) => t.startsWith('alloc_') || t.startsWith('inuse_')) ? 'heap' : 'other';

@@ -17,7 +17,7 @@
  */
 import type { MapCost } from '../profile/mapcost.js';
 import type { TypeAttribution } from '../profile/maptypes.js';
-import type { GcCycle, GctraceSummary } from '../profile/gctrace.js';
+import type { CycleList, GctraceSummary } from '../profile/gctrace.js';
 
 /** As src/view/html.ts's, without scripts: these pages have none. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
@@ -107,14 +107,14 @@ interface Point {
   assist: number | null;
 }
 
-function points(cycles: GcCycle[]): { pts: Point[]; bucket: number } {
+function points(cycles: CycleList): { pts: Point[]; bucket: number } {
   const bucket = Math.max(1, Math.ceil(cycles.length / MAX_POINTS));
   const pts: Point[] = [];
   for (let i = 0; i < cycles.length; i += bucket) {
-    const c0 = cycles[i];
+    const c0 = cycles.at(i)!;
     const pt: Point = { atMs: c0.atMs, heapMB: c0.heap.beforeMB, goalMB: c0.heap.goalMB, pauseUs: c0.pauseUs, assist: c0.assistShare };
     for (let j = i + 1; j < Math.min(cycles.length, i + bucket); j++) {
-      const c = cycles[j];
+      const c = cycles.at(j)!;
       pt.heapMB = Math.max(pt.heapMB, c.heap.beforeMB);
       pt.goalMB = Math.max(pt.goalMB, c.heap.goalMB);
       pt.pauseUs = Math.max(pt.pauseUs, c.pauseUs);
@@ -131,7 +131,7 @@ function points(cycles: GcCycle[]): { pts: Point[]; bucket: number } {
  * pauses one <rect class="pause"> per point, assist share one
  * <circle class="assist"> per point that recorded mark CPU.
  */
-export function gcTimeline(cycles: GcCycle[], s: GctraceSummary): string {
+export function gcTimeline(cycles: CycleList, s: GctraceSummary): string {
   const { pts, bucket } = points(cycles);
   const left = 60;
   const right = W - 20;

@@ -7,7 +7,7 @@
  * then pause percentiles and the cycles whose assist share exceeds the
  * threshold. Exit 1 when any cycle does (a finding), 2 on a malformed line.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandModule } from '../module.js';
 import type { CliIO } from '../io.js';
@@ -15,7 +15,7 @@ import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';
 import { chartsHtml, gcTimeline, stackSvg } from '../../view/charts.js';
 import { writeReport } from '../../view/html.js';
-import { parseGctrace, summarise, type GcCycle, type GctraceSummary } from '../../profile/gctrace.js';
+import { readGctraceFile, summarise, type CycleList, type GctraceSummary } from '../../profile/gctrace.js';
 
 /** Largest log read: 4 GiB would not fit a Buffer; a 1M-line log is about 150 MB. */
 const MAX_LOG_BYTES = 2 ** 31 - 1;
@@ -55,7 +55,7 @@ Examples:
           throw new InputError(log, undefined, 'cannot read file');
         }
         if (size > MAX_LOG_BYTES) throw new InputError(log, undefined, `larger than ${MAX_LOG_BYTES} bytes`);
-        const cycles = parseGctrace(readFileSync(log), log);
+        const cycles = readGctraceFile(log);
         if (cycles.length === 0) throw new InputError(log, undefined, 'no gctrace lines (was the program run with GODEBUG=gctrace=1?)');
         const summary = summarise(cycles, threshold);
         if (summary.overAssist.length > 0) setExit(EXIT_FINDING);
@@ -65,7 +65,14 @@ Examples:
           if (opts.html) writeReport(opts.html, chartsHtml(`mapscope gctrace: ${log.replace(/^.*\//, '')}`, summaryText(summary).trim().split('\n'), [chart]));
         }
         if (opts.json) {
-          io.out(JSON.stringify({ log, cycles, summary }, null, 2));
+          // Written in pieces: a million cycles would not fit one string.
+          io.out(`{\n  "log": ${JSON.stringify(log)},\n  "cycles": [`);
+          for (let i = 0; i < cycles.length; i += 10_000) {
+            const part: string[] = [];
+            for (let j = i; j < Math.min(cycles.length, i + 10_000); j++) part.push(`    ${JSON.stringify(cycles.at(j))}`);
+            io.out(part.join(',\n') + (i + 10_000 < cycles.length ? ',' : ''));
+          }
+          io.out(`  ],\n  "summary": ${JSON.stringify(summary)}\n}`);
           return;
         }
         io.out(cycleTable(cycles) + '\n' + summaryText(summary));
@@ -94,8 +101,10 @@ function pct(x: number | null): string {
 /** Rows of the per-cycle table for people; --json carries every cycle. */
 const MAX_ROWS = 500;
 
-function cycleTable(cycles: GcCycle[]): string {
-  const rows = cycles.slice(0, MAX_ROWS).map((c) => [
+function cycleTable(cycles: CycleList): string {
+  const first = [];
+  for (let i = 0; i < Math.min(cycles.length, MAX_ROWS); i++) first.push(cycles.at(i)!);
+  const rows = first.map((c) => [
     c.gc,
     (c.atMs / 1000).toFixed(3),
     `${ms(c.clock.sweepTermUs)}+${ms(c.clock.markUs)}+${ms(c.clock.markTermUs)}`,
