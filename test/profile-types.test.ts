@@ -1,7 +1,7 @@
 /**
  * `mapscope profile --binary`: map cost by map type, on real profiles of
  * gosrc/mapattr built and run by real toolchains (Go 1.22, classic maps;
- * Go 1.26, Swiss maps; amd64).
+ * Go 1.26, Swiss maps; amd64; and a Go 1.26 PIE build, loaded at a random base).
  *
  * The truth is by construction, not from mapscope: gosrc/mapattr keeps six
  * maps hot, each of a distinct type and each used by exactly one function
@@ -68,33 +68,40 @@ function assertAddsUp(t: TypeAttribution) {
   }
 }
 
+/** Runs mapattr with a CPU profile and checks that ≥ 95% of each known map's map-code samples land on its type. */
+async function checkCpu(exe: string, file: string, rounds: number, minSamples: number) {
+  run(exe, ['-rounds', String(rounds), '-cpuprofile', file]);
+  const { p, t, given } = await attribute(exe, file);
+  assertAddsUp(t);
+  assert.ok(t.matchedBy.address > 0 && t.matchedBy.line === 0, 'real profiles carry addresses');
+  const per = new Map<string, { right: number; all: number }>();
+  for (const [i, s] of p.samples.entries()) {
+    if (!s.stack.some((f) => classify(p.frames[f].function) !== null)) {
+      assert.ok(!given.has(i), `sample ${i} has no map code but was considered`);
+      continue;
+    }
+    assert.ok(given.has(i), `sample ${i} has map code but was not considered`);
+    const want = knownMap(p, s.stack);
+    if (!want) continue;
+    const r = per.get(want) ?? { right: 0, all: 0 };
+    r.all += s.values[0];
+    if (given.get(i) === want) r.right += s.values[0];
+    per.set(want, r);
+  }
+  for (const want of Object.values(TRUTH)) {
+    const r = per.get(want);
+    assert.ok(r && r.all >= minSamples, `${want}: only ${r?.all ?? 0} map-code samples; the run is too short to judge`);
+    assert.ok(r.right / r.all >= 0.95, `${want}: ${r.right}/${r.all} samples on the right type`);
+  }
+}
+
+test('Go 1.26 amd64 PIE: the profile\'s mapping (loaded at a random base) is mapped back to the binary\'s addresses', async () => {
+  await checkCpu(buildGosrc('mapattr', '1.26', 'amd64', true), path.join(dir, 'cpu-1.26-pie.pb.gz'), 600, 5);
+});
+
 for (const go of ['1.22', '1.26']) {
   test(`Go ${go} amd64 CPU profile: ≥ 95% of each known map's map-code samples on its type`, async () => {
-    const exe = buildGosrc('mapattr', go);
-    const file = path.join(dir, `cpu-${go}.pb.gz`);
-    run(exe, ['-rounds', '1500', '-cpuprofile', file]);
-    const { p, t, given } = await attribute(exe, file);
-    assertAddsUp(t);
-    assert.ok(t.matchedBy.address > 0 && t.matchedBy.line === 0, 'real profiles carry addresses');
-    const per = new Map<string, { right: number; all: number }>();
-    for (const [i, s] of p.samples.entries()) {
-      if (!s.stack.some((f) => classify(p.frames[f].function) !== null)) {
-        assert.ok(!given.has(i), `sample ${i} has no map code but was considered`);
-        continue;
-      }
-      assert.ok(given.has(i), `sample ${i} has map code but was not considered`);
-      const want = knownMap(p, s.stack);
-      if (!want) continue;
-      const r = per.get(want) ?? { right: 0, all: 0 };
-      r.all += s.values[0];
-      if (given.get(i) === want) r.right += s.values[0];
-      per.set(want, r);
-    }
-    for (const want of Object.values(TRUTH)) {
-      const r = per.get(want);
-      assert.ok(r && r.all >= 20, `${want}: only ${r?.all ?? 0} map-code samples; the run is too short to judge`);
-      assert.ok(r.right / r.all >= 0.95, `${want}: ${r.right}/${r.all} samples on the right type`);
-    }
+    await checkCpu(buildGosrc('mapattr', go), path.join(dir, `cpu-${go}.pb.gz`), 2500, 20);
   });
 
   test(`Go ${go} amd64 allocs profile: map creation and growth bytes by call site and type, ≥ 95% on the right type`, async () => {

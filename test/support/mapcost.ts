@@ -23,13 +23,13 @@ export function buildMapcost(go: string, goarch = 'amd64'): string {
   return buildGosrc('mapcost', go, goarch);
 }
 
-/** Path of gosrc/NAME (mapcost, mapattr) built by Go `go` for `goarch` (built on first use). */
-export function buildGosrc(name: string, go: string, goarch = 'amd64'): string {
+/** Path of gosrc/NAME (mapcost, mapattr) built by Go `go` for `goarch` (built on first use); `pie`: -buildmode=pie. */
+export function buildGosrc(name: string, go: string, goarch = 'amd64', pie = false): string {
   const src = gosrc(name);
-  const out = join(cacheDir(), name, srcHash(src), `${go}-${goarch}`, name);
+  const out = join(cacheDir(), name, srcHash(src), `${go}-${goarch}${pie ? '-pie' : ''}`, name);
   if (existsSync(out)) return out;
   mkdirSync(join(out, '..'), { recursive: true });
-  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', '-o', out, '.'], {
+  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', ...(pie ? ['-buildmode=pie'] : []), '-o', out, '.'], {
     cwd: src,
     stdio: 'pipe',
     env: {
