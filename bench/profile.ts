@@ -43,11 +43,18 @@ function bigProfile(): { raw: string; gz: string; samples: number } {
   const key = p.stringTable.dedup('request');
   const real = p.sample;
   const one = real.reduce((a, s) => a + new Sample({ ...s, label: [new Label({ key, num: 1_000_000 })] }).encode().length + 4, 0);
-  const copies = Math.ceil(PROFILE_BYTES / one);
-  const out: Sample[] = [];
-  for (let k = 0; k < copies; k++) for (const s of real) out.push(new Sample({ locationId: s.locationId, value: s.value, label: [new Label({ key, num: k + 1 })] }));
-  p.sample = out;
-  const bytes = p.encode();
+  let copies = Math.ceil(PROFILE_BYTES / one);
+  let bytes: Uint8Array;
+  let out: Sample[];
+  // The estimate per copy is rough (varint widths grow with the label number): grow until the file is 100 MB.
+  for (;;) {
+    out = [];
+    for (let k = 0; k < copies; k++) for (const s of real) out.push(new Sample({ locationId: s.locationId, value: s.value, label: [new Label({ key, num: k + 1 })] }));
+    p.sample = out;
+    bytes = p.encode();
+    if (bytes.length >= PROFILE_BYTES) break;
+    copies = Math.ceil((copies * PROFILE_BYTES) / bytes.length) + 1;
+  }
   const raw = path.join(tmp, 'big.pb');
   const gz = path.join(tmp, 'big.pb.gz');
   writeFileSync(raw, bytes);
@@ -79,16 +86,27 @@ async function bigLog(): Promise<string> {
   return file;
 }
 
-/** Wall seconds and peak RSS (MB) of a command, by GNU time. */
-function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { s: number; mb: number } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 28, stdio: ['ignore', 'ignore', 'pipe'] });
-  const m = /(\d+\.\d+) (\d+)\s*$/.exec(r.stderr);
-  if (!m || (r.status !== 0 && r.status !== 1)) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${r.stderr.slice(-400)}`);
-  return { s: Number(m[1]), mb: Number(m[2]) / 1024 };
+interface Cost {
+  /** Wall seconds. */
+  s: number;
+  /** CPU seconds (user + system): what the work costs when the machine is shared. */
+  cpu: number;
+  /** Peak RSS, MB. */
+  mb: number;
 }
 
-function row(what: string, a: { s: number; mb: number }, base: { s: number; mb: number }, baseName: string) {
-  console.log(`${what.padEnd(34)} ${a.s.toFixed(2).padStart(6)} s ${a.mb.toFixed(0).padStart(5)} MB   ${baseName.padEnd(22)} ${base.s.toFixed(2).padStart(6)} s ${base.mb.toFixed(0).padStart(5)} MB   ratio ${(a.s / base.s).toFixed(2)}`);
+/** Wall and CPU seconds and peak RSS of a command, by GNU time. */
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Cost {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 28, stdio: ['ignore', 'ignore', 'pipe'] });
+  const m = /(\d+\.\d+) (\d+\.\d+) (\d+\.\d+) (\d+)\s*$/.exec(r.stderr);
+  if (!m || (r.status !== 0 && r.status !== 1)) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${r.stderr.slice(-400)}`);
+  return { s: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), mb: Number(m[4]) / 1024 };
+}
+
+const fmt = (c: Cost) => `${c.s.toFixed(2).padStart(6)} s wall ${c.cpu.toFixed(2).padStart(6)} s cpu ${c.mb.toFixed(0).padStart(5)} MB`;
+
+function row(what: string, a: Cost, base: Cost, baseName: string) {
+  console.log(`${what.padEnd(30)} ${fmt(a)}   ${baseName.padEnd(20)} ${fmt(base)}   cpu ratio ${base.cpu > 0 ? (a.cpu / base.cpu).toFixed(2) : '-'}`);
 }
 
 try {
