@@ -19,7 +19,7 @@
  * InputError naming the file.
  */
 import { gunzipSync } from 'node:zlib';
-import { Profile, Sample, type ProfileInput } from 'pprof-format';
+import { Profile, Sample, type ProfileInput, type SampleInput } from 'pprof-format';
 import { InputError } from '../base/errors.js';
 
 /** Largest decompressed profile accepted. */
@@ -87,10 +87,17 @@ function address(v: number | bigint | undefined): number {
 /** Receives each sample as pprof-format decodes it (set only during one decode). */
 let sampleSink: ((s: Sample) => void) | null = null;
 
+/** A Sample without its labels (field 3 of Sample), which mapscope does not read: not decoding them saves their objects. */
+class UnlabelledSample extends Sample {
+  static override decodeValue(data: SampleInput, field: number, buffer: Uint8Array): void {
+    if (field !== 3) Sample.decodeValue(data, field, buffer);
+  }
+}
+
 class MergingProfile extends Profile {
   static override decodeValue(data: ProfileInput, field: number, buffer: Uint8Array): void {
     // Field 2 of profile.proto is `repeated Sample sample`.
-    if (field === 2 && sampleSink) sampleSink(Sample.decode(buffer));
+    if (field === 2 && sampleSink) sampleSink(UnlabelledSample.decode(buffer));
     else Profile.decodeValue(data, field, buffer);
   }
 }
