@@ -1,9 +1,9 @@
 /**
  * `profile --svg/--html` and `gctrace --svg/--html` in a real headless
- * Chromium (test/support/browser.ts): the pages and SVG files open with no
+ * Chromium (test/support/viewpage.ts): the pages and SVG files open with no
  * console errors, page errors or network requests; they hold one bar per
  * family and per map type, and one timeline point and one pause bar per GC
- * cycle; full-page screenshots equal the committed references
+ * cycle; screenshots (the 1000×700 viewport, which holds the whole page) equal the committed references
  * (test/fixtures/view/*-chart.png) within the pixel tolerance.
  *
  * Inputs are real: test/fixtures/gctrace/go1.26.log (gosrc/mapcost under
@@ -18,16 +18,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { launchBrowser, openReport, compareScreenshot } from './support/browser.js';
+import { REPO, launch, open as openReport, compareScreenshot } from './support/viewpage.js';
 import { buildGosrc } from './support/mapcost.js';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(REPO, 'test', 'fixtures', 'view');
 const PROFILE = join(REPO, 'test', 'fixtures', 'profile', 'mapattr-1.26-amd64-cpu.pb.gz');
 const GCLOG = join(REPO, 'test', 'fixtures', 'gctrace', 'go1.26.log');
 const KNOWN = ['map[string]int', 'map[uint64]*main.rec', 'map[uint32]string', 'map[[3]int32]float64', 'map[main.A]int', 'map[main.B]int'];
@@ -36,7 +33,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'mapscope-charts-'));
 let ctx: BrowserContext;
 
 before(async () => {
-  ctx = await launchBrowser(tmp);
+  ctx = await launch(join(tmp, 'profile'));
 });
 
 after(async () => {
@@ -72,7 +69,7 @@ test('profile --html/--svg: one bar per family and per map type, no errors, scre
       await page.close();
     }
   }
-  await compareScreenshot(ctx, html, SHOTS, 'profile-chart', { tmp, diffDir: REPO, fullPage: true });
+  await compareScreenshot(ctx, html, 'profile-chart', tmp);
 });
 
 test('gctrace --html/--svg: one timeline point and one pause bar per cycle, no errors, screenshot as committed', async () => {
@@ -97,7 +94,7 @@ test('gctrace --html/--svg: one timeline point and one pause bar per cycle, no e
       await page.close();
     }
   }
-  await compareScreenshot(ctx, html, SHOTS, 'gctrace-chart', { tmp, diffDir: REPO, fullPage: true });
+  await compareScreenshot(ctx, html, 'gctrace-chart', tmp);
 });
 
 test('--svg to an unwritable place: exit 2, one line, nothing written', async () => {

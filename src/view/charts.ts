@@ -141,14 +141,14 @@ export function gcTimeline(cycles: CycleList, s: GctraceSummary): string {
   const f = (v: number) => v.toFixed(1);
   // Panel 1: heap and goal, MiB.
   const hTop = 56;
-  const hH = 200;
+  const hH = 150;
   const maxMB = Math.max(1, ...pts.map((p) => Math.max(p.heapMB, p.goalMB)));
   const yH = (v: number) => hTop + hH - (v / maxMB) * hH;
   const heapPts = pts.map((p) => `${f(x(p.atMs))},${f(yH(p.heapMB))}`).join(' ');
   const goalPts = pts.map((p) => `${f(x(p.atMs))},${f(yH(p.goalMB))}`).join(' ');
   // Panel 2: pauses, ms.
   const pTop = hTop + hH + 40;
-  const pH = 90;
+  const pH = 70;
   const maxPause = Math.max(1, ...pts.map((p) => p.pauseUs));
   const barW = Math.max(1, Math.min(8, (right - left) / Math.max(1, pts.length) - 1));
   const pauses = pts.map((p) => {
@@ -157,7 +157,7 @@ export function gcTimeline(cycles: CycleList, s: GctraceSummary): string {
   });
   // Panel 3: assist share, 0..100%.
   const aTop = pTop + pH + 40;
-  const aH = 90;
+  const aH = 70;
   const yA = (v: number) => aTop + aH - v * aH;
   const assists = pts.filter((p) => p.assist !== null).map((p) => `<circle class="assist" cx="${f(x(p.atMs))}" cy="${f(yA(p.assist!))}" r="2.5" fill="#6a3d9a"/>`);
   const h = aTop + aH + 34;
