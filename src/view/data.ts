@@ -66,7 +66,7 @@ export interface Stats {
 export interface MemoryView {
   readonly kind: 'memory';
   readonly impl: 'classic' | 'swiss';
-  /** Where the map came from: "snapshot m.json", "core core.1 (./server)", "pid 4242 (frozen)". */
+  /** Where the map came from: "snapshot FILE.json", "core CORE (BINARY)", "pid 4242 (frozen)". */
   readonly source: string;
   /** The map's name: a global variable ("main.cache"), an address, or "snapshot". */
   readonly name: string;

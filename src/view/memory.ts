@@ -364,7 +364,7 @@ function keyOffsets(L: ClassicLayout | SwissLayout): number[] {
 }
 
 export interface SourceViewOptions {
-  /** For the page: "snapshot m.json", "core core.1 (./server)", "pid 4242 (frozen)". */
+  /** For the page: "snapshot FILE.json", "core CORE (BINARY)", "pid 4242 (frozen)". */
   readonly origin: string;
   /** The check already run over this source (else it is run here). */
   readonly report?: MapReport;

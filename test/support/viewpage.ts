@@ -1,5 +1,5 @@
 /**
- * `mapscope view` pages in a real headless Chromium (Debian's
+ * `mapscope view` pages (and the profile/gctrace charts) in a real headless Chromium (Debian's
  * /usr/bin/chromium, driven by playwright-core), for the view tests: the
  * browser, a page opened with every console error, page error and network
  * request collected, the CLI run as a user runs it, and screenshots compared
@@ -34,8 +34,12 @@ export function view(args: string[]): { status: number | null; stderr: string } 
   return { status: r.status, stderr: r.stderr };
 }
 
-/** Opens a written report; collects console errors, page errors and any request that is not the file itself. */
-export async function open(ctx: BrowserContext, file: string): Promise<{ page: Page; problems: string[] }> {
+/**
+ * Opens a written report; collects console errors, page errors and any
+ * request that is not the file itself. `ready`: the element that says the
+ * page is drawn (a bare SVG file has no body: pass 'svg').
+ */
+export async function open(ctx: BrowserContext, file: string, ready = 'body[data-ready="true"]'): Promise<{ page: Page; problems: string[] }> {
   const page = await ctx.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -46,7 +50,7 @@ export async function open(ctx: BrowserContext, file: string): Promise<{ page: P
     if (r.url() !== `file://${file}`) problems.push(`request: ${r.url()}`);
   });
   await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  await page.waitForSelector(ready, { timeout: 30_000 });
   return { page, problems };
 }
 
