@@ -14,13 +14,11 @@
  * not, `--binary` would refuse it). The six map types gosrc/mapattr keeps hot
  * are known from its source.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
-import { REPO, launch, open as openReport, compareScreenshot } from './support/viewpage.js';
+import { REPO, browserSuite, open as openReport, compareScreenshot } from './support/viewpage.js';
 import { buildGosrc } from './support/mapcost.js';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
@@ -29,17 +27,8 @@ const PROFILE = join(REPO, 'test', 'fixtures', 'profile', 'mapattr-1.26-amd64-cp
 const GCLOG = join(REPO, 'test', 'fixtures', 'gctrace', 'go1.26.log');
 const KNOWN = ['map[string]int', 'map[uint64]*main.rec', 'map[uint32]string', 'map[[3]int32]float64', 'map[main.A]int', 'map[main.B]int'];
 
-const tmp = mkdtempSync(join(tmpdir(), 'mapscope-charts-'));
-let ctx: BrowserContext;
-
-before(async () => {
-  ctx = await launch(join(tmp, 'profile'));
-});
-
-after(async () => {
-  await ctx?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const suite = browserSuite('charts');
+const tmp = suite.tmp;
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = captureIO();
@@ -55,7 +44,7 @@ test('profile --html/--svg: one bar per family and per map type, no errors, scre
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout) as { families: unknown[]; byType: { types: { mapType: string }[]; unattributed: unknown[] } };
   for (const file of [html, svg]) {
-    const { page, problems } = await openReport(ctx, file, file.endsWith('.svg') ? 'svg' : undefined);
+    const { page, problems } = await openReport(suite.ctx, file, file.endsWith('.svg') ? 'svg' : undefined);
     try {
       assert.equal(await page.locator('svg[data-chart="family"] rect.bar').count(), j.families.length, `${file}: family bars`);
       assert.equal(await page.locator('svg[data-chart="type"] rect.bar').count(), j.byType.types.length + j.byType.unattributed.length, `${file}: type bars`);
@@ -69,7 +58,7 @@ test('profile --html/--svg: one bar per family and per map type, no errors, scre
       await page.close();
     }
   }
-  await compareScreenshot(ctx, html, 'profile-chart', tmp);
+  await compareScreenshot(suite.ctx, html, 'profile-chart', tmp);
 });
 
 test('gctrace --html/--svg: one timeline point and one pause bar per cycle, no errors, screenshot as committed', async () => {
@@ -80,7 +69,7 @@ test('gctrace --html/--svg: one timeline point and one pause bar per cycle, no e
   const r = await run(['gctrace', GCLOG, '--html', html, '--svg', svg]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   for (const file of [html, svg]) {
-    const { page, problems } = await openReport(ctx, file, file.endsWith('.svg') ? 'svg' : undefined);
+    const { page, problems } = await openReport(suite.ctx, file, file.endsWith('.svg') ? 'svg' : undefined);
     try {
       for (const line of ['heap', 'goal']) {
         const pts = await page.locator(`svg[data-chart="gc"] polyline.${line}`).getAttribute('points');
@@ -94,7 +83,7 @@ test('gctrace --html/--svg: one timeline point and one pause bar per cycle, no e
       await page.close();
     }
   }
-  await compareScreenshot(ctx, html, 'gctrace-chart', tmp);
+  await compareScreenshot(suite.ctx, html, 'gctrace-chart', tmp);
 });
 
 test('--svg to an unwritable place: exit 2, one line, nothing written', async () => {

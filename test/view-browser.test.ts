@@ -21,32 +21,22 @@
  * Needs `npm run build` (the page bundle dist/page/view.js) and chromium
  * (scripts/setup.sh installs it); without them the tests fail, never skip.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { BrowserContext, Page } from 'playwright-core';
-import { REPO, compareScreenshot as compareWith, launch, open as openPage, view } from './support/viewpage.js';
+import type { Page } from 'playwright-core';
+import { REPO, compareScreenshot as compareWith, browserSuite, open as openPage, view } from './support/viewpage.js';
 import { readFixture } from './support/swisssnap.js';
 import { standalone, type ProcessLine } from './support/swisscheck.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mapscope-view-'));
-let ctx: BrowserContext;
+const suite = browserSuite('view');
+const tmp = suite.tmp;
 
-before(async () => {
-  ctx = await launch(join(tmp, 'profile'));
-});
-
-after(async () => {
-  await ctx?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const open = (file: string) => openPage(ctx, file);
-const compareScreenshot = (html: string, name: string, prepare?: (p: Page) => Promise<void>) => compareWith(ctx, html, name, tmp, prepare);
+const open = (file: string) => openPage(suite.ctx, file);
+const compareScreenshot = (html: string, name: string, prepare?: (p: Page) => Promise<void>) => compareWith(suite.ctx, html, name, tmp, prepare);
 
 interface Unit {
   states: string[];

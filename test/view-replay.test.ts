@@ -17,26 +17,16 @@
  * The page's trace text is the `sim --trace` block of the same operation.
  * Slot counts: 8 a bucket or group, as many as the rows drawn.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { REPO, compareScreenshot, launch, open, view } from './support/viewpage.js';
+import type { Page } from 'playwright-core';
+import { REPO, compareScreenshot, browserSuite, open, view } from './support/viewpage.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mapscope-view-replay-'));
-let ctx: BrowserContext;
-
-before(async () => {
-  ctx = await launch(join(tmp, 'profile'));
-});
-
-after(async () => {
-  await ctx?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const suite = browserSuite('view-replay');
+const tmp = suite.tmp;
 
 /** `sim --trace`'s block for each operation: "#n op …" and its indented lines. */
 function simTrace(file: string): Map<string, string> {
@@ -92,7 +82,7 @@ test('replay of a classic map (Go 1.23): every step as its trace says, growth an
   const r = view([file, '-o', html]);
   assert.equal(r.status, 0, r.stderr);
   const sim = simTrace(file);
-  const { page, problems } = await open(ctx, html);
+  const { page, problems } = await open(suite.ctx, html);
   try {
     assert.equal(await page.getAttribute('#step', 'max'), String(ops.length));
     let sawGrow = false;
@@ -157,7 +147,7 @@ test('replay of a classic map (Go 1.23): every step as its trace says, growth an
   } finally {
     await page.close();
   }
-  await compareScreenshot(ctx, html, 'replay-classic-grow', tmp, (p) => goTo(p, 53));
+  await compareScreenshot(suite.ctx, html, 'replay-classic-grow', tmp, (p) => goTo(p, 53));
 });
 
 test('replay of a Swiss map (Go 1.24): the table split as its trace says', async () => {
@@ -171,7 +161,7 @@ test('replay of a Swiss map (Go 1.24): the table split as its trace says', async
   const splitOp = [...sim.entries()].find(([, t]) => /split: /.test(t));
   assert.ok(splitOp, 'the scenario splits a table');
   const n = Number(splitOp[0].slice(1)) + 1;
-  const { page, problems } = await open(ctx, html);
+  const { page, problems } = await open(suite.ctx, html);
   try {
     await goTo(page, n - 1);
     assert.equal(await page.$$eval('.sectitle', (t) => t.length), 1, 'one table before the split');

@@ -17,26 +17,16 @@
  * And bad input: a core without its binary, with another build's binary,
  * a truncated core, a pid that is not running: one line, exit 2, no file.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, openSync, readSync, closeSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launch, open, view } from './support/viewpage.js';
+import type { Page } from 'playwright-core';
+import { browserSuite, open, view } from './support/viewpage.js';
 import { liveProbe, realCore, type CoreTruth, type TruthMap } from './support/cores.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mapscope-view-sources-'));
-let ctx: BrowserContext;
-
-before(async () => {
-  ctx = await launch(join(tmp, 'profile'));
-});
-
-after(async () => {
-  await ctx?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const suite = browserSuite('view-sources');
+const tmp = suite.tmp;
 
 function truthMap(t: CoreTruth, name: string): TruthMap {
   const m = t.maps.find((x) => x.name === name);
@@ -79,7 +69,7 @@ test('view --core: a classic map mid-grow from a real Go 1.22 core (buckets, old
   const html = join(tmp, 'core-classic.html');
   const r = view(['--core', core, '--binary', exe, '--map', 'main.growing', '-o', html]);
   assert.equal(r.status, 0, r.stderr);
-  const { page, problems } = await open(ctx, html);
+  const { page, problems } = await open(suite.ctx, html);
   try {
     const labels = await unitLabels(page);
     assert.equal(labels.filter((l) => /^bucket \d+$/.test(l)).length, 2 ** B, 'one row per bucket of the current array');
@@ -125,7 +115,7 @@ test('view --core: a Swiss map with several tables from a real Go 1.26 core (tab
   const html = join(tmp, 'core-swiss.html');
   const r = view(['--core', core, '--binary', exe, '--map', 'main.big', '-o', html]);
   assert.equal(r.status, 0, r.stderr);
-  const { page, problems } = await open(ctx, html);
+  const { page, problems } = await open(suite.ctx, html);
   try {
     const titles = await page.$$eval('.sectitle', (t) => t.map((x) => x.textContent!));
     // 5000 entries, at most 896 in a table of 1024 slots: at least 6 tables, at most one per directory entry.
@@ -165,7 +155,7 @@ test('view --pid --freeze: a live Go 1.26 process, drawn from the copy and left 
     // Not stopped: /proc/PID/stat's third field is the state, T when stopped.
     const state = readFileSync(`/proc/${probe.pid}/stat`, 'utf8').split(') ')[1][0];
     assert.notEqual(state, 'T', 'the process runs again');
-    const { page, problems } = await open(ctx, html);
+    const { page, problems } = await open(suite.ctx, html);
     try {
       const full = (await cells(page)).filter((c) => c.state === 'F');
       assert.equal(full.length, m.len);

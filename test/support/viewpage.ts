@@ -7,9 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
@@ -17,6 +19,29 @@ import { PNG } from 'pngjs';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(REPO, 'bin', 'mapscope.js');
 const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * A test file's browser: a temporary folder, and one Chromium context launched before the file's
+ * tests and closed (the folder removed) after them.
+ */
+export function browserSuite(name: string): { readonly tmp: string; readonly ctx: BrowserContext } {
+  const tmp = mkdtempSync(join(tmpdir(), `mapscope-${name}-`));
+  let ctx: BrowserContext | undefined;
+  before(async () => {
+    ctx = await launch(join(tmp, 'profile'));
+  });
+  after(async () => {
+    await ctx?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  return {
+    tmp,
+    get ctx(): BrowserContext {
+      assert.ok(ctx, 'the browser is launched before the tests');
+      return ctx;
+    },
+  };
+}
 
 export function launch(profile: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, {

@@ -4,28 +4,16 @@
  * runtime's own steps, every interleaving classified as caught, benign or
  * corrupt (src/race, docs/race.md; JSON: docs/json.md "race").
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, LimitError, UsageError } from '../../base/errors.js';
 import { parseRaceScenario, runRace, raceText, DEFAULT_LIMIT } from '../../race/index.js';
 import { measureRace } from '../../race/measure.js';
 import { measuredText } from '../../race/measurereport.js';
 import type { CommandModule } from '../module.js';
+import { readJsonFile } from '../jsonfile.js';
 
 function loadRaceScenario(file: string): ReturnType<typeof parseRaceScenario> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, undefined, `not valid JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return parseRaceScenario(json, file);
+  return parseRaceScenario(readJsonFile(file), file);
 }
 
 function count(name: string, v: string | undefined, min: number, max: number): number | undefined {

@@ -3,27 +3,15 @@
  * (docs/scenario.md) on the engine of its Go version and prints the map's
  * final state: drawn for people, or the snapshot (docs/json.md, "sim").
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, LimitError } from '../../base/errors.js';
 import { parseScenario } from '../../engine/scenario.js';
 import { engineFor, opText } from '../../engine/index.js';
 import type { CommandModule } from '../module.js';
+import { readJsonFile } from '../jsonfile.js';
 
 export function loadScenario(file: string): ReturnType<typeof parseScenario> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, undefined, `not valid JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return parseScenario(json, file);
+  return parseScenario(readJsonFile(file), file);
 }
 
 export const command: CommandModule = {
