@@ -67,9 +67,10 @@ export interface RealCore {
   truth: CoreTruth;
 }
 
-function srcHash(): string {
+/** A short hash of a probe program's source folder: the key under which its cores are cached. */
+export function srcHash(dir = COREPROBE): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(COREPROBE).sort()) h.update(f).update(readFileSync(join(COREPROBE, f)));
+  for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
   return h.digest('hex').slice(0, 12);
 }
 

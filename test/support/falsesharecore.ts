@@ -6,12 +6,11 @@
  *
  * The truth is the program's first output line: every key's pointee address.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir } from './toolchains.js';
 import { goBuild } from './gobuild.js';
-import { crashCore } from './cores.js';
+import { crashCore, srcHash } from './cores.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 export const FALSESHARECORE = join(repo, 'gosrc', 'falsesharecore');
@@ -28,15 +27,9 @@ export interface FalseShareCore {
   truth: PointeeTruth;
 }
 
-function srcHash(): string {
-  const h = createHash('sha256');
-  for (const f of readdirSync(FALSESHARECORE).sort()) h.update(f).update(readFileSync(join(FALSESHARECORE, f)));
-  return h.digest('hex').slice(0, 12);
-}
-
 /** A crash core of gosrc/falsesharecore built by Go `go` for amd64 (made once, then cached). */
 export async function falseShareCore(go: string): Promise<FalseShareCore> {
-  const root = join(cacheDir(), 'cores', `falseshare-${srcHash()}`);
+  const root = join(cacheDir(), 'cores', `falseshare-${srcHash(FALSESHARECORE)}`);
   const dir = join(root, go);
   const done = (): FalseShareCore => ({ core: join(dir, 'dump.core'), exe: join(dir, 'prog'), truth: JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as PointeeTruth });
   if (existsSync(join(dir, 'truth.json'))) return done();
