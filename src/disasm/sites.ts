@@ -174,10 +174,8 @@ function resolveDictionaries(p: GoProgram, sem: Semantics, sites: Site[]): Site[
 function sitesIn(p: GoProgram, sem: Semantics, f: FuncInfo, targets: Map<number, { name: string; entry: MapEntry }>): Site[] {
   const insns = decodeFunc(p, f);
   const read = (a: number) => (p.mem.mapped(a, p.obj.ptrSize) ? p.mem.word(a) : undefined);
-  const calls = insns.map((ins) => {
-    const t = sem.callTarget(ins);
-    return t !== undefined && targets.has(t);
-  });
+  const callees = insns.map((ins) => sem.callTarget(ins));
+  const calls = callees.map((t) => t !== undefined && targets.has(t));
   if (!calls.includes(true)) return [];
   const init = newState();
   // A shape function's dictionary arrives as argument 0.
@@ -192,11 +190,11 @@ function sitesIn(p: GoProgram, sem: Semantics, f: FuncInfo, targets: Map<number,
   const found: Site[] = [];
   // Iterator stack slot → the map type its start was given.
   const iterTypes = new Map<number, Site>();
-  for (const [i, ins] of insns.entries()) {
-    const st = states[i];
-    const t = sem.callTarget(ins);
-    const hit = t !== undefined ? targets.get(t) : undefined;
+  for (let i = 0; i < insns.length; i++) {
+    const hit = calls[i] ? targets.get(callees[i]!) : undefined;
     if (hit) {
+      const ins = insns[i];
+      const st = states[i];
       const e = hit.entry;
       const site: Site = { func: f.name, addr: ins.addr, file: '', line: 0, inlined: [], callee: hit.name, op: e.op, path: e.path };
       if (e.typeArg >= 0) {
