@@ -531,6 +531,37 @@ function endsFlow(ins: Insn): boolean {
 }
 
 /**
+ * Which instructions start a basic block: the first, every direct branch target, and every
+ * instruction after a branch or an instruction that ends the flow.
+ */
+export function blockStarts(sem: Semantics, insns: readonly Insn[]): boolean[] {
+  const n = insns.length;
+  const leader = new Array<boolean>(n).fill(false);
+  if (n) leader[0] = true;
+  const jumps = insns.map((ins) => sem.jumpTarget(ins));
+  const at = new Map<number, number>();
+  for (const t of jumps) if (t !== undefined) at.set(t, -1);
+  for (let i = 0; i < n; i++) if (at.has(insns[i].addr)) leader[i] = true;
+  for (let i = 0; i + 1 < n; i++) if (jumps[i] !== undefined || endsFlow(insns[i])) leader[i + 1] = true;
+  return leader;
+}
+
+/**
+ * The state before instruction `i` from its own basic block alone, started from nothing known.
+ * Every value it knows is the value the whole-function analysis (`analyze`) knows there too: a
+ * step only ever keeps or adds facts when its input knows more, and every path into the block
+ * runs the same instructions from the block's start. So when this knows what a caller needs,
+ * the fixed point over the whole function can be skipped.
+ */
+export function blockLocalState(insns: readonly Insn[], leader: readonly boolean[], i: number, step: (st: State, ins: Insn) => void): State {
+  let b = i;
+  while (b > 0 && !leader[b]) b--;
+  const st = newState();
+  for (let j = b; j < i; j++) step(st, insns[j]);
+  return st;
+}
+
+/**
  * The state before each instruction, by a forward data-flow analysis over
  * the function's basic blocks: a block's entry state is the meet
  * (agreement) of its predecessors' exit states, iterated to a fixed point.
