@@ -16,7 +16,7 @@ const CASES: Record<(typeof TARGETS)[number], number> = { type: 2000, litmus: 40
 /** A bound against hangs on a loaded shared machine, not a benchmark. */
 const CASE_LIMIT_MS = 30_000;
 /** Cases of each target replayed as a real `node bin/mapscope.js` process, which must agree with main() in-process. */
-const CLI_EVERY: Record<(typeof TARGETS)[number], number> = { type: 250, litmus: 50, scenario: 75, snapshot: 50, baseline: 30, exe: 20, core: 0 };
+const CLI_EVERY: Record<(typeof TARGETS)[number], number> = { type: 250, litmus: 50, scenario: 75, snapshot: 50, baseline: 25, exe: 20, core: 0 };
 
 for (const name of TARGETS) {
   test(`fuzz ${name}: ${CASES[name]} cases end in exit 0/1/2 with one-line errors, no stack trace, no hang`, async () => {
