@@ -49,15 +49,15 @@ test('perf script: headers with spaces in COMM, CPU and TID, frames with -g and 
     '\tffffffff81000130 entry_SYSCALL_64_after_hwframe+0x76 ([kernel.kallsyms])',
     '\t               0 [unknown] ([unknown])',
     '',
-    'app 7 100.5: cpu-clock:   1000 main.f+0x2 (/srv/app)',
+    '             app     7 100.5: cpu-clock:   1000 main.f+0x2 (/srv/app)',
     '',
   ].join('\n');
   const s = parsePerfScript('t.script', text);
   assert.equal(s.length, 2);
   assert.deepEqual([s[0].comm, s[0].pid, s[0].event, s[0].period, s[0].line, s[0].frames.length], ['Chrome IO', 4242, 'cpu-clock:u', 250000, 3, 3]);
-  assert.deepEqual(s[0].frames[0], { addr: 0x4a2b3c, sym: 'runtime.mapaccess1_fast64+0x1c', dso: '/srv/app' });
+  assert.deepEqual(s[0].frames[0], { addr: 0x4a2b3c, relative: true, sym: 'runtime.mapaccess1_fast64+0x1c', dso: '/srv/app' });
   assert.equal(s[0].frames[1].addr, -1, 'a kernel address past 2^53');
-  assert.deepEqual([s[1].period, s[1].frames], [1, [{ addr: 0x1000, sym: 'main.f+0x2', dso: '/srv/app' }]]);
+  assert.deepEqual([s[1].comm, s[1].period, s[1].frames], ['app', 1, [{ addr: 0x1000, relative: false, sym: 'main.f+0x2', dso: '/srv/app' }]]);
   // CRLF line ends read the same.
   assert.deepEqual(parsePerfScript('t.script', text.replace(/\n/g, '\r\n')), s);
 });
@@ -66,6 +66,7 @@ test('perf script: anything else is one error naming the file and line; limits r
   const bad: [string, RegExp][] = [
     ['hello world\n', /^t\.script: line 1: not perf script output/],
     ['\t 4a2b3c f+0x1 (/a)\n', /^t\.script: line 1: a frame line outside a sample/],
+    ['a 1 1.0: ev:\n   4a2b3c f+0x1 (/a)\n', /^t\.script: line 2: not perf script output/],
     ['a 1 1.0: ev:\n\tnot a frame\n', /^t\.script: line 2: not a frame line/],
     ['a 1 1.0: ev: zz\n', /^t\.script: line 1: not a frame after the event/],
     [`a 1 1.0: ev:\n\t${'f'.repeat(17)} x (/a)\n`, /line 2: not a frame line/],
@@ -154,6 +155,41 @@ test('disasm --perf on a real perf record -g of gosrc/perfprobe matches the attr
     const u = captureIO();
     assert.equal(await main(['disasm', exe, '--perf', script, '--sites'], u), 2);
     assert.match(u.stderr, /^mapscope: --perf lists the sites/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('disasm --perf without -g: the header line\'s virtual addresses give self time per function as perf names it; no site', async () => {
+  const exe = perfprobe();
+  const text = gunzipSync(readFileSync(FIXTURE.replace('.script.gz', '-nog.script.gz'))).toString('utf8');
+  const dir = mkdtempSync(join(tmpdir(), 'mapscope-perf-'));
+  try {
+    const script = join(dir, 'perf.script');
+    writeFileSync(script, text);
+    // perf's own names for each sample's one frame: `… cpu-clock:  ADDR NAME+0xOFF (DSO)`.
+    const bySym: Record<string, number> = {};
+    let ours = 0;
+    const lines = text.split('\n').filter((l) => l.trim());
+    for (const l of lines) {
+      const m = / ([0-9a-f]+) (\S+?)\+0x[0-9a-f]+ \((.*)\)$/.exec(l);
+      if (!m || basename(m[3]) !== 'perfprobe') continue;
+      ours++;
+      bySym[m[2]] = (bySym[m[2]] ?? 0) + 1;
+    }
+    const io = captureIO();
+    assert.equal(await main(['disasm', exe, '--perf', script, '--json'], io), 0, io.stderr);
+    const j = JSON.parse(io.stdout) as { samples: number; outside: number; notMap: number; map: number; sites: unknown[]; unattributed: { reason: string; samples: number }[]; functions: { func: string; self: number; total: number }[] };
+    assert.equal(j.samples, lines.length);
+    assert.equal(j.outside, lines.length - ours);
+    assert.equal(j.notMap + j.map, ours);
+    assert.deepEqual(j.sites, []);
+    assert.deepEqual(j.unattributed, [{ reason: 'no call chain (recorded without -g): only self time', samples: j.map }]);
+    for (const name of ['runtime.mapaccess1_fast64', 'runtime.mapassign_faststr', 'runtime.memhash64']) {
+      const f = j.functions.find((x) => x.func === name);
+      assert.deepEqual(f && [f.self, f.total], [bySym[name], bySym[name]], name);
+    }
+    assert.ok(bySym['runtime.mapaccess1_fast64'] > 300, JSON.stringify(bySym));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,14 +6,15 @@
  *
  * followed, when recorded with -g, by one tab-indented line per frame,
  * innermost first (`ADDR SYM+OFF (DSO)`), and a blank line. Without -g the
- * one frame is on the header line. COMM may hold spaces, so the header is
- * read from its fixed right-hand part. Lines starting with `#` (perf's
- * --header block) are comments.
+ * one frame is on the header line. COMM is right-aligned with spaces and may
+ * hold spaces itself, so the header is read from its fixed right-hand part;
+ * frame lines are the ones that start with a tab. Lines starting with `#`
+ * (perf's --header block) are comments.
  *
- * Addresses are as perf prints them: for a frame in an executable, relative
- * to that DSO's mapping (the file offset of the instruction, for Go's
- * executables), not the virtual address; readers map them through the
- * executable's segments.
+ * Addresses are as perf prints them, which differs by place (seen with perf
+ * 6.1): a call-chain frame's address is relative to its DSO's mapping (the
+ * file offset of the instruction, for Go's executables), the header line's
+ * sample address is the virtual address. `relative` says which.
  *
  * Strict and bounded, as for every untrusted input: any other line is an
  * error naming the file and line; the text, the lines, the samples and the
@@ -25,6 +26,8 @@ import { InputError, LimitError } from '../base/errors.js';
 export interface PerfFrame {
   /** The address perf printed (DSO-relative); -1 past 2^53 (kernel addresses). */
   addr: number;
+  /** A call-chain frame: the address is DSO-relative (else the header's virtual address). */
+  relative: boolean;
   /** perf's symbol, `name+0xoff` or `[unknown]`. */
   sym: string;
   /** The DSO's path as perf printed it, `[kernel.kallsyms]`, `[unknown]`… */
@@ -56,12 +59,12 @@ export const PERF_LIMITS = {
 const HEADER = /^(.+?)\s+(\d+)(?:\/(\d+))?\s+(?:\[(\d+)\]\s+)?(\d+\.\d+):\s+(?:(\d+)\s+)?(\S+):(?:\s+(.*))?$/;
 const FRAME = /^([0-9a-f]{1,16})\s+(.*?)\s+\(([^()]*|\[[^\]]*\])\)$/;
 
-function frameOf(text: string): PerfFrame | undefined {
+function frameOf(text: string, relative: boolean): PerfFrame | undefined {
   const m = FRAME.exec(text.trim());
   if (!m) return undefined;
   const addr = parseInt(m[1], 16);
   // Kernel addresses (0xffff…) pass 2^53: kept as -1, since only frames of the executable are mapped.
-  return { addr: Number.isSafeInteger(addr) ? addr : -1, sym: m[2], dso: m[3] };
+  return { addr: Number.isSafeInteger(addr) ? addr : -1, relative, sym: m[2], dso: m[3] };
 }
 
 /** The samples of `perf script` output `text`, read from `file` (named in errors). */
@@ -87,21 +90,21 @@ export function parsePerfScript(file: string, text: string, limits = PERF_LIMITS
       continue;
     }
     if (line.startsWith('#')) continue;
-    if (/^\s/.test(line)) {
+    if (line.startsWith('\t')) {
       if (!cur) fail('a frame line outside a sample (expected a sample header first)', line);
-      const f = frameOf(line);
+      const f = frameOf(line, true);
       if (!f) fail('not a frame line (ADDR SYMBOL (DSO))', line);
       if (cur!.frames.length >= limits.frames) fail(`more than ${limits.frames} frames in one sample`, line);
       cur!.frames.push(f!);
       continue;
     }
-    const m = HEADER.exec(line);
+    const m = HEADER.exec(line.trimStart());
     if (!m) fail('not perf script output (expected COMM PID TIME: [PERIOD] EVENT:)', line);
     if (out.length >= limits.samples) throw new LimitError(`${file}: more than ${limits.samples} samples`);
     const [, comm, pid, , , , period, event, rest] = m!;
     cur = { line: lineNo, comm, pid: Number(pid), event, period: period === undefined ? 1 : Number(period), frames: [] };
     if (rest !== undefined && rest.trim() !== '') {
-      const f = frameOf(rest);
+      const f = frameOf(rest, false);
       if (!f) fail('not a frame after the event (ADDR SYMBOL (DSO))', line);
       cur.frames.push(f!);
     }

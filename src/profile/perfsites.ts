@@ -18,9 +18,10 @@
  * not map work, or map work; every map sample is either at one site or
  * unattributed with a reason.
  *
- * perf prints a frame's address relative to its DSO (the file offset, for an
- * executable); it is mapped to a virtual address through the executable's
- * segments. Where perf printed a symbol, the pclntab's function at that
+ * perf prints a call-chain frame's address relative to its DSO (the file
+ * offset, for an executable), mapped here to a virtual address through the
+ * executable's segments; the header line's sample address (no -g) is already
+ * the virtual address. Where perf printed a symbol, the pclntab's function at that
  * address must bear the same name: a profile of another build is refused
  * (exit 2), not attributed.
  */
@@ -105,7 +106,7 @@ export function attributePerf(p: GoProgram, samples: PerfSample[], sites: Site[]
       if (dsos.size < 8) dsos.add(fr.dso);
       if (basename(fr.dso) !== self) continue;
       dsoSeen = true;
-      const a = vaddr(fr.addr);
+      const a = fr.relative ? vaddr(fr.addr) : fr.addr;
       const f = a === undefined ? undefined : p.funcs.find(a);
       const named = perfName(fr.sym);
       if (named !== undefined && f?.name !== named) {
