@@ -2,7 +2,8 @@
 // in docs/architecture.md ("## Floors"); this test reads it from there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative } from 'node:path';
 import { repoRoot } from './support/shared.js';
 
@@ -78,4 +79,36 @@ test('self-check: the floor test catches an upward import, a sideways one and a 
   assert.deepEqual(violations([{ file: 'nowhere/x.ts', target: 'base/errors.ts' }], floors).length, 1);
   assert.deepEqual(violations([{ file: 'check/report.ts', target: 'base/errors.ts' }], floors), []);
   assert.deepEqual(violations([{ file: 'check/classic/check.ts', target: 'check/types.ts' }], floors), []);
+});
+
+/** Lines of the checkers (src/check) longer than the limit, as "file:line (length)". */
+function longLines(files: string[], max: number): string[] {
+  const out: string[] = [];
+  for (const path of files) {
+    readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+      if (line.length > max) out.push(`${relative(repoRoot, path)}:${i + 1} (${line.length})`);
+    });
+  }
+  return out;
+}
+
+// Issue 11: the checkers' finding texts live in the invariant catalogues' templates, and no line of
+// src/check runs past 140 characters.
+const CHECK_LINE_MAX = 140;
+
+test(`no line of src/check is over ${CHECK_LINE_MAX} characters`, () => {
+  const files = sourceFiles(join(repoRoot, 'src/check'));
+  assert.ok(files.length > 10, `read ${files.length} files`);
+  assert.deepEqual(longLines(files, CHECK_LINE_MAX), []);
+});
+
+test('self-check: the line-length test catches a long line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mapscope-lines-'));
+  try {
+    const f = join(dir, 'x.ts');
+    writeFileSync(f, `const ok = 1;\nconst long = '${'x'.repeat(CHECK_LINE_MAX)}';\n`);
+    assert.equal(longLines([f], CHECK_LINE_MAX).length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

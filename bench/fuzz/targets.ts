@@ -443,15 +443,18 @@ export function scenarioTarget(): Target {
     .map((f) => readFileSync(f, 'utf8'))
     .filter((s) => s.length < 8000)
     .map((s) => JSON.parse(s) as Json);
+  return jsonCaseTarget('scenario', 3, seeds, (r, f) => ['sim', f, ...(r.chance(0.3) ? [r.pick(['--json', '--trace'])] : [])]);
+}
+
+/** A target whose case i is a mutation of one of `seeds`, written to a file the CLI is then run on with `argv`. */
+function jsonCaseTarget(name: string, stream: number, seeds: Json[], argv: (r: Rng, file: string) => string[]): Target {
   return {
-    name: 'scenario',
+    name,
     async run(i, dir) {
-      const r = caseRng(3, i);
+      const r = caseRng(stream, i);
       const f = join(dir, 'case.json');
       writeFileSync(f, mutateJson(r, r.pick(seeds)));
-      const argv = ['sim', f];
-      if (r.chance(0.3)) argv.push(r.pick(['--json', '--trace']));
-      return runMain(argv, `scenario case ${i}`);
+      return runMain(argv(r, f), `${name} case ${i}`);
     },
   };
 }
@@ -466,17 +469,7 @@ export function snapshotTarget(): Target {
     .filter((s) => s.length < 12_000)
     .map((s) => JSON.parse(s) as Json);
   if (seeds.length === 0) throw new Error('no small snapshot seeds under test/fixtures/sim-*');
-  return {
-    name: 'snapshot',
-    async run(i, dir) {
-      const r = caseRng(4, i);
-      const f = join(dir, 'case.json');
-      writeFileSync(f, mutateJson(r, r.pick(seeds)));
-      const argv = ['check', f];
-      if (r.chance(0.3)) argv.push('--json');
-      return runMain(argv, `snapshot case ${i}`);
-    },
-  };
+  return jsonCaseTarget('snapshot', 4, seeds, (r, f) => ['check', f, ...(r.chance(0.3) ? ['--json'] : [])]);
 }
 
 /** Header ranges of an executable worth hitting more often: the first 4 KiB and the last 4 KiB (section tables). */

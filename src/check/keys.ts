@@ -83,7 +83,8 @@ export class KeyBudgetError extends UnresolvedTypeError {
   constructor(addr: bigint, limit: number) {
     super(addr, `key bytes read for this map reached ${limit} bytes (the per-map budget)`);
     this.name = 'KeyBudgetError';
-    this.reason = `the map's string keys hold more than ${limit >> 20} MiB (the per-map budget of key bytes read): the hash and duplicate checks skipped the keys past it`;
+    this.reason = `the map's string keys hold more than ${limit >> 20} MiB (the per-map budget of key bytes read): ` +
+      'the hash and duplicate checks skipped the keys past it';
   }
 }
 
@@ -100,7 +101,8 @@ export class KeyBudget {
 
 /** The report's text for a key whose checks were skipped: the budget's own reason, or an unresolved dynamic type. */
 export function uncheckedReason(e: UnresolvedTypeError): string {
-  return e instanceof KeyBudgetError ? e.reason : `a key's dynamic type cannot be resolved (${e.message}): the hash and duplicate checks skipped such keys`;
+  if (e instanceof KeyBudgetError) return e.reason;
+  return `a key's dynamic type cannot be resolved (${e.message}): the hash and duplicate checks skipped such keys`;
 }
 
 /** An interface key whose dynamic type is not comparable: the runtime cannot have hashed it. */
@@ -196,7 +198,9 @@ function hexOf(b: Uint8Array): string {
  * field, arrays by element; null when the key holds a NaN. `b` holds the
  * key's bytes at offset `off`. Throws KeyReadError for unreadable string data.
  */
-export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0, budget?: KeyBudget): string | null {
+export function keyIdentity(
+  r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0, budget?: KeyBudget,
+): string | null {
   const arch = r.arch;
   const s = sizeOf(t, arch);
   if (s.alg === 'MEM') return hexOf(b.subarray(off, off + s.size));
@@ -232,7 +236,8 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
     }
     case 'struct': {
       const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
-      return all(l.fields.filter((f) => f.name !== '_').map((f) => keyIdentity(r, f.type, b, off + f.offset, dyn, depth, budget)), '{', '}');
+      const fields = l.fields.filter((f) => f.name !== '_');
+      return all(fields.map((f) => keyIdentity(r, f.type, b, off + f.offset, dyn, depth, budget)), '{', '}');
     }
     case 'interface': {
       // nilinterequal / interequal: same first word (type or itab), then the values equal under that type.

@@ -27,7 +27,8 @@ export interface CheckDocument {
 /** The document as docs/json.md gives it: a map rebuilt from a snapshot has `address: null`, never a made-up one. */
 export function documentJSON(doc: CheckDocument): string {
   const total = doc.maps.reduce((s, m) => s + findingCount(m), 0);
-  return JSON.stringify({ ...doc, findings: total, maps: doc.maps.map((m) => ({ ...m, address: m.address || null, findingCount: findingCount(m) })) }, null, 2);
+  const maps = doc.maps.map((m) => ({ ...m, address: m.address || null, findingCount: findingCount(m) }));
+  return JSON.stringify({ ...doc, findings: total, maps }, null, 2);
 }
 
 /** Every finding of a map: those listed and those counted in `omitted`. */
@@ -82,7 +83,9 @@ export function isBroken(r: MapReport): boolean {
 export function findingLine(f: Finding): string {
   const where = f.location.key !== undefined ? `${f.location.text} key ${f.location.key}` : f.location.text;
   const at = f.location.address ? `${where} @${f.location.address}` : where;
-  const torn = !f.possiblyTorn ? '' : f.tornBy === 'writing' ? ' (possibly torn: a write was in progress)' : ' (possibly torn: the process was running)';
+  const torn = !f.possiblyTorn
+    ? ''
+    : f.tornBy === 'writing' ? ' (possibly torn: a write was in progress)' : ' (possibly torn: the process was running)';
   // Messages may open with their location already; say it once.
   const message = f.message.startsWith(`${f.location.text}: `) ? f.message.slice(f.location.text.length + 2) : f.message;
   return `${f.severity.padEnd(7)} ${f.code}  ${at}: ${message} (expected ${f.expected}, found ${f.found})${torn}`;
@@ -95,7 +98,9 @@ export function mapText(r: MapReport): string {
   const at = r.address ? ` @${r.address}` : '';
   lines.push(`${r.name}  ${r.type}  ${r.impl}${at}  count ${r.count}  ${state}`);
   for (const f of sortFindings(r.findings)) lines.push(`  ${findingLine(f)}`);
-  for (const o of r.omitted) lines.push(`  … ${o.count} more ${o.code} finding${o.count === 1 ? '' : 's'} not listed (--limit N or --all lists more)`);
+  for (const o of r.omitted) {
+    lines.push(`  … ${o.count} more ${o.code} finding${o.count === 1 ? '' : 's'} not listed (--limit N or --all lists more)`);
+  }
   for (const u of r.unchecked) lines.push(`  not checked: ${u.code}: ${u.reason}`);
   return lines.join('\n');
 }
@@ -105,7 +110,8 @@ export function summaryLine(maps: MapReport[]): string {
   const findings = maps.reduce((s, m) => s + findingCount(m), 0);
   const listed = maps.reduce((s, m) => s + m.findings.length, 0);
   const partial = listed < findings ? ` (${listed} listed)` : '';
-  return `${maps.length} map${maps.length === 1 ? '' : 's'} checked: ${maps.length - broken} intact, ${broken} broken, ${findings} finding${findings === 1 ? '' : 's'}${partial}`;
+  const checked = `${maps.length} map${maps.length === 1 ? '' : 's'} checked`;
+  return `${checked}: ${maps.length - broken} intact, ${broken} broken, ${findings} finding${findings === 1 ? '' : 's'}${partial}`;
 }
 
 /** A finding's identity across repeated reads (--watch): same code at the same place. */

@@ -60,6 +60,23 @@ export interface Location {
   readonly key?: string;
 }
 
+/**
+ * What one finding says, made by a message template of its invariant
+ * catalogue: the code, the expected and found values (short, for tables and
+ * machines) and a sentence for people.
+ */
+export interface FindingText {
+  readonly code: string;
+  readonly expected: string;
+  readonly found: string;
+  readonly message: string;
+}
+
+/** A finding's text, as the catalogues' templates build it. */
+export function findingText(code: string, expected: string, found: string, message: string): FindingText {
+  return { code, expected, found, message };
+}
+
 export interface Finding {
   readonly code: string;
   readonly severity: Severity;

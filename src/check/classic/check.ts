@@ -24,10 +24,13 @@ import {
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
   isEvacuationMark, maxAlloc, bucketArrayLengthFor,
 } from '../../model/runtime/index.js';
-import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type Location, type MapReport, type MapSource, type Omitted } from '../types.js';
+import { LIMITS, findingLimit, type CheckOptions, type FindingText, type Location, type MapReport, type MapSource } from '../types.js';
+import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
-import { C, CLASSIC_BY_CODE } from './invariants.js';
-import { KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason } from '../keys.js';
+import { C, CLASSIC_BY_CODE, CLASSIC_FINDINGS as F } from './invariants.js';
+import {
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
+} from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
@@ -80,12 +83,10 @@ interface Where {
 
 import { hex } from '../../base/hex.js';
 import type { Arch } from '../../model/arch.js';
-const tb = byteHex;
 
 class Checker {
-  readonly findings: Finding[] = [];
   readonly unchecked: { code: string; reason: string }[] = [];
-  private readonly perCode = new Map<string, number>();
+  readonly found: FindingCollector;
   private readonly r: MemoryReader;
   private readonly L: ClassicLayout;
   private readonly ptr: number;
@@ -116,8 +117,9 @@ class Checker {
 
   constructor(
     private readonly src: MapSource,
-    private readonly limit: number,
+    limit: number,
   ) {
+    this.found = new FindingCollector(CLASSIC_BY_CODE, limit);
     this.r = src.reader;
     const L = layoutOf(src.type, src.target);
     if (L.impl !== 'classic') throw new Error(`checkClassic: ${typeString(src.type)} is a Swiss map on Go ${src.target.go.minor}`);
@@ -135,10 +137,12 @@ class Checker {
     // Keys holding interfaces are hashed and compared under their dynamic
     // types when the source can resolve them (a core or live process with DWARF).
     if (this.dynamicKey && !src.dynamicTypes) {
-      const reason = `the key type ${typeString(src.type.key)} holds an interface: hashing and == need the dynamic type behind it, and this source has no type information`;
+      const reason = `the key type ${typeString(src.type.key)} holds an interface: hashing and == need the dynamic type behind it, ` +
+        'and this source has no type information';
       for (const code of [...hashCodes, C.duplicate]) this.unchecked.push({ code, reason });
     } else if (!src.hash) {
-      for (const code of hashCodes) this.unchecked.push({ code, reason: 'no hash key material (runtime.hashkey / runtime.aeskeysched) for this map' });
+      const reason = 'no hash key material (runtime.hashkey / runtime.aeskeysched) for this map';
+      for (const code of hashCodes) this.unchecked.push({ code, reason });
     }
     this.identityChecks = !this.dynamicKey || src.dynamicTypes !== undefined;
     if (src.hash && this.identityChecks) {
@@ -184,32 +188,17 @@ class Checker {
     return { text, fields: slot === undefined ? fields : { ...fields, slot } };
   }
 
-  add(code: string, location: Location, expected: string, found: string, message: string): void {
-    const n = (this.perCode.get(code) ?? 0) + 1;
-    this.perCode.set(code, n);
-    if (n > this.limit) return;
-    const inv = CLASSIC_BY_CODE.get(code);
-    if (!inv) throw new Error(`unknown invariant code ${code}`);
-    this.findings.push({ code, severity: inv.severity, location, expected, found, message });
+  private add(location: Location, t: FindingText): void {
+    this.found.add(location, t);
   }
 
-  private at(code: string, w: Where, slot: number | undefined, addr: bigint | undefined, expected: string, found: string, message: string): void {
+  /** A finding in a chain: at a bucket, or at one of its slots (named by its key, decoded only when the finding is listed). */
+  private at(w: Where, slot: number | undefined, addr: bigint | undefined, t: FindingText): void {
     const { text, fields } = this.where(w, slot);
-    let loc = this.loc(text, fields, addr);
-    // A slot finding names the slot's key as read (only past the limit check: decoding costs reads).
-    if (slot !== undefined && w.addr !== undefined && (this.perCode.get(code) ?? 0) < this.limit) {
-      loc = { ...loc, key: slotKeyText(this.r, this.src.type.key, w.addr + BigInt(this.keysOff + slot * this.L.key.storedSize), this.L.key.indirect) };
-    }
-    this.add(code, loc, expected, found, message);
-  }
-
-  /** Findings past the per-code limit, as counts. */
-  omitted(): Omitted[] {
-    const out: Omitted[] = [];
-    for (const [code, n] of this.perCode) {
-      if (n > this.limit) out.push({ code, severity: CLASSIC_BY_CODE.get(code)?.severity ?? 'error', count: n - this.limit });
-    }
-    return out;
+    const loc = this.loc(text, fields, addr);
+    if (slot === undefined || w.addr === undefined) return this.found.add(loc, t);
+    const keyAddr = w.addr + BigInt(this.keysOff + slot * this.L.key.storedSize);
+    this.found.add(() => ({ ...loc, key: slotKeyText(this.r, this.src.type.key, keyAddr, this.L.key.indirect) }), t);
   }
 
   // ------------------------------------------------------------ header --
@@ -222,26 +211,26 @@ class Checker {
       b = this.r.read(this.src.addr, size);
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.add(C.unreadable, this.loc('header', {}, this.src.addr), `${size} readable bytes of hmap`, 'unreadable', `the map header at ${hex(this.src.addr)} cannot be read: ${e.message}`);
+      this.add(this.loc('header', {}, this.src.addr), F.headerUnreadable(size, this.src.addr, e.message));
       return false;
     }
     const h = (this.h = decodeHeader(this.L, b, this.be));
     const hdr = (field: string) => this.loc(`header.${field}`, {}, this.src.addr);
     if (h.flags & ~KNOWN_FLAGS) {
-      this.add(C.flags, hdr('flags'), `bits of 0x${KNOWN_FLAGS.toString(16)} only`, `0x${h.flags.toString(16)}`, `flags has unknown bits 0x${(h.flags & ~KNOWN_FLAGS).toString(16)}`);
+      this.add(hdr('flags'), F.unknownFlags(h.flags, KNOWN_FLAGS));
     }
     if (h.flags & HASH_WRITING) {
-      this.add(C.writing, hdr('flags'), 'hashWriting clear', `0x${h.flags.toString(16)}`, 'hashWriting is set: a goroutine was writing the map when it was read');
+      this.add(hdr('flags'), F.writing(h.flags));
     }
     const mb = maxB(this.L, this.src.target.arch);
     if (h.B > mb) {
-      this.add(C.b, hdr('B'), `≤ ${mb}`, String(h.B), `B=${h.B}: 2^${h.B} buckets of ${this.bsize} bytes exceed maxAlloc on ${this.src.target.arch.name}`);
+      this.add(hdr('B'), F.bTooLarge(h.B, mb, this.bsize, this.src.target.arch.name));
     }
     if (h.count < 0n) {
-      this.add(C.count, hdr('count'), '≥ 0', String(h.count), `count is negative (${h.count})`);
+      this.add(hdr('count'), F.countNegative(h.count));
     }
     if (h.buckets === 0n && (h.B > 0 || h.count > 0n)) {
-      this.add(C.buckets, hdr('buckets'), 'non-nil', 'nil', `buckets is nil but B=${h.B} and count=${h.count} (only an empty B=0 map defers its first bucket)`);
+      this.add(hdr('buckets'), F.bucketsNil(h.B, h.count));
     }
     this.growthState(mb);
     if (h.extra !== 0n) {
@@ -249,7 +238,7 @@ class Checker {
         this.extraBytes = this.r.read(h.extra, this.L.headers.mapextra.size);
       } catch (e) {
         if (!(e instanceof MemoryError)) throw e;
-        this.add(C.unreadable, this.loc('header.extra', {}, this.src.addr), 'readable mapextra', hex(h.extra), `extra points to unreadable memory: ${e.message}`);
+        this.add(this.loc('header.extra', {}, this.src.addr), F.extraUnreadable(h.extra, e.message));
       }
     }
     return true;
@@ -265,7 +254,7 @@ class Checker {
     if (h.oldbuckets !== 0n) {
       // hashGrow: a doubling grow makes B ≥ 1; the old array has 2^B buckets (same size) or 2^(B-1).
       if (!same && h.B === 0) {
-        this.add(C.oldbuckets, loc, 'B ≥ 1 while growing', 'B=0', 'oldbuckets is set but B=0 and sameSizeGrow is clear: a doubling grow always leaves B ≥ 1');
+        this.add(loc, F.growingAtB0());
         return;
       }
       if (h.B > mb) return;
@@ -273,21 +262,21 @@ class Checker {
       this.nold = nold;
       // advanceEvacuationMark frees the old array the moment nevacuate reaches the old bucket count.
       if (h.nevacuate >= BigInt(nold)) {
-        this.add(C.oldbuckets, loc, `nevacuate < ${nold} while growing`, `nevacuate=${h.nevacuate}`, `oldbuckets is set but nevacuate=${h.nevacuate} has reached the old bucket count ${nold}: growth should have ended`);
+        this.add(loc, F.growthOver(h.nevacuate, nold));
       }
       if (h.buckets === 0n) {
-        this.add(C.oldbuckets, loc, 'buckets non-nil while growing', 'buckets nil', 'oldbuckets is set but buckets is nil');
+        this.add(loc, F.growingNoBuckets());
       }
     } else {
       if (same) {
-        this.add(C.oldbuckets, loc, 'sameSizeGrow clear when not growing', `flags=0x${h.flags.toString(16)}`, 'sameSizeGrow is set but oldbuckets is nil (advanceEvacuationMark and mapclear clear it when growth ends)');
+        this.add(loc, F.sameSizeNotGrowing(h.flags));
       }
       // nevacuate is 0 until the first grow (and after clear), then stays at the last grow's old bucket count.
       if (h.B > mb) return;
       const allowed = [0n, 1n << BigInt(h.B)];
       if (h.B > 0) allowed.push(1n << BigInt(h.B - 1));
       if (!allowed.includes(h.nevacuate)) {
-        this.add(C.oldbuckets, this.loc('header.nevacuate', {}, this.src.addr), `one of ${[...new Set(allowed)].sort((a, b) => Number(a - b)).join(', ')} when not growing`, String(h.nevacuate), `nevacuate=${h.nevacuate} but no grow is under way: it is 0 or the last grow's old bucket count`);
+        this.add(this.loc('header.nevacuate', {}, this.src.addr), F.nevacuateIdle(allowed, h.nevacuate));
       }
     }
   }
@@ -302,7 +291,9 @@ class Checker {
     const n = h.buckets === 0n || h.B > mb ? 0 : 2 ** h.B;
     const nold = h.oldbuckets === 0n ? 0 : this.nold ?? 0;
     if (h.B > mb || n + nold > LIMITS.maxGroups) {
-      const reason = h.B > mb ? `B=${h.B} is impossible, so the bucket array was not walked` : `2^${h.B} buckets exceed the walk limit of ${LIMITS.maxGroups}`;
+      const reason = h.B > mb
+        ? `B=${h.B} is impossible, so the bucket array was not walked`
+        : `2^${h.B} buckets exceed the walk limit of ${LIMITS.maxGroups}`;
       for (const code of walkCodes) if (!this.unchecked.some((u) => u.code === code)) this.unchecked.push({ code, reason });
       return;
     }
@@ -314,7 +305,7 @@ class Checker {
       const bad = [a.base, a.base + bytes - 1n].map((x) => this.unreadableAt(x)).find((e) => e !== undefined);
       if (bad) {
         const loc = this.loc(`header.${a.array}`, { array: a.array }, a.base);
-        this.add(C.unreadable, loc, `${bytes} readable bytes (2^${Math.log2(a.n)} buckets)`, hex(a.base), `the ${a.array} array is not readable: ${bad.message}`);
+        this.add(loc, F.arrayUnreadable(a.array, a.base, a.n, bytes, bad.message));
         this.cut = true;
         if (a.array === 'buckets') this.noArray = true;
         continue;
@@ -328,7 +319,7 @@ class Checker {
       return;
     }
     if (BigInt(this.live) !== h.count && h.count >= 0n) {
-      this.add(C.count, this.loc('header.count', {}, this.src.addr), String(this.live), String(h.count), `count is ${h.count} but ${this.live} slots are live`);
+      this.add(this.loc('header.count', {}, this.src.addr), F.countMismatch(this.live, h.count));
     }
     if (n > 0) this.noverflow();
     this.extra(n);
@@ -354,7 +345,10 @@ class Checker {
     const xo = fieldOffsets(this.L.headers.mapextra);
     const loc = (field: string) => this.loc(`mapextra.${field}`, {}, h.extra);
     const pointerFree = !this.L.bucket.overflowIsPointer;
-    const lists: [string, number, boolean][] = [['overflow', this.overflowInCurrent, true], ['oldoverflow', this.overflowInOld, h.oldbuckets !== 0n]];
+    const lists: [string, number, boolean][] = [
+      ['overflow', this.overflowInCurrent, true],
+      ['oldoverflow', this.overflowInOld, h.oldbuckets !== 0n],
+    ];
     for (const [field, chains, applies] of lists) {
       const p = this.word(x, xo[field]);
       let len = 0n;
@@ -364,40 +358,42 @@ class Checker {
           len = this.word(sh, this.ptr);
         } catch (e) {
           if (!(e instanceof MemoryError)) throw e;
-          this.add(C.unreadable, loc(field), 'a readable slice header', hex(p), `mapextra.${field} points to unreadable memory: ${e.message}`);
+          this.add(loc(field), F.overflowListUnreadable(field, p, e.message));
           continue;
         }
       }
       if (!pointerFree) {
-        if (p !== 0n) this.add(C.extra, loc(field), 'nil (pointerful buckets keep no overflow list)', `a list of ${len}`, `mapextra.${field} is set but the bucket type holds pointers: the runtime only lists overflow buckets of pointer-free bucket types`);
+        if (p !== 0n) this.add(loc(field), F.overflowListPointerful(field, len));
       } else if (!applies) {
-        if (p !== 0n) this.add(C.extra, loc(field), 'nil when not growing', `a list of ${len}`, `mapextra.${field} is set but the map is not growing (advanceEvacuationMark drops it when the grow ends)`);
+        if (p !== 0n) this.add(loc(field), F.overflowListIdle(field, len));
       } else if (!this.cut && len !== BigInt(chains)) {
-        this.add(C.extra, loc(field), String(chains), String(len), `mapextra.${field} lists ${len} overflow buckets but the ${field === 'overflow' ? 'current' : 'old'} chains hold ${chains}${len < BigInt(chains) ? ': the GC does not see the rest' : ''}`);
+        this.add(loc(field), F.overflowListLength(field, chains, len));
       }
     }
     const next = this.word(x, xo.nextOverflow);
     if (next === 0n || this.noArray) return;
     if (n === 0) {
-      this.add(C.extra, loc('nextOverflow'), 'nil without buckets', hex(next), 'mapextra.nextOverflow is set but the map has no bucket array');
+      this.add(loc('nextOverflow'), F.nextOverflowNoArray(next));
       return;
     }
     const size = BigInt(this.bsize);
     const total = bucketArrayLengthFor(this.bsize, this.L.bucket.overflowIsPointer, this.src.target.go, this.src.target.arch, h.B);
     const idx = (next - h.buckets) / size;
-    if (next < h.buckets || (next - h.buckets) % size !== 0n || idx < BigInt(n) || idx >= BigInt(total)) {
-      this.add(C.extra, loc('nextOverflow'), `a preallocated overflow bucket (index ${n}..${total - 1} of the array)`, next < h.buckets || (next - h.buckets) % size !== 0n ? 'outside the array' : `index ${idx}`, 'mapextra.nextOverflow is not one of the array\'s preallocated overflow buckets: newoverflow would hand out memory it does not own');
+    const boundary = next >= h.buckets && (next - h.buckets) % size === 0n;
+    if (!boundary || idx < BigInt(n) || idx >= BigInt(total)) {
+      this.add(loc('nextOverflow'), F.nextOverflowOutside(n, total, boundary ? idx : undefined));
       return;
     }
     const last = h.buckets + BigInt(total - 1) * size;
+    const lastLoc = this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last);
     try {
       const sentinel = this.word(this.r.read(last + BigInt(this.ovfOff), this.ptr), 0);
       if (sentinel !== h.buckets) {
-        this.add(C.extra, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'the array\'s address (the sentinel)', sentinel === 0n ? 'nil' : 'another address', 'the last preallocated overflow bucket lost its sentinel: newoverflow would run past the end of the array');
+        this.add(lastLoc, F.sentinelLost(sentinel));
       }
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.add(C.unreadable, this.loc(`bucket ${total - 1} (last preallocated)`, { array: 'buckets', bucket: total - 1 }, last), 'a readable bucket', hex(last), `the end of the bucket array cannot be read: ${e.message}`);
+      this.add(lastLoc, F.arrayEndUnreadable(last, e.message));
     }
   }
 
@@ -413,10 +409,10 @@ class Checker {
     const n = this.overflowInCurrent;
     if (h.B < 16) {
       if (h.noverflow !== n % 65536) {
-        this.add(C.noverflow, loc, String(n % 65536), String(h.noverflow), `noverflow=${h.noverflow} but the current array's chains hold ${n} overflow buckets`);
+        this.add(loc, F.noverflowExact(n, h.noverflow));
       }
     } else if (h.noverflow > n) {
-      this.add(C.noverflow, loc, `≤ ${n}`, String(h.noverflow), `noverflow=${h.noverflow} exceeds the ${n} overflow buckets of the current array (at B ≥ 16 it counts a random fraction of them)`);
+      this.add(loc, F.noverflowOver(n, h.noverflow));
     }
   }
 
@@ -427,8 +423,8 @@ class Checker {
    */
   private keyError(e: unknown, w: Where, s: number, bucketAddr: bigint, what: string): void {
     if (e instanceof UnresolvedTypeError) this.noteUnresolved(e);
-    else if (e instanceof UncomparableKeyError) this.at(C.keyComparable, w, s, bucketAddr, 'a key of a comparable dynamic type', e.typeName, e.message);
-    else if (e instanceof KeyReadError) this.at(C.unreadable, w, s, e.addr, 'a readable key', 'unreadable', `${what}: ${e.message}`);
+    else if (e instanceof UncomparableKeyError) this.at(w, s, bucketAddr, F.keyUncomparable(e.typeName, e.message));
+    else if (e instanceof KeyReadError) this.at(w, s, e.addr, F.keyUnreadable(what, e.message));
     else throw e;
   }
 
@@ -493,8 +489,7 @@ class Checker {
       }
       const b = this.readBucket(addr);
       if (b instanceof MemoryError) {
-        const what = ov === 0 ? `the ${array} array` : 'the overflow pointer';
-        this.at(C.unreadable, w, undefined, addr, 'readable bucket', hex(addr), `${what} leads to unreadable memory: ${b.message}`);
+        this.at(w, undefined, addr, F.bucketUnreadable(array, ov, addr, b.message));
         this.cut = true;
         return;
       }
@@ -507,7 +502,7 @@ class Checker {
       if (ov === 0 && old) {
         evacuated = isMark(top[0]);
         if (!evacuated && BigInt(i) < h.nevacuate) {
-          this.at(C.nevacuate, w, undefined, addr, 'evacuated (tophash[0] in 0x02..0x04)', `tophash[0]=${tb(top[0])}`, `old bucket ${i} is below nevacuate=${h.nevacuate} but not evacuated`);
+          this.at(w, undefined, addr, F.notEvacuated(i, h.nevacuate, top[0]));
         }
       }
       // evacuate cleared this bucket's keys, elems and overflow pointer (pointerful buckets, no old iterator).
@@ -516,19 +511,18 @@ class Checker {
         const t = top[s];
         if (old && evacuated) {
           if (!isMark(t)) {
-            this.at(C.tophash, w, s, addr, 'an evacuation mark (0x02, 0x03 or 0x04)', tb(t), `tophash ${tb(t)} in an evacuated chain (its first tophash is ${tb(top[0])})`);
+            this.at(w, s, addr, F.notAMark(t, top[0]));
           } else if (t !== EVACUATED_EMPTY && !cleared) {
             this.checkXY(w, s, addr, b, t, nold);
           }
           continue;
         }
         if (seenRest && t !== EMPTY_REST) {
-          this.at(C.emptyRest, w, s, addr, `emptyRest (${tb(EMPTY_REST)})`, tb(t), `tophash ${tb(t)} after an emptyRest earlier in the chain`);
+          this.at(w, s, addr, F.afterEmptyRest(t));
         }
         if (t === EMPTY_REST) seenRest = true;
         if (isMark(t)) {
-          if (old) this.at(C.tophash, w, s, addr, 'no evacuation mark in an unevacuated chain', tb(t), `evacuation mark ${tb(t)} in an old chain that is not evacuated (its first tophash is ${tb(top[0])})`);
-          else this.at(C.evacuationMark, w, s, addr, 'emptyRest, emptyOne or a tophash ≥ 0x05', tb(t), `evacuation mark ${tb(t)} in the current bucket array (only old buckets are evacuated)`);
+          this.at(w, s, addr, old ? F.markUnevacuated(t, top[0]) : F.markInCurrent(t));
           continue;
         }
         if (t >= MIN_TOP_HASH) this.liveSlot(w, s, addr, b, t, old ? nold : 2 ** h.B);
@@ -536,25 +530,27 @@ class Checker {
       const next = this.word(b, this.ovfOff);
       if (next === 0n) return;
       if (next % BigInt(this.L.bucket.align) !== 0n) {
-        this.at(C.overflowAlign, w, undefined, addr, `a multiple of ${this.L.bucket.align}`, hex(next), `the overflow pointer is not aligned to the bucket type (off by ${next % BigInt(this.L.bucket.align)})`);
+        this.at(w, undefined, addr, F.overflowMisaligned(this.L.bucket.align, next));
         this.cut = true;
         return;
       }
       if (mine.has(next)) {
-        this.at(C.overflowCycle, w, undefined, addr, 'a chain that ends', 'a loop', `the overflow pointer leads back into the same chain`);
+        this.at(w, undefined, addr, F.overflowLoop());
         this.cut = true;
         return;
       }
       const head = this.headAt(next);
       const other = this.visited.get(next);
       if (head || other) {
-        const whose = head ? `${head.array === 'buckets' ? 'bucket' : 'oldbucket'} ${head.bucket}${head.exact ? '' : ' (overlapping it)'}` : this.where(other!).text;
-        this.at(C.overflowShared, w, undefined, addr, 'a bucket no other chain holds', whose, `the overflow pointer leads into ${whose}, which belongs to another chain`);
+        const whose = head
+          ? `${head.array === 'buckets' ? 'bucket' : 'oldbucket'} ${head.bucket}${head.exact ? '' : ' (overlapping it)'}`
+          : this.where(other!).text;
+        this.at(w, undefined, addr, F.overflowShared(whose));
         this.cut = true;
         return;
       }
       if (ov + 1 >= LIMITS.maxChain) {
-        this.at(C.overflowCycle, w, undefined, addr, `a chain of fewer than ${LIMITS.maxChain} buckets`, `${LIMITS.maxChain} or more`, 'the chain does not end within the limit');
+        this.at(w, undefined, addr, F.chainTooLong(LIMITS.maxChain));
         this.cut = true;
         return;
       }
@@ -569,14 +565,14 @@ class Checker {
     if (!this.L.key.indirect) return [b, slot];
     const p = this.word(b, slot);
     if (p === 0n) {
-      if (live) this.at(C.indirectNil, w, s, bucketAddr, 'a non-nil key pointer', 'nil', 'the key is stored indirectly and its pointer is nil');
+      if (live) this.at(w, s, bucketAddr, F.keyNil());
       return undefined;
     }
     try {
       return [this.r.read(p, this.L.key.size), 0];
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      if (live) this.at(C.unreadable, w, s, p, 'a readable key', hex(p), `the key pointer leads to unreadable memory: ${e.message}`);
+      if (live) this.at(w, s, p, F.keyPointerUnreadable(p, e.message));
       return undefined;
     }
   }
@@ -585,13 +581,13 @@ class Checker {
     this.live++;
     if (this.L.elem.indirect) {
       const e = this.word(b, this.elemsOff + s * this.L.elem.storedSize);
-      if (e === 0n) this.at(C.indirectNil, w, s, bucketAddr, 'a non-nil elem pointer', 'nil', 'the elem is stored indirectly and its pointer is nil');
+      if (e === 0n) this.at(w, s, bucketAddr, F.elemNil());
       else {
         try {
           this.r.read(e, Math.max(1, this.L.elem.size));
         } catch (err) {
           if (!(err instanceof MemoryError)) throw err;
-          this.at(C.unreadable, w, s, e, 'a readable elem', hex(e), `the elem pointer leads to unreadable memory: ${err.message}`);
+          this.at(w, s, e, F.elemPointerUnreadable(e, err.message));
         }
       }
     }
@@ -607,7 +603,7 @@ class Checker {
     const here = this.where(w, s).text;
     if (canon !== null) {
       const first = this.seen.get(canon);
-      if (first !== undefined) this.at(C.duplicate, w, s, bucketAddr, 'each key live once', `also live at ${first}`, `the key is live here and at ${first}`);
+      if (first !== undefined) this.at(w, s, bucketAddr, F.duplicate(first));
       else this.seen.set(canon, here);
     }
     // A key that is not equal to itself (NaN) was placed by a random hash: nothing to check.
@@ -624,10 +620,10 @@ class Checker {
     const want = hv.lo % nbuckets;
     if (want !== w.bucket) {
       const arr = w.array === 'buckets' ? 'bucket' : 'oldbucket';
-      this.at(C.keyBucket, w, s, bucketAddr, `${arr} ${want}`, `${arr} ${w.bucket}`, `the key's hash selects ${arr} ${want} (mask ${nbuckets - 1}) but it sits in ${arr} ${w.bucket}`);
+      this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket));
     }
     if (hv.top !== t) {
-      this.at(C.keyTophash, w, s, bucketAddr, tb(hv.top), tb(t), `tophash ${tb(t)} but the key's hash gives ${tb(hv.top)}`);
+      this.at(w, s, bucketAddr, F.keyTophash(hv.top, t));
     }
   }
 
@@ -642,7 +638,7 @@ class Checker {
   private checkXY(w: Where, s: number, addr: bigint, b: Uint8Array, t: number, nold: number): void {
     const same = (this.h.flags & SAME_SIZE_GROW) !== 0;
     if (same) {
-      if (t === EVACUATED_Y) this.at(C.evacuationXY, w, s, addr, 'evacuatedX (0x02) in a same-size grow', tb(t), 'evacuatedY in a same-size grow, which only evacuates to X');
+      if (t === EVACUATED_Y) this.at(w, s, addr, F.yInSameSize(t));
       return;
     }
     if (!this.hasher || this.h.count === 0n) return;
@@ -661,7 +657,7 @@ class Checker {
     const y = Math.floor(hv.lo / nold) % 2 === 1;
     const want = y ? EVACUATED_Y : EVACUATED_X;
     if (want !== t) {
-      this.at(C.evacuationXY, w, s, addr, `${tb(want)} (${y ? 'Y' : 'X'})`, tb(t), `marked ${t === EVACUATED_X ? 'X' : 'Y'} but the key's hash has newbit ${nold} ${y ? 'set' : 'clear'}`);
+      this.at(w, s, addr, F.xyMismatch(want, y, t, nold));
     }
   }
 
@@ -683,8 +679,8 @@ export function checkClassic(src: MapSource, opts: CheckOptions = {}): MapReport
     type: typeString(src.type),
     impl: 'classic',
     count,
-    findings: c.findings,
+    findings: c.found.list,
     unchecked: c.unchecked,
-    omitted: c.omitted(),
+    omitted: c.found.omitted(),
   };
 }

@@ -28,13 +28,18 @@ import {
   CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal, ProbeSeq, h1, h2, MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft,
 } from '../../model/runtime/index.js';
 import { slotGeometry, type SlotGeometry } from '../../layout/geometry.js';
-import { LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type MapReport, type MapSource, type Omitted } from '../types.js';
+import {
+  LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type FindingText, type MapReport, type MapSource, type Omitted,
+} from '../types.js';
+import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
-import { swissInvariant } from './invariants.js';
-import { KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason } from '../keys.js';
+import { SWISS_BY_CODE, SWISS_FINDINGS as F } from './invariants.js';
+import {
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
+} from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
-import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader, type MapHeader } from './read.js';
+import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader, type MapHeader, type TableHeader } from './read.js';
 
 interface Where {
   readonly text: string;
@@ -47,24 +52,25 @@ interface Where {
   readonly key?: bigint;
 }
 
-/** Findings, at most `limit` listed per code (the rest are counted in omitted()). */
+/**
+ * The shared collector (src/check/findings.ts) with the Swiss checker's way
+ * of saying where: a Where becomes a Location, and a slot's key is decoded
+ * only when its finding is listed.
+ */
 class Findings {
-  readonly list: Finding[] = [];
-  private readonly counts = new Map<string, number>();
+  private readonly collector: FindingCollector;
 
   constructor(
     private readonly synthetic: boolean,
-    private readonly limit: number,
+    limit: number,
     /** The decoded key of the slot whose key is at this address. */
     private readonly keyText: (keyAddr: bigint) => string,
-  ) {}
+  ) {
+    this.collector = new FindingCollector(SWISS_BY_CODE, limit);
+  }
 
-  add(code: string, w: Where, expected: string, found: string, message: string): void {
-    const n = (this.counts.get(code) ?? 0) + 1;
-    this.counts.set(code, n);
-    if (n > this.limit) return;
-    const inv = swissInvariant(code);
-    const location = {
+  add(w: Where, t: FindingText): void {
+    this.collector.add(() => ({
       text: w.text,
       ...(w.addr !== undefined && !this.synthetic ? { address: hex(w.addr) } : {}),
       ...(w.table !== undefined ? { table: w.table } : {}),
@@ -72,19 +78,15 @@ class Findings {
       ...(w.group !== undefined ? { group: w.group } : {}),
       ...(w.slot !== undefined ? { slot: w.slot } : {}),
       ...(w.key !== undefined ? { key: this.keyText(w.key) } : {}),
-    };
-    this.list.push({ code, severity: inv.severity, location, expected, found, message });
+    }), t);
   }
 
   finish(): Finding[] {
-    return this.list;
+    return this.collector.list;
   }
 
-  /** Findings past the limit, as counts per code. */
   omitted(): Omitted[] {
-    const out: Omitted[] = [];
-    for (const [code, n] of this.counts) if (n > this.limit) out.push({ code, severity: swissInvariant(code).severity, count: n - this.limit });
-    return out;
+    return this.collector.omitted();
   }
 }
 
@@ -119,10 +121,12 @@ class Checker {
   constructor(readonly src: MapSource, opts: CheckOptions = {}) {
     const L = layoutOf(src.type, src.target);
     if (L.impl !== 'swiss') {
-      throw new InputError(src.name, undefined, `Go ${goVersionString(src.target.go)}${src.target.experiment ? ' ' + src.target.experiment : ''} builds classic maps, not Swiss tables`);
+      const go = `Go ${goVersionString(src.target.go)}${src.target.experiment ? ' ' + src.target.experiment : ''}`;
+      throw new InputError(src.name, undefined, `${go} builds classic maps, not Swiss tables`);
     }
     this.L = L;
-    this.f = new Findings(Boolean(src.syntheticAddresses), findingLimit(opts), (at) => slotKeyText(src.reader, src.type.key, at, L.key.indirect));
+    const keyText = (at: bigint) => slotKeyText(src.reader, src.type.key, at, L.key.indirect);
+    this.f = new Findings(Boolean(src.syntheticAddresses), findingLimit(opts), keyText);
     this.geo = slotGeometry(L);
     const arch = src.target.arch;
     this.ptr = arch.ptrSize;
@@ -136,10 +140,12 @@ class Checker {
     // types when the source can resolve them (a core or live process with DWARF).
     const dynamic = needsDynamicType(src.type.key) && !src.dynamicTypes;
     if (dynamic) {
-      const reason = `the key type ${typeString(src.type.key)} holds interfaces: hashing and comparing keys needs their dynamic types, and this source has no type information`;
+      const reason = `the key type ${typeString(src.type.key)} holds interfaces: hashing and comparing keys needs their dynamic types, ` +
+        'and this source has no type information';
       for (const code of [...hashCodes, 'swiss/duplicate']) this.unchecked.push({ code, reason });
     } else if (!src.hash) {
-      for (const code of hashCodes) this.unchecked.push({ code, reason: "no hash key material (runtime.hashkey / aeskeysched): key hashes cannot be recomputed" });
+      const reason = 'no hash key material (runtime.hashkey / aeskeysched): key hashes cannot be recomputed';
+      for (const code of hashCodes) this.unchecked.push({ code, reason });
     } else {
       try {
         this.hasher = new KeyHasher(src.reader, src.type.key, src.target, src.hash, src.dynamicTypes, this.keyBudget);
@@ -158,7 +164,7 @@ class Checker {
       return this.src.reader.read(addr, len);
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.f.add('swiss/unreadable', { ...w, addr }, `${len} readable bytes at ${hex(addr)}`, 'unreadable', `${w.text}: ${what}: ${e.message}`);
+      this.f.add({ ...w, addr }, F.unreadable(w.text, what, len, addr, e.message));
       this.incomplete = true;
       return undefined;
     }
@@ -184,7 +190,7 @@ class Checker {
     const elemOff = off + g.elemsOff + i * g.elemStride;
     if (L.elem.indirect) {
       const p = this.fields(b).uint(elemOff, this.ptr);
-      if (p === 0n) this.f.add('swiss/indirect-nil', { ...w, addr: groupAddr + BigInt(elemOff - off) }, 'a pointer to the elem', 'nil', `${w.text}: a full slot's indirect elem pointer is nil`);
+      if (p === 0n) this.f.add({ ...w, addr: groupAddr + BigInt(elemOff - off) }, F.elemNil(w.text));
       else if (this.elemSize > 0) {
         if (this.read(p, 1, w, 'indirect elem')) this.read(p + BigInt(this.elemSize - 1), 1, w, 'indirect elem (last byte)');
       }
@@ -193,7 +199,7 @@ class Checker {
     if (L.key.indirect) {
       const p = this.fields(b).uint(keyOff, this.ptr);
       if (p === 0n) {
-        this.f.add('swiss/indirect-nil', { ...w, addr: groupAddr + BigInt(keyOff - off) }, 'a pointer to the key', 'nil', `${w.text}: a full slot's indirect key pointer is nil`);
+        this.f.add({ ...w, addr: groupAddr + BigInt(keyOff - off) }, F.keyNil(w.text));
         return undefined;
       }
       key = this.read(p, this.keySize, w, 'indirect key');
@@ -228,7 +234,7 @@ class Checker {
     }
     if (e instanceof UncomparableKeyError) {
       // Go panics hashing such a key before any slot is written: no insert can have put it here.
-      this.f.add('swiss/key-comparable', k.where, 'a key of a comparable dynamic type', e.typeName, `${k.where.text}: ${e.message}`);
+      this.f.add(k.where, F.keyUncomparable(k.where.text, e.typeName, e.message));
       return true;
     }
     return false;
@@ -242,12 +248,12 @@ class Checker {
         if (id === null) return undefined; // a NaN key: no identity, and a random hash
         const first = this.seen.get(id);
         if (first) {
-          this.f.add('swiss/duplicate', w, 'each key live once', `also live at ${first.text}`, `${w.text}: the key is live twice (also at ${first.text}); a lookup finds only one of them, and a delete leaves the other`);
+          this.f.add(w, F.duplicate(w.text, first.text));
         } else if (this.seen.size < LIMITS.maxGroups * SLOTS) this.seen.set(id, w);
       } catch (e) {
         if (this.dynamicFailure(e, k)) return undefined;
         if (e instanceof KeyReadError) {
-          this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s string data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
+          this.f.add({ ...w, addr: e.addr }, F.keyDataUnreadable(w.text, 'string data', e.message));
           return undefined;
         }
         throw e;
@@ -262,14 +268,14 @@ class Checker {
     } catch (e) {
       if (this.dynamicFailure(e, k)) return undefined;
       if (e instanceof KeyReadError) {
-        if (!this.dupCheck) this.f.add('swiss/unreadable', { ...w, addr: e.addr }, 'the key\'s data readable', 'unreadable', `${w.text}: key data: ${e.message}`);
+        if (!this.dupCheck) this.f.add({ ...w, addr: e.addr }, F.keyDataUnreadable(w.text, 'data', e.message));
         return undefined;
       }
       throw e;
     }
     const want = h2(hash);
     if (k.ctrl !== want) {
-      this.f.add('swiss/h2', { ...w, addr: k.ctrlAddr }, byteHex(want), byteHex(k.ctrl), `${w.text}: control byte ${byteHex(k.ctrl)} is not the key's H2 ${byteHex(want)} (hash ${hex(hash)}): a lookup of this key never compares it`);
+      this.f.add({ ...w, addr: k.ctrlAddr }, F.h2(w.text, want, k.ctrl, hash));
     }
     return hash;
   }
@@ -286,7 +292,7 @@ interface Counts { full: number; deleted: number; empty: number }
 function checkSmall(c: Checker, h: MapHeader): number {
   const f = c.f;
   if (h.globalDepth !== 0 || h.globalShift !== 0) {
-    f.add('swiss/small-depth', { text: 'header' }, 'globalDepth 0, globalShift 0', `globalDepth ${h.globalDepth}, globalShift ${h.globalShift}`, 'a small map (dirLen 0) was never given a directory, so its globalDepth and globalShift are still 0');
+    f.add({ text: 'header' }, F.smallDepth(h.globalDepth, h.globalShift));
   }
   if (h.dirPtr === 0n) return 0;
   const gs = c.L.group.size;
@@ -297,18 +303,20 @@ function checkSmall(c: Checker, h: MapHeader): number {
   const n: Counts = { full: 0, deleted: 0, empty: 0 };
   for (let i = 0; i < SLOTS; i++) {
     const ctrl = c.ctrl(b, 0, i);
-    const sw: Where = { text: `small group slot ${i}`, group: 0, slot: i, addr: h.dirPtr + BigInt(c.L.group.ctrlByteOfSlot[i]), key: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
+    const keyAddr = h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride);
+    const ctrlAddr = h.dirPtr + BigInt(c.L.group.ctrlByteOfSlot[i]);
+    const sw: Where = { text: `small group slot ${i}`, group: 0, slot: i, addr: ctrlAddr, key: keyAddr };
     if (!ctrlLegal(ctrl)) {
-      f.add('swiss/ctrl', sw, '0x80, 0xfe or 0x00-0x7f', byteHex(ctrl), `${sw.text}: control byte ${byteHex(ctrl)} is neither empty, deleted nor an H2`);
+      f.add(sw, F.ctrl(sw.text, ctrl));
       continue;
     }
     if (ctrl === CTRL_EMPTY) n.empty++;
     else if (ctrl === CTRL_DELETED) {
       n.deleted++;
-      f.add('swiss/small-tombstone', sw, 'empty or full', 'deleted', `${sw.text}: a small map never leaves tombstones (deleteSmall empties the slot)`);
+      f.add(sw, F.smallTombstone(sw.text));
     } else {
       n.full++;
-      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride), key: h.dirPtr + BigInt(c.geo.keysOff + i * c.geo.keyStride) });
+      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: keyAddr, key: keyAddr });
     }
   }
   return n.full;
@@ -330,188 +338,249 @@ function ranges(xs: readonly number[]): string {
   return out.join(', ');
 }
 
-function checkDirectory(c: Checker, h: MapHeader): number {
+/** The directory as read: its entries, and each distinct table with the entries that lead to it. */
+interface Directory {
+  /** Entries read (dirLen, or fewer when dirLen disagrees with globalDepth). */
+  readonly length: number;
+  readonly entries: bigint[];
+  /** Table address → the directory indices holding it, in directory order. */
+  readonly tables: Map<bigint, number[]>;
+  /** Table address → its ordinal ("table 2"), in order of first appearance. */
+  readonly ordinal: Map<bigint, number>;
+}
+
+/** The header's directory fields and the directory's entries; undefined when there is no directory to walk. */
+function readDirectory(c: Checker, h: MapHeader): Directory | undefined {
   const f = c.f;
   const dirLen = h.dirLen;
   const gd = h.globalDepth;
-  if (dirLen !== 1n << BigInt(gd)) {
-    f.add('swiss/dir-len', { text: 'header' }, `${1n << BigInt(gd)} (1 << globalDepth ${gd})`, `${dirLen}`, `dirLen ${dirLen} is not 1 << globalDepth (${gd})`);
-  }
+  if (dirLen !== 1n << BigInt(gd)) f.add({ text: 'header' }, F.dirLen(dirLen, gd));
   const wantShift = depthToShift(c.hashBits, gd);
-  if (h.globalShift !== wantShift) {
-    f.add('swiss/global-shift', { text: 'header' }, `${wantShift} (${c.hashBits} - globalDepth ${gd})`, `${h.globalShift}`, `globalShift ${h.globalShift} does not select the top globalDepth (${gd}) bits of a ${c.hashBits}-bit hash`);
-  }
+  if (h.globalShift !== wantShift) f.add({ text: 'header' }, F.globalShift(wantShift, c.hashBits, gd, h.globalShift));
   if (h.dirPtr === 0n) {
-    f.add('swiss/nil-pointer', { text: 'header' }, 'a directory', 'dirPtr nil', `dirLen is ${dirLen} but dirPtr is nil: every access faults`);
+    f.add({ text: 'header' }, F.dirPtrNil(dirLen));
     c.incomplete = true;
-    return 0;
+    return undefined;
   }
   const dl = directoryEntriesToRead(h);
   if (dl > LIMITS.maxGroups) {
-    f.add('swiss/dir-len', { text: 'header' }, `at most ${LIMITS.maxGroups} entries`, `${dirLen}`, `dirLen ${dirLen} is beyond any directory the checker reads`);
+    f.add({ text: 'header' }, F.dirTooLong(LIMITS.maxGroups, dirLen));
     c.incomplete = true;
-    return 0;
+    return undefined;
   }
   // A dirLen that disagrees with globalDepth (reported above): only the smaller directory is read.
   if (BigInt(dl) !== dirLen) c.incomplete = true;
   const p = c.ptr;
   const dir = c.read(h.dirPtr, dl * p, { text: 'directory', addr: h.dirPtr }, 'the directory');
-  if (!dir) return 0;
+  if (!dir) return undefined;
   const df = c.fields(dir);
   const entries: bigint[] = [];
-  const at = new Map<bigint, number[]>();
+  const tables = new Map<bigint, number[]>();
   for (let i = 0; i < dl; i++) {
     const t = df.uint(i * p, p);
     entries.push(t);
     if (t === 0n) {
-      f.add('swiss/nil-pointer', { text: `directory[${i}]`, directoryIndex: i, addr: h.dirPtr + BigInt(i * p) }, 'a table', 'nil', `directory[${i}] is nil: a key whose hash selects it faults`);
+      f.add({ text: `directory[${i}]`, directoryIndex: i, addr: h.dirPtr + BigInt(i * p) }, F.dirEntryNil(i));
       c.incomplete = true;
       continue;
     }
-    let list = at.get(t);
-    if (!list) at.set(t, (list = []));
+    let list = tables.get(t);
+    if (!list) tables.set(t, (list = []));
     list.push(i);
   }
   const ordinal = new Map<bigint, number>();
-  for (const t of at.keys()) ordinal.set(t, ordinal.size);
-  let total = 0;
-  let tombstones = 0;
-  for (const [addr, idxs] of at) {
-    const ti = ordinal.get(addr)!;
-    const first = idxs[0];
-    const tw: Where = { text: `table ${ti} (directory[${first}])`, table: ti, directoryIndex: first, addr };
-    let th;
-    try {
-      th = readTableHeader(c.src.reader, c.L, addr);
-    } catch (e) {
-      if (!(e instanceof MemoryError)) throw e;
-      f.add('swiss/unreadable', tw, `a table header at ${hex(addr)}`, 'unreadable', `${tw.text}: ${e.message}`);
-      c.incomplete = true;
-      continue;
+  for (const t of tables.keys()) ordinal.set(t, ordinal.size);
+  return { length: dl, entries, tables, ordinal };
+}
+
+/** One table of the directory, as the walk knows it. */
+interface TableAt {
+  readonly addr: bigint;
+  readonly ordinal: number;
+  /** Its first directory entry. */
+  readonly first: number;
+  readonly where: Where;
+}
+
+/**
+ * A table's header against the directory (localDepth, the span of entries it
+ * fills, index) and against itself (capacity, group count). Returns the
+ * header and the number of groups to read, 'skip' when its groups cannot be
+ * walked, 'stop' when the walk limit is reached.
+ */
+function checkTableHeader(c: Checker, gd: number, t: TableAt, idxs: number[]): { th: TableHeader; ng: number } | 'skip' | 'stop' {
+  const f = c.f;
+  const tw = t.where;
+  let th: TableHeader;
+  try {
+    th = readTableHeader(c.src.reader, c.L, t.addr);
+  } catch (e) {
+    if (!(e instanceof MemoryError)) throw e;
+    f.add(tw, F.tableUnreadable(tw.text, t.addr, e.message));
+    c.incomplete = true;
+    return 'skip';
+  }
+  // Directory shape.
+  if (th.localDepth > gd) {
+    f.add(tw, F.localDepth(tw.text, th.localDepth, gd));
+  } else {
+    const run = 2 ** (gd - th.localDepth);
+    const first = t.first;
+    const start = first - (first % run);
+    const ok = first % run === 0 && idxs.length === run && idxs.every((x, k) => x === first + k);
+    if (!ok) f.add(tw, F.directorySpan(tw.text, start, run, gd, th.localDepth, ranges(idxs)));
+  }
+  if (th.index !== BigInt(t.first)) f.add(tw, F.tableIndex(tw.text, t.first, th.index));
+  const cap = th.capacity;
+  const capOk = cap >= SLOTS && cap <= MAX_TABLE_CAPACITY && (cap & (cap - 1)) === 0;
+  if (!capOk) f.add(tw, F.capacity(tw.text, SLOTS, MAX_TABLE_CAPACITY, cap));
+  const maxGroups = MAX_TABLE_CAPACITY / SLOTS;
+  if ((th.lengthMask + 1n) * BigInt(SLOTS) !== BigInt(cap)) f.add(tw, F.groupCount(tw.text, cap, th.lengthMask));
+  // How many groups to read: the runtime probes with lengthMask; fall back to the capacity when the mask is absurd.
+  let ng: number;
+  if (th.lengthMask < BigInt(maxGroups)) ng = Number(th.lengthMask) + 1;
+  else if (capOk) ng = cap / SLOTS;
+  else {
+    c.incomplete = true;
+    return 'skip';
+  }
+  if (th.data === 0n) {
+    f.add(tw, F.groupsNil(tw.text));
+    c.incomplete = true;
+    return 'skip';
+  }
+  if (c.groupsVisited + ng > LIMITS.maxGroups) {
+    c.incomplete = true;
+    return 'stop';
+  }
+  c.groupsVisited += ng;
+  return { th, ng };
+}
+
+/** Which of a table's groups hold an empty slot (probing stops there); a group with both empty and deleted slots is a finding. */
+function groupsWithEmpty(c: Checker, t: TableAt, data: bigint, b: Uint8Array, ng: number): boolean[] {
+  const gs = c.L.group.size;
+  const hasEmpty: boolean[] = [];
+  for (let g = 0; g < ng; g++) {
+    let e = false;
+    let d = false;
+    for (let i = 0; i < SLOTS; i++) {
+      const ctrl = c.ctrl(b, g * gs, i);
+      if (ctrl === CTRL_EMPTY) e = true;
+      if (ctrl === CTRL_DELETED) d = true;
     }
-    // Directory shape.
-    if (th.localDepth > gd) {
-      f.add('swiss/local-depth', tw, `at most globalDepth ${gd}`, `${th.localDepth}`, `${tw.text}: localDepth ${th.localDepth} exceeds globalDepth ${gd}`);
-    } else {
-      const run = 2 ** (gd - th.localDepth);
-      const start = first - (first % run);
-      const ok = first % run === 0 && idxs.length === run && idxs.every((x, k) => x === first + k);
-      if (!ok) {
-        f.add('swiss/directory-span', tw, `directory[${start}-${start + run - 1}] (${run} = 2^(${gd}-${th.localDepth}) entries)`, `directory[${ranges(idxs)}]`, `${tw.text}: a table of localDepth ${th.localDepth} must fill ${run} aligned consecutive entries`);
-      }
+    hasEmpty.push(e);
+    if (e && d) {
+      const gw: Where = {
+        text: `${t.where.text} group ${g}`, table: t.ordinal, directoryIndex: t.first, group: g, addr: data + BigInt(g * gs),
+      };
+      const ctrls = Array.from({ length: SLOTS }, (_, i) => ctrlText(c.ctrl(b, g * gs, i))).join(', ');
+      c.f.add(gw, F.mixedGroup(gw.text, ctrls));
     }
-    if (th.index !== BigInt(first)) {
-      f.add('swiss/table-index', tw, `${first}`, `${th.index}`, `${tw.text}: index ${th.index} is not its first directory entry ${first}${th.index === -1n ? ' (-1: a replaced table still installed)' : ''}`);
-    }
-    const cap = th.capacity;
-    const capOk = cap >= SLOTS && cap <= MAX_TABLE_CAPACITY && (cap & (cap - 1)) === 0;
-    if (!capOk) {
-      f.add('swiss/capacity', tw, `a power of two from ${SLOTS} to ${MAX_TABLE_CAPACITY}`, `${cap}`, `${tw.text}: capacity ${cap}`);
-    }
-    const maxGroups = MAX_TABLE_CAPACITY / SLOTS;
-    if ((th.lengthMask + 1n) * BigInt(SLOTS) !== BigInt(cap)) {
-      f.add('swiss/group-count', tw, `lengthMask + 1 = capacity ${cap} / 8`, `lengthMask ${th.lengthMask} (${th.lengthMask + 1n} groups)`, `${tw.text}: groups.lengthMask + 1 is not capacity / 8: probing and growth disagree on the table's size`);
-    }
-    // How many groups to read: the runtime probes with lengthMask; fall back to the capacity when the mask is absurd.
-    let ng: number;
-    if (th.lengthMask < BigInt(maxGroups)) ng = Number(th.lengthMask) + 1;
-    else if (capOk) ng = cap / SLOTS;
-    else {
-      c.incomplete = true;
-      continue;
-    }
-    if (th.data === 0n) {
-      f.add('swiss/nil-pointer', tw, 'groups', 'groups.data nil', `${tw.text}: groups.data is nil`);
-      c.incomplete = true;
-      continue;
-    }
-    if (c.groupsVisited + ng > LIMITS.maxGroups) {
-      c.incomplete = true;
+  }
+  return hasEmpty;
+}
+
+/**
+ * Where a full slot's hash says its key is: the probe sequence from H1 must
+ * reach its group before any group with an empty slot (table.go getWithKey),
+ * and hash >> globalShift must select this table's directory entry (index 0
+ * when dirLen is 1).
+ */
+function checkPlacement(c: Checker, h: MapHeader, d: Directory, t: TableAt, sw: Where, g: number, hash: bigint, hasEmpty: boolean[]): void {
+  const f = c.f;
+  const ng = hasEmpty.length;
+  const mask = ng - 1;
+  const seq = new ProbeSeq(h1(hash), mask);
+  let reached = false;
+  for (let step = 0; step < ng; step++, seq.next()) {
+    if (seq.offset === g) {
+      reached = true;
       break;
     }
-    c.groupsVisited += ng;
-    const gs = c.L.group.size;
-    const b = c.read(th.data, ng * gs, tw, 'the table\'s groups');
+    if (hasEmpty[seq.offset]) {
+      f.add(sw, F.probeStopped(sw.text, g, seq.offset, step, hash));
+      reached = true;
+      break;
+    }
+  }
+  if (!reached) f.add(sw, F.probeUnreached(sw.text, g, ng, mask));
+  const idx = d.length === 1 ? 0n : hash >> BigInt(h.globalShift & 63);
+  if (idx >= BigInt(d.length)) {
+    f.add(sw, F.placementPast(sw.text, d.length, idx, h.globalShift));
+  } else if (d.entries[Number(idx)] !== t.addr) {
+    f.add(sw, F.placementOther(sw.text, t.ordinal, idx, d.ordinal.get(d.entries[Number(idx)])));
+  }
+}
+
+/** Every slot of a table's groups: legal control bytes, and for full slots the slot's own checks and its placement. */
+function checkSlots(c: Checker, h: MapHeader, d: Directory, t: TableAt, data: bigint, b: Uint8Array, hasEmpty: boolean[]): Counts {
+  const gs = c.L.group.size;
+  const n: Counts = { full: 0, deleted: 0, empty: 0 };
+  for (let g = 0; g < hasEmpty.length; g++) {
+    const goff = g * gs;
+    const gaddr = data + BigInt(goff);
+    for (let i = 0; i < SLOTS; i++) {
+      const ctrl = c.ctrl(b, goff, i);
+      const keyAddr = gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride);
+      const sw: Where = {
+        text: `${t.where.text} group ${g} slot ${i}`,
+        table: t.ordinal, directoryIndex: t.first, group: g, slot: i, addr: keyAddr, key: keyAddr,
+      };
+      if (!ctrlLegal(ctrl)) {
+        c.f.add({ ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, F.ctrl(sw.text, ctrl));
+        continue;
+      }
+      if (ctrl === CTRL_EMPTY) {
+        n.empty++;
+        continue;
+      }
+      if (ctrl === CTRL_DELETED) {
+        n.deleted++;
+        continue;
+      }
+      n.full++;
+      const hash = c.slot(b, goff, gaddr, i, ctrl, sw);
+      if (hash !== undefined) checkPlacement(c, h, d, t, sw, g, hash, hasEmpty);
+    }
+  }
+  return n;
+}
+
+/** A table's counters against what its groups hold: used, growthLeft, and at least one empty slot. */
+function checkTableCounts(c: Checker, tw: Where, th: TableHeader, ng: number, n: Counts): void {
+  const f = c.f;
+  if (th.used !== n.full) f.add(tw, F.tableUsed(tw.text, n.full, th.used));
+  const max = maxGrowthLeft(ng * SLOTS);
+  const want = max - n.full - n.deleted;
+  if (th.growthLeft !== want) f.add(tw, F.growthLeft(tw.text, want, max, n.full, n.deleted, th.growthLeft));
+  if (n.empty === 0) f.add(tw, F.noEmpty(tw.text, ng * SLOTS));
+}
+
+/** A map with a directory: the directory, then each table once. Returns the full slots counted. */
+function checkDirectory(c: Checker, h: MapHeader): number {
+  const d = readDirectory(c, h);
+  if (!d) return 0;
+  let total = 0;
+  let tombstones = 0;
+  for (const [addr, idxs] of d.tables) {
+    const ordinal = d.ordinal.get(addr)!;
+    const first = idxs[0];
+    const where: Where = { text: `table ${ordinal} (directory[${first}])`, table: ordinal, directoryIndex: first, addr };
+    const t: TableAt = { addr, ordinal, first, where };
+    const header = checkTableHeader(c, h.globalDepth, t, idxs);
+    if (header === 'stop') break;
+    if (header === 'skip') continue;
+    const { th, ng } = header;
+    const b = c.read(th.data, ng * c.L.group.size, t.where, 'the table\'s groups');
     if (!b) continue;
-    const n: Counts = { full: 0, deleted: 0, empty: 0 };
-    const hasEmpty: boolean[] = [];
-    for (let g = 0; g < ng; g++) {
-      let e = false;
-      let d = false;
-      for (let i = 0; i < SLOTS; i++) {
-        const ctrl = c.ctrl(b, g * gs, i);
-        if (ctrl === CTRL_EMPTY) e = true;
-        if (ctrl === CTRL_DELETED) d = true;
-      }
-      hasEmpty.push(e);
-      if (e && d) {
-        const gw: Where = { text: `${tw.text} group ${g}`, table: ti, directoryIndex: first, group: g, addr: th.data + BigInt(g * gs) };
-        f.add('swiss/mixed-group', gw, 'no deleted slot beside an empty one', `ctrl [${Array.from({ length: SLOTS }, (_, i) => ctrlText(c.ctrl(b, g * gs, i))).join(', ')}]`, `${gw.text}: a tombstone is only left in a full group; one beside an empty slot is never needed`);
-      }
-    }
-    const mask = ng - 1;
-    for (let g = 0; g < ng; g++) {
-      const goff = g * gs;
-      const gaddr = th.data + BigInt(goff);
-      for (let i = 0; i < SLOTS; i++) {
-        const ctrl = c.ctrl(b, goff, i);
-        const sw: Where = { text: `${tw.text} group ${g} slot ${i}`, table: ti, directoryIndex: first, group: g, slot: i, addr: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride), key: gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride) };
-        if (!ctrlLegal(ctrl)) {
-          f.add('swiss/ctrl', { ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, '0x80, 0xfe or 0x00-0x7f', byteHex(ctrl), `${sw.text}: control byte ${byteHex(ctrl)} is neither empty, deleted nor an H2`);
-          continue;
-        }
-        if (ctrl === CTRL_EMPTY) {
-          n.empty++;
-          continue;
-        }
-        if (ctrl === CTRL_DELETED) {
-          n.deleted++;
-          continue;
-        }
-        n.full++;
-        const hash = c.slot(b, goff, gaddr, i, ctrl, sw);
-        if (hash === undefined) continue;
-        // Reachability: the probe sequence from H1 must reach group g before any group with an empty slot.
-        const seq = new ProbeSeq(h1(hash), mask);
-        let reached = false;
-        for (let step = 0; step < ng; step++, seq.next()) {
-          if (seq.offset === g) {
-            reached = true;
-            break;
-          }
-          if (hasEmpty[seq.offset]) {
-            f.add('swiss/probe', sw, `no group with an empty slot before group ${g} on the probe sequence`, `group ${seq.offset} (probe step ${step}) has an empty slot`, `${sw.text}: a lookup stops at group ${seq.offset} and never finds this key (hash ${hex(hash)})`);
-            reached = true;
-            break;
-          }
-        }
-        if (!reached) f.add('swiss/probe', sw, `group ${g} on the probe sequence`, `not reached in ${ng} steps (lengthMask ${mask})`, `${sw.text}: the key's probe sequence never reaches its group`);
-        // Directory placement: hash >> globalShift (directory index 0 when dirLen is 1).
-        const idx = dl === 1 ? 0n : hash >> BigInt(h.globalShift & 63);
-        if (idx >= BigInt(dl)) {
-          f.add('swiss/directory-placement', sw, `a directory index below ${dl}`, `${idx}`, `${sw.text}: hash >> globalShift (${h.globalShift}) is past the directory`);
-        } else if (entries[Number(idx)] !== addr) {
-          const other = ordinal.get(entries[Number(idx)]);
-          f.add('swiss/directory-placement', sw, `table ${ti}`, `directory[${idx}] → ${other === undefined ? 'nil' : `table ${other}`}`, `${sw.text}: the key's hash selects directory[${idx}], which leads to another table; lookups never reach this one`);
-        }
-      }
-    }
+    const hasEmpty = groupsWithEmpty(c, t, th.data, b, ng);
+    const n = checkSlots(c, h, d, t, th.data, b, hasEmpty);
     total += n.full;
     tombstones += n.deleted;
-    if (th.used !== n.full) {
-      f.add('swiss/table-used', tw, `${n.full} (full slots)`, `${th.used}`, `${tw.text}: used ${th.used} but ${n.full} slots are full`);
-    }
-    const want = maxGrowthLeft(ng * SLOTS) - n.full - n.deleted;
-    if (th.growthLeft !== want) {
-      f.add('swiss/growth-left', tw, `${want} (${maxGrowthLeft(ng * SLOTS)} - ${n.full} full - ${n.deleted} deleted)`, `${th.growthLeft}`, `${tw.text}: growthLeft ${th.growthLeft}; the table grows ${th.growthLeft > want ? 'too late (it can fill up)' : 'too early'}`);
-    }
-    if (n.empty === 0) {
-      f.add('swiss/no-empty', tw, 'at least one empty slot', `0 empty of ${ng * SLOTS}`, `${tw.text}: no empty slot: a lookup of an absent key probes forever`);
-    }
+    checkTableCounts(c, t.where, th, ng, n);
   }
-  if (tombstones > 0 && h.tombstonePossible === 0) {
-    f.add('swiss/tombstone-flag', { text: 'header' }, 'tombstonePossible true', 'false', `${tombstones} tombstones but tombstonePossible is false: clear() of the map once empty skips it and keeps them`);
-  }
+  if (tombstones > 0 && h.tombstonePossible === 0) c.f.add({ text: 'header' }, F.tombstoneFlag(tombstones));
   return total;
 }
 
@@ -524,16 +593,16 @@ export function checkSwiss(src: MapSource, opts: CheckOptions = {}): MapReport {
     h = readMapHeader(src.reader, c.L, src.addr);
   } catch (e) {
     if (!(e instanceof MemoryError)) throw e;
-    f.add('swiss/unreadable', { text: 'header', addr: src.addr }, 'a maps.Map header', 'unreadable', `header: ${e.message}`);
+    f.add({ text: 'header', addr: src.addr }, F.headerUnreadable(e.message));
     return { ...base, count: 0, findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
   }
   c.seed = h.seed;
   if (h.writing !== 0) {
-    f.add('swiss/writing', { text: 'header' }, '0', `${h.writing}`, h.writing === 1 ? 'the map was being written when it was read (the next access by another goroutine reports concurrent map read/write)' : `writing is ${h.writing}: the runtime only toggles bit 0`);
+    f.add({ text: 'header' }, F.writing(h.writing));
   }
   let full: number;
   if (h.dirLen < 0n) {
-    f.add('swiss/dir-len', { text: 'header' }, '0 or 1 << globalDepth', `${h.dirLen}`, `dirLen ${h.dirLen} is negative`);
+    f.add({ text: 'header' }, F.dirLenNegative(h.dirLen));
     full = 0;
     c.incomplete = true;
   } else if (h.dirLen === 0n) {
@@ -542,7 +611,7 @@ export function checkSwiss(src: MapSource, opts: CheckOptions = {}): MapReport {
     full = checkDirectory(c, h);
   }
   if (h.used !== BigInt(full) && !c.incomplete) {
-    f.add('swiss/used', { text: 'header' }, `${full} (full slots${h.dirLen === 0n ? h.dirPtr === 0n ? ': no group yet' : ' in the small group' : ' in all tables'})`, `${h.used}`, `Map.used ${h.used}, len(m) reports it, but ${full} slots are full`);
+    f.add({ text: 'header' }, F.used(full, h.dirLen === 0n, h.dirPtr === 0n, h.used));
   }
   return { ...base, count: Number(h.used), findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
 }
