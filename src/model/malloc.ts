@@ -146,3 +146,42 @@ export function appendedCapacity(len: number, elemSize: number, noscan: boolean,
   }
   return cap;
 }
+
+/**
+ * runtime maxTinySize (malloc.go): pointer-free objects smaller than this
+ * share 16-byte blocks, taken from the 16-byte size class (mallocgcTiny).
+ */
+export const MAX_TINY_SIZE = 16;
+
+/**
+ * Where `n` objects of `size` bytes land, as offsets from the first, when
+ * allocated one right after the other from one mcache starting at a fresh
+ * block: the tiny allocator packs small pointer-free objects at their
+ * conservative alignment (8 when size%8 == 0, also for 12-byte objects on
+ * 32-bit targets, else 4, 2 or 1; malloc.go mallocgcTiny) inside 16-byte
+ * blocks, the next object going to a new block when it does not fit; any
+ * other small object takes one slot of its size class (heapBytes: the class
+ * with its malloc header). Blocks and slots of one span follow each other.
+ * `tiny` says which allocator packed them. Small objects (≤ 32 KiB - 8) only.
+ */
+export function packedOffsets(n: number, size: number, noscan: boolean, go: GoVersion, arch: Arch): { offsets: number[]; tiny: boolean } {
+  const offsets: number[] = [];
+  if (noscan && size > 0 && size < MAX_TINY_SIZE) {
+    const align = size % 8 === 0 || (arch.ptrSize === 4 && size === 12) ? 8 : size % 4 === 0 ? 4 : size % 2 === 0 ? 2 : 1;
+    let block = 0;
+    let off = 0;
+    for (let i = 0; i < n; i++) {
+      off = Math.ceil(off / align) * align;
+      if (off + size > MAX_TINY_SIZE) {
+        block += MAX_TINY_SIZE;
+        off = 0;
+      }
+      offsets.push(block + off);
+      off += size;
+    }
+    return { offsets, tiny: true };
+  }
+  const slot = heapBytes(Math.max(size, 1), noscan, go, arch);
+  for (let i = 0; i < n; i++) offsets.push(i * slot);
+  return { offsets, tiny: false };
+}

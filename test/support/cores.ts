@@ -130,7 +130,7 @@ function kernelCoresLandHere(): boolean {
 /** qemu-user for a native GOARCH: it writes the guest's core itself, whatever the kernel's core_pattern. */
 const NATIVE_QEMU: Record<string, string> = { amd64: 'qemu-x86_64', '386': 'qemu-i386' };
 
-async function crashCore(dir: string, exe: string, arch: string): Promise<{ core: string; truth: CoreTruth }> {
+export async function crashCore(dir: string, exe: string, arch: string): Promise<{ core: string; truth: CoreTruth }> {
   let qemu = emulatorFor(arch);
   if (!qemu && !kernelCoresLandHere()) {
     // A machine whose kernel pipes cores away (systemd-coredump, apport, a container's host): the crash core

@@ -14,5 +14,7 @@ import { command as footprint } from './footprint.js';
 import { command as disasm } from './disasm.js';
 import { command as gctrace } from './gctrace.js';
 import { command as profile } from './profile.js';
+import { command as race } from './race.js';
+import { command as falseshare } from './falseshare.js';
 
-export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, disasm, profile, gctrace, view];
+export const commands: CommandModule[] = [tour, layout, sim, footprint, check, inspect, litmus, race, falseshare, disasm, profile, gctrace, view];

@@ -58,7 +58,7 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
   return found;
 }
 
-function clearSlot(m: ClassicMap, b: number, i: number): void {
+export function clearSlot(m: ClassicMap, b: number, i: number): void {
   const k = m.keyAddr(b, i);
   const e = m.elemAddr(b, i);
   const keyHasPointers = sizeOf(m.env.keyType, m.env.arch).ptrBytes > 0;
@@ -79,7 +79,7 @@ function clearSlot(m: ClassicMap, b: number, i: number): void {
 }
 
 /** Turns the trailing run of empty slots ending at (b, i) into emptyRest; true if (b, i) became emptyRest. */
-function spreadEmptyRest(m: ClassicMap, bOrig: number, b: number, i: number): boolean {
+export function spreadEmptyRest(m: ClassicMap, bOrig: number, b: number, i: number): boolean {
   if (i === BUCKET_CNT - 1) {
     const ovf = m.overflow(b);
     if (ovf !== 0 && m.tophash(ovf, 0) !== EMPTY_REST) return false;

@@ -33,6 +33,8 @@ export interface GoProcess {
   globalMaps(opts: { entries?: EntriesFn; maxMaps?: number; all?: boolean }): MapSource[];
   mapByName(name: string, opts?: { entries?: EntriesFn }): MapSource;
   mapAt(addr: bigint, type?: string): MapSource;
+  /** The byte size DWARF gives a named type (`main.Counter`), which the model keeps opaque behind pointers; undefined when unknown. */
+  namedTypeSize(name: string): number | undefined;
 }
 
 export class Process implements GoProcess {
@@ -268,6 +270,17 @@ export class Process implements GoProcess {
     }
     if (t.kind !== 'map') throw new InputError('--type', undefined, `${type} is not a map type`);
     return t;
+  }
+
+  namedTypeSize(name: string): number | undefined {
+    const types = this.types();
+    if (!types) return undefined;
+    for (const die of types.d.dies.values()) {
+      if (types.name(die) !== name) continue;
+      const size = types.size(die);
+      if (size !== undefined) return size;
+    }
+    return undefined;
   }
 
   private word(addr: number, what: string): bigint {

@@ -1,0 +1,3 @@
+module mapscope/falsesharecore
+
+go 1.19

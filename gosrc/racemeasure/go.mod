@@ -1,0 +1,3 @@
+module mapscope/racemeasure
+
+go 1.21

@@ -1,0 +1,284 @@
+/**
+ * Interleavings: which goroutine runs each step, counted and classified.
+ *
+ * An interleaving is a word over the goroutines in which goroutine g appears
+ * as often as the steps it takes running alone after the setup (its solo
+ * step count n_g), so there are (Σn_g)! / Π(n_g!) of them — C(m+n, n) for
+ * two. A racing goroutine can take another path than alone (find a key the
+ * other inserted, start a grow): a letter of a goroutine that has finished
+ * does nothing, and steps left when the word ends run after it, goroutine by
+ * goroutine. A fatal error ends the program, so every completion of a word
+ * prefix that ends in a fatal is one execution: it is run once and counted
+ * with its multiplicity (the multinomial of the letters left).
+ *
+ * Exhaustive exploration walks the words depth first. A run cannot be
+ * copied (its goroutines are generators), so the first child of a node
+ * continues the parent's run and every other child replays its prefix on a
+ * fresh map. Sampling draws words uniformly (a seeded shuffle of the
+ * letters), so each interleaving has the same chance, whatever its prefix.
+ */
+import { InputError } from '../base/errors.js';
+import { prng } from '../engine/prng.js';
+import { opText, type RaceScenario } from './scenario.js';
+import { Fatal } from './steps.js';
+import { startRun as start, serialRun, type EndState, type JudgeCache, type Run } from './world.js';
+import { OUTCOME_CLASSES, wilson, type OutcomeClass, type Share, type Witness, type WitnessStep } from './outcome.js';
+
+/** Most steps one goroutine may take alone (a scenario that needs more is not a race scenario). */
+export const MAX_SOLO_STEPS = 10_000;
+/** Most serial orders compared with (the op-level interleavings of the goroutines' ops). */
+export const MAX_SERIAL_ORDERS = 100_000;
+
+export interface ExploreOptions {
+  /** Interleavings past which exhaustive exploration is refused (exit 2): use sampling. */
+  readonly limit: number;
+  /** Sample this many interleavings instead of enumerating them. */
+  readonly sample?: number;
+  readonly seed?: number;
+  /** Called now and then with the interleavings done so far (progress on stderr). */
+  readonly progress?: (done: number) => void;
+}
+
+export interface Exploration {
+  readonly mode: 'exhaustive' | 'sample';
+  readonly seed?: number;
+  readonly soloSteps: readonly number[];
+  readonly interleavings: bigint;
+  readonly explored: number;
+  readonly executions: number;
+  readonly outcomes: Record<OutcomeClass, number>;
+  readonly shares: Record<OutcomeClass, Share>;
+  readonly fatal: Record<string, number>;
+  readonly serialStates: number;
+  readonly witnesses: Partial<Record<OutcomeClass, Witness>>;
+}
+
+function factorial(n: number): bigint {
+  let r = 1n;
+  for (let i = 2; i <= n; i++) r *= BigInt(i);
+  return r;
+}
+
+/** (Σk)! / Π(k!): the words with k[g] letters g. */
+export function multinomial(k: readonly number[]): bigint {
+  let r = factorial(k.reduce((a, b) => a + b, 0));
+  for (const x of k) r /= factorial(x);
+  return r;
+}
+
+/** Steps goroutine g takes when it runs alone after the setup. */
+function soloSteps(sc: RaceScenario, g: number): number {
+  const run = start(sc);
+  let n = 0;
+  try {
+    while (run.threads[g].step()) {
+      if (++n > MAX_SOLO_STEPS) throw new InputError(sc.base.source, `goroutines[${g}]`, `more than ${MAX_SOLO_STEPS} steps alone`);
+    }
+  } catch (e) {
+    if (e instanceof Fatal) throw new InputError(sc.base.source, `goroutines[${g}]`, `the goroutine alone ends in fatal error: ${e.fatalMessage}`);
+    throw e;
+  }
+  return n;
+}
+
+/** The serial end states: every op-level order of the goroutines' ops, by the engine's unstepped code. */
+function serialStates(sc: RaceScenario): Map<string, { order: number[]; state: EndState }> {
+  const counts = sc.goroutines.map((g) => g.length);
+  const n = multinomial(counts);
+  if (n > BigInt(MAX_SERIAL_ORDERS)) {
+    throw new InputError(sc.base.source, 'goroutines', `${n} serial orders of the goroutines' operations to compare with: at most ${MAX_SERIAL_ORDERS}`);
+  }
+  const states = new Map<string, { order: number[]; state: EndState }>();
+  const left = [...counts];
+  const order: number[] = [];
+  const walk = (): void => {
+    if (left.every((x) => x === 0)) {
+      const state = serialRun(sc, order);
+      if (!states.has(state.fingerprint)) states.set(state.fingerprint, { order: [...order], state });
+      return;
+    }
+    for (let g = 0; g < left.length; g++) {
+      if (left[g] === 0) continue;
+      left[g]--;
+      order.push(g);
+      walk();
+      order.pop();
+      left[g]++;
+    }
+  };
+  walk();
+  return states;
+}
+
+interface Leaf {
+  readonly weight: number;
+  readonly steps: WitnessStep[];
+  readonly schedule: number[];
+  readonly fatal?: Fatal;
+  readonly end?: EndState;
+}
+
+export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
+  const solo = sc.goroutines.map((_, g) => soloSteps(sc, g));
+  const total = multinomial(solo);
+  if (opts.sample === undefined && total > BigInt(opts.limit)) {
+    throw new InputError(sc.base.source, 'goroutines', `${total} interleavings of ${solo.join(' + ')} steps: too many to enumerate (limit ${opts.limit}); use --sample N --seed S`);
+  }
+  const serial = serialStates(sc);
+  const judged: JudgeCache = new Map();
+  const startRun = (s: RaceScenario): Run => start(s, judged);
+  const outcomes: Record<OutcomeClass, number> = { caught: 0, benign: 0, corrupt: 0 };
+  const fatal: Record<string, number> = {};
+  const witnesses: Partial<Record<OutcomeClass, Witness>> = {};
+  let executions = 0;
+  let explored = 0;
+
+  const classify = (leaf: Leaf): void => {
+    executions++;
+    explored += leaf.weight;
+    let cls: OutcomeClass;
+    let detail: string[];
+    if (leaf.fatal) {
+      cls = 'caught';
+      const msg = leaf.fatal.fatalMessage;
+      fatal[msg] = (fatal[msg] ?? 0) + leaf.weight;
+      detail = [`fatal error: ${msg} (${leaf.fatal.source})`];
+    } else {
+      const end = leaf.end as EndState;
+      const same = serial.get(end.fingerprint);
+      if (same && end.findings.length === 0) {
+        cls = 'benign';
+        detail = [`the end state of the serial order ${same.order.map((g) => `g${g}`).join(' then ')}: ${end.entries.join(' ') || '(empty)'}`];
+      } else {
+        cls = 'corrupt';
+        detail = [...end.findings, ...contentsDiff(end, serial)];
+      }
+    }
+    outcomes[cls] += leaf.weight;
+    const w = witnesses[cls];
+    if (!w || leaf.steps.length < w.steps.length) witnesses[cls] = { class: cls, schedule: leaf.schedule, steps: leaf.steps, detail };
+    if (opts.progress && executions % 10_000 === 0) opts.progress(explored);
+  };
+
+  /** Runs one letter (a step of goroutine g, or nothing if it has finished); returns a Fatal if the program died. */
+  const stepOf = (run: Run, g: number, steps: WitnessStep[]): Fatal | undefined => {
+    try {
+      const s = run.threads[g].step();
+      if (s) steps.push({ g, op: s.op, opText: opText(sc.goroutines[g][s.op]), text: s.info.text, source: s.info.source });
+      return undefined;
+    } catch (e) {
+      if (e instanceof Fatal) {
+        const op = run.threads[g].op;
+        steps.push({ g, op, opText: opText(sc.goroutines[g][op]), text: `fatal error: ${e.fatalMessage}`, source: e.source });
+        return e;
+      }
+      throw e;
+    }
+  };
+  /** The word is used up: goroutines with steps left run them, in goroutine order. */
+  const finishRun = (run: Run, steps: WitnessStep[], schedule: number[], weight: number): Leaf => {
+    for (let g = 0; g < run.threads.length; g++) {
+      for (let n = 0; n <= MAX_SOLO_STEPS; n++) {
+        const before = steps.length;
+        const f = stepOf(run, g, steps);
+        if (f) return { weight, steps, schedule: [...schedule, g], fatal: f };
+        if (steps.length === before) break;
+        schedule.push(g);
+      }
+    }
+    return { weight, steps, schedule, end: run.end() };
+  };
+
+  if (opts.sample === undefined) {
+    const left = [...solo];
+    const word: number[] = [];
+    // A run positioned after `word` (with its steps so far), or undefined when a fresh one must replay it.
+    const replay = (): { run: Run; steps: WitnessStep[]; dead?: Fatal } => {
+      const run = startRun(sc);
+      const steps: WitnessStep[] = [];
+      for (const g of word) {
+        const f = stepOf(run, g, steps);
+        if (f) return { run, steps, dead: f };
+      }
+      return { run, steps };
+    };
+    const walk = (cur: { run: Run; steps: WitnessStep[] } | undefined): void => {
+      if (left.every((x) => x === 0)) {
+        const c = cur ?? replay();
+        classify(finishRun(c.run, c.steps, [...word], 1));
+        return;
+      }
+      let first = true;
+      for (let g = 0; g < left.length; g++) {
+        if (left[g] === 0) continue;
+        const c = first && cur ? cur : replay();
+        first = false;
+        left[g]--;
+        word.push(g);
+        const f = stepOf(c.run, g, c.steps);
+        if (f) classify({ weight: Number(multinomial(left)), steps: c.steps, schedule: [...word], fatal: f });
+        else walk(c);
+        word.pop();
+        left[g]++;
+      }
+    };
+    walk(undefined);
+  } else {
+    const rand = prng(opts.seed ?? 1);
+    const below = (n: number): number => {
+      // Unbiased: reject the top sliver of 2^64 that n does not divide.
+      const N = BigInt(n);
+      const lim = (1n << 64n) - ((1n << 64n) % N);
+      for (;;) {
+        const r = rand();
+        if (r < lim) return Number(r % N);
+      }
+    };
+    const letters: number[] = solo.flatMap((n, g) => Array.from({ length: n }, () => g));
+    for (let s = 0; s < opts.sample; s++) {
+      const word = [...letters];
+      for (let i = word.length - 1; i > 0; i--) {
+        const j = below(i + 1);
+        [word[i], word[j]] = [word[j], word[i]];
+      }
+      const run = startRun(sc);
+      const steps: WitnessStep[] = [];
+      let leaf: Leaf | undefined;
+      for (let i = 0; i < word.length && !leaf; i++) {
+        const f = stepOf(run, word[i], steps);
+        if (f) leaf = { weight: 1, steps, schedule: word.slice(0, i + 1), fatal: f };
+      }
+      classify(leaf ?? finishRun(run, steps, [...word], 1));
+    }
+  }
+
+  const n = explored;
+  const shares = Object.fromEntries(OUTCOME_CLASSES.map((c): [OutcomeClass, Share] => {
+    const share = n === 0 ? 0 : outcomes[c] / n;
+    if (opts.sample === undefined) return [c, { share, lo: share, hi: share }];
+    return [c, { share, ...wilson(outcomes[c], n) }];
+  })) as Record<OutcomeClass, Share>;
+  return {
+    mode: opts.sample === undefined ? 'exhaustive' : 'sample',
+    seed: opts.sample === undefined ? undefined : (opts.seed ?? 1),
+    soloSteps: solo, interleavings: total, explored, executions, outcomes, shares, fatal,
+    serialStates: serial.size, witnesses,
+  };
+}
+
+/** Why an end state is no serial one: keys lost or stored twice, or other contents. */
+function contentsDiff(end: EndState, serial: Map<string, { order: number[]; state: EndState }>): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  for (const k of end.keys) seen.set(k, (seen.get(k) ?? 0) + 1);
+  const dup = end.keys.filter((k, i) => seen.get(k)! > 1 && end.keys.indexOf(k) === i);
+  if (dup.length) out.push(`key stored twice: ${dup.map((k) => end.entries[end.keys.indexOf(k)].split('→')[0]).join(', ')}`);
+  const everywhere = [...serial.values()].map((s) => new Set(s.state.keys));
+  const lost = [...everywhere[0] ?? []].filter((k) => everywhere.every((s) => s.has(k)) && !seen.has(k));
+  if (lost.length) {
+    const first = [...serial.values()][0].state;
+    out.push(`key lost: ${lost.map((k) => first.entries[first.keys.indexOf(k)].split('→')[0]).join(', ')} (every serial order keeps it)`);
+  }
+  if (!serial.has(end.fingerprint)) out.push(`entries ${end.entries.join(' ') || '(none)'}: no serial order ends with these contents and lookup results`);
+  return out;
+}

@@ -1,0 +1,32 @@
+/**
+ * The protocol between the stepped runtime code (classic.ts, swiss.ts) and
+ * the scheduler (explore.ts).
+ *
+ * A stepped operation is a generator over the engine's own map in its own
+ * simulated memory. Everything it does between two `yield`s is one step: one
+ * load or store of shared memory (or one coarse step the runtime does as a
+ * unit for our purposes, such as one bucket's evacuation; docs/race.md lists
+ * them). The yielded value describes the step just done. When the runtime
+ * would call fatal(), the code throws `Fatal` with the runtime's message; the
+ * scheduler ends the whole program there, as the runtime does.
+ */
+
+/** One step just done: what it read or wrote, and where the runtime does it. */
+export interface StepInfo {
+  readonly text: string;
+  /** Source file and function, e.g. `runtime/map_fast64.go mapassign_fast64`. */
+  readonly source: string;
+}
+
+/** What an op leaves for classification: lookups report whether they found the key. */
+export type OpResult = { readonly found: boolean } | undefined;
+
+export type SteppedOp = Generator<StepInfo, OpResult, void>;
+
+/** The runtime's fatal error: `fatal error: <message>`, unrecoverable, the program dies. */
+export class Fatal extends Error {
+  constructor(readonly fatalMessage: string, readonly source: string) {
+    super(`fatal error: ${fatalMessage}`);
+    this.name = 'Fatal';
+  }
+}

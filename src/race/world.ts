@@ -1,0 +1,215 @@
+/**
+ * One run of a race scenario's program: the engine's map made and set up
+ * (the scenario's `setup`, serially, by the engine itself), then one thread
+ * per goroutine whose `step()` runs that goroutine's next shared-memory
+ * step (classic.ts, swiss.ts). `end()` reads the end state as `mapscope
+ * check` would: the engine's snapshot, rebuilt and checked by src/check.
+ *
+ * `serialRun` runs the same operations one whole op at a time, by the
+ * engines' own unstepped code (what sim runs and the tests prove against
+ * real Go): those end states are what "benign" means.
+ */
+import { LimitError } from '../base/errors.js';
+import { openMap, applyOp } from '../engine/classic/index.js';
+import { openSwiss, applySwissOp } from '../engine/swiss/index.js';
+import { encoder } from '../engine/encode.js';
+import { HASH_WRITING } from '../model/runtime/index.js';
+import type { MapSnapshot } from '../engine/index.js';
+import type { Scenario } from '../engine/scenario.js';
+import { checkMap, entriesOf, snapshotSource } from '../check/index.js';
+import { sizeOf } from '../model/types.js';
+import { decodeValue } from '../model/values.js';
+import type { SimMemory } from '../model/memory.js';
+import * as classic from './classic.js';
+import * as swiss from './swiss.js';
+import type { RaceOp, RaceScenario } from './scenario.js';
+import type { OpResult, SteppedOp, StepInfo } from './steps.js';
+
+/** A goroutine: its ops, run step by step. */
+export interface Thread {
+  /** Runs the next step; null when the goroutine has finished all its ops. Throws Fatal. */
+  step(): { info: StepInfo; op: number } | null;
+  /** Index of the op the goroutine is in (or about to start). */
+  readonly op: number;
+  readonly results: OpResult[];
+}
+
+export interface Run {
+  readonly threads: Thread[];
+  end(): EndState;
+}
+
+/** The end state as judged: contents (as bytes) plus lookup results, and the checker's findings. */
+export interface EndState {
+  /** Sorted `key=elem` hex pairs, then each goroutine's lookup results: equal fingerprints, equal states. */
+  readonly fingerprint: string;
+  /** The entries as people read them (`1→10`), in slot order; a key stored twice is listed twice. */
+  readonly entries: readonly string[];
+  /** Keys as bytes (hex), one per live slot: for lost and duplicated keys. */
+  readonly keys: readonly string[];
+  /**
+   * Findings of severity error or warning, and the write flag (classic
+   * hashWriting, Swiss writing) left set after every goroutine finished: no
+   * serial order leaves it, and the next access to the map dies with a
+   * spurious `concurrent map …` fatal error.
+   */
+  readonly findings: readonly string[];
+}
+
+interface MapHandle {
+  readonly mem: SimMemory;
+  /** The write flag's value now (classic: flags & hashWriting; Swiss: writing). */
+  writing(): number;
+  stepped(op: RaceOp, kbuf: number): SteppedOp;
+  snapshot(): MapSnapshot;
+}
+
+function openHandle(base: Scenario): MapHandle {
+  const encElem = (mem: SimMemory) => encoder(mem, base.type.elem, 'value');
+  if (base.impl === 'classic') {
+    const sim = openMap(base);
+    base.ops.forEach((op, i) => applyOp(sim, op, i));
+    const m = sim.map;
+    const enc = encElem(m.mem);
+    return {
+      mem: m.mem,
+      writing: () => m.flags & HASH_WRITING,
+      stepped: (op, k) => op.op === 'insert' ? classic.assignSteps(m, k, (a) => enc(a, op.value))
+        : op.op === 'delete' ? classic.deleteSteps(m, k) : classic.lookupSteps(m, k),
+      snapshot: () => sim.snapshot(),
+    };
+  }
+  const s = openSwiss(base);
+  base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
+  const m = s.map;
+  const enc = encElem(m.cx.mem);
+  return {
+    mem: m.cx.mem,
+    writing: () => m.cx.mem.u8(m.addr + m.cx.M.writing),
+    stepped: (op, k) => op.op === 'insert' ? swiss.assignSteps(m, k, (a) => enc(a, op.value))
+      : op.op === 'delete' ? swiss.deleteSteps(m, k) : swiss.lookupSteps(m, k),
+    snapshot: () => s.snapshot(),
+  };
+}
+
+/**
+ * End states already judged, by their memory's bytes (the same bytes are the
+ * same map: the snapshot, the check and the contents follow from them; the
+ * one thing the classic engine keeps beside memory, the overflow list of
+ * pointer-free buckets, only changes in a coarse newoverflow step, which
+ * also writes the bucket's overflow pointer).
+ */
+export type JudgeCache = Map<string, EndState>;
+
+function memoryKey(mem: SimMemory): string {
+  const parts: string[] = [];
+  for (const a of mem.allocations()) parts.push(a.addr.toString(36), Buffer.from(a.bytes).toString('base64'));
+  return parts.join(':');
+}
+
+/** A fresh run: the map made and set up, each goroutine at its first step. */
+export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
+  const h = openHandle(sc.base);
+  const keySize = Math.max(1, sizeOf(sc.base.type.key, sc.base.arch).size);
+  const encKey = encoder(h.mem, sc.base.type.key, 'key');
+  const threads = sc.goroutines.map((ops, g): Thread => {
+    // Each goroutine's key argument lives in its own memory (its stack), never shared.
+    const kbuf = h.mem.alloc(keySize, `goroutine ${g} key`);
+    let i = 0;
+    let gen: SteppedOp | undefined;
+    const results: OpResult[] = [];
+    return {
+      results,
+      get op() {
+        return i;
+      },
+      step() {
+        for (;;) {
+          if (i >= ops.length) return null;
+          if (!gen) {
+            encKey(kbuf, ops[i].key);
+            gen = h.stepped(ops[i], kbuf);
+          }
+          const r = gen.next();
+          if (!r.done) return { info: r.value, op: i };
+          if (ops[i].op === 'lookup') results.push(r.value);
+          gen = undefined;
+          i++;
+        }
+      },
+    };
+  });
+  const end = (): EndState => judge(sc, h.snapshot, threads.map((t) => t.results), h.writing());
+  return {
+    threads,
+    end() {
+      if (!cache) return end();
+      const key = `${memoryKey(h.mem)}|${threads.map((t) => t.results.map((r) => (r?.found ? 1 : 0)).join('')).join(',')}`;
+      let e = cache.get(key);
+      if (!e) cache.set(key, (e = end()));
+      return e;
+    },
+  };
+}
+
+/** The same ops run serially in `order` (goroutine indices, one per op) by the engine's unstepped code. */
+export function serialRun(sc: RaceScenario, order: readonly number[]): EndState {
+  const base = sc.base;
+  const next = sc.goroutines.map(() => 0);
+  const results: OpResult[][] = sc.goroutines.map(() => []);
+  if (base.impl === 'classic') {
+    const sim = openMap(base);
+    base.ops.forEach((op, i) => applyOp(sim, op, i));
+    for (const g of order) {
+      const op = sc.goroutines[g][next[g]++];
+      if (op.op === 'insert') sim.insert(op.key, op.value);
+      else if (op.op === 'delete') sim.delete(op.key);
+      else results[g].push({ found: sim.lookup(op.key) !== undefined });
+    }
+    return judge(sc, () => sim.snapshot(), results, sim.map.flags & HASH_WRITING);
+  }
+  const s = openSwiss(base);
+  base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
+  for (const g of order) {
+    const op = sc.goroutines[g][next[g]++];
+    if (op.op === 'insert') s.insert(op.key, op.value);
+    else if (op.op === 'delete') s.delete(op.key);
+    else results[g].push({ found: s.lookup(op.key) });
+  }
+  return judge(sc, () => s.snapshot(), results, s.map.cx.mem.u8(s.map.addr + s.map.cx.M.writing));
+}
+
+const MAX_ENTRIES = 1 << 16;
+
+function judge(sc: RaceScenario, snapshot: () => MapSnapshot, results: OpResult[][], writing: number): EndState {
+  const flag = sc.base.impl === 'classic' ? 'hashWriting' : 'writing';
+  const lookups = results.map((r, g) => `g${g}:${r.map((x) => (x?.found ? 'found' : 'absent')).join(',')}`).join(' ')
+    + (writing ? ` ${flag}=${writing}` : '');
+  const left = writing ? [`${flag} left set (${writing}) after every goroutine returned: the next access to the map dies with a spurious concurrent map fatal error`] : [];
+  let snap: MapSnapshot;
+  try {
+    snap = snapshot();
+  } catch (e) {
+    if (e instanceof LimitError) throw e;
+    const msg = `the end state cannot be read as a map: ${(e as Error).message}`;
+    return { fingerprint: `unreadable|${lookups}`, entries: [], keys: [], findings: [msg, ...left] };
+  }
+  const src = snapshotSource(JSON.parse(JSON.stringify(snap)) as unknown, 'end state');
+  const report = checkMap(src);
+  const findings = [...report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code} at ${f.location.text}: ${f.message}`), ...left];
+  const ks = sizeOf(sc.base.type.key, sc.base.arch).size;
+  const es = sizeOf(sc.base.type.elem, sc.base.arch).size;
+  const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  const raw = entriesOf(src, MAX_ENTRIES);
+  const pairs = raw.map((e) => `${hexOf(src.reader.read(e.key, ks))}=${hexOf(src.reader.read(e.elem, es))}`).sort();
+  const show = (t: typeof sc.base.type.key, a: bigint): string => {
+    try {
+      return JSON.stringify(decodeValue(src.reader, t, Number(a)));
+    } catch {
+      return '(unreadable)';
+    }
+  };
+  const entries = raw.map((e) => `${show(sc.base.type.key, e.key)}→${show(sc.base.type.elem, e.elem)}`);
+  const keys = raw.map((e) => hexOf(src.reader.read(e.key, ks)));
+  return { fingerprint: `${pairs.join(' ')}|${lookups}`, entries, keys, findings };
+}
