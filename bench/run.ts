@@ -38,6 +38,7 @@ const benches: Record<string, () => string[] | undefined> = {
   },
   engine: () => [],
   view: () => [],
+  profile: () => [],
   disasm: () => {
     // The figure is for esbuild 0.28.2 (stripped, 11 MB); scripts/real-binaries.sh fetches it.
     const f = path.join(cache, 'bin', 'esbuild-0.28.2', 'esbuild');

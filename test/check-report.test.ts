@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FirstSeen, findingLine, isBroken, markTorn, summaryLine, type Finding, type Invariant, type MapReport } from '../src/check/index.js';
-import { parseInterval } from '../src/cli/commands/check.js';
+import { parseInterval } from '../src/cli/mapinputs.js';
 import { UsageError } from '../src/base/errors.js';
 
 const inv = (code: string, tearable: boolean): Invariant => ({ code, impl: 'classic', title: code, severity: 'error', tearable, needsHash: false });

@@ -28,7 +28,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { parseGctrace, summarise, percentile, type GcCycle } from '../src/profile/gctrace.js';
+import { parseGctrace, summarise, percentile, GctraceReader, CycleStore, readGctraceFile, type GcCycle } from '../src/profile/gctrace.js';
 import { InputError } from '../src/base/errors.js';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
@@ -248,6 +248,43 @@ test('random corruption of real logs gives cycles or a clean one-line InputError
     }),
     { numRuns: 3000 },
   );
+});
+
+test('the streaming reader: any chunking of a log (long lines, CRLF, no final newline) gives the cycles of the whole; the column store gives them back', () => {
+  const real = GO_VERSIONS.map((v) => readFileSync(fixture(v), 'latin1')).join('');
+  // Program output longer than the longest line kept, between cycles; CRLF endings; no newline at the end.
+  const log = real.split('\n').map((l, i) => (i % 7 === 3 ? 'x'.repeat(3000) + '\n' + l : l)).join('\r\n').trimEnd();
+  const whole = parseGctrace(Buffer.from(log, 'latin1'), 'log');
+  assert.ok(whole.length > 100);
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 40 }), (sizes) => {
+      const buf = Buffer.from(log, 'latin1');
+      const got: GcCycle[] = [];
+      const r = new GctraceReader('log', (c) => got.push(c));
+      let at = 0;
+      for (let i = 0; at < buf.length; i++) {
+        const n = sizes[i % sizes.length];
+        r.push(buf.subarray(at, at + n));
+        at += n;
+      }
+      r.end();
+      assert.deepEqual(got, whole);
+    }),
+    { numRuns: 200 },
+  );
+  const store = new CycleStore();
+  for (const c of whole) store.push(c);
+  assert.equal(store.length, whole.length);
+  for (let i = 0; i < whole.length; i++) assert.deepEqual(store.at(i), whole[i]);
+  assert.deepEqual(summarise(store, 0.25), summarise(whole, 0.25));
+  const dir = mkdtempSync(path.join(tmpdir(), 'mapscope-gctrace-stream-'));
+  writeFileSync(path.join(dir, 'g.log'), log, 'latin1');
+  const fromFile = readGctraceFile(path.join(dir, 'g.log'));
+  assert.deepEqual(Array.from({ length: fromFile.length }, (_, i) => fromFile.at(i)), whole);
+  // A gctrace line split across chunks that is too long is still refused with its line number.
+  const bad = new GctraceReader('log', () => undefined);
+  bad.push(Buffer.from('ok\ngc 1 @0.1s '));
+  assert.throws(() => bad.push(Buffer.from('9'.repeat(2000))), /^InputError: log: line 2: gctrace line longer/);
 });
 
 test('CLI: table, --json, exit 1 over the assist threshold, exit 2 with the line number', async () => {

@@ -9,22 +9,26 @@
  * the seed and hash keys it printed. The marked field, noverflow, is held to
  * the runtime's bounds instead: below 2^15 (else a same-size grow would have
  * started) and at most the overflow buckets the current array has chained.
+ *
+ * A real run takes minutes under qemu-user, so what mapsnap printed is kept
+ * per build and input (test/support/gobuild.ts goOutput): each case is one
+ * real run, made again when mapsnap, the toolchain or the input changes, and
+ * the engine is replayed against it on every run.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../src/engine/scenario.js';
 import { simulate, type ClassicSnapshot } from '../src/engine/classic/index.js';
-import { goroot, emulatorFor } from './support/toolchains.js';
+import { emulatorFor } from './support/toolchains.js';
+import { goBuild, goOutput } from './support/gobuild.js';
 import { FIXTURES } from './support/simfixtures.js';
 
 const probeSrc = join(FIXTURES, '..', '..', '..', 'gosrc', 'mapsnap');
 const work = mkdtempSync(join(tmpdir(), 'mapsnap-b16-'));
-const gocache = join(tmpdir(), 'mapscope-test-gocache');
-mkdirSync(gocache, { recursive: true });
 
 const CASES: { go: string; experiment: string; arch: string; sizes: number[] }[] = [
   { go: '1.22', experiment: '', arch: 'amd64', sizes: [1_000_000, 3_000_000] },
@@ -41,22 +45,30 @@ for (const c of CASES) {
   for (const n of c.sizes) {
     const name = `go${c.go}${c.experiment ? '-' + c.experiment : ''}/${c.arch} map[int64]int64 × ${n}`;
     test(`B ≥ 16 live: ${name}: real map = engine except hash.rand's fields`, { timeout: 1_800_000 }, () => {
-      const root = goroot(c.go);
       const emu = emulatorFor(c.arch);
-      const bin = join(work, `mapsnap-${c.go}${c.experiment}-${c.arch}`);
-      execFileSync(join(root, 'bin', 'go'), ['build', ...(Number(c.go.split('.')[1]) >= 23 ? ['-ldflags=-checklinkname=0'] : []), '-o', bin, '.'], {
-        cwd: probeSrc,
-        env: { ...process.env, GOARCH: c.arch, GOEXPERIMENT: c.experiment, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOCACHE: gocache, GOROOT: root },
-        stdio: 'pipe',
+      const bin = goBuild({
+        go: c.go,
+        src: probeSrc,
+        goarch: c.arch,
+        env: c.experiment ? { GOEXPERIMENT: c.experiment } : {},
+        flags: Number(c.go.split('.')[1]) >= 23 ? ['-ldflags=-checklinkname=0'] : [],
+        name: 'mapsnap',
       });
       const ops: [string, number, number][] = [];
       for (let i = 0; i < n; i++) ops.push(['insert', i, i]);
       const base = { go: c.go, arch: c.arch, experiment: c.experiment, type: 'map[int64]int64', ops };
-      const file = join(work, `${c.go}${c.experiment}-${c.arch}-${n}.json`);
-      writeFileSync(file, JSON.stringify(base));
-      const env = { ...process.env, GODEBUG: 'cpu.aes=off' };
-      const realText = execFileSync(emu ?? bin, emu ? [bin, file] : [file], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
-      rmSync(file);
+      const input = JSON.stringify(base);
+      const godebug = 'cpu.aes=off';
+      const realText = goOutput(bin, [input, `GODEBUG=${godebug}`, emu ?? 'native'], () => {
+        const file = join(work, `${c.go}${c.experiment}-${c.arch}-${n}.json`);
+        writeFileSync(file, input);
+        try {
+          const env = { ...process.env, GODEBUG: godebug };
+          return execFileSync(emu ?? bin, emu ? [bin, file] : [file], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+        } finally {
+          rmSync(file);
+        }
+      });
       const real = JSON.parse(realText) as ClassicSnapshot;
       assert.ok(real.header.B >= 16, `the real map has B=${real.header.B}`);
       const sc = parseScenario({ ...base, hash: real.hash }, name);

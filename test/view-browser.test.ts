@@ -26,30 +26,18 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import pixelmatch from 'pixelmatch';
-import { PNG } from 'pngjs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { REPO, compareScreenshot as compareWith, launch, open as openPage, view } from './support/viewpage.js';
 import { readFixture } from './support/swisssnap.js';
 import { standalone, type ProcessLine } from './support/swisscheck.js';
-
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(REPO, 'bin', 'mapscope.js');
-const CHROMIUM = '/usr/bin/chromium';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mapscope-view-'));
 let ctx: BrowserContext;
 
 before(async () => {
-  ctx = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: CHROMIUM,
-    // Fixed, so screenshots compare with the committed references.
-    viewport: { width: 1000, height: 700 },
-    deviceScaleFactor: 1,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ctx = await launch(join(tmp, 'profile'));
 });
 
 after(async () => {
@@ -57,26 +45,8 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function view(args: string[]): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, 'view', ...args], { encoding: 'utf8' });
-  return { status: r.status, stderr: r.stderr };
-}
-
-/** Opens a written report; collects console errors, page errors and any request that is not the file itself. */
-async function open(file: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    if (r.url() !== `file://${file}`) problems.push(`request: ${r.url()}`);
-  });
-  await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-  return { page, problems };
-}
+const open = (file: string) => openPage(ctx, file);
+const compareScreenshot = (html: string, name: string, prepare?: (p: Page) => Promise<void>) => compareWith(ctx, html, name, tmp, prepare);
 
 interface Unit {
   states: string[];
@@ -139,36 +109,6 @@ async function checkMemoryPage(file: string, snap: Record<string, unknown>): Pro
     assert.ok(shown, `details after the keys: ${await page.textContent('#details')}`);
     assert.ok((await page.getAttribute(`.slot[data-slot="${at}"]`, 'aria-label'))!.includes(`key ${JSON.stringify(units[1].keys[1])}`), 'text alternative names the key');
     assert.deepEqual(problems, []);
-  } finally {
-    await page.close();
-  }
-}
-
-const SHOTS = join(REPO, 'test', 'fixtures', 'view');
-/** Pixels that may differ (font hinting, antialiasing): 0.5% of the image, each compared with pixelmatch's default threshold. */
-const MAX_DIFF_RATIO = 0.005;
-
-/** Screenshots `html` at a fixed size and compares it with the committed reference `name`.png. */
-async function compareScreenshot(html: string, name: string, prepare?: (p: Page) => Promise<void>): Promise<void> {
-  const page = await ctx.newPage();
-  try {
-    await page.goto(`file://${html}`);
-    await page.waitForSelector('body[data-ready="true"]');
-    if (prepare) await prepare(page);
-    const shot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
-    const ref = join(SHOTS, `${name}.png`);
-    if (process.env.MAPSCOPE_UPDATE_SCREENSHOTS === '1') writeFileSync(ref, shot);
-    assert.ok(existsSync(ref), `${ref} is missing: run with MAPSCOPE_UPDATE_SCREENSHOTS=1 to write it`);
-    const a = PNG.sync.read(readFileSync(ref));
-    const b = PNG.sync.read(shot);
-    assert.deepEqual([b.width, b.height], [a.width, a.height]);
-    const diff = new PNG({ width: a.width, height: a.height });
-    const n = pixelmatch(a.data, b.data, diff.data, a.width, a.height, { threshold: 0.1 });
-    if (n > MAX_DIFF_RATIO * a.width * a.height) {
-      writeFileSync(join(tmp, `${name}.actual.png`), shot);
-      writeFileSync(join(REPO, `${name}.diff.png`), PNG.sync.write(diff));
-      assert.fail(`${name}: ${n} pixels differ from ${ref} (limit ${Math.floor(MAX_DIFF_RATIO * a.width * a.height)}); the diff is ${name}.diff.png`);
-    }
   } finally {
     await page.close();
   }
@@ -304,4 +244,72 @@ test('bad input: one line, exit 2, no file written', () => {
   const r = view([join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', 'int64-mid-grow-27.snapshot.json.gz'), '-o', join(tmp, 'no-such-dir', 'x.html')]);
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+});
+
+test('a large map is virtualised: few cells in the DOM, every slot reachable by keyboard, states as the snapshot', async () => {
+  // 30,000 entries of a Swiss map (Go 1.24): 64 tables × 128 groups, over 8,000 rows, past the grid's
+  // 3,000-row threshold. The page's own mechanics are tested here (its slots against the snapshot it was given).
+  const scenario = join(tmp, 'big.json');
+  writeFileSync(scenario, JSON.stringify({ go: '1.24', arch: 'amd64', type: 'map[int64]int64', ops: Array.from({ length: 30_000 }, (_, i) => ['insert', i + 1, i + 1]) }));
+  const sim = spawnSync(process.execPath, [join(REPO, 'bin', 'mapscope.js'), 'sim', scenario, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(sim.status, 0, sim.stderr);
+  const snap = JSON.parse(sim.stdout) as Record<string, unknown>;
+  const units = unitsOf(snap);
+  const states = units.flatMap((u) => u.states);
+  const json = join(tmp, 'big.snap.json');
+  const html = join(tmp, 'big.html');
+  writeFileSync(json, sim.stdout);
+  assert.equal(view([json, '-o', html]).status, 0);
+  const { page, problems } = await open(html);
+  try {
+    assert.equal(await page.getAttribute('.gridbox', 'data-slots'), String(states.length));
+    assert.ok(await page.$('.gridbox.virtual'), 'virtualised');
+    const drawn = await page.$$eval('.slot[data-slot]', (c) => c.map((x) => [Number((x as HTMLElement).dataset.slot), (x as HTMLElement).dataset.state!] as [number, string]));
+    assert.ok(drawn.length > 0 && drawn.length < 2000, `${drawn.length} cells in the DOM`);
+    for (const [i, s] of drawn) assert.equal(s, states[i], `slot ${i}`);
+    const rows = Number(await page.getAttribute('.gridbox', 'aria-rowcount'));
+    assert.equal(rows, units.length + (snap.tables as unknown[]).length, 'a row per group and per table heading');
+    // Keyboard: End reaches the last slot (drawn on the way), Home the first, Page Down a screenful on.
+    await page.mouse.move(0, 0);
+    await page.focus('.slot[data-slot="0"]');
+    await page.keyboard.press('End');
+    const last = states.length - 1;
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), String(last));
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.state), states[last]);
+    const u = units[units.length - 1];
+    assert.ok((await page.textContent('#details'))!.startsWith(`table ${(snap.tables as unknown[]).length - 1} group ${(snap.tables as { groups: unknown[] }[]).at(-1)!.groups.length - 1} slot 7`));
+    if (u.states[7] === 'F') assert.ok((await page.textContent('#details'))!.includes(`key ${JSON.stringify(u.keys[7])} `));
+    await page.keyboard.press('Home');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), '0');
+    await page.keyboard.press('PageDown');
+    const down = Number(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot));
+    assert.ok(down > 8 && down % 8 === 0, `Page Down moved to slot ${down}`);
+    assert.equal(await page.$$eval('[tabindex="0"]', (c) => c.length), 1, 'one cell in the tab order');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('tour --html: the tour\'s maps in one page, one tab each, no errors', async () => {
+  const html = join(tmp, 'tour.html');
+  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'mapscope.js'), 'tour', '--html', html], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /mapscope view/);
+  const { page, problems } = await open(html);
+  try {
+    const tabs = await page.$$('[role="tab"]');
+    assert.equal(tabs.length, 3);
+    // The classic tour map: 28 inserts, so 28 steps after make.
+    assert.equal(await page.getAttribute('#step', 'max'), '28');
+    await tabs[1].click();
+    assert.equal(await page.getAttribute('body', 'data-view'), '1');
+    assert.match((await page.textContent('#stepinfo'))!, /^Step 0 of 28: make/);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('body', 'data-view'), '2');
+    assert.equal(await page.$$eval('.strip', (s) => s.length), 6, 'the tour\'s six targets');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
 });

@@ -16,7 +16,8 @@ import type { ClassicSnapshot } from './classic/snapshot.js';
 import type { SwissSnapshot } from './swiss/snapshot.js';
 import type { Engine } from './session.js';
 
-export type { Engine, EngineResult, MapSession, TraceLine } from './session.js';
+export type { Engine, EngineMap, EngineResult, MapSession, TraceLine } from './session.js';
+export { opText } from './session.js';
 export type { ClassicSnapshot, SwissSnapshot };
 
 /** A snapshot of either engine (its `impl` field says which). */

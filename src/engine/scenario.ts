@@ -15,7 +15,8 @@ import { parseGoVersion, parseExperiment, mapImplFor, type GoVersion, type Exper
 import { parseType } from '../model/typeparse.js';
 import { isComparable, typeString, sizeOf, type MapType } from '../model/types.js';
 import { SimMemory } from '../model/memory.js';
-import { encodeValue, ValueError, type JsonValue } from '../model/values.js';
+import { ValueError, type JsonValue } from '../model/values.js';
+import { encoder } from './encode.js';
 
 export type Op =
   | { readonly op: 'insert'; readonly key: JsonValue; readonly value: JsonValue }
@@ -174,17 +175,20 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const scratch = new SimMemory(arch);
   const kbuf = scratch.alloc(sizeOf(type.key, arch).size, 'scratch key');
   const vbuf = scratch.alloc(sizeOf(type.elem, arch).size, 'scratch elem');
+  // The engines' own encoders (their errors are encodeValue's); string data into one reused scratch object.
+  const checkKey = encoder(scratch, type.key, 'key', { temporary: true });
+  const checkElem = encoder(scratch, type.elem, 'value', { temporary: true });
+  const arity: Record<string, number> = { insert: 3, delete: 2, lookup: 2, clear: 1, iterate: 2 };
   const ops: Op[] = json.ops.map((raw: unknown, i: number): Op => {
     const at = `ops[${i}]`;
     if (!Array.isArray(raw) || typeof raw[0] !== 'string') throw new InputError(source, at, 'expected ["insert", key, value], ["delete", key], ["lookup", key], ["clear"] or ["iterate", r]');
-    const arity: Record<string, number> = { insert: 3, delete: 2, lookup: 2, clear: 1, iterate: 2 };
-    const n = arity[raw[0]];
+    const n = Object.hasOwn(arity, raw[0]) ? arity[raw[0]] : undefined;
     if (n === undefined) throw new InputError(source, `${at}[0]`, `unknown operation ${briefJson(raw[0])} (insert, delete, lookup, clear, iterate)`);
     if (raw.length !== n) throw new InputError(source, at, `${raw[0]} takes ${n - 1} argument(s), got ${raw.length - 1}`);
     if (raw[0] === 'iterate') return { op: 'iterate', r: parseBig(raw[1], source, `${at}[1]`, 64) };
     if (n >= 2) {
       try {
-        encodeValue(scratch, type.key, kbuf, raw[1] as JsonValue, 'key');
+        checkKey(kbuf, raw[1] as JsonValue);
       } catch (e) {
         if (e instanceof ValueError) throw new InputError(source, `${at}[1]`, e.message);
         throw e;
@@ -192,7 +196,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     }
     if (n === 3) {
       try {
-        encodeValue(scratch, type.elem, vbuf, raw[2] as JsonValue, 'value');
+        checkElem(vbuf, raw[2] as JsonValue);
       } catch (e) {
         if (e instanceof ValueError) throw new InputError(source, `${at}[2]`, e.message);
         throw e;

@@ -7,6 +7,11 @@
  * scenario's Go version and experiment select.
  */
 import type { Op, Scenario } from './scenario.js';
+import type { ClassicMap } from './classic/map.js';
+import type { SwissMap } from './swiss/map.js';
+
+/** The engine's map itself, for readers of its memory beyond the snapshot (src/footprint counts its heap). */
+export type EngineMap = { readonly impl: 'classic'; readonly map: ClassicMap } | { readonly impl: 'swiss'; readonly map: SwissMap };
 
 export interface TraceLine {
   /** Index of the operation in `scenario.ops`; -1 for make. */
@@ -27,6 +32,15 @@ export interface MapSession<S> {
   snapshot(): S;
   /** Every trace line so far, in order; empty unless opened with `trace`. */
   readonly trace: readonly TraceLine[];
+  /** The map the session drives. */
+  readonly engineMap: EngineMap;
+}
+
+/** An operation as `sim --trace` heads its lines: "#3 insert 7 70", "#4 clear". */
+export function opText(op: Op, i: number): string {
+  const args = op.op === 'insert' ? `${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`
+    : op.op === 'clear' ? '' : op.op === 'iterate' ? `r=${op.r}` : JSON.stringify(op.key);
+  return `#${i} ${op.op} ${args}`.trimEnd();
 }
 
 export interface Engine<S = unknown> {

@@ -20,8 +20,8 @@
  *   report.ts   text tables; svg.ts the plot
  */
 export { measure, targetLabel, type FootprintRun, type FootprintTarget, type GrowthEvent, type MeasureOptions, type SeedRun } from './measure.js';
-export { liveClassic, liveSwiss, type LiveBytes, type LiveShape } from './live.js';
+export { liveClassic, liveSwiss, liveShape, type LiveBytes, type LiveShape } from './live.js';
 export { summarize, parseEntries, type FootprintPoint, type TargetFootprint } from './summary.js';
-export { targetReport, comparisonReport } from './report.js';
+export { targetReport, comparisonReport, PARTS } from './report.js';
 export { footprintSvg } from './svg.js';
 export { keyMaker } from './keys.js';

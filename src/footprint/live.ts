@@ -22,6 +22,8 @@
  */
 import type { ClassicMap } from '../engine/classic/index.js';
 import type { SwissMap } from '../engine/swiss/index.js';
+import type { EngineMap } from '../engine/index.js';
+import type { MapType } from '../model/types.js';
 import { appendedCapacity, heapBytes } from '../model/malloc.js';
 import { hasPointers, type GoType } from '../model/types.js';
 import type { GoVersion } from '../model/goversion.js';
@@ -192,4 +194,9 @@ export function liveSwiss(m: SwissMap, key: GoType, elem: GoType, go: GoVersion,
     b.indirectElems = elems.bytes;
   }
   return { bytes: finish(b), slots, depth: m.globalDepth, count: tables };
+}
+
+/** The live heap of an engine session's map, whichever implementation it is. */
+export function liveShape(em: EngineMap, type: MapType, go: GoVersion, arch: Arch): LiveShape {
+  return em.impl === 'classic' ? liveClassic(em.map, type.key, type.elem) : liveSwiss(em.map, type.key, type.elem, go, arch);
 }

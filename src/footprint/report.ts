@@ -26,7 +26,8 @@ function spread(p: { median: number; min: number; max: number }): string {
   return `${pct(p.min).toFixed(2)}%..+${pct(p.max).toFixed(2)}%`;
 }
 
-const PARTS: [keyof LiveBytes, string][] = [
+/** The parts of a map's heap, as footprint names them in its reports (`view`'s statistics use the same names). */
+export const PARTS: readonly [keyof LiveBytes, string][] = [
   ['header', 'header'], ['extra', 'mapextra'], ['buckets', 'buckets'], ['oldbuckets', 'oldbuckets'], ['overflow', 'overflow'],
   ['directory', 'directory'], ['tables', 'tables'], ['groups', 'groups'], ['indirectKeys', 'keys'], ['indirectElems', 'elems'],
 ];

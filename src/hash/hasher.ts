@@ -37,6 +37,13 @@ export interface KeyMemory {
   read(addr: bigint, len: number): Uint8Array;
   /** The dynamic type of an interface whose first word is `word` (an *itab when `itab`, else a *_type). */
   dynamicType(word: bigint, itab: boolean): DynamicType;
+  /**
+   * Optional, for engines over simulated memory: the array holding the `len`
+   * bytes at `addr` (an address below 2^53), without copying; their offset
+   * in it is left in `locOff`. Throws like `read` when they are unmapped.
+   */
+  loc?(addr: number, len: number): Uint8Array;
+  readonly locOff?: number;
 }
 
 /**
@@ -234,8 +241,21 @@ export class GoHasher {
         this.mem64Raw(b, p, hh, hl);
         return;
       case 'strhash': {
-        const [ptr, len] = this.header(b, p);
-        const bytes = len === 0 ? EMPTY : need(mem, 'string data').read(ptr, len);
+        const len = this.strLen(b, p);
+        if (len === 0) {
+          this.memRaw(EMPTY, 0, 0, hh, hl);
+          return;
+        }
+        const km = need(mem, 'string data');
+        if (km.loc) {
+          // No copy and no BigInt: the data pointer as a number (addresses stay below 2^53).
+          const w0 = this.ld32(b, p);
+          const ptr = this.ptrSize === 4 ? w0 : this.bigEndian ? w0 * 4294967296 + this.ld32(b, p + 4) : this.ld32(b, p + 4) * 4294967296 + w0;
+          const buf = km.loc(ptr, len);
+          this.memRaw(buf, km.locOff ?? 0, len, hh, hl);
+          return;
+        }
+        const bytes = km.read(this.word(b, p), len);
         checkRange(bytes, 0, len);
         this.memRaw(bytes, 0, len, hh, hl);
         return;
@@ -277,8 +297,8 @@ export class GoHasher {
     return this.bigEndian ? join(w0, w1) : join(w1, w0);
   }
 
-  /** A string header (data pointer, length). */
-  private header(b: Uint8Array, p: number): [bigint, number] {
+  /** A string header's length (checked against the range of a Go int). */
+  private strLen(b: Uint8Array, p: number): number {
     const q = p + this.ptrSize;
     checkRange(b, q, this.ptrSize);
     // The length as a number without going through BigInt.
@@ -290,7 +310,7 @@ export class GoHasher {
       if (hi !== 0 || lo > 0x7fffffff) throw new HashTypeError(`string length 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} out of range`);
       len = lo;
     }
-    return [len === 0 ? 0n : this.word(b, p), len];
+    return len;
   }
 
   /** f32hash/f64hash (runtime/alg.go). */

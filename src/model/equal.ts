@@ -24,6 +24,17 @@ function float(mem: SimMemory, addr: number, size: 4 | 8): number {
 /** The equality function for a key type, specialised for plain memory and strings (the common keys). */
 export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) => boolean {
   const s = sizeOf(t, mem.arch);
+  if (s.alg === 'MEM' && s.size === 8) {
+    // The common int64/uint64/pointer key: 8 bytes, compared without a loop.
+    return (a, b) => {
+      const x = mem.loc(a, 8);
+      const p = mem.locOff;
+      mem.loc(b, 8);
+      const q = mem.locOff;
+      return x[p] === x[q] && x[p + 1] === x[q + 1] && x[p + 2] === x[q + 2] && x[p + 3] === x[q + 3] &&
+        x[p + 4] === x[q + 4] && x[p + 5] === x[q + 5] && x[p + 6] === x[q + 6] && x[p + 7] === x[q + 7];
+    };
+  }
   if (s.alg === 'MEM') {
     const n = s.size;
     return (a, b) => {
@@ -33,6 +44,24 @@ export function keyEqualFor(mem: SimMemory, t: GoType): (a: number, b: number) =
       const y = mem.loc(b, n);
       const yo = mem.locOff;
       for (let i = 0; i < n; i++) if (x[xo + i] !== y[yo + i]) return false;
+      return true;
+    };
+  }
+  if (underlying(t).kind === 'string') {
+    // Lengths, then data pointers, then bytes, all read from the arena in place.
+    const p = mem.arch.ptrSize;
+    return (a, b) => {
+      const la = mem.num(a + p, p);
+      if (la !== mem.num(b + p, p)) return false;
+      if (la === 0) return true;
+      const pa = mem.ptr(a);
+      const pb = mem.ptr(b);
+      if (pa === pb) return true;
+      const x = mem.loc(pa, la);
+      const xo = mem.locOff;
+      mem.loc(pb, la);
+      const yo = mem.locOff;
+      for (let i = 0; i < la; i++) if (x[xo + i] !== x[yo + i]) return false;
       return true;
     };
   }

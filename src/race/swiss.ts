@@ -86,7 +86,8 @@ export function* assignSteps(m: SwissMap, key: number, storeElem: (addr: number)
     yield step(`load dirLen ${dirLen}`);
   }
   while (elem === undefined) {
-    elem = m.tableFor(hash).putSlot(hash, key);
+    // The engine's tables take the hash as uint32 halves.
+    elem = m.tableFor(Number((hash >> 32n) & 0xffffffffn), Number(hash & 0xffffffffn)).putSlot(Number(hash & 0xffffffffn), key);
     yield step(elem === undefined ? 'table: growthLeft 0 → rehash (coarse step)' : 'table: probe, key, ctrl, growthLeft, used (coarse step)', `${files(m).map} (table.go putSlot)`);
   }
   return yield* finish(m, src, elem, storeElem);
@@ -196,7 +197,7 @@ export function* deleteSteps(m: SwissMap, key: number): SteppedOp {
       yield step(`store ctrl empty in slot ${slot}`, small);
     }
   } else {
-    const r = m.tableFor(hash).delete(hash, key);
+    const r = m.tableFor(Number((hash >> 32n) & 0xffffffffn), Number(hash & 0xffffffffn)).delete(Number(hash & 0xffffffffn), key);
     if (r === true) m.tombstonePossible = true;
     yield step('table: probe, clear, ctrl, counters (coarse step)', `${files(m).map} (table.go Delete)`);
   }

@@ -3,9 +3,9 @@
  * layout.ts) extracts and the browser side (page/) draws. Shared as types
  * only, so the page bundle carries none of the Node code.
  *
- * Memory views are compact: one character per slot for its state, one
- * number for its tophash or control byte, and the key and elem as short
- * text, in flat arrays indexed by slot number (unit × 8 + slot in unit).
+ * Memory views are compact (a million-entry map is a few tens of MB): one
+ * letter per slot for its state, its tophash or control byte in base64,
+ * and the keys and elems of the slots worth decoding as text joined by DEL.
  */
 
 /**
@@ -15,6 +15,15 @@
  * second half, Z evacuatedEmpty, ? a byte no state has.
  */
 export type SlotState = 'F' | 'E' | 'R' | 'D' | 'X' | 'Y' | 'Z' | '?';
+
+/** States whose slots carry a decoded key and elem. */
+export const DECODED_STATES = 'FDXY?';
+
+/**
+ * Joins the texts of MemoryView.keys and .elems: DEL, which JSON.stringify leaves unescaped (a newline
+ * would cost two bytes in the embedded JSON); a DEL inside a text is written as the JSON escape \u007f.
+ */
+export const TEXT_SEP = '\x7f';
 
 /** The state names the legend and the text alternatives use. */
 export const STATE_NAMES: Record<SlotState, string> = {
@@ -28,25 +37,39 @@ export const STATE_NAMES: Record<SlotState, string> = {
   '?': 'invalid control byte',
 };
 
-/** A bucket (classic, one per chain position) or a group (Swiss): 8 slots. */
-export interface Unit {
-  /** "bucket 3", "bucket 3 overflow 1", "group 2". */
-  readonly label: string;
-}
-
 /** A run of units drawn together: a bucket array, the old bucket array, one Swiss table. */
 export interface Section {
   readonly title: string;
-  /** Units [first, first + count) of MemoryView.units. */
+  /** Units [first, first + count) of the view. */
   readonly first: number;
   readonly count: number;
+  /** When set, unit u of the section is labelled "`unit` (u - first)" ("table 3 group 17") and MemoryView.units is absent. */
+  readonly unit?: string;
 }
 
+/** The statistics panel: figures for people, a probe-length histogram, bytes by kind. */
+export interface Stats {
+  /** [what, value] rows: entries, load, overflow buckets, tables, tombstones. */
+  readonly figures: readonly [string, string][];
+  /** counts[n]: full slots whose lookup looks at n buckets or groups before reaching theirs; or why that is not known. */
+  readonly probe: { readonly unit: string; readonly counts: readonly number[] } | { readonly unknown: string };
+  /** Heap bytes by kind as src/footprint counts them ([kind, bytes] rows, total last), or why they are not shown. */
+  readonly bytes: readonly [string, number][] | string;
+}
+
+/**
+ * A map's memory. Slot-indexed data (slot = unit × 8 + slot in unit) is
+ * encoded compactly for maps of millions of slots: one letter per slot for
+ * its state, the control bytes as base64, and the texts of decoded slots
+ * joined by TEXT_SEP.
+ */
 export interface MemoryView {
   readonly kind: 'memory';
   readonly impl: 'classic' | 'swiss';
-  /** Where the map came from, for the page title ("snapshot" and the file name). */
+  /** Where the map came from: "snapshot FILE.json", "core CORE (BINARY)", "pid 4242 (frozen)". */
   readonly source: string;
+  /** The map's name: a global variable ("main.cache"), an address, or "snapshot". */
+  readonly name: string;
   readonly type: string;
   /** "Go 1.23 amd64". */
   readonly target: string;
@@ -55,19 +78,32 @@ export interface MemoryView {
   /** Header fields worth showing, in order ("B" → 3). */
   readonly header: readonly [string, string][];
   readonly sections: readonly Section[];
-  readonly units: readonly Unit[];
-  /** One SlotState per slot (units.length × 8 characters). */
+  /** Units drawn. */
+  readonly unitCount: number;
+  /** Each unit's label ("bucket 3", "bucket 3 overflow 1"), newline-joined; absent when every section names its units (Swiss). */
+  readonly units?: string;
+  /** Each unit's address, hex, newline-joined; absent when addresses are synthetic (a snapshot). */
+  readonly unitAddrs?: string;
+  /** "bucket" or "group", for offsets within a unit when there are no addresses. */
+  readonly unitWord: string;
+  /** Offset of slot i's key within its unit. */
+  readonly keyOffsets: readonly number[];
+  /** One SlotState per slot. */
   readonly states: string;
-  /** Per slot: tophash (classic) or control byte (Swiss). */
-  readonly ctrl: readonly number[];
-  /** Per slot: the key and elem as JSON text, as the snapshot decodes their bytes (stale in empty slots). */
-  readonly keys: readonly string[];
-  readonly elems: readonly string[];
-  /** Per slot: where its key sits, "bucket+0x10" (snapshot addresses are synthetic, so an offset within the unit). */
-  readonly where: readonly string[];
+  /** Per slot: tophash (classic) or control byte (Swiss), base64 of one byte a slot. */
+  readonly ctrl: string;
+  /**
+   * The key and elem of each decoded slot (state F, D, X, Y or ?: a live key, or the stale one a delete
+   * or an evacuation left), in slot order, as JSON text joined by TEXT_SEP; empty slots have none.
+   */
+  readonly keys: string;
+  readonly elems: string;
   readonly findings: readonly ViewFinding[];
   /** Invariants not checked and why ("HASH: no key material"), so an empty findings list is not read as a clean bill. */
   readonly unchecked: readonly string[];
+  /** What the walk could not draw (an unreadable chain, a loop). */
+  readonly notes: readonly string[];
+  readonly stats: Stats;
 }
 
 export interface ViewFinding {
@@ -104,4 +140,31 @@ export interface LayoutView {
   readonly differences: readonly string[];
 }
 
-export type ViewData = MemoryView | LayoutView;
+/**
+ * A scenario replayed step by step. Frame 0 is the map after make; frame n
+ * the map after operation n-1. Each frame is a whole MemoryView when the
+ * map's structure changed (the first, a grow, a split, a new array), else
+ * only the slots that changed since the previous frame.
+ */
+export interface ReplayView {
+  readonly kind: 'replay';
+  readonly type: string;
+  readonly target: string;
+  readonly source: string;
+  /** One per frame: the operation ("#3 insert 7 70"; "make" for frame 0) and its `sim --trace` lines. */
+  readonly steps: readonly { readonly op: string; readonly trace: readonly string[] }[];
+  readonly frames: readonly ReplayFrame[];
+}
+
+export type ReplayFrame =
+  | { readonly full: MemoryView }
+  /** Changed slots: [slot, state letter, control byte, key text, elem text]; everything else as the previous frame, bar these. */
+  | { readonly diff: readonly [number, string, number, string, string][]; readonly count: number; readonly header: readonly [string, string][]; readonly findings: readonly ViewFinding[]; readonly stats: Stats; readonly sections: readonly Section[] };
+
+/** Several views in one page (the tour's maps), one shown at a time. */
+export interface ViewSet {
+  readonly kind: 'set';
+  readonly views: readonly { readonly title: string; readonly view: MemoryView | LayoutView | ReplayView }[];
+}
+
+export type ViewData = MemoryView | LayoutView | ReplayView | ViewSet;

@@ -30,9 +30,12 @@ h1 { font-size: 1.3rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 1.
 .meta { color: #444; margin: 0 0 .6rem; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1rem; margin: .5rem 0 1rem; padding: 0; list-style: none; }
 .legend li { display: flex; align-items: center; gap: .35rem; }
-.grid { display: grid; grid-template-columns: max-content repeat(8, 1.9rem); gap: 2px 2px; align-items: center; }
-.chunk { content-visibility: auto; } .chunk + .chunk { margin-top: 2px; }
-.unit { font: 12px ui-monospace, monospace; color: #333; padding-right: .6rem; white-space: nowrap; }
+.gridbox { position: relative; margin: .4rem 0 1rem; }
+.gridbox.virtual { height: 70vh; overflow: auto; border: 1px solid #ccd; }
+.gridinner { position: relative; }
+.row { position: absolute; left: 0; height: 26px; display: grid; grid-template-columns: 13rem repeat(8, 1.9rem); gap: 2px; align-items: center; }
+.row.sec { font-weight: bold; }
+.sectitle { white-space: nowrap; font-size: .95rem; padding-top: 4px; }
 .slot { width: 1.9rem; height: 1.6rem; border: 1px solid #555; display: flex; align-items: center; justify-content: center;
   font: bold 12px ui-monospace, monospace; cursor: default; box-sizing: border-box; }
 .slot:focus { outline: 3px solid #0a58ca; outline-offset: 1px; }
@@ -48,6 +51,16 @@ h1 { font-size: 1.3rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 1.
 .s-bad { background: #000; color: #ff0; }
 #details { position: sticky; top: 0; background: #f4f6f8; border: 1px solid #ccd; padding: .5rem .7rem; margin: .6rem 0; min-height: 3.2rem;
   font: 13px ui-monospace, monospace; white-space: pre-wrap; z-index: 1; }
+.replay { display: flex; align-items: center; gap: .4rem; margin: .5rem 0; flex-wrap: wrap; }
+.replay button { font-size: 1rem; min-width: 2.2rem; } .replay input { width: 20rem; }
+#trace { background: #f4f6f8; border: 1px solid #ccd; padding: .4rem .6rem; font: 12px ui-monospace, monospace; max-height: 12rem; overflow: auto; }
+table.figs { border-collapse: collapse; } table.figs th { text-align: left; font-weight: normal; color: #444; padding: 0 1rem 0 0; } table.figs td.num { text-align: right; font-family: ui-monospace, monospace; }
+.hist { list-style: none; padding: 0; margin: 0; } .hist li { display: grid; grid-template-columns: 3rem 20rem auto; gap: .5rem; align-items: center; font: 12px ui-monospace, monospace; }
+.hist .bar { display: block; height: .8rem; background: repeating-linear-gradient(90deg, #1565c0 0 6px, #0d47a1 6px 8px); }
+.tabs { display: flex; gap: .3rem; margin: .4rem 0 .8rem; flex-wrap: wrap; }
+.tabs [role="tab"] { font: inherit; padding: .3rem .7rem; border: 1px solid #889; background: #f4f6f8; }
+.tabs [role="tab"][aria-selected="true"] { background: #0a58ca; color: #fff; border-color: #0a58ca; font-weight: bold; }
+h3 { font-size: .95rem; margin: 1rem 0 .3rem; }
 .findings li { margin: .2rem 0; } .findings button { font: inherit; text-align: left; }
 table.hdr { border-collapse: collapse; font: 12px ui-monospace, monospace; } table.hdr td { padding: 0 .8rem 0 0; }
 .strip { position: relative; height: 2.6rem; margin: .2rem 0 1.6rem; border: 1px solid #555; }

@@ -1,114 +1,345 @@
 /**
- * A snapshot (docs/json.md "sim") as a MemoryView: every bucket of every
- * chain, or every group of every table, slot by slot.
+ * A map's memory as a MemoryView, read through any map source (src/source):
+ * a snapshot rebuilt in simulated memory, a core dump with its executable,
+ * or a live process. One walk for all three, the runtime's own walk:
  *
- * The snapshot is first rebuilt and checked through src/check's
- * snapshotSource, which validates the JSON strictly (bad input is an
- * InputError naming the JSON path) and checks every invariant; only then are
- * the slots read from the JSON, which that validation has vouched for. The
- * findings are linked to slots through their locations.
+ * - classic (runtime/map.go): the hmap at the offsets layoutOf gives, then
+ *   the current array's 2^B chains and, mid-grow, the old array's chains
+ *   (2^B of them after a same-size grow, 2^(B-1) after a doubling), every
+ *   bucket of every chain in order;
+ * - Swiss (internal/runtime/maps): a small map's one group, or the
+ *   directory's distinct tables in the order the directory first names them
+ *   (the checker numbers tables the same way, so its findings name the same
+ *   tables), every group of each table.
+ *
+ * The memory is not trusted: the map is checked first (src/check), every
+ * read is bounded by the checker's LIMITS, and a read that fails ends that
+ * chain or table with a note, never an exception; the checker's findings say
+ * what is wrong. Findings are linked to slots through their locations.
+ *
+ * Statistics come with the walk: load, overflow buckets, and a probe-length
+ * histogram (classic: a key's position in its chain; Swiss: the groups its
+ * probe sequence passes before its own, from the key's hash when the source
+ * has the key material).
  */
-import { checkMap, snapshotSource, type Finding, type MapReport } from '../check/index.js';
-import { layoutOf, type ClassicLayout, type SwissLayout } from '../layout/index.js';
-import type { LayoutTarget } from '../layout/index.js';
-import type { MapSource } from '../source/types.js';
-import type { MemoryView, Section, SlotState, Unit, ViewFinding } from './data.js';
+import { checkMap, snapshotSource, LIMITS, type Finding, type MapReport, type MapSource } from '../check/index.js';
+import { decodeHeader, maxB } from '../check/classic/check.js';
+import { directoryEntriesToRead, Fields, readMapHeader, readTableHeader } from '../check/swiss/read.js';
+import { slotKeyText } from '../check/keytext.js';
+import { KeyHasher } from '../check/keys.js';
+import { fieldOffsets, layoutOf, type ClassicLayout, type SwissLayout, type LayoutTarget } from '../layout/index.js';
+import { slotGeometry } from '../layout/geometry.js';
+import { MemoryError, decodeUint } from '../model/memory.js';
+import {
+  BUCKET_CNT, MIN_TOP_HASH, SAME_SIZE_GROW, isEvacuationMark, CTRL_EMPTY, CTRL_DELETED, MAX_TABLE_CAPACITY, ProbeSeq, h1,
+} from '../model/runtime/index.js';
+import { typeString } from '../model/types.js';
+import { basename } from 'node:path';
+import { hex } from '../base/hex.js';
+import { InputError } from '../base/errors.js';
+import { DECODED_STATES, TEXT_SEP, type MemoryView, type Section, type SlotState, type Stats, type ViewFinding } from './data.js';
 
 const SLOTS = 8;
-/** Longest key or elem text embedded; longer ones are cut with "…" (the page shows text, not data). */
-const MAX_TEXT = 120;
 
-type Json = Record<string, unknown>;
-
-function text(v: unknown): string {
-  const s = JSON.stringify(v) ?? 'null';
-  return s.length <= MAX_TEXT ? s : `${s.slice(0, MAX_TEXT - 1)}…`;
-}
-
-function targetText(t: LayoutTarget): string {
+export function targetText(t: LayoutTarget): string {
   return `Go 1.${t.go.minor} ${t.arch.name}${t.experiment ? ' ' + t.experiment : ''}`;
 }
 
 /** Tophash values below minTopHash (5) mark the slot's state (runtime/map.go). */
-function classicState(tophash: number): SlotState {
+export function classicState(tophash: number): SlotState {
   return (['R', 'E', 'X', 'Y', 'Z'] as const)[tophash] ?? 'F';
 }
 
 /** ctrlEmpty 0x80, ctrlDeleted 0xFE, a full slot's H2 in 0–127 (internal/runtime/maps/group.go). */
-function swissState(ctrl: number): SlotState {
+export function swissState(ctrl: number): SlotState {
   if (ctrl < 0x80) return 'F';
-  if (ctrl === 0x80) return 'E';
-  if (ctrl === 0xfe) return 'D';
+  if (ctrl === CTRL_EMPTY) return 'E';
+  if (ctrl === CTRL_DELETED) return 'D';
   return '?';
 }
 
+/** States whose slot bytes are worth decoding: a live key, or the stale key an evacuation or a delete left. */
+const DECODED = new Set<string>(DECODED_STATES);
+
+const sepSafe = (t: string) => (t.includes(TEXT_SEP) ? t.replaceAll(TEXT_SEP, '\\u007f') : t);
+
+/** A view's keys and elems per slot ('' where not decoded), and its control bytes: what the page decodes. */
+export function slotTexts(v: MemoryView): { keys: string[]; elems: string[]; ctrl: Buffer } {
+  const ks = v.keys === '' ? [] : v.keys.split(TEXT_SEP);
+  const es = v.elems === '' ? [] : v.elems.split(TEXT_SEP);
+  const keys = new Array<string>(v.states.length).fill('');
+  const elems = new Array<string>(v.states.length).fill('');
+  let n = 0;
+  for (let i = 0; i < v.states.length; i++) {
+    if (!DECODED.has(v.states[i])) continue;
+    keys[i] = ks[n];
+    elems[i] = es[n++];
+  }
+  return { keys, elems, ctrl: Buffer.from(v.ctrl, 'base64') };
+}
+
 class Builder {
-  readonly units: Unit[] = [];
+  readonly labels: string[] = [];
+  readonly addrs: string[] = [];
   readonly sections: Section[] = [];
-  states = '';
+  readonly states: string[] = [];
   readonly ctrl: number[] = [];
   readonly keys: string[] = [];
   readonly elems: string[] = [];
-  readonly where: string[] = [];
-  /** Location key ("buckets/3/0" or "table 2/5") → first slot of that unit. */
+  readonly notes: string[] = [];
+  /** Location key ("buckets/3/0", "table 2/5", "small") → first slot of that unit. */
   readonly unitAt = new Map<string, number>();
+  /** probe[n]: full slots found n buckets or groups past the first one looked at. */
+  readonly probe: number[] = [];
 
-  unit(label: string, locKey: string, g: Json, stateOf: (b: number) => SlotState, ctrlField: string, whereOf: (slot: number) => string): void {
-    const first = this.units.length * SLOTS;
-    this.units.push({ label });
-    this.unitAt.set(locKey, first);
-    const c = g[ctrlField] as number[];
-    const k = g.keys as unknown[];
-    const e = g.elems as unknown[];
+  constructor(readonly src: MapSource) {}
+
+  get units(): number {
+    return this.labels.length;
+  }
+
+  /** One bucket or group: its slots' states and control bytes, and the decoded key and elem of the slots worth it. */
+  unit(label: string, locKey: string, addr: bigint, ctrl: (i: number) => number, state: (c: number) => SlotState, keyAt: (i: number) => bigint, elemAt: (i: number) => bigint, ki: boolean, ei: boolean): void {
+    this.unitAt.set(locKey, this.labels.length * SLOTS);
+    this.labels.push(label);
+    this.addrs.push(hex(addr));
+    const r = this.src.reader;
     for (let i = 0; i < SLOTS; i++) {
-      this.states += stateOf(c[i]);
-      this.ctrl.push(c[i]);
-      this.keys.push(text(k[i]));
-      this.elems.push(text(e[i]));
-      this.where.push(whereOf(i));
+      const c = ctrl(i);
+      const s = state(c);
+      this.states.push(s);
+      this.ctrl.push(c);
+      if (DECODED.has(s)) {
+        this.keys.push(sepSafe(slotKeyText(r, this.src.type.key, keyAt(i), ki)));
+        this.elems.push(sepSafe(slotKeyText(r, this.src.type.elem, elemAt(i), ei)));
+      }
     }
   }
+
+  probed(n: number): void {
+    while (this.probe.length <= n) this.probe.push(0);
+    this.probe[n]++;
+  }
+
+  /** The read, or undefined with a note (the checker's findings say what is wrong). */
+  read(addr: bigint, len: number, what: string): Uint8Array | undefined {
+    try {
+      return this.src.reader.read(addr, len);
+    } catch (e) {
+      if (!(e instanceof MemoryError)) throw e;
+      this.notes.push(`${what} at ${hex(addr)} could not be read (${e.message}); it is not drawn`);
+      return undefined;
+    }
+  }
+
+  tooMany(): boolean {
+    if (this.units < LIMITS.maxGroups) return false;
+    this.notes.push(`stopped after ${LIMITS.maxGroups} buckets or groups`);
+    return true;
+  }
 }
 
-const hex = (n: number) => '0x' + n.toString(16);
+interface WalkResult {
+  header: [string, string][];
+  figures: [string, string][];
+  probe: Stats['probe'];
+}
 
-function classicUnits(b: Builder, top: Json, L: ClassicLayout): void {
-  const keysOff = L.bucket.fields.find((f) => f.name === 'keys')?.offset ?? 0;
-  const whereOf = (i: number) => `bucket+${hex(keysOff + i * L.key.storedSize)}`;
-  for (const array of ['buckets', 'oldbuckets'] as const) {
-    const chains = top[array] as Json[][] | null;
-    if (!chains) continue;
-    const first = b.units.length;
+function classicWalk(b: Builder, L: ClassicLayout): WalkResult {
+  const src = b.src;
+  const be = src.target.arch.bigEndian;
+  const ps = src.target.arch.ptrSize;
+  const hb = b.read(src.addr, L.headers.hmap.size, 'the hmap');
+  if (!hb) return { header: [], figures: [], probe: { unknown: 'the header could not be read' } };
+  const h = decodeHeader(L, hb, be);
+  const header: [string, string][] = [
+    ['count', String(h.count)], ['flags', `0x${h.flags.toString(16)}`], ['B', String(h.B)], ['noverflow', String(h.noverflow)],
+    ['hash0', `0x${h.hash0.toString(16)}`], ['nevacuate', String(h.nevacuate)],
+  ];
+  if (!src.syntheticAddresses) header.push(['buckets', hex(h.buckets)], ['oldbuckets', hex(h.oldbuckets)]);
+  const off = fieldOffsets(L.bucket);
+  const size = L.bucket.size;
+  const word = (x: Uint8Array, o: number) => decodeUint(x.subarray(o, o + ps), be);
+  const arrays: ['buckets' | 'oldbuckets', bigint, number][] = [];
+  const sane = h.B <= maxB(L, src.target.arch);
+  if (!sane) b.notes.push(`B ${h.B} is past what the runtime can allocate: no bucket is drawn`);
+  if (sane && h.buckets !== 0n) arrays.push(['buckets', h.buckets, 2 ** h.B]);
+  if (sane && h.oldbuckets !== 0n) {
+    const same = (h.flags & SAME_SIZE_GROW) !== 0;
+    if (same || h.B > 0) arrays.push(['oldbuckets', h.oldbuckets, 2 ** (same ? h.B : h.B - 1)]);
+  }
+  const overflow = { buckets: 0, oldbuckets: 0 };
+  let evacuated = 0;
+  const seen = new Set<bigint>();
+  walk: for (const [array, base, n] of arrays) {
+    const first = b.units;
     const name = array === 'buckets' ? 'bucket' : 'oldbucket';
-    chains.forEach((chain, bi) =>
-      chain.forEach((bucket, ci) => {
-        b.unit(ci === 0 ? `${name} ${bi}` : `${name} ${bi} overflow ${ci}`, `${array}/${bi}/${ci}`, bucket, classicState, 'tophash', whereOf);
-      }),
-    );
-    b.sections.push({ title: array === 'buckets' ? `buckets (2^B = ${chains.length})` : `oldbuckets (${chains.length}, being evacuated)`, first, count: b.units.length - first });
+    for (let i = 0; i < n; i++) {
+      let addr = base + BigInt(i) * BigInt(size);
+      let chainEvacuated = false;
+      for (let ov = 0; addr !== 0n && ov < LIMITS.maxChain; ov++) {
+        if (b.tooMany()) break walk;
+        if (seen.has(addr)) {
+          b.notes.push(`${name} ${i}'s chain comes back to ${hex(addr)}: drawn up to there`);
+          break;
+        }
+        seen.add(addr);
+        const bytes = b.read(addr, size, `${name} ${i}${ov ? ` overflow ${ov}` : ''}`);
+        if (!bytes) break;
+        if (ov === 0 && array === 'oldbuckets' && isEvacuationMark(bytes[off.topbits])) chainEvacuated = true;
+        if (ov > 0) overflow[array]++;
+        const at = addr;
+        b.unit(ov === 0 ? `${name} ${i}` : `${name} ${i} overflow ${ov}`, `${array}/${i}/${ov}`, at, (s) => bytes[off.topbits + s], classicState,
+          (s) => at + BigInt(off.keys + s * L.key.storedSize), (s) => at + BigInt(off.elems + s * L.elem.storedSize), L.key.indirect, L.elem.indirect);
+        // A live key is found after looking at ov buckets before its own (current array, or an old bucket not yet evacuated).
+        for (let s = 0; s < BUCKET_CNT; s++) if (bytes[off.topbits + s] >= MIN_TOP_HASH && !chainEvacuated) b.probed(ov);
+        addr = word(bytes, off.overflow);
+      }
+      if (chainEvacuated) evacuated++;
+    }
+    b.sections.push({
+      title: array === 'buckets' ? `buckets (2^B = ${n})` : `oldbuckets (${n}, ${evacuated} evacuated, being evacuated)`,
+      first,
+      count: b.units - first,
+    });
   }
+  const nb = sane && h.buckets !== 0n ? 2 ** h.B : 0;
+  const figures: [string, string][] = [
+    ['entries (hmap.count)', String(h.count)],
+    ['buckets', nb ? `2^${h.B} = ${nb}` : 'none allocated'],
+    ['load', nb ? `${(Number(h.count) / nb).toFixed(2)} entries per bucket (the runtime grows past 6.5); ${pct(Number(h.count), nb * BUCKET_CNT)} of the array's slots` : '—'],
+    ['overflow buckets', `${overflow.buckets} in the current array${arrays.some((a) => a[0] === 'oldbuckets') ? `, ${overflow.oldbuckets} in the old one` : ''} (hmap.noverflow ${h.noverflow})`],
+  ];
+  if (h.oldbuckets !== 0n) figures.push(['growing', `${evacuated} of ${arrays.find((a) => a[0] === 'oldbuckets')?.[2] ?? '?'} old buckets evacuated (nevacuate ${h.nevacuate})`]);
+  return { header, figures, probe: { unit: 'buckets looked at before the key\'s own (its position in the overflow chain)', counts: b.probe } };
 }
 
-function swissUnits(b: Builder, top: Json, L: SwissLayout): void {
-  const slotsOff = L.group.fields.find((f) => f.name === 'slots')?.offset ?? 8;
-  const whereOf = (i: number) => `group+${hex(slotsOff + i * L.group.slotSize)}`;
-  if (top.small) {
-    b.unit('small group', 'small', top.small as Json, swissState, 'ctrl', whereOf);
-    b.sections.push({ title: 'small map: one group, no directory', first: 0, count: 1 });
-    return;
+function pct(n: number, d: number): string {
+  return d === 0 ? '—' : `${((100 * n) / d).toFixed(1)}%`;
+}
+
+function swissWalk(b: Builder, L: SwissLayout): WalkResult {
+  const src = b.src;
+  const r = src.reader;
+  const p = r.arch.ptrSize;
+  const geo = slotGeometry(L);
+  const gs = L.group.size;
+  let h: ReturnType<typeof readMapHeader>;
+  try {
+    h = readMapHeader(r, L, src.addr);
+  } catch (e) {
+    if (!(e instanceof MemoryError)) throw e;
+    return { header: [], figures: [], probe: { unknown: 'the header could not be read' } };
   }
-  const dir = top.directory as number[];
-  (top.tables as Json[]).forEach((t, ti) => {
-    const first = b.units.length;
-    (t.groups as Json[]).forEach((g, gi) => b.unit(`table ${ti} group ${gi}`, `table ${ti}/${gi}`, g, swissState, 'ctrl', whereOf));
-    const entries = dir.flatMap((x, i) => (x === ti ? [i] : []));
-    const span = entries.length <= 1 ? `directory[${entries[0]}]` : `directory[${entries[0]}–${entries[entries.length - 1]}]`;
+  const header: [string, string][] = [
+    ['used', String(h.used)], ['globalDepth', String(h.globalDepth)], ['globalShift', String(h.globalShift)], ['dirLen', String(h.dirLen)],
+    ['seed', hex(h.seed)], ['writing', String(h.writing)], ['clearSeq', String(h.clearSeq)],
+  ];
+  if (!src.syntheticAddresses) header.push(['dirPtr', hex(h.dirPtr)]);
+  // The probe histogram needs each key's hash: H1 picks the first group looked at.
+  let hasher: KeyHasher | undefined;
+  let why = '';
+  if (!src.hash) why = 'no hash key material (a stripped binary): where a key\'s probe starts is not known';
+  else {
+    try {
+      hasher = new KeyHasher(r, src.type.key, src.target, src.hash, src.dynamicTypes);
+    } catch (e) {
+      why = `the hash cannot be recomputed: ${(e as Error).message}`;
+    }
+  }
+  const keySize = L.key.indirect ? p : L.key.size;
+  const group = (bytes: Uint8Array, goff: number, gaddr: bigint, label: string, locKey: string) =>
+    b.unit(label, locKey, gaddr, (i) => bytes[goff + L.group.ctrlByteOfSlot[i]], swissState,
+      (i) => gaddr + BigInt(geo.keysOff + i * geo.keyStride), (i) => gaddr + BigInt(geo.elemsOff + i * geo.elemStride), L.key.indirect, L.elem.indirect);
+  const figures: [string, string][] = [['entries (Map.used)', String(h.used)]];
+  if (h.dirLen === 0n) {
+    if (h.dirPtr !== 0n) {
+      const bytes = b.read(h.dirPtr, gs, 'the small group');
+      if (bytes) group(bytes, 0, h.dirPtr, 'small group', 'small');
+    }
+    b.sections.push({ title: 'small map: one group, no directory', first: 0, count: b.units, unit: 'small group' });
+    figures.push(['load', `${pct(Number(h.used), 8)} of the small group's 8 slots`], ['overflow', 'none: a Swiss map has no overflow buckets']);
+    return { header, figures, probe: { unit: 'groups looked at before the key\'s own', counts: b.units ? [Number(h.used)] : [] } };
+  }
+  const n = directoryEntriesToRead(h);
+  const dirBytes = n > LIMITS.maxGroups ? undefined : b.read(h.dirPtr, n * p, 'the directory');
+  if (!dirBytes) return { header, figures, probe: { unknown: 'the directory could not be read' } };
+  const dir = new Fields(dirBytes, r.arch.bigEndian);
+  const at = new Map<bigint, number[]>();
+  for (let i = 0; i < n; i++) {
+    const t = dir.uint(i * p, p);
+    if (t === 0n) continue;
+    let list = at.get(t);
+    if (!list) at.set(t, (list = []));
+    list.push(i);
+  }
+  let capacity = 0;
+  let tombstones = 0;
+  let growthLeft = 0;
+  let ti = -1;
+  for (const [taddr, idxs] of at) {
+    ti++;
+    if (b.tooMany()) break;
+    let th;
+    try {
+      th = readTableHeader(r, L, taddr);
+    } catch (e) {
+      if (!(e instanceof MemoryError)) throw e;
+      b.notes.push(`table ${ti} at ${hex(taddr)} could not be read`);
+      continue;
+    }
+    if (th.lengthMask >= BigInt(MAX_TABLE_CAPACITY / SLOTS)) {
+      b.notes.push(`table ${ti}: lengthMask ${th.lengthMask} is past the largest table; its groups are not drawn`);
+      continue;
+    }
+    const ng = Number(th.lengthMask) + 1;
+    const bytes = b.read(th.data, ng * gs, `table ${ti}'s groups`);
+    const first = b.units;
+    if (bytes) {
+      for (let g = 0; g < ng; g++) {
+        group(bytes, g * gs, th.data + BigInt(g * gs), `table ${ti} group ${g}`, `table ${ti}/${g}`);
+        for (let i = 0; i < SLOTS; i++) {
+          const c = bytes[g * gs + L.group.ctrlByteOfSlot[i]];
+          if (c === CTRL_DELETED) tombstones++;
+          if (c >= 0x80 || !hasher) continue;
+          // Where the key's lookup starts (H1 & mask) and how many groups it passes to reach g.
+          const ko = g * gs + geo.keysOff + i * geo.keyStride;
+          let key: Uint8Array | undefined = bytes.subarray(ko, ko + keySize);
+          if (L.key.indirect) key = b.read(decodeUint(key, r.arch.bigEndian), L.key.size, 'an indirect key');
+          let hash: bigint | null = null;
+          try {
+            hash = key ? hasher.hash(key, 0, h.seed) : null;
+          } catch (e) {
+            if (e instanceof InputError) throw e;
+          }
+          if (hash === null) continue;
+          const seq = new ProbeSeq(h1(hash), ng - 1);
+          for (let step = 0; step < ng; step++, seq.next()) {
+            if (seq.offset === g) {
+              b.probed(step);
+              break;
+            }
+          }
+        }
+      }
+    }
+    capacity += th.capacity;
+    growthLeft += th.growthLeft;
+    const span = idxs.length === 1 ? `directory[${idxs[0]}]` : `directory[${idxs[0]}–${idxs[idxs.length - 1]}]`;
     b.sections.push({
-      title: `table ${ti}: ${span}, capacity ${String(t.capacity)}, used ${String(t.used)}, growthLeft ${String(t.growthLeft)}, localDepth ${String(t.localDepth)}`,
+      title: `table ${ti}: ${span}, capacity ${th.capacity}, used ${th.used}, growthLeft ${th.growthLeft}, localDepth ${th.localDepth}`,
       first,
-      count: b.units.length - first,
+      count: b.units - first,
+      unit: `table ${ti} group`,
     });
-  });
+  }
+  figures.push(
+    ['tables', `${at.size} (directory of ${n} entries, globalDepth ${h.globalDepth})`],
+    ['load', `${pct(Number(h.used), capacity)} of ${capacity} slots (a table grows or splits past 7/8)`],
+    ['tombstones', `${tombstones} deleted slots; growthLeft ${growthLeft} in all`],
+    ['overflow', 'none: a Swiss map has no overflow buckets (probing moves on to further groups)'],
+  );
+  return { header, figures, probe: hasher ? { unit: 'groups looked at before the key\'s own (probe steps from H1)', counts: b.probe } : { unknown: why } };
 }
 
 /** The slot a finding's location names, if it names one. */
@@ -122,17 +353,31 @@ function slotOf(f: Finding, b: Builder): number | undefined {
   return first === undefined ? undefined : first + l.slot;
 }
 
-/** The view of one snapshot; throws InputError on a snapshot that is not the documented format. */
-export function snapshotView(json: unknown, file: string): MemoryView {
-  const src: MapSource = snapshotSource(json, file);
-  const report: MapReport = checkMap(src);
-  const top = json as Json;
+/** Where slot i's key sits in its unit: the page adds the unit's address (or names the offset when addresses are synthetic). */
+function keyOffsets(L: ClassicLayout | SwissLayout): number[] {
+  if (L.impl === 'classic') {
+    const k = fieldOffsets(L.bucket).keys;
+    return Array.from({ length: SLOTS }, (_, i) => k + i * L.key.storedSize);
+  }
+  const g = slotGeometry(L);
+  return Array.from({ length: SLOTS }, (_, i) => g.keysOff + i * g.keyStride);
+}
+
+export interface SourceViewOptions {
+  /** For the page: "snapshot FILE.json", "core CORE (BINARY)", "pid 4242 (frozen)". */
+  readonly origin: string;
+  /** The check already run over this source (else it is run here). */
+  readonly report?: MapReport;
+  /** Bytes by kind (src/footprint), when the map was built by an engine; else why not. */
+  readonly bytes?: Stats['bytes'];
+}
+
+/** The view of one map source: checked, then walked slot by slot. */
+export function sourceView(src: MapSource, opts: SourceViewOptions): MemoryView {
+  const report = opts.report ?? checkMap(src);
   const L = layoutOf(src.type, src.target);
-  const b = new Builder();
-  if (L.impl === 'classic') classicUnits(b, top, L);
-  else swissUnits(b, top, L);
-  const h = top.header as Json;
-  const header = Object.entries(h).map(([k, v]) => [k, String(v)] as [string, string]);
+  const b = new Builder(src);
+  const w = L.impl === 'classic' ? classicWalk(b, L) : swissWalk(b, L);
   const findings: ViewFinding[] = report.findings.map((f) => {
     const slot = slotOf(f, b);
     return { severity: f.severity, code: f.code, message: `${f.location.text}: ${f.message}`, ...(slot === undefined ? {} : { slot }) };
@@ -141,19 +386,34 @@ export function snapshotView(json: unknown, file: string): MemoryView {
   return {
     kind: 'memory',
     impl: L.impl,
-    source: `snapshot ${file}`,
-    type: L.type,
+    source: opts.origin,
+    name: src.name,
+    type: typeString(src.type),
     target: targetText(src.target),
     count: report.count,
-    header,
+    header: w.header,
     sections: b.sections,
-    units: b.units,
-    states: b.states,
-    ctrl: b.ctrl,
-    keys: b.keys,
-    elems: b.elems,
-    where: b.where,
+    unitCount: b.units,
+    ...(L.impl === 'classic' ? { units: b.labels.join('\n') } : {}),
+    ...(src.syntheticAddresses ? {} : { unitAddrs: b.addrs.join('\n') }),
+    unitWord: L.impl === 'classic' ? 'bucket' : 'group',
+    keyOffsets: keyOffsets(L),
+    states: b.states.join(''),
+    ctrl: Buffer.from(Uint8Array.from(b.ctrl)).toString('base64'),
+    keys: b.keys.join(TEXT_SEP),
+    elems: b.elems.join(TEXT_SEP),
     findings,
     unchecked: report.unchecked.map((u) => `${u.code}: ${u.reason}`),
+    notes: b.notes,
+    stats: {
+      figures: w.figures,
+      probe: w.probe,
+      bytes: opts.bytes ?? 'bytes by kind are counted by src/footprint over a map an engine built (view a scenario); a map read from memory does not say how large the allocator made each object',
+    },
   };
+}
+
+/** The view of a snapshot (docs/json.md "sim"); throws InputError naming the JSON path on one that is not the documented format. */
+export function snapshotView(json: unknown, file: string): MemoryView {
+  return sourceView(snapshotSource(json, file), { origin: `snapshot ${basename(file)}` });
 }

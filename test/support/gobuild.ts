@@ -14,8 +14,14 @@
  * A build is made in a scratch directory and renamed into place, so test
  * files running in parallel share it. MAPSCOPE_BUILD_LOG=<file> appends one
  * line per real `go build` (the CI figures in docs/figures.md count them).
+ *
+ * goOutput keeps what a built program printed for one input the same way
+ * (under $MAPSCOPE_CACHE/outputs), for programs whose run costs minutes under
+ * qemu-user: the real run is made once per program build and input, and the
+ * test still compares mapscope against that real output on every run.
  */
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,4 +110,34 @@ export function goBuild(p: GoProgram): string {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a real Go program printed, from the cache when the same executable
+ * (a goBuild path, which names its build key) was run on the same input
+ * before; else `run()` is called and its output kept, gzipped, written to a
+ * scratch file and renamed into place so parallel test files share it.
+ * `key` lists everything else that decides the output (the input's bytes,
+ * arguments, environment, emulator). A program whose output draws on its
+ * own randomness (a map seed) is then one real run replayed: the figures
+ * still come from real Go, and a change of source, toolchain or input makes
+ * a new run. MAPSCOPE_RUN_LOG=<file> appends one line per real run.
+ */
+export function goOutput(executable: string, key: string[], run: () => string): string {
+  const h = createHash('sha256').update(`${executable}\0`);
+  for (const k of key) h.update(`${k.length}:${k}\0`);
+  const root = join(cacheDir(), 'outputs');
+  const file = join(root, `${h.digest('hex').slice(0, 24)}.gz`);
+  if (existsSync(file)) return gunzipSync(readFileSync(file)).toString('utf8');
+  const text = run();
+  if (process.env.MAPSCOPE_RUN_LOG) appendFileSync(process.env.MAPSCOPE_RUN_LOG, `${executable} ${text.length} bytes\n`);
+  mkdirSync(root, { recursive: true });
+  const scratch = mkdtempSync(join(root, '.run-'));
+  try {
+    writeFileSync(join(scratch, 'out.gz'), gzipSync(text, { level: 1 }));
+    renameSync(join(scratch, 'out.gz'), file);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return text;
 }

@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir, goroot, emulatorFor } from './toolchains.js';
 
-const src = resolve(import.meta.dirname, '..', '..', '..', 'gosrc', 'mapcost');
+const gosrc = (name: string) => resolve(import.meta.dirname, '..', '..', '..', 'gosrc', name);
 
-function srcHash(): string {
+function srcHash(src: string): string {
   const h = createHash('sha256');
   for (const f of readdirSync(src).sort()) h.update(f).update(readFileSync(join(src, f)));
   return h.digest('hex').slice(0, 12);
@@ -20,10 +20,16 @@ function srcHash(): string {
 
 /** Path of gosrc/mapcost built by Go `go` for `goarch` (built on first use). */
 export function buildMapcost(go: string, goarch = 'amd64'): string {
-  const out = join(cacheDir(), 'mapcost', srcHash(), `${go}-${goarch}`, 'mapcost');
+  return buildGosrc('mapcost', go, goarch);
+}
+
+/** Path of gosrc/NAME (mapcost, mapattr) built by Go `go` for `goarch` (built on first use); `pie`: -buildmode=pie. */
+export function buildGosrc(name: string, go: string, goarch = 'amd64', pie = false): string {
+  const src = gosrc(name);
+  const out = join(cacheDir(), name, srcHash(src), `${go}-${goarch}${pie ? '-pie' : ''}`, name);
   if (existsSync(out)) return out;
   mkdirSync(join(out, '..'), { recursive: true });
-  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', '-o', out, '.'], {
+  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', ...(pie ? ['-buildmode=pie'] : []), '-o', out, '.'], {
     cwd: src,
     stdio: 'pipe',
     env: {

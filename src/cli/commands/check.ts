@@ -11,19 +11,16 @@
  * is an error or a warning, 2 for bad input. The catalogue of invariants is
  * docs/check.md; the JSON format docs/json.md ("check").
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, LimitError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import type { CommandModule } from '../module.js';
-import { checkMap, catalogueFor, entriesOf, snapshotSource } from '../../check/index.js';
+import { checkMap, catalogueFor, snapshotSource } from '../../check/index.js';
 import type { MapReport, MapSource } from '../../check/types.js';
 import { FirstSeen, documentJSON, findingLine, isBroken, mapText, markTorn, summaryLine, type CheckDocument } from '../../check/report.js';
-import { PauseExceededError, ProcessGoneError, fmtBytes, fmtMs, openCoreFile, openLive, type GoProcess } from '../../source/process/index.js';
+import { PauseExceededError, ProcessGoneError } from '../../source/process/index.js';
+import { DEFAULT_MAX_PAUSE, freezeAndCopy, openCoreProcess, openLiveProcess, parseInterval, positiveInt, readInput, selectMaps } from '../mapinputs.js';
 import { LIMITS } from '../../check/types.js';
-
-/** --max-pause when not given: a frozen program is never stopped longer than this. */
-const DEFAULT_MAX_PAUSE = '1s';
 
 interface Opts {
   core?: string;
@@ -44,23 +41,6 @@ interface Opts {
   json?: boolean;
 }
 
-function readInput(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new InputError(file, undefined, `cannot read: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-/** `500ms`, `2s`, `1m`, or a bare number of seconds, between `min` and `max` milliseconds. */
-export function parseInterval(text: string, option = '--watch', min = 10, max = 3_600_000): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${option}: expected a duration such as 500ms, 2s or 1m, got ${JSON.stringify(text)}`);
-  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'];
-  if (!(ms >= min && ms <= max)) throw new UsageError(`${option}: must be between ${fmtMs(min)} and ${fmtMs(max)}, got ${JSON.stringify(text)}`);
-  return ms;
-}
-
 /** The per-code listing limit --limit/--all ask for (undefined: the default). */
 function listingLimit(opts: Opts): number | undefined {
   if (opts.all && opts.limit !== undefined) throw new UsageError('give --limit or --all, not both');
@@ -73,27 +53,6 @@ function refuseEmpty(reports: MapReport[], where: string, opts: Opts): void {
   if (reports.length === 0 && !opts.allowEmpty) {
     throw new InputError(where, undefined, 'no map found, so nothing was checked (a map held in a local variable needs --addr; --allow-empty accepts an empty run)');
   }
-}
-
-function positiveInt(text: string, what: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1e6) throw new UsageError(`${what}: expected a whole number from 1 to 1000000, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-function parseAddr(text: string): bigint {
-  if (!/^(0x)?[0-9a-fA-F]{1,16}$/.test(text)) throw new UsageError(`--addr: expected a hex address such as 0xc000012345, got ${JSON.stringify(text)}`);
-  return BigInt(text.startsWith('0x') ? text : `0x${text}`);
-}
-
-/** The maps to check in a process (core or live), as the options select them. */
-function selectMaps(p: GoProcess, opts: Opts, io: CliIO): MapSource[] {
-  if (opts.addr !== undefined) return [p.mapAt(parseAddr(opts.addr), opts.type)];
-  if (opts.type !== undefined) throw new UsageError('--type applies to --addr');
-  if (opts.map?.length) return opts.map.map((n) => p.mapByName(n, { entries: entriesOf }));
-  const maxMaps = positiveInt(opts.maxMaps, '--max-maps');
-  const maps = p.globalMaps({ entries: entriesOf, maxMaps, all: Boolean(opts.allGlobals) });
-  io.err(`found ${maps.length} map${maps.length === 1 ? '' : 's'} reachable from ${opts.allGlobals ? 'all' : 'the program\'s own'} global variables${maps.length >= maxMaps ? ` (stopped at --max-maps ${maxMaps})` : ''}`);
-  return maps;
 }
 
 /** Checks every map; `running`: read from a process that was not stopped (see markTorn). */
@@ -147,33 +106,21 @@ function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: nu
 }
 
 function runCore(opts: Opts, io: CliIO, setExit: (code: number) => void): void {
-  if (!opts.binary) throw new UsageError('--core needs --binary, the executable that wrote the core');
-  const p = openCoreFile(opts.core!, opts.binary, readInput(opts.binary));
-  if (!p.match.evidence) io.err(`warning: ${opts.core} holds none of ${opts.binary}'s bytes and names no mapped files: that this executable wrote it is taken on trust`);
+  const p = openCoreProcess(opts.core!, opts.binary, io);
   const reports = checkAll(selectMaps(p, opts, io), io, opts);
   refuseEmpty(reports, opts.core!, opts);
   emit(document({ kind: 'core', file: opts.core, binary: opts.binary, go: p.goVersion, arch: p.target.arch.name }, reports), opts, io, setExit);
 }
 
 async function runLive(opts: Opts, io: CliIO, setExit: (code: number) => void): Promise<void> {
-  const pid = positiveInt(opts.pid!, '--pid');
   const freeze = Boolean(opts.freeze);
   const maxPauseMs = parseInterval(opts.maxPause ?? DEFAULT_MAX_PAUSE, '--max-pause', 1, 600_000);
   // Opened once: the executable, its DWARF and the key material are read once for every round.
-  const p = openLive(pid, { freeze: false });
+  const { pid, p } = openLiveProcess(opts.pid!);
   const once = (): Round => {
     p.ensureAlive();
-    let pause: { pauseMs: number; copiedBytes: number } | undefined;
-    if (freeze) {
-      // Stopped only while its memory is copied; the check reads the copy while the program runs.
-      const snap = p.snapshot({ maxPauseMs });
-      pause = { pauseMs: Math.round(snap.pauseMs * 10) / 10, copiedBytes: snap.bytes };
-      io.err(
-        snap.wasStopped
-          ? `pid ${pid} was already stopped (by someone else): copied ${fmtBytes(snap.bytes)} of its memory and left it stopped`
-          : `pid ${pid}: paused for ${fmtMs(snap.pauseMs)} to copy ${fmtBytes(snap.bytes)} of its memory (${snap.regions} mappings); running again, checking the copy`,
-      );
-    }
+    // Stopped only while its memory is copied; the check reads the copy while the program runs.
+    const pause = freeze ? freezeAndCopy(p, pid, maxPauseMs, io) : undefined;
     try {
       const reports = checkAll(selectMaps(p, opts, io), io, opts, !freeze);
       return { reports, go: p.goVersion, arch: p.target.arch.name, ...pause };

@@ -7,13 +7,15 @@
  * then pause percentiles and the cycles whose assist share exceeds the
  * threshold. Exit 1 when any cycle does (a finding), 2 on a malformed line.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandModule } from '../module.js';
 import type { CliIO } from '../io.js';
 import { InputError, UsageError, EXIT_FINDING } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';
-import { parseGctrace, summarise, type GcCycle, type GctraceSummary } from '../../profile/gctrace.js';
+import { chartsHtml, gcTimeline, stackSvg } from '../../view/charts.js';
+import { writeReport } from '../../view/html.js';
+import { readGctraceFile, summarise, type CycleList, type GctraceSummary } from '../../profile/gctrace.js';
 
 /** Largest log read: 4 GiB would not fit a Buffer; a 1M-line log is about 150 MB. */
 const MAX_LOG_BYTES = 2 ** 31 - 1;
@@ -21,6 +23,8 @@ const MAX_LOG_BYTES = 2 ** 31 - 1;
 interface Options {
   assist: string;
   json?: boolean;
+  svg?: string;
+  html?: string;
 }
 
 export const command: CommandModule = {
@@ -30,6 +34,8 @@ export const command: CommandModule = {
       .description('GC cycles of a GODEBUG=gctrace=1 log (Go 1.13–1.27): phases, assist share, heap and goal, pauses')
       .argument('<log>', 'a file holding the program\'s stderr; other lines are ignored')
       .option('--assist <share>', 'report cycles whose mark-assist share of mark CPU exceeds this (exit 1)', '25%')
+      .option('--svg <file>', 'also draw the GC timeline: heap and goal over time, pauses, assist share')
+      .option('--html <file>', 'the timeline in a self-contained page (no script, no network)')
       .option('--json', 'machine-readable output (see docs/json.md)')
       .addHelpText('after', `
 Times are printed in milliseconds as the runtime printed them; pause = STW sweep
@@ -38,7 +44,8 @@ termination + STW mark termination wall-clock. Assist share = assist CPU /
 
 Examples:
   mapscope gctrace gc.log                    # from: GODEBUG=gctrace=1 ./server 2> gc.log
-  mapscope gctrace gc.log --assist 35% --json`)
+  mapscope gctrace gc.log --assist 35% --json
+  mapscope gctrace gc.log --html gc.html --svg gc.svg`)
       .action((log: string, opts: Options) => {
         const threshold = parseShare(opts.assist);
         let size: number;
@@ -48,12 +55,24 @@ Examples:
           throw new InputError(log, undefined, 'cannot read file');
         }
         if (size > MAX_LOG_BYTES) throw new InputError(log, undefined, `larger than ${MAX_LOG_BYTES} bytes`);
-        const cycles = parseGctrace(readFileSync(log), log);
+        const cycles = readGctraceFile(log);
         if (cycles.length === 0) throw new InputError(log, undefined, 'no gctrace lines (was the program run with GODEBUG=gctrace=1?)');
         const summary = summarise(cycles, threshold);
         if (summary.overAssist.length > 0) setExit(EXIT_FINDING);
+        if (opts.svg || opts.html) {
+          const chart = gcTimeline(cycles, summary);
+          if (opts.svg) writeReport(opts.svg, stackSvg([chart]));
+          if (opts.html) writeReport(opts.html, chartsHtml(`mapscope gctrace: ${log.replace(/^.*\//, '')}`, summaryText(summary).trim().split('\n'), [chart]));
+        }
         if (opts.json) {
-          io.out(JSON.stringify({ log, cycles, summary }, null, 2));
+          // Written in pieces: a million cycles would not fit one string.
+          io.out(`{\n  "log": ${JSON.stringify(log)},\n  "cycles": [`);
+          for (let i = 0; i < cycles.length; i += 10_000) {
+            const part: string[] = [];
+            for (let j = i; j < Math.min(cycles.length, i + 10_000); j++) part.push(`    ${JSON.stringify(cycles.at(j))}`);
+            io.out(part.join(',\n') + (i + 10_000 < cycles.length ? ',' : ''));
+          }
+          io.out(`  ],\n  "summary": ${JSON.stringify(summary)}\n}`);
           return;
         }
         io.out(cycleTable(cycles) + '\n' + summaryText(summary));
@@ -82,8 +101,10 @@ function pct(x: number | null): string {
 /** Rows of the per-cycle table for people; --json carries every cycle. */
 const MAX_ROWS = 500;
 
-function cycleTable(cycles: GcCycle[]): string {
-  const rows = cycles.slice(0, MAX_ROWS).map((c) => [
+function cycleTable(cycles: CycleList): string {
+  const first = [];
+  for (let i = 0; i < Math.min(cycles.length, MAX_ROWS); i++) first.push(cycles.at(i)!);
+  const rows = first.map((c) => [
     c.gc,
     (c.atMs / 1000).toFixed(3),
     `${ms(c.clock.sweepTermUs)}+${ms(c.clock.markUs)}+${ms(c.clock.markTermUs)}`,

@@ -14,12 +14,20 @@ import { InputError, UsageError } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';
 import { decodeProfile } from '../../profile/pprof.js';
 import { mapCost, type MapCost } from '../../profile/mapcost.js';
+import { attributeTypes, type TypeAttribution } from '../../profile/maptypes.js';
+import { openProgram } from '../../disasm/program.js';
+import { findSites } from '../../disasm/sites.js';
+import { chartsHtml, profileCharts, stackSvg } from '../../view/charts.js';
+import { writeReport } from '../../view/html.js';
 
 /** Largest profile file read. */
 const MAX_FILE_BYTES = 1 << 30;
 
 interface Options {
   json?: boolean;
+  binary?: string;
+  svg?: string;
+  html?: string;
   top: string;
 }
 
@@ -30,6 +38,9 @@ export const command: CommandModule = {
       .description('map cost in a pprof profile (CPU, heap, allocs): per family, per runtime map function, per call site')
       .argument('<profile>', 'a pprof profile (.pb.gz or uncompressed protobuf)')
       .option('--top <n>', 'rows of the function and call-site tables', '20')
+      .option('--binary <app>', 'the executable the profile was taken of: cost by map type (call sites as `mapscope disasm --sites` finds them)')
+      .option('--svg <file>', 'also draw the cost as a bar chart: per family, and per map type with --binary')
+      .option('--html <file>', 'the same charts in a self-contained page (no script, no network)')
       .option('--json', 'machine-readable output, every row (see docs/json.md)')
       .addHelpText('after', `
 Families: hash, lookup, insert, delete, growth (hashGrow/growWork/evacuate; Swiss table
@@ -37,10 +48,19 @@ grow/split/rehash), iteration, clear, make, clone, other. Flat = the sample's le
 map code of that family; cum = map code of that family is anywhere on the stack. A call site
 is the first frame outside the runtime on the way into map code.
 
+--binary APP ties each sample to the map call site it passed through (the location whose
+address lies in the CALL into the runtime) and so to the map type that call passes. Samples
+whose site has no known type (makemap_small, types passed in from elsewhere) are counted as
+unattributed, with the reason. In heap/allocs profiles runtime/pprof hides the runtime's own
+frames, so a sample's leaf is the call into map code: its op tells creation (make) from
+growth (assign). A binary the profile was not taken of is refused (exit 2).
+
 Examples:
   mapscope profile cpu.pb.gz                 # from: go test -cpuprofile cpu.pb.gz ./...
-  mapscope profile heap.pb.gz --json --top 50   # from: curl -o heap.pb.gz http://localhost:6060/debug/pprof/allocs`)
-      .action((file: string, opts: Options) => {
+  mapscope profile heap.pb.gz --json --top 50   # from: curl -o heap.pb.gz http://localhost:6060/debug/pprof/allocs
+  mapscope profile cpu.pb.gz --binary ./app     # by map type
+  mapscope profile cpu.pb.gz --binary ./app --html cost.html --svg cost.svg`)
+      .action(async (file: string, opts: Options) => {
         const top = Number(opts.top);
         if (!Number.isInteger(top) || top < 1) throw new UsageError(`profile: --top wants a positive integer, not "${opts.top}"`);
         let size: number;
@@ -50,12 +70,42 @@ Examples:
           throw new InputError(file, undefined, 'cannot read file');
         }
         if (size > MAX_FILE_BYTES) throw new InputError(file, undefined, `larger than ${MAX_FILE_BYTES} bytes`);
-        const cost = mapCost(decodeProfile(readFileSync(file), file));
+        const profile = decodeProfile(readFileSync(file), file);
+        const cost = mapCost(profile);
+        let types: TypeAttribution | undefined;
+        if (opts.binary) {
+          const bin = opts.binary;
+          let data: Buffer;
+          try {
+            data = readFileSync(bin);
+          } catch {
+            throw new InputError(bin, undefined, 'cannot read file');
+          }
+          const prog = await openProgram(bin, data);
+          const started = Date.now();
+          const sites = findSites(prog, {
+            progress: (d, n) => {
+              if (Date.now() - started > 1000) io.err(`profile: call sites, ${d}/${n} functions`);
+            },
+          });
+          types = attributeTypes(profile, prog, sites, file);
+        }
+        if (opts.svg || opts.html) {
+          const charts = profileCharts(cost, types);
+          if (opts.svg) writeReport(opts.svg, stackSvg(charts));
+          if (opts.html) {
+            const base = (f: string) => f.replace(/^.*\//, '');
+            const meta = [`${base(file)}: ${cost.kind} profile, sample types ${cost.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(', ')}`];
+            if (types) meta.push(`map types from ${base(types.binary)} (${types.goVersion ?? '?'} ${types.goarch}, ${types.impl} maps)`);
+            writeReport(opts.html, chartsHtml(`mapscope profile: map cost in ${base(file)}`, meta, charts));
+          }
+        }
         if (opts.json) {
-          io.out(JSON.stringify({ file, ...cost }, null, 2));
+          io.out(JSON.stringify({ file, ...cost, ...(types ? { byType: typesJSON(types) } : {}) }, null, 2));
           return;
         }
         io.out(render(cost, top));
+        if (types) io.out(renderTypes(cost, types, top));
       });
   },
 };
@@ -101,5 +151,30 @@ function render(c: MapCost, top: number): string {
       c.callSites.slice(0, top).map((s) => [fmt(s.values[p], unit), pct(s.values[p]), s.op, `${s.function} ${s.file}:${s.line}`]),
     ),
   );
+  return out.join('\n');
+}
+
+function typesJSON(t: TypeAttribution) {
+  const hex = (a: number) => `0x${a.toString(16)}`;
+  return { ...t, sites: t.sites.map((s) => ({ ...s, addr: hex(s.addr) })) };
+}
+
+function renderTypes(c: MapCost, t: TypeAttribution, top: number): string {
+  const p = primary(c);
+  const unit = c.sampleTypes[p].unit;
+  const pct = (v: number) => (t.considered[p] === 0 ? '0.0' : ((100 * v) / t.considered[p]).toFixed(1));
+  const out: string[] = [];
+  const what = c.kind === 'heap' ? 'allocated by map code (leaf at a map call site) or with map code on the stack' : 'with map code on the stack';
+  out.push(`by map type (${t.binary}: ${t.goVersion ?? '?'} ${t.goarch}, ${t.impl} maps): ${fmt(t.considered[p], unit)} ${what}, ` +
+    `${fmt(t.attributed[p], unit)} (${pct(t.attributed[p])}%) attributed to a type\n`);
+  const ops = (x: { op: string; values: number[] }[]) => byP(x).map((o) => `${o.op} ${pct(o.values[p])}%`).join(', ');
+  const byP = <T extends { values: number[] }>(a: T[]) => [...a].sort((x, y) => y.values[p] - x.values[p]);
+  out.push(renderTable(['value', '%', 'map type', 'by operation at the call site'], [
+    ...byP(t.types).map((r) => [fmt(r.values[p], unit), pct(r.values[p]), r.mapType, ops(r.ops)]),
+    ...byP(t.unattributed).map((u) => [fmt(u.values[p], unit), pct(u.values[p]), '(unattributed)', u.reason]),
+  ]));
+  out.push(renderTable(['value', '%', 'op', 'map type', 'call site'], byP(t.sites).slice(0, top).map((s) => [
+    fmt(s.values[p], unit), pct(s.values[p]), s.path ? `${s.op}_${s.path}` : s.op, s.mapType ?? `? (${s.why ?? 'unknown'})`, `${s.func} ${s.file.replace(/^.*\//, '')}:${s.line}`,
+  ])));
   return out.join('\n');
 }

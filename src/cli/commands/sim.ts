@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, LimitError } from '../../base/errors.js';
 import { parseScenario } from '../../engine/scenario.js';
-import { engineFor } from '../../engine/index.js';
+import { engineFor, opText } from '../../engine/index.js';
 import type { CommandModule } from '../module.js';
 
 export function loadScenario(file: string): ReturnType<typeof parseScenario> {
@@ -68,9 +68,7 @@ Examples:
           const lines: string[] = [];
           for (const t of byOp.get(-1) ?? []) lines.push(`make  ${t}`);
           sc.ops.forEach((op, i) => {
-            const args = op.op === 'insert' ? `${JSON.stringify(op.key)} ${JSON.stringify(op.value)}`
-              : op.op === 'clear' ? '' : op.op === 'iterate' ? `r=${op.r}` : JSON.stringify(op.key);
-            lines.push(`#${i} ${op.op} ${args}`.trimEnd());
+            lines.push(opText(op, i));
             for (const t of byOp.get(i) ?? []) lines.push(`    ${t}`);
           });
           (opts.json ? io.err : io.out)(lines.join('\n'));

@@ -14,6 +14,8 @@ import { runScenario, GO_NOTE } from '../../litmus/scenarios.js';
 import { classicTourSection } from '../../engine/classic/tour.js';
 import { swissTourSection } from '../../engine/swiss/index.js';
 import { checkTourSection } from '../../check/tour.js';
+import { tourViews } from '../../view/tour.js';
+import { renderHtml, writeReport } from '../../view/html.js';
 
 export const TOUR_TYPES = [
   'map[string]int',
@@ -118,21 +120,44 @@ export function litmusTour(): string {
   return out.join('\n') + '\n';
 }
 
+/** Where to look at these maps instead of reading them. */
+export function viewTour(written?: string): string {
+  return [
+    '',
+    '5. Seeing a map (mapscope view)',
+    '',
+    written
+      ? `  The maps above are in ${written}: step through their lives, hover a slot for its key and address.`
+      : '  The maps above as a page to step through: mapscope tour --html tour.html',
+    '  Any map: mapscope view snap.json | view scenario.json | view --core core.N --binary ./app --map main.m',
+    '           mapscope view --pid N --freeze --map main.m | view --layout \'map[string]int\' --go 1.23,1.24',
+    '',
+  ].join('\n');
+}
+
 export const command: CommandModule = {
   register(program: Command, io) {
     program
       .command('tour')
       .description('the built-in default: what mapscope shows, on everyday map types (runs when no command is given)')
+      .option('--html <file>', "also write the tour's maps to one self-contained HTML page (replays to step through, layouts)")
       .addHelpText('after', `
 Examples:
   mapscope                 # the same as mapscope tour
-  mapscope tour | less`)
-      .action(() => {
+  mapscope tour | less
+  mapscope tour --html tour.html   # the tour's maps in the browser (mapscope view)`)
+      .action((opts: { html?: string }) => {
+        // The page first: a file that cannot be written is exit 2 before anything is printed.
+        if (opts.html !== undefined) {
+          writeReport(opts.html, renderHtml(tourViews(TOUR_TYPES, TOUR_TARGETS), 'mapscope tour: the maps of the tour'));
+          io.err(`wrote ${opts.html}`);
+        }
         io.out('mapscope tour: Go map internals across versions and architectures\n');
         io.out(layoutTour());
         io.out(simTour());
         io.out(checkTourSection());
         io.out(litmusTour());
+        io.out(viewTour(opts.html));
       });
   },
 };

@@ -10,12 +10,22 @@ import { EMPTY_REST, BUCKET_CNT, bucketOf, isEmpty } from './map.js';
 
 /** The elem address for the key at `key`, or 0 when absent. */
 export function mapaccess(m: ClassicMap, key: number): number {
-  return mapaccessK(m, key)?.elem ?? 0;
+  const k = findKey(m, key);
+  return k === 0 ? 0 : m.derefElem(m.elemAddr(found.b, found.i));
 }
 
 /** mapaccessK: the stored key's and the elem's addresses, or undefined when absent. */
 export function mapaccessK(m: ClassicMap, key: number): { key: number; elem: number } | undefined {
-  if (m.count === 0) return undefined;
+  const k = findKey(m, key);
+  return k === 0 ? undefined : { key: k, elem: m.derefElem(m.elemAddr(found.b, found.i)) };
+}
+
+// Where findKey found the key (one lookup at a time; no object per call).
+const found = { b: 0, i: 0 };
+
+/** The stored key's address (0 when absent); its bucket and slot are left in `found`. */
+function findKey(m: ClassicMap, key: number): number {
+  if (m.count === 0) return 0;
   const hash = m.hash(key);
   const top = m.top;
   let b = m.bucketAt(m.buckets, bucketOf(hash, m.B));
@@ -25,16 +35,23 @@ export function mapaccessK(m: ClassicMap, key: number): { key: number; elem: num
     if (!m.evacuated(oldb)) b = oldb;
   }
   for (; b !== 0; b = m.overflow(b)) {
+    // The tophash bytes straight from the arena (nothing here allocates).
+    const a = m.mem.arena;
+    const tb = m.topsAt(b);
     for (let i = 0; i < BUCKET_CNT; i++) {
-      const t = m.tophash(b, i);
+      const t = a[tb + i];
       if (t !== top) {
-        if (t === EMPTY_REST) return undefined;
+        if (t === EMPTY_REST) return 0;
         continue;
       }
       if (isEmpty(t)) continue;
       const k = m.derefKey(m.keyAddr(b, i));
-      if (m.keyEqual(k, key)) return { key: k, elem: m.derefElem(m.elemAddr(b, i)) };
+      if (m.keyEqual(k, key)) {
+        found.b = b;
+        found.i = i;
+        return k;
+      }
     }
   }
-  return undefined;
+  return 0;
 }

@@ -35,8 +35,11 @@ export function mapassign(m: ClassicMap, key: number): number {
     let inserti = 0;
     let found = -1;
     chain: for (;;) {
+      // The tophash bytes straight from the arena (the search allocates nothing).
+      const a = m.mem.arena;
+      const tb = m.topsAt(b);
       for (let i = 0; i < BUCKET_CNT; i++) {
-        const t = m.tophash(b, i);
+        const t = a[tb + i];
         if (variant === 'fast32' || variant === 'fast64') {
           // map_fast32.go, map_fast64.go: compare the key word itself, tophash unchecked.
           if (isEmpty(t)) {
@@ -69,7 +72,7 @@ export function mapassign(m: ClassicMap, key: number): number {
       } else if (variant === 'generic' && m.L.keyProps.needKeyUpdate) {
         m.mem.copy(m.derefKey(slot), key, m.L.key.size);
       }
-      m.trace(`update: bucket ${bucket}${b === m.bucketAt(m.buckets, bucket) ? '' : ' (overflow)'} slot ${found}`);
+      if (m.tracing) m.trace(`update: bucket ${bucket}${b === m.bucketAt(m.buckets, bucket) ? '' : ' (overflow)'} slot ${found}`);
       m.flags = m.flags & ~HASH_WRITING;
       return m.derefElem(m.elemAddr(b, found));
     }
@@ -96,7 +99,7 @@ export function mapassign(m: ClassicMap, key: number): number {
     m.mem.copy(kslot, key, m.L.key.size);
     m.setTophash(insertb, inserti, top);
     m.count = m.count + 1;
-    m.trace(`insert: bucket ${bucket}${where} slot ${inserti}, tophash 0x${top.toString(16)}`);
+    if (m.tracing) m.trace(`insert: bucket ${bucket}${where} slot ${inserti}, tophash 0x${top.toString(16)}`);
     m.flags = m.flags & ~HASH_WRITING;
     return m.derefElem(eslot);
   }

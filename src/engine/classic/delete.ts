@@ -15,7 +15,6 @@
 import type { ClassicMap } from './map.js';
 import { EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketOf } from './map.js';
 import { growWork } from './grow.js';
-import { sizeOf } from '../../model/types.js';
 
 export function mapdelete(m: ClassicMap, key: number): boolean {
   if (m.count === 0) return false;
@@ -28,8 +27,10 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
   const variant = m.env.variant;
   let found = false;
   search: for (let b = bOrig; b !== 0; b = m.overflow(b)) {
+    const tb = m.topsAt(b);
     for (let i = 0; i < BUCKET_CNT; i++) {
-      const t = m.tophash(b, i);
+      // Read from the arena each time: clearing a slot below allocates nothing, but stay safe.
+      const t = m.mem.arena[tb + i];
       const slot = m.keyAddr(b, i);
       if (variant === 'fast32' || variant === 'fast64') {
         if (t <= EMPTY_ONE || !m.keyEqual(slot, key)) continue;
@@ -44,7 +45,7 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
       m.setTophash(b, i, EMPTY_ONE);
       const rest = spreadEmptyRest(m, bOrig, b, i);
       m.count = m.count - 1;
-      m.trace(`delete: bucket ${bucket}${b === bOrig ? '' : ' (overflow)'} slot ${i} → ${rest ? 'emptyRest' : 'emptyOne'}`);
+      if (m.tracing) m.trace(`delete: bucket ${bucket}${b === bOrig ? '' : ' (overflow)'} slot ${i} → ${rest ? 'emptyRest' : 'emptyOne'}`);
       if (m.count === 0) {
         m.hash0 = m.env.drawSeed();
         m.trace(`map empty: new hash0=0x${m.hash0.toString(16)}`);
@@ -53,7 +54,7 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
       break search;
     }
   }
-  if (!found) m.trace(`delete: key not present (bucket ${bucket})`);
+  if (!found && m.tracing) m.trace(`delete: key not present (bucket ${bucket})`);
   m.flags = m.flags & ~HASH_WRITING;
   return found;
 }
@@ -61,7 +62,7 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
 export function clearSlot(m: ClassicMap, b: number, i: number): void {
   const k = m.keyAddr(b, i);
   const e = m.elemAddr(b, i);
-  const keyHasPointers = sizeOf(m.env.keyType, m.env.arch).ptrBytes > 0;
+  const keyHasPointers = m.keyHasPointers;
   switch (m.env.variant) {
     case 'faststr':
       m.mem.setPtr(k, 0);

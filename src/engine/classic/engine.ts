@@ -7,7 +7,7 @@ export const classicEngine: Engine<ClassicSnapshot> = {
   impl: 'classic',
   open(scenario, opts) {
     const sim = openMap(scenario, opts);
-    return { apply: (op, i) => applyOp(sim, op, i), snapshot: () => sim.snapshot(), trace: sim.trace };
+    return { apply: (op, i) => applyOp(sim, op, i), snapshot: () => sim.snapshot(), trace: sim.trace, engineMap: { impl: 'classic', map: sim.map } };
   },
   simulate: (scenario, opts) => replay(classicEngine.open, scenario, opts),
   draw: (snapshot) => drawClassic(snapshot),

@@ -107,7 +107,7 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
       const ob = m.bucketAt(m.oldbuckets, oldbucket);
       m.mem.zero(ob + m.keysOff, m.bucketSize - m.keysOff);
     }
-    m.trace(same
+    if (m.tracing) m.trace(same
       ? `evacuate old bucket ${oldbucket}: ${moved[0]} entries to bucket ${oldbucket}`
       : `evacuate old bucket ${oldbucket}: ${moved[0]} to X (bucket ${oldbucket}), ${moved[1]} to Y (bucket ${oldbucket + newbit})`);
   }

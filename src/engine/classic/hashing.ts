@@ -34,6 +34,8 @@ export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, 
   const size = sizeOf(key, arch).size;
   const km: KeyMemory = {
     read: (addr, len) => mem.view(Number(addr), len),
+    loc: (addr, len) => mem.loc(addr, len),
+    get locOff() { return mem.locOff; },
     dynamicType: () => {
       throw new Error('interface keys are not supported by the classic engine yet');
     },

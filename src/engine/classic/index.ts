@@ -42,7 +42,7 @@ import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { decodeValue, type JsonValue } from '../../model/values.js';
 import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
-import { encoder } from '../encode.js';
+import { decoder, encoder } from '../encode.js';
 import { ClassicMap, overLoadFactor, type MapEnv, type Variant } from './map.js';
 import { makemap } from './make.js';
 import { mapassign } from './assign.js';
@@ -147,13 +147,17 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
   const keySize = sizeOf(s.type.key, s.arch).size;
   const scratch = mem.alloc(Math.max(keySize, 1), 'key temporary');
   const encKey = encoder(mem, s.type.key, 'key');
+  const encTempKey = encoder(mem, s.type.key, 'key', { temporary: true });
   const encElem = encoder(mem, s.type.elem, 'value');
+  const decElem = decoder(mem, s.type.elem);
+  const neverFound = (): bigint => 0n;
   const setKey = (k: JsonValue, at: string, op: string): void => {
     if (op !== 'lookup' && typeof k !== 'number' && hasNaN(k)) {
       throw new InputError(s.source, at, `${op} of a NaN key: its hash mixes in the runtime's per-M random state, which cannot be replayed (lookups of NaN are fine)`);
     }
     try {
-      encKey(scratch, k);
+      if (op === 'insert') encKey(scratch, k);
+      else encTempKey(scratch, k);
     } catch (e) {
       throw new InputError(s.source, at, (e as Error).message);
     }
@@ -178,10 +182,10 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
     lookup(key, at = 'key') {
       setKey(key, at, 'lookup');
       // A NaN is never found, whatever bucket its random hash picks.
-      m.nanDraw = () => 0n;
+      m.nanDraw = neverFound;
       const e = mapaccess(m, scratch);
       m.nanDraw = undefined;
-      const v = e === 0 ? undefined : decodeValue(mem, s.type.elem, e);
+      const v = e === 0 ? undefined : decElem(e);
       if (opts.trace) trace.push({ op: sim.opIndex, text: v === undefined ? 'lookup: not found' : `lookup: found ${JSON.stringify(v)}` });
       return v;
     },

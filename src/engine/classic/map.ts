@@ -13,7 +13,7 @@
 import { fieldOffsets, type ClassicLayout } from '../../layout/index.js';
 import { BUCKET_CNT, EMPTY_ONE, MIN_TOP_HASH, SAME_SIZE_GROW } from '../../model/runtime/index.js';
 import type { SimMemory } from '../../model/memory.js';
-import type { GoType } from '../../model/types.js';
+import { sizeOf, type GoType } from '../../model/types.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { MapHasher } from './hashing.js';
@@ -67,6 +67,10 @@ export class ClassicMap {
   readonly ovfOff: number;
   /** Whether the bucket type holds pointers (t.bucket.ptrdata != 0). */
   readonly bucketHasPointers: boolean;
+  readonly keyIndirect: boolean;
+  /** The key type holds pointers (delete clears such a key). */
+  readonly keyHasPointers: boolean;
+  readonly elemIndirect: boolean;
   readonly hasher: MapHasher;
   /** mapextra.overflow / oldoverflow of pointer-free buckets; null when the slice was never made. */
   overflowList: number[] | null = null;
@@ -93,55 +97,89 @@ export class ClassicMap {
     this.keySize = this.L.key.storedSize;
     this.elemSize = this.L.elem.storedSize;
     this.bucketHasPointers = this.L.bucket.overflowIsPointer;
+    this.keyIndirect = this.L.key.indirect;
+    this.keyHasPointers = sizeOf(env.keyType, env.arch).ptrBytes > 0;
+    this.elemIndirect = this.L.elem.indirect;
     this.ptr = this.mem.alloc(this.L.headers.hmap.size, 'hmap');
-    const header = this.mem.find(this.ptr, this.L.headers.hmap.size);
-    if (!header) throw new Error('hmap allocation lost');
-    this.hb = header.bytes;
+    this.ho = this.ptr - this.mem.base;
+    this.be = env.arch.bigEndian;
+    const h = this.h;
+    this.oCount = this.ho + h.count;
+    this.oFlags = this.ho + h.flags;
+    this.oB = this.ho + h.B;
+    this.oNoverflow = this.ho + h.noverflow;
+    this.oHash0 = this.ho + h.hash0;
+    this.oBuckets = this.ho + h.buckets;
+    this.oOldbuckets = this.ho + h.oldbuckets;
+    this.oNevacuate = this.ho + h.nevacuate;
+    this.oExtra = this.ho + h.extra;
     this.hasher = env.hasherFor(this.mem);
     this.keyEqual = keyEqualFor(this.mem, env.keyType);
   }
 
   // --------------------------------------------------------------- hmap --
-  // The header's own bytes (allocations never move): read without looking the address up.
-  private readonly hb: Uint8Array;
-  private get1(field: string, size: number): number {
-    const o = this.h[field];
-    const b = this.hb;
+  // The header's offset in the arena (allocations never move): read without checking the address.
+  private readonly ho: number;
+  private readonly be: boolean;
+  // Arena offsets of the header fields read on every operation (a keyed lookup by name per access is slow).
+  private readonly oCount: number;
+  private readonly oFlags: number;
+  private readonly oB: number;
+  private readonly oNoverflow: number;
+  private readonly oHash0: number;
+  private readonly oBuckets: number;
+  private readonly oOldbuckets: number;
+  private readonly oNevacuate: number;
+  private readonly oExtra: number;
+  /** The unsigned `size`-byte field at arena offset o. */
+  private get1(o: number, size: number): number {
+    const b = this.mem.arena;
+    if (!this.be) {
+      const lo = (b[o] | (b[o + 1] << 8) | (size > 2 ? (b[o + 2] << 16) | (b[o + 3] << 24) : 0)) >>> 0;
+      return size <= 4 ? lo : lo + ((b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0) * 4294967296;
+    }
     let v = 0;
-    if (this.env.arch.bigEndian) for (let i = 0; i < size; i++) v = v * 256 + b[o + i];
-    else for (let i = size - 1; i >= 0; i--) v = v * 256 + b[o + i];
+    for (let i = 0; i < size; i++) v = v * 256 + b[o + i];
     return v;
   }
-  private set1(field: string, size: number, v: number): void {
-    const o = this.h[field];
-    const b = this.hb;
-    const be = this.env.arch.bigEndian;
+  private set1(o: number, size: number, v: number): void {
+    const b = this.mem.arena;
+    const be = this.be;
+    if (!be && size >= 4) {
+      const hi = size === 8 ? Math.floor(v / 4294967296) : 0;
+      const lo = v - hi * 4294967296;
+      b[o] = lo; b[o + 1] = lo >>> 8; b[o + 2] = lo >>> 16; b[o + 3] = lo >>> 24;
+      if (size === 8) {
+        b[o + 4] = hi; b[o + 5] = hi >>> 8; b[o + 6] = hi >>> 16; b[o + 7] = hi >>> 24;
+      }
+      return;
+    }
     for (let i = 0; i < size; i++) {
       b[be ? o + size - 1 - i : o + i] = v % 256;
       v = Math.floor(v / 256);
     }
   }
-  get count(): number { return this.get1('count', this.ptrSize); }
-  set count(v: number) { this.set1('count', this.ptrSize, v); }
-  get flags(): number { return this.hb[this.h.flags]; }
-  set flags(v: number) { this.hb[this.h.flags] = v & 0xff; }
-  get B(): number { return this.hb[this.h.B]; }
-  set B(v: number) { this.hb[this.h.B] = v; }
-  get noverflow(): number { return this.get1('noverflow', 2); }
-  set noverflow(v: number) { this.set1('noverflow', 2, v & 0xffff); }
-  get hash0(): number { return this.get1('hash0', 4); }
-  set hash0(v: number) { this.set1('hash0', 4, v >>> 0); }
-  get buckets(): number { return this.get1('buckets', this.ptrSize); }
-  set buckets(v: number) { this.set1('buckets', this.ptrSize, v); }
-  get oldbuckets(): number { return this.get1('oldbuckets', this.ptrSize); }
-  set oldbuckets(v: number) { this.set1('oldbuckets', this.ptrSize, v); }
-  get nevacuate(): number { return this.get1('nevacuate', this.ptrSize); }
-  set nevacuate(v: number) { this.set1('nevacuate', this.ptrSize, v); }
+  get count(): number { return this.get1(this.oCount, this.ptrSize); }
+  set count(v: number) { this.set1(this.oCount, this.ptrSize, v); }
+  get flags(): number { return this.mem.arena[this.oFlags]; }
+  set flags(v: number) { this.mem.arena[this.oFlags] = v & 0xff; }
+  get B(): number { return this.mem.arena[this.oB]; }
+  set B(v: number) { this.mem.arena[this.oB] = v; }
+  get noverflow(): number { return this.get1(this.oNoverflow, 2); }
+  set noverflow(v: number) { this.set1(this.oNoverflow, 2, v & 0xffff); }
+  get hash0(): number { return this.get1(this.oHash0, 4); }
+  set hash0(v: number) { this.set1(this.oHash0, 4, v >>> 0); }
+  get buckets(): number { return this.get1(this.oBuckets, this.ptrSize); }
+  set buckets(v: number) { this.set1(this.oBuckets, this.ptrSize, v); }
+  get oldbuckets(): number { return this.get1(this.oOldbuckets, this.ptrSize); }
+  set oldbuckets(v: number) { this.set1(this.oOldbuckets, this.ptrSize, v); }
+  get nevacuate(): number { return this.get1(this.oNevacuate, this.ptrSize); }
+  set nevacuate(v: number) { this.set1(this.oNevacuate, this.ptrSize, v); }
   get hasClearSeq(): boolean { return 'clearSeq' in this.h; }
   get clearSeq(): bigint { return this.mem.uint(this.ptr + this.h.clearSeq, 8); }
   set clearSeq(v: bigint) { this.mem.setUint(this.ptr + this.h.clearSeq, 8, v); }
-  get extra(): number { return this.get1('extra', this.ptrSize); }
-  set extra(v: number) { this.set1('extra', this.ptrSize, v); }
+  get extra(): number { return this.get1(this.oExtra, this.ptrSize); }
+  set extra(v: number) { this.set1(this.oExtra, this.ptrSize, v); }
 
   get nextOverflow(): number {
     const e = this.extra;
@@ -198,8 +236,10 @@ export class ClassicMap {
     return h > EMPTY_ONE && h < MIN_TOP_HASH;
   }
   /** The key's address (through the pointer when keys are indirect). */
-  derefKey(slot: number): number { return this.L.key.indirect ? this.mem.ptr(slot) : slot; }
-  derefElem(slot: number): number { return this.L.elem.indirect ? this.mem.ptr(slot) : slot; }
+  derefKey(slot: number): number { return this.keyIndirect ? this.mem.ptr(slot) : slot; }
+  derefElem(slot: number): number { return this.elemIndirect ? this.mem.ptr(slot) : slot; }
+  /** Arena offset of bucket b's tophash array (valid until the next allocation moves the arena). */
+  topsAt(b: number): number { return b - this.mem.base + this.topOff; }
 
   // ------------------------------------------------------------- hashing --
   /**
@@ -224,12 +264,15 @@ export class ClassicMap {
   readonly keyEqual: (a: number, b: number) => boolean;
 
   trace(what: string): void { this.env.trace?.(what); }
+  /** Whether trace lines are kept (hot paths build their text only then). */
+  get tracing(): boolean { return this.env.trace !== undefined; }
 }
 
-export function bucketShift(b: number): number { return 2 ** b; }
+export function bucketShift(b: number): number { return b < 31 ? 1 << b : 2 ** b; }
 export function bucketMask(b: number): bigint { return (1n << BigInt(b)) - 1n; }
 /** hash & bucketMask(B) from the hash's low 32 bits. */
 export function bucketOf(lo: number, B: number): number {
+  if (B < 31) return lo & ((1 << B) - 1);
   if (B > 32) throw new Error(`B=${B}: more than 2^32 buckets`);
   return lo % 2 ** B;
 }
@@ -239,5 +282,5 @@ export function overLoadFactor(count: number, B: number, lf: { num: number; den:
 }
 
 export function tooManyOverflowBuckets(noverflow: number, B: number): boolean {
-  return noverflow >= 2 ** Math.min(B, 15);
+  return noverflow >= 1 << Math.min(B, 15);
 }

@@ -18,11 +18,15 @@ const RECORDED = {
   hashkey: ['9455403980483948863', '4868621871445137568', '17870155644328624473', '12373142442507541192'],
 };
 
+/** The tour's scenario: `n` inserts (27: mid-grow), with the recorded real seed. */
+export function classicTourScenario(n: number) {
+  const ops = Array.from({ length: n }, (_, i) => ['insert', i, i * 10]);
+  return parseScenario({ go: '1.23', arch: 'amd64', type: 'map[int64]int64', hash: RECORDED, ops }, 'tour');
+}
+
 /** The tour's map after `n` inserts (27: mid-grow), with the recorded real seed. */
 export function classicTourRun(n: number, trace = false) {
-  const ops = Array.from({ length: n }, (_, i) => ['insert', i, i * 10]);
-  const sc = parseScenario({ go: '1.23', arch: 'amd64', type: 'map[int64]int64', hash: RECORDED, ops }, 'tour');
-  return simulate(sc, { trace });
+  return simulate(classicTourScenario(n), { trace });
 }
 
 export function classicTourSection(): string {

@@ -20,28 +20,20 @@ export { SLOTS, CTRL_EMPTY, CTRL_DELETED, ctrlLegal, ctrlFull } from '../../mode
 
 /** A view of one group's control word, bound to its memory. */
 export class Ctrl {
-  private readonly bytes: Uint8Array;
+  /** The group's offset in the arena (the arena itself may be replaced by a larger copy). */
   private readonly base: number;
 
-  /** `bytes`/`offset`: the allocation holding the group, when the caller already has it. */
-  constructor(mem: SimMemory, group: number, private readonly byteOf: readonly number[], bytes?: Uint8Array, offset?: number) {
-    if (bytes && offset !== undefined) {
-      this.bytes = bytes;
-      this.base = offset;
-      return;
-    }
-    const o = mem.find(group, 8);
-    if (!o) throw new Error(`group 0x${group.toString(16)} is not in simulated memory`);
-    this.bytes = o.bytes;
-    this.base = group - o.addr;
+  constructor(private readonly mem: SimMemory, group: number, private readonly byteOf: readonly number[]) {
+    mem.loc(group, 8); // throws unless the control word is allocated
+    this.base = group - mem.base;
   }
 
   get(i: number): number {
-    return this.bytes[this.base + this.byteOf[i]];
+    return this.mem.arena[this.base + this.byteOf[i]];
   }
 
   set(i: number, c: number): void {
-    this.bytes[this.base + this.byteOf[i]] = c;
+    this.mem.arena[this.base + this.byteOf[i]] = c;
   }
 
   setEmpty(): void {

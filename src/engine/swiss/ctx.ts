@@ -36,13 +36,20 @@ export interface Ctx {
   readonly M: Readonly<Record<string, number>>;
   readonly T: Readonly<Record<string, number>>;
   readonly hash: KeyHasher;
+  /** The same hash without BigInt: typ.Hasher(key, seed) with the seed as uint32 halves, the result left in `hw`. */
+  readonly hashWords: (addr: number, seedHi: number, seedLo: number) => void;
+  /** Result of hashWords: the hash's uint32 halves (hi is 0 for a 32-bit hash). */
+  readonly hw: { hi: number; lo: number };
   /** typ.Key.Equal on two key addresses. */
   readonly keyEqual: (a: number, b: number) => boolean;
   readonly trace?: (line: string) => void;
 }
 
 
-export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, key: GoType, elem: GoType, hash: KeyHasher, trace?: (line: string) => void): Ctx {
+export function makeCtx(
+  mem: SimMemory, layout: SwissLayout, rules: SwissRules, key: GoType, elem: GoType,
+  hash: KeyHasher, hashWords: Ctx['hashWords'], hw: Ctx['hw'], trace?: (line: string) => void,
+): Ctx {
   const arch = mem.arch;
   const g = layout.group;
   const geo = slotGeometry(layout);
@@ -62,6 +69,8 @@ export function makeCtx(mem: SimMemory, layout: SwissLayout, rules: SwissRules, 
     M: fieldOffsets(layout.headers.Map),
     T: { ...T, data: T.groups + gr.data, lengthMask: T.groups + gr.lengthMask },
     hash,
+    hashWords,
+    hw,
     keyEqual: keyEqualFor(mem, key),
     trace,
   };

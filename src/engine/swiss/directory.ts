@@ -12,13 +12,22 @@ import type { SwissMap } from './map.js';
 import type { Table } from './table.js';
 import { Table as TableView } from './table.js';
 
-export function directoryIndex(m: SwissMap, hash: bigint): number {
+/** hash >> globalShift, from the hash's uint32 halves (hi is 0 for a 32-bit hash). */
+export function directoryIndex(m: SwissMap, hi: number, lo: number): number {
   if (m.dirLen === 1) return 0;
-  return Number(hash >> BigInt(m.globalShift & 63));
+  const s = m.globalShift & 63;
+  if (s >= 32) return hi >>> (s - 32);
+  return hi * 2 ** (32 - s) + (lo >>> s);
 }
 
 export function directoryAt(m: SwissMap, i: number): Table {
-  return m.tableAt(m.cx.mem.ptr(m.dirPtr + i * m.cx.arch.ptrSize));
+  // The entry is read from memory every time; the view cache by index only saves the lookup by address.
+  const addr = m.cx.mem.ptr(m.dirPtr + i * m.cx.arch.ptrSize);
+  const c = m.dirViews[i];
+  if (c !== undefined && c.addr === addr) return c;
+  const t = m.tableAt(addr);
+  m.dirViews[i] = t;
+  return t;
 }
 
 /** A view of the table at addr (tables never move, so views can be kept). */

@@ -18,6 +18,7 @@ export const swissEngine: Engine<SwissSnapshot> = {
       },
       snapshot: () => s.snapshot(),
       trace,
+      engineMap: { impl: 'swiss', map: s.map },
     };
   },
   simulate: (scenario, opts) => replay(swissEngine.open, scenario, opts),

@@ -10,8 +10,8 @@ import type { Ctx } from './ctx.js';
 export class Group {
   readonly ctrl: Ctrl;
 
-  constructor(private readonly cx: Ctx, readonly addr: number, bytes?: Uint8Array, offset?: number) {
-    this.ctrl = new Ctrl(cx.mem, addr, cx.layout.group.ctrlByteOfSlot, bytes, offset);
+  constructor(private readonly cx: Ctx, readonly addr: number) {
+    this.ctrl = new Ctrl(cx.mem, addr, cx.layout.group.ctrlByteOfSlot);
   }
 
   /** Address of slot i's key field (a pointer to the key when indirect). */
@@ -34,39 +34,17 @@ export class Group {
 
   /** A new key in slot i: newobject when indirect, then typedmemmove. Returns the elem address. */
   storeNew(i: number, key: number): number {
-    const cx = this.cx;
-    let k = this.keySlot(i);
-    if (cx.keyIndirect) {
-      const obj = cx.mem.alloc(cx.keySize, 'indirect key');
-      cx.mem.setPtr(k, obj);
-      k = obj;
-    }
-    cx.mem.copy(k, key, cx.keySize);
-    let e = this.elemSlot(i);
-    if (cx.elemIndirect) {
-      const obj = cx.mem.alloc(cx.elemSize, 'indirect elem');
-      cx.mem.setPtr(e, obj);
-      e = obj;
-    }
-    return e;
+    return storeNewAt(this.cx, this.addr, i, key);
   }
 
   /** uncheckedPutSlot's copy: pointers move as they are when indirect. */
   moveIn(i: number, key: number, elem: number): void {
-    const cx = this.cx;
-    if (cx.keyIndirect) cx.mem.setPtr(this.keySlot(i), key);
-    else cx.mem.copy(this.keySlot(i), key, cx.keySize);
-    if (cx.elemIndirect) cx.mem.setPtr(this.elemSlot(i), elem);
-    else cx.mem.copy(this.elemSlot(i), elem, cx.elemSize);
+    moveInAt(this.cx, this.addr, i, key, elem);
   }
 
   /** Delete's clearing: the key only if indirect (nil the pointer) or pointerful; the elem always. */
   clearForDelete(i: number): void {
-    const cx = this.cx;
-    if (cx.keyIndirect) cx.mem.setPtr(this.keySlot(i), 0);
-    else if (cx.keyHasPointers) cx.mem.zero(this.keySlot(i), cx.keySize);
-    if (cx.elemIndirect) cx.mem.setPtr(this.elemSlot(i), 0);
-    else cx.mem.zero(this.elemSlot(i), cx.elemSize);
+    clearForDeleteAt(this.cx, this.addr, i);
   }
 
   /** typedmemclr(typ.Group, g) then setEmpty. */
@@ -74,4 +52,45 @@ export class Group {
     this.cx.mem.zero(this.addr, this.cx.groupSize);
     this.ctrl.setEmpty();
   }
+}
+
+// The two stores of a slot as functions of the group's address, for the hot
+// paths that do not build a Group view per operation.
+
+/** Group.storeNew for the group at `g`. */
+export function storeNewAt(cx: Ctx, g: number, i: number, key: number): number {
+  let k = g + cx.keysOff + i * cx.keyStride;
+  if (cx.keyIndirect) {
+    const obj = cx.mem.alloc(cx.keySize, 'indirect key');
+    cx.mem.setPtr(k, obj);
+    k = obj;
+  }
+  cx.mem.copy(k, key, cx.keySize);
+  let e = g + cx.elemsOff + i * cx.elemStride;
+  if (cx.elemIndirect) {
+    const obj = cx.mem.alloc(cx.elemSize, 'indirect elem');
+    cx.mem.setPtr(e, obj);
+    e = obj;
+  }
+  return e;
+}
+
+/** Group.clearForDelete for the group at `g`. */
+export function clearForDeleteAt(cx: Ctx, g: number, i: number): void {
+  const k = g + cx.keysOff + i * cx.keyStride;
+  const e = g + cx.elemsOff + i * cx.elemStride;
+  if (cx.keyIndirect) cx.mem.setPtr(k, 0);
+  else if (cx.keyHasPointers) cx.mem.zero(k, cx.keySize);
+  if (cx.elemIndirect) cx.mem.setPtr(e, 0);
+  else cx.mem.zero(e, cx.elemSize);
+}
+
+/** Group.moveIn for the group at `g`. */
+export function moveInAt(cx: Ctx, g: number, i: number, key: number, elem: number): void {
+  const k = g + cx.keysOff + i * cx.keyStride;
+  const e = g + cx.elemsOff + i * cx.elemStride;
+  if (cx.keyIndirect) cx.mem.setPtr(k, key);
+  else cx.mem.copy(k, key, cx.keySize);
+  if (cx.elemIndirect) cx.mem.setPtr(e, elem);
+  else cx.mem.copy(e, elem, cx.elemSize);
 }

@@ -111,6 +111,8 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   const keySize = sizeOf(scenario.type.key, arch).size;
   const keyMem = {
     read: (a: bigint, len: number) => mem.read(Number(a), len),
+    loc: (a: number, len: number) => mem.loc(a, len),
+    get locOff() { return mem.locOff; },
     dynamicType: () => {
       throw new InputError(scenario.source, 'type', 'interface keys are not supported by the Swiss engine yet');
     },
@@ -125,6 +127,13 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     return rand();
   };
   const hash = (addr: number, seed: bigint) => hasher.hashKey(recipe, mem.view(addr, keySize), seed, keyMem, nanDraw);
+  const hw = { hi: 0, lo: 0 };
+  const hashWords = (addr: number, seedHi: number, seedLo: number) => {
+    const b = mem.loc(addr, keySize);
+    hasher.hashKeyWords(recipe, b, seedHi, seedLo, keyMem, nanDraw, mem.locOff);
+    hw.hi = hasher.hi;
+    hw.lo = hasher.lo;
+  };
   const rules = swissRules(scenario.type.key, scenario.type.elem, arch, minor);
   const opIndex = opts.opIndex ?? (() => -1);
   const trace = opts.trace || opts.onTrace
@@ -133,7 +142,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       opts.onTrace?.(opIndex(), line.trim());
     }
     : undefined;
-  const cx = makeCtx(mem, layout, rules, scenario.type.key, scenario.type.elem, hash, trace);
+  const cx = makeCtx(mem, layout, rules, scenario.type.key, scenario.type.elem, hash, hashWords, hw, trace);
   const seeds = [...(scenario.hash.seeds ?? [])];
   // Every seed the map had, for the snapshot's hash.seeds (as the classic snapshot records hash0s).
   const drawn: bigint[] = [];
@@ -158,6 +167,7 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   const elemSize = sizeOf(scenario.type.elem, arch).size;
   const vbuf = mem.alloc(elemSize, 'op value');
   const encKey = encoder(mem, scenario.type.key, 'key');
+  const encTempKey = encoder(mem, scenario.type.key, 'key', { temporary: true });
   const encElem = encoder(mem, scenario.type.elem, 'value');
   return {
     map: m,
@@ -182,11 +192,11 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       }
     },
     delete(key) {
-      encKey(kbuf, key);
+      encTempKey(kbuf, key);
       m.delete(kbuf);
     },
     lookup(key) {
-      encKey(kbuf, key);
+      encTempKey(kbuf, key);
       const found = m.lookup(kbuf);
       trace?.(`  ${found ? 'found' : 'absent'}`);
       return found;

@@ -11,6 +11,7 @@ import { deleteSmall, findSmall, growToSmall, growToTable, putSlotSmall } from '
 
 import { MAX_TABLE_CAPACITY, depthToShift } from './capacity.js';
 import { maxAlloc } from '../../model/runtime/index.js';
+import { join } from '../../hash/word.js';
 
 export class SwissMap {
   readonly addr: number;
@@ -21,23 +22,36 @@ export class SwissMap {
     readonly drawSeed: () => bigint,
   ) {
     this.addr = cx.mem.alloc(cx.layout.headers.Map.size, 'maps.Map');
-    const o = cx.mem.find(this.addr, cx.layout.headers.Map.size);
-    if (!o) throw new Error('maps.Map allocation lost');
-    this.hb = o.bytes;
+    this.ho = this.addr - cx.mem.base;
   }
 
   // The header's own bytes (allocations never move): used, dirPtr and dirLen are read on every
   // operation, so they skip the address lookup.
-  private readonly hb: Uint8Array;
+  private readonly ho: number;
   private rd(off: number, size: number): number {
-    const b = this.hb;
+    const b = this.cx.mem.arena;
+    off += this.ho;
+    if (!this.cx.arch.bigEndian && size >= 4) {
+      const lo = (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
+      return size === 4 ? lo : lo + ((b[off + 4] | (b[off + 5] << 8) | (b[off + 6] << 16) | (b[off + 7] << 24)) >>> 0) * 4294967296;
+    }
     let v = 0;
     if (this.cx.arch.bigEndian) for (let i = 0; i < size; i++) v = v * 256 + b[off + i];
     else for (let i = size - 1; i >= 0; i--) v = v * 256 + b[off + i];
     return v;
   }
   private wr(off: number, size: number, v: number): void {
-    const b = this.hb;
+    const b = this.cx.mem.arena;
+    off += this.ho;
+    if (!this.cx.arch.bigEndian && size >= 4) {
+      const hi = size === 8 ? Math.floor(v / 4294967296) : 0;
+      const lo = v - hi * 4294967296;
+      b[off] = lo; b[off + 1] = lo >>> 8; b[off + 2] = lo >>> 16; b[off + 3] = lo >>> 24;
+      if (size === 8) {
+        b[off + 4] = hi; b[off + 5] = hi >>> 8; b[off + 6] = hi >>> 16; b[off + 7] = hi >>> 24;
+      }
+      return;
+    }
     const be = this.cx.arch.bigEndian;
     for (let i = 0; i < size; i++) {
       b[be ? off + size - 1 - i : off + i] = v % 256;
@@ -58,9 +72,14 @@ export class SwissMap {
   set used(v: number) { this.wr(this.cx.M.used, 8, v); }
   // The seed is read on every operation; keep its value beside its bytes (only the engine writes them).
   private seedValue = 0n;
+  /** The seed's uint32 halves, for hashing without BigInt. */
+  seedHi = 0;
+  seedLo = 0;
   get seed(): bigint { return this.seedValue; }
   set seed(v: bigint) {
     this.seedValue = v;
+    this.seedHi = Number((v >> 32n) & 0xffffffffn);
+    this.seedLo = Number(v & 0xffffffffn);
     this.setU('seed', this.cx.arch.ptrSize, v);
   }
   get dirPtr(): number { return this.rd(this.cx.M.dirPtr, this.cx.arch.ptrSize); }
@@ -76,12 +95,16 @@ export class SwissMap {
   get clearSeq(): bigint { return this.u('clearSeq', 8); }
   set clearSeq(v: bigint) { this.setU('clearSeq', 8, v); }
 
+  // Keyed by the table's arena offset: small integers hash faster than addresses past 2^31.
   private readonly views = new Map<number, Table>();
+  /** The view last returned for each directory index (directoryAt checks it against the entry in memory). */
+  readonly dirViews: Table[] = [];
 
   /** The table header at addr, as a (cached) view. */
   tableAt(addr: number): Table {
-    let t = this.views.get(addr);
-    if (!t) this.views.set(addr, (t = tableView(this, addr)));
+    const k = addr - this.cx.mem.base;
+    let t = this.views.get(k);
+    if (!t) this.views.set(k, (t = tableView(this, addr)));
     return t;
   }
 
@@ -111,36 +134,48 @@ export class SwissMap {
     this.cx.trace?.(`  make(hint ${hint}): ${dirSize} table(s) of ${directoryAt(this, 0).capacity} slots, globalDepth ${depth}`);
   }
 
+  /** Hashes the key at `key` with the map's seed; returns the hash's low half (the high one is in cx.hw.hi). */
+  private hashKey(key: number): number {
+    const cx = this.cx;
+    cx.hashWords(key, this.seedHi, this.seedLo);
+    if (cx.trace) {
+      const hash = join(cx.hw.hi, cx.hw.lo);
+      cx.trace(`  hash ${hex(hash)}: H1 ${hex(hash >> 7n)}, H2 ${hex(hash & 0x7fn)}`);
+    }
+    return cx.hw.lo;
+  }
+
   /** m[key] = elem: `key` and `elem` are addresses of the values to store. */
   assign(key: number, elem: number): void {
     const cx = this.cx;
-    const hash = cx.hash(key, this.seed);
-    cx.trace?.(`  hash ${hex(hash)}: H1 ${hex(hash >> 7n)}, H2 ${hex(hash & 0x7fn)}`);
+    const lo = this.hashKey(key);
+    const hi = cx.hw.hi;
     if (this.dirPtr === 0) growToSmall(this);
     let slotElem: number | undefined;
     if (this.dirLen === 0) {
       if (cx.rules.smallFullConvertsOnUpdate) {
-        if (this.used < 8) slotElem = putSlotSmall(this, hash, key);
+        if (this.used < 8) slotElem = putSlotSmall(this, lo, key);
         else growToTable(this);
       } else {
-        slotElem = putSlotSmall(this, hash, key);
+        slotElem = putSlotSmall(this, lo, key);
         if (slotElem === undefined) {
           const t = growToTable(this);
-          slotElem = t.uncheckedPutForAssign(hash, key);
+          slotElem = t.uncheckedPutForAssign(lo, key);
           this.used = this.used + 1;
           cx.trace?.(`  new key into the new table (uncheckedPutSlotForAssign)`);
         }
       }
     }
     while (slotElem === undefined) {
-      const t = this.tableFor(hash);
-      slotElem = t.putSlot(hash, key);
+      const t = this.tableFor(hi, lo);
+      slotElem = t.putSlot(lo, key);
     }
     cx.mem.copy(slotElem, elem, cx.elemSize);
   }
 
-  tableFor(hash: bigint): Table {
-    const idx = directoryIndex(this, hash);
+  /** The table the hash's top bits select (hi, lo: its uint32 halves). */
+  tableFor(hi: number, lo: number): Table {
+    const idx = directoryIndex(this, hi, lo);
     const t = directoryAt(this, idx);
     this.cx.trace?.(`  directory[${idx}] → table at dir ${t.index} (capacity ${t.capacity}, localDepth ${t.localDepth})`);
     return t;
@@ -151,12 +186,12 @@ export class SwissMap {
       this.cx.trace?.('  the map is empty: nothing to do');
       return;
     }
-    const hash = this.cx.hash(key, this.seed);
-    this.cx.trace?.(`  hash ${hex(hash)}: H1 ${hex(hash >> 7n)}, H2 ${hex(hash & 0x7fn)}`);
+    const lo = this.hashKey(key);
+    const hi = this.cx.hw.hi;
     if (this.dirLen === 0) {
-      if (!deleteSmall(this, hash, key)) this.cx.trace?.('  small: key absent');
+      if (!deleteSmall(this, lo, key)) this.cx.trace?.('  small: key absent');
     } else {
-      const r = this.tableFor(hash).delete(hash, key);
+      const r = this.tableFor(hi, lo).delete(lo, key);
       if (r === undefined) this.cx.trace?.('  key absent');
       if (r === true) this.tombstonePossible = true;
     }
@@ -166,9 +201,11 @@ export class SwissMap {
   /** Whether key is present (a lookup changes nothing). */
   lookup(key: number): boolean {
     if (this.used === 0) return false;
-    const hash = this.cx.hash(key, this.seed);
-    if (this.dirLen === 0) return findSmall(this, hash, key) !== undefined;
-    return this.tableFor(hash).find(hash, key) !== undefined;
+    const cx = this.cx;
+    cx.hashWords(key, this.seedHi, this.seedLo);
+    const { hi, lo } = cx.hw;
+    if (this.dirLen === 0) return findSmall(this, lo, key) !== undefined;
+    return this.tableFor(hi, lo).find(lo, key) >= 0;
   }
 
   /** The distinct tables in directory order. */

@@ -19,9 +19,10 @@ export function rehash(m: SwissMap, t: Table): void {
   else split(m, t);
 }
 
-/** 1 << (64 - localDepth), or 32 - localDepth with a 32-bit hash. */
-function localDepthMask(m: SwissMap, localDepth: number): bigint {
-  return 1n << BigInt(m.cx.rules.hashBits - localDepth);
+/** hash & (1 << (64 - localDepth)) (32 - localDepth with a 32-bit hash), from the hash's halves. */
+function localDepthBit(m: SwissMap, localDepth: number, hi: number, lo: number): number {
+  const pos = m.cx.rules.hashBits - localDepth;
+  return pos >= 32 ? (hi >>> (pos - 32)) & 1 : (lo >>> pos) & 1;
 }
 
 function eachFull(t: Table, f: (key: number, elem: number) => void): void {
@@ -36,7 +37,10 @@ function eachFull(t: Table, f: (key: number, elem: number) => void): void {
 
 function grow(m: SwissMap, t: Table, newCap: number): void {
   const nt = newTable(m, newCap, t.index, t.localDepth);
-  eachFull(t, (k, e) => nt.uncheckedPut(m.cx.hash(k, m.seed), k, e));
+  eachFull(t, (k, e) => {
+    m.cx.hashWords(k, m.seedHi, m.seedLo);
+    nt.uncheckedPut(m.cx.hw.lo, k, e);
+  });
   replaceTable(m, nt);
   m.cx.trace?.(`  grow: table at dir ${t.index} ${t.capacity} → ${newCap} slots (${nt.used} keys moved, growthLeft ${nt.growthLeft})`);
   t.index = -1;
@@ -46,10 +50,10 @@ function split(m: SwissMap, t: Table): void {
   const ld = t.localDepth + 1;
   const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
   const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
-  const mask = localDepthMask(m, ld);
   eachFull(t, (k, e) => {
-    const hash = m.cx.hash(k, m.seed);
-    (hash & mask ? right : left).uncheckedPut(hash, k, e);
+    m.cx.hashWords(k, m.seedHi, m.seedLo);
+    const { hi, lo } = m.cx.hw;
+    (localDepthBit(m, ld, hi, lo) ? right : left).uncheckedPut(lo, k, e);
   });
   const oldIndex = t.index;
   installTableSplit(m, t, left, right);

@@ -9,7 +9,7 @@
 import type { SwissMap } from './map.js';
 import { Group } from './group.js';
 import { CTRL_EMPTY, first } from './ctrl.js';
-import { h2 } from './probe.js';
+import { h2Lo } from './probe.js';
 import { newTable, type Table } from './table.js';
 import { newDirectory } from './directory.js';
 import { hex } from './ctx.js';
@@ -25,9 +25,10 @@ export function growToSmall(m: SwissMap): void {
   m.cx.trace?.('  growToSmall: one group, no table');
 }
 
-export function findSmall(m: SwissMap, hash: bigint, key: number): number | undefined {
+/** `lo`: the hash's low 32 bits (H2 is all a small map uses). */
+export function findSmall(m: SwissMap, lo: number, key: number): number | undefined {
   const g = smallGroup(m);
-  for (let match = g.ctrl.matchH2(h2(hash)); match; match &= match - 1) {
+  for (let match = g.ctrl.matchH2(h2Lo(lo)); match; match &= match - 1) {
     const i = first(match);
     if (m.cx.keyEqual(key, g.key(i))) return i;
   }
@@ -35,10 +36,10 @@ export function findSmall(m: SwissMap, hash: bigint, key: number): number | unde
 }
 
 /** putSlotSmall: the elem address, or undefined when the key is new and no slot is free (1.27). */
-export function putSlotSmall(m: SwissMap, hash: bigint, key: number): number | undefined {
+export function putSlotSmall(m: SwissMap, lo: number, key: number): number | undefined {
   const cx = m.cx;
   const g = smallGroup(m);
-  const found = findSmall(m, hash, key);
+  const found = findSmall(m, lo, key);
   if (found !== undefined) {
     if (cx.needKeyUpdate) cx.mem.copy(g.key(found), key, cx.keySize);
     cx.trace?.(`  small: key found in slot ${found}: update`);
@@ -48,9 +49,9 @@ export function putSlotSmall(m: SwissMap, hash: bigint, key: number): number | u
   if (!match) return undefined;
   const i = first(match);
   const e = g.storeNew(i, key);
-  g.ctrl.set(i, h2(hash));
+  g.ctrl.set(i, h2Lo(lo));
   m.used = m.used + 1;
-  cx.trace?.(`  small: slot ${i} (lowest empty), ctrl ${hex(h2(hash))}`);
+  cx.trace?.(`  small: slot ${i} (lowest empty), ctrl ${hex(h2Lo(lo))}`);
   return e;
 }
 
@@ -60,7 +61,8 @@ export function growToTable(m: SwissMap): Table {
   for (let i = 0; i < 8; i++) {
     if ((g.ctrl.get(i) & CTRL_EMPTY) === CTRL_EMPTY) continue;
     const k = g.key(i);
-    t.uncheckedPut(m.cx.hash(k, m.seed), k, g.elem(i));
+    m.cx.hashWords(k, m.seedHi, m.seedLo);
+    t.uncheckedPut(m.cx.hw.lo, k, g.elem(i));
   }
   const dir = newDirectory(m, 1);
   m.cx.mem.setPtr(dir, t.addr);
@@ -72,8 +74,8 @@ export function growToTable(m: SwissMap): Table {
   return t;
 }
 
-export function deleteSmall(m: SwissMap, hash: bigint, key: number): boolean {
-  const i = findSmall(m, hash, key);
+export function deleteSmall(m: SwissMap, lo: number, key: number): boolean {
+  const i = findSmall(m, lo, key);
   if (i === undefined) return false;
   const g = smallGroup(m);
   m.used = m.used - 1;

@@ -14,9 +14,10 @@
  * key would stop in this group anyway), else a tombstone.
  */
 import type { SwissMap } from './map.js';
-import { Group } from './group.js';
-import { CTRL_DELETED, CTRL_EMPTY, SLOTS, first } from './ctrl.js';
-import { ProbeSeq, h1, h2 } from './probe.js';
+import type { SimMemory } from '../../model/memory.js';
+import { Group, clearForDeleteAt, moveInAt, storeNewAt } from './group.js';
+import { CTRL_DELETED, CTRL_EMPTY, SLOTS } from './ctrl.js';
+import { h2Lo, probeNext, probeStart } from './probe.js';
 import { pruneTombstones } from './prune.js';
 import { rehash } from './rehash.js';
 import { hex } from './ctx.js';
@@ -29,7 +30,7 @@ export { MAX_TABLE_CAPACITY, maxGrowthLeft };
 export class Table {
   // The header's own bytes (allocations never move): the uint16 fields are read on every insert,
   // so they skip the address lookup.
-  private readonly hb: Uint8Array;
+  private readonly mem: SimMemory;
   private readonly hUsed: number;
   private readonly hCap: number;
   private readonly hGrowth: number;
@@ -38,8 +39,8 @@ export class Table {
   constructor(private readonly m: SwissMap, readonly addr: number) {
     const o = m.cx.mem.find(addr, m.cx.layout.headers.table.size);
     if (!o) throw new Error(`table at 0x${addr.toString(16)} is not in simulated memory`);
-    this.hb = o.bytes;
-    const base = addr - o.addr;
+    this.mem = m.cx.mem;
+    const base = addr - this.mem.base;
     this.hUsed = base + m.cx.T.used;
     this.hCap = base + m.cx.T.capacity;
     this.hGrowth = base + m.cx.T.growthLeft;
@@ -51,12 +52,12 @@ export class Table {
   }
 
   private rd16(o: number): number {
-    const b = this.hb;
+    const b = this.mem.arena;
     return this.be ? (b[o] << 8) | b[o + 1] : b[o] | (b[o + 1] << 8);
   }
 
   private wr16(o: number, v: number): void {
-    const b = this.hb;
+    const b = this.mem.arena;
     if (this.be) {
       b[o] = (v >>> 8) & 0xff;
       b[o + 1] = v & 0xff;
@@ -92,16 +93,16 @@ export class Table {
     return this.maskCache;
   }
 
-  private groupBytes: Uint8Array | undefined;
+  private groupsChecked = false;
 
   group(i: number): Group {
     const cx = this.m.cx;
-    if (!this.groupBytes) {
+    if (!this.groupsChecked) {
       const o = cx.mem.find(this.data, cx.groupSize * (this.lengthMask + 1));
       if (!o || o.addr !== this.data) throw new Error(`table at 0x${this.addr.toString(16)}: its groups are not in simulated memory`);
-      this.groupBytes = o.bytes;
+      this.groupsChecked = true;
     }
-    return new Group(cx, this.data + i * cx.groupSize, this.groupBytes, i * cx.groupSize);
+    return new Group(cx, this.data + i * cx.groupSize);
   }
 
   /** table.reset: fresh groups, all empty, growthLeft at its maximum. */
@@ -113,10 +114,13 @@ export class Table {
     cx.mem.setNum(this.addr + this.T.lengthMask, 8, n - 1);
     this.dataCache = data;
     this.maskCache = n - 1;
-    this.groupBytes = undefined;
+    this.groupsChecked = false;
     this.capacity = capacity;
     this.growthLeft = maxGrowthLeft(capacity);
-    for (let i = 0; i < n; i++) this.group(i).ctrl.setEmpty();
+    // Every control byte empty (the ctrl word is the group's first 8 bytes, whatever the byte order).
+    const c = cx.mem.loc(data, n * cx.groupSize);
+    const o = cx.mem.locOff;
+    for (let i = 0; i < n; i++) c.fill(CTRL_EMPTY, o + i * cx.groupSize, o + i * cx.groupSize + SLOTS);
   }
 
   /** capacity*7/8 - used - growthLeft. */
@@ -129,70 +133,108 @@ export class Table {
     return `table@dir${this.index}`;
   }
 
-  /** Finds key; returns [group, slot] or undefined. */
-  find(hash: bigint, key: number): [Group, number] | undefined {
-    const seq = new ProbeSeq(h1(hash), this.lengthMask);
-    const hh = h2(hash);
-    for (;;) {
-      const g = this.group(seq.offset);
-      for (let match = g.ctrl.matchH2(hh); match; match &= match - 1) {
-        const i = first(match);
-        if (this.m.cx.keyEqual(key, g.key(i))) return [g, i];
+  /** Address of slot i's key value in the group at `g` (through the pointer when indirect). */
+  private keyOf(g: number, i: number): number {
+    const cx = this.m.cx;
+    const slot = g + cx.keysOff + i * cx.keyStride;
+    return cx.keyIndirect ? cx.mem.ptr(slot) : slot;
+  }
+
+  /**
+   * Finds key (hash `lo`: the hash's low 32 bits, all H1 & mask and H2
+   * need); returns group * SLOTS + slot, or -1. Reads control bytes in the
+   * arena without building group views: this is every lookup's and delete's loop.
+   */
+  find(lo: number, key: number): number {
+    const cx = this.m.cx;
+    const mem = cx.mem;
+    const byteOf = cx.layout.group.ctrlByteOfSlot;
+    const mask = this.lengthMask;
+    const data = this.data;
+    const hh = h2Lo(lo);
+    let off = probeStart(lo, mask);
+    for (let step = 1; ; step++) {
+      const g = data + off * cx.groupSize;
+      const c = g - mem.base;
+      for (let i = 0; i < SLOTS; i++) {
+        if (mem.arena[c + byteOf[i]] === hh && cx.keyEqual(key, this.keyOf(g, i))) return off * SLOTS + i;
       }
-      if (g.ctrl.matchEmpty()) return undefined;
-      seq.next();
+      // matchEmpty: any empty slot ends the probe (the order of the bytes does not matter).
+      const a = mem.arena;
+      for (let i = 0; i < SLOTS; i++) if (a[c + i] === CTRL_EMPTY) return -1;
+      off = probeNext(off, step, mask);
     }
+  }
+
+  /** The lowest slot of the group at arena offset c whose control byte is empty or deleted, or -1. */
+  private firstEmptyOrDeleted(c: number): number {
+    const a = this.m.cx.mem.arena;
+    const byteOf = this.m.cx.layout.group.ctrlByteOfSlot;
+    for (let i = 0; i < SLOTS; i++) if (a[c + byteOf[i]] & 0x80) return i;
+    return -1;
   }
 
   /**
    * The insert loop of runtime_mapassign*: returns the elem address, or
    * undefined when the table rehashed and the caller must retry.
    */
-  putSlot(hash: bigint, key: number): number | undefined {
+  putSlot(lo: number, key: number): number | undefined {
     const cx = this.m.cx;
-    const seq = new ProbeSeq(h1(hash), this.lengthMask);
-    const hh = h2(hash);
-    let firstDeleted: [Group, number] | undefined;
+    const mem = cx.mem;
+    const byteOf = cx.layout.group.ctrlByteOfSlot;
+    const mask = this.lengthMask;
+    const data = this.data;
+    const hh = h2Lo(lo);
+    let off = probeStart(lo, mask);
+    let delGroup = -1;
+    let delSlot = -1;
     // The probed groups, for the trace only.
     const probed: number[] | undefined = cx.trace ? [] : undefined;
-    for (;;) {
-      const g = this.group(seq.offset);
-      probed?.push(seq.offset);
-      for (let match = g.ctrl.matchH2(hh); match; match &= match - 1) {
-        const i = first(match);
-        if (cx.keyEqual(key, g.key(i))) {
-          if (cx.needKeyUpdate) cx.mem.copy(g.key(i), key, cx.keySize);
-          cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}], key found in group ${seq.offset} slot ${i}: update`);
-          return g.elem(i);
+    for (let step = 1; ; step++) {
+      const g = data + off * cx.groupSize;
+      const c = g - mem.base;
+      probed?.push(off);
+      for (let i = 0; i < SLOTS; i++) {
+        if (mem.arena[c + byteOf[i]] !== hh) continue;
+        const k = this.keyOf(g, i);
+        if (cx.keyEqual(key, k)) {
+          if (cx.needKeyUpdate) mem.copy(k, key, cx.keySize);
+          cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}], key found in group ${off} slot ${i}: update`);
+          const e = g + cx.elemsOff + i * cx.elemStride;
+          return cx.elemIndirect ? mem.ptr(e) : e;
         }
       }
-      const match = g.ctrl.matchEmptyOrDeleted();
-      if (match === 0) {
-        seq.next();
+      let i = this.firstEmptyOrDeleted(c);
+      if (i < 0) {
+        off = probeNext(off, step, mask);
         continue;
       }
-      let i = first(match);
-      if (g.ctrl.get(i) === CTRL_DELETED) {
-        firstDeleted ??= [g, i];
-        seq.next();
+      if (mem.arena[c + byteOf[i]] === CTRL_DELETED) {
+        if (delGroup < 0) {
+          delGroup = off;
+          delSlot = i;
+        }
+        off = probeNext(off, step, mask);
         continue;
       }
-      let target = g;
+      let target = off;
       let tombstone = false;
-      if (firstDeleted) {
-        [target, i] = firstDeleted;
+      if (delGroup >= 0) {
+        target = delGroup;
+        i = delSlot;
         tombstone = true;
         this.growthLeft = this.growthLeft + 1; // decremented below: reusing a tombstone costs no growth
       }
       if (this.growthLeft === 0 && cx.rules.prune) pruneTombstones(this.m, this);
       if (this.growthLeft > 0) {
-        const e = target.storeNew(i, key);
-        target.ctrl.set(i, hh);
+        const tg = data + target * cx.groupSize;
+        const e = storeNewAt(cx, tg, i, key);
+        mem.arena[tg - mem.base + byteOf[i]] = hh;
         this.growthLeft = this.growthLeft - 1;
         this.used = this.used + 1;
         this.m.used = this.m.used + 1;
         cx.trace?.(
-          `  ${this}: probe groups [${probed?.join(' ')}] → group ${(target.addr - this.data) / cx.groupSize} slot ${i}` +
+          `  ${this}: probe groups [${probed?.join(' ')}] → group ${target} slot ${i}` +
             ` (${tombstone ? 'tombstone reused' : 'empty'}), ctrl ${hex(hh)}, growthLeft ${this.growthLeft}`,
         );
         return e;
@@ -204,50 +246,59 @@ export class Table {
   }
 
   /** uncheckedPutSlot: the first empty-or-deleted slot on the probe path (rehash, growToTable). */
-  uncheckedPut(hash: bigint, key: number, elem: number): void {
-    const g = this.uncheckedSlot(hash);
-    g[0].moveIn(g[1], key, elem);
+  uncheckedPut(lo: number, key: number, elem: number): void {
+    const g = this.uncheckedSlot(lo);
+    moveInAt(this.m.cx, this.data + (g >> 3) * this.m.cx.groupSize, g & 7, key, elem);
   }
 
   /** 1.27 uncheckedPutSlotForAssign: like uncheckedPut, for a new key; returns the elem address. */
-  uncheckedPutForAssign(hash: bigint, key: number): number {
-    const [g, i] = this.uncheckedSlot(hash);
-    return g.storeNew(i, key);
+  uncheckedPutForAssign(lo: number, key: number): number {
+    const g = this.uncheckedSlot(lo);
+    return storeNewAt(this.m.cx, this.data + (g >> 3) * this.m.cx.groupSize, g & 7, key);
   }
 
-  private uncheckedSlot(hash: bigint): [Group, number] {
+  /** Takes the first empty-or-deleted slot on the probe path; returns group * SLOTS + slot. */
+  private uncheckedSlot(lo: number): number {
     if (this.growthLeft === 0) throw new Error('invariant failed: growthLeft is unexpectedly 0');
-    const seq = new ProbeSeq(h1(hash), this.lengthMask);
-    for (;;) {
-      const g = this.group(seq.offset);
-      const match = g.ctrl.matchEmptyOrDeleted();
-      if (match) {
-        const i = first(match);
+    const cx = this.m.cx;
+    const mask = this.lengthMask;
+    let off = probeStart(lo, mask);
+    for (let step = 1; ; step++) {
+      const c = this.data + off * cx.groupSize - cx.mem.base;
+      const i = this.firstEmptyOrDeleted(c);
+      if (i >= 0) {
         this.growthLeft = this.growthLeft - 1;
         this.used = this.used + 1;
-        g.ctrl.set(i, h2(hash));
-        return [g, i];
+        cx.mem.arena[c + cx.layout.group.ctrlByteOfSlot[i]] = h2Lo(lo);
+        return off * SLOTS + i;
       }
-      seq.next();
+      off = probeNext(off, step, mask);
     }
   }
 
   /** Delete: returns whether a tombstone was left, or undefined when the key is absent. */
-  delete(hash: bigint, key: number): boolean | undefined {
-    const f = this.find(hash, key);
-    if (!f) return undefined;
-    const [g, i] = f;
+  delete(lo: number, key: number): boolean | undefined {
+    const f = this.find(lo, key);
+    if (f < 0) return undefined;
+    const gi = f >> 3;
+    const i = f & 7;
+    const cx = this.m.cx;
+    const g = this.data + gi * cx.groupSize;
     this.used = this.used - 1;
     this.m.used = this.m.used - 1;
-    g.clearForDelete(i);
-    const gi = (g.addr - this.data) / this.m.cx.groupSize;
-    if (g.ctrl.matchEmpty()) {
-      g.ctrl.set(i, CTRL_EMPTY);
+    clearForDeleteAt(cx, g, i);
+    const c = g - cx.mem.base;
+    const a = cx.mem.arena;
+    let hasEmpty = false;
+    for (let j = 0; j < SLOTS; j++) if (a[c + j] === CTRL_EMPTY) hasEmpty = true;
+    const at = c + cx.layout.group.ctrlByteOfSlot[i];
+    if (hasEmpty) {
+      a[at] = CTRL_EMPTY;
       this.growthLeft = this.growthLeft + 1;
       this.m.cx.trace?.(`  ${this}: group ${gi} slot ${i} → empty (the group has an empty slot), growthLeft ${this.growthLeft}`);
       return false;
     }
-    g.ctrl.set(i, CTRL_DELETED);
+    a[at] = CTRL_DELETED;
     this.m.cx.trace?.(`  ${this}: group ${gi} slot ${i} → tombstone (the group is otherwise full)`);
     return true;
   }

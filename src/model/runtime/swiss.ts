@@ -34,6 +34,21 @@ export function h2(hash: bigint): number {
   return Number(hash & 0x7fn);
 }
 
+/** H2 from the hash's low 32 bits (the engines keep a hash as two uint32 halves). */
+export function h2Lo(lo: number): number {
+  return lo & 0x7f;
+}
+
+/** The first group of the probe sequence, H1 & mask, from the hash's low 32 bits (a table has at most 2^7 groups). */
+export function probeStart(lo: number, mask: number): number {
+  return (lo >>> 7) & mask;
+}
+
+/** The group the probe sequence visits after `offset` at step `index` (1, 2, 3, …). */
+export function probeNext(offset: number, index: number, mask: number): number {
+  return (offset + index) & mask;
+}
+
 /**
  * The probe sequence over a table's groups (table.go probeSeq).
  *
@@ -51,7 +66,7 @@ export class ProbeSeq {
 
   next(): void {
     this.index++;
-    this.offset = (this.offset + this.index) & this.mask;
+    this.offset = probeNext(this.offset, this.index, this.mask);
   }
 }
 

@@ -1,0 +1,3 @@
+module mapscope/mapattr
+
+go 1.19
