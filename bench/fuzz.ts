@@ -3,6 +3,13 @@
  * (or `npm run fuzz`): a fuzz campaign of every parser of untrusted input
  * (bench/fuzz/targets.ts), default 100000 cases each.
  *
+ * Cases run in-process, through the CLI's own main() with captured output
+ * (bench/fuzz/targets.ts), so a case costs milliseconds, not a Node start-up.
+ * One case in FUZZ_CLI_EVERY (default 500) is replayed as a real process
+ * (`node bin/mapscope.js ARGV`) and must agree with the in-process run on the
+ * exit code and the first stderr line: the proof that main() in-process is
+ * what users run.
+ *
  * Each target runs in a worker process with a bounded heap
  * (--max-old-space-size, FUZZ_HEAP_MB, default 1024). The worker reports
  * every case before running it; the supervisor kills a worker that reports
@@ -14,10 +21,11 @@
  * Run it niced: the machine is shared.
  */
 import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { baselineTarget, coreTarget, exeTarget, litmusTarget, openCoreSeed, scenarioTarget, scratchDir, snapshotTarget, typeTarget, type Target } from './fuzz/targets.js';
+import { baselineTarget, cliAgrees, coreTarget, exeTarget, litmusTarget, openCoreSeed, scenarioTarget, scratchDir, snapshotTarget, typeTarget, type Target } from './fuzz/targets.js';
 
 /** Seconds a worker may take to set up before its first case. */
 const SETUP_S = 1200;
@@ -34,6 +42,8 @@ interface Progress {
   ms?: number;
   rss?: number;
   stderr?: string;
+  /** Set when this case was replayed as a real process: '' when it agreed, else how it differed. */
+  cli?: string;
 }
 
 /** Cores for the core target: real Go 1.22 (classic) and 1.26 (Swiss) crash dumps made by test/support/cores.ts. */
@@ -69,13 +79,18 @@ export async function makeTarget(name: Name, dir: string): Promise<Target> {
 async function worker(name: Name, from: number, to: number): Promise<void> {
   const dir = scratchDir(name);
   const t = await makeTarget(name, dir);
+  const cliEvery = Number(process.env.FUZZ_CLI_EVERY ?? 500);
   const send = (m: Progress) => process.send!(m);
   for (let i = from; i < to; i++) {
     send({ type: 'start', i });
     const t0 = performance.now();
     const o = await t.run(i, dir);
     const ms = performance.now() - t0;
-    send({ type: 'done', i, code: o.code, bad: o.bad, input: o.bad ? o.input : undefined, ms, rss: process.memoryUsage().rss, stderr: o.bad ? o.stderr.slice(0, 2000) : undefined });
+    // The replay runs before the next case overwrites the input file; its time is not the case's.
+    const cli = cliEvery > 0 && i % cliEvery === 0 && o.argv ? (cliAgrees(o, 45_000) ?? '') : undefined;
+    // Peak RSS of this process so far (the kernel's high-water mark, so no peak between samples is missed).
+    const rss = process.resourceUsage().maxRSS * 1024;
+    send({ type: 'done', i, code: o.code, bad: o.bad, input: o.bad || cli ? o.input : undefined, ms, rss, stderr: o.bad ? o.stderr.slice(0, 2000) : undefined, cli });
   }
   rmSync(dir, { recursive: true, force: true });
   // Exit once every report has left: messages still queued on the channel would be lost.
@@ -94,12 +109,18 @@ interface Figures {
   over1s: number;
   peakRssMB: number;
   seconds: number;
+  /** Cases replayed as a real process, and how many of those disagreed with the in-process run. */
+  cliChecked: number;
+  cliDiffer: number;
+  /** Load averages (1, 5, 15 min) when the campaign started and ended: the machine is shared. */
+  loadStart: number[];
+  loadEnd: number[];
 }
 
 function campaign(name: Name, cases: number, out: string, heapMB: number, hangS: number): Promise<Figures> {
   const log = join(out, `${name}.log`);
   writeFileSync(log, `# fuzz ${name}: ${cases} cases, heap ${heapMB} MB, hang after ${hangS} s, started ${new Date().toISOString()}\n`);
-  const f: Figures = { target: name, cases: 0, codes: {}, faults: [], hangs: 0, crashes: 0, slowestMs: 0, slowestCase: -1, over1s: 0, peakRssMB: 0, seconds: 0 };
+  const f: Figures = { target: name, cases: 0, codes: {}, faults: [], hangs: 0, crashes: 0, slowestMs: 0, slowestCase: -1, over1s: 0, peakRssMB: 0, seconds: 0, cliChecked: 0, cliDiffer: 0, loadStart: loadavg().map((x) => Math.round(x * 10) / 10), loadEnd: [] };
   const t0 = Date.now();
   const self = fileURLToPath(import.meta.url);
   const stalled = new Set<number>();
@@ -108,6 +129,7 @@ function campaign(name: Name, cases: number, out: string, heapMB: number, hangS:
     const start = (from: number) => {
       if (from >= cases) {
         f.seconds = Math.round((Date.now() - t0) / 1000);
+        f.loadEnd = loadavg().map((x) => Math.round(x * 10) / 10);
         appendFileSync(log, `# done: ${JSON.stringify({ ...f, faults: f.faults.length })}\n`);
         done(f);
         return;
@@ -149,11 +171,19 @@ function campaign(name: Name, cases: number, out: string, heapMB: number, hangS:
         if (m.ms! > f.slowestMs) [f.slowestMs, f.slowestCase] = [Math.round(m.ms!), m.i];
         if (m.ms! > 1000) f.over1s++;
         f.peakRssMB = Math.max(f.peakRssMB, Math.round(m.rss! / 2 ** 20));
+        if (m.cli !== undefined) {
+          f.cliChecked++;
+          if (m.cli) {
+            f.cliDiffer++;
+            f.faults.push({ kind: 'CLI differs from in-process', i: m.i, input: m.input, detail: m.cli });
+            appendFileSync(log, `FAULT cli case ${m.i} ${m.input ?? ''}: ${m.cli}\n`);
+          }
+        }
         if (m.bad) {
           f.faults.push({ kind: m.bad, i: m.i, input: m.input, detail: m.stderr?.split('\n').slice(0, 3).join(' | ') });
           appendFileSync(log, `FAULT ${m.bad} case ${m.i} ${m.input ?? ''}: ${m.stderr?.split('\n').slice(0, 6).join(' | ')}\n`);
         }
-        if (f.cases % 1000 === 0) appendFileSync(log, `# ${f.cases} cases, ${Math.round((Date.now() - t0) / 1000)} s, codes ${JSON.stringify(f.codes)}, faults ${f.faults.length}, slowest ${f.slowestMs} ms (case ${f.slowestCase}), peak RSS ${f.peakRssMB} MB\n`);
+        if (f.cases % 1000 === 0) appendFileSync(log, `# ${f.cases} cases, ${Math.round((Date.now() - t0) / 1000)} s, codes ${JSON.stringify(f.codes)}, faults ${f.faults.length}, slowest ${f.slowestMs} ms (case ${f.slowestCase}), peak RSS ${f.peakRssMB} MB, CLI replays ${f.cliChecked} (${f.cliDiffer} differ), load ${loadavg()[0].toFixed(1)}\n`);
       });
       child.on('exit', (code, signal) => {
         clearInterval(timer);
@@ -187,7 +217,7 @@ async function supervise(argv: string[]): Promise<void> {
   for (const n of names) {
     const f = await campaign(n, cases, out, heapMB, hangS);
     all.push(f);
-    console.log(`${n.padEnd(9)} ${f.cases} cases in ${f.seconds} s: exit codes ${JSON.stringify(f.codes)}, faults ${f.faults.length} (hangs ${f.hangs}, crashes ${f.crashes}), slowest ${f.slowestMs} ms, over 1 s ${f.over1s}, peak RSS ${f.peakRssMB} MB`);
+    console.log(`${n.padEnd(9)} ${f.cases} cases in ${f.seconds} s: exit codes ${JSON.stringify(f.codes)}, faults ${f.faults.length} (hangs ${f.hangs}, crashes ${f.crashes}), slowest ${f.slowestMs} ms, over 1 s ${f.over1s}, peak RSS ${f.peakRssMB} MB, CLI replays ${f.cliChecked} (${f.cliDiffer} differ), load ${f.loadStart[0]} → ${f.loadEnd[0]}`);
     writeFileSync(join(out, `summary-${n}.json`), JSON.stringify(f, null, 2) + '\n');
   }
   if (names.length > 1) writeFileSync(join(out, 'summary.json'), JSON.stringify(all, null, 2) + '\n');

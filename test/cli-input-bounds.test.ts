@@ -112,3 +112,22 @@ test('layout: a type cut short after an embedded * is a clear error, not a TypeE
     assertOneLine(r, /column \d+: expected a type name, found end of input/, JSON.stringify(t));
   }
 });
+
+test('litmus: an LSE atomic on a location holding an address (LDCLRA of y=x) is one line, exit 2, not an internal error', async () => {
+  // Found by the litmus fuzz campaign (case 76734, docs/fuzz.md): the atomic's new value (old AND NOT W5)
+  // was computed in a fork alternative, outside the step that turns a symbolic operand into an input error.
+  const src = [
+    'AArch64 MP+dmb.st+ldclra',
+    '{ y=x; 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }',
+    ' P0          | P1                 ;',
+    ' MOV W0,#1   | MOV W5,#2          ;',
+    ' STR W0,[X1] | LDCLRA W5,W0,[X1]  ;',
+    ' DMB ST      | LDR W2,[X3]        ;',
+    ' MOV W2,#1   |                    ;',
+    ' STR W2,[X3] |                    ;',
+    'exists (1:X0=1 /\\ 1:X2=0 /\\ y=1)',
+    '',
+  ].join('\n');
+  const r = await run(['litmus', file(src, 'litmus')]);
+  assertOneLine(r, /line 5: cannot apply bic to the symbolic address x/, 'litmus');
+});

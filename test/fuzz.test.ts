@@ -9,12 +9,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { makeTarget, TARGETS } from '../bench/fuzz.js';
-import { scratchDir } from '../bench/fuzz/targets.js';
+import { cliAgrees, scratchDir } from '../bench/fuzz/targets.js';
 
 /** Cases per target in CI: enough to reach every mutation kind; the executable and core ones cost more each. */
 const CASES: Record<(typeof TARGETS)[number], number> = { type: 2000, litmus: 400, scenario: 600, snapshot: 300, baseline: 150, exe: 120, core: 300 };
 /** A bound against hangs on a loaded shared machine, not a benchmark. */
 const CASE_LIMIT_MS = 30_000;
+/** Cases of each target replayed as a real `node bin/mapscope.js` process, which must agree with main() in-process. */
+const CLI_EVERY: Record<(typeof TARGETS)[number], number> = { type: 250, litmus: 50, scenario: 75, snapshot: 50, baseline: 25, exe: 20, core: 0 };
 
 for (const name of TARGETS) {
   test(`fuzz ${name}: ${CASES[name]} cases end in exit 0/1/2 with one-line errors, no stack trace, no hang`, async () => {
@@ -22,6 +24,7 @@ for (const name of TARGETS) {
     try {
       const t = await makeTarget(name, dir);
       const codes: Record<number, number> = {};
+      let replayed = 0;
       for (let i = 0; i < CASES[name]; i++) {
         const t0 = performance.now();
         const o = await t.run(i, dir);
@@ -29,7 +32,14 @@ for (const name of TARGETS) {
         codes[o.code] = (codes[o.code] ?? 0) + 1;
         assert.equal(o.bad, undefined, `${name} case ${i} (${o.input.slice(0, 300)}): ${o.bad}: ${o.stderr.slice(0, 600)}`);
         assert.ok(ms < CASE_LIMIT_MS, `${name} case ${i}: ${Math.round(ms)} ms`);
+        if (CLI_EVERY[name] && i % CLI_EVERY[name] === 0) {
+          assert.ok(o.argv, `${name} case ${i} ran through main()`);
+          assert.equal(cliAgrees(o, CASE_LIMIT_MS), undefined, `${name} case ${i}: the CLI process and main() in-process`);
+          replayed++;
+        }
       }
+      // The core target drives the checker directly (after the core is read), so it has no command line to replay.
+      if (CLI_EVERY[name]) assert.ok(replayed >= 6, `${name}: ${replayed} cases replayed as a process`);
       // The mutations reach past the first check: some cases are accepted (0 or 1), others refused (2).
       assert.ok((codes[2] ?? 0) > 0, `${name}: some inputs refused ${JSON.stringify(codes)}`);
       assert.ok((codes[0] ?? 0) + (codes[1] ?? 0) > 0, `${name}: some inputs accepted ${JSON.stringify(codes)}`);

@@ -12,7 +12,7 @@
  * crashes and memory (a worker with a bounded heap, watched by its parent).
  * test/fuzz.test.ts runs a bounded number of cases of each target in CI.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { homedir, tmpdir } from 'node:os';
@@ -63,6 +63,8 @@ export interface Outcome {
   bad?: string;
   /** A short description of the input, to reproduce it. */
   input: string;
+  /** The command line main() ran, when the case went through main(): what `cliAgrees` replays as a real process. */
+  argv?: string[];
 }
 
 export interface Target {
@@ -91,9 +93,37 @@ async function runMain(argv: string[], input: string): Promise<Outcome> {
   try {
     code = await main(argv, io);
   } catch (e) {
-    return { code: -1, stderr: String(e instanceof Error ? e.stack : e), bad: 'exception escaped main()', input };
+    return { code: -1, stderr: String(e instanceof Error ? e.stack : e), bad: 'exception escaped main()', input, argv };
   }
-  return { code, stderr: io.stderr, bad: judge(code, io.stderr), input };
+  return { code, stderr: io.stderr, bad: judge(code, io.stderr), input, argv };
+}
+
+/** The launcher users run (bin/mapscope.js), beside dist/. */
+const LAUNCHER = join(repo, 'bin', 'mapscope.js');
+
+/** The first line of a stream's text, without trailing blanks. */
+function firstLine(s: string): string {
+  return (s.split('\n').find((l) => l.trim() !== '') ?? '').trimEnd();
+}
+
+/**
+ * Replays an in-process case as the real command (`node bin/mapscope.js ARGV`, its own process,
+ * stdout and stderr piped) and says how the two differ: exit code, first stderr line, or a fault the
+ * process shows that main() did not (a stack trace, a signal). Undefined when they agree. The inputs
+ * the case wrote under its scratch directory must still be there. `timeoutMs` bounds the process.
+ */
+export function cliAgrees(o: Outcome, timeoutMs = 120_000): string | undefined {
+  if (!o.argv) return undefined;
+  const p = spawnSync(process.execPath, [LAUNCHER, ...o.argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: timeoutMs, maxBuffer: 64 << 20 });
+  if (p.error) return `the CLI process failed: ${p.error.message}`;
+  if (p.signal) return `the CLI process ended by ${p.signal}`;
+  const code = p.status ?? -1;
+  const bad = judge(code, p.stderr);
+  if (bad) return `the CLI process: ${bad}: ${firstLine(p.stderr).slice(0, 200)}`;
+  if (code !== o.code) return `exit ${code} from the CLI, ${o.code} in-process`;
+  const [a, b] = [firstLine(p.stderr), firstLine(o.stderr)];
+  if (a !== b) return `first stderr line differs: CLI ${JSON.stringify(a.slice(0, 160))}, in-process ${JSON.stringify(b.slice(0, 160))}`;
+  return undefined;
 }
 
 // ---- byte and text mutators ----------------------------------------------
@@ -128,12 +158,20 @@ export function mutateBytes(r: Rng, src: Uint8Array, hot: [number, number][] = [
       b[p] = r.int(256);
       what.push(`byte@${p}`);
     } else if (op < 8 && b.length > 16) {
+      // Two copies of whole ranges (set), never a spread through a JavaScript array of every byte:
+      // a spread of a 2 MB executable cost half of each case's time.
       const len = 1 + r.int(16);
-      b = Uint8Array.from([...b.subarray(0, p), ...b.subarray(Math.min(b.length, p + len))]);
+      const end = Math.min(b.length, p + len);
+      const out = new Uint8Array(b.length - (end - p));
+      out.set(b.subarray(0, p));
+      out.set(b.subarray(end), p);
+      b = out;
       what.push(`del${len}@${p}`);
     } else if (op < 9 && b.length < 1 << 22) {
       const len = 1 + r.int(64);
-      const chunk = b.slice(r.int(b.length), undefined).subarray(0, len);
+      // A copy of the repeated bytes only (slice of len), not of everything after them.
+      const from = r.int(b.length);
+      const chunk = b.slice(from, Math.min(b.length, from + len));
       const out = new Uint8Array(b.length + chunk.length);
       out.set(b.subarray(0, p));
       out.set(chunk, p);
@@ -612,8 +650,13 @@ export function coreTarget(seeds: CoreSeed[]): Target {
   };
 }
 
+/**
+ * Where a target writes its cases: FUZZ_SCRATCH, else /dev/shm where it exists (a case's file is rewritten
+ * tens of thousands of times; on a disk, truncating the previous 2 MB executable cost more than inspecting it).
+ */
 export function scratchDir(name: string): string {
-  const d = join(tmpdir(), `mapscope-fuzz-${name}-${process.pid}`);
+  const root = process.env.FUZZ_SCRATCH ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  const d = join(root, `mapscope-fuzz-${name}-${process.pid}`);
   mkdirSync(d, { recursive: true });
   return d;
 }

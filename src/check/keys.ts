@@ -38,6 +38,13 @@ import { hex } from '../base/hex.js';
 /** Longest string key read (bytes): a longer (corrupt) length is reported, not read. */
 export const MAX_KEY_STRING = 64 << 20;
 
+/**
+ * String and boxed key bytes read per map, all keys together (4 × MAX_KEY_STRING): a corrupt map whose
+ * every slot claims a 60 MiB key costs at most this much reading, not slots × 60 MiB. Keys past it are
+ * not read: their hash and duplicate checks are skipped and the report lists them as unchecked.
+ */
+export const KEY_BYTES_PER_MAP = 256 << 20;
+
 /** Interfaces inside interfaces followed at most per key (a corrupt cycle of boxes ends). */
 const MAX_IFACE_DEPTH = 8;
 
@@ -64,6 +71,38 @@ export class UnresolvedTypeError extends Error {
     super(message);
     this.name = 'UnresolvedTypeError';
   }
+}
+
+/**
+ * A key whose data would take the map past its byte budget (KeyBudget): not read, so its checks are
+ * left undone. A kind of UnresolvedTypeError so the checkers skip it the same way (unchecked, never a
+ * finding: the key may be perfectly healthy); `reason` says why in the report.
+ */
+export class KeyBudgetError extends UnresolvedTypeError {
+  readonly reason: string;
+  constructor(addr: bigint, limit: number) {
+    super(addr, `key bytes read for this map reached ${limit} bytes (the per-map budget)`);
+    this.name = 'KeyBudgetError';
+    this.reason = `the map's string keys hold more than ${limit >> 20} MiB (the per-map budget of key bytes read): ` +
+      'the hash and duplicate checks skipped the keys past it';
+  }
+}
+
+/** The bytes of key data one map's check may still read (KEY_BYTES_PER_MAP). One per map check, shared by hashing and identity. */
+export class KeyBudget {
+  used = 0;
+  constructor(readonly limit = KEY_BYTES_PER_MAP) {}
+  /** Counts len bytes about to be read at addr; throws KeyBudgetError, reading nothing, when they do not fit. */
+  take(addr: bigint, len: number): void {
+    if (this.used + len > this.limit) throw new KeyBudgetError(addr, this.limit);
+    this.used += len;
+  }
+}
+
+/** The report's text for a key whose checks were skipped: the budget's own reason, or an unresolved dynamic type. */
+export function uncheckedReason(e: UnresolvedTypeError): string {
+  if (e instanceof KeyBudgetError) return e.reason;
+  return `a key's dynamic type cannot be resolved (${e.message}): the hash and duplicate checks skipped such keys`;
 }
 
 /** An interface key whose dynamic type is not comparable: the runtime cannot have hashed it. */
@@ -112,13 +151,14 @@ export function resolveDynamic(dyn: DynamicTypes | undefined, word: bigint, itab
 
 
 /** String data and other key memory, bounded, with failures as KeyReadError. */
-function keyMemory(r: MemoryReader, dyn?: DynamicTypes): KeyMemory & { resolved: number } {
+function keyMemory(r: MemoryReader, dyn?: DynamicTypes, budget?: KeyBudget): KeyMemory & { resolved: number } {
   return {
     /** dynamicType calls since the counter was last reset (KeyHasher bounds it per key). */
     resolved: 0,
     read(addr: bigint, len: number): Uint8Array {
       if (++this.resolved > MAX_KEY_LOOKUPS) throw new KeyReadError(addr, 'too many reads for one key (a cycle in corrupt memory?)');
       if (len < 0 || len > MAX_KEY_STRING) throw new KeyReadError(addr, `string length ${len} is implausible (over ${MAX_KEY_STRING})`);
+      budget?.take(addr, len);
       try {
         return r.read(addr, len);
       } catch (e) {
@@ -158,7 +198,9 @@ function hexOf(b: Uint8Array): string {
  * field, arrays by element; null when the key holds a NaN. `b` holds the
  * key's bytes at offset `off`. Throws KeyReadError for unreadable string data.
  */
-export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0): string | null {
+export function keyIdentity(
+  r: MemoryReader, t: GoType, b: Uint8Array, off = 0, dyn?: DynamicTypes, depth = 0, budget?: KeyBudget,
+): string | null {
   const arch = r.arch;
   const s = sizeOf(t, arch);
   if (s.alg === 'MEM') return hexOf(b.subarray(off, off + s.size));
@@ -186,15 +228,16 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
       const len = decodeUint(b.subarray(off + p, off + 2 * p), arch.bigEndian);
       if (len === 0n) return '""';
       if (len > BigInt(MAX_KEY_STRING)) throw new KeyReadError(ptr, `string length ${len} is implausible (over ${MAX_KEY_STRING})`);
-      return `"${hexOf(keyMemory(r).read(ptr, Number(len)))}`;
+      return `"${hexOf(keyMemory(r, undefined, budget).read(ptr, Number(len)))}`;
     }
     case 'array': {
       const es = sizeOf(u.elem, arch).size;
-      return all(Array.from({ length: u.len }, (_, i) => keyIdentity(r, u.elem, b, off + i * es, dyn, depth)), '[', ']');
+      return all(Array.from({ length: u.len }, (_, i) => keyIdentity(r, u.elem, b, off + i * es, dyn, depth, budget)), '[', ']');
     }
     case 'struct': {
       const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
-      return all(l.fields.filter((f) => f.name !== '_').map((f) => keyIdentity(r, f.type, b, off + f.offset, dyn, depth)), '{', '}');
+      const fields = l.fields.filter((f) => f.name !== '_');
+      return all(fields.map((f) => keyIdentity(r, f.type, b, off + f.offset, dyn, depth, budget)), '{', '}');
     }
     case 'interface': {
       // nilinterequal / interequal: same first word (type or itab), then the values equal under that type.
@@ -210,10 +253,10 @@ export function keyIdentity(r: MemoryReader, t: GoType, b: Uint8Array, off = 0, 
         vo = off + p;
       } else {
         const data = decodeUint(b.subarray(off + p, off + 2 * p), arch.bigEndian);
-        vb = size === 0 ? new Uint8Array(0) : keyMemory(r).read(data, size);
+        vb = size === 0 ? new Uint8Array(0) : keyMemory(r, undefined, budget).read(data, size);
         vo = 0;
       }
-      const v = keyIdentity(r, d.type, vb, vo, dyn, depth + 1);
+      const v = keyIdentity(r, d.type, vb, vo, dyn, depth + 1, budget);
       return v === null ? null : `<${word.toString(16)}:${v}>`;
     }
     default:
@@ -234,10 +277,10 @@ export class KeyHasher {
   readonly bits: number;
 
   /** Throws when the release or key type has no modelled hash (the checker then leaves the hash codes unchecked). */
-  constructor(reader: MemoryReader, key: GoType, t: LayoutTarget, state: HashState, dyn?: DynamicTypes) {
+  constructor(reader: MemoryReader, key: GoType, t: LayoutTarget, state: HashState, dyn?: DynamicTypes, budget?: KeyBudget) {
     ({ recipe: this.recipe, hasher: this.h } = mapKeyHash(key, t.arch, goVersionString(t.go), state.aes, state.keys));
     this.bits = this.h.bits;
-    this.km = keyMemory(reader, dyn);
+    this.km = keyMemory(reader, dyn, budget);
   }
 
   /** t.hasher(key, seed) for the key whose bytes are b[off:]; null for a key holding a NaN. Throws KeyReadError. */

@@ -135,11 +135,10 @@ export class Decoder {
       if (n > 0) {
         const base = this.cs.getValue(this.outPtr, 'i32');
         // Views taken after the call: cs_disasm may have grown the memory.
-        const heap = new Uint8Array(this.memory.buffer);
-        const dv = new DataView(this.memory.buffer);
+        const heap = Buffer.from(this.memory.buffer);
         for (let i = 0; i < n; i++) {
           const p = base + i * INSN_SIZE;
-          const size = dv.getUint16(p + 16, true);
+          const size = heap[p + 16] | (heap[p + 17] << 8);
           out.push({ addr: addr + off + used, size, mnemonic: cstr(heap, p + 42, 32), ops: cstr(heap, p + 74, 160), split: undefined });
           used += size;
         }
@@ -156,8 +155,9 @@ export class Decoder {
   }
 }
 
-function cstr(h: Uint8Array, p: number, max: number): string {
-  let s = '';
-  for (let i = p, lim = p + max; i < lim && h[i] !== 0; i++) s += String.fromCharCode(h[i]);
-  return s;
+/** The NUL-terminated ASCII string at p (at most max bytes), decoded natively rather than byte by byte. */
+function cstr(h: Buffer, p: number, max: number): string {
+  let e = h.indexOf(0, p);
+  if (e < 0 || e > p + max) e = p + max;
+  return h.toString('latin1', p, e);
 }

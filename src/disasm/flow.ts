@@ -83,11 +83,24 @@ export function newState(): State {
 
 /** A number as Capstone prints it: decimal or 0x-hex, optionally signed and `#`-prefixed. */
 export function num(s: string): number | undefined {
-  const t = s.trim().replace(/^[#$]/, '');
-  const m = /^(-)?(0x[0-9a-f]+|\d+)$/i.exec(t);
-  if (!m) return undefined;
-  const v = Number(m[2]);
-  return m[1] ? -v : v;
+  // By hand rather than trim/replace/regex: it runs on every branch and call of every decoded function.
+  let i = 0;
+  let e = s.length;
+  while (i < e && s.charCodeAt(i) <= 32) i++;
+  while (e > i && s.charCodeAt(e - 1) <= 32) e--;
+  if (i < e && (s[i] === '#' || s[i] === '$')) i++;
+  const neg = s[i] === '-';
+  if (neg) i++;
+  const hex = e - i > 2 && s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X');
+  const from = hex ? i + 2 : i;
+  if (from >= e) return undefined;
+  for (let j = from; j < e; j++) {
+    const c = s.charCodeAt(j);
+    const l = c | 0x20;
+    if (!((c >= 48 && c <= 57) || (hex && l >= 97 && l <= 102))) return undefined;
+  }
+  const v = hex ? parseInt(s.slice(from, e), 16) : Number(s.slice(from, e));
+  return neg ? -v : v;
 }
 
 /** ins's operands, split once: the fixed-point pass visits an instruction several times. */
@@ -128,16 +141,73 @@ function x86reg(op: string): string | undefined {
   return X86_ALIASES[op.slice(1)] ?? op.slice(1);
 }
 
-function x86mem(op: string): { base: string; disp: number | undefined; index: boolean } | undefined {
+type X86Mem = { base: string; disp: number | undefined; index: boolean };
+
+/**
+ * Parsed memory operands by text. A function's few hundred distinct operands recur across its
+ * instructions and every pass of the fixed point; parsing each once is most of the pass's saving.
+ * Bounded: cleared when full, so a hostile binary cannot grow it without limit.
+ */
+const x86memCache = new Map<string, X86Mem | null>();
+
+function x86mem(op: string): X86Mem | undefined {
+  const c = x86memCache.get(op);
+  if (c !== undefined) return c ?? undefined;
   const m = /^(?:%[a-z]s:)?(-?(?:0x[0-9a-f]+|\d+))?\(([^)]*)\)$/i.exec(op);
-  if (!m) return undefined;
-  const parts = m[2].split(',').map((x) => x.trim());
-  const base = parts[0] ? x86reg(parts[0]) ?? parts[0] : '';
-  const index = parts.length > 1 && parts[1] !== '';
-  return { base, disp: index ? undefined : m[1] ? num(m[1]) : 0, index };
+  let out: X86Mem | undefined;
+  if (m) {
+    const parts = m[2].split(',').map((x) => x.trim());
+    const base = parts[0] ? x86reg(parts[0]) ?? parts[0] : '';
+    const index = parts.length > 1 && parts[1] !== '';
+    out = { base, disp: index ? undefined : m[1] ? num(m[1]) : 0, index };
+  }
+  if (x86memCache.size >= 1 << 16) x86memCache.clear();
+  x86memCache.set(op, out ?? null);
+  return out;
 }
 
 const X86_NO_DEST = /^(cmp|test|bt|j|call|ret|push|nop|ud|int|pause|lfence|mfence|sfence|prefetch|ucomis|comis|lock cmp)/;
+
+/** What step needs to know of an x86 mnemonic, worked out once per mnemonic instead of by a dozen tests per instruction. */
+interface X86Class {
+  call: boolean;
+  push: boolean;
+  pop: boolean;
+  /** Implicit writes of ax/dx/cx/bx (mul, div, cpuid…). */
+  killsAxDx: boolean;
+  cmpxchg: boolean;
+  string: boolean;
+  xchg: boolean;
+  noDest: boolean;
+  lea: boolean;
+  mov: boolean;
+  sub: boolean;
+  add: boolean;
+}
+
+const x86Classes = new Map<string, X86Class>();
+
+function x86Class(mn: string): X86Class {
+  let c = x86Classes.get(mn);
+  if (c) return c;
+  c = {
+    call: mn.startsWith('call'),
+    push: mn.startsWith('push'),
+    pop: mn.startsWith('pop'),
+    killsAxDx: /^(mul|div|idiv|cqo|cdq|cwd|cpuid|rdtsc)/.test(mn),
+    cmpxchg: /cmpxchg/.test(mn),
+    string: /^(rep|stos|movs|lods|scas|cmps)/.test(mn),
+    xchg: /^xchg|^lock xchg|xadd/.test(mn),
+    noDest: X86_NO_DEST.test(mn),
+    lea: mn.startsWith('lea'),
+    mov: /^mov(q|l|absq)?$/.test(mn),
+    sub: /^sub/.test(mn),
+    add: /^add/.test(mn),
+  };
+  // Mnemonics are Capstone's, a bounded set; the bound only guards against surprises.
+  if (x86Classes.size < 1 << 12) x86Classes.set(mn, c);
+  return c;
+}
 
 function x86(bits: 32 | 64): Semantics {
   const spName = 'sp';
@@ -174,27 +244,28 @@ function x86(bits: 32 | 64): Semantics {
     },
     step(st, ins) {
       const mn = ins.mnemonic;
-      const ops = opsOf(ins);
-      const next = ins.addr + ins.size;
-      if (mn.startsWith('call')) {
+      const cls = x86Class(mn);
+      if (cls.call) {
         st.regs.clear();
         return;
       }
-      if (/^(push|pop)/.test(mn)) {
-        moveSP(st, mn.startsWith('push') ? -bits / 8 : bits / 8);
-        if (mn.startsWith('pop')) killAll(st, [x86reg(ops[0] ?? '') ?? '']);
+      const ops = opsOf(ins);
+      const next = ins.addr + ins.size;
+      if (cls.push || cls.pop) {
+        moveSP(st, cls.push ? -bits / 8 : bits / 8);
+        if (cls.pop) killAll(st, [x86reg(ops[0] ?? '') ?? '']);
         return;
       }
-      if (/^(mul|div|idiv|cqo|cdq|cwd|cpuid|rdtsc)/.test(mn) || (mn.startsWith('imul') && ops.length === 1)) killAll(st, ['ax', 'dx', 'cx', 'bx']);
-      if (/cmpxchg/.test(mn)) killAll(st, ['ax']);
-      if (/^(rep|stos|movs|lods|scas|cmps)/.test(mn)) killAll(st, ['di', 'si', 'cx', 'ax']);
-      if (/^xchg|^lock xchg|xadd/.test(mn)) for (const op of ops) killAll(st, [x86reg(op) ?? '']);
-      if (X86_NO_DEST.test(mn) || ops.length === 0) return;
+      if (cls.killsAxDx || (mn.startsWith('imul') && ops.length === 1)) killAll(st, ['ax', 'dx', 'cx', 'bx']);
+      if (cls.cmpxchg) killAll(st, ['ax']);
+      if (cls.string) killAll(st, ['di', 'si', 'cx', 'ax']);
+      if (cls.xchg) for (const op of ops) killAll(st, [x86reg(op) ?? '']);
+      if (cls.noDest || ops.length === 0) return;
       const dst = ops[ops.length - 1];
       const src = ops.length > 1 ? ops[0] : undefined;
       const dreg = x86reg(dst);
       let val: Val | undefined;
-      if (mn.startsWith('lea') && src) {
+      if (cls.lea && src) {
         const m = x86mem(src);
         if (m && m.base === 'rip' && m.disp !== undefined) val = { k: 'const', v: next + m.disp };
         else if (!m && num(src) !== undefined) val = { k: 'const', v: num(src)! >>> 0 };
@@ -204,7 +275,7 @@ function x86(bits: 32 | 64): Semantics {
           const b = st.regs.get(m.base);
           if (b?.k === 'const') val = { k: 'const', v: b.v + m.disp };
         }
-      } else if (/^mov(q|l|absq)?$/.test(mn) && src) {
+      } else if (cls.mov && src) {
         const s = src.startsWith('$') ? num(src) : undefined;
         if (s !== undefined) val = { k: 'const', v: bits === 32 || mn === 'movl' ? s >>> 0 : s };
         else if (x86reg(src)) val = st.regs.get(x86reg(src)!);
@@ -218,7 +289,7 @@ function x86(bits: 32 | 64): Semantics {
       if (dreg) {
         if (dreg === spName) {
           const imm = src?.startsWith('$') ? num(src) : undefined;
-          moveSP(st, imm === undefined ? undefined : /^sub/.test(mn) ? -imm : /^add/.test(mn) ? imm : undefined);
+          moveSP(st, imm === undefined ? undefined : cls.sub ? -imm : cls.add ? imm : undefined);
           return;
         }
         if (val) st.regs.set(dreg, val);
@@ -460,6 +531,37 @@ function endsFlow(ins: Insn): boolean {
 }
 
 /**
+ * Which instructions start a basic block: the first, every direct branch target, and every
+ * instruction after a branch or an instruction that ends the flow.
+ */
+export function blockStarts(sem: Semantics, insns: readonly Insn[]): boolean[] {
+  const n = insns.length;
+  const leader = new Array<boolean>(n).fill(false);
+  if (n) leader[0] = true;
+  const jumps = insns.map((ins) => sem.jumpTarget(ins));
+  const at = new Map<number, number>();
+  for (const t of jumps) if (t !== undefined) at.set(t, -1);
+  for (let i = 0; i < n; i++) if (at.has(insns[i].addr)) leader[i] = true;
+  for (let i = 0; i + 1 < n; i++) if (jumps[i] !== undefined || endsFlow(insns[i])) leader[i + 1] = true;
+  return leader;
+}
+
+/**
+ * The state before instruction `i` from its own basic block alone, started from nothing known.
+ * Every value it knows is the value the whole-function analysis (`analyze`) knows there too: a
+ * step only ever keeps or adds facts when its input knows more, and every path into the block
+ * runs the same instructions from the block's start. So when this knows what a caller needs,
+ * the fixed point over the whole function can be skipped.
+ */
+export function blockLocalState(insns: readonly Insn[], leader: readonly boolean[], i: number, step: (st: State, ins: Insn) => void): State {
+  let b = i;
+  while (b > 0 && !leader[b]) b--;
+  const st = newState();
+  for (let j = b; j < i; j++) step(st, insns[j]);
+  return st;
+}
+
+/**
  * The state before each instruction, by a forward data-flow analysis over
  * the function's basic blocks: a block's entry state is the meet
  * (agreement) of its predecessors' exit states, iterated to a fixed point.
@@ -468,19 +570,32 @@ function endsFlow(ins: Insn): boolean {
  */
 export function analyze(sem: Semantics, insns: readonly Insn[], init: State, step: (st: State, ins: Insn) => void, keep?: (i: number) => boolean): State[] {
   const n = insns.length;
-  const index = new Map<number, number>();
-  insns.forEach((ins, i) => index.set(ins.addr, i));
+  // Instructions are in address order: a branch target's index by binary search, not a map of every address.
+  const index = {
+    get(addr: number): number | undefined {
+      let lo = 0;
+      let hi = n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const a = insns[mid].addr;
+        if (a === addr) return mid;
+        if (a < addr) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return undefined;
+    },
+  };
   const leader = new Array<boolean>(n).fill(false);
   if (n) leader[0] = true;
-  const targetOf: (number | undefined)[] = insns.map((ins) => {
-    const t = sem.jumpTarget(ins);
+  // Each instruction's branch target and whether it ends the flow, worked out once for every pass.
+  const ends = insns.map(endsFlow);
+  const jumps = insns.map((ins) => sem.jumpTarget(ins));
+  const targetOf: (number | undefined)[] = jumps.map((t) => {
     const i = t === undefined ? undefined : index.get(t);
     if (i !== undefined) leader[i] = true;
     return i;
   });
-  insns.forEach((ins, i) => {
-    if (i + 1 < n && (targetOf[i] !== undefined || sem.jumpTarget(ins) !== undefined || endsFlow(ins))) leader[i + 1] = true;
-  });
+  for (let i = 0; i + 1 < n; i++) if (jumps[i] !== undefined || ends[i]) leader[i + 1] = true;
   const entry: (State | undefined)[] = new Array(n).fill(undefined);
   const before: State[] = new Array(n);
   entry[0] = copy(init);
@@ -510,7 +625,7 @@ export function analyze(sem: Semantics, insns: readonly Insn[], init: State, ste
       step(st, insns[i]);
       const succ: number[] = [];
       if (targetOf[i] !== undefined) succ.push(targetOf[i]!);
-      const falls = !endsFlow(insns[i]) && i + 1 < n;
+      const falls = !ends[i] && i + 1 < n;
       if (falls && !leader[i + 1]) {
         i++;
         continue;
@@ -527,7 +642,9 @@ export function analyze(sem: Semantics, insns: readonly Insn[], init: State, ste
       break;
     }
   }
-  // Instructions of blocks the budget cut off get an empty state.
-  for (let i = 0; i < n; i++) before[i] ??= newState();
+  // Instructions of blocks the budget cut off get an empty state; those `keep` leaves out share one
+  // (nothing reads them, and a fresh pair of maps for each of a large function's instructions is garbage).
+  const unkept = newState();
+  for (let i = 0; i < n; i++) before[i] ??= !keep || keep(i) ? newState() : unkept;
   return before;
 }

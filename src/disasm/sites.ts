@@ -19,7 +19,7 @@ import { InputError } from '../base/errors.js';
 import type { FuncInfo } from '../binary/pclnfuncs.js';
 import { valueAt } from '../binary/pclnfuncs.js';
 import { MAP_ENTRIES, type MapEntry, type MapOp } from './mapcalls.js';
-import { analyze, argValue, newState, semanticsFor, type Semantics } from './flow.js';
+import { analyze, argValue, blockLocalState, blockStarts, newState, semanticsFor, type Semantics, type State } from './flow.js';
 import { decodeFunc, mapTypeAt, type GoProgram } from './program.js';
 
 export interface Site {
@@ -171,13 +171,33 @@ function resolveDictionaries(p: GoProgram, sem: Semantics, sites: Site[]): Site[
   return out;
 }
 
+/**
+ * The states at the map calls from each call's own basic block (flow.ts blockLocalState), when they
+ * already know every argument the sites read (the map type, the iterator): most calls load the
+ * type descriptor right before the call. Undefined when one call needs more, and the whole-function
+ * analysis runs instead. The answers are the same either way; this is only faster.
+ */
+function fromBlocks(sem: Semantics, insns: ReturnType<typeof decodeFunc>, calls: boolean[], callees: (number | undefined)[], targets: Map<number, { name: string; entry: MapEntry }>, regabi: boolean, step: (s: State, ins: (typeof insns)[number]) => void): State[] | undefined {
+  const leader = blockStarts(sem, insns);
+  const out: State[] = [];
+  const empty = newState();
+  for (let i = 0; i < insns.length; i++) {
+    if (!calls[i]) continue;
+    const e = targets.get(callees[i]!)!.entry;
+    const st = blockLocalState(insns, leader, i, step);
+    if (e.typeArg >= 0 && !argValue(sem, st, e.typeArg, regabi)) return undefined;
+    if (e.iterArg !== undefined && !argValue(sem, st, e.iterArg, regabi)) return undefined;
+    out[i] = st;
+  }
+  for (let i = 0; i < insns.length; i++) out[i] ??= empty;
+  return out;
+}
+
 function sitesIn(p: GoProgram, sem: Semantics, f: FuncInfo, targets: Map<number, { name: string; entry: MapEntry }>): Site[] {
   const insns = decodeFunc(p, f);
   const read = (a: number) => (p.mem.mapped(a, p.obj.ptrSize) ? p.mem.word(a) : undefined);
-  const calls = insns.map((ins) => {
-    const t = sem.callTarget(ins);
-    return t !== undefined && targets.has(t);
-  });
+  const callees = insns.map((ins) => sem.callTarget(ins));
+  const calls = callees.map((t) => t !== undefined && targets.has(t));
   if (!calls.includes(true)) return [];
   const init = newState();
   // A shape function's dictionary arrives as argument 0.
@@ -188,15 +208,16 @@ function sitesIn(p: GoProgram, sem: Semantics, f: FuncInfo, targets: Map<number,
     // Stack ABI: at entry x86's return address sits at 0(SP), so arguments are one word further than at the call.
     else init.stack.set(loc.stack + (p.goarch === '386' || p.goarch === 'amd64' ? p.obj.ptrSize : 0), { k: 'ptr', s: 'dict' });
   }
-  const states = analyze(sem, insns, init, (s, ins) => sem.step(s, ins, read), (i) => calls[i]);
+  const step = (s: State, ins: (typeof insns)[number]) => sem.step(s, ins, read);
+  const states = (!shape && fromBlocks(sem, insns, calls, callees, targets, p.regabi, step)) || analyze(sem, insns, init, step, (i) => calls[i]);
   const found: Site[] = [];
   // Iterator stack slot → the map type its start was given.
   const iterTypes = new Map<number, Site>();
-  for (const [i, ins] of insns.entries()) {
-    const st = states[i];
-    const t = sem.callTarget(ins);
-    const hit = t !== undefined ? targets.get(t) : undefined;
+  for (let i = 0; i < insns.length; i++) {
+    const hit = calls[i] ? targets.get(callees[i]!) : undefined;
     if (hit) {
+      const ins = insns[i];
+      const st = states[i];
       const e = hit.entry;
       const site: Site = { func: f.name, addr: ins.addr, file: '', line: 0, inlined: [], callee: hit.name, op: e.op, path: e.path };
       if (e.typeArg >= 0) {

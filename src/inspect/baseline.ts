@@ -211,15 +211,19 @@ export function githubAnnotations(drifts: Drift[], findings: string[], baselineF
 
 /**
  * Where the SARIF log's tool.driver.informationUri points: package.json's
- * homepage or repository URL when the package declares one, else the README
- * shipped in the package (its "CI gate" section documents the rules).
+ * homepage or http(s) repository URL when the package declares one, else the
+ * README shipped in the package (its "CI gate" section documents the rules).
+ * mapscope has no public home yet (no repository URL, no registry package), so
+ * none is declared and the installed README is the honest answer: an absolute
+ * `file:` URL, as SARIF requires, of documentation that is really there.
+ * `root`: the installed package (two floors above dist/src/inspect).
  */
-export function informationUri(): string {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
+export function informationUri(root = fileURLToPath(new URL('../../../', import.meta.url))): string {
   try {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { homepage?: unknown; repository?: unknown };
     const repo = typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository as { url?: unknown } | undefined)?.url;
-    for (const u of [pkg.homepage, repo]) if (typeof u === 'string' && /^https?:\/\//.test(u)) return u.replace(/^git\+/, '');
+    // npm writes repositories as `git+https://…`: the prefix goes before the URL is judged.
+    for (const u of [pkg.homepage, repo]) if (typeof u === 'string' && /^https?:\/\//.test(u.replace(/^git\+/, ''))) return u.replace(/^git\+/, '');
   } catch {
     // no package.json beside the code: fall through to the README
   }

@@ -180,13 +180,19 @@ export function runThread(thread: Thread, initRegs: Map<string, Val>, domain: (l
         break;
       }
       if (outcome.kind === 'fork') {
-        // Alternatives run later from clones; this state continues with the first.
-        for (let k = outcome.alts.length - 1; k >= 1; k--) {
-          const c = clone(s);
-          outcome.alts[k](c);
-          stack.push(c);
+        // Alternatives run later from clones; this state continues with the first. They compute values
+        // too (an LSE atomic's new value), so a symbolic operand is the same one-line error as in step.
+        try {
+          for (let k = outcome.alts.length - 1; k >= 1; k--) {
+            const c = clone(s);
+            outcome.alts[k](c);
+            stack.push(c);
+          }
+          outcome.alts[0](s);
+        } catch (e) {
+          if (e instanceof SymbolicValueError) throw new ExecError(line.line, e.message);
+          throw e;
         }
-        outcome.alts[0](s);
       }
     }
   }

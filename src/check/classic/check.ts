@@ -28,7 +28,9 @@ import { LIMITS, findingLimit, type CheckOptions, type FindingText, type Locatio
 import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE, CLASSIC_FINDINGS as F } from './invariants.js';
-import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
+import {
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
+} from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
@@ -145,7 +147,7 @@ class Checker {
     this.identityChecks = !this.dynamicKey || src.dynamicTypes !== undefined;
     if (src.hash && this.identityChecks) {
       try {
-        this.hasher = new KeyHasher(this.r, src.type.key, src.target, src.hash, src.dynamicTypes);
+        this.hasher = new KeyHasher(this.r, src.type.key, src.target, src.hash, src.dynamicTypes, this.keyBudget);
       } catch (e) {
         // A release or key type whose hash is not modelled (Go < 1.19, say): the rest is still checked.
         const reason = `the map's hash function cannot be computed: ${e instanceof Error ? e.message : String(e)}`;
@@ -156,6 +158,8 @@ class Checker {
 
   private readonly identityChecks: boolean;
   private unresolved = 0;
+  /** Key bytes this map's check may read, hashing and identity together (KEY_BYTES_PER_MAP). */
+  private readonly keyBudget = new KeyBudget();
 
   /**
    * A key whose dynamic type is not described by the program's DWARF: its
@@ -163,7 +167,7 @@ class Checker {
    */
   private noteUnresolved(e: UnresolvedTypeError): void {
     if (this.unresolved++ > 0) return;
-    const reason = `a key's dynamic type cannot be resolved (${e.message}): the hash and duplicate checks skipped such keys`;
+    const reason = uncheckedReason(e);
     for (const code of [C.keyBucket, C.keyTophash, C.evacuationXY, C.duplicate]) {
       if (!this.unchecked.some((u) => u.code === code)) this.unchecked.push({ code, reason });
     }
@@ -591,7 +595,7 @@ class Checker {
     if (!k) return;
     let canon: string | null;
     try {
-      canon = this.identityChecks ? keyIdentity(this.r, this.src.type.key, k[0], k[1], this.src.dynamicTypes) : null;
+      canon = this.identityChecks ? keyIdentity(this.r, this.src.type.key, k[0], k[1], this.src.dynamicTypes, 0, this.keyBudget) : null;
     } catch (e) {
       this.keyError(e, w, s, bucketAddr, "the key's data cannot be read");
       return;

@@ -34,7 +34,9 @@ import {
 import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { SWISS_BY_CODE, SWISS_FINDINGS as F } from './invariants.js';
-import { KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity } from '../keys.js';
+import {
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
+} from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
 import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader, type MapHeader, type TableHeader } from './read.js';
@@ -146,7 +148,7 @@ class Checker {
       for (const code of hashCodes) this.unchecked.push({ code, reason });
     } else {
       try {
-        this.hasher = new KeyHasher(src.reader, src.type.key, src.target, src.hash, src.dynamicTypes);
+        this.hasher = new KeyHasher(src.reader, src.type.key, src.target, src.hash, src.dynamicTypes, this.keyBudget);
       } catch (e) {
         // Key material of the wrong size (a partial aeskeysched read from a core), a release the hashes do not model.
         const reason = `the hash cannot be recomputed: ${(e as Error).message}`;
@@ -209,6 +211,8 @@ class Checker {
   }
 
   private unresolved = 0;
+  /** Key bytes this map's check may read, hashing and identity together (KEY_BYTES_PER_MAP). */
+  private readonly keyBudget = new KeyBudget();
 
   /**
    * A key whose dynamic type the program's DWARF does not describe: its hash
@@ -216,7 +220,7 @@ class Checker {
    */
   private noteUnresolved(e: UnresolvedTypeError): void {
     if (this.unresolved++ > 0) return;
-    const reason = `a key's dynamic type cannot be resolved (${e.message}): the hash and duplicate checks skipped such keys`;
+    const reason = uncheckedReason(e);
     for (const code of ['swiss/h2', 'swiss/probe', 'swiss/directory-placement', 'swiss/duplicate']) {
       if (!this.unchecked.some((u) => u.code === code)) this.unchecked.push({ code, reason });
     }
@@ -240,7 +244,7 @@ class Checker {
     const w = k.where;
     if (this.dupCheck) {
       try {
-        const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes, 0, this.src.dynamicTypes);
+        const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes, 0, this.src.dynamicTypes, 0, this.keyBudget);
         if (id === null) return undefined; // a NaN key: no identity, and a random hash
         const first = this.seen.get(id);
         if (first) {

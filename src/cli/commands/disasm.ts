@@ -6,7 +6,7 @@
  * functions (fields named, barriers and atomics marked). Two files with
  * --func: the function side by side, lined up by source line.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../base/errors.js';
 import { renderTable } from '../../base/table.js';
@@ -17,12 +17,15 @@ import { findSites, type Site } from '../../disasm/sites.js';
 import { annotate, lineText, type Line } from '../../disasm/annotate.js';
 import { accessReport, sideBySide, summarize } from '../../disasm/sidebyside.js';
 import type { FuncInfo } from '../../binary/pclnfuncs.js';
+import { PERF_LIMITS, parsePerfScript } from '../../binary/perfscript.js';
+import { attributePerf } from '../../profile/perfsites.js';
 
 interface Opts {
   sites?: boolean;
   func?: string;
   map?: string;
   json?: boolean;
+  perf?: string;
 }
 
 function readFile(path: string): Uint8Array {
@@ -111,6 +114,54 @@ async function runSites(file: string, opts: Opts, io: CliIO): Promise<void> {
   io.out(out.join('\n'));
 }
 
+/** Reads perf script text, refusing a file past the parser's byte limit before reading it. */
+function readPerf(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new InputError(path, undefined, 'cannot read file');
+  }
+  if (st.size > PERF_LIMITS.bytes) throw new InputError(path, undefined, `${st.size} bytes of perf script text (at most ${PERF_LIMITS.bytes})`);
+  return new TextDecoder().decode(readFile(path));
+}
+
+const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(1)}%` : '-');
+
+/** --perf: perf script samples attributed to map call sites and runtime map functions. */
+async function runPerf(file: string, opts: Opts, io: CliIO): Promise<void> {
+  const p = await openProgram(file, readFile(file));
+  const text = readPerf(opts.perf!);
+  const samples = parsePerfScript(opts.perf!, text);
+  const sites = findSites(p);
+  const a = attributePerf(p, samples, sites, opts.perf!);
+  const fre = opts.func ? regex(opts.func) : undefined;
+  const shown = a.sites.filter((s) => (!fre || fre.test(s.site.func)) && (!opts.map || s.site.mapType === opts.map));
+  if (opts.json) {
+    io.out(JSON.stringify({
+      file, perf: opts.perf, goVersion: p.goVersion ?? null, goarch: p.goarch,
+      samples: a.samples, outside: a.outside, notMap: a.notMap, map: a.map,
+      sites: shown.map((s) => ({ ...siteJSON(s.site), samples: s.samples })),
+      unattributed: a.unattributed,
+      functions: a.funcs.map((f) => ({ func: f.func, family: f.family, self: f.self, total: f.total })),
+    }, null, 2));
+    return;
+  }
+  const out = [
+    progName(p),
+    `${opts.perf}: ${a.samples} samples: ${a.map} in map code (${pct(a.map, a.samples)}), ${a.notMap} elsewhere in ${file}, ${a.outside} with no frame of it`,
+    '',
+    'map call sites by samples (the map work each call did, callees included)',
+    renderTable(['SAMPLES', '%', 'FUNCTION', 'LINE', 'OP', 'PATH', 'MAP TYPE'], shown.map((s) => [
+      s.samples, pct(s.samples, a.map), s.site.func, `${s.site.file.replace(/^.*\//, '')}:${s.site.line}`, s.site.op, s.site.path || 'generic', s.site.mapType ?? `? (${s.site.why ?? 'unknown'})`,
+    ]), '  ').trimEnd(),
+  ];
+  if (a.unattributed.length) out.push('', 'map samples at no call site', renderTable(['SAMPLES', 'WHY'], a.unattributed.map((u) => [u.samples, u.reason]), '  ').trimEnd());
+  out.push('', 'runtime map functions (self: innermost frame of the executable; total: anywhere in the call chain)',
+    renderTable(['SELF', 'TOTAL', 'FAMILY', 'FUNCTION'], a.funcs.map((f) => [f.self, f.total, f.family ?? '-', f.func]), '  ').trimEnd());
+  io.out(out.join('\n'));
+}
+
 function lineJSON(l: Line): Record<string, unknown> {
   return {
     addr: hex(l.addr), size: l.size, mnemonic: l.mnemonic, ops: l.ops, file: l.file, line: l.line, inlined: l.inlined,
@@ -169,6 +220,11 @@ async function runListing(files: string[], opts: Opts, io: CliIO): Promise<void>
 
 export async function runDisasm(files: string[], opts: Opts, io: CliIO): Promise<void> {
   if (files.length > 2) throw new UsageError('disasm takes one executable, or two with --func for a side-by-side view');
+  if (opts.perf !== undefined) {
+    if (files.length !== 1) throw new UsageError('--perf takes one executable');
+    if (opts.sites) throw new UsageError('--perf lists the sites it attributes samples to: give it without --sites');
+    return runPerf(files[0], opts, io);
+  }
   if (opts.sites) {
     if (files.length !== 1) throw new UsageError('--sites takes one executable');
     return runSites(files[0], opts, io);
@@ -187,6 +243,7 @@ export const command: CommandModule = {
       .option('--sites', 'every call into the runtime\'s map code, by function and by map type')
       .option('--func <re>', 'function name (exact, else a regular expression); with --sites, only functions matching it')
       .option('--map <type>', "with --sites, only sites of this map type (as inspect names it, e.g. 'map[string]int')")
+      .option('--perf <file>', "`perf script` text of a run of this executable: samples by map call site and runtime map function (with --func/--map: only those sites)")
       .option('--json', 'machine output (docs/json.md#disasm)')
       .addHelpText('after', `
 Decoding is Capstone's (x86 in AT&T syntax, as \`go tool objdump -gnu\` prints it);
@@ -197,7 +254,8 @@ Examples:
   mapscope disasm ./app --sites
   mapscope disasm ./app --sites --func '^main\\.' --map 'map[string]int' --json
   mapscope disasm ./app --func runtime.mapaccess1_fast64
-  mapscope disasm ./app-amd64 ./app-arm64 --func runtime.mapaccess1`)
+  mapscope disasm ./app-amd64 ./app-arm64 --func runtime.mapaccess1
+  perf record -e cpu-clock -g -- ./app && perf script > perf.script && mapscope disasm ./app --perf perf.script`)
       .action((files: string[], opts: Opts) => runDisasm(files, opts, io));
   },
 };

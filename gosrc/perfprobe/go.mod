@@ -1,0 +1,3 @@
+module perfprobe
+
+go 1.22
