@@ -23,7 +23,8 @@ command -v ld.lld >/dev/null || need+=(lld)
 # golang.org/x/tools' fieldalignment analyzer and its test data: the reference the reorder advice is tested against.
 [ -d /usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/fieldalignment ] || need+=(golang-golang-x-tools-dev)
 # GNU objdump for every architecture: the oracle for stripped binaries (go tool objdump needs a symbol table).
-objdump -i 2>/dev/null | grep -q aarch64 || need+=(binutils-multiarch)
+# (grep reads the whole list: with -q it would stop early, objdump die of SIGPIPE, and pipefail call that missing.)
+objdump -i 2>/dev/null | grep aarch64 >/dev/null || need+=(binutils-multiarch)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
