@@ -131,14 +131,7 @@ export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: numbe
       inserti = 0;
       yield step('newoverflow: chain a new overflow bucket (coarse step)');
     }
-    let kslot = m.keyAddr(insertb, inserti);
-    const eslot = m.elemAddr(insertb, inserti);
-    if (m.L.key.indirect) {
-      const kmem = m.mem.alloc(m.L.key.size, 'indirect key');
-      m.mem.setPtr(kslot, kmem);
-      kslot = kmem;
-    }
-    if (m.L.elem.indirect) m.mem.setPtr(eslot, m.mem.alloc(m.L.elem.size, 'indirect elem'));
+    const { kslot, eslot } = m.claimSlot(insertb, inserti);
     if (variant === 'generic') {
       // mapassign: typedmemmove(t.Key, insertk, key), then *inserti = top.
       m.mem.copy(kslot, key, m.L.key.size);

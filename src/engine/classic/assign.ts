@@ -88,14 +88,7 @@ export function mapassign(m: ClassicMap, key: number): number {
     } else if (insertb !== b) {
       where = insertb === m.bucketAt(m.buckets, bucket) ? '' : ' (overflow)';
     }
-    let kslot = m.keyAddr(insertb, inserti);
-    const eslot = m.elemAddr(insertb, inserti);
-    if (m.L.key.indirect) {
-      const kmem = m.mem.alloc(m.L.key.size, 'indirect key');
-      m.mem.setPtr(kslot, kmem);
-      kslot = kmem;
-    }
-    if (m.L.elem.indirect) m.mem.setPtr(eslot, m.mem.alloc(m.L.elem.size, 'indirect elem'));
+    const { kslot, eslot } = m.claimSlot(insertb, inserti);
     m.mem.copy(kslot, key, m.L.key.size);
     m.setTophash(insertb, inserti, top);
     m.count = m.count + 1;

@@ -229,6 +229,22 @@ export class ClassicMap {
   setTophash(b: number, i: number, v: number): void { this.mem.setU8(b + this.topOff + i, v); }
   keyAddr(b: number, i: number): number { return b + this.keysOff + i * this.keySize; }
   elemAddr(b: number, i: number): number { return b + this.elemsOff + i * this.elemSize; }
+  /**
+   * mapassign's claim of slot i of bucket b before the key is stored: a key or elem
+   * over 128 bytes lives out of line, so the slot gets a pointer to a fresh object.
+   * Returns where the key's and elem's bytes go.
+   */
+  claimSlot(b: number, i: number): { kslot: number; eslot: number } {
+    let kslot = this.keyAddr(b, i);
+    const eslot = this.elemAddr(b, i);
+    if (this.L.key.indirect) {
+      const kmem = this.mem.alloc(this.L.key.size, 'indirect key');
+      this.mem.setPtr(kslot, kmem);
+      kslot = kmem;
+    }
+    if (this.L.elem.indirect) this.mem.setPtr(eslot, this.mem.alloc(this.L.elem.size, 'indirect elem'));
+    return { kslot, eslot };
+  }
   overflow(b: number): number { return this.mem.ptr(b + this.ovfOff); }
   setOverflow(b: number, ovf: number): void { this.mem.setPtr(b + this.ovfOff, ovf); }
   evacuated(b: number): boolean {
