@@ -21,7 +21,7 @@ import { InputError } from '../src/base/errors.js';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { goroot } from './support/toolchains.js';
-import { buildMapcost, runMapcost } from './support/mapcost.js';
+import { buildGosrc, buildMapcost, runMapcost } from './support/mapcost.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mapscope-profile-'));
 
@@ -104,6 +104,27 @@ for (const go of ['1.22', '1.26']) {
     assert.ok(cost.functions.every((f) => !f.name.startsWith('runtime.') && !f.name.startsWith('internal/runtime/')));
     const site = cost.callSites.find((s) => s.function === 'reflect.Value.SetMapIndex' && s.op === 'insert');
     assert.ok(site && site.values[1] > 0, 'json decode inserts through reflect.Value.SetMapIndex allocate');
+  });
+}
+
+for (const go of ['1.22', '1.26']) {
+  test(`Go ${go} block and mutex profiles: totals of both sample types equal go tool pprof -top, and no map code is on a lock's stack`, () => {
+    // gosrc/mapcontend: four goroutines share one map behind a sync.Mutex, with every blocking
+    // event and every contention sampled. The waits are in sync.(*Mutex).Lock and the contended
+    // Unlock, never inside map code, so pprof lists no map function and mapscope must agree.
+    const exe = buildGosrc('mapcontend', go);
+    const block = path.join(dir, `block-${go}.pb.gz`);
+    const mutex = path.join(dir, `mutex-${go}.pb.gz`);
+    execFileSync(exe, ['-blockprofile', block, '-mutexprofile', mutex], { encoding: 'utf8', timeout: 120_000 });
+    for (const file of [block, mutex]) {
+      const cost = mapCost(decodeProfile(readFileSync(file), file));
+      assert.equal(cost.kind, 'other');
+      assert.deepEqual(cost.sampleTypes.map((t) => `${t.type}/${t.unit}`), ['contentions/count', 'delay/nanoseconds']);
+      assert.ok(cost.total[0] > 0, `${file}: no contention recorded`);
+      assertEqualsPprof(go, file, cost, 0, null);
+      assertEqualsPprof(go, file, cost, 1, 'ns');
+      assert.deepEqual(cost.map, [0, 0]);
+    }
   });
 }
 

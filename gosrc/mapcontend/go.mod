@@ -1,0 +1,3 @@
+module mapscope/mapcontend
+
+go 1.19
