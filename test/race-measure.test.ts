@@ -194,8 +194,12 @@ test('Wilson 95% interval: 5 of 10 by hand, and the closed form at 0 of n', () =
   assert.equal(hi.toFixed(4), '0.7634');
   // k = 0: [0, z²/(n+z²)], by hand for n = 200 with z = 1.959964: 3.841459/203.841459 = 0.018845.
   const { lo: lo0, hi: hi0 } = wilson(0, 200);
-  assert.ok(lo0 < 1e-15);
+  assert.equal(lo0, 0);
   assert.equal(hi0.toFixed(6), '0.018845');
+  // k = n, by symmetry: [1 - 0.018845, 1].
+  const { lo: loN, hi: hiN } = wilson(200, 200);
+  assert.equal(hiN, 1);
+  assert.equal(loN.toFixed(6), (1 - 0.018845).toFixed(6));
 });
 
 /** Two goroutines update key 1 (docs/race.md's scenario): small enough to simulate whole. */

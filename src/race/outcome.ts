@@ -105,5 +105,7 @@ export function wilson(k: number, n: number): { lo: number; hi: number } {
   const den = 1 + z2 / n;
   const mid = (p + z2 / (2 * n)) / den;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / den;
-  return { lo: Math.max(0, mid - half), hi: Math.min(1, mid + half) };
+  // At k = 0 (k = n) the closed form's bound is exactly 0 (1); computed as mid − half it is a rounding
+  // error away (4e-19), which a report would print as a share above nothing.
+  return { lo: k === 0 ? 0 : Math.max(0, mid - half), hi: k === n ? 1 : Math.min(1, mid + half) };
 }
