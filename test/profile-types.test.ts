@@ -70,8 +70,12 @@ function assertAddsUp(t: TypeAttribution) {
 
 /**
  * Runs mapattr with a CPU profile and checks that ≥ 95% of each known map's
- * map-code samples land on its type. A run that gives some map fewer than
- * minSamples samples is too short to judge (on a loaded machine the
+ * map-code samples land on its type. Not 100%: a sample inside makemap_small
+ * (which takes no type) is map work on a known map that no call site can
+ * type, and is counted as unattributed (2 of about 3,500 samples in 35 runs).
+ * So each map needs at least 20 samples, where one such sample still leaves
+ * 95%: with 10, one of them failed a CI run (10/11). A run that gives some map
+ * fewer than minSamples samples is too short to judge (on a loaded machine the
  * profiler's signals are sometimes fewer): it is run again, twice as long, up
  * to three times.
  */
@@ -112,7 +116,7 @@ async function judgeCpu(exe: string, file: string, rounds: number, minSamples: n
 }
 
 test('Go 1.26 amd64 PIE: the profile\'s mapping (loaded at a random base) is mapped back to the binary\'s addresses', async () => {
-  await checkCpu(buildGosrc('mapattr', '1.26', 'amd64', true), path.join(dir, 'cpu-1.26-pie.pb.gz'), 1000, 10);
+  await checkCpu(buildGosrc('mapattr', '1.26', 'amd64', true), path.join(dir, 'cpu-1.26-pie.pb.gz'), 2500, 20);
 });
 
 for (const go of ['1.22', '1.26']) {
