@@ -26,7 +26,7 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { cacheDir, emulatorFor } from './toolchains.js';
 import { goBuild } from './gobuild.js';
 
@@ -113,10 +113,11 @@ function run(cmd: string, args: string[], cwd: string, input?: string): Promise<
   });
 }
 
-function firstLine(s: string): CoreTruth {
+/** The probe's first output line, its truth: a CoreTruth for coreprobe, another shape for other probes. */
+function firstLine<T = CoreTruth>(s: string): T {
   const line = s.split('\n')[0];
   try {
-    return JSON.parse(line) as CoreTruth;
+    return JSON.parse(line) as T;
   } catch {
     throw new Error(`coreprobe printed no truth line: ${JSON.stringify(s.slice(0, 200))}`);
   }
@@ -131,7 +132,7 @@ function kernelCoresLandHere(): boolean {
 /** qemu-user for a native GOARCH: it writes the guest's core itself, whatever the kernel's core_pattern. */
 const NATIVE_QEMU: Record<string, string> = { amd64: 'qemu-x86_64', '386': 'qemu-i386' };
 
-export async function crashCore(dir: string, exe: string, arch: string): Promise<{ core: string; truth: CoreTruth }> {
+export async function crashCore<T = CoreTruth>(dir: string, exe: string, arch: string): Promise<{ core: string; truth: T }> {
   let qemu = emulatorFor(arch);
   if (!qemu && !kernelCoresLandHere()) {
     // A machine whose kernel pipes cores away (systemd-coredump, apport, a container's host): the crash core
@@ -144,7 +145,7 @@ export async function crashCore(dir: string, exe: string, arch: string): Promise
   if (qemu) mkdirSync(join(dir, 'core')); // keeps the kernel from dumping qemu itself
   const sh = `ulimit -c unlimited && exec ${qemu ? `${qemu} ` : ''}"$0" crash`;
   const r = await run('sh', ['-c', sh, exe], dir);
-  const truth = firstLine(r.stdout);
+  const truth = firstLine<T>(r.stdout);
   const files = readdirSync(dir);
   const name = qemu ? files.find((f) => f.startsWith('qemu_') && f.endsWith('.core')) : files.find((f) => /^core(\.\d+)?$/.test(f));
   if (!name) {
@@ -221,16 +222,29 @@ export function realCore(spec: CoreSpec): Promise<RealCore> {
 
 async function makeCore(spec: CoreSpec, key: string): Promise<RealCore> {
   if (spec.how === 'gcore' && spec.arch !== 'amd64') throw new Error('gcore cores are made for amd64 only (arm64 runs under qemu-user)');
-  const root = coreCacheDir();
-  const dir = join(root, key);
-  const done = (): RealCore => ({ core: join(dir, 'dump.core'), exe: join(dir, 'probe'), truth: JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as CoreTruth });
+  return cachedCore<CoreTruth>(join(coreCacheDir(), key), 'probe', () => buildCoreProbe(spec.go, spec.arch, spec.pie),
+    (scratch, exe) => (spec.how === 'crash' ? crashCore(scratch, exe, spec.arch) : gcoreCore(scratch, exe)));
+}
+
+/**
+ * A core made once into `dir` (dump.core, the executable it dumped as `exeName`, and truth.json), then reused:
+ * made in a scratch directory beside `dir` and renamed into place, so a test file running beside another never
+ * sees half a core, and the first of two that make the same one wins.
+ */
+export async function cachedCore<T>(
+  dir: string,
+  exeName: string,
+  build: () => string,
+  dump: (scratch: string, exe: string) => Promise<{ core: string; truth: T }>,
+): Promise<{ core: string; exe: string; truth: T }> {
+  const done = () => ({ core: join(dir, 'dump.core'), exe: join(dir, exeName), truth: JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as T });
   if (existsSync(join(dir, 'truth.json'))) return done();
-  mkdirSync(root, { recursive: true });
-  const scratch = mkdtempSync(join(root, `.${key}-`));
+  mkdirSync(dirname(dir), { recursive: true });
+  const scratch = mkdtempSync(join(dirname(dir), `.${basename(dir)}-`));
   try {
-    const exe = join(scratch, 'probe');
-    copyFileSync(buildCoreProbe(spec.go, spec.arch, spec.pie), exe);
-    const { core, truth } = spec.how === 'crash' ? await crashCore(scratch, exe, spec.arch) : await gcoreCore(scratch, exe);
+    const exe = join(scratch, exeName);
+    copyFileSync(build(), exe);
+    const { core, truth } = await dump(scratch, exe);
     if (core !== join(scratch, 'dump.core')) renameSync(core, join(scratch, 'dump.core'));
     // gcore and qemu-user write zero pages out in full: make them holes (same bytes, less disk).
     try {

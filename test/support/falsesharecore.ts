@@ -6,11 +6,10 @@
  *
  * The truth is the program's first output line: every key's pointee address.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir } from './toolchains.js';
 import { goBuild } from './gobuild.js';
-import { crashCore, srcHash } from './cores.js';
+import { cachedCore, crashCore, srcHash } from './cores.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 export const FALSESHARECORE = join(repo, 'gosrc', 'falsesharecore');
@@ -28,26 +27,8 @@ export interface FalseShareCore {
 }
 
 /** A crash core of gosrc/falsesharecore built by Go `go` for amd64 (made once, then cached). */
-export async function falseShareCore(go: string): Promise<FalseShareCore> {
-  const root = join(cacheDir(), 'cores', `falseshare-${srcHash(FALSESHARECORE)}`);
-  const dir = join(root, go);
-  const done = (): FalseShareCore => ({ core: join(dir, 'dump.core'), exe: join(dir, 'prog'), truth: JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as PointeeTruth });
-  if (existsSync(join(dir, 'truth.json'))) return done();
-  mkdirSync(root, { recursive: true });
-  const scratch = mkdtempSync(join(root, `.${go}-`));
-  try {
-    const exe = join(scratch, 'prog');
-    copyFileSync(goBuild({ go, src: FALSESHARECORE, goarch: 'amd64', name: 'prog' }), exe);
-    const { core, truth } = await crashCore(scratch, exe, 'amd64');
-    if (core !== join(scratch, 'dump.core')) renameSync(core, join(scratch, 'dump.core'));
-    writeFileSync(join(scratch, 'truth.json'), JSON.stringify(truth));
-    try {
-      renameSync(scratch, dir);
-    } catch {
-      if (!existsSync(join(dir, 'truth.json'))) throw new Error(`could not place ${scratch} at ${dir}`);
-    }
-    return done();
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+export function falseShareCore(go: string): Promise<FalseShareCore> {
+  const dir = join(cacheDir(), 'cores', `falseshare-${srcHash(FALSESHARECORE)}`, go);
+  return cachedCore<PointeeTruth>(dir, 'prog', () => goBuild({ go, src: FALSESHARECORE, goarch: 'amd64', name: 'prog' }),
+    (scratch, exe) => crashCore<PointeeTruth>(scratch, exe, 'amd64'));
 }
