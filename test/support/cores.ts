@@ -227,7 +227,7 @@ async function makeCore(spec: CoreSpec, key: string): Promise<RealCore> {
 }
 
 /**
- * A core made once into `dir` (dump.core, the executable it dumped as `exeName`, and truth.json), then reused:
+ * A core made once into `dir` (the dump, the executable it dumped as `exeName`, and the probe's truth line), then reused:
  * made in a scratch directory beside `dir` and renamed into place, so a test file running beside another never
  * sees half a core, and the first of two that make the same one wins.
  */
