@@ -12,6 +12,7 @@ import { parseScenario, type HashSpec, type Scenario } from '../engine/scenario.
 import { openMap } from '../engine/classic/index.js';
 import { openSwiss } from '../engine/swiss/index.js';
 import { heapBytes } from '../model/malloc.js';
+import type { Allocation } from '../model/memory.js';
 import { typeString } from '../model/types.js';
 import { UsageError } from '../base/errors.js';
 import { keyMaker } from './keys.js';
@@ -151,34 +152,34 @@ function runSwiss(s: Omit<Scenario, 'ops'>, hash: HashSpec, sizes: number[], key
     }
   };
   at(0);
-  let seen = mem.allocations().length;
+  // The structure each insert allocates (tables, groups, directory), as the memory hands it out.
+  let fresh: Allocation[] = [];
+  mem.onAlloc = (a) => {
+    if (STRUCTURE_TAG.test(a.tag)) fresh.push(a);
+  };
   let dirLen = m.dirLen;
   for (let i = 0; i < max; i++) {
     sess.insertKey(key(i));
     const wasDirLen = dirLen;
     dirLen = m.dirLen;
-    const all = mem.allocations();
-    if (all.length !== seen) {
+    if (fresh.length > 0) {
       let allocated = 0;
       const tags: string[] = [];
-      for (let j = seen; j < all.length; j++) {
-        const a = all[j];
-        if (!STRUCTURE_TAG.test(a.tag)) continue;
+      for (const a of fresh) {
         tags.push(a.tag);
         allocated += heapBytes(a.size, a.tag.startsWith('groups') || a.tag === 'small group' ? groupNoscan : false, s.go, s.arch);
       }
-      seen = all.length;
-      if (tags.length > 0) {
-        const kind = tags.includes('small group') ? 'small'
-          : wasDirLen === 0 ? 'table'
-            : dirLen !== wasDirLen ? 'directory'
-              : tags.filter((g) => g === 'table').length >= 2 ? 'split' : 'grow';
-        growth.push({ entries: i + 1, kind, allocated, depth: m.globalDepth });
-      }
+      fresh = [];
+      const kind = tags.includes('small group') ? 'small'
+        : wasDirLen === 0 ? 'table'
+          : dirLen !== wasDirLen ? 'directory'
+            : tags.filter((g) => g === 'table').length >= 2 ? 'split' : 'grow';
+      growth.push({ entries: i + 1, kind, allocated, depth: m.globalDepth });
     }
     if ((i & 0xffff) === 0) opts.progress?.(i, max);
     at(i + 1);
   }
+  mem.onAlloc = undefined;
   return { hash: describe(hash, sess.hashInfo() as unknown as Record<string, unknown>), points, growth };
 }
 

@@ -7,9 +7,10 @@
  * a field with one subtraction instead of looking its object up.
  * Reads and writes go through the target's byte order and pointer size, so a
  * big-endian s390x map and a 32-bit arm map are laid out byte for byte as the
- * real runtime would lay them out. Addresses are synthetic but stable: a bump
- * allocator starting at the Go heap's usual arena hint (0xc000000000 on
- * 64-bit, 0x08000000 on 32-bit), so traces are reproducible run to run.
+ * real runtime would lay them out. Addresses are synthetic but stable: they
+ * start at the Go heap's usual arena hint (0xc000000000 on 64-bit,
+ * 0x08000000 on 32-bit) and follow from the operations alone, so runs are
+ * reproducible; objects an engine frees leave holes later ones reuse.
  *
  * The same interface (MemoryReader) is implemented over core dumps and live
  * processes, so the checker does not care where bytes come from.
@@ -42,14 +43,28 @@ export interface Allocation {
   readonly tag: string;
 }
 
-const PAGE = 4096;
+/** Allocations are indexed by the 4 KiB page of the arena their first byte is in. */
+const PAGE_SHIFT = 12;
+/** Bytes kept free after every object, so an overrun of one object never reads the next one silently. */
+const GAP = 16;
 
 /**
- * Bytes one simulated memory may allocate in all. A scenario or snapshot can
- * ask for any size (a hint of 2^40, a type of 2^40 bytes); past this it gets a
- * LimitError (exit 2) instead of an out-of-memory crash.
+ * Live bytes one simulated memory may hold at once (allocated and not yet
+ * freed): 2 GiB. A scenario or snapshot can ask for any size (a hint of
+ * 2^40, a type of 2^40 bytes); past this it gets a LimitError (exit 2)
+ * instead of an out-of-memory crash. The value is the largest map the
+ * issue's questions ask about with room to spare: a classic
+ * map[string]int64 of 2·10^7 entries in mid-grow holds 2^22 + 2^21 buckets of
+ * 208 bytes (1.3 GB); a Swiss one of 10^7 entries about 0.3 GB. The arena
+ * that holds the live bytes also holds the holes freed objects left (a
+ * doubling array never fits in the holes of the smaller ones before it), so
+ * it can pass the live bytes by up to about the largest array; it is one
+ * Uint8Array, and V8's largest is MAX_ARENA_BYTES.
  */
-export const MAX_SIM_BYTES = 1 << 29;
+export const MAX_SIM_BYTES = 2 ** 31;
+
+/** V8's largest typed array (2^32 bytes on 64-bit Node 20–22): the arena's hard ceiling. */
+export const MAX_ARENA_BYTES = 2 ** 32;
 
 /** One allocation: a window on the arena (its bytes move when the arena grows, its address never does). */
 class ArenaAllocation implements Allocation {
@@ -68,86 +83,259 @@ class ArenaAllocation implements Allocation {
 }
 
 /**
+ * The arena's free ranges (offsets [start, end), never adjacent: a freed
+ * range merges with its neighbours), found by size class (floor(log2 of the
+ * length)) so an allocation takes a hole in the smallest class that fits.
+ * Everything is kept in insertion order, so the same operations give the
+ * same addresses run after run.
+ */
+class FreeRanges {
+  private readonly byStart = new Map<number, number>();
+  private readonly byEnd = new Map<number, number>();
+  private readonly classes: Set<number>[] = [];
+  bytes = 0;
+
+  private static classOf(len: number): number {
+    return Math.floor(Math.log2(len));
+  }
+
+  private insert(s: number, e: number): void {
+    this.byStart.set(s, e);
+    this.byEnd.set(e, s);
+    const c = FreeRanges.classOf(e - s);
+    (this.classes[c] ??= new Set()).add(s);
+    this.bytes += e - s;
+  }
+
+  private remove(s: number): number {
+    const e = this.byStart.get(s)!;
+    this.byStart.delete(s);
+    this.byEnd.delete(e);
+    this.classes[FreeRanges.classOf(e - s)].delete(s);
+    this.bytes -= e - s;
+    return e;
+  }
+
+  /** Frees [s, e), merged with the free ranges it touches; returns the merged range. */
+  add(s: number, e: number): [number, number] {
+    const before = this.byEnd.get(s);
+    if (before !== undefined) {
+      this.remove(before);
+      s = before;
+    }
+    if (this.byStart.has(e)) e = this.remove(e);
+    this.insert(s, e);
+    return [s, e];
+  }
+
+  /** Takes the free range that starts at s (the caller lowers the arena's top over it). */
+  take(s: number): void {
+    this.remove(s);
+  }
+
+  /**
+   * Reserves `len` bytes whose first byte's address is a multiple of `align`
+   * (offsets are addresses minus a base aligned far beyond any `align`):
+   * returns the offset, or -1 when no hole fits.
+   */
+  fit(len: number, align: number): number {
+    for (let c = FreeRanges.classOf(len); c < this.classes.length; c++) {
+      const set = this.classes[c];
+      if (!set || set.size === 0) continue;
+      // A range of a class past len's by the alignment always fits; in the classes near len's look at a few.
+      let tries = 0;
+      for (const s of set) {
+        const e = this.byStart.get(s)!;
+        const at = Math.ceil(s / align) * align;
+        if (at + len <= e) {
+          this.remove(s);
+          if (at > s) this.insert(s, at);
+          if (at + len < e) this.insert(at + len, e);
+          return at;
+        }
+        if (++tries >= 16) break;
+      }
+    }
+    return -1;
+  }
+}
+
+/** a[i] = v, filling any gap with undefined first (an array written far past its end turns into a slow dictionary). */
+function setAt<T>(a: (T | undefined)[], i: number, v: T | undefined): void {
+  while (a.length < i) a.push(undefined);
+  a[i] = v;
+}
+
+/**
  * All allocations live in one arena, a Uint8Array that doubles (by copying)
  * when full: address = base + offset, so the engines' accessors index it
  * directly instead of looking the allocation up. The accessors (u8, num,
  * setNum, loc, view, copy, zero, write…) check only that the bytes are
- * inside the allocated part of the arena; `read` and `find`, what the
- * checker and snapshot readers use as a MemoryReader, still refuse any byte
- * outside an allocation (the 16-byte gaps between objects included).
+ * inside the used part of the arena; `read` and `find`, what the checker
+ * and snapshot readers use as a MemoryReader, still refuse any byte outside
+ * a live allocation (the 16-byte gaps between objects, and freed objects,
+ * included).
+ *
+ * `free` is the garbage collector's half: an engine frees what the runtime
+ * would no longer reach (a bucket array once evacuated, a table a split
+ * replaced), so live bytes track the runtime's heap, and the hole is reused
+ * by a later allocation (zeroed, as mallocgc returns it). Addresses are
+ * therefore not bump order once something was freed; nothing the engines
+ * print depends on them (snapshots record none). A memory that never frees
+ * allocates exactly as a bump allocator, so rebuilt snapshots keep their
+ * addresses.
  */
 export class SimMemory implements MemoryReader {
-  private readonly objects: ArenaAllocation[] = []; // sorted by address (bump allocation keeps order)
   /** Address of arena[0]: the Go heap's usual arena hint. */
   readonly base: number;
   /** The arena; replaced by a larger copy when an allocation does not fit (hold offsets, not this array). */
   arena: Uint8Array;
-  /** Offset of the first byte past the last allocation's gap. */
+  /** Offset of the first byte past the last allocation's gap: every byte from here on is zero. */
   private top = 0;
-  private allocated = 0;
+  private liveBytes = 0;
+  private liveCount = 0;
+  /** Objects starting in each page of the arena, by address. */
+  private readonly starts: (ArenaAllocation[] | undefined)[] = [];
+  /** The object covering each page's first byte when it began in an earlier page. */
+  private readonly covers: (ArenaAllocation | undefined)[] = [];
+  private readonly holes = new FreeRanges();
+  private last: ArenaAllocation | undefined;
+  /**
+   * When set, `free` keeps the object (a short run where no collection
+   * happens: the race explorer, whose goroutines may still hold a pointer
+   * into an array another one just released).
+   */
+  keepFreed = false;
+  /** Called with every new allocation (footprint watches what growth allocates). */
+  onAlloc: ((a: Allocation) => void) | undefined;
 
   constructor(readonly arch: Arch) {
     this.base = arch.ptrSize === 8 ? 0xc000000000 : 0x08000000;
     this.arena = new Uint8Array(1 << 16);
   }
 
+  /** Bytes of live allocations (what the runtime's heap would hold after a collection). */
+  get live(): number {
+    return this.liveBytes;
+  }
+
+  /** Bytes of the arena in use: live bytes, their gaps and alignment, and holes not yet reused. */
+  get extent(): number {
+    return this.top;
+  }
+
   /** A zeroed allocation of `size` bytes aligned to `align` (at least 8, like mallocgc). */
   alloc(size: number, tag: string, align = 8): number {
-    if (!Number.isSafeInteger(size) || size < 0 || this.allocated + size > MAX_SIM_BYTES) {
-      throw new LimitError(`simulated memory: ${size} bytes for ${tag} would pass mapscope's limit of ${MAX_SIM_BYTES} bytes in all (${this.allocated} allocated)`);
+    if (!Number.isSafeInteger(size) || size < 0 || this.liveBytes + size > MAX_SIM_BYTES) {
+      throw new LimitError(`simulated memory: ${size} bytes for ${tag} would pass mapscope's limit of ${MAX_SIM_BYTES} live bytes (${this.liveBytes} live)`);
     }
-    this.allocated += size;
     const a = Math.max(align, 8);
-    const addr = Math.ceil((this.base + this.top) / a) * a;
-    // Keep a gap so an overrun of one object never reads the next one silently.
-    const end = addr - this.base + Math.max(size, 1) + 16;
-    if (end > this.arena.length) {
-      let n = this.arena.length * 2;
-      while (n < end) n *= 2;
-      const grown = new Uint8Array(n);
-      grown.set(this.arena.subarray(0, this.top));
-      this.arena = grown;
+    const reserve = Math.max(size, 1) + GAP;
+    let o = this.holes.bytes >= reserve ? this.holes.fit(reserve, a) : -1;
+    if (o >= 0) {
+      this.arena.fill(0, o, o + reserve);
+    } else {
+      o = Math.ceil((this.base + this.top) / a) * a - this.base;
+      const end = o + reserve;
+      if (end > this.arena.length) this.growArena(end, tag);
+      if (o > this.top) this.holes.add(this.top, o);
+      this.top = end;
     }
-    this.top = end;
+    this.liveBytes += size;
+    this.liveCount++;
+    const addr = this.base + o;
     const obj = new ArenaAllocation(this, addr, size, tag);
-    const index = this.objects.length;
-    this.objects.push(obj);
-    // Page index: the first allocation touching each 4 KiB page, so a lookup searches one page's objects.
-    const last = Math.floor((addr + Math.max(size, 1) - 1) / PAGE);
-    for (let p = Math.floor(addr / PAGE); p <= last; p++) if (!this.pages.has(p)) this.pages.set(p, index);
+    const first = o >>> PAGE_SHIFT;
+    const list = this.starts[first];
+    if (!list) setAt(this.starts, first, [obj]);
+    else {
+      let i = list.length;
+      while (i > 0 && list[i - 1].addr > addr) i--;
+      list.splice(i, 0, obj);
+    }
+    const lastPage = (o + Math.max(size, 1) - 1) >>> PAGE_SHIFT;
+    for (let p = first + 1; p <= lastPage; p++) setAt(this.covers, p, obj);
+    this.onAlloc?.(obj);
     return addr;
   }
 
-  private readonly pages = new Map<number, number>();
-  private last: ArenaAllocation | undefined;
+  private growArena(end: number, tag: string): void {
+    if (end > MAX_ARENA_BYTES) {
+      throw new LimitError(`simulated memory: the arena for ${tag} would pass ${MAX_ARENA_BYTES} bytes (${this.liveBytes} live, ${this.holes.bytes} in holes)`);
+    }
+    let n = this.arena.length * 2;
+    while (n < end) n *= 2;
+    const grown = new Uint8Array(Math.min(n, MAX_ARENA_BYTES));
+    grown.set(this.arena.subarray(0, this.top));
+    this.arena = grown;
+  }
+
+  /**
+   * Releases the allocation at `addr` (its first byte), as the garbage
+   * collector would once nothing reaches it; a later allocation may reuse
+   * its bytes. Freeing anything else is an engine bug.
+   */
+  free(addr: number): void {
+    if (this.keepFreed) return;
+    const o = addr - this.base;
+    const page = o >>> PAGE_SHIFT;
+    const list = o >= 0 && o < this.top ? this.starts[page] : undefined;
+    const i = list ? list.findIndex((x) => x.addr === addr) : -1;
+    if (!list || i < 0) throw new Error(`free of 0x${addr.toString(16)}: no allocation starts there`);
+    const obj = list[i];
+    list.splice(i, 1);
+    if (list.length === 0) this.starts[page] = undefined;
+    const end = o + Math.max(obj.size, 1);
+    const lastPage = (end - 1) >>> PAGE_SHIFT;
+    for (let p = page + 1; p <= lastPage; p++) this.covers[p] = undefined;
+    if (this.last === obj) this.last = undefined;
+    this.liveBytes -= obj.size;
+    this.liveCount--;
+    const [s, e] = this.holes.add(o, end + GAP);
+    if (e >= this.top) {
+      // The hole reaches the top: lower the top over it, and keep every byte above it zero.
+      this.holes.take(s);
+      this.arena.fill(0, s, this.top);
+      this.top = s;
+    }
+  }
 
   /** The allocation containing [addr, addr+len), or undefined. */
   find(addr: number, len = 1): Allocation | undefined {
     // Reads cluster (a bucket array, a header): try the last hit first.
     const last = this.last;
     if (last && addr >= last.addr && addr + len <= last.addr + last.size && (len > 0 || addr < last.addr + Math.max(last.size, 1))) return last;
-    // Objects are at least 8-aligned and 16 bytes apart, so one page holds fewer than PAGE/24 of them;
-    // the object holding addr starts in addr's page or is the last one begun before it.
-    const first = this.pages.get(Math.floor(addr / PAGE));
-    if (first === undefined) return undefined;
-    let lo = first;
-    let hi = Math.min(this.objects.length - 1, first + Math.ceil(PAGE / 24) + 1);
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const o = this.objects[mid];
-      if (addr < o.addr) hi = mid - 1;
-      else if (addr >= o.addr + Math.max(o.size, 1)) lo = mid + 1;
-      else {
-        const ok = addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size);
-        if (ok) this.last = o;
-        return ok ? o : undefined;
+    const off = addr - this.base;
+    if (!(off >= 0 && off < this.top)) return undefined;
+    const page = off >>> PAGE_SHIFT;
+    // The object holding addr is the last one starting at or before addr in its page, or the one covering the page.
+    let o: ArenaAllocation | undefined;
+    const list = this.starts[page];
+    if (list) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i].addr <= addr) {
+          o = list[i];
+          break;
+        }
       }
     }
-    return undefined;
+    o ??= this.covers[page];
+    if (!o || addr >= o.addr + Math.max(o.size, 1)) return undefined;
+    const ok = addr + len <= o.addr + o.size || (len === 0 && addr <= o.addr + o.size);
+    if (ok) this.last = o;
+    return ok ? o : undefined;
   }
 
+  /** The live allocations in address order. */
   allocations(): readonly Allocation[] {
-    return this.objects;
+    const out: Allocation[] = [];
+    for (const list of this.starts) if (list) out.push(...list);
+    return out;
+  }
+
+  /** How many allocations are live. */
+  get count(): number {
+    return this.liveCount;
   }
 
   /** The arena, with `off` set to addr's offset in it; throws unless [addr, addr+len) is allocated arena. */

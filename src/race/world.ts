@@ -110,6 +110,8 @@ function memoryKey(mem: SimMemory): string {
 /** A fresh run: the map made and set up, each goroutine at its first step. */
 export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
   const h = openHandle(sc.base);
+  // No collection while goroutines interleave: one may still hold a pointer into an array another just released.
+  h.mem.keepFreed = true;
   const keySize = Math.max(1, sizeOf(sc.base.type.key, sc.base.arch).size);
   const encKey = encoder(h.mem, sc.base.type.key, 'key');
   const threads = sc.goroutines.map((ops, g): Thread => {

@@ -8,11 +8,12 @@
  * the grow is abandoned, the counters reset, a new hash0 drawn, mapextra
  * zeroed, and the same bucket array cleared and re-prepared with its
  * preallocated overflow buckets. B is kept: the table never shrinks, and heap
- * overflow buckets are dropped.
+ * overflow buckets are dropped (freed, with the old array: release.ts).
  */
 import type { ClassicMap } from './map.js';
 import { EMPTY_REST, HASH_WRITING, SAME_SIZE_GROW, BUCKET_CNT, bucketShift } from './map.js';
 import { makeBucketArray } from './make.js';
+import { releaseArray, releaseChain, releaseIndirect } from './release.js';
 
 export function mapclear(m: ClassicMap): void {
   if (m.count === 0) {
@@ -21,10 +22,18 @@ export function mapclear(m: ClassicMap): void {
   }
   m.flags = m.flags ^ HASH_WRITING;
   const minor = m.env.go.minor;
+  // What the clear drops is garbage: the entries' indirect objects (read before markBucketsEmpty hides
+  // which slots were live), then the heap overflow buckets and the old array.
+  const n = bucketShift(m.B);
+  if (m.oldbuckets !== 0) releaseIndirect(m, m.oldbuckets, m.noldbuckets());
+  releaseIndirect(m, m.buckets, n);
   if (minor >= 21 && minor <= 23) {
     markBucketsEmpty(m, m.buckets, bucketShift(m.B));
     if (m.oldbuckets !== 0) markBucketsEmpty(m, m.oldbuckets, m.noldbuckets());
   }
+  if (m.oldbuckets !== 0) releaseArray(m, m.oldbuckets, m.noldbuckets());
+  const end = m.buckets + m.mem.find(m.buckets)!.size;
+  for (let i = 0; i < n; i++) releaseChain(m, m.bucketAt(m.buckets, i), m.buckets, end);
   if (m.hasClearSeq) m.clearSeq = m.clearSeq + 1n;
   m.flags = m.flags & ~SAME_SIZE_GROW;
   m.oldbuckets = 0;

@@ -15,6 +15,7 @@
 import type { ClassicMap } from './map.js';
 import { EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketOf } from './map.js';
 import { growWork } from './grow.js';
+import { deleteFrees, freePtr } from './release.js';
 
 export function mapdelete(m: ClassicMap, key: number): boolean {
   if (m.count === 0) return false;
@@ -40,6 +41,11 @@ export function mapdelete(m: ClassicMap, key: number): boolean {
           continue;
         }
         if (!m.keyEqual(m.derefKey(slot), key)) continue;
+      }
+      if (deleteFrees(m)) {
+        // The pointers clearSlot sets to nil held the only reference to their objects.
+        if (m.keyIndirect) freePtr(m, slot);
+        if (m.elemIndirect) freePtr(m, m.elemAddr(b, i));
       }
       clearSlot(m, b, i);
       m.setTophash(b, i, EMPTY_ONE);

@@ -9,7 +9,8 @@
  * Entries keep their tophash and are packed from slot 0 in old-chain order;
  * each old slot is marked evacuatedX/Y/Empty. When the bucket type has
  * pointers and no old iterator exists, the old main bucket's keys, elems and
- * overflow word are cleared (the tophash stays).
+ * overflow word are cleared (the tophash stays). What the runtime stops
+ * reaching on the way is freed (release.ts).
  *
  * The fast variants' evacuate_fast32/64/str differ only in how they copy a
  * key and in having no NaN case (their keys cannot be NaN), so one function
@@ -21,6 +22,7 @@ import {
 } from './map.js';
 import { makeBucketArray } from './make.js';
 import { newoverflow } from './overflow.js';
+import { releaseArray, releaseChain } from './release.js';
 
 export function hashGrow(m: ClassicMap): void {
   let bigger = 1;
@@ -37,6 +39,7 @@ export function hashGrow(m: ClassicMap): void {
   m.B = m.B + bigger;
   m.flags = flags;
   m.oldbuckets = old;
+  m.oldArrayEnd = old + m.mem.find(old)!.size;
   m.buckets = nb;
   m.nevacuate = 0;
   m.noverflow = 0;
@@ -105,6 +108,8 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
     }
     if ((m.flags & OLD_ITERATOR) === 0 && m.bucketHasPointers) {
       const ob = m.bucketAt(m.oldbuckets, oldbucket);
+      // The overflow word goes to nil with the rest: the chain's heap buckets are garbage from here on.
+      if (m.overflow(ob) !== 0) releaseChain(m, ob, m.oldbuckets, m.oldArrayEnd);
       m.mem.zero(ob + m.keysOff, m.bucketSize - m.keysOff);
     }
     if (m.tracing) m.trace(same
@@ -120,6 +125,7 @@ function advanceEvacuationMark(m: ClassicMap, newbit: number): void {
   while (n !== stop && m.evacuated(m.bucketAt(m.oldbuckets, n))) n++;
   m.nevacuate = n;
   if (n === newbit) {
+    releaseArray(m, m.oldbuckets, newbit);
     m.oldbuckets = 0;
     if (m.extra !== 0) m.oldOverflowList = null;
     m.flags = m.flags & ~SAME_SIZE_GROW;

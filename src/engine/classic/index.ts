@@ -37,7 +37,7 @@ import { hexBytes } from '../../base/hex.js';
 import { drawKeyMaterial, maxAlloc } from '../../model/runtime/index.js';
 import { layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
-import { SimMemory } from '../../model/memory.js';
+import { MAX_SIM_BYTES, SimMemory } from '../../model/memory.js';
 import { sizeOf, typeString, type GoType } from '../../model/types.js';
 import { decodeValue, type JsonValue } from '../../model/values.js';
 import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
@@ -55,9 +55,6 @@ import { mapHasher, type ProcessKeys } from './hashing.js';
 
 export type { ClassicSnapshot } from './snapshot.js';
 export { ClassicMap } from './map.js';
-
-/** Largest bucket array the engine will allocate for a hint (1 GiB). */
-export const MAX_SIM_BYTES = 2 ** 30;
 
 export interface SimOptions {
   readonly trace?: boolean;
@@ -268,7 +265,7 @@ function seedDrawer(s: Omit<Scenario, 'ops'>, rand: () => bigint): { seeds: numb
   return { seeds, drawSeed };
 }
 
-/** The engine keeps every byte in memory: refuse hints whose bucket array alone would not fit comfortably. */
+/** The engine keeps every byte in memory: refuse hints whose bucket array alone passes the simulated memory's live-byte limit. */
 function refuseHugeHint(s: Omit<Scenario, 'ops'>, L: ClassicLayout): void {
   if (s.hint === null) return;
   let B = 0;
@@ -276,7 +273,7 @@ function refuseHugeHint(s: Omit<Scenario, 'ops'>, L: ClassicLayout): void {
   const bytes = 2 ** B * L.bucket.size;
   // A hint past maxAlloc is treated as 0 by makemap, so it needs no memory.
   if (s.hint * L.bucket.size <= maxAlloc(s.arch) && bytes > MAX_SIM_BYTES) {
-    throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} bytes`);
+    throw new InputError(s.source, 'hint', `make(…, ${s.hint}) needs ${bytes} bytes of buckets (B=${B}); the engine simulates at most ${MAX_SIM_BYTES} live bytes`);
   }
 }
 

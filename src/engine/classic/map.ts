@@ -75,6 +75,8 @@ export class ClassicMap {
   /** mapextra.overflow / oldoverflow of pointer-free buckets; null when the slice was never made. */
   overflowList: number[] | null = null;
   oldOverflowList: number[] | null = null;
+  /** Address past the old bucket array (its preallocated overflow buckets included) while a grow is in progress. */
+  oldArrayEnd = 0;
   private readonly h: Record<string, number>;
   private readonly x: Record<string, number>;
   private readonly ptrSize: number;

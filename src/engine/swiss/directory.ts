@@ -37,6 +37,15 @@ export function tableView(m: SwissMap, addr: number): Table {
 
 function directorySet(m: SwissMap, i: number, t: Table): void {
   m.cx.mem.setPtr(m.dirPtr + i * m.cx.arch.ptrSize, t.addr);
+  // The view cache follows the entry: a freed table's address may come back as another table's.
+  m.dirViews[i] = t;
+}
+
+/** A table nothing reaches any more (a grow or split replaced it): its groups and header are freed, its view dropped. */
+export function freeTable(m: SwissMap, t: Table): void {
+  m.dropView(t.addr);
+  m.cx.mem.free(t.data);
+  m.cx.mem.free(t.addr);
 }
 
 export function newDirectory(m: SwissMap, len: number): number {
@@ -53,15 +62,21 @@ export function installTableSplit(m: SwissMap, old: Table, left: Table, right: T
     const n = m.dirLen;
     const dir = newDirectory(m, 2 * n);
     const p = m.cx.arch.ptrSize;
+    const views: Table[] = [];
     for (let i = 0; i < n; i++) {
       const t = directoryAt(m, i);
       m.cx.mem.setPtr(dir + 2 * i * p, t.addr);
       m.cx.mem.setPtr(dir + (2 * i + 1) * p, t.addr);
+      views.push(t, t);
       if (t.index === i) t.index = 2 * i;
     }
     m.globalDepth = m.globalDepth + 1;
     m.globalShift = m.globalShift - 1;
+    // The old directory is garbage once the map points at the new one.
+    m.cx.mem.free(m.dirPtr);
     m.dirPtr = dir;
+    m.dirViews.length = 0;
+    for (const v of views) m.dirViews.push(v);
     m.dirLen = 2 * n;
     m.cx.trace?.(`  directory doubles to ${2 * n} entries (globalDepth ${m.globalDepth}, globalShift ${m.globalShift})`);
   }

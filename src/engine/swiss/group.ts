@@ -4,7 +4,7 @@
  * ElemsOff + i*ElemStride; for the interleaved layout of 1.24–1.27 that is
  * 8 + i*SlotSize and 8 + i*SlotSize + ElemOff).
  */
-import { Ctrl } from './ctrl.js';
+import { Ctrl, SLOTS } from './ctrl.js';
 import type { Ctx } from './ctx.js';
 
 export class Group {
@@ -47,8 +47,15 @@ export class Group {
     clearForDeleteAt(this.cx, this.addr, i);
   }
 
-  /** typedmemclr(typ.Group, g) then setEmpty. */
+  /** typedmemclr(typ.Group, g) then setEmpty (the full slots' indirect objects become garbage: freed). */
   wipe(): void {
+    if (this.cx.keyIndirect || this.cx.elemIndirect) {
+      for (let i = 0; i < SLOTS; i++) {
+        if (this.ctrl.get(i) & 0x80) continue;
+        if (this.cx.keyIndirect) freeObject(this.cx, this.keySlot(i));
+        if (this.cx.elemIndirect) freeObject(this.cx, this.elemSlot(i));
+      }
+    }
     this.cx.mem.zero(this.addr, this.cx.groupSize);
     this.ctrl.setEmpty();
   }
@@ -79,10 +86,19 @@ export function storeNewAt(cx: Ctx, g: number, i: number, key: number): number {
 export function clearForDeleteAt(cx: Ctx, g: number, i: number): void {
   const k = g + cx.keysOff + i * cx.keyStride;
   const e = g + cx.elemsOff + i * cx.elemStride;
+  // An indirect key or elem object: the slot's pointer was its only reference, so it is garbage.
+  if (cx.keyIndirect) freeObject(cx, k);
+  if (cx.elemIndirect) freeObject(cx, e);
   if (cx.keyIndirect) cx.mem.setPtr(k, 0);
   else if (cx.keyHasPointers) cx.mem.zero(k, cx.keySize);
   if (cx.elemIndirect) cx.mem.setPtr(e, 0);
   else cx.mem.zero(e, cx.elemSize);
+}
+
+/** Frees the object the pointer at `slot` points to, if any. */
+function freeObject(cx: Ctx, slot: number): void {
+  const p = cx.mem.ptr(slot);
+  if (p !== 0) cx.mem.free(p);
 }
 
 /** Group.moveIn for the group at `g`. */

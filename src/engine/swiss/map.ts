@@ -108,6 +108,11 @@ export class SwissMap {
     return t;
   }
 
+  /** Forgets the view of a table that was freed (its address may be reused). */
+  dropView(addr: number): void {
+    this.views.delete(addr - this.cx.mem.base);
+  }
+
   reseed(why: string): void {
     this.seed = this.drawSeed() & ((1n << BigInt(this.cx.arch.ptrSize * 8)) - 1n);
     this.cx.trace?.(`  ${why}: new seed ${hex(this.seed)}`);

@@ -6,12 +6,14 @@
  *
  * Both walk the old groups in order, slots 0..7, skip empty and deleted
  * slots, rehash each key with the map's seed and put it into the first
- * empty slot of its probe path in the new table(s).
+ * empty slot of its probe path in the new table(s). The old table (header
+ * and groups) is then garbage: nothing reaches it once the directory points
+ * at its replacement, so it is freed.
  */
 import type { SwissMap } from './map.js';
 import { MAX_TABLE_CAPACITY, newTable, type Table } from './table.js';
 import { SLOTS } from './ctrl.js';
-import { installTableSplit, replaceTable } from './directory.js';
+import { freeTable, installTableSplit, replaceTable } from './directory.js';
 
 export function rehash(m: SwissMap, t: Table): void {
   const newCap = 2 * t.capacity;
@@ -44,6 +46,7 @@ function grow(m: SwissMap, t: Table, newCap: number): void {
   replaceTable(m, nt);
   m.cx.trace?.(`  grow: table at dir ${t.index} ${t.capacity} → ${newCap} slots (${nt.used} keys moved, growthLeft ${nt.growthLeft})`);
   t.index = -1;
+  freeTable(m, t);
 }
 
 function split(m: SwissMap, t: Table): void {
@@ -59,4 +62,5 @@ function split(m: SwissMap, t: Table): void {
   installTableSplit(m, t, left, right);
   m.cx.trace?.(`  split: table at dir ${oldIndex} (localDepth ${ld - 1}) → left ${left.used} keys at dir ${left.index}, right ${right.used} keys at dir ${right.index} (localDepth ${ld})`);
   t.index = -1;
+  freeTable(m, t);
 }

@@ -66,7 +66,10 @@ export function growToTable(m: SwissMap): Table {
   }
   const dir = newDirectory(m, 1);
   m.cx.mem.setPtr(dir, t.addr);
+  // The small group is garbage once dirPtr points at the directory.
+  m.cx.mem.free(m.dirPtr);
   m.dirPtr = dir;
+  m.dirViews[0] = t;
   m.dirLen = 1;
   m.globalDepth = 0;
   m.globalShift = depthToShift(m.cx.rules.hashBits, 0);
