@@ -22,6 +22,9 @@ export interface ByteSource {
 /** Reads larger than this are refused: nothing the core reader needs is bigger. */
 export const MAX_READ = 1 << 28;
 
+/** Pages a file source keeps (64 KiB each). */
+const CACHE_PAGES = 512;
+
 function check(s: ByteSource, off: number, len: number, what: string): void {
   if (!Number.isSafeInteger(off) || !Number.isSafeInteger(len) || off < 0 || len < 0 || len > MAX_READ || off + len > s.size) {
     throw new InputError(s.name, Math.max(0, Math.min(Number.isFinite(off) ? off : 0, s.size)), `${what}: ${len} bytes at 0x${Math.max(0, off || 0).toString(16)} past end of file (size 0x${s.size.toString(16)})`);
@@ -40,7 +43,12 @@ export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   return s;
 }
 
-/** A file read with pread; a small page cache keeps repeated header reads cheap. */
+/**
+ * A file read with pread; a small page cache (CACHE_PAGES of 64 KiB: 32 MiB)
+ * keeps repeated small reads cheap. A read of a page or more goes to the file
+ * directly and is not cached: a check streams a big map's arrays through
+ * once, and caching them would cost memory the size of the map.
+ */
 export function fileSource(path: string): ByteSource {
   let fd: number;
   try {
@@ -63,7 +71,7 @@ export function fileSource(path: string): ByteSource {
       if (k <= 0) throw new InputError(path, start + got, 'unexpected end of file while reading');
       got += k;
     }
-    if (cache.size >= 4096) cache.delete(cache.keys().next().value as number);
+    if (cache.size >= CACHE_PAGES) cache.delete(cache.keys().next().value as number);
     cache.set(n, p);
     return p;
   };
@@ -79,6 +87,14 @@ export function fileSource(path: string): ByteSource {
         return p.subarray(off - first * PAGE, off - first * PAGE + len);
       }
       const out = new Uint8Array(len);
+      if (len >= PAGE) {
+        for (let got = 0; got < len;) {
+          const k = readSync(fd, out, got, len - got, off + got);
+          if (k <= 0) throw new InputError(path, off + got, 'unexpected end of file while reading');
+          got += k;
+        }
+        return out;
+      }
       for (let n = first, at = 0; n <= last; n++) {
         const p = page(n);
         const from = n === first ? off - first * PAGE : 0;

@@ -163,12 +163,12 @@ export async function crashCore<T = CoreTruth>(dir: string, exe: string, arch: s
  * waits for its stdin to close (gosrc/coreprobe in wait mode, gosrc/churn).
  * Resolves once READY is printed, with everything printed before it.
  */
-export async function startReady(exe: string, args: string[], cwd?: string): Promise<{ proc: ChildProcessWithoutNullStreams; out: string; stop(): Promise<void> }> {
+export async function startReady(exe: string, args: string[], cwd?: string, readyMs = 20000): Promise<{ proc: ChildProcessWithoutNullStreams; out: string; stop(): Promise<void> }> {
   const proc = spawn(exe, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((done) => proc.on('close', () => done()));
   let out = '';
   await new Promise<void>((done, fail) => {
-    const t = setTimeout(() => fail(new Error(`${exe} did not become ready within 20 s`)), 20000);
+    const t = setTimeout(() => fail(new Error(`${exe} did not become ready within ${readyMs / 1000} s`)), readyMs);
     proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('READY\n')) {
@@ -278,4 +278,35 @@ export async function liveProbe(go: string): Promise<LiveProbe> {
   const exe = buildCoreProbe(go, 'amd64');
   const { proc, out, stop } = await startReady(exe, ['wait']);
   return { pid: proc.pid as number, exe, truth: firstLine(out), stop };
+}
+
+export const BIGMAP = join(repo, 'gosrc', 'bigmap');
+
+/** What gosrc/bigmap prints first: its map's header address and len. */
+export interface BigMapTruth {
+  'main.big': string;
+  len: number;
+}
+
+/**
+ * A gcore core of gosrc/bigmap holding one map[int64]int64 of `entries` entries (amd64; Go 1.23 for a
+ * classic map, 1.24+ for a Swiss one), made once and cached like realCore's (keyed by bigmap's source).
+ */
+export function bigMapCore(go: string, entries: number): Promise<{ core: string; exe: string; truth: BigMapTruth }> {
+  const dir = join(cacheDir(), 'cores', `bigmap-${srcHash(BIGMAP)}`, `${go}-${entries}`);
+  return cachedCore<BigMapTruth>(dir, 'bigmap', () => goBuild({ go, src: BIGMAP, goarch: 'amd64', name: 'bigmap' }), async (scratch, exe) => {
+    need('gcore', "install Debian's gdb");
+    // Building 5·10^6 entries takes seconds, more on a loaded machine.
+    const { proc, out, stop } = await startReady(exe, [String(entries)], scratch, 120000);
+    try {
+      const truth = firstLine<BigMapTruth>(out);
+      const r = await run('gcore', ['-o', join(scratch, 'gcore'), String(proc.pid)], scratch);
+      const name = readdirSync(scratch).find((f) => f.startsWith('gcore.'));
+      if (!name) throw new Error(`gcore wrote no core: ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
+      renameSync(join(scratch, name), join(scratch, 'dump.core'));
+      return { core: join(scratch, 'dump.core'), truth };
+    } finally {
+      await stop();
+    }
+  });
 }

@@ -32,6 +32,21 @@ import {
   KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
 } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
+import { KeySet } from '../keyset.js';
+
+/** A live slot's Where and slot as one number (the duplicate check keeps millions): bucket, array, overflow, slot. */
+function whereCode(w: Where, slot: number): number {
+  return ((w.bucket * 2 + (w.array === 'oldbuckets' ? 1 : 0)) * LIMITS.maxChain + w.overflow) * 8 + slot;
+}
+
+function whereOf(code: number): [Where, number] {
+  const slot = code % 8;
+  let rest = (code - slot) / 8;
+  const overflow = rest % LIMITS.maxChain;
+  rest = (rest - overflow) / LIMITS.maxChain;
+  const old = rest % 2;
+  return [{ array: old ? 'oldbuckets' : 'buckets', bucket: (rest - old) / 2, overflow }, slot];
+}
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
 const isMark = isEvacuationMark;
@@ -98,8 +113,8 @@ class Checker {
   private readonly ovfOff: number;
   private readonly hasher: KeyHasher | undefined = undefined;
   private readonly dynamicKey: boolean;
-  /** Live keys seen so far: canonical text → where. */
-  private readonly seen = new Map<string, string>();
+  /** Live keys seen so far (their identity, address and packed Where: whereCode). */
+  private seen: KeySet | undefined;
   /** Overflow buckets seen so far (not array heads): address → where. */
   private readonly visited = new Map<bigint, Where>();
   private arrays: { array: Where['array']; base: bigint; n: number }[] = [];
@@ -433,8 +448,11 @@ class Checker {
    * bucket (B < 32 here) and the top byte is the tophash, bumped past the
    * marker values (runtime/map.go tophash). Null for a NaN key.
    */
+  private seed: bigint | undefined;
+
   private hashOf(b: Uint8Array, off: number): { lo: number; top: number } | null {
-    const h = this.hasher!.hash(b, off, BigInt(this.h.hash0));
+    this.seed ??= BigInt(this.h.hash0);
+    const h = this.hasher!.hash(b, off, this.seed);
     if (h === null) return null;
     const top = Number((h >> BigInt(this.hasher!.bits - 8)) & 0xffn);
     return { lo: Number(h & 0xffffffffn), top: top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top };
@@ -448,6 +466,28 @@ class Checker {
       if (e instanceof MemoryError) return e;
       throw e;
     }
+  }
+
+  /** A run of an array's head buckets read at once (reading 2^20 buckets one by one costs more than checking them). */
+  private heads: { base: bigint; first: number; bytes: Uint8Array } | undefined;
+
+  /** Head bucket i of the array at base, from a run read ahead (one bucket at a time where the run does not read). */
+  private readHead(base: bigint, i: number): Uint8Array | MemoryError {
+    const run = 1024;
+    const h = this.heads;
+    if (!h || h.base !== base || i < h.first || i >= h.first + h.bytes.length / this.bsize) {
+      const a = this.arrays.find((x) => x.base === base);
+      const n = a ? Math.min(run, a.n - i) : 0;
+      if (n <= 1) return this.readBucket(base + BigInt(i) * BigInt(this.bsize));
+      try {
+        this.heads = { base, first: i, bytes: this.r.read(base + BigInt(i) * BigInt(this.bsize), n * this.bsize) };
+      } catch (e) {
+        if (!(e instanceof MemoryError)) throw e;
+        return this.readBucket(base + BigInt(i) * BigInt(this.bsize));
+      }
+    }
+    const o = (i - this.heads!.first) * this.bsize;
+    return this.heads!.bytes.subarray(o, o + this.bsize);
   }
 
   private readBucket(addr: bigint): Uint8Array | MemoryError {
@@ -480,14 +520,15 @@ class Checker {
     let addr = base + BigInt(i) * BigInt(this.bsize);
     let evacuated = false;
     let seenRest = false;
-    const mine = new Set<bigint>([addr]);
+    // The chain's buckets, for loops (made at the first overflow bucket: most chains have none).
+    let mine: Set<bigint> | undefined;
     for (let ov = 0; ; ov++) {
       const w: Where = { array, bucket: i, overflow: ov, addr };
       if (++this.visitedBuckets > LIMITS.maxGroups) {
         this.cut = true;
         return;
       }
-      const b = this.readBucket(addr);
+      const b = ov === 0 ? this.readHead(base, i) : this.readBucket(addr);
       if (b instanceof MemoryError) {
         this.at(w, undefined, addr, F.bucketUnreadable(array, ov, addr, b.message));
         this.cut = true;
@@ -534,6 +575,7 @@ class Checker {
         this.cut = true;
         return;
       }
+      mine ??= new Set<bigint>([base + BigInt(i) * BigInt(this.bsize)]);
       if (mine.has(next)) {
         this.at(w, undefined, addr, F.overflowLoop());
         this.cut = true;
@@ -577,6 +619,15 @@ class Checker {
     }
   }
 
+  /** The identity of the key whose bytes are at addr, read again (null when they no longer read). */
+  private identityAt(addr: number): string | null {
+    try {
+      return keyIdentity(this.r, this.src.type.key, this.r.read(BigInt(addr), this.L.key.size), 0, this.src.dynamicTypes);
+    } catch {
+      return null;
+    }
+  }
+
   private liveSlot(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, t: number, nbuckets: number): void {
     this.live++;
     if (this.L.elem.indirect) {
@@ -600,11 +651,12 @@ class Checker {
       this.keyError(e, w, s, bucketAddr, "the key's data cannot be read");
       return;
     }
-    const here = this.where(w, s).text;
     if (canon !== null) {
-      const first = this.seen.get(canon);
-      if (first !== undefined) this.at(w, s, bucketAddr, F.duplicate(first));
-      else this.seen.set(canon, here);
+      const slot = this.keysOff + s * this.L.key.storedSize;
+      const keyAddr = Number(this.L.key.indirect ? this.word(b, slot) : bucketAddr + BigInt(slot));
+      this.seen ??= new KeySet(Number(this.h.count > 0n ? this.h.count : 0n), (a) => this.identityAt(a));
+      const first = this.seen.add(canon, keyAddr, whereCode(w, s));
+      if (first >= 0) this.at(w, s, bucketAddr, F.duplicate(this.where(...whereOf(first)).text));
     }
     // A key that is not equal to itself (NaN) was placed by a random hash: nothing to check.
     if (!this.hasher || canon === null) return;

@@ -18,6 +18,7 @@
  * against its counted full and deleted slots and its real group count, not
  * against its (possibly also broken) used and capacity.
  */
+import { KeySet } from '../keyset.js';
 import { MemoryError } from '../../model/memory.js';
 import { sizeOf, typeString } from '../../model/types.js';
 import { goVersionString } from '../../model/goversion.js';
@@ -40,6 +41,16 @@ import {
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
 import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader, type MapHeader, type TableHeader } from './read.js';
+
+/** A slot's place as one number (the duplicate check keeps millions): table ordinal + 1 (0: the small group), group (< 2^23: a walk visits at most 2^22), slot. */
+function slotCode(w: Where): number {
+  return (((w.table ?? -1) + 1) * GROUPS_PER_CODE + (w.group ?? 0)) * SLOTS + (w.slot ?? 0);
+}
+
+const GROUPS_PER_CODE = 2 ** 23;
+if (LIMITS.maxGroups >= GROUPS_PER_CODE) {
+  throw new Error('slot codes need more bits for the group');
+}
 
 interface Where {
   readonly text: string;
@@ -93,6 +104,8 @@ class Findings {
 /** One slot's key as found: where its bytes are, for hashing and identity. */
 interface LiveKey {
   readonly where: Where;
+  /** Address of the key's bytes (through the pointer for an indirect key), when it is a safe number. */
+  readonly addr?: number;
   readonly ctrl: number;
   /** Address of the slot's control byte (where an H2 finding points). */
   readonly ctrlAddr: bigint;
@@ -112,7 +125,10 @@ class Checker {
   readonly hasher?: KeyHasher;
   readonly dupCheck: boolean;
   readonly unchecked: { code: string; reason: string }[] = [];
-  private readonly seen = new Map<string, Where>();
+  /** Live keys seen so far (identity, address, and the slot's place: slotCode). */
+  private seen: KeySet | undefined;
+  /** The where text of each table by ordinal (slot codes name a table by it). */
+  readonly tableText: string[] = [];
   groupsVisited = 0;
   seed = 0n;
   /** Some memory could not be read or was beyond the limits: totals are not compared. */
@@ -207,7 +223,9 @@ class Checker {
     } else {
       key = b.subarray(keyOff, keyOff + this.keySize);
     }
-    return this.keyChecks({ where: w, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key });
+    const at = L.key.indirect ? this.fields(b).uint(keyOff, this.ptr) : groupAddr + BigInt(keyOff - off);
+    const addr = at <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(at) : undefined;
+    return this.keyChecks({ where: w, addr, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key });
   }
 
   private unresolved = 0;
@@ -240,16 +258,38 @@ class Checker {
     return false;
   }
 
+  /** How many keys the header says the map holds (sizes the duplicate check's set). */
+  expected = 0;
+
+  /** The identity of the key whose bytes are at addr, read again (null when they no longer read). */
+  private identityAt(addr: number): string | null {
+    try {
+      return keyIdentity(this.src.reader, this.src.type.key, this.src.reader.read(BigInt(addr), this.keySize), 0, this.src.dynamicTypes);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The where text of a slot code. */
+  private slotText(code: number): string {
+    const slot = code % SLOTS;
+    const rest = (code - slot) / SLOTS;
+    const group = rest % GROUPS_PER_CODE;
+    const table = (rest - group) / GROUPS_PER_CODE - 1;
+    return table < 0 ? `small group slot ${slot}` : `${this.tableText[table]} group ${group} slot ${slot}`;
+  }
+
   private keyChecks(k: LiveKey): bigint | undefined {
     const w = k.where;
     if (this.dupCheck) {
       try {
         const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes, 0, this.src.dynamicTypes, 0, this.keyBudget);
         if (id === null) return undefined; // a NaN key: no identity, and a random hash
-        const first = this.seen.get(id);
-        if (first) {
-          this.f.add(w, F.duplicate(w.text, first.text));
-        } else if (this.seen.size < LIMITS.maxGroups * SLOTS) this.seen.set(id, w);
+        this.seen ??= new KeySet(this.expected, (a) => this.identityAt(a));
+        if (this.seen.size < LIMITS.maxGroups * SLOTS && k.addr !== undefined) {
+          const first = this.seen.add(id, k.addr, slotCode(w));
+          if (first >= 0) this.f.add(w, F.duplicate(w.text, this.slotText(first)));
+        }
       } catch (e) {
         if (this.dynamicFailure(e, k)) return undefined;
         if (e instanceof KeyReadError) {
@@ -567,6 +607,7 @@ function checkDirectory(c: Checker, h: MapHeader): number {
     const ordinal = d.ordinal.get(addr)!;
     const first = idxs[0];
     const where: Where = { text: `table ${ordinal} (directory[${first}])`, table: ordinal, directoryIndex: first, addr };
+    c.tableText[ordinal] = where.text;
     const t: TableAt = { addr, ordinal, first, where };
     const header = checkTableHeader(c, h.globalDepth, t, idxs);
     if (header === 'stop') break;
@@ -597,6 +638,7 @@ export function checkSwiss(src: MapSource, opts: CheckOptions = {}): MapReport {
     return { ...base, count: 0, findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
   }
   c.seed = h.seed;
+  c.expected = h.used > 0n && h.used < 1n << 32n ? Number(h.used) : 0;
   if (h.writing !== 0) {
     f.add({ text: 'header' }, F.writing(h.writing));
   }
