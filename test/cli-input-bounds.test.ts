@@ -48,10 +48,10 @@ test('scenario: a [2][2]…[2]byte elem of 2^40 bytes is "too large", not a type
 
 test('scenario: simulated memory is bounded in all, with a clear error naming the file', async () => {
   // Each elem (1048008 bytes, over 128 so stored indirectly) fits the per-value limit and is allocated
-  // at its insert; 600 of them pass the simulated memory's budget of 2^29 bytes.
-  const ops = Array.from({ length: 600 }, (_, i) => ['insert', i, { a: i }]);
+  // at its insert; 2100 of them pass the simulated memory's limit of 2^31 live bytes.
+  const ops = Array.from({ length: 2100 }, (_, i) => ['insert', i, { a: i }]);
   const r = await run(['sim', file(JSON.stringify({ go: '1.23', type: 'map[int]struct{ _ [1048000]byte; a int }', hash: { seeds: [1] }, ops }))]);
-  assertOneLine(r, /in\d+\.json: simulated memory: \d+ bytes for .* would pass mapscope's limit of 536870912 bytes in all/, 'many large elems');
+  assertOneLine(r, /in\d+\.json: simulated memory: \d+ bytes for .* would pass mapscope's limit of 2147483648 live bytes/, 'many large elems');
 });
 
 test('scenario and snapshot: nesting a million deep is refused at once (no "Maximum call stack size exceeded")', async () => {

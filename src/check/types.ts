@@ -121,6 +121,8 @@ export interface Omitted {
 export interface CheckOptions {
   /** Per code and map; default LIMITS.maxFindingsPerCode, at most LIMITS.maxFindingsListed. */
   readonly limit?: number;
+  /** Called now and then on a big map with how much of it was walked (`what`: its unit). */
+  readonly progress?: (done: number, total: number, what: string) => void;
 }
 
 /** Hard limits so corrupt memory never makes a check run away. */

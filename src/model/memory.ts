@@ -160,6 +160,31 @@ class FreeRanges {
   }
 }
 
+/**
+ * Copies from[0, len) into `to` (all zeros), skipping the 64 KiB chunks that
+ * are all zeros: a new typed array is zeroed pages the kernel has not handed
+ * out yet, and a copy that writes zeros over them would make a mostly empty
+ * arena (a big hint, big out-of-line values) cost its whole size in memory.
+ */
+function copyNonZero(from: Uint8Array, to: Uint8Array, len: number): void {
+  const CHUNK = 1 << 16;
+  // Offsets reach 2^32: divisions, not shifts (which are 32-bit signed).
+  const words = new Int32Array(from.buffer, from.byteOffset, Math.floor(from.length / 4));
+  for (let o = 0; o < len; o += CHUNK) {
+    const end = Math.min(o + CHUNK, len);
+    let zero = true;
+    const last = Math.floor(end / 4);
+    for (let w = o / 4; w < last; w++) {
+      if (words[w] !== 0) {
+        zero = false;
+        break;
+      }
+    }
+    for (let b = last * 4; zero && b < end; b++) if (from[b] !== 0) zero = false;
+    if (!zero) to.set(from.subarray(o, end), o);
+  }
+}
+
 /** a[i] = v, filling any gap with undefined first (an array written far past its end turns into a slow dictionary). */
 function setAt<T>(a: (T | undefined)[], i: number, v: T | undefined): void {
   while (a.length < i) a.push(undefined);
@@ -266,7 +291,7 @@ export class SimMemory implements MemoryReader {
     let n = this.arena.length * 2;
     while (n < end) n *= 2;
     const grown = new Uint8Array(Math.min(n, MAX_ARENA_BYTES));
-    grown.set(this.arena.subarray(0, this.top));
+    copyNonZero(this.arena, grown, this.top);
     this.arena = grown;
   }
 

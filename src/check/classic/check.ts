@@ -133,6 +133,7 @@ class Checker {
   constructor(
     private readonly src: MapSource,
     limit: number,
+    private readonly progress?: CheckOptions['progress'],
   ) {
     this.found = new FindingCollector(CLASSIC_BY_CODE, limit);
     this.r = src.reader;
@@ -325,7 +326,11 @@ class Checker {
         if (a.array === 'buckets') this.noArray = true;
         continue;
       }
-      for (let i = 0; i < a.n; i++) this.chain(a.array, a.base, i, nold);
+      const before = a.array === 'buckets' ? 0 : n;
+      for (let i = 0; i < a.n; i++) {
+        if ((i & 0xffff) === 0) this.progress?.(before + i, n + nold, 'buckets');
+        this.chain(a.array, a.base, i, nold);
+      }
     }
     const reason = 'a bucket chain was cut short (see the chain findings), so totals are unknown';
     if (this.cut) {
@@ -719,7 +724,7 @@ class Checker {
 }
 
 export function checkClassic(src: MapSource, opts: CheckOptions = {}): MapReport {
-  const c = new Checker(src, findingLimit(opts));
+  const c = new Checker(src, findingLimit(opts), opts.progress);
   let count = 0;
   if (c.header()) {
     count = c.h.count > BigInt(Number.MAX_SAFE_INTEGER) || c.h.count < 0n ? -1 : Number(c.h.count);

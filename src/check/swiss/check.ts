@@ -134,7 +134,10 @@ class Checker {
   /** Some memory could not be read or was beyond the limits: totals are not compared. */
   incomplete = false;
 
+  readonly progress: CheckOptions['progress'];
+
   constructor(readonly src: MapSource, opts: CheckOptions = {}) {
+    this.progress = opts.progress;
     const L = layoutOf(src.type, src.target);
     if (L.impl !== 'swiss') {
       const go = `Go ${goVersionString(src.target.go)}${src.target.experiment ? ' ' + src.target.experiment : ''}`;
@@ -605,6 +608,7 @@ function checkDirectory(c: Checker, h: MapHeader): number {
   let tombstones = 0;
   for (const [addr, idxs] of d.tables) {
     const ordinal = d.ordinal.get(addr)!;
+    if ((ordinal & 0xff) === 0) c.progress?.(ordinal, d.tables.size, 'tables');
     const first = idxs[0];
     const where: Where = { text: `table ${ordinal} (directory[${first}])`, table: ordinal, directoryIndex: first, addr };
     c.tableText[ordinal] = where.text;

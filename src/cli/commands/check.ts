@@ -14,6 +14,7 @@
 import type { Command } from 'commander';
 import { InputError, LimitError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
+import { progressLine } from '../progress.js';
 import type { CommandModule } from '../module.js';
 import { checkMap, catalogueFor, snapshotSource } from '../../check/index.js';
 import type { MapReport, MapSource } from '../../check/types.js';
@@ -61,7 +62,9 @@ function checkAll(maps: MapSource[], io: CliIO, opts: Opts, running = false): Ma
   const limit = listingLimit(opts);
   for (const [i, m] of maps.entries()) {
     if (maps.length > 20 && (i + 1) % 50 === 0) io.err(`checked ${i + 1}/${maps.length} maps`);
-    const r = checkMap(m, { limit });
+    const progress = progressLine(io, `checking ${m.name}`);
+    const r = checkMap(m, { limit, progress });
+    progress.end();
     // A map read mid-write (its writing flag set), or read while the process ran: mark what a write explains.
     markTorn(r, catalogueFor(r.impl), running);
     out.push(r);
@@ -95,7 +98,9 @@ function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: nu
     }
     let r;
     try {
-      r = checkMap(snapshotSource(json, file), { limit: listingLimit(opts) });
+      const progress = progressLine(io, `checking ${file}`);
+      r = checkMap(snapshotSource(json, file), { limit: listingLimit(opts), progress });
+      progress.end();
     } catch (e) {
       if (e instanceof LimitError) throw new InputError(file, undefined, e.message);
       throw e;
