@@ -59,3 +59,62 @@ export function briefJson(v: unknown, max = 40): string {
   walk(v, 0);
   return out.length > max ? out.slice(0, max - 1) + '…' : out;
 }
+
+/**
+ * JSON.stringify(v, null, 2), written out in pieces of about `chunk`
+ * characters that each end with a newline (the last one without): the same
+ * text, for values whose JSON is longer than V8's longest string (2^29
+ * characters; a snapshot of 10^7 entries is 1.4 GB). Plain data only
+ * (objects, arrays, strings, numbers, booleans, null; undefined members
+ * dropped as JSON.stringify drops them); recursion follows the value's
+ * nesting, which the callers' values keep shallow.
+ */
+export function writeJson(v: unknown, write: (text: string) => void, chunk = 1 << 20): void {
+  let buf = '';
+  const flush = (): void => {
+    const nl = buf.lastIndexOf('\n');
+    if (nl < 0) return;
+    write(buf.slice(0, nl + 1));
+    buf = buf.slice(nl + 1);
+  };
+  const walk = (x: unknown, indent: string): void => {
+    if (buf.length >= chunk) flush();
+    if (x === null || typeof x !== 'object') {
+      buf += JSON.stringify(x) ?? 'null';
+      return;
+    }
+    const inner = indent + '  ';
+    if (Array.isArray(x)) {
+      if (x.length === 0) {
+        buf += '[]';
+        return;
+      }
+      buf += '[';
+      for (let i = 0; i < x.length; i++) {
+        buf += (i ? ',\n' : '\n') + inner;
+        const e = x[i] as unknown;
+        if (e === undefined || typeof e === 'function') buf += 'null';
+        else walk(e, inner);
+      }
+      buf += '\n' + indent + ']';
+      return;
+    }
+    const keys = Object.keys(x).filter((k) => {
+      const e = (x as Record<string, unknown>)[k];
+      return e !== undefined && typeof e !== 'function';
+    });
+    if (keys.length === 0) {
+      buf += '{}';
+      return;
+    }
+    buf += '{';
+    keys.forEach((k, i) => {
+      buf += (i ? ',\n' : '\n') + inner + JSON.stringify(k) + ': ';
+      walk((x as Record<string, unknown>)[k], inner);
+    });
+    buf += '\n' + indent + '}';
+  };
+  walk(v, '');
+  flush();
+  if (buf !== '') write(buf);
+}

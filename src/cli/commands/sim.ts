@@ -9,6 +9,7 @@ import { parseScenario } from '../../engine/scenario.js';
 import { engineFor, opText } from '../../engine/index.js';
 import type { CommandModule } from '../module.js';
 import { readJsonFile } from '../jsonfile.js';
+import { writeJson } from '../../base/json.js';
 
 export function loadScenario(file: string): ReturnType<typeof parseScenario> {
   return parseScenario(readJsonFile(file), file);
@@ -61,7 +62,8 @@ Examples:
           });
           (opts.json ? io.err : io.out)(lines.join('\n'));
         }
-        if (opts.json) io.out(JSON.stringify(r.snapshot, null, 2));
+        // Written in pieces: a snapshot of 10^7 entries is longer than the longest string V8 makes.
+        if (opts.json) writeJson(r.snapshot, (t) => io.out(t));
         else io.out((opts.trace ? '\n' : '') + engine.draw(r.snapshot));
       });
   },
