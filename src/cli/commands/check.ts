@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { InputError, LimitError, UsageError, EXIT_BAD_INPUT, EXIT_FINDING } from '../../base/errors.js';
 import type { CliIO } from '../io.js';
 import { progressLine } from '../progress.js';
+import { parseJsonBytes } from '../../base/json.js';
 import type { CommandModule } from '../module.js';
 import { checkMap, catalogueFor, snapshotSource } from '../../check/index.js';
 import type { MapReport, MapSource } from '../../check/types.js';
@@ -88,14 +89,8 @@ function document(source: CheckDocument['source'], maps: MapReport[]): CheckDocu
 function runSnapshots(files: string[], opts: Opts, io: CliIO, setExit: (code: number) => void): void {
   const reports: MapReport[] = [];
   for (const file of files) {
-    const text = new TextDecoder().decode(readInput(file));
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      const pos = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-      throw new InputError(file, pos ? Number(pos[1]) : undefined, 'not valid JSON');
-    }
+    // In pieces past 128 MiB: a big snapshot is longer than the longest string V8 makes.
+    const json = parseJsonBytes(readInput(file), file);
     let r;
     try {
       const progress = progressLine(io, `checking ${file}`);
