@@ -176,7 +176,8 @@ export function parseJsonBytes(b: Uint8Array, source: string, piece = 1 << 27): 
     parts.push([start, e - 1]);
     if (open === 0x5b) return parts.map(([a, z]) => parse(a, z));
     const obj: Record<string, unknown> = {};
-    for (let [a, z] of parts) {
+    for (const [start, z] of parts) {
+      let a = start;
       while (a < z && isSpace(b[a])) a++;
       if (b[a] !== 0x22) throw bad(a);
       let k = a + 1;
