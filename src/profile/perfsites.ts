@@ -9,9 +9,8 @@
  * the first map frame and the map frames around it form the map call; the
  * next frame out is the caller, and its address is the return address of the
  * call: the site whose call instruction ends there (src/disasm/siteindex.ts).
- * Frames of other DSOs (the
- * kernel, the vdso) are skipped, so a page fault inside map code counts as map
- * work. Samples without a call chain (perf record without -g) give only self
+ * Frames of other DSOs (the kernel, the vdso) are skipped, so a page fault
+ * inside map code counts as map work. Samples without a call chain (perf record without -g) give only self
  * time: their map calls are unattributed, with that reason.
  *
  * Counts add up: every sample is either without frames in the executable, or
