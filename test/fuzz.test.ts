@@ -12,6 +12,10 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { cpuSeconds, makeTarget, TARGETS } from '../bench/fuzz.js';
 import { cliAgrees, scratchDir } from '../bench/fuzz/targets.js';
+import { sharedDir } from './support/shared.js';
+
+// The litmus target seeds from herd's catalogue; find it as every other test does.
+process.env.MAPSCOPE_SHARED ??= sharedDir();
 
 /** Cases per target in CI: enough to reach every mutation kind; the executable and core ones cost more each. */
 const CASES: Record<(typeof TARGETS)[number], number> = { type: 2000, litmus: 400, scenario: 600, snapshot: 300, baseline: 150, exe: 120, core: 300 };
