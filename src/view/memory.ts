@@ -353,6 +353,17 @@ function slotOf(f: Finding, b: Builder): number | undefined {
   return first === undefined ? undefined : first + l.slot;
 }
 
+/** The unit (bucket or group) a finding's key belongs in, if its location says and that unit is drawn. */
+function homeOf(f: Finding, b: Builder): number | undefined {
+  const h = f.location.home;
+  if (!h) return undefined;
+  let first: number | undefined;
+  if (h.bucket !== undefined) first = b.unitAt.get(`${h.array ?? 'buckets'}/${h.bucket}/0`);
+  else if (h.table !== undefined && h.group !== undefined) first = b.unitAt.get(`table ${h.table}/${h.group}`);
+  else if (h.group !== undefined) first = b.unitAt.get('small');
+  return first === undefined ? undefined : first / SLOTS;
+}
+
 /** Where slot i's key sits in its unit: the page adds the unit's address (or names the offset when addresses are synthetic). */
 function keyOffsets(L: ClassicLayout | SwissLayout): number[] {
   if (L.impl === 'classic') {
@@ -380,7 +391,13 @@ export function sourceView(src: MapSource, opts: SourceViewOptions): MemoryView 
   const w = L.impl === 'classic' ? classicWalk(b, L) : swissWalk(b, L);
   const findings: ViewFinding[] = report.findings.map((f) => {
     const slot = slotOf(f, b);
-    return { severity: f.severity, code: f.code, message: `${f.location.text}: ${f.message}`, ...(slot === undefined ? {} : { slot }) };
+    const home = homeOf(f, b);
+    return {
+      severity: f.severity, code: f.code, message: `${f.location.text}: ${f.message}`,
+      ...(slot === undefined ? {} : { slot }),
+      ...(f.location.home ? { homeText: f.location.home.text } : {}),
+      ...(home === undefined ? {} : { home }),
+    };
   });
   for (const o of report.omitted) findings.push({ severity: o.severity, code: o.code, message: `${o.count} more ${o.code} findings not listed` });
   return {
