@@ -500,8 +500,9 @@ function groupsWithEmpty(c: Checker, t: TableAt, data: bigint, b: Uint8Array, ng
  * when dirLen is 1).
  */
 function checkPlacement(c: Checker, h: MapHeader, d: Directory, t: TableAt, w: Where, g: number, hash: bigint, hasEmpty: boolean[], homeOf: HomeOf): void {
-  const f = c.f;
-  const sw: Where = { ...w, home: () => homeOf(hash) };
+  // Findings name the key's home; the Where that says so is made only for a finding (this runs for every key).
+  const f = { add: (sw: Where, x: FindingText) => c.f.add({ ...sw, home: () => homeOf(hash) }, x) };
+  const sw = w;
   const ng = hasEmpty.length;
   const mask = ng - 1;
   const seq = new ProbeSeq(h1(hash), mask);
