@@ -24,7 +24,9 @@ import {
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
   isEvacuationMark, maxAlloc, bucketArrayLengthFor,
 } from '../../model/runtime/index.js';
-import { LIMITS, findingLimit, type CheckOptions, type FindingText, type Home, type Location, type MapReport, type MapSource } from '../types.js';
+import {
+  LIMITS, findingLimit, type CheckOptions, type FindingText, type Home, type Location, type MapReport, type MapSource,
+} from '../types.js';
 import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE, CLASSIC_FINDINGS as F } from './invariants.js';
@@ -225,7 +227,8 @@ class Checker {
         if (!(e instanceof MemoryError)) throw e;
         return undefined;
       }
-      if (!isMark(t0)) return { text: `oldbucket ${ob} (hash & ${this.nold - 1}; not yet evacuated, so lookups look there)`, array: 'oldbuckets', bucket: ob };
+      const text = `oldbucket ${ob} (hash & ${this.nold - 1}; not yet evacuated, so lookups look there)`;
+      if (!isMark(t0)) return { text, array: 'oldbuckets', bucket: ob };
     }
     const b = lo % n;
     return { text: `bucket ${b} (hash & ${n - 1})`, array: 'buckets', bucket: b };

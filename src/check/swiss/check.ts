@@ -499,7 +499,9 @@ function groupsWithEmpty(c: Checker, t: TableAt, data: bigint, b: Uint8Array, ng
  * and hash >> globalShift must select this table's directory entry (index 0
  * when dirLen is 1).
  */
-function checkPlacement(c: Checker, h: MapHeader, d: Directory, t: TableAt, w: Where, g: number, hash: bigint, hasEmpty: boolean[], homeOf: HomeOf): void {
+function checkPlacement(
+  c: Checker, h: MapHeader, d: Directory, t: TableAt, w: Where, g: number, hash: bigint, hasEmpty: boolean[], homeOf: HomeOf,
+): void {
   // Findings name the key's home; the Where that says so is made only for a finding (this runs for every key).
   const f = { add: (sw: Where, x: FindingText) => c.f.add({ ...sw, home: () => homeOf(hash) }, x) };
   const sw = w;
@@ -548,7 +550,9 @@ function directoryHome(c: Checker, h: MapHeader, d: Directory, t: TableAt, ng: n
         if (!(e instanceof MemoryError)) throw e;
         return { text: `table ${table} (directory[${idx}]; its header cannot be read)`, table, directoryIndex: idx };
       }
-      if (mask >= BigInt(MAX_TABLE_CAPACITY / SLOTS)) return { text: `table ${table} (directory[${idx}]; lengthMask ${mask} is past the largest table)`, table, directoryIndex: idx };
+      if (mask >= BigInt(MAX_TABLE_CAPACITY / SLOTS)) {
+        return { text: `table ${table} (directory[${idx}]; lengthMask ${mask} is past the largest table)`, table, directoryIndex: idx };
+      }
     }
     const group = new ProbeSeq(h1(hash), Number(mask)).offset;
     return { text: `table ${table} group ${group} (directory[${idx}], probe start H1 & ${mask})`, table, directoryIndex: idx, group };
