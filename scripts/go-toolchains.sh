@@ -44,19 +44,29 @@ if [ $need_update = 1 ]; then
   apt-get "${O[@]}" update -qq >&2
 fi
 
+# Downloads are one at a time (the mirror is the bottleneck); each toolchain is
+# unpacked in the background while the next one downloads.
+unpack() { # version tmpdir
+  local v=$1 tmp=$2
+  # Debian splits GOROOT between /usr/lib/go-V and /usr/share/go-V with
+  # relative links, so the unpacked usr/ tree works as it is, anywhere.
+  rm -rf "$CACHE/go/$v.tree"; mkdir -p "$CACHE/go/$v.tree"
+  for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$CACHE/go/$v.tree"; done
+  ln -sfn "$v.tree/usr/lib/go-$v" "$CACHE/go/$v"
+  rm -rf "$tmp"
+  "$CACHE/go/$v/bin/go" version >&2
+}
+pids=()
 for v in "${VERSIONS[@]}"; do
-  root=$CACHE/go/$v
-  if [ ! -x "$root/bin/go" ]; then
+  if [ ! -x "$CACHE/go/$v/bin/go" ]; then
     echo "go-toolchains: fetching golang-$v-go and golang-$v-src" >&2
     tmp=$(mktemp -d "$CACHE/deb/$v.XXXX")
     (cd "$tmp" && apt-get "${O[@]}" download -qq "golang-$v-go" "golang-$v-src" >&2)
-    # Debian splits GOROOT between /usr/lib/go-V and /usr/share/go-V with
-    # relative links, so the unpacked usr/ tree works as it is, anywhere.
-    rm -rf "$CACHE/go/$v.tree"; mkdir -p "$CACHE/go/$v.tree"
-    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$CACHE/go/$v.tree"; done
-    ln -sfn "$v.tree/usr/lib/go-$v" "$root"
-    rm -rf "$tmp"
-    "$root/bin/go" version >&2
+    unpack "$v" "$tmp" & pids+=($!)
   fi
-  echo "$v $root"
+done
+for p in ${pids[@]+"${pids[@]}"}; do wait "$p"; done
+for v in "${VERSIONS[@]}"; do
+  [ -x "$CACHE/go/$v/bin/go" ] || { echo "go-toolchains: Go $v missing after unpacking" >&2; exit 1; }
+  echo "$v $CACHE/go/$v"
 done

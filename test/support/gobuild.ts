@@ -12,8 +12,10 @@
  * rather than once per probe.
  *
  * A build is made in a scratch directory and renamed into place, so test
- * files running in parallel share it. MAPSCOPE_BUILD_LOG=<file> appends one
- * line per real `go build` (the CI figures in docs/figures.md count them).
+ * files running in parallel share it; a lock per build key makes a file that
+ * asks for a program another file is building wait for it, not build it
+ * too. MAPSCOPE_BUILD_LOG=<file> appends one line per real `go build`, with
+ * its wall time (the CI figures in docs/figures.md count them).
  *
  * goOutput keeps what a built program printed for one input the same way
  * (under $MAPSCOPE_CACHE/outputs), for programs whose run costs minutes under
@@ -86,8 +88,11 @@ export function goBuild(p: GoProgram): string {
   const out = join(dir, name);
   if (existsSync(out)) return out;
   mkdirSync(root, { recursive: true });
+  const lock = join(root, `.lock-${buildKey(p)}`);
+  if (!takeLock(lock, out)) return out;
   const scratch = mkdtempSync(join(root, '.build-'));
   try {
+    if (existsSync(out)) return out;
     let cwd = p.src ?? goroot(p.go); // a toolchain package (cmd/go) builds in its GOROOT
     if (p.files) {
       cwd = join(scratch, 'src');
@@ -97,8 +102,12 @@ export function goBuild(p: GoProgram): string {
     }
     const env = goEnv(p.go, { GOOS: p.goos ?? 'linux', GOARCH: p.goarch, ...(p.goarch === 'arm' ? { GOARM: '7' } : {}), ...p.env });
     const args = ['build', '-buildvcs=false', '-o', join(scratch, name), ...(p.flags ?? []), p.pkg ?? '.'];
+    const started = Date.now();
     execFileSync(join(goroot(p.go), 'bin', 'go'), args, { cwd, env, stdio: 'pipe' });
-    if (process.env.MAPSCOPE_BUILD_LOG) appendFileSync(process.env.MAPSCOPE_BUILD_LOG, `${p.go} ${p.goos ?? 'linux'}/${p.goarch} ${p.src ?? p.pkg ?? p.name} ${(p.flags ?? []).join(' ')}\n`);
+    if (process.env.MAPSCOPE_BUILD_LOG) {
+      const what = [p.go, `${p.goos ?? 'linux'}/${p.goarch}`, p.src ?? p.pkg ?? p.name, ...(p.flags ?? []), ...Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+      appendFileSync(process.env.MAPSCOPE_BUILD_LOG, `${what.join(' ')} ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    }
     rmSync(join(scratch, 'src'), { recursive: true, force: true });
     try {
       renameSync(scratch, dir);
@@ -109,6 +118,49 @@ export function goBuild(p: GoProgram): string {
     return out;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Takes the lock of one build (a directory holding its owner's pid), or
+ * waits while another test file holds it: two files asking for the same
+ * program at once then compile it once, not twice. Returns false when the
+ * other file's build appeared meanwhile. A lock whose owner is gone (a run
+ * that was killed) is taken over.
+ */
+function takeLock(lock: string, out: string): boolean {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (existsSync(out)) return false;
+    if (!lockAlive(lock)) rmSync(lock, { recursive: true, force: true });
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250); // the builds are synchronous: so is the wait
+  }
+}
+
+function lockAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    // Just made and its pid not yet written, or removed meanwhile.
+    try {
+      return Date.now() - statSync(lock).mtimeMs < 60_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
