@@ -36,7 +36,7 @@ const GOARCHES = ['amd64', 'arm64', '386', 'arm'];
 export interface ProbeNode { size: number; align: number; fields?: { name: string; offset: number; type: ProbeNode }[]; elem?: ProbeNode }
 export interface ProbeOut { go: string; goarch: string; maps: { type: string; key: ProbeNode; elem: ProbeNode }[] }
 
-/** The probe built by Go `go` for `goarch` (through gobuild.ts: once per change of the module or toolchain); vendor/ is used, so GOFLAGS is empty. */
+/** The probe built by Go `go` for `goarch` (through test/support/gobuild.ts: once per change of the module or toolchain); vendor/ is used, so GOFLAGS is empty. */
 export function buildProbe(go: string, goarch: string, extraFlags: string[] = []): string {
   return goBuild({ go, src: MODULE, pkg: './cmd/probe', goarch, flags: extraFlags, env: { GOFLAGS: '', GOPROXY: 'off' }, name: 'probe' });
 }

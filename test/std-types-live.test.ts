@@ -91,7 +91,7 @@ func main() {
 `;
 }
 
-/** Builds the program (through gobuild.ts: once per change of program or toolchain) and runs it, under qemu-user off amd64. */
+/** Builds the program (through test/support/gobuild.ts: once per change of program or toolchain) and runs it, under qemu-user off amd64. */
 function build(go: string, goarch: string): { out: { maps: number; urlOffsets: number[]; sizes: Record<string, [number, number]> }; exe: string } {
   const exe = goBuild({ go, files: { 'go.mod': 'module stdlive\n\ngo 1.19\n', 'main.go': program() }, goarch, name: 'stdlive' });
   const emu = emulatorFor(goarch);
