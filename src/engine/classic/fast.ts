@@ -14,8 +14,10 @@
  * tophash bytes and key words are read straight from the arena (its 32-bit
  * words through a Uint32Array view), the hash runs on the key's bytes with
  * no recipe, and keys compare as two words (fast64) or length then bytes
- * (faststr). The rare steps — growWork, hashGrow, newoverflow, a re-seed on
- * emptying — are the generic functions themselves. A map that has no bucket
+ * (faststr); growWork and evacuate (grow.ts) are restated the same way, as
+ * a write during a grow runs them. The rare steps — hashGrow, newoverflow,
+ * the end of a grow, a re-seed on emptying — are the generic functions
+ * themselves. A map that has no bucket
  * yet or 2^31 buckets returns FALLBACK before touching anything, and the
  * caller runs the generic function.
  *
@@ -23,8 +25,11 @@
  * test/sim-fast.test.ts checks them against the generic (traced) paths.
  */
 import type { ClassicMap } from './map.js';
-import { BUCKET_CNT, EMPTY_ONE, EMPTY_REST, HASH_WRITING, MIN_TOP_HASH, SAME_SIZE_GROW, overLoadFactor, tooManyOverflowBuckets } from './map.js';
-import { growWork, hashGrow } from './grow.js';
+import {
+  BUCKET_CNT, EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, EVACUATED_X, HASH_WRITING, MIN_TOP_HASH, OLD_ITERATOR, SAME_SIZE_GROW,
+  overLoadFactor, tooManyOverflowBuckets,
+} from './map.js';
+import { hashGrow } from './grow.js';
 import { newoverflow } from './overflow.js';
 import type { GoHasher } from '../../hash/index.js';
 
@@ -116,18 +121,23 @@ export class ClassicFast {
     this.w[(this.m.oCount >> 2) + 1] = 0;
   }
 
-  /** The key's hash with hash0 (classic seeds are uint32); returns its low half, sets `top`. */
+  /** The scratch key's hash with hash0; returns its low half, sets `top`. */
   private hash(): number {
+    return this.hashAt(this.ko);
+  }
+
+  /** The hash of the key at arena offset k with hash0 (classic seeds are uint32); returns its low half, sets `top`. */
+  private hashAt(k: number): number {
     const a = this.a;
     const w = this.w;
     const seed = w[this.m.oHash0 >> 2];
     const h = this.hasher;
     if (this.str) {
-      const len = w[(this.ko >> 2) + 2];
-      if (w[(this.ko >> 2) + 3] !== 0 || len > 0x7fffffff) return FALLBACK; // the generic path reports it
-      h.memhashWords(a, len === 0 ? 0 : this.ptrOff(this.ko), len, 0, seed);
+      const len = w[(k >> 2) + 2];
+      if (w[(k >> 2) + 3] !== 0 || len > 0x7fffffff) return FALLBACK; // the generic path reports it
+      h.memhashWords(a, len === 0 ? 0 : this.ptrOff(k), len, 0, seed);
     } else {
-      h.memhash64Words(a, this.ko, 0, seed);
+      h.memhash64Words(a, k, 0, seed);
     }
     const t = h.hi >>> 24;
     this.top = t < MIN_TOP_HASH ? t + MIN_TOP_HASH : t;
@@ -204,10 +214,7 @@ export class ClassicFast {
     for (;;) {
       const B = a[m.oB];
       const bucket = lo & ((1 << B) - 1);
-      if (this.ptrOff(m.oOldbuckets) >= 0) {
-        growWork(m, bucket);
-        a = this.sync();
-      }
+      if (this.ptrOff(m.oOldbuckets) >= 0) a = this.growWork(bucket);
       let b = this.ptrOff(m.oBuckets) + bucket * this.bs;
       let insertb = -1;
       let inserti = 0;
@@ -284,10 +291,7 @@ export class ClassicFast {
     if (lo === FALLBACK && this.str) return FALLBACK;
     const top = this.top;
     const bucket = lo & ((1 << B0) - 1);
-    if (this.ptrOff(m.oOldbuckets) >= 0) {
-      growWork(m, bucket);
-      a = this.sync();
-    }
+    if (this.ptrOff(m.oOldbuckets) >= 0) a = this.growWork(bucket);
     const bOrig = this.ptrOff(m.oBuckets) + bucket * this.bs;
     const ks = this.keySize;
     const str = this.str;
@@ -324,6 +328,105 @@ export class ClassicFast {
     }
     a[m.oFlags] &= ~HASH_WRITING;
     return found;
+  }
+
+  /** grow.ts growWork: the old bucket the write hashes to, then the lowest not yet evacuated. Returns the arena. */
+  private growWork(bucket: number): Uint8Array {
+    const m = this.m;
+    this.evacuate(bucket & (this.noldbuckets() - 1));
+    if (this.ptrOff(m.oOldbuckets) >= 0) this.evacuate(m.nevacuate);
+    return this.sync();
+  }
+
+  /** Buckets before the grow began: 2^B, or 2^(B-1) when the grow doubles. */
+  private noldbuckets(): number {
+    const a = this.a;
+    const B = a[this.m.oB];
+    return 1 << ((a[this.m.oFlags] & SAME_SIZE_GROW) !== 0 ? B : B - 1);
+  }
+
+  /** grow.ts evacuate over arena offsets (fast variants' keys are never NaN, so no random tophash). */
+  private evacuate(oldbucket: number): void {
+    const m = this.m;
+    let a = this.a;
+    const to = this.topOff;
+    const ks = this.keySize;
+    const es = this.elemSize;
+    const old = this.ptrOff(m.oOldbuckets);
+    const newbit = this.noldbuckets();
+    let b = old + oldbucket * this.bs;
+    const h0 = a[b + to];
+    if (!(h0 > EMPTY_ONE && h0 < MIN_TOP_HASH)) {
+      const same = (a[m.oFlags] & SAME_SIZE_GROW) !== 0;
+      const nb = this.ptrOff(m.oBuckets);
+      let xb = nb + oldbucket * this.bs;
+      let xi = 0;
+      let yb = same ? -1 : nb + (oldbucket + newbit) * this.bs;
+      let yi = 0;
+      for (; b >= 0; b = this.next(b)) {
+        for (let i = 0; i < BUCKET_CNT; i++) {
+          const top = a[b + to + i];
+          if (top <= EMPTY_ONE) {
+            a[b + to + i] = EVACUATED_EMPTY;
+            continue;
+          }
+          if (top < MIN_TOP_HASH) throw new Error('bad map state');
+          const k = b + this.keysOff + i * ks;
+          // hash & newbit: newbit = 2^oldB < 2^31.
+          const useY = !same && (this.hashAt(k) & newbit) !== 0;
+          a[b + to + i] = EVACUATED_X + (useY ? 1 : 0);
+          let db: number;
+          let di: number;
+          if (useY) {
+            if (yi === BUCKET_CNT) {
+              yb = newoverflow(m, yb + this.base) - this.base;
+              yi = 0;
+              a = this.sync();
+            }
+            db = yb;
+            di = yi++;
+          } else {
+            if (xi === BUCKET_CNT) {
+              xb = newoverflow(m, xb + this.base) - this.base;
+              xi = 0;
+              a = this.sync();
+            }
+            db = xb;
+            di = xi++;
+          }
+          a[db + to + di] = top;
+          const dk = db + this.keysOff + di * ks;
+          for (let j = 0; j < ks; j++) a[dk + j] = a[k + j];
+          const de = db + this.elemsOff + di * es;
+          const se = b + this.elemsOff + i * es;
+          for (let j = 0; j < es; j++) a[de + j] = a[se + j];
+        }
+      }
+      if ((a[m.oFlags] & OLD_ITERATOR) === 0 && m.bucketHasPointers) {
+        const ob = old + oldbucket * this.bs;
+        a.fill(0, ob + this.keysOff, ob + this.bs);
+      }
+    }
+    if (oldbucket === m.nevacuate) this.advanceEvacuationMark(old, newbit);
+  }
+
+  /** grow.ts advanceEvacuationMark; the end of the grow is the generic bookkeeping. */
+  private advanceEvacuationMark(old: number, newbit: number): void {
+    const m = this.m;
+    const a = this.a;
+    let n = m.nevacuate + 1;
+    const stop = Math.min(n + 1024, newbit);
+    while (n !== stop) {
+      const h = a[old + n * this.bs + this.topOff];
+      if (!(h > EMPTY_ONE && h < MIN_TOP_HASH)) break;
+      n++;
+    }
+    m.nevacuate = n;
+    if (n === newbit) {
+      m.oldbuckets = 0;
+      if (m.extra !== 0) m.oldOverflowList = null;
+      m.flags = m.flags & ~SAME_SIZE_GROW;
+    }
   }
 
   /** delete.ts spreadEmptyRest over arena offsets. */
