@@ -10,9 +10,11 @@
  * reach the bytes differs: groups, control bytes and key words are arena
  * offsets (small integers, which V8 never boxes) read straight from the
  * arena, the hash runs on the key's bytes without a recipe, and keys compare
- * as two words (8-byte keys) or length then bytes (strings). The rare steps
- * — pruneTombstones, rehash (grow or split), re-seeding on emptying — are the
- * generic functions themselves. A small map (no directory yet) returns
+ * as two words (8-byte keys) or length then bytes (strings); rehash (grow
+ * or split, rehash.ts) is restated the same way, as it moves every key of a
+ * table. The rare steps — pruneTombstones, newTable, installing the new
+ * tables in the directory, re-seeding on emptying — are the generic
+ * functions themselves. A small map (no directory yet) returns
  * FALLBACK before touching anything, and the caller runs the generic path.
  *
  * test/sim-swiss*.test.ts check the bytes left against real Go;
@@ -22,7 +24,8 @@ import type { SwissMap } from './map.js';
 import type { Table } from './table.js';
 import { CTRL_DELETED, CTRL_EMPTY, SLOTS } from './ctrl.js';
 import { pruneTombstones } from './prune.js';
-import { rehash } from './rehash.js';
+import { MAX_TABLE_CAPACITY, newTable } from './table.js';
+import { installTableSplit, replaceTable } from './directory.js';
 import type { GoHasher, Recipe } from '../../hash/index.js';
 
 /** A fast path declined: run the generic one (nothing was written). */
@@ -130,15 +133,20 @@ export class SwissFast {
 
   /** Hashes the scratch key with the map's seed into hi/lo; false when the generic path must (it reports a bad length). */
   private hash(): boolean {
+    return this.hashAt(this.ko);
+  }
+
+  /** Hashes the key at arena offset k with the map's seed into hi/lo. */
+  private hashAt(k: number): boolean {
     const h = this.hasher;
     const w = this.w;
     const m = this.m;
     if (this.str) {
-      const len = w[(this.ko >> 2) + 2];
-      if (w[(this.ko >> 2) + 3] !== 0 || len > 0x7fffffff) return false;
-      h.memhashWords(this.a, len === 0 ? 0 : this.ptrOff(this.ko), len, m.seedHi, m.seedLo);
+      const len = w[(k >> 2) + 2];
+      if (w[(k >> 2) + 3] !== 0 || len > 0x7fffffff) return false;
+      h.memhashWords(this.a, len === 0 ? 0 : this.ptrOff(k), len, m.seedHi, m.seedLo);
     } else {
-      h.memhash64Words(this.a, this.ko, m.seedHi, m.seedLo);
+      h.memhash64Words(this.a, k, m.seedHi, m.seedLo);
     }
     this.hi = h.hi;
     this.lo = h.lo;
@@ -307,8 +315,75 @@ export class SwissFast {
         this.setUsed(this.used() + 1);
         return tg + this.elemsOff + i * this.elemStride;
       }
-      rehash(this.m, t);
+      this.rehash(t);
       return -1;
+    }
+  }
+
+  /** rehash.ts rehash: a full table doubles up to 1024 slots, else splits in two. Keeps the scratch key's hash. */
+  private rehash(t: Table): void {
+    const m = this.m;
+    const hi = this.hi;
+    const lo = this.lo;
+    const newCap = 2 * t.capacity;
+    if (newCap <= MAX_TABLE_CAPACITY) {
+      const nt = newTable(m, newCap, t.index, t.localDepth);
+      this.sync();
+      this.eachFull(t, (k, e) => this.uncheckedPut(nt, k, e));
+      replaceTable(m, nt);
+    } else {
+      const ld = t.localDepth + 1;
+      const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
+      const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
+      this.sync();
+      // hash & (1 << (hashBits - localDepth)), from the halves.
+      const pos = m.cx.rules.hashBits - ld;
+      this.eachFull(t, (k, e) => {
+        const bit = pos >= 32 ? (this.hi >>> (pos - 32)) & 1 : (this.lo >>> pos) & 1;
+        this.uncheckedPut(bit ? right : left, k, e);
+      });
+      installTableSplit(m, t, left, right);
+    }
+    t.index = -1;
+    this.hi = hi;
+    this.lo = lo;
+  }
+
+  /** Every full slot of t in group and slot order: f(key offset, elem offset), with the key's hash in hi/lo. */
+  private eachFull(t: Table, f: (k: number, e: number) => void): void {
+    const d = t.data - this.base;
+    for (let g = 0; g <= t.lengthMask; g++) {
+      const c = d + g * this.gs;
+      for (let j = 0; j < SLOTS; j++) {
+        if (this.a[c + j] & 0x80) continue;
+        const k = c + this.keysOff + j * this.keyStride;
+        this.hashAt(k);
+        f(k, c + this.elemsOff + j * this.elemStride);
+      }
+    }
+  }
+
+  /** Table.uncheckedPut for the key at offset k (hash in hi/lo) and its elem at e: the first empty-or-deleted slot of its probe path. */
+  private uncheckedPut(t: Table, k: number, e: number): void {
+    if (t.growthLeft === 0) throw new Error('invariant failed: growthLeft is unexpectedly 0');
+    const a = this.a;
+    const mask = t.lengthMask;
+    const d = t.data - this.base;
+    let off = (this.lo >>> 7) & mask;
+    for (let step = 1; ; step++) {
+      const c = d + off * this.gs;
+      for (let i = 0; i < SLOTS; i++) {
+        if ((a[c + i] & 0x80) === 0) continue;
+        t.growthLeft = t.growthLeft - 1;
+        t.used = t.used + 1;
+        a[c + i] = this.lo & 0x7f;
+        const dk = c + this.keysOff + i * this.keyStride;
+        for (let j = 0; j < this.keySize; j++) a[dk + j] = a[k + j];
+        const de = c + this.elemsOff + i * this.elemStride;
+        for (let j = 0; j < this.elemSize; j++) a[de + j] = a[e + j];
+        return;
+      }
+      off = (off + step) & mask;
     }
   }
 
