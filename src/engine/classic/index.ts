@@ -25,6 +25,10 @@
  * propagation, re-seeding on empty), grow and evacuate, clear per version,
  * iteration (the order of a range given its random start), the snapshot
  * format shared with the real-runtime probe, and the drawing and tour section.
+ * The fast paths stand apart, as in the runtime (fast.ts: access, assign,
+ * delete, growWork and evacuate for fast64/faststr keys, over arena offsets);
+ * they leave the same bytes as the generic functions, which a traced map
+ * always takes.
  * Key equality is Go's == from src/model/equal.ts.
  *
  * Layout facts (offsets, sizes, indirect keys, load factor) all come from

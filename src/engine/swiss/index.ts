@@ -38,6 +38,9 @@
  *   map.ts        the header, make, assign, delete, lookup, re-seeding
  *   rules.ts      which release and which compiler code path does what
  *   keys.ts       hashing and equality of keys
+ *   fast.ts       the fast paths (memhash64 and strhash keys): lookup, assign,
+ *                 delete and rehash over arena offsets, the same bytes as the
+ *                 generic code, which a traced map always takes
  *   snapshot.ts   the JSON snapshot; draw.ts the drawing; tour.ts the tour
  */
 import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
