@@ -276,3 +276,33 @@ test('race: Go 1.22 lookup/insert, exhaustive counts equal the hand derivation',
   const w = r.witnesses.caught;
   assert.deepEqual(w?.steps.at(-1), { g: 0, op: 0, opText: 'lookup 2', text: 'fatal error: concurrent map read and map write', source: 'runtime/map_fast64.go mapaccess2_fast64' });
 });
+
+test('race: serial end states without enumerating orders, derived by hand', () => {
+  // g0: m[1] = 10, then _, ok := m[2]; g1: m[2] = 20, then m[1] = 11. The C(4,2) = 6
+  // serial orders (a = g0's ops A1 A2, b = g1's B1 B2):
+  //   A1 A2 B1 B2: lookup absent, 1 → 11     A1 B1 A2 B2: found, 1 → 11
+  //   A1 B1 B2 A2: found, 1 → 11             B1 A1 A2 B2: found, 1 → 11
+  //   B1 A1 B2 A2: found, 1 → 11             B1 B2 A1 A2: found, 1 → 10
+  // Three distinct end states: (absent, 11), (found, 11), (found, 10).
+  const sc = parseRaceScenario({
+    go: '1.22', type: 'map[int64]int64', hash: { seeds: [1] },
+    goroutines: [[['insert', 1, 10], ['lookup', 2]], [['insert', 2, 20], ['insert', 1, 11]]],
+  }, 'serial.json');
+  assert.equal(runRace(sc, { limit: 1000, sample: 1, seed: 1 }).serialStates, 3);
+  // Past the bound of (progress, contents) states: refused with one line.
+  assert.throws(() => runRace(sc, { limit: 1000, sample: 1, seed: 1, maxSerialStates: 4 }),
+    /serial\.json: goroutines: more than 4 distinct serial states \(progress and contents\) to compare with; the 6 serial orders/);
+});
+
+test('race: two bursts on disjoint string keys (184 756 serial orders, once refused) run with --sample', () => {
+  // Disjoint keys: every serial order ends with all 21 entries, so one serial end state
+  // (by hand). The walk visits 11 × 11 progress pairs, one contents each.
+  const burst = (base: number) => Array.from({ length: 10 }, (_, i) => ['insert', String(base + i), i]);
+  for (const go of ['1.22', '1.26']) {
+    const sc = parseRaceScenario({ go, type: 'map[string]int64', hash: { seeds: [1] }, setup: [['insert', 'x', 1]], goroutines: [burst(100), burst(200)] }, `burst-${go}.json`);
+    const r = runRace(sc, { limit: 1000, sample: 4, seed: 1 });
+    assert.equal(r.serialStates, 1, go);
+    assert.equal(r.explored, 4);
+    assert.equal(r.outcomes.caught + r.outcomes.benign + r.outcomes.corrupt, 4);
+  }
+});
