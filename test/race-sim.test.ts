@@ -306,3 +306,72 @@ test('race: two bursts on disjoint string keys (184 756 serial orders, once refu
     assert.equal(r.outcomes.caught + r.outcomes.benign + r.outcomes.corrupt, 4);
   }
 });
+
+test('race: a string key is stored as its two words, so two writers in one slot leave a torn key (by hand)', async () => {
+  // Two goroutines insert "bb" and "ccc" into a map holding "a" (slot 0). Steps (15 each):
+  //   classic mapassign_faststr: C H L S P G(count check) T(tophash) Klen Kptr Cl Cs C2 L2 S2 E
+  //   Swiss putSlotSmallFastStr: C H L S D(dirLen, used) P(ctrl) Klen Kptr T(ctrl) Ul Us C2 L2 S2 E
+  // (the length word is stored before the data pointer: keystore.ts, read in the compiled
+  // code). The schedule below lets both pass their checks and both claim slot 1; g1
+  // stores its whole header (len 3, ptr "ccc"), then g0's pointer store lands: the slot
+  // holds g0's pointer with g1's length. The keys' data are packed in the order the
+  // goroutines started their ops ("a", "bb", "ccc": the engine's string encoder), so
+  // the key reads the 3 bytes from g0's "bb": "bbc", a key neither goroutine inserted.
+  const { startRun } = await import('../src/race/world.js');
+  const w = (g: number, n: number) => Array.from({ length: n }, () => g);
+  const schedule = [
+    ...w(0, 3), ...w(1, 3), 0, 1, // C H L each, then both S (both loaded 0: both set the flag)
+    0, 1, //                   probes: slot 1 is empty for both
+    ...w(0, 3), //             g0 G T Klen
+    ...w(1, 4), 0, //          g1 to its Kptr, then g0's Kptr
+    ...w(0, 1), ...w(1, 1), ...w(0, 1), ...w(1, 1), // counter load/store pairs interleaved
+    0, 1, ...w(0, 2), ...w(1, 2), 0, 1, // C2 each, then L2 S2 each, then the elem stores
+  ];
+  for (const [go, impl] of [['1.22', 'classic'], ['1.26', 'swiss']] as const) {
+    // The Swiss small path stores its key before its ctrl byte and loads dirLen and used
+    // before its probe: the same 15 steps in another order, so its schedule is cut anew.
+    const sched = impl === 'classic' ? schedule : [
+      ...w(0, 3), ...w(1, 3), 0, 1, ...w(0, 2), ...w(1, 2), // C H L, S, D P
+      0, ...w(1, 2), 0, //        g0 Klen; g1 Klen Kptr; g0 Kptr
+      0, 1, 0, 1, 0, 1, //        T, Ul, Us interleaved
+      0, 1, ...w(0, 2), ...w(1, 2), 0, 1,
+    ];
+    assert.equal(sched.filter((g) => g === 0).length, 15);
+    assert.equal(sched.filter((g) => g === 1).length, 15);
+    const sc = parseRaceScenario({ go, type: 'map[string]int64', hash: { seeds: [1] }, setup: [['insert', 'a', 1]], goroutines: [[['insert', 'bb', 2]], [['insert', 'ccc', 3]]] }, `torn-${go}.json`);
+    const run = startRun(sc);
+    const texts: string[] = [];
+    for (const g of sched) texts.push(run.threads[g].step()?.info.text ?? '(done)');
+    assert.equal(run.threads[0].step(), null);
+    assert.equal(run.threads[1].step(), null);
+    assert.ok(texts.some((t) => /^store key bytes \[8, 16\) in slot 1/.test(t)), texts.join('\n'));
+    const end = run.end();
+    assert.ok(end.entries.includes('"bbc"→3'), `${go}: ${end.entries.join(' ')}`);
+    assert.ok(!end.entries.some((e) => e.startsWith('"bb"→') || e.startsWith('"ccc"→')), end.entries.join(' '));
+    assert.ok(end.findings.length > 0, `${go}: the checker must see the torn key's hash mismatch`);
+  }
+});
+
+test('race: a generic key is stored in the pieces memmove stores (memmove_amd64.s, memmove_arm64.s, read by hand)', async () => {
+  const { memmovePieces } = await import('../src/race/keystore.js');
+  const { archByName } = await import('../src/model/arch.js');
+  const amd64 = archByName('amd64');
+  const arm64 = archByName('arm64');
+  // move_9through16: MOVQ AX, (DI); MOVQ CX, -8(DI)(BX*1).
+  assert.deepEqual(memmovePieces(amd64, 16), [{ off: 0, len: 8 }, { off: 8, len: 8 }]);
+  assert.deepEqual(memmovePieces(amd64, 12), [{ off: 0, len: 8 }, { off: 4, len: 8 }]);
+  // move_17through32: MOVOU X0, (DI); MOVOU X1, -16(DI)(BX*1).
+  assert.deepEqual(memmovePieces(amd64, 24), [{ off: 0, len: 16 }, { off: 8, len: 16 }]);
+  // move_3: MOVW AX, (DI); MOVB CX, 2(DI).
+  assert.deepEqual(memmovePieces(amd64, 3), [{ off: 0, len: 2 }, { off: 2, len: 1 }]);
+  // copy16 (arm64): MOVD R6, (R0); MOVD R7, -8(R5). 17..32: STP (R6, R7), (R0); STP (R12, R13), -16(R5).
+  assert.deepEqual(memmovePieces(arm64, 16), [{ off: 0, len: 8 }, { off: 8, len: 8 }]);
+  assert.deepEqual(memmovePieces(arm64, 24), [{ off: 0, len: 8 }, { off: 8, len: 8 }, { off: 8, len: 8 }, { off: 16, len: 8 }]);
+  // A struct key on amd64 takes the generic path: its 16 bytes are two stores, a step each.
+  const sc = parseRaceScenario({ go: '1.22', type: 'map[struct{A int64; B int64}]int64', hash: { seeds: [1] }, goroutines: [[['insert', { A: 1, B: 2 }, 1]], [['insert', { A: 3, B: 4 }, 2]]] }, 'struct.json');
+  const { startRun } = await import('../src/race/world.js');
+  const run = startRun(sc);
+  const texts: string[] = [];
+  for (let s = run.threads[0].step(); s; s = run.threads[0].step()) texts.push(s.info.text);
+  assert.deepEqual(texts.filter((t) => t.startsWith('store key')), ['store key bytes [0, 8) in slot 0 (typedmemmove)', 'store key bytes [8, 16) in slot 0 (typedmemmove)']);
+});

@@ -17,7 +17,9 @@
  *     bytes, keys and overflow pointer, read together);
  *   - the growth check (count, B, noverflow), and hashGrow, growWork and
  *     newoverflow as single coarse steps (the engine's own functions);
- *   - the slot's tophash, key and elem stores, each one step;
+ *   - the slot's tophash and elem stores, each one step, and the key's
+ *     stores one step per store instruction (keystore.ts: a string header
+ *     is two words, a generic key memmove's pieces);
  *   - `h.count++`: a load and a store;
  *   - `if h.flags&hashWriting == 0 { fatal }; h.flags &^= hashWriting`: a
  *     load for the check, then a load and a store for the clear (the
@@ -31,6 +33,7 @@ import { newoverflow } from '../engine/classic/overflow.js';
 import { newBucket } from '../engine/classic/make.js';
 import { clearSlot, spreadEmptyRest } from '../engine/classic/delete.js';
 import type { GoVersion } from '../model/goversion.js';
+import { fastKeyPieces, memmovePieces, storeKeySteps, stringHeaderPieces } from './keystore.js';
 import { Fatal, type OpResult, type SteppedOp, type StepInfo } from './steps.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -110,11 +113,10 @@ export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: numbe
     if (found >= 0) {
       const slot = m.keyAddr(b, found);
       if (variant === 'faststr') {
-        m.mem.copy(slot, key, m.keySize);
-        yield step(`store the key's string header in slot ${found} (update)`);
+        // k.str = key.str: the data pointer only (the lengths are equal).
+        yield* storeKeySteps(m.mem, slot, key, [{ off: 0, len: m.mem.arch.ptrSize }], m.keySize, `in slot ${found} (update: k.str = key.str)`, src);
       } else if (variant === 'generic' && m.L.keyProps.needKeyUpdate) {
-        m.mem.copy(m.derefKey(slot), key, m.L.key.size);
-        yield step(`store the key in slot ${found} (needkeyupdate)`);
+        yield* storeKeySteps(m.mem, m.derefKey(slot), key, memmovePieces(m.mem.arch, m.L.key.size), m.L.key.size, `in slot ${found} (needkeyupdate: typedmemmove)`, src);
       }
       return yield* finish(m, src, m.derefElem(m.elemAddr(b, found)), storeElem);
     }
@@ -132,18 +134,18 @@ export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: numbe
       yield step('newoverflow: chain a new overflow bucket (coarse step)');
     }
     const { kslot, eslot } = m.claimSlot(insertb, inserti);
+    const size = m.L.key.size;
     if (variant === 'generic') {
       // mapassign: typedmemmove(t.Key, insertk, key), then *inserti = top.
-      m.mem.copy(kslot, key, m.L.key.size);
-      yield step(`store key in slot ${inserti}`);
+      yield* storeKeySteps(m.mem, kslot, key, memmovePieces(m.mem.arch, size), size, `in slot ${inserti} (typedmemmove)`, src);
       m.setTophash(insertb, inserti, top);
       yield step(`store tophash ${hex(top)} in slot ${inserti}`);
     } else {
       // mapassign_fast*: insertb.tophash[inserti] = tophash(hash), then the key.
       m.setTophash(insertb, inserti, top);
       yield step(`store tophash ${hex(top)} in slot ${inserti}`);
-      m.mem.copy(kslot, key, m.L.key.size);
-      yield step(`store key in slot ${inserti}`);
+      const pieces = variant === 'faststr' ? stringHeaderPieces(m.mem.arch) : fastKeyPieces(m.mem.arch, size);
+      yield* storeKeySteps(m.mem, kslot, key, pieces, size, `in slot ${inserti}`, src);
     }
     const c = m.count;
     yield step(`load count ${c} (for h.count++)`);
