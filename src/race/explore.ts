@@ -19,6 +19,7 @@
  */
 import { InputError } from '../base/errors.js';
 import { prng } from '../engine/prng.js';
+import { MemoryError } from '../model/memory.js';
 import { opText, type RaceScenario } from './scenario.js';
 import { Fatal } from './steps.js';
 import { startRun as start, serialRun, serialContents, type EndState, type JudgeCache, type Run } from './world.js';
@@ -126,6 +127,20 @@ function serialStates(sc: RaceScenario, max = MAX_SERIAL_STATES): Map<string, { 
   return states;
 }
 
+/**
+ * What the runtime does where the engine's code met a state no serial
+ * program makes: an access to memory no allocation holds (an index past a
+ * bucket array whose B another goroutine changed) faults or hits another
+ * object — either way the run is corrupt (`fatal error: fault` was measured
+ * on real Go) — and evacuate's check throws `bad map state`. Anything else
+ * is mapscope's own error and propagates.
+ */
+function crashOf(e: unknown, sc: RaceScenario): unknown {
+  if (e instanceof MemoryError) return new Fatal(`access at 0x${e.addr.toString(16)}, outside every allocation: real Go faults there (fatal error: fault) or reads and writes whatever heap object lies there`, `the runtime, on the ${sc.base.impl} map`, false);
+  if (e instanceof Error && e.message === 'bad map state') return new Fatal('bad map state', 'runtime/map.go evacuate', false);
+  return e;
+}
+
 interface Leaf {
   readonly weight: number;
   readonly steps: WitnessStep[];
@@ -154,7 +169,10 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
     explored += leaf.weight;
     let cls: OutcomeClass;
     let detail: string[];
-    if (leaf.fatal) {
+    if (leaf.fatal && !leaf.fatal.caught) {
+      cls = 'corrupt';
+      detail = [`the program dies, no concurrent-access check having fired: fatal error: ${leaf.fatal.fatalMessage} (${leaf.fatal.source})`];
+    } else if (leaf.fatal) {
       cls = 'caught';
       const msg = leaf.fatal.fatalMessage;
       fatal[msg] = (fatal[msg] ?? 0) + leaf.weight;
@@ -182,7 +200,8 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
       const s = run.threads[g].step();
       if (s) steps.push({ g, op: s.op, opText: opText(sc.goroutines[g][s.op]), text: s.info.text, source: s.info.source });
       return undefined;
-    } catch (e) {
+    } catch (err) {
+      const e = crashOf(err, sc);
       if (e instanceof Fatal) {
         const op = run.threads[g].op;
         steps.push({ g, op, opText: opText(sc.goroutines[g][op]), text: `fatal error: ${e.fatalMessage}`, source: e.source });

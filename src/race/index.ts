@@ -51,7 +51,7 @@ function notesFor(sc: RaceScenario): string[] {
     'the counts are for sequentially consistent memory: every load sees the latest store (--weak: the outcomes under ARMv8)',
   ];
   if (sc.base.impl === 'swiss') n.push('a Swiss table (more than 8 entries) is probed and written in one coarse step per operation; the small map is stepped load by load');
-  else n.push('hashGrow, growWork (evacuation) and newoverflow run as one coarse step each');
+  else n.push('hashGrow, evacuate and newoverflow are stepped store by store (the loads each store needs run with it)');
   return n;
 }
 

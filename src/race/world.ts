@@ -96,8 +96,9 @@ function openHandle(base: Scenario): MapHandle {
  * End states already judged, by their memory's bytes (the same bytes are the
  * same map: the snapshot, the check and the contents follow from them; the
  * one thing the classic engine keeps beside memory, the overflow list of
- * pointer-free buckets, only changes in a coarse newoverflow step, which
- * also writes the bucket's overflow pointer).
+ * pointer-free buckets, only grows in newoverflow, which then also writes
+ * the bucket's overflow pointer: an end state, judged when every goroutine
+ * has returned, has no newoverflow half done).
  */
 export type JudgeCache = Map<string, EndState>;
 
