@@ -403,3 +403,23 @@ test('race: a classic grow is stepped store by store (hashGrow, evacuate, advanc
   assert.equal(texts.filter((t) => t.startsWith('evacuate old bucket 0')).length, 32);
   assert.equal(texts.filter((t) => t.startsWith('advanceEvacuationMark')).length, 3);
 });
+
+test('race --weak: Swiss insert/insert of one new key: the duplicate key exists only under ARMv8 (derived by hand)', () => {
+  // putSlotSmallFast64 stores the key, then the control byte; the other goroutine's probe
+  // loads the control byte, then (H2 match) the key. Under SC, a probe that sees the
+  // control byte sees the key too, finds it and takes the update path: key 2 is never
+  // stored twice. ARMv8 orders neither the two stores nor the two loads (no barrier, and a
+  // control dependency does not order a later load), so the probe can see the control byte
+  // with the key still 0, miss, and claim slot 2: key 2 twice, with every combination of
+  // used (2 or 3: its ++ is a plain load and store) and writing (0, or left 1 by the
+  // toggle) — 2 × 2 × 2 orders of the elems = 8 outcomes only arm64 has. (About a minute
+  // of CPU: the litmus run enumerates every candidate execution.)
+  const sc = parseRaceScenario({ ...update('1.26'), goroutines: [[['insert', 2, 20]], [['insert', 2, 30]]] }, 'insert-1.26.json');
+  const w = weakRace(sc);
+  assert.match(w.litmus, /^AArch64 race-swiss-insert/);
+  assert.ok(w.sc.includes('caught (fatal error: concurrent map writes)'));
+  assert.ok(!w.sc.some((o) => /twice/.test(o)), w.sc.join('\n'));
+  assert.equal(w.armOnly.length, 8, w.armOnly.join('\n'));
+  assert.ok(w.armOnly.every((o) => /^slot 1: 2 → (20|30), slot 2: 2 → (20|30), key 2 twice; used [23] \(3 entries\); writing [01]/.test(o)), w.armOnly.join('\n'));
+  assert.deepEqual(w.armv8.filter((o) => !w.armOnly.includes(o)), w.sc);
+});
