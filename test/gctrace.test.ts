@@ -34,6 +34,7 @@ import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { GO_VERSIONS } from './support/toolchains.js';
 import { buildMapcost, runMapcost } from './support/mapcost.js';
+import { assertBadInput } from './support/badinput.js';
 
 const fixtures = path.resolve(import.meta.dirname, '..', '..', 'test', 'fixtures', 'gctrace');
 const fixture = (v: string) => path.join(fixtures, `go${v}.log`);
@@ -308,9 +309,7 @@ test('CLI: table, --json, exit 1 over the assist threshold, exit 2 with the line
   lines.splice(3, 0, 'some program output', 'gc 4 @0.1s 3%: 0.1+0.2+0.3 ms clock, oops');
   writeFileSync(bad, lines.join('\n'));
   const io2 = captureIO();
-  assert.equal(await main(['gctrace', bad], io2), 2);
-  assert.equal(io2.stderr.trim().split('\n').length, 1);
-  assert.match(io2.stderr, /bad\.log: line 5: malformed gctrace line: "gc 4 @0\.1s/);
+  assertBadInput(await main(['gctrace', bad], io2), io2.stderr, { want: /bad\.log: line 5: malformed gctrace line: "gc 4 @0\.1s/ });
 
   // Long logs: the table stops at 500 rows and says so; --json keeps every cycle.
   const long = path.join(dir, 'long.log');
