@@ -20,6 +20,7 @@
 import { InputError } from '../base/errors.js';
 import { prng } from '../engine/prng.js';
 import { MemoryError } from '../model/memory.js';
+import { HashTypeError } from '../hash/recipe.js';
 import { opText, type RaceScenario } from './scenario.js';
 import { Fatal } from './steps.js';
 import { startRun as start, serialRun, serialContents, type EndState, type JudgeCache, type Run } from './world.js';
@@ -137,6 +138,9 @@ function serialStates(sc: RaceScenario, max = MAX_SERIAL_STATES): Map<string, { 
  */
 function crashOf(e: unknown, sc: RaceScenario): unknown {
   if (e instanceof MemoryError) return new Fatal(`access at 0x${e.addr.toString(16)}, outside every allocation: real Go faults there (fatal error: fault) or reads and writes whatever heap object lies there`, `the runtime, on the ${sc.base.impl} map`, false);
+  // A torn string header (one goroutine's pointer, the other's length word) can claim a length
+  // no allocation holds: hashing or comparing it reads past the mapping, as real Go would.
+  if (e instanceof HashTypeError && /^string length .* out of range$/.test(e.message)) return new Fatal(`fault (a torn string key: ${e.message})`, `the runtime, on the ${sc.base.impl} map`, false);
   if (e instanceof Error && e.message === 'bad map state') return new Fatal('bad map state', 'runtime/map.go evacuate', false);
   return e;
 }
