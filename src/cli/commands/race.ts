@@ -48,7 +48,7 @@ Examples:
   mapscope race update.json --json                    # the counts, shares and witnesses as JSON
   mapscope race newkeys.json --sample 2000 --seed 3   # 40116600 interleavings: a uniform sample, Wilson 95%
   mapscope race update.json --weak                    # and the outcomes under ARMv8 (src/litmus's model)
-  mapscope race newkeys.json --weak --sample 100      # new keys under ARMv8: a minute of CPU (every candidate execution)
+  mapscope race newkeys.json --weak --sample 100      # new keys under ARMv8 (a minute of CPU)
   mapscope race update.json --measure --runs 5000 --go ~/go1.22/bin/go   # simulated beside measured on real Go
 
 Exit status: 0 when the simulation ran (whatever it found), 2 for a bad scenario or
