@@ -405,14 +405,17 @@ test('race --weak: Swiss insert/insert of one new key: the duplicate key exists 
   // control dependency does not order a later load), so the probe can see the control byte
   // with the key still 0, miss, and claim slot 2: key 2 twice, with every combination of
   // used (2 or 3: its ++ is a plain load and store) and writing (0, or left 1 by the
-  // toggle) — 2 × 2 × 2 orders of the elems = 8 outcomes only arm64 has. (About a minute
-  // of CPU: the litmus run enumerates every candidate execution.)
+  // toggle) and order of the elems: 8 outcomes only arm64 has (docs/race.md; `mapscope race
+  // --weak` on this scenario). The whole litmus run takes about a minute of CPU, so the test
+  // runs it with slotsOnly: without the used counter and the elem stores, which no branch
+  // reads, so the outcomes projected on the flag, control bytes and keys are the same:
+  // SC never stores key 2 twice; ARMv8 adds exactly key 2 twice, with writing 0 or left 1.
   const sc = parseRaceScenario({ ...update('1.26'), goroutines: [[['insert', 2, 20]], [['insert', 2, 30]]] }, 'insert-1.26.json');
-  const w = weakRace(sc);
+  const w = weakRace(sc, { slotsOnly: true });
   assert.match(w.litmus, /^AArch64 race-swiss-insert/);
   assert.ok(w.sc.includes('caught (fatal error: concurrent map writes)'));
+  assert.ok(w.sc.includes('slot 1: 2; writing 0'), w.sc.join('\n'));
   assert.ok(!w.sc.some((o) => /twice/.test(o)), w.sc.join('\n'));
-  assert.equal(w.armOnly.length, 8, w.armOnly.join('\n'));
-  assert.ok(w.armOnly.every((o) => /^slot 1: 2 → (20|30), slot 2: 2 → (20|30), key 2 twice; used [23] \(3 entries\); writing [01]/.test(o)), w.armOnly.join('\n'));
+  assert.deepEqual(w.armOnly, ['slot 1: 2, slot 2: 2, key 2 twice; writing 0', 'slot 1: 2, slot 2: 2, key 2 twice; writing 1 (left set)']);
   assert.deepEqual(w.armv8.filter((o) => !w.armOnly.includes(o)), w.sc);
 });
