@@ -24,7 +24,9 @@ import {
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
   isEvacuationMark, maxAlloc, bucketArrayLengthFor,
 } from '../../model/runtime/index.js';
-import { LIMITS, findingLimit, type CheckOptions, type FindingText, type Location, type MapReport, type MapSource } from '../types.js';
+import {
+  LIMITS, findingLimit, type CheckOptions, type FindingText, type Home, type Location, type MapReport, type MapSource,
+} from '../types.js';
 import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE, CLASSIC_FINDINGS as F } from './invariants.js';
@@ -192,13 +194,44 @@ class Checker {
     this.found.add(location, t);
   }
 
-  /** A finding in a chain: at a bucket, or at one of its slots (named by its key, decoded only when the finding is listed). */
-  private at(w: Where, slot: number | undefined, addr: bigint | undefined, t: FindingText): void {
+  /**
+   * A finding in a chain: at a bucket, or at one of its slots (named by its key, decoded only when the finding is listed);
+   * `home`, for findings about where a key sits, is worked out only then too.
+   */
+  private at(w: Where, slot: number | undefined, addr: bigint | undefined, t: FindingText, home?: () => Home | undefined): void {
     const { text, fields } = this.where(w, slot);
     const loc = this.loc(text, fields, addr);
     if (slot === undefined || w.addr === undefined) return this.found.add(loc, t);
     const keyAddr = w.addr + BigInt(this.keysOff + slot * this.L.key.storedSize);
-    this.found.add(() => ({ ...loc, key: slotKeyText(this.r, this.src.type.key, keyAddr, this.L.key.indirect) }), t);
+    this.found.add(() => {
+      const h = home?.();
+      return { ...loc, key: slotKeyText(this.r, this.src.type.key, keyAddr, this.L.key.indirect), ...(h ? { home: h } : {}) };
+    }, t);
+  }
+
+  /**
+   * The bucket mapaccess1 looks in for a key whose hash's low 32 bits are `lo` (B < 32 here): bucket lo & (2^B - 1),
+   * or while growing the old bucket lo & (old count - 1) when that one is not yet evacuated (its first tophash is not
+   * a mark). Undefined when there is no bucket array, or the old bucket's first tophash cannot be read.
+   */
+  private homeOf(lo: number): Home | undefined {
+    const h = this.h;
+    if (h.buckets === 0n || h.B > maxB(this.L, this.src.target.arch)) return undefined;
+    const n = 2 ** h.B;
+    if (h.oldbuckets !== 0n && this.nold) {
+      const ob = lo % this.nold;
+      let t0: number;
+      try {
+        t0 = this.r.read(h.oldbuckets + BigInt(ob) * BigInt(this.bsize) + BigInt(this.topOff), 1)[0];
+      } catch (e) {
+        if (!(e instanceof MemoryError)) throw e;
+        return undefined;
+      }
+      const text = `oldbucket ${ob} (hash & ${this.nold - 1}; not yet evacuated, so lookups look there)`;
+      if (!isMark(t0)) return { text, array: 'oldbuckets', bucket: ob };
+    }
+    const b = lo % n;
+    return { text: `bucket ${b} (hash & ${n - 1})`, array: 'buckets', bucket: b };
   }
 
   // ------------------------------------------------------------ header --
@@ -618,12 +651,13 @@ class Checker {
       return;
     }
     const want = hv.lo % nbuckets;
+    const home = () => this.homeOf(hv.lo);
     if (want !== w.bucket) {
       const arr = w.array === 'buckets' ? 'bucket' : 'oldbucket';
-      this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket));
+      this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket), home);
     }
     if (hv.top !== t) {
-      this.at(w, s, bucketAddr, F.keyTophash(hv.top, t));
+      this.at(w, s, bucketAddr, F.keyTophash(hv.top, t), home);
     }
   }
 
@@ -657,7 +691,8 @@ class Checker {
     const y = Math.floor(hv.lo / nold) % 2 === 1;
     const want = y ? EVACUATED_Y : EVACUATED_X;
     if (want !== t) {
-      this.at(w, s, addr, F.xyMismatch(want, y, t, nold));
+      // evacuate sends the key to bucket x = oldbucket (X) or y = oldbucket + newbit (Y), which is hash & (2^B - 1).
+      this.at(w, s, addr, F.xyMismatch(want, y, t, nold), () => this.homeOf(hv.lo));
     }
   }
 
