@@ -98,6 +98,14 @@ test('view --core: a classic map mid-grow from a real Go 1.22 core (buckets, old
     assert.ok((await page.textContent('#details'))!.includes(`key at 0x${(oldbuckets + 8n).toString(16)}`));
     assert.equal(await histogramTotal(page), m.len, 'the probe-length histogram counts every live key');
     assert.equal(await page.textContent('#no-findings').then((t) => Boolean(t)), true, 'a map the runtime built is intact');
+    // Bytes by kind, derived by hand (runtime/map.go makeBucketArray, runtime/sizeclasses.go): the hmap's 48 bytes
+    // are a size class; B = 4 allocates 16 + 2^(4-4) = 17 buckets of 144 bytes = 2448, rounded up to the 2688-byte
+    // class; the old array (B = 3, no preallocated overflow below B = 4) is 8 × 144 = 1152, a class of its own.
+    const bytes = Object.fromEntries(await page.$$eval('#bytes tr', (rs) => rs.map((x) => [x.getAttribute('data-kind')!, Number(x.querySelector('td')!.textContent)])));
+    assert.equal(bytes.header, 48);
+    assert.equal(bytes.buckets, 2688);
+    assert.equal(bytes.oldbuckets, 1152);
+    assert.equal(bytes.total, Object.entries(bytes).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + (v as number), 0), 'the kinds add up');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
