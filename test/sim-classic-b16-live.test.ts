@@ -69,7 +69,8 @@ for (const c of CASES) {
           rmSync(file);
         }
       });
-      const real = JSON.parse(realText) as ClassicSnapshot;
+      // Line 1 the run, line 2 the snapshot (docs/json.md, "Real-Go snapshot fixtures").
+      const real = JSON.parse(realText.split('\n')[1]) as ClassicSnapshot;
       assert.ok(real.header.B >= 16, `the real map has B=${real.header.B}`);
       const sc = parseScenario({ ...base, hash: real.hash }, name);
       const engine = simulate(sc).snapshot;
