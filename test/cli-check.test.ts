@@ -18,6 +18,7 @@ import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { fileSource, readCore } from '../src/source/process/index.js';
 import { realCore, liveProbe, type CoreSpec, type CoreTruth, type TruthMap } from './support/cores.js';
+import { assertBadInput } from './support/badinput.js';
 
 interface Run { code: number; out: string; err: string }
 
@@ -197,12 +198,7 @@ test('check: malformed input is one line and exit 2', async () => {
   ];
   for (const [what, args, re] of cases) {
     const r = await run(['check', ...args]);
-    assert.equal(r.code, 2, `${what}: exit 2 (got ${r.code}: ${r.err})`);
-    assert.equal(r.out, '', `${what}: nothing on stdout`);
-    const lines = r.err.trimEnd().split('\n');
-    assert.equal(lines.length, 1, `${what}: one line: ${r.err}`);
-    assert.match(lines[0], /^mapscope: /, what);
-    assert.match(lines[0], re, what);
+    assertBadInput(r.code, r.err, { want: re, what, stdout: r.out });
   }
 });
 

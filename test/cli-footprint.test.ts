@@ -13,6 +13,7 @@ import { parseEntries } from '../src/footprint/index.js';
 import { heapBytes, appendedCapacity } from '../src/model/malloc.js';
 import { parseGoVersion } from '../src/model/goversion.js';
 import { archByName } from '../src/model/arch.js';
+import { assertBadInput } from './support/badinput.js';
 
 async function run(...argv: string[]) {
   const io = captureIO();
@@ -72,8 +73,7 @@ test('footprint: bad input gets one line on stderr and exit code 2', async () =>
     ['footprint', 'map[int64]int64', '--seeds', '0'],
   ]) {
     const r = await run(...argv);
-    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.out}`);
-    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assertBadInput(r.code, r.err, { what: argv.join(' '), stdout: r.out });
   }
 });
 

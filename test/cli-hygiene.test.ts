@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { goroot } from './support/toolchains.js';
+import { assertBadInput } from './support/badinput.js';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const bin = join(repo, 'bin', 'mapscope.js');
@@ -83,10 +84,7 @@ test("usage errors, commander's own included, are one line starting mapscope: wi
   ];
   for (const argv of cases) {
     const io = captureIO();
-    const code = await main(argv, io);
-    assert.equal(code, 2, `${argv.join(' ')}: ${io.stderr}`);
-    assert.equal(io.stdout, '', argv.join(' '));
-    assert.match(io.stderr, /^mapscope: [^\n]+\n$/, `${argv.join(' ')}: one line: ${JSON.stringify(io.stderr)}`);
+    assertBadInput(await main(argv, io), io.stderr, { what: argv.join(' '), stdout: io.stdout });
   }
   // The suggestion stays, on the same line.
   const io = captureIO();
@@ -128,8 +126,7 @@ test("the tour's litmus suggestion works from any directory", async () => {
     mkdirSync(join(dir, 'litmus', 'map-publish'), { recursive: true });
     writeFileSync(join(dir, 'litmus', 'map-publish', 'nobarrier+uninit.litmus'), 'not a litmus test\n');
     const r = await runClosedStdout(suggestion[1].split(' '), dir);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /^mapscope: litmus\/map-publish\/nobarrier\+uninit\.litmus/);
+    assertBadInput(r.code, r.stderr, { want: /^mapscope: litmus\/map-publish\/nobarrier\+uninit\.litmus/ });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

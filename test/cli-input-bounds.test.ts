@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
+import { assertBadInput } from './support/badinput.js';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 
@@ -20,12 +21,9 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: io.stdout, err: io.stderr };
 }
 
-/** Exit 2 and exactly one line on stderr, starting `mapscope: `, matching `want`. */
-function assertOneLine(r: { code: number; err: string }, want: RegExp, what: string, maxLen = 600): void {
-  assert.equal(r.code, 2, `${what}: ${r.err}`);
-  assert.match(r.err, /^mapscope: [^\n]*\n$/, `${what}: one line: ${r.err.slice(0, 300)}`);
-  assert.match(r.err, want, what);
-  assert.ok(r.err.length <= maxLen, `${what}: ${r.err.length} characters`);
+/** Bad input (test/support/badinput.ts) whose line is short enough that it cannot be repeating the input. */
+function assertOneLine(r: { code: number; err: string }, want: RegExp, what: string, maxLength = 600): void {
+  assertBadInput(r.code, r.err, { want, what, maxLength });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mapscope-bounds-'));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
+import { assertBadInput } from './support/badinput.js';
 
 async function run(...argv: string[]) {
   const io = captureIO();
@@ -50,9 +51,7 @@ test('bad input gets one line on stderr and exit code 2', async () => {
     ['layout', 'map[int]int', '--bogus'],
   ]) {
     const r = await run(...argv);
-    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
-    assert.equal(r.out, '', argv.join(' '));
-    assert.equal(r.err.trim().split('\n').length, 1, `${argv.join(' ')}: ${r.err}`);
+    assertBadInput(r.code, r.err, { what: argv.join(' '), stdout: r.out });
   }
 });
 

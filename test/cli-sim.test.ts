@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
+import { assertBadInput } from './support/badinput.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mapscope-sim-'));
 let n = 0;
@@ -46,13 +47,7 @@ const malformed: [string, unknown, RegExp][] = [
 for (const [what, content, re] of malformed) {
   test(`sim: ${what} → one line naming the field, exit 2`, async () => {
     const io = captureIO();
-    const code = await main(['sim', file(content)], io);
-    assert.equal(code, 2, io.stderr);
-    const lines = io.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, io.stderr);
-    assert.match(lines[0], /^mapscope: /);
-    assert.match(lines[0], re);
-    assert.equal(io.stdout, '');
+    assertBadInput(await main(['sim', file(content)], io), io.stderr, { want: re, stdout: io.stdout });
   });
 }
 
@@ -108,8 +103,7 @@ test('sim --json prints exactly the real runtime\'s text for committed fixtures'
 
 test('sim: a hint too large to simulate is refused, naming the field', async () => {
   const io = captureIO();
-  assert.equal(await main(['sim', file({ ...good, hint: 1e12 })], io), 2);
-  assert.match(io.stderr.trim(), /^mapscope: .*: hint: .*bytes of buckets/);
+  assertBadInput(await main(['sim', file({ ...good, hint: 1e12 })], io), io.stderr, { want: /: hint: .*bytes of buckets/ });
 });
 
 test('sim: random scenarios never crash (exit 0 or 2, one line on error)', async () => {
@@ -133,6 +127,6 @@ test('sim: random scenarios never crash (exit 0 or 2, one line on error)', async
     const io = captureIO();
     const code = await main(['sim', file(sc)], io);
     assert.ok(code === 0 || code === 2, `exit ${code}: ${io.stderr}`);
-    if (code === 2) assert.equal(io.stderr.trim().split('\n').length, 1, io.stderr);
+    if (code === 2) assertBadInput(code, io.stderr);
   }), { numRuns: 300 });
 });

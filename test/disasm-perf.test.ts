@@ -28,6 +28,7 @@ import { findSites } from '../src/disasm/sites.js';
 import { attributePerf } from '../src/profile/perfsites.js';
 import { goBuild } from './support/gobuild.js';
 import { caseRng, exeSeeds, mutateText } from '../bench/fuzz/targets.js';
+import { assertBadInput } from './support/badinput.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(repo, 'test', 'fixtures', 'perf', 'perfprobe-go1.26-amd64.script.gz');
@@ -146,15 +147,14 @@ test('disasm --perf on a real perf record -g of gosrc/perfprobe matches the attr
     const other = join(dir, 'perfprobe');
     copyFileSync(exeSeeds()[1], other);
     const o = captureIO();
-    assert.equal(await main(['disasm', other, '--perf', script], o), 2);
-    assert.match(o.stderr, /^mapscope: .*perf\.script: line \d+: perf names \S+ at 0x[0-9a-f]+ of .*perfprobe, but .* has .* there: the profile is not of this executable\n$/);
+    assertBadInput(await main(['disasm', other, '--perf', script], o), o.stderr, {
+      want: /^mapscope: .*perf\.script: line \d+: perf names \S+ at 0x[0-9a-f]+ of .*perfprobe, but .* has .* there: the profile is not of this executable$/,
+    });
     // …and so is one with no frame of the executable at all.
     const n = captureIO();
-    assert.equal(await main(['disasm', exeSeeds()[1], '--perf', script], n), 2);
-    assert.match(n.stderr, /^mapscope: .*no frame of hello-1\.26-linux-amd64 in the perf samples/);
+    assertBadInput(await main(['disasm', exeSeeds()[1], '--perf', script], n), n.stderr, { want: /no frame of hello-1\.26-linux-amd64 in the perf samples/ });
     const u = captureIO();
-    assert.equal(await main(['disasm', exe, '--perf', script, '--sites'], u), 2);
-    assert.match(u.stderr, /^mapscope: --perf lists the sites/);
+    assertBadInput(await main(['disasm', exe, '--perf', script, '--sites'], u), u.stderr, { want: /^mapscope: --perf lists the sites/ });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

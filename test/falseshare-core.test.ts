@@ -15,6 +15,7 @@ import { packedOffsets } from '../src/model/malloc.js';
 import { parseGoVersion } from '../src/model/goversion.js';
 import { archByName } from '../src/model/arch.js';
 import type { PointeeSharing } from '../src/race/falsesharecore.js';
+import { assertBadInput } from './support/badinput.js';
 
 async function run(...argv: string[]) {
   const io = captureIO();
@@ -85,8 +86,6 @@ test('--core errors: one line, exit 2', async () => {
   ];
   for (const [args, re] of cases) {
     const r = await run('falseshare', ...args);
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
-    assert.equal(r.err.trim().split('\n').length, 1);
-    assert.match(r.err, re);
+    assertBadInput(r.code, r.err, { want: re, what: args.join(' ') });
   }
 });

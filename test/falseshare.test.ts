@@ -19,6 +19,7 @@ import { InputError } from '../src/base/errors.js';
 import { plan } from '../src/race/falseshare.js';
 import { parseRunOutput, overlap, MIN_COUNTED, MIN_OVERLAP, type FalseShareResult } from '../src/race/falsesharerun.js';
 import { target } from '../src/layout/index.js';
+import { assertBadInput } from './support/badinput.js';
 
 async function run(...argv: string[]) {
   const io = captureIO();
@@ -125,9 +126,7 @@ test('bad options: one line, exit 2', async () => {
   ];
   for (const [args, re] of cases) {
     const r = await run('falseshare', '--go', go, ...args);
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
-    assert.equal(r.err.trim().split('\n').length, 1, args.join(' '));
-    assert.match(r.err, re, args.join(' '));
+    assertBadInput(r.code, r.err, { want: re, what: args.join(' ') });
   }
   const missing = await run('falseshare', '--go', '/nonexistent/go');
   assert.equal(missing.code, 2);

@@ -17,10 +17,7 @@
  * The live test runs mapcost again on every toolchain and checks the parse
  * against the runtime's own MemStats: the number of cycles (NumGC), forced
  * cycles (NumForcedGC), GOMAXPROCS, and each cycle's printed pause against
- * MemStats.PauseNs: on Go 1.19 and 1.21 exactly the two printed STW phases (up
- * to the printing's truncation); from 1.22 on PauseNs is timed from the
- * worldStop's start, a moment after the printed phases' start, so the two
- * agree up to that gap.
+ * MemStats.PauseNs (what the runtime guarantees there is said above that test).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +31,7 @@ import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { GO_VERSIONS } from './support/toolchains.js';
 import { buildMapcost, runMapcost } from './support/mapcost.js';
+import { assertBadInput } from './support/badinput.js';
 
 const fixtures = path.resolve(import.meta.dirname, '..', '..', 'test', 'fixtures', 'gctrace');
 const fixture = (v: string) => path.join(fixtures, `go${v}.log`);
@@ -176,6 +174,39 @@ test('summary: nearest-rank pause percentiles and cycles over the assist thresho
   assert.equal(s.cycles, 19);
 });
 
+/**
+ * What the runtime guarantees about a gctrace line's pause, a + c of "a+b+c ms
+ * clock", against MemStats.PauseNs of the same cycle (runtime/mgc.go; the same
+ * in 1.19–1.27 but for where PauseNs starts).
+ *
+ * Both are nanotime() differences (one monotonic clock). a = tMark − tSweepTerm
+ * and c = tEnd − tMarkTerm, where gcStart and gcMarkDone take tSweepTerm and
+ * tMarkTerm from nanotime() just before calling stopTheWorldWithSema. PauseNs
+ * adds, per stop, `now − start` with the same `now` that becomes tMark or tEnd:
+ *
+ * - Go ≤ 1.21: start = work.pauseStart, set to the very value of tSweepTerm and
+ *   tMarkTerm. PauseNs = a + c exactly; the line truncates each (fmtNSAsMS), so
+ *   printed ≤ PauseNs < printed + one unit of each last digit.
+ * - Go 1.22+: start = the worldStop's start (1.23+: stw.startedStopping), which
+ *   stopTheWorldWithSema (runtime/proc.go) reads from nanotime() only after
+ *   lock(&sched.lock) — "exclude time waiting for sched.lock from start and
+ *   total time metrics". So PauseNs ≤ a + c still (printed + units bounds it),
+ *   but a + c also holds the wait for sched.lock and any time the OS did not
+ *   run that thread between the two nanotime() calls. Nothing bounds that: on
+ *   a loaded machine a GC thread at nice 19 waits for the CPU, or for a
+ *   sched.lock holder that waits for it, for milliseconds (a CI run printed
+ *   2603 µs against 77.7 µs recorded). Preemption of goroutines is not part of
+ *   it: the wait for the Ps to stop comes after start, in both numbers.
+ * - Either: when mark termination finds work left (gcMarkDone, issue 27993) it
+ *   restarts the world and tries again; PauseNs keeps that aborted stop but
+ *   tMarkTerm is taken anew, so that cycle's PauseNs may pass its printed
+ *   pause. mapcost counts the collector's stops (runtime/metrics
+ *   /gc/pauses:seconds, one sample per startTheWorldWithSema of a GC stop):
+ *   two a cycle, so the surplus bounds the cycles allowed over.
+ *
+ * Measured here (load average 22–24, mapcost at nice 19, Go 1.22, 1.23 and
+ * 1.26, 3 runs each, 131 cycles): printed − PauseNs at most 0.4 µs.
+ */
 for (const v of GO_VERSIONS) {
   test(`Go ${v} live: mapcost's gctrace agrees with its own runtime.MemStats`, () => {
     const run = runMapcost(buildMapcost(v), ['-rounds', '80', '-forced', '3']);
@@ -189,27 +220,23 @@ for (const v of GO_VERSIONS) {
     assert.ok(cycles.every((c) => c.procs === ms.gomaxprocs));
     const first = ms.numGC - ms.pauseNs.length;
     const exact = v === '1.19' || v === '1.21';
+    // Mark terminations that restarted (at most; a cycle under way when mapcost read the metrics counts one too).
+    const restarts = ms.gcPauses - 2 * ms.numGC;
+    assert.ok(restarts >= 0, `${ms.gcPauses} GC pauses for ${ms.numGC} cycles`);
     let close = 0;
     let compared = 0;
+    const over: string[] = [];
     for (const c of cycles) {
       if (c.gc <= first) continue;
       const ns = ms.pauseNs[c.gc - first - 1];
       compared++;
-      if (exact) {
-        // Go ≤ 1.21: PauseNs is exactly (tMark − tSweepTerm) + (tEnd − tMarkTerm), the two
-        // printed STW times, each truncated to its last printed digit.
-        const slack = unit(c.clock.sweepTermUs) + unit(c.clock.markTermUs);
-        assert.ok(c.pauseUs * 1000 <= ns, `gc ${c.gc}: printed pause ${c.pauseUs} µs > PauseNs ${ns}`);
-        assert.ok(ns < (c.pauseUs + slack) * 1000, `gc ${c.gc}: PauseNs ${ns} ≥ printed ${c.pauseUs} µs + ${slack}`);
-      } else {
-        // Go 1.22+: the clock starts at tSweepTerm / tMarkTerm (nanotime() just before
-        // stopping the world), PauseNs at the worldStop's own start, a moment later, and
-        // it includes the stopping: the two agree up to that gap.
-        const slack = unit(c.clock.sweepTermUs) + unit(c.clock.markTermUs);
-        assert.ok(Math.abs(c.pauseUs * 1000 - ns) < (slack + 1000) * 1000, `gc ${c.gc}: printed pause ${c.pauseUs} µs, PauseNs ${ns}`);
-        if (c.pauseUs * 1000 <= ns + 5000 && ns < (c.pauseUs + slack) * 1000 + 5000) close++;
-      }
+      const slack = unit(c.clock.sweepTermUs) + unit(c.clock.markTermUs);
+      if (ns >= (c.pauseUs + slack) * 1000) over.push(`gc ${c.gc}: PauseNs ${ns} ≥ printed ${c.pauseUs} µs + ${slack} µs of truncation`);
+      if (exact) assert.ok(c.pauseUs * 1000 <= ns, `gc ${c.gc}: printed pause ${c.pauseUs} µs > PauseNs ${ns}`);
+      else if (c.pauseUs * 1000 <= ns + 5000 && ns < (c.pauseUs + slack) * 1000 + 5000) close++;
     }
+    assert.ok(over.length <= restarts, `${over.length} cycles over their printed pause, ${restarts} mark-termination restarts: ${over.join('; ')}`);
+    // Not a guarantee (see above): a check that the parse reads the numbers PauseNs measures.
     if (!exact) assert.ok(close >= 0.8 * compared, `${close} of ${compared} pauses within 5 µs`);
   });
 }
@@ -308,9 +335,7 @@ test('CLI: table, --json, exit 1 over the assist threshold, exit 2 with the line
   lines.splice(3, 0, 'some program output', 'gc 4 @0.1s 3%: 0.1+0.2+0.3 ms clock, oops');
   writeFileSync(bad, lines.join('\n'));
   const io2 = captureIO();
-  assert.equal(await main(['gctrace', bad], io2), 2);
-  assert.equal(io2.stderr.trim().split('\n').length, 1);
-  assert.match(io2.stderr, /bad\.log: line 5: malformed gctrace line: "gc 4 @0\.1s/);
+  assertBadInput(await main(['gctrace', bad], io2), io2.stderr, { want: /bad\.log: line 5: malformed gctrace line: "gc 4 @0\.1s/ });
 
   // Long logs: the table stops at 500 rows and says so; --json keeps every cycle.
   const long = path.join(dir, 'long.log');

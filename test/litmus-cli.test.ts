@@ -14,6 +14,7 @@ import { sharedDir } from './support/shared.js';
 import { scenarioFiles } from '../src/litmus/scenarios.js';
 import { parseLitmus } from '../src/litmus/parse.js';
 import { runTest } from '../src/litmus/run.js';
+import { assertBadInput } from './support/badinput.js';
 
 const cat = () => path.join(sharedDir(), 'litmus', 'herdtools7');
 
@@ -60,18 +61,17 @@ test('malformed input: exit 2, one line naming file and line', async () => {
   const f = path.join(dir, 'bad.litmus');
   writeFileSync(f, 'AArch64 bad\n{ 0:X1=x; }\n P0 ;\n LDR W0,[X1] ;\n FROB W0 ;\nexists (0:X0=1)\n');
   const io = captureIO();
-  assert.equal(await main(['litmus', f], io), 2);
-  assert.equal(io.stderr.trim().split('\n').length, 1);
-  assert.match(io.stderr, new RegExp(`^mapscope: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 5: P0: unsupported AArch64 instruction FROB`));
-  assert.equal(io.stdout, '');
+  assertBadInput(await main(['litmus', f], io), io.stderr, {
+    want: new RegExp(`^mapscope: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 5: P0: unsupported AArch64 instruction FROB`),
+    stdout: io.stdout,
+  });
 });
 
 test('bad usage: unknown model, model for the wrong architecture, no files', async () => {
   const f = path.join(cat(), 'catalogue/x86/tests/SB.litmus');
   for (const argv of [['litmus', f, '--model', 'power'], ['litmus', f, '--model', 'aarch64'], ['litmus'], ['litmus', '/no/such/file.litmus']]) {
     const io = captureIO();
-    assert.equal(await main(argv, io), 2, argv.join(' '));
-    assert.equal(io.stderr.trim().split('\n').length, 1);
+    assertBadInput(await main(argv, io), io.stderr, { what: argv.join(' ') });
   }
 });
 

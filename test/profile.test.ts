@@ -22,6 +22,7 @@ import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { goroot } from './support/toolchains.js';
 import { buildGosrc, buildMapcost, runMapcost } from './support/mapcost.js';
+import { assertBadInput } from './support/badinput.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mapscope-profile-'));
 
@@ -192,7 +193,5 @@ test('CLI: the table, --json and exit 2 on a file that is not a profile', async 
   const bad = path.join(dir, 'bad.pb.gz');
   writeFileSync(bad, gzipSync(Buffer.from('not a profile at all')));
   const e = captureIO();
-  assert.equal(await main(['profile', bad], e), 2);
-  assert.match(e.stderr, /^mapscope: .*bad\.pb\.gz: /);
-  assert.equal(e.stderr.trim().split('\n').length, 1);
+  assertBadInput(await main(['profile', bad], e), e.stderr, { want: /bad\.pb\.gz: / });
 });

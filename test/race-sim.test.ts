@@ -60,6 +60,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { parseRaceScenario, runRace, weakRace, wilson } from '../src/race/index.js';
+import { assertBadInput } from './support/badinput.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mapscope-race-'));
 let n = 0;
@@ -200,13 +201,7 @@ const bad: [string, unknown, string[], RegExp][] = [
 for (const [what, content, args, re] of bad) {
   test(`race: ${what} → one line, exit 2`, async () => {
     const io = captureIO();
-    const code = await main(['race', file(content), ...args], io);
-    assert.equal(code, 2, io.stderr);
-    const lines = io.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, io.stderr);
-    assert.match(lines[0], /^mapscope: /);
-    assert.match(lines[0], re);
-    assert.equal(io.stdout, '');
+    assertBadInput(await main(['race', file(content), ...args], io), io.stderr, { want: re, stdout: io.stdout });
   });
 }
 
@@ -249,9 +244,7 @@ test('race --weak: the update case under SC gives the outcomes the hand derivati
 test('race --weak: a case the weak mode does not model → one line, exit 2', async () => {
   const io = captureIO();
   const code = await main(['race', file({ ...update('1.22'), goroutines: [[['insert', 2, 20]], [['insert', 3, 30]]] }), '--weak', '--sample', '10'], io);
-  assert.equal(code, 2, io.stderr);
-  assert.equal(io.stderr.trim().split('\n').length, 1, io.stderr);
-  assert.match(io.stderr, /: goroutines: --weak: weak mode covers two goroutines each updating a key the setup inserted/);
+  assertBadInput(code, io.stderr, { want: /: goroutines: --weak: weak mode covers two goroutines each updating a key the setup inserted/ });
 });
 
 test('race: Go 1.22 lookup/insert, exhaustive counts equal the hand derivation', () => {

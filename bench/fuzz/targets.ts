@@ -413,11 +413,22 @@ export const typeTarget: Target = {
   },
 };
 
+/**
+ * herd7's catalogue, in shared/ beside the repository (or MAPSCOPE_SHARED).
+ * A campaign without it would fuzz only our own litmus files while the docs
+ * say it covers the catalogue, so a missing catalogue stops the campaign.
+ */
+function herdCatalogue(): string {
+  const dir = join(process.env.MAPSCOPE_SHARED ?? join(repo, '..', 'shared'), 'litmus');
+  if (!existsSync(dir)) throw new Error(`fuzz: herd's litmus catalogue is not at ${dir}; set MAPSCOPE_SHARED to the shared/ directory`);
+  return dir;
+}
+
 export function litmusTarget(): Target {
   const seeds = [
     ...filesUnder(join(repo, 'litmus'), (f) => f.endsWith('.litmus')),
     ...filesUnder(join(repo, 'test', 'fixtures', 'litmus'), (f) => f.endsWith('.litmus'), 200),
-    ...filesUnder(join(process.env.MAPSCOPE_SHARED ?? join(repo, '..', '..', 'shared'), 'litmus'), (f) => f.endsWith('.litmus'), 300),
+    ...filesUnder(herdCatalogue(), (f) => f.endsWith('.litmus'), 300),
   ].map((f) => readFileSync(f, 'utf8')).filter((s) => s.length < 20_000);
   const dict = ['LDR W0,[X1]', 'STR W0,[X1]', 'DMB ISH', 'DMB ISHST', 'MOV W0,#7', 'MOVL $1,(x)', 'MFENCE', 'X1', 'W9', '[X3]', '#-1', 'exists', 'forall', '~exists', '/\\', '\\/', '~', 'P0', 'P9', '|', ';', '{', '}', '(*', '*)', '"', '=', ':', 'int *p=&x;', 'L0:', 'B L0', 'CBNZ W0,L0', 'LDAR', 'STLR', 'CAS', '0:X1=x;'];
   return {

@@ -9,7 +9,8 @@
 // Flags pick how much work to do and where to write a CPU profile and a heap
 // profile. Forced cycles come from -forced calls of runtime.GC(). On exit it
 // prints one line of JSON with the runtime's own account of its collections
-// (runtime.MemStats), which tests compare with the gctrace lines it caused.
+// (runtime.MemStats, and from runtime/metrics how many stop-the-world pauses
+// the collector made), which tests compare with the gctrace lines it caused.
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 
 	"mapscope/profiles"
@@ -110,11 +112,21 @@ func main() {
 	for i := uint32(0); i < n; i++ {
 		pauses = append(pauses, ms.PauseNs[(ms.NumGC-n+i)%256])
 	}
+	// Every stop-the-world pause of the collector, one sample each (recorded
+	// where the world restarts): two per cycle, more when mark termination
+	// restarted (runtime/mgc.go, gcMarkDone, issue 27993).
+	stw := []metrics.Sample{{Name: "/gc/pauses:seconds"}}
+	metrics.Read(stw)
+	var gcPauses uint64
+	for _, n := range stw[0].Value.Float64Histogram().Counts {
+		gcPauses += n
+	}
 	out, _ := json.Marshal(map[string]interface{}{
 		"numGC":       ms.NumGC,
 		"numForcedGC": ms.NumForcedGC,
 		"gomaxprocs":  runtime.GOMAXPROCS(0),
 		"pauseNs":     pauses,
+		"gcPauses":    gcPauses,
 		"sink":        sink,
 	})
 	fmt.Println(string(out))

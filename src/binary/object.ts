@@ -114,6 +114,16 @@ export class Memory {
     return s.offset + (addr - s.addr);
   }
 
+  /**
+   * The virtual address that file offset `off` is loaded at, or undefined when
+   * no segment loads it. `code`: only executable segments (a program counter
+   * given as an offset in the file, as perf and pprof mappings give one).
+   */
+  addrOfFileOffset(off: number, code = false): number | undefined {
+    for (const s of this.segs) if ((!code || s.exec) && off >= s.offset && off < s.offset + s.fileSize) return s.addr + (off - s.offset);
+    return undefined;
+  }
+
   /** n bytes at addr; throws InputError when unmapped. */
   read(addr: number, n: number, what = 'memory'): Uint8Array {
     if (!Number.isSafeInteger(addr) || !Number.isSafeInteger(n) || n < 0) {

@@ -26,7 +26,9 @@ export function slotKeyText(reader: MemoryReader, key: GoType, slotAddr: bigint,
     if (indirect) at = decodeUint(reader.read(slotAddr, reader.arch.ptrSize), reader.arch.bigEndian);
     if (at <= 0n || at > BigInt(Number.MAX_SAFE_INTEGER)) return indirect ? `(key pointer ${hexAddr(at)})` : '(unreadable)';
     const v = decodeValue(bounded, key, Number(at));
-    const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+    // Scalars (most keys) without the replacer, which costs more than the rest of a small key's decoding.
+    const s = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? JSON.stringify(v)
+      : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
     return s.length <= MAX_TEXT ? s : `${s.slice(0, MAX_TEXT - 1)}…`;
   } catch (e) {
     // A process gone mid-read is not a key's problem: let it end the check.

@@ -58,6 +58,32 @@ export interface Location {
   readonly slot?: number;
   /** Slot findings: the slot's key as read, decoded ("\"k12\"", "42"; "(unreadable)" when it cannot be). */
   readonly key?: string;
+  /** Findings about where a key sits: where the runtime's lookup of that key goes, from the key's hash (absent when it cannot be told). */
+  readonly home?: Home;
+}
+
+/**
+ * The bucket or group a key belongs in, as the runtime's lookup computes it
+ * from the key's hash.
+ *
+ * Classic (runtime/map.go mapaccess1): bucket hash & (2^B - 1) of the
+ * current array; while growing, the old bucket hash & (old count - 1)
+ * instead when that old bucket is not yet evacuated (its first tophash is
+ * not a mark). Swiss (internal/runtime/maps): the table of directory entry
+ * hash >> globalShift (a small map: its one group), and in it the group
+ * H1(hash) & lengthMask where the probe sequence starts.
+ */
+export interface Home {
+  /** For people: "bucket 5 (hash & 15)", "table 2 group 17 (directory[5], H1 & 127)". */
+  readonly text: string;
+  /** Classic. */
+  readonly array?: 'buckets' | 'oldbuckets';
+  readonly bucket?: number;
+  /** Swiss: the table's ordinal (as Location.table numbers tables) and the directory entry the hash selects. */
+  readonly table?: number;
+  readonly directoryIndex?: number;
+  /** Swiss: the probe sequence's first group (a small map: 0). */
+  readonly group?: number;
 }
 
 /**

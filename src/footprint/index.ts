@@ -15,12 +15,14 @@
  *
  *   keys.ts     the keys inserted (entry i → key i in the key type's terms)
  *   live.ts     the live heap of a classic or Swiss map, by part
+ *   source.ts   the same, read from any map source's memory (a snapshot, a core, a live process)
  *   measure.ts  one engine run per seed through the asked sizes, growth on the way
  *   summary.ts  median and spread per size; --entries parsing
  *   report.ts   text tables; svg.ts the plot
  */
 export { measure, targetLabel, type FootprintRun, type FootprintTarget, type GrowthEvent, type MeasureOptions, type SeedRun } from './measure.js';
 export { liveClassic, liveSwiss, liveShape, type LiveBytes, type LiveShape } from './live.js';
+export { sourceBytes } from './source.js';
 export { summarize, parseEntries, type FootprintPoint, type TargetFootprint } from './summary.js';
 export { targetReport, comparisonReport, PARTS } from './report.js';
 export { footprintSvg } from './svg.js';

@@ -190,7 +190,19 @@ export function parseTypeFor(type: string, t: LayoutTarget, extra?: ExtraNames):
  * Named types in an expression resolve through `extra`, then the standard
  * library's table for the target's Go release and GOARCH.
  */
+/** Layouts of parsed types, by type and target object: a replay asks for the same map's layout at every step. */
+const laidOut = new WeakMap<GoType, WeakMap<LayoutTarget, MapLayout>>();
+
 export function layoutOf(type: string | GoType, t: LayoutTarget, extra?: ExtraNames): MapLayout {
+  if (typeof type === 'string') return layoutOfUncached(type, t, extra);
+  let byTarget = laidOut.get(type);
+  if (!byTarget) laidOut.set(type, (byTarget = new WeakMap()));
+  let L = byTarget.get(t);
+  if (!L) byTarget.set(t, (L = layoutOfUncached(type, t, extra)));
+  return L;
+}
+
+function layoutOfUncached(type: string | GoType, t: LayoutTarget, extra?: ExtraNames): MapLayout {
   const source = typeof type === 'string' ? `type expression ${JSON.stringify(type)}` : 'type';
   const parsed = typeof type === 'string' ? parseTypeFor(type, t, extra) : type;
   if (parsed.kind !== 'map') {

@@ -49,6 +49,7 @@
 import { InputError } from '../base/errors.js';
 import type { GoProgram } from '../disasm/program.js';
 import type { Site } from '../disasm/sites.js';
+import { SiteIndex } from '../disasm/siteindex.js';
 import type { MapOp } from '../disasm/mapcalls.js';
 import { classify } from './mapfuncs.js';
 import type { DecodedProfile, Location } from './pprof.js';
@@ -95,11 +96,6 @@ function add(to: number[], v: number[]) {
   for (let i = 0; i < v.length; i++) to[i] += v[i];
 }
 
-/** Bytes of a direct call instruction: E8 rel32 on x86, BL on arm64 and arm. */
-function callLength(goarch: string): number {
-  return goarch === 'amd64' || goarch === '386' ? 5 : 4;
-}
-
 /** Type parameters as pprof prints them and as the pclntab names them differ in spelling only. */
 const plain = (name: string) => name.replace(/\[.*\]/, '[...]');
 
@@ -111,12 +107,9 @@ function addressMapper(p: DecodedProfile, prog: GoProgram): (l: Location) => num
   const main = p.mappings[0];
   // No mapping, or runtime/pprof's fake one when /proc/self/maps was unreadable: addresses are the binary's.
   if (!main || (main.start === 0 && main.limit === 0)) return (l) => (l.address > 0 ? l.address : undefined);
-  const segs = prog.obj.segments.filter((s) => s.exec && s.fileSize > 0);
   return (l) => {
     if (l.mapping !== 0 || l.address <= 0 || l.address < main.start || l.address >= main.limit) return undefined;
-    const off = l.address - main.start + main.fileOffset;
-    const seg = segs.find((s) => off >= s.offset && off < s.offset + s.fileSize);
-    return seg ? seg.addr + (off - seg.offset) : undefined;
+    return prog.mem.addrOfFileOffset(l.address - main.start + main.fileOffset, true);
   };
 }
 
@@ -130,18 +123,16 @@ export function attributeTypes(
 ): TypeAttribution {
   const n = p.sampleTypes.length;
   const toVaddr = addressMapper(p, prog);
-  const byAddr = new Map<number, Site[]>();
+  const index = new SiteIndex(prog, sites);
   const byLine = new Map<string, Site[]>();
   for (const s of sites) {
-    byAddr.set(s.addr, [...(byAddr.get(s.addr) ?? []), s]);
     const k = `${s.func}\0${s.line}`;
     byLine.set(k, [...(byLine.get(k) ?? []), s]);
   }
-  const len = callLength(prog.goarch);
   const matchedBy = { address: 0, line: 0 };
 
   // Per location: the sites it is (usually none), and a check that the binary is the profiled one.
-  const locSites: (Site[] | undefined)[] = p.locations.map((l) => {
+  const locSites: (readonly Site[] | undefined)[] = p.locations.map((l) => {
     const phys = p.frames[l.frames[l.frames.length - 1]];
     if (l.address === 0) {
       if (phys.line === 0) return undefined;
@@ -160,14 +151,9 @@ export function attributeTypes(
         throw new InputError(prog.file, undefined, `not the binary ${profileFile} was taken of: at 0x${v.toString(16)} the profile has ${phys.function}, the binary ${f ? f.name : 'no function'}`);
       }
     }
-    for (let d = 0; d < len; d++) {
-      const list = byAddr.get(v - d);
-      if (list) {
-        matchedBy.address++;
-        return list;
-      }
-    }
-    return undefined;
+    const list = index.holding(v);
+    if (list) matchedBy.address++;
+    return list;
   });
 
   const isMap: boolean[] = p.frames.map((f) => classify(f.function) !== null);

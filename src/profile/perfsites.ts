@@ -8,10 +8,9 @@
  * growth helpers, the hash functions). Walking out from the innermost frame,
  * the first map frame and the map frames around it form the map call; the
  * next frame out is the caller, and its address is the return address of the
- * call: the site whose call instruction ends there (CALL rel32 is 5 bytes on
- * amd64 and 386, BL 4 bytes on arm64 and arm). Frames of other DSOs (the
- * kernel, the vdso) are skipped, so a page fault inside map code counts as map
- * work. Samples without a call chain (perf record without -g) give only self
+ * call: the site whose call instruction ends there (src/disasm/siteindex.ts).
+ * Frames of other DSOs (the kernel, the vdso) are skipped, so a page fault
+ * inside map code counts as map work. Samples without a call chain (perf record without -g) give only self
  * time: their map calls are unattributed, with that reason.
  *
  * Counts add up: every sample is either without frames in the executable, or
@@ -31,6 +30,7 @@ import type { PerfSample } from '../binary/perfscript.js';
 import type { FuncInfo } from '../binary/pclnfuncs.js';
 import type { GoProgram } from '../disasm/program.js';
 import type { Site } from '../disasm/sites.js';
+import { SiteIndex } from '../disasm/siteindex.js';
 import { classify, type Classified } from './mapfuncs.js';
 
 export interface PerfSiteCount {
@@ -61,9 +61,6 @@ export interface PerfAttribution {
   funcs: PerfFuncCount[];
 }
 
-/** Bytes of a direct call instruction, by GOARCH: the return address minus this is the site's address. */
-const CALL_SIZE: Record<string, number> = { amd64: 5, '386': 5, arm64: 4, arm: 4 };
-
 /** perf's symbol without the offset and the ABI suffix of assembly functions (runtime.clone.abi0+0x52 → runtime.clone). */
 function perfName(sym: string): string | undefined {
   if (sym === '[unknown]' || sym === '') return undefined;
@@ -71,22 +68,9 @@ function perfName(sym: string): string | undefined {
 }
 
 export function attributePerf(p: GoProgram, samples: PerfSample[], sites: Site[], file: string): PerfAttribution {
-  const callSize = CALL_SIZE[p.goarch];
-  if (callSize === undefined) throw new InputError(p.file, undefined, `--perf: GOARCH ${p.goarch} is not supported`);
+  const index = new SiteIndex(p, sites);
   const self = basename(p.file);
-  // Segment of each file offset: perf's DSO-relative address → virtual address.
-  const segs = p.obj.segments.filter((s) => s.fileSize > 0);
-  const vaddr = (off: number): number | undefined => {
-    for (const s of segs) if (off >= s.offset && off < s.offset + s.fileSize) return s.addr + (off - s.offset);
-    return undefined;
-  };
-  const byRet = new Map<number, Site[]>();
-  for (const s of sites) {
-    const l = byRet.get(s.addr + callSize);
-    if (l) l.push(s);
-    else byRet.set(s.addr + callSize, [s]);
-  }
-  const siteCounts = new Map<Site[], number>();
+  const siteCounts = new Map<readonly Site[], number>();
   const unattributed = new Map<string, number>();
   const funcs = new Map<string, PerfFuncCount>();
   const classes = new Map<string, Classified>();
@@ -106,7 +90,8 @@ export function attributePerf(p: GoProgram, samples: PerfSample[], sites: Site[]
       if (dsos.size < 8) dsos.add(fr.dso);
       if (basename(fr.dso) !== self) continue;
       dsoSeen = true;
-      const a = fr.relative ? vaddr(fr.addr) : fr.addr;
+      // perf prints a call-chain frame's address as the offset in the executable's file.
+      const a = fr.relative ? p.mem.addrOfFileOffset(fr.addr, true) : fr.addr;
       const f = a === undefined ? undefined : p.funcs.find(a);
       const named = perfName(fr.sym);
       if (named !== undefined && f?.name !== named) {
@@ -142,7 +127,7 @@ export function attributePerf(p: GoProgram, samples: PerfSample[], sites: Site[]
       continue;
     }
     const caller = ours[k + 1];
-    const hit = byRet.get(caller.addr);
+    const hit = index.returningTo(caller.addr);
     if (hit) siteCounts.set(hit, (siteCounts.get(hit) ?? 0) + 1);
     // No site ends there: perf's frame-pointer unwinding skips the immediate caller of a sample taken
     // in a callee's prologue or epilogue (before its frame is set up), or the map call came from runtime

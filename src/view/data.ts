@@ -112,6 +112,12 @@ export interface ViewFinding {
   readonly message: string;
   /** The slot (index into states) it concerns, when the finding names one. */
   readonly slot?: number;
+  /**
+   * Findings about where a key sits: the unit (bucket or group) its key belongs in, as the runtime's lookup computes it
+   * from the key's hash (check's Location.home), and that place for people; `home` is absent when the unit is not drawn.
+   */
+  readonly home?: number;
+  readonly homeText?: string;
 }
 
 /** A stretch of bytes of a bucket or group: a field or padding. */

@@ -40,6 +40,12 @@ h1 { font-size: 1.3rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 1.
   font: bold 12px ui-monospace, monospace; cursor: default; box-sizing: border-box; }
 .slot:focus { outline: 3px solid #0a58ca; outline-offset: 1px; }
 .slot.hl { outline: 3px solid #d00; outline-offset: 1px; }
+.slot.home { outline: 3px dashed #6a1b9a; outline-offset: 1px; }
+.slot.hl.home { outline-style: double; }
+.tags { position: absolute; left: calc(13rem + 8 * 1.9rem + 24px); white-space: nowrap; }
+.tag { font: bold 10px ui-monospace, monospace; padding: 0 3px; margin-left: 4px; border-radius: 2px; }
+.tag-hl { background: #d00; color: #fff; }
+.tag-home { background: #fff; color: #6a1b9a; border: 2px dashed #6a1b9a; }
 .s-F { background: #2e7d32; color: #fff; }
 .s-E { background: #fff; color: #555; }
 .s-R { background: repeating-linear-gradient(90deg, #fff 0 3px, #ddd 3px 5px); color: #333; }

@@ -29,7 +29,7 @@ import { slotKeyText } from '../check/keytext.js';
 import { KeyHasher } from '../check/keys.js';
 import { fieldOffsets, layoutOf, type ClassicLayout, type SwissLayout, type LayoutTarget } from '../layout/index.js';
 import { slotGeometry } from '../layout/geometry.js';
-import { MemoryError, decodeUint } from '../model/memory.js';
+import { MemoryError, decodeUint, type MemoryReader } from '../model/memory.js';
 import {
   BUCKET_CNT, MIN_TOP_HASH, SAME_SIZE_GROW, isEvacuationMark, CTRL_EMPTY, CTRL_DELETED, MAX_TABLE_CAPACITY, ProbeSeq, h1,
 } from '../model/runtime/index.js';
@@ -37,6 +37,7 @@ import { typeString } from '../model/types.js';
 import { basename } from 'node:path';
 import { hex } from '../base/hex.js';
 import { InputError } from '../base/errors.js';
+import { PARTS, sourceBytes, type LiveBytes } from '../footprint/index.js';
 import { DECODED_STATES, TEXT_SEP, type MemoryView, type Section, type SlotState, type Stats, type ViewFinding } from './data.js';
 
 const SLOTS = 8;
@@ -78,6 +79,31 @@ export function slotTexts(v: MemoryView): { keys: string[]; elems: string[]; ctr
   return { keys, elems, ctrl: Buffer.from(v.ctrl, 'base64') };
 }
 
+/**
+ * What the walk made of one Swiss group, kept for the next view of the same memory (a replay's next step reads
+ * the engine's memory again, where most groups did not change): valid while the group's bytes, the map's seed
+ * and the table's mask are the same and the key and elem hold no pointers (so their texts are the bytes').
+ */
+interface GroupMemo {
+  readonly bytes: Uint8Array;
+  readonly seed: bigint;
+  readonly mask: number;
+  readonly hashed: boolean;
+  readonly keys: string[];
+  readonly elems: string[];
+  /** Probe steps of the group's full slots, for the histogram. */
+  readonly probes: number[];
+}
+
+/** Group memos by memory and group address (engine memory never reuses an address: its allocations are never freed). */
+const groupMemos = new WeakMap<MemoryReader, Map<bigint, GroupMemo>>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 class Builder {
   readonly labels: string[] = [];
   readonly addrs: string[] = [];
@@ -99,17 +125,22 @@ class Builder {
   }
 
   /** One bucket or group: its slots' states and control bytes, and the decoded key and elem of the slots worth it. */
-  unit(label: string, locKey: string, addr: bigint, ctrl: (i: number) => number, state: (c: number) => SlotState, keyAt: (i: number) => bigint, elemAt: (i: number) => bigint, ki: boolean, ei: boolean): void {
+  unit(label: string, locKey: string, addr: bigint, ctrl: (i: number) => number, state: (c: number) => SlotState, keyAt: (i: number) => bigint, elemAt: (i: number) => bigint, ki: boolean, ei: boolean, cached?: GroupMemo): void {
     this.unitAt.set(locKey, this.labels.length * SLOTS);
     this.labels.push(label);
     this.addrs.push(hex(addr));
     const r = this.src.reader;
+    let n = 0;
     for (let i = 0; i < SLOTS; i++) {
       const c = ctrl(i);
       const s = state(c);
       this.states.push(s);
       this.ctrl.push(c);
-      if (DECODED.has(s)) {
+      if (!DECODED.has(s)) continue;
+      if (cached) {
+        this.keys.push(cached.keys[n]);
+        this.elems.push(cached.elems[n++]);
+      } else {
         this.keys.push(sepSafe(slotKeyText(r, this.src.type.key, keyAt(i), ki)));
         this.elems.push(sepSafe(slotKeyText(r, this.src.type.elem, elemAt(i), ei)));
       }
@@ -218,7 +249,7 @@ function pct(n: number, d: number): string {
   return d === 0 ? '—' : `${((100 * n) / d).toFixed(1)}%`;
 }
 
-function swissWalk(b: Builder, L: SwissLayout): WalkResult {
+function swissWalk(b: Builder, L: SwissLayout, reuse: boolean): WalkResult {
   const src = b.src;
   const r = src.reader;
   const p = r.arch.ptrSize;
@@ -248,9 +279,14 @@ function swissWalk(b: Builder, L: SwissLayout): WalkResult {
     }
   }
   const keySize = L.key.indirect ? p : L.key.size;
-  const group = (bytes: Uint8Array, goff: number, gaddr: bigint, label: string, locKey: string) =>
+  const group = (bytes: Uint8Array, goff: number, gaddr: bigint, label: string, locKey: string, cached?: GroupMemo) =>
     b.unit(label, locKey, gaddr, (i) => bytes[goff + L.group.ctrlByteOfSlot[i]], swissState,
-      (i) => gaddr + BigInt(geo.keysOff + i * geo.keyStride), (i) => gaddr + BigInt(geo.elemsOff + i * geo.elemStride), L.key.indirect, L.elem.indirect);
+      (i) => gaddr + BigInt(geo.keysOff + i * geo.keyStride), (i) => gaddr + BigInt(geo.elemsOff + i * geo.elemStride), L.key.indirect, L.elem.indirect, cached);
+  let memos: Map<bigint, GroupMemo> | undefined;
+  if (reuse) {
+    memos = groupMemos.get(r);
+    if (!memos) groupMemos.set(r, (memos = new Map()));
+  }
   const figures: [string, string][] = [['entries (Map.used)', String(h.used)]];
   if (h.dirLen === 0n) {
     if (h.dirPtr !== 0n) {
@@ -297,10 +333,20 @@ function swissWalk(b: Builder, L: SwissLayout): WalkResult {
     const first = b.units;
     if (bytes) {
       for (let g = 0; g < ng; g++) {
-        group(bytes, g * gs, th.data + BigInt(g * gs), `table ${ti} group ${g}`, `table ${ti}/${g}`);
+        const gaddr = th.data + BigInt(g * gs);
+        const gb = bytes.subarray(g * gs, (g + 1) * gs);
+        const memo = memos?.get(gaddr);
+        const hit = memo !== undefined && memo.seed === h.seed && memo.mask === ng - 1 && memo.hashed === (hasher !== undefined) && sameBytes(memo.bytes, gb);
+        const k0 = b.keys.length;
+        group(bytes, g * gs, gaddr, `table ${ti} group ${g}`, `table ${ti}/${g}`, hit ? memo : undefined);
+        const probes: number[] = [];
+        for (let i = 0; i < SLOTS; i++) if (bytes[g * gs + L.group.ctrlByteOfSlot[i]] === CTRL_DELETED) tombstones++;
+        if (hit) {
+          for (const p of memo.probes) b.probed(p);
+          continue;
+        }
         for (let i = 0; i < SLOTS; i++) {
           const c = bytes[g * gs + L.group.ctrlByteOfSlot[i]];
-          if (c === CTRL_DELETED) tombstones++;
           if (c >= 0x80 || !hasher) continue;
           // Where the key's lookup starts (H1 & mask) and how many groups it passes to reach g.
           const ko = g * gs + geo.keysOff + i * geo.keyStride;
@@ -317,10 +363,12 @@ function swissWalk(b: Builder, L: SwissLayout): WalkResult {
           for (let step = 0; step < ng; step++, seq.next()) {
             if (seq.offset === g) {
               b.probed(step);
+              probes.push(step);
               break;
             }
           }
         }
+        memos?.set(gaddr, { bytes: gb.slice(), seed: h.seed, mask: ng - 1, hashed: hasher !== undefined, keys: b.keys.slice(k0), elems: b.elems.slice(k0), probes });
       }
     }
     capacity += th.capacity;
@@ -353,6 +401,17 @@ function slotOf(f: Finding, b: Builder): number | undefined {
   return first === undefined ? undefined : first + l.slot;
 }
 
+/** The unit (bucket or group) a finding's key belongs in, if its location says and that unit is drawn. */
+function homeOf(f: Finding, b: Builder): number | undefined {
+  const h = f.location.home;
+  if (!h) return undefined;
+  let first: number | undefined;
+  if (h.bucket !== undefined) first = b.unitAt.get(`${h.array ?? 'buckets'}/${h.bucket}/0`);
+  else if (h.table !== undefined && h.group !== undefined) first = b.unitAt.get(`table ${h.table}/${h.group}`);
+  else if (h.group !== undefined) first = b.unitAt.get('small');
+  return first === undefined ? undefined : first / SLOTS;
+}
+
 /** Where slot i's key sits in its unit: the page adds the unit's address (or names the offset when addresses are synthetic). */
 function keyOffsets(L: ClassicLayout | SwissLayout): number[] {
   if (L.impl === 'classic') {
@@ -363,12 +422,26 @@ function keyOffsets(L: ClassicLayout | SwissLayout): number[] {
   return Array.from({ length: SLOTS }, (_, i) => g.keysOff + i * g.keyStride);
 }
 
+/** Bytes by kind for the statistics panel: the parts an implementation has, in src/footprint's order and words, total last. */
+export function bytesRows(impl: 'classic' | 'swiss', b: LiveBytes): [string, number][] {
+  const classic = new Set(['header', 'extra', 'buckets', 'oldbuckets', 'overflow', 'indirectKeys', 'indirectElems']);
+  const swiss = new Set(['header', 'directory', 'tables', 'groups', 'indirectKeys', 'indirectElems']);
+  const rows: [string, number][] = PARTS.filter(([k]) => (impl === 'classic' ? classic : swiss).has(k)).map(([k, name]) => [name, b[k]]);
+  rows.push(['total', b.total]);
+  return rows;
+}
+
 export interface SourceViewOptions {
   /** For the page: "snapshot FILE.json", "core CORE (BINARY)", "pid 4242 (frozen)". */
   readonly origin: string;
   /** The check already run over this source (else it is run here). */
   readonly report?: MapReport;
-  /** Bytes by kind (src/footprint), when the map was built by an engine; else why not. */
+  /**
+   * Keep what the walk made of each Swiss group for the next view of the same memory, and use what an earlier view
+   * kept (a replay reading the engine's memory step after step).
+   */
+  readonly reuse?: boolean;
+  /** Bytes by kind as src/footprint counts an engine's map (a replay); else they are counted from the source's memory. */
   readonly bytes?: Stats['bytes'];
 }
 
@@ -377,10 +450,16 @@ export function sourceView(src: MapSource, opts: SourceViewOptions): MemoryView 
   const report = opts.report ?? checkMap(src);
   const L = layoutOf(src.type, src.target);
   const b = new Builder(src);
-  const w = L.impl === 'classic' ? classicWalk(b, L) : swissWalk(b, L);
+  const w = L.impl === 'classic' ? classicWalk(b, L) : swissWalk(b, L, opts.reuse === true && !L.key.hasPointers && !L.elem.hasPointers && !L.key.indirect && !L.elem.indirect);
   const findings: ViewFinding[] = report.findings.map((f) => {
     const slot = slotOf(f, b);
-    return { severity: f.severity, code: f.code, message: `${f.location.text}: ${f.message}`, ...(slot === undefined ? {} : { slot }) };
+    const home = homeOf(f, b);
+    return {
+      severity: f.severity, code: f.code, message: `${f.location.text}: ${f.message}`,
+      ...(slot === undefined ? {} : { slot }),
+      ...(f.location.home ? { homeText: f.location.home.text } : {}),
+      ...(home === undefined ? {} : { home }),
+    };
   });
   for (const o of report.omitted) findings.push({ severity: o.severity, code: o.code, message: `${o.count} more ${o.code} findings not listed` });
   return {
@@ -408,9 +487,14 @@ export function sourceView(src: MapSource, opts: SourceViewOptions): MemoryView 
     stats: {
       figures: w.figures,
       probe: w.probe,
-      bytes: opts.bytes ?? 'bytes by kind are counted by src/footprint over a map an engine built (view a scenario); a map read from memory does not say how large the allocator made each object',
+      bytes: opts.bytes ?? bytesFrom(src, L.impl),
     },
   };
+}
+
+function bytesFrom(src: MapSource, impl: 'classic' | 'swiss'): Stats['bytes'] {
+  const b = sourceBytes(src);
+  return typeof b === 'string' ? b : bytesRows(impl, b);
 }
 
 /** The view of a snapshot (docs/json.md "sim"); throws InputError naming the JSON path on one that is not the documented format. */

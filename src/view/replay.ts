@@ -1,10 +1,17 @@
 /**
  * A scenario (docs/scenario.md) replayed for the page, one frame per step:
  * the map after make, then after each operation, each frame the map's
- * memory as `sourceView` draws any map (the engine's snapshot rebuilt in
- * simulated memory and checked, as `view SNAPSHOT` does), with the
+ * memory as `sourceView` draws any map (checked, then walked), with the
  * operation's `sim --trace` lines and its bytes by kind from src/footprint
  * (counted over the engine's own map).
+ *
+ * Where the memory is read: a Swiss engine keeps the whole map in its
+ * simulated memory at the runtime's layout (header, directory, tables,
+ * groups), so each frame reads the engine's memory itself; the classic
+ * engine keeps mapextra's overflow lists beside its memory, so each classic
+ * frame is the engine's snapshot rebuilt in simulated memory, as
+ * `view SNAPSHOT` reads it. (Rebuilding every Swiss frame too made a
+ * 900-step replay four times slower: docs/figures.md.)
  *
  * Frames are encoded compactly: a whole view when the map's structure
  * changed (new buckets or groups, a split), else only the slots that changed.
@@ -14,22 +21,14 @@
 import { InputError, LimitError } from '../base/errors.js';
 import { engineFor, opText } from '../engine/index.js';
 import type { Scenario } from '../engine/scenario.js';
-import { liveShape, PARTS } from '../footprint/index.js';
-import { snapshotSource } from '../check/index.js';
-import type { MemoryView, ReplayFrame, ReplayView, Stats } from './data.js';
-import { slotTexts, sourceView, targetText } from './memory.js';
+import { liveShape } from '../footprint/index.js';
+import { snapshotSource, type MapSource } from '../check/index.js';
+import type { MemoryView, ReplayFrame, ReplayView } from './data.js';
+import { bytesRows, slotTexts, sourceView, targetText } from './memory.js';
 import { basename } from 'node:path';
 
 /** Slots drawn over all frames, at most (a frame per step, each as large as the map then). */
 export const MAX_SLOT_STEPS = 20_000_000;
-
-function bytesOf(impl: 'classic' | 'swiss', b: ReturnType<typeof liveShape>['bytes']): Stats['bytes'] {
-  const classic = new Set(['header', 'extra', 'buckets', 'oldbuckets', 'overflow', 'indirectKeys', 'indirectElems']);
-  const swiss = new Set(['header', 'directory', 'tables', 'groups', 'indirectKeys', 'indirectElems']);
-  const rows: [string, number][] = PARTS.filter(([k]) => (impl === 'classic' ? classic : swiss).has(k)).map(([k, name]) => [name, b[k]]);
-  rows.push(['total', b.total]);
-  return rows;
-}
 
 /** The slots that differ between two views of the same structure; undefined when the structure differs. */
 function diff(a: MemoryView, b: MemoryView, split: (v: MemoryView) => { keys: string[]; elems: string[]; ctrl: Buffer }): [number, string, number, string, string][] | undefined {
@@ -54,13 +53,23 @@ export function replayView(sc: Scenario, file: string): ReplayView {
     return s;
   };
   let work = 0;
-  const frame = (step: number): MemoryView => {
+  // The snapshot's facts (type, target, hash keys), read once, for frames read in the engine's memory.
+  let swissBase: MapSource | undefined;
+  const source = (step: number): MapSource => {
+    const em = session.engineMap;
+    if (em.impl === 'swiss' && swissBase) return { ...swissBase, reader: em.map.cx.mem, addr: BigInt(em.map.addr) };
     // Through JSON, as `sim --json` prints it and `view SNAPSHOT` reads it.
     const snap = JSON.parse(JSON.stringify(session.snapshot())) as unknown;
+    const src = snapshotSource(snap, `${file} step ${step}`);
+    if (em.impl !== 'swiss') return src;
+    swissBase = src;
+    return { ...src, reader: em.map.cx.mem, addr: BigInt(em.map.addr) };
+  };
+  const frame = (step: number): MemoryView => {
     let v: MemoryView;
     try {
       const shape = liveShape(session.engineMap, sc.type, sc.go, sc.arch);
-      v = sourceView(snapshotSource(snap, `${file} step ${step}`), { origin: `scenario ${name}`, bytes: bytesOf(sc.impl, shape.bytes) });
+      v = sourceView(source(step), { origin: `scenario ${name}`, bytes: bytesRows(sc.impl, shape.bytes), reuse: true });
     } catch (e) {
       if (e instanceof LimitError) throw new InputError(file, undefined, e.message);
       throw e;

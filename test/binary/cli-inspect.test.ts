@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../../src/cli/io.js';
 import { buildProbe } from '../support/probe.js';
+import { assertBadInput } from '../support/badinput.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mapscope-inspect-'));
 const go123 = () => buildProbe({ go: '1.23', goos: 'linux', goarch: 'amd64', variant: 'plain' });
@@ -91,10 +92,8 @@ for (const [what, bytes] of [
     const f = join(tmp, what.replace(/\W+/g, '-'));
     writeFileSync(f, bytes());
     const r = await run('inspect', f);
-    assert.equal(r.code, 2, r.out + r.err);
-    assert.equal(r.err.trim().split('\n').length, 1, r.err);
-    assert.ok(r.err.startsWith(`mapscope: ${f}: `), r.err);
-    assert.equal(r.out, '');
+    const line = assertBadInput(r.code, r.err, { stdout: r.out });
+    assert.ok(line.startsWith(`mapscope: ${f}: `), line);
   });
 }
 
@@ -121,9 +120,7 @@ test('--maps that matches nothing: one-line error, exit 2, no baseline written',
   const f = join(tmp, 'none.json');
   for (const argv of [['--maps', 'nosuchpkg.*'], ['--maps', 'nosuchpkg.*', '--write-baseline', f]]) {
     const r = await run('inspect', go124(), ...argv);
-    assert.equal(r.code, 2, r.out + r.err);
-    assert.equal(r.err.trim().split('\n').length, 1, r.err);
-    assert.match(r.err, /^mapscope: .*--maps 'nosuchpkg\.\*' matches none of \d+ map types/);
+    assertBadInput(r.code, r.err, { want: /--maps 'nosuchpkg\.\*' matches none of \d+ map types/, what: argv.join(' ') });
   }
   assert.throws(() => readFileSync(f));
 });

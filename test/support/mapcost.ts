@@ -25,7 +25,11 @@ export interface MapcostRun {
   stdout: string;
   stderr: string;
   /** The runtime's own account, printed by the program on exit. */
-  memstats: { numGC: number; numForcedGC: number; gomaxprocs: number; pauseNs: number[] };
+  memstats: {
+    numGC: number; numForcedGC: number; gomaxprocs: number; pauseNs: number[];
+    /** Samples of runtime/metrics /gc/pauses:seconds: the collector's stop-the-world pauses (two a cycle, one more per mark-termination restart). */
+    gcPauses: number;
+  };
 }
 
 /** Runs a built mapcost with GODEBUG=gctrace=1 and the given flags. */

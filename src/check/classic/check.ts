@@ -24,7 +24,9 @@ import {
   ITERATOR, OLD_ITERATOR, HASH_WRITING, SAME_SIZE_GROW,
   isEvacuationMark, maxAlloc, bucketArrayLengthFor,
 } from '../../model/runtime/index.js';
-import { LIMITS, findingLimit, type CheckOptions, type FindingText, type Location, type MapReport, type MapSource } from '../types.js';
+import {
+  LIMITS, findingLimit, type CheckOptions, type FindingText, type Home, type Location, type MapReport, type MapSource,
+} from '../types.js';
 import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE, CLASSIC_FINDINGS as F } from './invariants.js';
@@ -192,13 +194,54 @@ class Checker {
     this.found.add(location, t);
   }
 
-  /** A finding in a chain: at a bucket, or at one of its slots (named by its key, decoded only when the finding is listed). */
-  private at(w: Where, slot: number | undefined, addr: bigint | undefined, t: FindingText): void {
+  /**
+   * A finding in a chain: at a bucket, or at one of its slots (named by its key, decoded only when the finding is listed);
+   * `home`, for findings about where a key sits, is worked out only then too.
+   */
+  private at(w: Where, slot: number | undefined, addr: bigint | undefined, t: FindingText, home?: () => Home | undefined): void {
     const { text, fields } = this.where(w, slot);
     const loc = this.loc(text, fields, addr);
     if (slot === undefined || w.addr === undefined) return this.found.add(loc, t);
     const keyAddr = w.addr + BigInt(this.keysOff + slot * this.L.key.storedSize);
-    this.found.add(() => ({ ...loc, key: slotKeyText(this.r, this.src.type.key, keyAddr, this.L.key.indirect) }), t);
+    this.found.add(() => {
+      const h = home?.();
+      return { ...loc, key: slotKeyText(this.r, this.src.type.key, keyAddr, this.L.key.indirect), ...(h ? { home: h } : {}) };
+    }, t);
+  }
+
+  /**
+   * The bucket mapaccess1 looks in for a key whose hash's low 32 bits are `lo` (B < 32 here): bucket lo & (2^B - 1),
+   * or while growing the old bucket lo & (old count - 1) when that one is not yet evacuated (its first tophash is not
+   * a mark). Undefined when there is no bucket array, or the old bucket's first tophash cannot be read.
+   */
+  private homeOf(lo: number): Home | undefined {
+    const h = this.h;
+    if (h.buckets === 0n || h.B > maxB(this.L, this.src.target.arch)) return undefined;
+    const n = 2 ** h.B;
+    if (h.oldbuckets !== 0n && this.nold) {
+      const ob = lo % this.nold;
+      const evacuated = this.oldEvacuated(ob);
+      if (evacuated === undefined) return undefined;
+      const text = `oldbucket ${ob} (hash & ${this.nold - 1}; not yet evacuated, so lookups look there)`;
+      if (!evacuated) return { text, array: 'oldbuckets', bucket: ob };
+    }
+    const b = lo % n;
+    return { text: `bucket ${b} (hash & ${n - 1})`, array: 'buckets', bucket: b };
+  }
+
+  /** Old bucket ob's first tophash is an evacuation mark (runtime/map.go evacuated); undefined when unreadable. */
+  private oldEvacuated(ob: number): boolean | undefined {
+    let known = this.evacuatedOld.get(ob);
+    if (known === undefined) {
+      try {
+        known = isMark(this.r.read(this.h.oldbuckets + BigInt(ob) * BigInt(this.bsize) + BigInt(this.topOff), 1)[0]);
+      } catch (e) {
+        if (!(e instanceof MemoryError)) throw e;
+        return undefined;
+      }
+      this.evacuatedOld.set(ob, known);
+    }
+    return known;
   }
 
   // ------------------------------------------------------------ header --
@@ -246,6 +289,8 @@ class Checker {
 
   /** The number of old buckets while growing, or undefined when the header says none can be walked. */
   private nold: number | undefined;
+  /** Per old bucket, whether it is evacuated: read once, asked once per live key of the new array while growing. */
+  private readonly evacuatedOld = new Map<number, boolean>();
 
   private growthState(mb: number): void {
     const h = this.h;
@@ -618,12 +663,19 @@ class Checker {
       return;
     }
     const want = hv.lo % nbuckets;
+    const home = () => this.homeOf(hv.lo);
     if (want !== w.bucket) {
       const arr = w.array === 'buckets' ? 'bucket' : 'oldbucket';
-      this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket));
+      this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket), home);
+    } else if (w.array === 'buckets' && this.h.oldbuckets !== 0n && this.nold) {
+      // mapassign's growWork evacuates a key's old bucket before it writes to the new array, so a key in the new
+      // array whose old bucket is still unevacuated was never put there by the runtime, and mapaccess1, which asks
+      // that old bucket, misses it.
+      const ob = hv.lo % this.nold;
+      if (this.oldEvacuated(ob) === false) this.at(w, s, bucketAddr, F.keyOldUnevacuated(ob, this.nold, w.bucket), home);
     }
     if (hv.top !== t) {
-      this.at(w, s, bucketAddr, F.keyTophash(hv.top, t));
+      this.at(w, s, bucketAddr, F.keyTophash(hv.top, t), home);
     }
   }
 
@@ -657,7 +709,8 @@ class Checker {
     const y = Math.floor(hv.lo / nold) % 2 === 1;
     const want = y ? EVACUATED_Y : EVACUATED_X;
     if (want !== t) {
-      this.at(w, s, addr, F.xyMismatch(want, y, t, nold));
+      // evacuate sends the key to bucket x = oldbucket (X) or y = oldbucket + newbit (Y), which is hash & (2^B - 1).
+      this.at(w, s, addr, F.xyMismatch(want, y, t, nold), () => this.homeOf(hv.lo));
     }
   }
 

@@ -29,7 +29,7 @@ import {
 } from '../../model/runtime/index.js';
 import { slotGeometry, type SlotGeometry } from '../../layout/geometry.js';
 import {
-  LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type FindingText, type MapReport, type MapSource, type Omitted,
+  LIMITS, byteHex, findingLimit, type CheckOptions, type Finding, type FindingText, type Home, type MapReport, type MapSource, type Omitted,
 } from '../types.js';
 import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
@@ -50,7 +50,12 @@ interface Where {
   readonly slot?: number;
   /** A slot's key address: its findings name the key, decoded. */
   readonly key?: bigint;
+  /** Findings about where a key sits: where its lookup goes (worked out only when the finding is listed). */
+  readonly home?: () => Home | undefined;
 }
+
+/** Where the runtime's lookup of a key with this hash goes (Location.home), for the walk of one small group or directory. */
+type HomeOf = (hash: bigint) => Home | undefined;
 
 /**
  * The shared collector (src/check/findings.ts) with the Swiss checker's way
@@ -70,7 +75,9 @@ class Findings {
   }
 
   add(w: Where, t: FindingText): void {
-    this.collector.add(() => ({
+    this.collector.add(() => {
+      const home = w.home?.();
+      return {
       text: w.text,
       ...(w.addr !== undefined && !this.synthetic ? { address: hex(w.addr) } : {}),
       ...(w.table !== undefined ? { table: w.table } : {}),
@@ -78,7 +85,9 @@ class Findings {
       ...(w.group !== undefined ? { group: w.group } : {}),
       ...(w.slot !== undefined ? { slot: w.slot } : {}),
       ...(w.key !== undefined ? { key: this.keyText(w.key) } : {}),
-    }), t);
+      ...(home ? { home } : {}),
+      };
+    }, t);
   }
 
   finish(): Finding[] {
@@ -183,7 +192,7 @@ class Checker {
    * A full slot: indirect pointers, key bytes, duplicates, H2. Returns the
    * key's hash when it was computed.
    */
-  slot(b: Uint8Array, off: number, groupAddr: bigint, i: number, c: number, w: Where): bigint | undefined {
+  slot(b: Uint8Array, off: number, groupAddr: bigint, i: number, c: number, w: Where, homeOf: HomeOf): bigint | undefined {
     const g = this.geo;
     const L = this.L;
     const keyOff = off + g.keysOff + i * g.keyStride;
@@ -207,7 +216,7 @@ class Checker {
     } else {
       key = b.subarray(keyOff, keyOff + this.keySize);
     }
-    return this.keyChecks({ where: w, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key });
+    return this.keyChecks({ where: w, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key }, homeOf);
   }
 
   private unresolved = 0;
@@ -240,7 +249,7 @@ class Checker {
     return false;
   }
 
-  private keyChecks(k: LiveKey): bigint | undefined {
+  private keyChecks(k: LiveKey, homeOf: HomeOf): bigint | undefined {
     const w = k.where;
     if (this.dupCheck) {
       try {
@@ -275,7 +284,7 @@ class Checker {
     }
     const want = h2(hash);
     if (k.ctrl !== want) {
-      this.f.add({ ...w, addr: k.ctrlAddr }, F.h2(w.text, want, k.ctrl, hash));
+      this.f.add({ ...w, addr: k.ctrlAddr, home: () => homeOf(hash) }, F.h2(w.text, want, k.ctrl, hash));
     }
     return hash;
   }
@@ -288,6 +297,9 @@ function ctrlText(c: number): string {
 
 /** Slot counts of one group or table. */
 interface Counts { full: number; deleted: number; empty: number }
+
+/** A small map's lookup scans its one group (map.go getWithKeySmall): every key's home. */
+const smallHome: HomeOf = () => ({ text: 'small group (a small map has one group; a lookup scans all of it)', group: 0 });
 
 function checkSmall(c: Checker, h: MapHeader): number {
   const f = c.f;
@@ -316,7 +328,7 @@ function checkSmall(c: Checker, h: MapHeader): number {
       f.add(sw, F.smallTombstone(sw.text));
     } else {
       n.full++;
-      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: keyAddr, key: keyAddr });
+      c.slot(b, 0, h.dirPtr, i, ctrl, { text: sw.text, group: 0, slot: i, addr: keyAddr, key: keyAddr }, smallHome);
     }
   }
   return n.full;
@@ -487,8 +499,12 @@ function groupsWithEmpty(c: Checker, t: TableAt, data: bigint, b: Uint8Array, ng
  * and hash >> globalShift must select this table's directory entry (index 0
  * when dirLen is 1).
  */
-function checkPlacement(c: Checker, h: MapHeader, d: Directory, t: TableAt, sw: Where, g: number, hash: bigint, hasEmpty: boolean[]): void {
-  const f = c.f;
+function checkPlacement(
+  c: Checker, h: MapHeader, d: Directory, t: TableAt, w: Where, g: number, hash: bigint, hasEmpty: boolean[], homeOf: HomeOf,
+): void {
+  // Findings name the key's home; the Where that says so is made only for a finding (this runs for every key).
+  const f = { add: (sw: Where, x: FindingText) => c.f.add({ ...sw, home: () => homeOf(hash) }, x) };
+  const sw = w;
   const ng = hasEmpty.length;
   const mask = ng - 1;
   const seq = new ProbeSeq(h1(hash), mask);
@@ -513,9 +529,40 @@ function checkPlacement(c: Checker, h: MapHeader, d: Directory, t: TableAt, sw: 
   }
 }
 
+/**
+ * Where a lookup goes in a map with a directory (map.go directoryIndex, table.go getWithKey): the table of directory
+ * entry hash >> globalShift (entry 0 when dirLen is 1), and its group H1(hash) & lengthMask, where the probe sequence
+ * starts. The table being walked (t, of ng groups) is known; another is read for its lengthMask. Undefined when the
+ * index is past the directory or the entry is nil; without the group when that table's header cannot be read.
+ */
+function directoryHome(c: Checker, h: MapHeader, d: Directory, t: TableAt, ng: number): HomeOf {
+  return (hash) => {
+    const idx = d.length === 1 ? 0 : Number(hash >> BigInt(h.globalShift & 63));
+    if (idx >= d.length || d.entries[idx] === 0n) return undefined;
+    const addr = d.entries[idx];
+    const table = d.ordinal.get(addr)!;
+    let mask: bigint;
+    if (addr === t.addr) mask = BigInt(ng - 1);
+    else {
+      try {
+        mask = readTableHeader(c.src.reader, c.L, addr).lengthMask;
+      } catch (e) {
+        if (!(e instanceof MemoryError)) throw e;
+        return { text: `table ${table} (directory[${idx}]; its header cannot be read)`, table, directoryIndex: idx };
+      }
+      if (mask >= BigInt(MAX_TABLE_CAPACITY / SLOTS)) {
+        return { text: `table ${table} (directory[${idx}]; lengthMask ${mask} is past the largest table)`, table, directoryIndex: idx };
+      }
+    }
+    const group = new ProbeSeq(h1(hash), Number(mask)).offset;
+    return { text: `table ${table} group ${group} (directory[${idx}], probe start H1 & ${mask})`, table, directoryIndex: idx, group };
+  };
+}
+
 /** Every slot of a table's groups: legal control bytes, and for full slots the slot's own checks and its placement. */
 function checkSlots(c: Checker, h: MapHeader, d: Directory, t: TableAt, data: bigint, b: Uint8Array, hasEmpty: boolean[]): Counts {
   const gs = c.L.group.size;
+  const homeOf = directoryHome(c, h, d, t, hasEmpty.length);
   const n: Counts = { full: 0, deleted: 0, empty: 0 };
   for (let g = 0; g < hasEmpty.length; g++) {
     const goff = g * gs;
@@ -540,8 +587,8 @@ function checkSlots(c: Checker, h: MapHeader, d: Directory, t: TableAt, data: bi
         continue;
       }
       n.full++;
-      const hash = c.slot(b, goff, gaddr, i, ctrl, sw);
-      if (hash !== undefined) checkPlacement(c, h, d, t, sw, g, hash, hasEmpty);
+      const hash = c.slot(b, goff, gaddr, i, ctrl, sw, homeOf);
+      if (hash !== undefined) checkPlacement(c, h, d, t, sw, g, hash, hasEmpty, homeOf);
     }
   }
   return n;

@@ -56,6 +56,8 @@ export class Grid {
   private drawn: [number, number] = [0, 0];
   private current = 0;
   private hl = new Set<number>();
+  /** The unit a selected finding's key belongs in (-1: none). */
+  private home = -1;
 
   constructor(host: HTMLElement, private readonly details: HTMLElement, label: string) {
     this.box = el('div', { class: 'gridbox', role: 'grid', 'aria-label': label, 'aria-colcount': String(SLOTS + 1) });
@@ -129,6 +131,11 @@ export class Grid {
     this.details.dataset.slot = String(i);
   }
 
+  /** Adds a line to the details (what a selected finding's highlight means). */
+  note(text: string): void {
+    this.details.textContent += `\n${text}`;
+  }
+
   private rowHtml(r: number, out: string[]): void {
     const x = this.rows[r];
     const top = this.virtual ? ` style="top:${r * ROW_H}px"` : ` style="top:${r * ROW_H}px"`;
@@ -137,11 +144,18 @@ export class Grid {
       out.push(`<div class="row sec" role="row" aria-rowindex="${r + 1}"${top}><div role="columnheader" aria-colspan="9" class="sectitle">${esc(s.title)}</div></div>`);
       return;
     }
-    out.push(`<div class="row" role="row" aria-rowindex="${r + 1}"${top}><div class="unit" role="rowheader">${esc(this.model.label(x))}</div>`);
+    // A selected finding's unit and its key's home carry a label beside the unit's name as well as their outlines.
+    let tags = '';
+    for (let j = 0; j < SLOTS; j++) if (this.hl.has(x * SLOTS + j)) tags += `<span class="tag tag-hl">finding: slot ${j}</span>`;
+    if (x === this.home) tags += `<span class="tag tag-home">home of the finding's key</span>`;
+    if (tags) tags = `<span class="tags">${tags}</span>`;
+    out.push(`<div class="row" role="row" aria-rowindex="${r + 1}"${top}><div class="unit" role="rowheader">${esc(this.model.label(x))}${tags}</div>`);
     for (let j = 0; j < SLOTS; j++) {
       const i = x * SLOTS + j;
       const s = this.state(i);
-      out.push(`<div class="slot ${stateClass(s)}${this.hl.has(i) ? ' hl' : ''}" role="gridcell" data-slot="${i}" data-state="${esc(s)}" tabindex="${i === this.current ? 0 : -1}" aria-label="${esc(this.describe(i).replace(/\n/g, '; '))}">${esc(s)}</div>`);
+      const cls = `${this.hl.has(i) ? ' hl' : ''}${x === this.home ? ' home' : ''}`;
+      const alt = `${this.describe(i).replace(/\n/g, '; ')}${this.hl.has(i) ? '; the selected finding' : ''}${x === this.home ? `; in the ${this.model.unitWord} the finding's key belongs in` : ''}`;
+      out.push(`<div class="slot ${stateClass(s)}${cls}" role="gridcell" data-slot="${i}" data-state="${esc(s)}" tabindex="${i === this.current ? 0 : -1}" aria-label="${esc(alt)}">${esc(s)}</div>`);
     }
     out.push('</div>');
   }
@@ -193,11 +207,15 @@ export class Grid {
     this.show(i);
   }
 
-  /** Highlights slots (a finding's, the slot its key belongs in). */
-  highlight(slots: number[]): void {
-    for (const c of this.inner.querySelectorAll('.slot.hl')) c.classList.remove('hl');
+  /**
+   * Highlights a finding's slots and, apart, the unit (bucket or group) its key belongs in (`home`, -1 for none): the
+   * drawn rows are redrawn, so both marks (outline and label) hold in a virtualised grid too.
+   */
+  highlight(slots: number[], home = -1): void {
     this.hl = new Set(slots);
-    for (const i of slots) this.cell(i)?.classList.add('hl');
+    this.home = home;
+    this.box.dataset.home = String(home);
+    this.draw(true);
   }
 
   private key(ev: KeyboardEvent): void {

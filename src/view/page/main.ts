@@ -85,13 +85,15 @@ function findingsList(host: HTMLElement, findings: readonly ViewFinding[], unche
   const ul = el('ul', { class: 'findings' });
   findings.forEach((f, n) => {
     const li = el('li');
-    const text = `${f.severity} ${f.code}: ${f.message}`;
+    const home = f.homeText ? `${/[.!]$/.test(f.message) ? '' : '.'} Its key belongs in ${f.homeText}.` : '';
+    const text = `${f.severity} ${f.code}: ${f.message}${home}`;
     if (f.slot === undefined) li.textContent = text;
     else {
       const b = el('button', { type: 'button', 'data-finding': String(n) }, text);
       b.addEventListener('click', () => {
+        grid.highlight([f.slot!], f.home ?? -1);
         grid.focusSlot(f.slot!);
-        grid.highlight([f.slot!]);
+        if (f.homeText) grid.note(`The selected finding's key belongs in ${f.homeText}${f.home === undefined ? ' (not drawn)' : ', marked "home" with a dashed outline'}.`);
       });
       li.append(b);
     }

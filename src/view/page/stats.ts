@@ -42,6 +42,6 @@ export function statsPanel(host: HTMLElement, s: Stats): void {
       tr.append(el('th', { scope: 'row' }, k), el('td', { class: 'num' }, String(v)));
       bt.append(tr);
     }
-    host.append(bt, el('p', { class: 'meta' }, 'Heap bytes as the allocator gives them (size classes), counted by mapscope footprint.'));
+    host.append(bt, el('p', { class: 'meta' }, 'Heap bytes as the allocator gives them (size classes), counted as mapscope footprint counts them: over the engine\'s map in a replay, else read from the map\'s memory.'));
   }
 }
