@@ -157,6 +157,11 @@ export function realRun(c: B16Case): string {
   });
 }
 
+/** The snapshot in mapsnap's output: line 1 the run, line 2 the snapshot (docs/json.md, "Real-Go snapshot fixtures"). */
+function snapshotOf(text: string): ClassicSnapshot {
+  return JSON.parse(text.split('\n')[1]) as ClassicSnapshot;
+}
+
 /**
  * The real run to compare with: the committed digest when it was made from
  * the mapsnap build this checkout would make, else a real run now (`text` is
@@ -174,7 +179,7 @@ export function realFor(c: B16Case): { digest: RealDigest; text?: string; stale?
     stale = `${file} is missing`;
   }
   const text = realRun(c);
-  const real = JSON.parse(text) as ClassicSnapshot;
+  const real = snapshotOf(text);
   return { digest: digestOf(c, build, real), text: comparable(real), stale: `${stale}: made the real run; regenerate with scripts/b16-fixtures.sh` };
 }
 
@@ -184,7 +189,7 @@ function regenerate(only: string[]): void {
   for (const c of B16_CASES) {
     if (only.length > 0 && !only.some((o) => caseName(c).includes(o))) continue;
     const started = Date.now();
-    const real = JSON.parse(realRun(c)) as ClassicSnapshot;
+    const real = snapshotOf(realRun(c));
     if (real.header.B < 16) throw new Error(`${caseName(c)}: the real map has B=${real.header.B}, not past 16`);
     writeFileSync(fixturePath(c), `${JSON.stringify(digestOf(c, buildKey(mapsnapProgram(c)), real), null, 1)}\n`);
     process.stderr.write(`b16: ${caseName(c)}: B=${real.header.B}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

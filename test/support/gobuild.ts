@@ -26,7 +26,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { cacheDir, goroot } from './toolchains.js';
 
 export interface GoProgram {
@@ -70,11 +70,26 @@ function hashDir(h: ReturnType<typeof createHash>, dir: string, rel = ''): void 
   }
 }
 
+/**
+ * The modules a program's go.mod replaces with a directory beside it
+ * (`replace mapscope/snapshot => ../snapshot`): part of its source, so part
+ * of its key, and copied along when the program is built from a copy.
+ */
+function localModules(src: string): string[] {
+  const mod = join(src, 'go.mod');
+  if (!existsSync(mod)) return [];
+  return [...readFileSync(mod, 'utf8').matchAll(/=>\s*(\.\.\/[^\s]+)/g)].map((m) => m[1]);
+}
+
 /** The cache key of a build: a hash of everything that decides the executable's bytes. */
 export function buildKey(p: GoProgram): string {
   const h = createHash('sha256');
   h.update(readFileSync(join(goroot(p.go), 'VERSION'))).update('\0');
   if (p.src) hashDir(h, p.src);
+  for (const rel of p.src ? localModules(p.src) : []) {
+    h.update(`module ${rel}\0`);
+    hashDir(h, resolve(p.src!, rel));
+  }
   for (const [f, text] of Object.entries(p.files ?? {}).sort()) h.update(`override ${f}\0${text}\0`);
   h.update(JSON.stringify([p.goos ?? 'linux', p.goarch, p.flags ?? [], Object.entries(p.env ?? {}).sort(), p.pkg ?? '.', p.name ?? 'prog']));
   return h.digest('hex').slice(0, 16);
@@ -95,9 +110,12 @@ export function goBuild(p: GoProgram): string {
     if (existsSync(out)) return out;
     let cwd = p.src ?? goroot(p.go); // a toolchain package (cmd/go) builds in its GOROOT
     if (p.files) {
-      cwd = join(scratch, 'src');
-      if (p.src) cpSync(p.src, cwd, { recursive: true });
-      else mkdirSync(cwd);
+      // The copy keeps its own name and its replaced siblings beside it, so `../x` still resolves.
+      cwd = join(scratch, 'src', p.src ? basename(p.src) : 'main');
+      if (p.src) {
+        cpSync(p.src, cwd, { recursive: true });
+        for (const rel of localModules(p.src)) cpSync(resolve(p.src, rel), resolve(cwd, rel), { recursive: true });
+      } else mkdirSync(cwd, { recursive: true });
       for (const [f, text] of Object.entries(p.files)) writeFileSync(join(cwd, f), text);
     }
     const env = goEnv(p.go, { GOOS: p.goos ?? 'linux', GOARCH: p.goarch, ...(p.goarch === 'arm' ? { GOARM: '7' } : {}), ...p.env });

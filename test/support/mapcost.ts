@@ -1,9 +1,8 @@
 /**
  * Builds gosrc/mapcost (the incidents' map shapes: JSON into
  * map[string]interface{}, an unbounded cache map, a map cleared and refilled)
- * with a real toolchain (through test/support/gobuild.ts: cached by source
- * hash, one shared Go build cache), and runs it with GODEBUG=gctrace=1 and
- * profiling flags.
+ * and the other profiled probes with a real toolchain (test/support/gobuild.ts
+ * keeps the builds), and runs mapcost with GODEBUG=gctrace=1 and profiling flags.
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -17,7 +16,7 @@ export function buildMapcost(go: string, goarch = 'amd64'): string {
   return buildGosrc('mapcost', go, goarch);
 }
 
-/** Path of gosrc/NAME (mapcost, mapattr) built by Go `go` for `goarch` (through gobuild.ts: once per source change); `pie`: -buildmode=pie. */
+/** Path of gosrc/NAME (mapcost, mapattr, mapcontend) built by Go `go` for `goarch` (built on first use); `pie`: -buildmode=pie. */
 export function buildGosrc(name: string, go: string, goarch = 'amd64', pie = false): string {
   return goBuild({ go, src: gosrc(name), goarch, flags: pie ? ['-buildmode=pie'] : [], name });
 }
