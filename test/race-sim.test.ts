@@ -304,7 +304,7 @@ test('race: a string key is stored as its two words, so two writers in one slot 
   // Two goroutines insert "bb" and "ccc" into a map holding "a" (slot 0). Steps (15 each):
   //   classic mapassign_faststr: C H L S P G(count check) T(tophash) Klen Kptr Cl Cs C2 L2 S2 E
   //   Swiss putSlotSmallFastStr: C H L S D(dirLen, used) P(ctrl) Klen Kptr T(ctrl) Ul Us C2 L2 S2 E
-  // (the length word is stored before the data pointer: keystore.ts, read in the compiled
+  // (the length word is stored before the data pointer: src/race/keystore.ts, read in the compiled
   // code). The schedule below lets both pass their checks and both claim slot 1; g1
   // stores its whole header (len 3, ptr "ccc"), then g0's pointer store lands: the slot
   // holds g0's pointer with g1's length. The keys' data are packed in the order the

@@ -17,7 +17,7 @@
  *     bytes, keys and overflow pointer, read together);
  *   - the growth check (count, B, noverflow); hashGrow, growWork (evacuate,
  *     advanceEvacuationMark) and newoverflow a step per store, through the
- *     engine's own generators (src/engine/classic/grow.ts, overflow.ts);
+ *     engine's own generators (src/engine/classic/grow.ts and src/engine/classic/overflow.ts);
  *   - the slot's tophash and elem stores, each one step, and the key's
  *     stores one step per store instruction (keystore.ts: a string header
  *     is two words, a generic key memmove's pieces);
