@@ -17,7 +17,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../src/engine/scenario.js';
@@ -27,7 +27,7 @@ import { cacheDir, goroot } from '../test/support/toolchains.js';
 
 type Kind = 'int64' | 'string';
 type Mode = 'fallback' | 'aes';
-interface Times { insert: number[]; lookup: number[]; delete: number[] }
+interface Times { insert: number[]; lookup: number[]; delete: number[]; fastPaths?: boolean }
 
 const HERE = fileURLToPath(import.meta.url);
 const REPO = join(HERE, '..', '..', '..');
@@ -41,7 +41,7 @@ function keysOf(kind: Kind, n: number): (number | string)[] {
 function engineRun(go: string, mode: Mode, kind: Kind, n: number, reps: number): Times {
   const sc = parseScenario({ go, arch: 'amd64', type: kind === 'int64' ? 'map[int64]int64' : 'map[string]int64', hash: { mode, prngSeed: 1 }, ops: [] }, 'bench');
   const keys = keysOf(kind, n);
-  const t: Times = { insert: [], lookup: [], delete: [] };
+  const t: Times = { insert: [], lookup: [], delete: [], fastPaths: true };
   // Process CPU time (user + system, the GC's threads included), as the native side measures:
   // the machine is shared, and wall time would time the other tenants.
   const time = (f: () => void) => {
@@ -52,6 +52,7 @@ function engineRun(go: string, mode: Mode, kind: Kind, n: number, reps: number):
   };
   for (let r = 0; r < reps; r++) {
     const m = sc.impl === 'classic' ? openMap(sc) : openSwiss(sc);
+    t.fastPaths &&= m.fastPaths;
     t.insert.push(time(() => keys.forEach((k, i) => m.insert(k, i))));
     t.lookup.push(time(() => keys.forEach((k) => m.lookup(k))));
     t.delete.push(time(() => keys.forEach((k) => m.delete(k))));
@@ -108,19 +109,26 @@ if (process.argv[2] === '--engine') {
   console.log(`engines vs native Go maps, ${N} keys, median of ${REPS} repetition(s) each side, ns/op of process CPU time`);
   console.log(`machine: ${cpu}, ${cpus().length} CPUs (shared: figures under other load)`);
   const profiles: string[] = [];
-  console.log('engine          hash      keys    op       engine     native     ratio');
+  // The 1-minute load average as each row's engine run starts and its native run ends: the machine is
+  // shared, and a figure is only read with the load it was measured under.
+  const load = () => loadavg()[0].toFixed(1);
+  const started = Date.now();
+  console.log('engine          hash      keys    op       engine     native     ratio   load (engine → native)');
   for (const [impl, go] of [['classic', '1.23'], ['swiss', '1.26']] as const) {
     for (const mode of ['fallback', 'aes'] as const) {
       for (const kind of ['int64', 'string'] as const) {
         const dir = mkdtempSync(join(tmpdir(), 'engine-prof-'));
+        const loadBefore = load();
         const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, HERE, '--engine', go, mode, kind, String(N), String(REPS)], { encoding: 'utf8', maxBuffer: 1 << 20 });
         if (r.status !== 0) throw new Error(`engine run failed: ${r.stderr}`);
         const e = JSON.parse(r.stdout) as Times;
+        if (!e.fastPaths) throw new Error(`${impl} ${go} ${kind}: the engine did not take its fast paths`);
         const nat = nativeRun(go, mode, kind, N, REPS, bins);
+        const loads = `${loadBefore} → ${load()}`;
         for (const op of ['insert', 'lookup', 'delete'] as const) {
           const a = median(e[op]);
           const b = median(nat[op]);
-          console.log(`${`${impl} ${go}`.padEnd(15)} ${mode.padEnd(9)} ${kind.padEnd(7)} ${op.padEnd(7)} ${a.toFixed(0).padStart(7)} ${b.toFixed(1).padStart(10)} ${(a / b).toFixed(1).padStart(8)}x`);
+          console.log(`${`${impl} ${go}`.padEnd(15)} ${mode.padEnd(9)} ${kind.padEnd(7)} ${op.padEnd(7)} ${a.toFixed(0).padStart(7)} ${b.toFixed(1).padStart(10)} ${(a / b).toFixed(1).padStart(8)}x   ${loads}`);
         }
         const prof = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
         if (prof) profiles.push(`${impl} ${go} ${mode} ${kind}:`, ...topFunctions(join(dir, prof), 8).map((l) => '  ' + l));
@@ -130,4 +138,5 @@ if (process.argv[2] === '--engine') {
   }
   console.log('\nwhere the engine spends its time (self time, whole engine process):');
   for (const l of profiles) console.log(l);
+  console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s wall for the whole benchmark`);
 }

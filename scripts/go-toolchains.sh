@@ -44,19 +44,31 @@ if [ $need_update = 1 ]; then
   apt-get "${O[@]}" update -qq >&2
 fi
 
-for v in "${VERSIONS[@]}"; do
-  root=$CACHE/go/$v
-  if [ ! -x "$root/bin/go" ]; then
-    echo "go-toolchains: fetching golang-$v-go and golang-$v-src" >&2
-    tmp=$(mktemp -d "$CACHE/deb/$v.XXXX")
-    (cd "$tmp" && apt-get "${O[@]}" download -qq "golang-$v-go" "golang-$v-src" >&2)
+# One apt-get call downloads every missing package (each call spends seconds of CPU reading the five
+# suites' package lists, which on a loaded machine costs more than the download), then each
+# toolchain is unpacked, all at once in the background.
+missing=()
+for v in "${VERSIONS[@]}"; do [ -x "$CACHE/go/$v/bin/go" ] || missing+=("$v"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "go-toolchains: fetching golang-{go,src} ${missing[*]}" >&2
+  tmp=$(mktemp -d "$CACHE/deb/fetch.XXXX")
+  pkgs=(); for v in "${missing[@]}"; do pkgs+=("golang-$v-go" "golang-$v-src"); done
+  (cd "$tmp" && apt-get "${O[@]}" download -qq "${pkgs[@]}" >&2)
+  unpack() { # version
+    local v=$1
     # Debian splits GOROOT between /usr/lib/go-V and /usr/share/go-V with
     # relative links, so the unpacked usr/ tree works as it is, anywhere.
     rm -rf "$CACHE/go/$v.tree"; mkdir -p "$CACHE/go/$v.tree"
-    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$CACHE/go/$v.tree"; done
-    ln -sfn "$v.tree/usr/lib/go-$v" "$root"
-    rm -rf "$tmp"
-    "$root/bin/go" version >&2
-  fi
-  echo "$v $root"
+    for deb in "$tmp/golang-$v-go_"*.deb "$tmp/golang-$v-src_"*.deb; do dpkg -x "$deb" "$CACHE/go/$v.tree"; done
+    ln -sfn "$v.tree/usr/lib/go-$v" "$CACHE/go/$v"
+    "$CACHE/go/$v/bin/go" version >&2
+  }
+  pids=()
+  for v in "${missing[@]}"; do unpack "$v" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p"; done
+  rm -rf "$tmp"
+fi
+for v in "${VERSIONS[@]}"; do
+  [ -x "$CACHE/go/$v/bin/go" ] || { echo "go-toolchains: Go $v missing after unpacking" >&2; exit 1; }
+  echo "$v $CACHE/go/$v"
 done

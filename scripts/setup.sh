@@ -32,15 +32,27 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# The downloads (Go toolchains from Debian's mirror, real executables from npm) take minutes and little
+# CPU: they run in the background while npm installs and the build compiles. Each one's messages are
+# printed when it ends; a failure of either fails the set-up.
+logs=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$logs"' EXIT
+log "fetching Go toolchains (Debian golang-1.X packages, private apt configuration), in the background"
+scripts/go-toolchains.sh >/dev/null 2>"$logs/toolchains" & toolchains=$!
+log "fetching the pinned real Go executables (npm pack, sha256-checked), in the background"
+scripts/real-binaries.sh 2>"$logs/binaries" & binaries=$!
+
 log "installing npm packages"
 npm ci --no-audit --no-fund --loglevel=error
 
-log "fetching Go toolchains (Debian golang-1.X packages, private apt configuration)"
-scripts/go-toolchains.sh >/dev/null
-
-log "fetching the pinned real Go executables (npm pack, sha256-checked)"
-scripts/real-binaries.sh
-
 log "building"
 npm run -s build
+
+status=0
+wait $toolchains || status=$?
+cat "$logs/toolchains" >&2
+[ $status = 0 ] || { log "fetching the Go toolchains failed (exit $status)"; exit 1; }
+wait $binaries || status=$?
+cat "$logs/binaries" >&2
+[ $status = 0 ] || { log "fetching the real executables failed (exit $status)"; exit 1; }
 log "done"

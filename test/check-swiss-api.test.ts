@@ -17,13 +17,12 @@ import { parseScenario } from '../src/engine/scenario.js';
 import { simulateSwiss } from '../src/engine/swiss/index.js';
 import { checkSwiss, swissEntries, swissSnapshotSource } from '../src/check/swiss/index.js';
 import { LIMITS } from '../src/check/types.js';
-import { FIXTURES, readFixture, SCENARIOS } from './support/swisssnap.js';
-import { standalone, type ProcessLine } from './support/swisscheck.js';
+import { SCENARIOS } from './support/swisssnap.js';
+import { realSnapshot } from './support/swisscheck.js';
 import { readFileSync } from 'node:fs';
 
 function real(name: string): Record<string, unknown> & { header: Record<string, unknown>; tables: { groups: { ctrl: number[]; keys: unknown[] }[] }[]; hash: Record<string, unknown> } {
-  const [meta, snap] = readFixture(join(FIXTURES, 'real', `${name}.jsonl.gz`));
-  return standalone(JSON.parse(meta) as ProcessLine, JSON.parse(snap) as Record<string, unknown>) as never;
+  return realSnapshot(name) as never;
 }
 
 const HASH_CODES = ['swiss/h2', 'swiss/probe', 'swiss/directory-placement'];

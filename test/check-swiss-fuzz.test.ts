@@ -8,12 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { join } from 'node:path';
 import type { SimMemory } from '../src/model/memory.js';
 import { InputError } from '../src/base/errors.js';
 import { checkSwiss, swissEntries, swissSnapshotSource } from '../src/check/swiss/index.js';
-import { FIXTURES, readFixture } from './support/swisssnap.js';
-import { standalone, type ProcessLine } from './support/swisscheck.js';
+import { realSnapshot } from './support/swisscheck.js';
 import { cpuClock } from './support/cpuclock.js';
 
 // Small and table maps, string/struct/indirect/float keys, 32- and 64-bit, both byte orders.
@@ -26,8 +24,7 @@ const BASES = [
   'float64-churn.go1.27-ppc64-fallback',
   'int64-indirect-elem.go1.26-arm-fallback',
 ].map((name) => {
-  const [meta, snap] = readFixture(join(FIXTURES, 'real', `${name}.jsonl.gz`));
-  return standalone(JSON.parse(meta) as ProcessLine, JSON.parse(snap) as Record<string, unknown>);
+  return realSnapshot(name);
 });
 
 const deadline = (ms: number) => {

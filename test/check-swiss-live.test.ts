@@ -25,6 +25,8 @@ import type { MapType } from '../src/model/types.js';
 import { target as layoutTarget, layoutOf, type SwissLayout } from '../src/layout/index.js';
 import { checkSwiss, swissEntries } from '../src/check/swiss/index.js';
 import type { MapSource } from '../src/check/types.js';
+import { snapshotHash } from '../src/source/snapshot/hash.js';
+import { JsonReader } from '../src/source/snapshot/json.js';
 import { buildSwisssnap, scenarioFiles } from './support/swisssnap.js';
 import { emulatorFor } from './support/toolchains.js';
 
@@ -50,15 +52,21 @@ class RegionReader implements MemoryReader {
 
 const TARGETS: readonly [string, string, 'fallback' | 'aes'][] = [['1.26', 'amd64', 'fallback'], ['1.24', '386', 'aes'], ['1.27', 'arm64', 'aes'], ['1.25', 'amd64', 'aes']];
 
-interface Meta { go: string; arch: string; useAeshash: boolean; hashkey: string[]; aeskeysched: string }
+interface Snap { arch: string; type: string; hash: { mode: string }; header: { used: number } }
 
-function run(bin: string, goarch: string, mode: string, scenario: string): [Meta, { type: string; header: { used: number } }, { map: string; regions: [string, string][] }] {
+/** The process's hash keys, as the snapshot states them (read by the snapshot source's own reader). */
+function hashOf(snap: Snap, file: string): MapSource['hash'] {
+  return snapshotHash(new JsonReader(file), snap.hash, archByName(snap.arch), 64);
+}
+
+function run(bin: string, goarch: string, mode: string, scenario: string): [Snap, { map: string; regions: [string, string][] }] {
   const emu = goarch === 'arm64' ? emulatorFor(goarch) : null;
   const env = { ...process.env };
   if (mode === 'fallback') env.GODEBUG = 'cpu.aes=off';
   else delete env.GODEBUG;
   const out = execFileSync(emu ?? bin, emu ? [bin, '-mem', scenario] : ['-mem', scenario], { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString().trim().split('\n');
-  return [JSON.parse(out[0]) as Meta, JSON.parse(out[1]), JSON.parse(out[out.length - 1])];
+  // Line 1 the run, line 2 the snapshot, the last line the memory.
+  return [JSON.parse(out[1]) as Snap, JSON.parse(out[out.length - 1])];
 }
 
 /**
@@ -79,12 +87,11 @@ function run(bin: string, goarch: string, mode: string, scenario: string): [Meta
 function partlySplit(bin: string, go: string, goarch: string, mode: 'fallback' | 'aes', work: string): boolean {
   const file = join(work, 'split-3590.json');
   writeFileSync(file, JSON.stringify({ name: 'split-3590', go, arch: goarch, type: 'map[int64]int64', ops: Array.from({ length: 3590 }, (_, i) => ['insert', i, i]) }));
-  const [meta, snap, mem] = run(bin, goarch, mode, file);
-  const arch = archByName(meta.arch);
+  const [snap, mem] = run(bin, goarch, mode, file);
+  const arch = archByName(snap.arch);
   const reader = new RegionReader(arch, mem.regions);
   const src: MapSource = {
-    name: 'split-3590', reader, addr: BigInt(mem.map), type: parseType(snap.type) as MapType, target: layoutTarget(go, meta.arch),
-    hash: { aes: meta.useAeshash, keys: { hashkey: meta.hashkey.map(BigInt), aeskeysched: Uint8Array.from(meta.aeskeysched.match(/../g)!, (x) => parseInt(x, 16)) } },
+    name: 'split-3590', reader, addr: BigInt(mem.map), type: parseType(snap.type) as MapType, target: layoutTarget(go, snap.arch), hash: hashOf(snap, file),
   };
   const r = checkSwiss(src);
   assert.deepEqual([r.findings, r.unchecked, r.count], [[], [], 3590], `${go} ${goarch}: a 3590-key real map checks clean`);
@@ -117,17 +124,17 @@ test('live: real Go maps read from their real memory check clean', { timeout: 30
       const bin = buildSwisssnap(go, goarch);
       const bad: string[] = [];
       for (const f of scenarioFiles()) {
-        const [meta, snap, mem] = run(bin, goarch, mode, f);
-        assert.equal(meta.useAeshash, mode === 'aes');
-        const arch = archByName(meta.arch);
+        const [snap, mem] = run(bin, goarch, mode, f);
+        assert.equal(snap.hash.mode, mode);
+        const arch = archByName(snap.arch);
         const reader = new RegionReader(arch, mem.regions);
         const src: MapSource = {
           name: f,
           reader,
           addr: BigInt(mem.map),
           type: parseType(snap.type) as MapType,
-          target: layoutTarget(go, meta.arch),
-          hash: { aes: meta.useAeshash, keys: { hashkey: meta.hashkey.map(BigInt), aeskeysched: Uint8Array.from(meta.aeskeysched.match(/../g)!, (x) => parseInt(x, 16)) } },
+          target: layoutTarget(go, snap.arch),
+          hash: hashOf(snap, f),
         };
         const r = checkSwiss(src);
         if (r.findings.length || r.unchecked.length) bad.push(`${f}: ${JSON.stringify([...r.findings.slice(0, 2), ...r.unchecked])}`);

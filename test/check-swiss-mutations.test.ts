@@ -1,6 +1,6 @@
 /**
  * Every invariant caught: for each code of SWISS_INVARIANTS, a mutation of
- * a real-runtime snapshot (test/fixtures/sim-swiss/real, which checks clean:
+ * a real-runtime snapshot (test/fixtures/sim-swiss/<go>-<arch>-<mode>, which checks clean:
  * check-swiss.test.ts) or of its rebuilt memory that breaks exactly that
  * invariant, on four targets (Go 1.24 amd64 fallback hash, 1.26 386 AES,
  * 1.27 arm64 AES, 1.26 s390x big-endian fallback). Beside each mutation, a
@@ -9,14 +9,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename } from 'node:path';
 import type { SimMemory } from '../src/model/memory.js';
 import { layoutOf, type SwissLayout } from '../src/layout/index.js';
 import { checkSwiss, swissSnapshotSource, SWISS_INVARIANTS } from '../src/check/swiss/index.js';
 import type { MapSource } from '../src/check/types.js';
-import { FIXTURES, readFixture } from './support/swisssnap.js';
-import { standalone, type ProcessLine } from './support/swisscheck.js';
+import { scenarioFiles } from './support/swisssnap.js';
+import { realSnapshot } from './support/swisscheck.js';
 
 type Target = readonly [go: string, arch: string, mode: 'fallback' | 'aes'];
 const TARGETS: readonly Target[] = [['1.24', 'amd64', 'fallback'], ['1.26', '386', 'aes'], ['1.27', 'arm64', 'aes'], ['1.26', 's390x', 'fallback']];
@@ -37,11 +36,10 @@ const DELETED = 0xfe;
 const full = (c: number) => c < 0x80;
 
 function load(scenario: string, [go, arch, mode]: Target): Snap {
-  const [meta, snap] = readFixture(join(FIXTURES, 'real', `${scenario}.go${go}-${arch}-${mode}.jsonl.gz`));
-  return standalone(JSON.parse(meta) as ProcessLine, JSON.parse(snap) as Record<string, unknown>) as unknown as Snap;
+  return realSnapshot(`${scenario}.go${go}-${arch}-${mode}`) as unknown as Snap;
 }
 
-const SCENARIOS = [...new Set(readdirSync(join(FIXTURES, 'real')).map((f) => f.replace(/\.go1\..*$/, '')))].sort();
+const SCENARIOS = scenarioFiles().map((f) => basename(f, '.json')).sort();
 
 /** The first scenario (in name order) whose real snapshot on `t` satisfies `ok`. */
 function pick(t: Target, ok: (s: Snap) => boolean, prefer: readonly string[] = []): Snap {

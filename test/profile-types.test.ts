@@ -28,6 +28,9 @@ import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { buildGosrc } from './support/mapcost.js';
 
+
+/** The line of hotIDs' `&rec{…}` in gosrc/mapattr/main.go: an allocation in a hot function that is not map work. */
+const REC_LINE = readFileSync(path.join(import.meta.dirname, '..', '..', 'gosrc', 'mapattr', 'main.go'), 'utf8').split('\n').findIndex((l) => l.includes('&rec{')) + 1;
 const dir = mkdtempSync(path.join(tmpdir(), 'mapscope-profile-types-'));
 
 /** gosrc/mapattr/main.go: the function that uses each map, and that map's type. */
@@ -152,7 +155,7 @@ for (const go of ['1.22', '1.26']) {
     // hidden), so `make(map[K]V)` with no size is makemap_small, which takes no type: unattributed.
     assert.ok(t.unattributed.some((u) => /makemap_small/.test(u.reason)));
     // A non-map allocation in a hot function (hotIDs' &rec{}) is not map work.
-    const recs = p.samples.filter((s) => s.locs.length && p.frames[p.locations[s.locs[0]].frames.at(-1)!].function === 'main.hotIDs' && p.frames[p.locations[s.locs[0]].frames[0]].line === 66);
+    const recs = p.samples.filter((s) => s.locs.length && p.frames[p.locations[s.locs[0]].frames.at(-1)!].function === 'main.hotIDs' && p.frames[p.locations[s.locs[0]].frames[0]].line === REC_LINE);
     assert.ok(recs.length > 0);
   });
 }

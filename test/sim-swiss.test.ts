@@ -3,7 +3,7 @@
  * and every target (Go 1.24, 1.26, 1.27 × amd64, 386, arm64 × AES and
  * fallback hash), replaying the scenario with the random numbers the real
  * run drew gives a snapshot equal, byte for byte, to the one the real
- * program printed (test/fixtures/sim-swiss/real, scripts/sim-swiss-fixtures.sh).
+ * program printed (test/fixtures/sim-swiss/<go>-<arch>-<mode>/, scripts/sim-swiss-fixtures.sh).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,9 +23,11 @@ for (const [go, arch, mode] of FIXTURE_TARGETS) {
     for (const f of files) {
       const fx = fixtureName(f, go, arch, mode);
       assert.ok(existsSync(fx), `fixture missing: ${fx} (run scripts/sim-swiss-fixtures.sh)`);
-      const [meta, real] = readFixture(fx);
-      assert.match(meta, new RegExp(`"go":"go${go.replace('.', '\\.')}[.\\d]*","arch":"${arch}","useAeshash":${mode === 'aes'}`));
-      const sim = simulateLike(f, go, arch, mode, meta);
+      const [run, real] = readFixture(fx);
+      assert.match(run, new RegExp(`^\\{"runtime":"go${go.replace('.', '\\.')}[.\\d]*"`));
+      assert.match(real, new RegExp(`^\\{"go":"${go.replace('.', '\\.')}","arch":"${arch}","experiment":"","type":"[^\n]*","hash":\\{"mode":"${mode}"`));
+      // The whole snapshot as text: go, arch, hash (the seeds the map had) and the memory.
+      const sim = simulateLike(f, go, arch, mode, real);
       if (sim !== real) {
         let i = 0;
         while (sim[i] === real[i]) i++;

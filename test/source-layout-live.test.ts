@@ -15,8 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layoutOf, target, type MapLayout } from '../src/layout/index.js';
@@ -27,7 +26,8 @@ import { sizeOf, structLayout, typeString, underlying, type GoType } from '../sr
 import type { Arch } from '../src/model/arch.js';
 import { inspectBytes } from '../src/inspect/inspect.js';
 import { resolveManyInSource, sourceGoType, type SourceType } from '../src/names/source.js';
-import { cacheDir, emulatorFor, goroot } from './support/toolchains.js';
+import { emulatorFor, goroot } from './support/toolchains.js';
+import { goBuild } from './support/gobuild.js';
 
 export const MODULE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'namedmod');
 export const PROBE = join(MODULE, 'cmd', 'probe');
@@ -36,13 +36,9 @@ const GOARCHES = ['amd64', 'arm64', '386', 'arm'];
 export interface ProbeNode { size: number; align: number; fields?: { name: string; offset: number; type: ProbeNode }[]; elem?: ProbeNode }
 export interface ProbeOut { go: string; goarch: string; maps: { type: string; key: ProbeNode; elem: ProbeNode }[] }
 
-export function buildProbe(go: string, goarch: string, exe: string, extraFlags: string[] = []): void {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '', GOPROXY: 'off', CGO_ENABLED: '0', GOOS: 'linux', GOARCH: goarch, GOARM: '7',
-    GOCACHE: join(cacheDir(), 'gocache-namedmod'),
-  };
-  delete env.GOROOT;
-  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', ...extraFlags, '-o', exe, '.'], { cwd: PROBE, env, stdio: 'pipe' });
+/** The probe built by Go `go` for `goarch` (through test/support/gobuild.ts: once per change of the module or toolchain); vendor/ is used, so GOFLAGS is empty. */
+export function buildProbe(go: string, goarch: string, extraFlags: string[] = []): string {
+  return goBuild({ go, src: MODULE, pkg: './cmd/probe', goarch, flags: extraFlags, env: { GOFLAGS: '', GOPROXY: 'off' }, name: 'probe' });
 }
 
 export function runProbe(goarch: string, exe: string): ProbeOut {
@@ -90,46 +86,39 @@ function fromSource(types: string[], goarch: string): Map<string, SourceType> {
 
 for (const go of ['1.21', '1.23', '1.24', '1.27']) {
   test(`layout --source equals go${go}'s compiled layouts of namedmod's maps on amd64, arm64, 386, arm`, { timeout: 1_800_000 }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'namedmod-'));
-    try {
-      for (const a of GOARCHES) {
-        const ctx = `go${go}/${a}`;
-        const exe = join(dir, `probe-${a}`);
-        buildProbe(go, a, exe);
-        const stripped = join(dir, `probe-${a}-stripped`);
-        buildProbe(go, a, stripped, ['-ldflags=-s -w']);
-        const real = runProbe(a, exe);
-        assert.ok(real.maps.length >= 17, `${ctx}: probe lists ${real.maps.length} maps`);
-        const [ins] = inspectBytes(exe, new Uint8Array(readFileSync(exe)));
-        const src = fromSource(real.maps.map((m) => m.type), a);
-        const t = target(go, a);
+    for (const a of GOARCHES) {
+      const ctx = `go${go}/${a}`;
+      const exe = buildProbe(go, a);
+      const stripped = buildProbe(go, a, ['-ldflags=-s -w']);
+      const real = runProbe(a, exe);
+      assert.ok(real.maps.length >= 17, `${ctx}: probe lists ${real.maps.length} maps`);
+      const [ins] = inspectBytes(exe, new Uint8Array(readFileSync(exe)));
+      const src = fromSource(real.maps.map((m) => m.type), a);
+      const t = target(go, a);
+      for (const m of real.maps) {
+        const type = sourceGoType(src.get(m.type)!, t.go, t.arch);
+        assert.ok(type.kind === 'map');
+        assert.deepEqual(ourNode(type.key, t.arch), m.key, `${ctx} ${m.type}: key size, align and field offsets`);
+        assert.deepEqual(ourNode(type.elem, t.arch), m.elem, `${ctx} ${m.type}: elem size, align and field offsets`);
+        const d = ins.maps.find((x) => x.type === m.type);
+        assert.ok(d, `${ctx}: no descriptor for ${m.type}`);
+        sameDescriptor(`${ctx} ${m.type}`, d, layoutOf(type, t));
+      }
+      // layout --binary on the same program, with DWARF and stripped: version, GOARCH and names from the executable.
+      for (const [label, file] of [['DWARF', exe], ['stripped', stripped]]) {
+        const b = binaryNames(file);
+        assert.deepEqual([b.target.go.minor, b.target.arch.name], [t.go.minor, a], `${ctx} ${label}: target read from the binary`);
+        const listed = binaryMapLayouts(b);
         for (const m of real.maps) {
-          const type = sourceGoType(src.get(m.type)!, t.go, t.arch);
-          assert.ok(type.kind === 'map');
-          assert.deepEqual(ourNode(type.key, t.arch), m.key, `${ctx} ${m.type}: key size, align and field offsets`);
-          assert.deepEqual(ourNode(type.elem, t.arch), m.elem, `${ctx} ${m.type}: elem size, align and field offsets`);
-          const d = ins.maps.find((x) => x.type === m.type);
-          assert.ok(d, `${ctx}: no descriptor for ${m.type}`);
-          sameDescriptor(`${ctx} ${m.type}`, d, layoutOf(type, t));
-        }
-        // layout --binary on the same program, with DWARF and stripped: version, GOARCH and names from the executable.
-        for (const [label, file] of [['DWARF', exe], ['stripped', stripped]]) {
-          const b = binaryNames(file);
-          assert.deepEqual([b.target.go.minor, b.target.arch.name], [t.go.minor, a], `${ctx} ${label}: target read from the binary`);
-          const listed = binaryMapLayouts(b);
-          for (const m of real.maps) {
-            const bm = b.maps.find((x) => x.info.type === m.type);
-            assert.ok(bm, `${ctx} ${label}: --binary does not list ${m.type}`);
-            assert.deepEqual(ourNode(bm.type.key, t.arch), m.key, `${ctx} ${label} ${m.type}: key`);
-            assert.deepEqual(ourNode(bm.type.elem, t.arch), m.elem, `${ctx} ${label} ${m.type}: elem`);
-            const l = listed.find((x) => x.type === m.type || (!('error' in x) && x.type === typeString(bm.type)));
-            assert.ok(l && !('error' in l), `${ctx} ${label}: no layout listed for ${m.type}`);
-            sameDescriptor(`${ctx} ${label} ${m.type}`, bm.info, l);
-          }
+          const bm = b.maps.find((x) => x.info.type === m.type);
+          assert.ok(bm, `${ctx} ${label}: --binary does not list ${m.type}`);
+          assert.deepEqual(ourNode(bm.type.key, t.arch), m.key, `${ctx} ${label} ${m.type}: key`);
+          assert.deepEqual(ourNode(bm.type.elem, t.arch), m.elem, `${ctx} ${label} ${m.type}: elem`);
+          const l = listed.find((x) => x.type === m.type || (!('error' in x) && x.type === typeString(bm.type)));
+          assert.ok(l && !('error' in l), `${ctx} ${label}: no layout listed for ${m.type}`);
+          sameDescriptor(`${ctx} ${label} ${m.type}`, bm.info, l);
         }
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 }

@@ -12,13 +12,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { layoutOf, parseTypeFor, target } from '../src/layout/index.js';
 import { sizeOf, structLayout, underlying } from '../src/model/types.js';
 import { inspectBytes } from '../src/inspect/inspect.js';
-import { cacheDir, emulatorFor, goroot } from './support/toolchains.js';
+import { emulatorFor } from './support/toolchains.js';
+import { goBuild } from './support/gobuild.js';
 
 const VERSIONS = ['1.19', '1.21', '1.22', '1.23', '1.24', '1.25', '1.26', '1.27'];
 const GOARCHES = ['amd64', 'arm64', '386', 'arm'];
@@ -92,15 +91,9 @@ func main() {
 `;
 }
 
-function build(go: string, goarch: string, dir: string): { out: { maps: number; urlOffsets: number[]; sizes: Record<string, [number, number]> }; exe: string } {
-  const exe = join(dir, `prog-${go}-${goarch}`);
-  const env = {
-    ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPROXY: 'off', CGO_ENABLED: '0', GOOS: 'linux', GOARCH: goarch,
-    GOARM: '7', GOCACHE: join(cacheDir(), 'gocache-stdtypes'),
-  };
-  delete (env as Record<string, string | undefined>).GOROOT;
-  const goBin = join(goroot(go), 'bin', 'go');
-  execFileSync(goBin, ['build', '-buildvcs=false', '-o', exe, '.'], { cwd: dir, env, stdio: 'pipe' });
+/** Builds the program (through test/support/gobuild.ts: once per change of program or toolchain) and runs it, under qemu-user off amd64. */
+function build(go: string, goarch: string): { out: { maps: number; urlOffsets: number[]; sizes: Record<string, [number, number]> }; exe: string } {
+  const exe = goBuild({ go, files: { 'go.mod': 'module stdlive\n\ngo 1.19\n', 'main.go': program() }, goarch, name: 'stdlive' });
   const emu = emulatorFor(goarch);
   const text = emu ? execFileSync(emu, [exe], { encoding: 'utf8' }) : execFileSync(exe, [], { encoding: 'utf8' });
   return { out: JSON.parse(text), exe };
@@ -108,40 +101,33 @@ function build(go: string, goarch: string, dir: string): { out: { maps: number; 
 
 for (const go of VERSIONS) {
   test(`go${go}: the table's figures equal unsafe.Sizeof/Alignof/Offsetof and map descriptors on four GOARCHes`, { timeout: 1_800_000 }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'std-types-live-'));
-    try {
-      writeFileSync(join(dir, 'go.mod'), 'module stdlive\n\ngo 1.19\n');
-      writeFileSync(join(dir, 'main.go'), program());
-      for (const a of GOARCHES) {
-        const t = target(go, a);
-        const ctx = `go${go}/${a}`;
-        const { out, exe } = build(go, a, dir);
-        assert.equal(out.maps, MAPS.length);
-        for (const name of SIZED) {
-          const s = sizeOf(parseTypeFor(`[1]${name}`, t), t.arch);
-          assert.deepEqual([s.size, s.align], out.sizes[name], `${ctx} ${name}: [size, align]`);
-        }
-        const u = underlying(parseTypeFor('[1]url.URL', t));
-        assert.ok(u.kind === 'array');
-        const st = underlying(u.elem);
-        assert.ok(st.kind === 'struct');
-        const offsets = structLayout(st, t.arch).fields;
-        assert.deepEqual(URL_FIELDS.map((f) => offsets.find((x) => x.name === f)?.offset), out.urlOffsets, `${ctx} url.URL field offsets`);
-        const [ins] = inspectBytes(exe, new Uint8Array(readFileSync(exe)));
-        for (const m of MAPS) {
-          const l = layoutOf(m, t);
-          // Spelled as reflect spells it (json.RawMessage is an alias of jsontext.Value in Go 1.27).
-          const real = ins.maps.find((x) => x.type === l.type);
-          assert.ok(real, `${ctx}: descriptor of ${m} (${l.type}) not found among ${ins.maps.map((x) => x.type).join(', ')}`);
-          if (l.impl === 'classic') {
-            assert.deepEqual([real.keySize, real.elemSize, real.bucketSize, real.flags], [l.descriptor.keySize, l.descriptor.elemSize, l.descriptor.bucketSize, l.descriptor.flags.value], `${ctx} ${m}: KeySize, ValueSize, BucketSize, Flags`);
-          } else {
-            assert.deepEqual([real.groupSize, real.slotSize, real.elemOffset, real.flags], [l.descriptor.groupSize, l.descriptor.slotSize, l.descriptor.elemOff, l.descriptor.flags.value], `${ctx} ${m}: GroupSize, SlotSize, ElemOff, Flags`);
-          }
+    for (const a of GOARCHES) {
+      const t = target(go, a);
+      const ctx = `go${go}/${a}`;
+      const { out, exe } = build(go, a);
+      assert.equal(out.maps, MAPS.length);
+      for (const name of SIZED) {
+        const s = sizeOf(parseTypeFor(`[1]${name}`, t), t.arch);
+        assert.deepEqual([s.size, s.align], out.sizes[name], `${ctx} ${name}: [size, align]`);
+      }
+      const u = underlying(parseTypeFor('[1]url.URL', t));
+      assert.ok(u.kind === 'array');
+      const st = underlying(u.elem);
+      assert.ok(st.kind === 'struct');
+      const offsets = structLayout(st, t.arch).fields;
+      assert.deepEqual(URL_FIELDS.map((f) => offsets.find((x) => x.name === f)?.offset), out.urlOffsets, `${ctx} url.URL field offsets`);
+      const [ins] = inspectBytes(exe, new Uint8Array(readFileSync(exe)));
+      for (const m of MAPS) {
+        const l = layoutOf(m, t);
+        // Spelled as reflect spells it (json.RawMessage is an alias of jsontext.Value in Go 1.27).
+        const real = ins.maps.find((x) => x.type === l.type);
+        assert.ok(real, `${ctx}: descriptor of ${m} (${l.type}) not found among ${ins.maps.map((x) => x.type).join(', ')}`);
+        if (l.impl === 'classic') {
+          assert.deepEqual([real.keySize, real.elemSize, real.bucketSize, real.flags], [l.descriptor.keySize, l.descriptor.elemSize, l.descriptor.bucketSize, l.descriptor.flags.value], `${ctx} ${m}: KeySize, ValueSize, BucketSize, Flags`);
+        } else {
+          assert.deepEqual([real.groupSize, real.slotSize, real.elemOffset, real.flags], [l.descriptor.groupSize, l.descriptor.slotSize, l.descriptor.elemOff, l.descriptor.flags.value], `${ctx} ${m}: GroupSize, SlotSize, ElemOff, Flags`);
         }
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 }

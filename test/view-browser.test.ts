@@ -26,11 +26,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { REPO, compareScreenshot as compareWith, browserSuite, open as openPage, view } from './support/viewpage.js';
-import { readFixture } from './support/swisssnap.js';
-import { standalone, type ProcessLine } from './support/swisscheck.js';
+import { fixtureName, SCENARIOS } from './support/swisssnap.js';
+import { readRecording, recordingFile } from './support/simfixtures.js';
 import { assertBadInput } from './support/badinput.js';
 
 const suite = browserSuite('view');
@@ -87,30 +86,31 @@ async function checkMemoryPage(file: string, snap: Record<string, unknown>): Pro
     }
     // Keyboard: focus the first slot, move right and down, the details follow. The pointer leaves the
     // grid first: left over a slot, a scroll that brings the focused slot into view would hover another.
+    // From the slot one row up and one column left of a full slot (a row is a unit's 8 slots).
+    const at = full.find((i) => i >= 9 && i % 8 !== 0)!;
     await page.mouse.move(0, 0);
-    await page.focus('.slot[data-slot="0"]');
+    await page.focus(`.slot[data-slot="${at - 9}"]`);
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
-    const at = 1 + 8;
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), String(at));
-    const want = `key ${JSON.stringify(units[1].keys[1])}`;
+    const want = `key ${JSON.stringify(units[Math.floor(at / 8)].keys[at % 8])}`;
     const shown = await page
       .waitForFunction((w) => document.querySelector('#details')?.textContent?.includes(w) ?? false, want, { timeout: 5000 })
       .then(() => true, () => false);
     assert.ok(shown, `details after the keys: ${await page.textContent('#details')}`);
-    assert.ok((await page.getAttribute(`.slot[data-slot="${at}"]`, 'aria-label'))!.includes(`key ${JSON.stringify(units[1].keys[1])}`), 'text alternative names the key');
+    assert.ok((await page.getAttribute(`.slot[data-slot="${at}"]`, 'aria-label'))!.includes(want), 'text alternative names the key');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
   }
 }
 
-const classicFixture = (name: string) =>
-  JSON.parse(gunzipSync(readFileSync(join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', `${name}.snapshot.json.gz`))).toString('utf8')) as Record<string, unknown>;
+/** The snapshot text (line 2) of a real Go 1.23 amd64 classic recording. */
+const classicText = (name: string) => readRecording(recordingFile('1.23-amd64-fallback', name)).snapshot;
+const classicFixture = (name: string) => JSON.parse(classicText(name)) as Record<string, unknown>;
 
-function swissFixture(name: string): Record<string, unknown> {
-  const [meta, snap] = readFixture(join(REPO, 'test', 'fixtures', 'sim-swiss', 'real', `${name}.jsonl.gz`));
-  return standalone(JSON.parse(meta) as ProcessLine, JSON.parse(snap) as Record<string, unknown>);
+function swissFixture(name: string, go: string, arch: string, mode: string): Record<string, unknown> {
+  return JSON.parse(readRecording(fixtureName(join(SCENARIOS, `${name}.json`), go, arch, mode)).snapshot) as Record<string, unknown>;
 }
 
 test('classic map mid-grow (real Go 1.23 amd64): slots, states and keys as the runtime left them', async () => {
@@ -123,19 +123,27 @@ test('classic map mid-grow (real Go 1.23 amd64): slots, states and keys as the r
 });
 
 test('Swiss map with several tables (real Go 1.24 amd64): slots, states and keys as the runtime left them', async () => {
-  const snap = swissFixture('int64-splits-1900.go1.24-amd64-fallback');
+  const snap = swissFixture('int64-splits-1900', '1.24', 'amd64', 'fallback');
   assert.ok((snap.tables as unknown[]).length > 1, 'the fixture has several tables');
   await checkMemoryPage('swiss-tables', snap);
 });
 
 test('a finding is listed and selecting it highlights its slot', async () => {
-  // Bucket 5's slot 2 holds key 9 with tophash 60 in the real snapshot; 61 is
-  // still a full slot's tophash but not the key's: a finding at bucket 5 slot 2,
-  // which the page lists as slot 5 × 8 + 2 = 42 (one unit per bucket, no chains before it).
+  // The first full slot of a bucket's first unit in the real snapshot: its tophash
+  // plus one is still a full slot's tophash but not the key's, a finding at that
+  // slot, which the page lists as (units before it) × 8 + slot.
   const snap = classicFixture('int64-mid-grow-27');
-  const b5 = (snap.buckets as { tophash: number[]; keys: unknown[] }[][])[5][0];
-  assert.equal(b5.tophash[2], 60);
-  b5.tophash[2] = 61;
+  const buckets = snap.buckets as { tophash: number[]; keys: unknown[] }[][];
+  let unit = 0;
+  let pick: { b: number; s: number; unit: number } | undefined;
+  for (let b = 0; b < buckets.length && !pick; unit += buckets[b].length, b++) {
+    const s = buckets[b][0].tophash.findIndex((t) => t >= 5 && t < 255);
+    if (s >= 0) pick = { b, s, unit };
+  }
+  assert.ok(pick, 'a full slot');
+  const slot = String(pick.unit * 8 + pick.s);
+  const key = buckets[pick.b][0].keys[pick.s];
+  buckets[pick.b][0].tophash[pick.s]++;
   const json = join(tmp, 'finding.json');
   const html = join(tmp, 'finding.html');
   writeFileSync(json, JSON.stringify(snap));
@@ -144,10 +152,13 @@ test('a finding is listed and selecting it highlights its slot', async () => {
   try {
     const buttons = await page.$$('button[data-finding]');
     assert.ok(buttons.length >= 1, 'the finding is listed with a link to its slot');
-    await buttons[0].click();
-    assert.deepEqual(await page.$$eval('.slot.hl', (c) => c.map((x) => (x as HTMLElement).dataset.slot)), ['42']);
-    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), '42');
-    assert.ok((await page.textContent('#details'))!.includes('key 9 '));
+    // By keyboard: a pointer left over the grid would show the hovered slot instead.
+    await buttons[0].focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await page.$$eval('.slot.hl', (c) => c.map((x) => (x as HTMLElement).dataset.slot)), [slot]);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.slot), slot);
+    const details = (await page.textContent('#details'))!;
+    assert.ok(details.includes(`key ${JSON.stringify(key)} `), details);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
@@ -242,7 +253,7 @@ test('a Swiss key in the wrong table: its finding highlights its slot and, apart
   // a group that no probe from a now-full group can reach: its group is its probe start. Swapping it (ctrl, key,
   // elem) with the first key of table 1 gives a swiss/directory-placement finding at that slot of table 1 whose
   // home is table 0 and that group.
-  const snap = swissFixture('int64-splits-1900.go1.24-amd64-fallback');
+  const snap = swissFixture('int64-splits-1900', '1.24', 'amd64', 'fallback');
   type G = { ctrl: number[]; keys: unknown[]; elems: unknown[] };
   const tables = snap.tables as { localDepth: number; groups: G[] }[];
   assert.deepEqual(snap.directory, [0, 1, 2, 3]);
@@ -331,7 +342,7 @@ test('layout strips match the layouts real compilers produced (Go 1.23/1.24 × a
 });
 
 test('bad input: one line, exit 2, no file written', () => {
-  const full = gunzipSync(readFileSync(join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', 'int64-mid-grow-27.snapshot.json.gz'))).toString('utf8');
+  const full = classicText('int64-mid-grow-27');
   const snap = JSON.parse(full) as { buckets: { tophash: number[] }[][] };
   snap.buckets[3][0].tophash = [1, 2, 3];
   const cases: [string, string][] = [
@@ -348,7 +359,9 @@ test('bad input: one line, exit 2, no file written', () => {
     assert.ok(!existsSync(html), `${name}: nothing written`);
   }
   // A file that cannot be written: exit 2 and no temporary file left behind.
-  const r = view([join(REPO, 'test', 'fixtures', 'sim-classic', '1.23-amd64-fallback', 'int64-mid-grow-27.snapshot.json.gz'), '-o', join(tmp, 'no-such-dir', 'x.html')]);
+  const good = join(tmp, 'mid-grow.json');
+  writeFileSync(good, full);
+  const r = view([good, '-o', join(tmp, 'no-such-dir', 'x.html')]);
   assertBadInput(r.status, r.stderr);
 });
 

@@ -472,11 +472,12 @@ function jsonCaseTarget(name: string, stream: number, seeds: Json[], argv: (r: R
 
 export function snapshotTarget(): Target {
   const gz = [
-    ...filesUnder(join(repo, 'test', 'fixtures', 'sim-classic'), (f) => f.endsWith('.snapshot.json.gz'), 4000),
-    ...filesUnder(join(repo, 'test', 'fixtures', 'sim-swiss'), (f) => f.endsWith('.snapshot.json.gz'), 4000),
+    ...filesUnder(join(repo, 'test', 'fixtures', 'sim-classic'), (f) => f.endsWith('.jsonl.gz'), 4000),
+    ...filesUnder(join(repo, 'test', 'fixtures', 'sim-swiss'), (f) => f.endsWith('.jsonl.gz'), 4000),
   ];
+  // Real-Go snapshot fixtures (docs/json.md): line 2 is the snapshot.
   const seeds = gz
-    .map((f) => gunzipSync(readFileSync(f)).toString('utf8'))
+    .map((f) => gunzipSync(readFileSync(f)).toString('utf8').split('\n')[1])
     .filter((s) => s.length < 12_000)
     .map((s) => JSON.parse(s) as Json);
   if (seeds.length === 0) throw new Error('no small snapshot seeds under test/fixtures/sim-*');

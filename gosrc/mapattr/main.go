@@ -18,10 +18,9 @@ package main
 
 import (
 	"flag"
-	"os"
-	"runtime"
-	"runtime/pprof"
 	"strconv"
+
+	"mapscope/profiles"
 )
 
 type rec struct{ n int }
@@ -30,9 +29,8 @@ type A int64
 type B int64
 
 var (
-	rounds     = flag.Int("rounds", 300, "rounds of work")
-	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile here")
-	memprofile = flag.String("memprofile", "", "write a heap profile here (every allocation sampled)")
+	rounds = flag.Int("rounds", 300, "rounds of work")
+	prof   = profiles.Register("cpu", "mem")
 )
 
 var sink int
@@ -145,20 +143,8 @@ func main() {
 	for i := 0; i < 3000; i++ {
 		strKeys = append(strKeys, "key/"+strconv.Itoa(i*31))
 	}
-	if *memprofile != "" {
-		runtime.MemProfileRate = 1
-	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			panic(err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			panic(err)
-		}
-		defer f.Close()
-		defer pprof.StopCPUProfile()
-	}
+	prof.GCBeforeHeap = true
+	prof.Start()
 	ms := map[string]int{}
 	mi := map[uint64]*rec{}
 	mc := map[uint32]string{}
@@ -173,15 +159,5 @@ func main() {
 		ma = hotA(r, ma)
 		mb = hotB(r, mb)
 	}
-	if *memprofile != "" {
-		runtime.GC()
-		f, err := os.Create(*memprofile)
-		if err != nil {
-			panic(err)
-		}
-		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-			panic(err)
-		}
-		f.Close()
-	}
+	prof.Stop()
 }

@@ -8,19 +8,17 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
-	"runtime"
-	"runtime/pprof"
 	"strconv"
 	"sync"
 	"time"
+
+	"mapscope/profiles"
 )
 
 var (
-	workers      = flag.Int("workers", 4, "goroutines sharing the map")
-	rounds       = flag.Int("rounds", 20000, "inserts and lookups per goroutine")
-	blockprofile = flag.String("blockprofile", "", "write a block profile here (every blocking event sampled)")
-	mutexprofile = flag.String("mutexprofile", "", "write a mutex profile here (every contention sampled)")
+	workers = flag.Int("workers", 4, "goroutines sharing the map")
+	rounds  = flag.Int("rounds", 20000, "inserts and lookups per goroutine")
+	prof    = profiles.Register("block", "mutex")
 )
 
 type guarded struct {
@@ -46,23 +44,9 @@ func (g *guarded) get(k string) int {
 	return v
 }
 
-func write(name, file string) {
-	f, err := os.Create(file)
-	if err != nil {
-		panic(err)
-	}
-	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
-		panic(err)
-	}
-	if err := f.Close(); err != nil {
-		panic(err)
-	}
-}
-
 func main() {
 	flag.Parse()
-	runtime.SetBlockProfileRate(1)
-	runtime.SetMutexProfileFraction(1)
+	prof.Start()
 	g := &guarded{m: make(map[string]int)}
 	var wg sync.WaitGroup
 	sum := make([]int, *workers)
@@ -78,12 +62,7 @@ func main() {
 		}(w)
 	}
 	wg.Wait()
-	if *blockprofile != "" {
-		write("block", *blockprofile)
-	}
-	if *mutexprofile != "" {
-		write("mutex", *mutexprofile)
-	}
+	prof.Stop()
 	total := 0
 	for _, s := range sum {
 		total += s

@@ -17,18 +17,17 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"runtime"
 	"runtime/metrics"
-	"runtime/pprof"
 	"strconv"
+
+	"mapscope/profiles"
 )
 
 var (
-	rounds     = flag.Int("rounds", 200, "rounds of work: each decodes, grows the cache and refills")
-	forced     = flag.Int("forced", 2, "runtime.GC() calls spread over the run")
-	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile here")
-	memprofile = flag.String("memprofile", "", "write a heap profile here (every allocation sampled)")
+	rounds = flag.Int("rounds", 200, "rounds of work: each decodes, grows the cache and refills")
+	forced = flag.Int("forced", 2, "runtime.GC() calls spread over the run")
+	prof   = profiles.Register("cpu", "mem")
 )
 
 // doc is one JSON object with a few dozen keys, decoded again and again.
@@ -81,19 +80,7 @@ func clearAndRefill() {
 
 func main() {
 	flag.Parse()
-	if *memprofile != "" {
-		runtime.MemProfileRate = 1
-	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			panic(err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			panic(err)
-		}
-		defer f.Close()
-	}
+	prof.Start()
 	every := *rounds + 1
 	if *forced > 0 {
 		every = *rounds / (*forced + 1)
@@ -114,19 +101,7 @@ func main() {
 		runtime.GC()
 		gcs++
 	}
-	if *cpuprofile != "" {
-		pprof.StopCPUProfile()
-	}
-	if *memprofile != "" {
-		f, err := os.Create(*memprofile)
-		if err != nil {
-			panic(err)
-		}
-		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-			panic(err)
-		}
-		f.Close()
-	}
+	prof.Stop()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	n := ms.NumGC

@@ -5,13 +5,15 @@ package main
 import (
 	"reflect"
 	"unsafe"
+
+	"mapscope/snapshot"
 )
 
 var lookupSink0 int
 
 func init() { runners["map[[16]uint8]int"] = run0 }
 
-func run0(sc *scenario, p *probe) {
+func run0(sc *snapshot.Scenario, p *probe) {
 	var m map[[16]uint8]int
 	if sc.Hint == nil {
 		m = make(map[[16]uint8]int)
@@ -22,23 +24,23 @@ func run0(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[[16]uint8](op)] = opValue[int](op)
+			m[snapshot.As[[16]uint8](op.Key)] = snapshot.As[int](op.Value)
 		case "delete":
-			delete(m, opKey[[16]uint8](op))
+			delete(m, snapshot.As[[16]uint8](op.Key))
 		case "lookup":
-			lookupSink0 = m[opKey[[16]uint8](op)]
+			lookupSink0 = m[snapshot.As[[16]uint8](op.Key)]
 		case "clear":
 			clear0(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -48,14 +50,14 @@ func run0(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink1 int64
 
 func init() { runners["map[[20]int64]int64"] = run1 }
 
-func run1(sc *scenario, p *probe) {
+func run1(sc *snapshot.Scenario, p *probe) {
 	var m map[[20]int64]int64
 	if sc.Hint == nil {
 		m = make(map[[20]int64]int64)
@@ -66,23 +68,23 @@ func run1(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[[20]int64](op)] = opValue[int64](op)
+			m[snapshot.As[[20]int64](op.Key)] = snapshot.As[int64](op.Value)
 		case "delete":
-			delete(m, opKey[[20]int64](op))
+			delete(m, snapshot.As[[20]int64](op.Key))
 		case "lookup":
-			lookupSink1 = m[opKey[[20]int64](op)]
+			lookupSink1 = m[snapshot.As[[20]int64](op.Key)]
 		case "clear":
 			clear1(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -92,14 +94,14 @@ func run1(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink2 int32
 
 func init() { runners["map[float32]int32"] = run2 }
 
-func run2(sc *scenario, p *probe) {
+func run2(sc *snapshot.Scenario, p *probe) {
 	var m map[float32]int32
 	if sc.Hint == nil {
 		m = make(map[float32]int32)
@@ -110,23 +112,23 @@ func run2(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[float32](op)] = opValue[int32](op)
+			m[snapshot.As[float32](op.Key)] = snapshot.As[int32](op.Value)
 		case "delete":
-			delete(m, opKey[float32](op))
+			delete(m, snapshot.As[float32](op.Key))
 		case "lookup":
-			lookupSink2 = m[opKey[float32](op)]
+			lookupSink2 = m[snapshot.As[float32](op.Key)]
 		case "clear":
 			clear2(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -136,14 +138,14 @@ func run2(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink3 int64
 
 func init() { runners["map[float64]int64"] = run3 }
 
-func run3(sc *scenario, p *probe) {
+func run3(sc *snapshot.Scenario, p *probe) {
 	var m map[float64]int64
 	if sc.Hint == nil {
 		m = make(map[float64]int64)
@@ -154,23 +156,23 @@ func run3(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[float64](op)] = opValue[int64](op)
+			m[snapshot.As[float64](op.Key)] = snapshot.As[int64](op.Value)
 		case "delete":
-			delete(m, opKey[float64](op))
+			delete(m, snapshot.As[float64](op.Key))
 		case "lookup":
-			lookupSink3 = m[opKey[float64](op)]
+			lookupSink3 = m[snapshot.As[float64](op.Key)]
 		case "clear":
 			clear3(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -180,14 +182,14 @@ func run3(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink4 *int
 
 func init() { runners["map[int16]*int"] = run4 }
 
-func run4(sc *scenario, p *probe) {
+func run4(sc *snapshot.Scenario, p *probe) {
 	var m map[int16]*int
 	if sc.Hint == nil {
 		m = make(map[int16]*int)
@@ -198,23 +200,23 @@ func run4(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[int16](op)] = opValue[*int](op)
+			m[snapshot.As[int16](op.Key)] = snapshot.As[*int](op.Value)
 		case "delete":
-			delete(m, opKey[int16](op))
+			delete(m, snapshot.As[int16](op.Key))
 		case "lookup":
-			lookupSink4 = m[opKey[int16](op)]
+			lookupSink4 = m[snapshot.As[int16](op.Key)]
 		case "clear":
 			clear4(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -224,14 +226,14 @@ func run4(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink5 int32
 
 func init() { runners["map[int32]int32"] = run5 }
 
-func run5(sc *scenario, p *probe) {
+func run5(sc *snapshot.Scenario, p *probe) {
 	var m map[int32]int32
 	if sc.Hint == nil {
 		m = make(map[int32]int32)
@@ -242,23 +244,23 @@ func run5(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[int32](op)] = opValue[int32](op)
+			m[snapshot.As[int32](op.Key)] = snapshot.As[int32](op.Value)
 		case "delete":
-			delete(m, opKey[int32](op))
+			delete(m, snapshot.As[int32](op.Key))
 		case "lookup":
-			lookupSink5 = m[opKey[int32](op)]
+			lookupSink5 = m[snapshot.As[int32](op.Key)]
 		case "clear":
 			clear5(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -268,14 +270,14 @@ func run5(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink6 struct {}
 
 func init() { runners["map[int32]struct {}"] = run6 }
 
-func run6(sc *scenario, p *probe) {
+func run6(sc *snapshot.Scenario, p *probe) {
 	var m map[int32]struct {}
 	if sc.Hint == nil {
 		m = make(map[int32]struct {})
@@ -286,23 +288,23 @@ func run6(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[int32](op)] = opValue[struct {}](op)
+			m[snapshot.As[int32](op.Key)] = snapshot.As[struct {}](op.Value)
 		case "delete":
-			delete(m, opKey[int32](op))
+			delete(m, snapshot.As[int32](op.Key))
 		case "lookup":
-			lookupSink6 = m[opKey[int32](op)]
+			lookupSink6 = m[snapshot.As[int32](op.Key)]
 		case "clear":
 			clear6(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -312,14 +314,14 @@ func run6(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink7 *int
 
 func init() { runners["map[int64]*int"] = run7 }
 
-func run7(sc *scenario, p *probe) {
+func run7(sc *snapshot.Scenario, p *probe) {
 	var m map[int64]*int
 	if sc.Hint == nil {
 		m = make(map[int64]*int)
@@ -330,23 +332,23 @@ func run7(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[int64](op)] = opValue[*int](op)
+			m[snapshot.As[int64](op.Key)] = snapshot.As[*int](op.Value)
 		case "delete":
-			delete(m, opKey[int64](op))
+			delete(m, snapshot.As[int64](op.Key))
 		case "lookup":
-			lookupSink7 = m[opKey[int64](op)]
+			lookupSink7 = m[snapshot.As[int64](op.Key)]
 		case "clear":
 			clear7(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -356,14 +358,14 @@ func run7(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink8 [20]int64
 
 func init() { runners["map[int64][20]int64"] = run8 }
 
-func run8(sc *scenario, p *probe) {
+func run8(sc *snapshot.Scenario, p *probe) {
 	var m map[int64][20]int64
 	if sc.Hint == nil {
 		m = make(map[int64][20]int64)
@@ -374,23 +376,23 @@ func run8(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[int64](op)] = opValue[[20]int64](op)
+			m[snapshot.As[int64](op.Key)] = snapshot.As[[20]int64](op.Value)
 		case "delete":
-			delete(m, opKey[int64](op))
+			delete(m, snapshot.As[int64](op.Key))
 		case "lookup":
-			lookupSink8 = m[opKey[int64](op)]
+			lookupSink8 = m[snapshot.As[int64](op.Key)]
 		case "clear":
 			clear8(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -400,14 +402,14 @@ func run8(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink9 int64
 
 func init() { runners["map[int64]int64"] = run9 }
 
-func run9(sc *scenario, p *probe) {
+func run9(sc *snapshot.Scenario, p *probe) {
 	var m map[int64]int64
 	if sc.Hint == nil {
 		m = make(map[int64]int64)
@@ -418,23 +420,23 @@ func run9(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[int64](op)] = opValue[int64](op)
+			m[snapshot.As[int64](op.Key)] = snapshot.As[int64](op.Value)
 		case "delete":
-			delete(m, opKey[int64](op))
+			delete(m, snapshot.As[int64](op.Key))
 		case "lookup":
-			lookupSink9 = m[opKey[int64](op)]
+			lookupSink9 = m[snapshot.As[int64](op.Key)]
 		case "clear":
 			clear9(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -444,14 +446,14 @@ func run9(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink10 string
 
 func init() { runners["map[int64]string"] = run10 }
 
-func run10(sc *scenario, p *probe) {
+func run10(sc *snapshot.Scenario, p *probe) {
 	var m map[int64]string
 	if sc.Hint == nil {
 		m = make(map[int64]string)
@@ -462,23 +464,23 @@ func run10(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[int64](op)] = opValue[string](op)
+			m[snapshot.As[int64](op.Key)] = snapshot.As[string](op.Value)
 		case "delete":
-			delete(m, opKey[int64](op))
+			delete(m, snapshot.As[int64](op.Key))
 		case "lookup":
-			lookupSink10 = m[opKey[int64](op)]
+			lookupSink10 = m[snapshot.As[int64](op.Key)]
 		case "clear":
 			clear10(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -488,14 +490,14 @@ func run10(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink11 int
 
 func init() { runners["map[string]int"] = run11 }
 
-func run11(sc *scenario, p *probe) {
+func run11(sc *snapshot.Scenario, p *probe) {
 	var m map[string]int
 	if sc.Hint == nil {
 		m = make(map[string]int)
@@ -506,23 +508,23 @@ func run11(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[string](op)] = opValue[int](op)
+			m[snapshot.As[string](op.Key)] = snapshot.As[int](op.Value)
 		case "delete":
-			delete(m, opKey[string](op))
+			delete(m, snapshot.As[string](op.Key))
 		case "lookup":
-			lookupSink11 = m[opKey[string](op)]
+			lookupSink11 = m[snapshot.As[string](op.Key)]
 		case "clear":
 			clear11(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -532,14 +534,14 @@ func run11(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink12 int64
 
 func init() { runners["map[string]int64"] = run12 }
 
-func run12(sc *scenario, p *probe) {
+func run12(sc *snapshot.Scenario, p *probe) {
 	var m map[string]int64
 	if sc.Hint == nil {
 		m = make(map[string]int64)
@@ -550,23 +552,23 @@ func run12(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[string](op)] = opValue[int64](op)
+			m[snapshot.As[string](op.Key)] = snapshot.As[int64](op.Value)
 		case "delete":
-			delete(m, opKey[string](op))
+			delete(m, snapshot.As[string](op.Key))
 		case "lookup":
-			lookupSink12 = m[opKey[string](op)]
+			lookupSink12 = m[snapshot.As[string](op.Key)]
 		case "clear":
 			clear12(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -576,14 +578,14 @@ func run12(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink13 string
 
 func init() { runners["map[string]string"] = run13 }
 
-func run13(sc *scenario, p *probe) {
+func run13(sc *snapshot.Scenario, p *probe) {
 	var m map[string]string
 	if sc.Hint == nil {
 		m = make(map[string]string)
@@ -594,23 +596,23 @@ func run13(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[string](op)] = opValue[string](op)
+			m[snapshot.As[string](op.Key)] = snapshot.As[string](op.Value)
 		case "delete":
-			delete(m, opKey[string](op))
+			delete(m, snapshot.As[string](op.Key))
 		case "lookup":
-			lookupSink13 = m[opKey[string](op)]
+			lookupSink13 = m[snapshot.As[string](op.Key)]
 		case "clear":
 			clear13(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -620,14 +622,14 @@ func run13(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink14 uint8
 
 func init() { runners["map[struct { a int32; b int16 }]uint8"] = run14 }
 
-func run14(sc *scenario, p *probe) {
+func run14(sc *snapshot.Scenario, p *probe) {
 	var m map[struct { a int32; b int16 }]uint8
 	if sc.Hint == nil {
 		m = make(map[struct { a int32; b int16 }]uint8)
@@ -638,23 +640,23 @@ func run14(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[struct { a int32; b int16 }](op)] = opValue[uint8](op)
+			m[snapshot.As[struct { a int32; b int16 }](op.Key)] = snapshot.As[uint8](op.Value)
 		case "delete":
-			delete(m, opKey[struct { a int32; b int16 }](op))
+			delete(m, snapshot.As[struct { a int32; b int16 }](op.Key))
 		case "lookup":
-			lookupSink14 = m[opKey[struct { a int32; b int16 }](op)]
+			lookupSink14 = m[snapshot.As[struct { a int32; b int16 }](op.Key)]
 		case "clear":
 			clear14(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -664,14 +666,14 @@ func run14(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink15 int64
 
 func init() { runners["map[struct { a int32; b string }]int64"] = run15 }
 
-func run15(sc *scenario, p *probe) {
+func run15(sc *snapshot.Scenario, p *probe) {
 	var m map[struct { a int32; b string }]int64
 	if sc.Hint == nil {
 		m = make(map[struct { a int32; b string }]int64)
@@ -682,23 +684,23 @@ func run15(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[struct { a int32; b string }](op)] = opValue[int64](op)
+			m[snapshot.As[struct { a int32; b string }](op.Key)] = snapshot.As[int64](op.Value)
 		case "delete":
-			delete(m, opKey[struct { a int32; b string }](op))
+			delete(m, snapshot.As[struct { a int32; b string }](op.Key))
 		case "lookup":
-			lookupSink15 = m[opKey[struct { a int32; b string }](op)]
+			lookupSink15 = m[snapshot.As[struct { a int32; b string }](op.Key)]
 		case "clear":
 			clear15(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -708,14 +710,14 @@ func run15(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 
 var lookupSink16 bool
 
 func init() { runners["map[uint8]bool"] = run16 }
 
-func run16(sc *scenario, p *probe) {
+func run16(sc *snapshot.Scenario, p *probe) {
 	var m map[uint8]bool
 	if sc.Hint == nil {
 		m = make(map[uint8]bool)
@@ -726,23 +728,23 @@ func run16(sc *scenario, p *probe) {
 	h := hmapOf(unsafe.Pointer(&m))
 	p.record(h)
 	for i, op := range sc.Ops {
-		switch opName(op) {
+		switch op.Kind {
 		case "insert":
-			m[opKey[uint8](op)] = opValue[bool](op)
+			m[snapshot.As[uint8](op.Key)] = snapshot.As[bool](op.Value)
 		case "delete":
-			delete(m, opKey[uint8](op))
+			delete(m, snapshot.As[uint8](op.Key))
 		case "lookup":
-			lookupSink16 = m[opKey[uint8](op)]
+			lookupSink16 = m[snapshot.As[uint8](op.Key)]
 		case "clear":
 			clear16(m)
 		case "iterate":
 			var items []string
 			for k, v := range m {
-				items = append(items, "["+value(reflect.TypeOf(k), unsafe.Pointer(&k))+","+value(reflect.TypeOf(v), unsafe.Pointer(&v))+"]")
+				items = append(items, "["+snapshot.Text(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem())+","+snapshot.Text(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem())+"]")
 			}
 			p.iterated(items)
 		default:
-			fail("unknown operation %s", op[0])
+			fail("unknown operation %s", op.Kind)
 		}
 		p.record(h)
 		if p.stopHere(sc, h, i) {
@@ -752,6 +754,6 @@ func run16(sc *scenario, p *probe) {
 	if sc.Stop != "" && !p.stopHolds(sc, h) {
 		fail("the stop condition %q never held", sc.Stop)
 	}
-	p.snapshot(sc, m, h)
+	p.snapshot(m, h)
 }
 

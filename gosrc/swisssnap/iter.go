@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"mapscope/snapshot"
 )
 
 // Mirrors of reflect.MapIter { m Value; hiter maps.Iter } and maps.Iter
@@ -40,7 +42,7 @@ func iterate(m any) string {
 		k := it.Key()
 		p := reflect.New(k.Type())
 		p.Elem().Set(k)
-		writeValue(&keys, p.UnsafePointer(), k.Type())
+		snapshot.Value(&keys, p.UnsafePointer(), k.Type())
 		n++
 	}
 	mi := (*mapIterMirror)(unsafe.Pointer(it))

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"reflect"
 	"unsafe"
+
+	"mapscope/snapshot"
 )
 
 var _ = reflect.TypeOf
@@ -15,24 +17,24 @@ func init() {
 	runners["map[bool]int"] = run0
 }
 
-func run0(sc *scenario) {
+func run0(sc *snapshot.Scenario) {
 	var m map[bool]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[bool]int)
 	} else {
-		m = make(map[bool]int, *sc.hint)
+		m = make(map[bool]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k bool
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -47,7 +49,7 @@ func run0(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[[3]uint8]struct {}
@@ -55,24 +57,24 @@ func init() {
 	runners["map[[3]uint8]struct {}"] = run1
 }
 
-func run1(sc *scenario) {
+func run1(sc *snapshot.Scenario) {
 	var m map[[3]uint8]struct {}
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[[3]uint8]struct {})
 	} else {
-		m = make(map[[3]uint8]struct {}, *sc.hint)
+		m = make(map[[3]uint8]struct {}, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k [3]uint8
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v struct {}
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -87,7 +89,7 @@ func run1(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[[8]uint8]int
@@ -95,24 +97,24 @@ func init() {
 	runners["map[[8]uint8]int"] = run2
 }
 
-func run2(sc *scenario) {
+func run2(sc *snapshot.Scenario) {
 	var m map[[8]uint8]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[[8]uint8]int)
 	} else {
-		m = make(map[[8]uint8]int, *sc.hint)
+		m = make(map[[8]uint8]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k [8]uint8
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -127,7 +129,7 @@ func run2(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[complex128]uint8
@@ -135,24 +137,24 @@ func init() {
 	runners["map[complex128]uint8"] = run3
 }
 
-func run3(sc *scenario) {
+func run3(sc *snapshot.Scenario) {
 	var m map[complex128]uint8
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[complex128]uint8)
 	} else {
-		m = make(map[complex128]uint8, *sc.hint)
+		m = make(map[complex128]uint8, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k complex128
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v uint8
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -167,7 +169,7 @@ func run3(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[float32]int
@@ -175,24 +177,24 @@ func init() {
 	runners["map[float32]int"] = run4
 }
 
-func run4(sc *scenario) {
+func run4(sc *snapshot.Scenario) {
 	var m map[float32]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[float32]int)
 	} else {
-		m = make(map[float32]int, *sc.hint)
+		m = make(map[float32]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k float32
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -207,7 +209,7 @@ func run4(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[float64]int
@@ -215,24 +217,24 @@ func init() {
 	runners["map[float64]int"] = run5
 }
 
-func run5(sc *scenario) {
+func run5(sc *snapshot.Scenario) {
 	var m map[float64]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[float64]int)
 	} else {
-		m = make(map[float64]int, *sc.hint)
+		m = make(map[float64]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k float64
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -247,7 +249,7 @@ func run5(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[[17]int64]int
@@ -255,24 +257,24 @@ func init() {
 	runners["map[[17]int64]int"] = run6
 }
 
-func run6(sc *scenario) {
+func run6(sc *snapshot.Scenario) {
 	var m map[[17]int64]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[[17]int64]int)
 	} else {
-		m = make(map[[17]int64]int, *sc.hint)
+		m = make(map[[17]int64]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k [17]int64
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -287,7 +289,7 @@ func run6(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[int]int
@@ -295,24 +297,24 @@ func init() {
 	runners["map[int]int"] = run7
 }
 
-func run7(sc *scenario) {
+func run7(sc *snapshot.Scenario) {
 	var m map[int]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[int]int)
 	} else {
-		m = make(map[int]int, *sc.hint)
+		m = make(map[int]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k int
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -327,7 +329,7 @@ func run7(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[int32]uint16
@@ -335,24 +337,24 @@ func init() {
 	runners["map[int32]uint16"] = run8
 }
 
-func run8(sc *scenario) {
+func run8(sc *snapshot.Scenario) {
 	var m map[int32]uint16
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[int32]uint16)
 	} else {
-		m = make(map[int32]uint16, *sc.hint)
+		m = make(map[int32]uint16, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k int32
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v uint16
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -367,7 +369,7 @@ func run8(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[int64][5]int64
@@ -375,24 +377,24 @@ func init() {
 	runners["map[int64][5]int64"] = run9
 }
 
-func run9(sc *scenario) {
+func run9(sc *snapshot.Scenario) {
 	var m map[int64][5]int64
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[int64][5]int64)
 	} else {
-		m = make(map[int64][5]int64, *sc.hint)
+		m = make(map[int64][5]int64, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k int64
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v [5]int64
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -407,7 +409,7 @@ func run9(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[int64]int64
@@ -415,24 +417,24 @@ func init() {
 	runners["map[int64]int64"] = run10
 }
 
-func run10(sc *scenario) {
+func run10(sc *snapshot.Scenario) {
 	var m map[int64]int64
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[int64]int64)
 	} else {
-		m = make(map[int64]int64, *sc.hint)
+		m = make(map[int64]int64, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k int64
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int64
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -447,7 +449,7 @@ func run10(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[int64][20]int64
@@ -455,24 +457,24 @@ func init() {
 	runners["map[int64][20]int64"] = run11
 }
 
-func run11(sc *scenario) {
+func run11(sc *snapshot.Scenario) {
 	var m map[int64][20]int64
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[int64][20]int64)
 	} else {
-		m = make(map[int64][20]int64, *sc.hint)
+		m = make(map[int64][20]int64, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k int64
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v [20]int64
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -487,7 +489,7 @@ func run11(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[int64]struct {}
@@ -495,24 +497,24 @@ func init() {
 	runners["map[int64]struct {}"] = run12
 }
 
-func run12(sc *scenario) {
+func run12(sc *snapshot.Scenario) {
 	var m map[int64]struct {}
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[int64]struct {})
 	} else {
-		m = make(map[int64]struct {}, *sc.hint)
+		m = make(map[int64]struct {}, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k int64
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v struct {}
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -527,7 +529,7 @@ func run12(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[string]int
@@ -535,24 +537,24 @@ func init() {
 	runners["map[string]int"] = run13
 }
 
-func run13(sc *scenario) {
+func run13(sc *snapshot.Scenario) {
 	var m map[string]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[string]int)
 	} else {
-		m = make(map[string]int, *sc.hint)
+		m = make(map[string]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k string
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -567,7 +569,7 @@ func run13(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[string]string
@@ -575,24 +577,24 @@ func init() {
 	runners["map[string]string"] = run14
 }
 
-func run14(sc *scenario) {
+func run14(sc *snapshot.Scenario) {
 	var m map[string]string
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[string]string)
 	} else {
-		m = make(map[string]string, *sc.hint)
+		m = make(map[string]string, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k string
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v string
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -607,7 +609,7 @@ func run14(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[struct { a int32; b int64 }]int64
@@ -615,24 +617,24 @@ func init() {
 	runners["map[struct { a int32; b int64 }]int64"] = run15
 }
 
-func run15(sc *scenario) {
+func run15(sc *snapshot.Scenario) {
 	var m map[struct { a int32; b int64 }]int64
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[struct { a int32; b int64 }]int64)
 	} else {
-		m = make(map[struct { a int32; b int64 }]int64, *sc.hint)
+		m = make(map[struct { a int32; b int64 }]int64, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k struct { a int32; b int64 }
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int64
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -647,7 +649,7 @@ func run15(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[struct { s string; n int16 }]int
@@ -655,24 +657,24 @@ func init() {
 	runners["map[struct { s string; n int16 }]int"] = run16
 }
 
-func run16(sc *scenario) {
+func run16(sc *snapshot.Scenario) {
 	var m map[struct { s string; n int16 }]int
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[struct { s string; n int16 }]int)
 	} else {
-		m = make(map[struct { s string; n int16 }]int, *sc.hint)
+		m = make(map[struct { s string; n int16 }]int, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k struct { s string; n int16 }
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v int
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -687,7 +689,7 @@ func run16(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 // map[uint8]uint16
@@ -695,24 +697,24 @@ func init() {
 	runners["map[uint8]uint16"] = run17
 }
 
-func run17(sc *scenario) {
+func run17(sc *snapshot.Scenario) {
 	var m map[uint8]uint16
-	if sc.hint == nil {
+	if sc.Hint == nil {
 		m = make(map[uint8]uint16)
 	} else {
-		m = make(map[uint8]uint16, *sc.hint)
+		m = make(map[uint8]uint16, *sc.Hint)
 	}
 	sink = m
 	r := newRecorder(m)
-	for _, o := range sc.ops {
+	for _, o := range sc.Ops {
 		var k uint8
-		if o.kind != "clear" && o.kind != "iterate" {
-			setValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)
+		if o.Kind != "clear" && o.Kind != "iterate" {
+			snapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)
 		}
-		switch o.kind {
+		switch o.Kind {
 		case "insert":
 			var v uint16
-			setValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)
+			snapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)
 			m[k] = v
 		case "delete":
 			delete(m, k)
@@ -727,7 +729,7 @@ func run17(sc *scenario) {
 		}
 		r.observe()
 	}
-	r.finish(m, func() any { return maps.Clone(m) })
+	r.finish(sc, m, func() any { return maps.Clone(m) })
 }
 
 var sinkBool bool

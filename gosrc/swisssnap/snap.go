@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"unsafe"
+
+	"mapscope/snapshot"
 )
 
 // Mirrors of the runtime's structures. Their offsets come from the real
@@ -58,10 +60,9 @@ const (
 
 func (r *recorder) snapshot(b *strings.Builder) {
 	h := r.header()
-	fmt.Fprintf(b, `{"impl":"swiss","type":`)
-	writeString(b, r.typ)
-	fmt.Fprintf(b, `,"header":{"used":%d,"seed":%s,"dirLen":%d,"globalDepth":%d,"globalShift":%d},"small":`,
-		h.used, uintJSON(uint64(h.seed)), h.dirLen, h.globalDepth, h.globalShift)
+	snapshot.Head(b, r.typ, r.seeds)
+	fmt.Fprintf(b, `,"impl":"swiss","header":{"used":%d,"seed":%s,"dirLen":%d,"globalDepth":%d,"globalShift":%d},"small":`,
+		h.used, snapshot.Uint(uint64(h.seed)), h.dirLen, h.globalDepth, h.globalShift)
 	if h.dirLen == 0 && h.dirPtr != nil {
 		r.group(b, h.dirPtr)
 	} else {
@@ -138,5 +139,5 @@ func (r *recorder) slot(b *strings.Builder, p unsafe.Pointer, t reflect.Type, in
 			return
 		}
 	}
-	writeValue(b, p, t)
+	snapshot.Value(b, p, t)
 }

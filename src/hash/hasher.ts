@@ -217,9 +217,30 @@ export class GoHasher {
     this.lo = out.lo;
   }
 
-  /** Result of hashKeyWords. */
+  /** Result of hashKeyWords, memhash64Words and memhashWords. */
   hi = 0;
   lo = 0;
+
+  /**
+   * memhash64 of the 8 bytes at b[p], left in `hi`/`lo`: the hash of a key
+   * whose recipe is `memhash64`, for the engines' fast64 paths (no recipe to
+   * walk, no BigInt, no allocation).
+   */
+  memhash64Words(b: Uint8Array, p: number, seedHi: number, seedLo: number): void {
+    this.mem64Raw(b, p, this.ptrSize === 4 ? 0 : seedHi >>> 0, seedLo >>> 0);
+    this.hi = out.hi;
+    this.lo = out.lo;
+  }
+
+  /**
+   * memhash of the s bytes at b[p], left in `hi`/`lo`: strhash of a string
+   * with that data, for the engines' faststr paths.
+   */
+  memhashWords(b: Uint8Array, p: number, s: number, seedHi: number, seedLo: number): void {
+    this.memRaw(s === 0 ? EMPTY : b, s === 0 ? 0 : p, s, this.ptrSize === 4 ? 0 : seedHi >>> 0, seedLo >>> 0);
+    this.hi = out.hi;
+    this.lo = out.lo;
+  }
 
   // ---------------------------------------------------- recipe evaluator --
 

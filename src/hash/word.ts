@@ -16,13 +16,19 @@
 export const out = { hi: 0, lo: 0 };
 
 const TWO32 = 4294967296;
+/** 2^-32: multiplying by it is exact, like dividing by 2^32, and cheaper. */
+const INV32 = 1 / TWO32;
 
-/** High 32 bits of the 64-bit product of two uint32 values (the low half is Math.imul). */
+/**
+ * High 32 bits of the 64-bit product of two uint32 values (the low half is
+ * Math.imul). The double product a*b is within 2^10 of the exact one (53-bit
+ * mantissa, value below 2^64), and subtracting the exact low half adds at
+ * most another 2^10: divided by 2^32 the error stays under 2^-21, so
+ * rounding gives the exact high half with two multiplications instead of
+ * four 16-bit limb products.
+ */
 function mulhi(a: number, b: number): number {
-  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
-  const m1 = a1 * b0, m2 = a0 * b1; // each < 2^32
-  const carry = ((m1 & 0xffff) + (m2 & 0xffff) + ((a0 * b0) >>> 16)) >>> 16;
-  return (a1 * b1 + (m1 >>> 16) + (m2 >>> 16) + carry) >>> 0;
+  return Math.round((a * b - (Math.imul(a, b) >>> 0)) * INV32);
 }
 
 /**
@@ -34,9 +40,10 @@ export function mix64(ah: number, al: number, bh: number, bl: number): void {
   // below 2^34 and are exact in doubles.
   const w0 = Math.imul(al, bl) >>> 0;
   const s1 = mulhi(al, bl) + (Math.imul(al, bh) >>> 0) + (Math.imul(ah, bl) >>> 0);
-  const c1 = Math.floor(s1 / TWO32);
+  // s1, s2 < 2^34: the carry is their (exact) quotient by 2^32, truncated.
+  const c1 = (s1 * INV32) | 0;
   const s2 = mulhi(al, bh) + mulhi(ah, bl) + (Math.imul(ah, bh) >>> 0) + c1;
-  const c2 = Math.floor(s2 / TWO32);
+  const c2 = (s2 * INV32) | 0;
   const w3 = (mulhi(ah, bh) + c2) >>> 0;
   // 128-bit product words w0..w3 (low to high); mix = (w3^w1, w2^w0).
   out.hi = (w3 ^ s1) >>> 0;

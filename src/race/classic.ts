@@ -15,9 +15,12 @@
  *     two goroutines can both load 0 and both store hashWriting);
  *   - the bucket's probe: one step per bucket of the chain (its tophash
  *     bytes, keys and overflow pointer, read together);
- *   - the growth check (count, B, noverflow), and hashGrow, growWork and
- *     newoverflow as single coarse steps (the engine's own functions);
- *   - the slot's tophash, key and elem stores, each one step;
+ *   - the growth check (count, B, noverflow); hashGrow, growWork (evacuate,
+ *     advanceEvacuationMark) and newoverflow a step per store, through the
+ *     engine's own generators (src/engine/classic/grow.ts and src/engine/classic/overflow.ts);
+ *   - the slot's tophash and elem stores, each one step, and the key's
+ *     stores one step per store instruction (keystore.ts: a string header
+ *     is two words, a generic key memmove's pieces);
  *   - `h.count++`: a load and a store;
  *   - `if h.flags&hashWriting == 0 { fatal }; h.flags &^= hashWriting`: a
  *     load for the check, then a load and a store for the clear (the
@@ -26,11 +29,12 @@
  */
 import type { ClassicMap } from '../engine/classic/map.js';
 import { isEmpty, EMPTY_ONE, EMPTY_REST, HASH_WRITING, BUCKET_CNT, bucketOf, overLoadFactor, tooManyOverflowBuckets } from '../engine/classic/map.js';
-import { growWork, hashGrow } from '../engine/classic/grow.js';
-import { newoverflow } from '../engine/classic/overflow.js';
+import { growWorkSteps, hashGrowSteps } from '../engine/classic/grow.js';
+import { newoverflowSteps } from '../engine/classic/overflow.js';
 import { newBucket } from '../engine/classic/make.js';
 import { clearSlot, spreadEmptyRest } from '../engine/classic/delete.js';
 import type { GoVersion } from '../model/goversion.js';
+import { fastKeyPieces, memmovePieces, storeKeySteps, stringHeaderPieces } from './keystore.js';
 import { Fatal, type OpResult, type SteppedOp, type StepInfo } from './steps.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -45,6 +49,16 @@ function sourceFile(go: GoVersion, variant: string): string {
 function where(m: ClassicMap, fn: string): string {
   const v = m.env.variant;
   return `${sourceFile(m.env.go, v)} ${fn}${v === 'generic' ? '' : '_' + v}`;
+}
+
+/** The engine's steps of runtime function `fn` (hashGrow, growWork, newoverflow), each a StepInfo citing map.go. */
+function* runtimeSteps<T>(m: ClassicMap, fn: string, g: Generator<string, T, void>): Generator<StepInfo, T, void> {
+  const source = `${sourceFile(m.env.go, 'generic')} ${fn}`;
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    yield { text: r.value, source };
+  }
 }
 
 /** m[k] = v, with the key's bytes at `key` and the elem's written by `storeElem`. */
@@ -68,10 +82,7 @@ export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: numbe
   }
   for (;;) {
     const bucket = bucketOf(hash, m.B);
-    if (m.growing()) {
-      growWork(m, bucket);
-      yield step(`growWork: evacuate old bucket ${bucket & m.oldbucketmask()} and the next (coarse step)`);
-    }
+    if (m.growing()) yield* runtimeSteps(m, 'growWork', growWorkSteps(m, bucket));
     let b = m.bucketAt(m.buckets, bucket);
     let insertb = 0;
     let inserti = 0;
@@ -110,40 +121,37 @@ export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: numbe
     if (found >= 0) {
       const slot = m.keyAddr(b, found);
       if (variant === 'faststr') {
-        m.mem.copy(slot, key, m.keySize);
-        yield step(`store the key's string header in slot ${found} (update)`);
+        // k.str = key.str: the data pointer only (the lengths are equal).
+        yield* storeKeySteps(m.mem, slot, key, [{ off: 0, len: m.mem.arch.ptrSize }], m.keySize, `in slot ${found} (update: k.str = key.str)`, src);
       } else if (variant === 'generic' && m.L.keyProps.needKeyUpdate) {
-        m.mem.copy(m.derefKey(slot), key, m.L.key.size);
-        yield step(`store the key in slot ${found} (needkeyupdate)`);
+        yield* storeKeySteps(m.mem, m.derefKey(slot), key, memmovePieces(m.mem.arch, m.L.key.size), m.L.key.size, `in slot ${found} (needkeyupdate: typedmemmove)`, src);
       }
       return yield* finish(m, src, m.derefElem(m.elemAddr(b, found)), storeElem);
     }
     const count = m.count;
     if (!m.growing() && (overLoadFactor(count + 1, m.B, m.L.loadFactor) || tooManyOverflowBuckets(m.noverflow, m.B))) {
       yield step(`load count ${count}, noverflow ${m.noverflow}: grow`);
-      hashGrow(m);
-      yield step(`hashGrow: B=${m.B}, oldbuckets set (coarse step)`);
+      yield* runtimeSteps(m, 'hashGrow', hashGrowSteps(m));
       continue; // goto again
     }
     yield step(`load count ${count}, noverflow ${m.noverflow}: no grow`);
     if (insertb === 0) {
-      insertb = newoverflow(m, b);
+      insertb = yield* runtimeSteps(m, 'newoverflow', newoverflowSteps(m, b));
       inserti = 0;
-      yield step('newoverflow: chain a new overflow bucket (coarse step)');
     }
     const { kslot, eslot } = m.claimSlot(insertb, inserti);
+    const size = m.L.key.size;
     if (variant === 'generic') {
       // mapassign: typedmemmove(t.Key, insertk, key), then *inserti = top.
-      m.mem.copy(kslot, key, m.L.key.size);
-      yield step(`store key in slot ${inserti}`);
+      yield* storeKeySteps(m.mem, kslot, key, memmovePieces(m.mem.arch, size), size, `in slot ${inserti} (typedmemmove)`, src);
       m.setTophash(insertb, inserti, top);
       yield step(`store tophash ${hex(top)} in slot ${inserti}`);
     } else {
       // mapassign_fast*: insertb.tophash[inserti] = tophash(hash), then the key.
       m.setTophash(insertb, inserti, top);
       yield step(`store tophash ${hex(top)} in slot ${inserti}`);
-      m.mem.copy(kslot, key, m.L.key.size);
-      yield step(`store key in slot ${inserti}`);
+      const pieces = variant === 'faststr' ? stringHeaderPieces(m.mem.arch) : fastKeyPieces(m.mem.arch, size);
+      yield* storeKeySteps(m.mem, kslot, key, pieces, size, `in slot ${inserti}`, src);
     }
     const c = m.count;
     yield step(`load count ${c} (for h.count++)`);
@@ -200,10 +208,7 @@ export function* deleteSteps(m: ClassicMap, key: number): SteppedOp {
   m.flags = flags ^ HASH_WRITING;
   yield step(`store flags ${hex(flags ^ HASH_WRITING)}`);
   const bucket = bucketOf(hash, m.B);
-  if (m.growing()) {
-    growWork(m, bucket);
-    yield step('growWork (coarse step)');
-  }
+  if (m.growing()) yield* runtimeSteps(m, 'growWork', growWorkSteps(m, bucket));
   const bOrig = m.bucketAt(m.buckets, bucket);
   const variant = m.env.variant;
   let seen = 0;

@@ -19,15 +19,17 @@
  */
 import { InputError } from '../base/errors.js';
 import { prng } from '../engine/prng.js';
+import { MemoryError } from '../model/memory.js';
+import { HashTypeError } from '../hash/recipe.js';
 import { opText, type RaceScenario } from './scenario.js';
 import { Fatal } from './steps.js';
-import { startRun as start, serialRun, type EndState, type JudgeCache, type Run } from './world.js';
+import { startRun as start, serialRun, serialContents, type EndState, type JudgeCache, type Run } from './world.js';
 import { OUTCOME_CLASSES, wilson, type OutcomeClass, type Share, type Witness, type WitnessStep } from './outcome.js';
 
 /** Most steps one goroutine may take alone (a scenario that needs more is not a race scenario). */
 export const MAX_SOLO_STEPS = 10_000;
-/** Most serial orders compared with (the op-level interleavings of the goroutines' ops). */
-export const MAX_SERIAL_ORDERS = 100_000;
+/** Most (progress, contents) states the serial end states are computed over (serialStates). */
+export const MAX_SERIAL_STATES = 20_000;
 
 export interface ExploreOptions {
   /** Interleavings past which exhaustive exploration is refused (exit 2): use sampling. */
@@ -35,6 +37,8 @@ export interface ExploreOptions {
   /** Sample this many interleavings instead of enumerating them. */
   readonly sample?: number;
   readonly seed?: number;
+  /** Most (progress, contents) states of the serial walk (default MAX_SERIAL_STATES). */
+  readonly maxSerialStates?: number;
   /** Called now and then with the interleavings done so far (progress on stderr). */
   readonly progress?: (done: number) => void;
 }
@@ -81,33 +85,64 @@ function soloSteps(sc: RaceScenario, g: number): number {
   return n;
 }
 
-/** The serial end states: every op-level order of the goroutines' ops, by the engine's unstepped code. */
-function serialStates(sc: RaceScenario): Map<string, { order: number[]; state: EndState }> {
+/**
+ * The serial end states: those of every op-level order of the goroutines'
+ * ops, by the engine's unstepped code. Orders are not enumerated (two
+ * bursts of 24 ops have 3.2·10^13): a breadth-first walk over each
+ * goroutine's progress keeps one order per (progress, contents) pair —
+ * orders that reach the same progress with the same contents (entries as
+ * bytes, lookup results so far) continue alike — so goroutines on disjoint
+ * keys cost the product of their lengths. What is refused is more than
+ * MAX_SERIAL_STATES such pairs.
+ */
+function serialStates(sc: RaceScenario, max = MAX_SERIAL_STATES): Map<string, { order: number[]; state: EndState }> {
   const counts = sc.goroutines.map((g) => g.length);
-  const n = multinomial(counts);
-  if (n > BigInt(MAX_SERIAL_ORDERS)) {
-    throw new InputError(sc.base.source, 'goroutines', `${n} serial orders of the goroutines' operations to compare with: at most ${MAX_SERIAL_ORDERS}`);
+  const total = counts.reduce((a, b) => a + b, 0);
+  let layer = new Map<string, number[]>([['', []]]);
+  let explored = 1;
+  for (let depth = 0; depth < total; depth++) {
+    const next = new Map<string, number[]>();
+    for (const order of layer.values()) {
+      const done = counts.map(() => 0);
+      for (const g of order) done[g]++;
+      for (let g = 0; g < counts.length; g++) {
+        if (done[g] === counts[g]) continue;
+        const o = [...order, g];
+        done[g]++;
+        const key = `${done.join(',')}|${serialContents(sc, o)}`;
+        done[g]--;
+        if (next.has(key)) continue;
+        next.set(key, o);
+        if (++explored > max) {
+          throw new InputError(sc.base.source, 'goroutines', `more than ${max} distinct serial states (progress and contents) to compare with; the ${multinomial(counts)} serial orders of the goroutines' operations lead to too many different maps`);
+        }
+      }
+    }
+    layer = next;
   }
   const states = new Map<string, { order: number[]; state: EndState }>();
-  const left = [...counts];
-  const order: number[] = [];
-  const walk = (): void => {
-    if (left.every((x) => x === 0)) {
-      const state = serialRun(sc, order);
-      if (!states.has(state.fingerprint)) states.set(state.fingerprint, { order: [...order], state });
-      return;
-    }
-    for (let g = 0; g < left.length; g++) {
-      if (left[g] === 0) continue;
-      left[g]--;
-      order.push(g);
-      walk();
-      order.pop();
-      left[g]++;
-    }
-  };
-  walk();
+  for (const order of layer.values()) {
+    const state = serialRun(sc, order);
+    if (!states.has(state.fingerprint)) states.set(state.fingerprint, { order, state });
+  }
   return states;
+}
+
+/**
+ * What the runtime does where the engine's code met a state no serial
+ * program makes: an access to memory no allocation holds (an index past a
+ * bucket array whose B another goroutine changed) faults or hits another
+ * object — either way the run is corrupt (`fatal error: fault` was measured
+ * on real Go) — and evacuate's check throws `bad map state`. Anything else
+ * is mapscope's own error and propagates.
+ */
+function crashOf(e: unknown, sc: RaceScenario): unknown {
+  if (e instanceof MemoryError) return new Fatal(`access at 0x${e.addr.toString(16)}, outside every allocation: real Go faults there (fatal error: fault) or reads and writes whatever heap object lies there`, `the runtime, on the ${sc.base.impl} map`, false);
+  // A torn string header (one goroutine's pointer, the other's length word) can claim a length
+  // no allocation holds: hashing or comparing it reads past the mapping, as real Go would.
+  if (e instanceof HashTypeError && /^string length .* out of range$/.test(e.message)) return new Fatal(`fault (a torn string key: ${e.message})`, `the runtime, on the ${sc.base.impl} map`, false);
+  if (e instanceof Error && e.message === 'bad map state') return new Fatal('bad map state', 'runtime/map.go evacuate', false);
+  return e;
 }
 
 interface Leaf {
@@ -124,7 +159,7 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
   if (opts.sample === undefined && total > BigInt(opts.limit)) {
     throw new InputError(sc.base.source, 'goroutines', `${total} interleavings of ${solo.join(' + ')} steps: too many to enumerate (limit ${opts.limit}); use --sample N --seed S`);
   }
-  const serial = serialStates(sc);
+  const serial = serialStates(sc, opts.maxSerialStates);
   const judged: JudgeCache = new Map();
   const startRun = (s: RaceScenario): Run => start(s, judged);
   const outcomes: Record<OutcomeClass, number> = { caught: 0, benign: 0, corrupt: 0 };
@@ -138,7 +173,10 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
     explored += leaf.weight;
     let cls: OutcomeClass;
     let detail: string[];
-    if (leaf.fatal) {
+    if (leaf.fatal && !leaf.fatal.caught) {
+      cls = 'corrupt';
+      detail = [`the program dies, no concurrent-access check having fired: fatal error: ${leaf.fatal.fatalMessage} (${leaf.fatal.source})`];
+    } else if (leaf.fatal) {
       cls = 'caught';
       const msg = leaf.fatal.fatalMessage;
       fatal[msg] = (fatal[msg] ?? 0) + leaf.weight;
@@ -166,7 +204,8 @@ export function explore(sc: RaceScenario, opts: ExploreOptions): Exploration {
       const s = run.threads[g].step();
       if (s) steps.push({ g, op: s.op, opText: opText(sc.goroutines[g][s.op]), text: s.info.text, source: s.info.source });
       return undefined;
-    } catch (e) {
+    } catch (err) {
+      const e = crashOf(err, sc);
       if (e instanceof Fatal) {
         const op = run.threads[g].op;
         steps.push({ g, op, opText: opText(sc.goroutines[g][op]), text: `fatal error: ${e.fatalMessage}`, source: e.source });

@@ -26,7 +26,7 @@ export function raceText(r: RaceResult): string {
     out.push('', 'outcomes under SC and under ARMv8 (src/litmus\'s model, on the litmus test below):');
     for (const o of r.weak.armv8) out.push(`  ${r.weak.sc.includes(o) ? 'SC and ARMv8' : 'ARMv8 only  '}  ${o}`);
     for (const o of r.weak.sc) if (!r.weak.armv8.includes(o)) out.push(`  SC only       ${o}`);
-    out.push(r.weak.armOnly.length ? `  ${r.weak.armOnly.length} outcome(s) exist only on arm64` : '  no outcome exists only on arm64: every flag access is to one byte, and ARMv8 keeps each location coherent');
+    out.push(r.weak.armOnly.length ? `  ${r.weak.armOnly.length} outcome(s) exist only on arm64` : '  no outcome exists only on arm64');
     out.push(`  not modelled: ${r.weak.missing}`, '', ...r.weak.litmus.trimEnd().split('\n').map((l) => `  ${l}`));
   }
   out.push('', ...r.notes.map((n) => `note: ${n}`));

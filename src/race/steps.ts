@@ -23,9 +23,14 @@ export type OpResult = { readonly found: boolean } | undefined;
 
 export type SteppedOp = Generator<StepInfo, OpResult, void>;
 
-/** The runtime's fatal error: `fatal error: <message>`, unrecoverable, the program dies. */
+/**
+ * The runtime's fatal error: `fatal error: <message>`, unrecoverable, the
+ * program dies. `caught` is false when no concurrent-access check fired but
+ * the runtime died of the damage: a fault on memory a race left invalid, or
+ * a throw such as evacuate's `bad map state` (the outcome is corrupt).
+ */
 export class Fatal extends Error {
-  constructor(readonly fatalMessage: string, readonly source: string) {
+  constructor(readonly fatalMessage: string, readonly source: string, readonly caught = true) {
     super(`fatal error: ${fatalMessage}`);
     this.name = 'Fatal';
   }

@@ -11,8 +11,8 @@
  *   - `m.writing ^= 1`: a load and a store (a plain read-modify-write);
  *   - dirPtr/dirLen/used loads (growToSmall as one step when dirPtr is nil);
  *   - putSlotSmall: the group's control word and keys read in one step
- *     (matchH2, key compares, matchEmptyOrDeleted), then the key store, the
- *     control byte store, and `m.used++` as a load and a store;
+ *     (matchH2, key compares, matchEmptyOrDeleted), then the key's stores
+ *     (one per store instruction: keystore.ts), the control byte store, and `m.used++` as a load and a store;
  *   - `if m.writing == 0 { fatal }; m.writing ^= 1`: a load for the check,
  *     then a load and a store for the toggle (checkAndToggle below);
  *   - the caller's elem store.
@@ -21,10 +21,11 @@
  * (and growToTable and rehash likewise). docs/race.md says what that hides.
  */
 import type { SwissMap } from '../engine/swiss/map.js';
-import { Group } from '../engine/swiss/group.js';
+import { Group, claimNewAt } from '../engine/swiss/group.js';
 import { CTRL_EMPTY, first } from '../engine/swiss/ctrl.js';
 import { h2 } from '../engine/swiss/probe.js';
 import { growToSmall, growToTable } from '../engine/swiss/small.js';
+import { fastKeyPieces, memmovePieces, storeKeySteps, stringHeaderPieces, type Piece } from './keystore.js';
 import { Fatal, type SteppedOp, type StepInfo } from './steps.js';
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
@@ -93,6 +94,15 @@ export function* assignSteps(m: SwissMap, key: number, storeElem: (addr: number)
   return yield* finish(m, src, elem, storeElem);
 }
 
+/** The key's stores (keystore.ts): a string header's two words, a fast key's one (or two on 32-bit), memmove's pieces. */
+function keyPieces(m: SwissMap): Piece[] {
+  const path = m.cx.rules.path.replace(/ptr$/, '');
+  const arch = m.cx.mem.arch;
+  if (path === 'faststr') return stringHeaderPieces(arch);
+  if (path === 'generic') return memmovePieces(arch, m.cx.keySize);
+  return fastKeyPieces(arch, m.cx.keySize);
+}
+
 /** putSlotSmall[Fast*]: the elem address, or undefined when no slot is free (only reached on 1.27+). */
 function* putSlotSmallSteps(m: SwissMap, hash: bigint, key: number, src: string): Generator<StepInfo, number | undefined, void> {
   const cx = m.cx;
@@ -105,8 +115,7 @@ function* putSlotSmallSteps(m: SwissMap, hash: bigint, key: number, src: string)
     if (cx.keyEqual(key, g.key(i))) {
       yield step(`load ctrl ${ctrlText}: key found in slot ${i}`);
       if (cx.needKeyUpdate) {
-        cx.mem.copy(g.key(i), key, cx.keySize);
-        yield step(`store key in slot ${i} (needKeyUpdate)`);
+        yield* storeKeySteps(cx.mem, g.key(i), key, keyPieces(m), cx.keySize, `in slot ${i} (update: needKeyUpdate)`, step('').source);
       }
       return g.elem(i);
     }
@@ -121,8 +130,8 @@ function* putSlotSmallSteps(m: SwissMap, hash: bigint, key: number, src: string)
   }
   const i = first(match);
   yield step(`load ctrl ${ctrlText}: lowest empty slot ${i}`);
-  const e = g.storeNew(i, key);
-  yield step(`store key in slot ${i}`);
+  const { k, e } = claimNewAt(cx, m.dirPtr, i);
+  yield* storeKeySteps(cx.mem, k, key, keyPieces(m), cx.keySize, `in slot ${i}`, step('').source);
   g.ctrl.set(i, hh);
   yield step(`store ctrl ${hex(hh)} in slot ${i}`);
   const used = m.used;

@@ -17,9 +17,9 @@ import { HASH_WRITING } from '../model/runtime/index.js';
 import type { MapSnapshot } from '../engine/index.js';
 import type { Scenario } from '../engine/scenario.js';
 import { checkMap, entriesOf, snapshotSource } from '../check/index.js';
-import { sizeOf } from '../model/types.js';
+import { sizeOf, structLayout, underlying, type GoType } from '../model/types.js';
 import { decodeValue } from '../model/values.js';
-import type { SimMemory } from '../model/memory.js';
+import { decodeUint, type MemoryReader, type SimMemory } from '../model/memory.js';
 import * as classic from './classic.js';
 import * as swiss from './swiss.js';
 import type { RaceOp, RaceScenario } from './scenario.js';
@@ -45,7 +45,7 @@ export interface EndState {
   readonly fingerprint: string;
   /** The entries as people read them (`1→10`), in slot order; a key stored twice is listed twice. */
   readonly entries: readonly string[];
-  /** Keys as bytes (hex), one per live slot: for lost and duplicated keys. */
+  /** Keys as bytes (valueBytes), one per live slot: for lost and duplicated keys. */
   readonly keys: readonly string[];
   /**
    * Findings of severity error or warning, and the write flag (classic
@@ -96,8 +96,9 @@ function openHandle(base: Scenario): MapHandle {
  * End states already judged, by their memory's bytes (the same bytes are the
  * same map: the snapshot, the check and the contents follow from them; the
  * one thing the classic engine keeps beside memory, the overflow list of
- * pointer-free buckets, only changes in a coarse newoverflow step, which
- * also writes the bucket's overflow pointer).
+ * pointer-free buckets, only grows in newoverflow, which then also writes
+ * the bucket's overflow pointer: an end state, judged when every goroutine
+ * has returned, has no newoverflow half done).
  */
 export type JudgeCache = Map<string, EndState>;
 
@@ -156,6 +157,23 @@ export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
 
 /** The same ops run serially in `order` (goroutine indices, one per op) by the engine's unstepped code. */
 export function serialRun(sc: RaceScenario, order: readonly number[]): EndState {
+  const r = serialReplay(sc, order);
+  return judge(sc, r.snapshot, r.results, r.writing);
+}
+
+/**
+ * The contents (entries as bytes, lookup results so far) after running
+ * `order` serially: two prefixes with equal keys leave maps that every
+ * further op treats alike (an op's effect on the entries and its result
+ * depend on the entries alone), so the serial end states are found by
+ * exploring each (progress, contents) pair once (explore.ts).
+ */
+export function serialContents(sc: RaceScenario, order: readonly number[]): string {
+  const r = serialReplay(sc, order);
+  return contentsOf(sc, r.snapshot(), r.results, r.writing);
+}
+
+function serialReplay(sc: RaceScenario, order: readonly number[]): { snapshot: () => MapSnapshot; results: OpResult[][]; writing: number } {
   const base = sc.base;
   const next = sc.goroutines.map(() => 0);
   const results: OpResult[][] = sc.goroutines.map(() => []);
@@ -168,7 +186,7 @@ export function serialRun(sc: RaceScenario, order: readonly number[]): EndState 
       else if (op.op === 'delete') sim.delete(op.key);
       else results[g].push({ found: sim.lookup(op.key) !== undefined });
     }
-    return judge(sc, () => sim.snapshot(), results, sim.map.flags & HASH_WRITING);
+    return { snapshot: () => sim.snapshot(), results, writing: sim.map.flags & HASH_WRITING };
   }
   const s = openSwiss(base);
   base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
@@ -178,15 +196,69 @@ export function serialRun(sc: RaceScenario, order: readonly number[]): EndState 
     else if (op.op === 'delete') s.delete(op.key);
     else results[g].push({ found: s.lookup(op.key) });
   }
-  return judge(sc, () => s.snapshot(), results, s.map.cx.mem.u8(s.map.addr + s.map.cx.M.writing));
+  return { snapshot: () => s.snapshot(), results, writing: s.map.cx.mem.u8(s.map.addr + s.map.cx.M.writing) };
 }
+
+function lookupsText(sc: RaceScenario, results: OpResult[][], writing: number): string {
+  const flag = sc.base.impl === 'classic' ? 'hashWriting' : 'writing';
+  return results.map((r, g) => `g${g}:${r.map((x) => (x?.found ? 'found' : 'absent')).join(',')}`).join(' ')
+    + (writing ? ` ${flag}=${writing}` : '');
+}
+
+/** The fingerprint `judge` gives, without the checker: sorted key=elem hex pairs, then the lookup results. */
+function contentsOf(sc: RaceScenario, snap: MapSnapshot, results: OpResult[][], writing: number): string {
+  const src = snapshotSource(JSON.parse(JSON.stringify(snap)) as unknown, 'serial state');
+  return `${pairsOf(sc, src).join(' ')}|${lookupsText(sc, results, writing)}`;
+}
+
+function pairsOf(sc: RaceScenario, src: ReturnType<typeof snapshotSource>): string[] {
+  return entriesOf(src, MAX_ENTRIES).map((e) => `${valueBytes(src.reader, sc.base.type.key, Number(e.key))}=${valueBytes(src.reader, sc.base.type.elem, Number(e.elem))}`).sort();
+}
+
+/**
+ * A value as the bytes Go compares: its own bytes in hex, except that a
+ * string is its length and data bytes, not its header (the data's address
+ * depends on the order the strings were allocated, which serial orders and
+ * interleavings do differently; Go's == compares the data). A torn string
+ * header (one goroutine's pointer, another's length) reads other bytes.
+ */
+function valueBytes(mem: MemoryReader, t: GoType, addr: number): string {
+  const arch = mem.arch;
+  const u = underlying(t);
+  const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  switch (u.kind) {
+    case 'string': {
+      const p = decodeUint(mem.read(addr, arch.ptrSize), arch.bigEndian);
+      const len = decodeUint(mem.read(addr + arch.ptrSize, arch.ptrSize), arch.bigEndian);
+      if (len === 0n) return '""';
+      if (len > BigInt(MAX_STRING)) return `"len ${len} at ${p.toString(16)}"`;
+      try {
+        return `"${hexOf(mem.read(p, Number(len)))}"`;
+      } catch {
+        return `"len ${len} at unmapped ${p.toString(16)}"`;
+      }
+    }
+    case 'array': {
+      const es = sizeOf(u.elem, arch).size;
+      return `[${Array.from({ length: u.len }, (_, i) => valueBytes(mem, u.elem, addr + i * es)).join(',')}]`;
+    }
+    case 'struct': {
+      const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
+      return `{${l.fields.map((f) => valueBytes(mem, f.type, addr + f.offset)).join(',')}}`;
+    }
+    default:
+      return hexOf(mem.read(addr, sizeOf(t, arch).size));
+  }
+}
+
+/** Longest string data compared (a torn header can claim any length). */
+const MAX_STRING = 1 << 16;
 
 const MAX_ENTRIES = 1 << 16;
 
 function judge(sc: RaceScenario, snapshot: () => MapSnapshot, results: OpResult[][], writing: number): EndState {
   const flag = sc.base.impl === 'classic' ? 'hashWriting' : 'writing';
-  const lookups = results.map((r, g) => `g${g}:${r.map((x) => (x?.found ? 'found' : 'absent')).join(',')}`).join(' ')
-    + (writing ? ` ${flag}=${writing}` : '');
+  const lookups = lookupsText(sc, results, writing);
   const left = writing ? [`${flag} left set (${writing}) after every goroutine returned: the next access to the map dies with a spurious concurrent map fatal error`] : [];
   let snap: MapSnapshot;
   try {
@@ -197,13 +269,17 @@ function judge(sc: RaceScenario, snapshot: () => MapSnapshot, results: OpResult[
     return { fingerprint: `unreadable|${lookups}`, entries: [], keys: [], findings: [msg, ...left] };
   }
   const src = snapshotSource(JSON.parse(JSON.stringify(snap)) as unknown, 'end state');
-  const report = checkMap(src);
-  const findings = [...report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.code} at ${f.location.text}: ${f.message}`), ...left];
-  const ks = sizeOf(sc.base.type.key, sc.base.arch).size;
-  const es = sizeOf(sc.base.type.elem, sc.base.arch).size;
-  const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  let checked: string[];
+  try {
+    checked = checkMap(src).findings.filter((f) => f.severity !== 'info').map((f) => `${f.code} at ${f.location.text}: ${f.message}`);
+  } catch (e) {
+    // A torn key can be unhashable (a string length no allocation holds): the map cannot be checked.
+    if (e instanceof LimitError) throw e;
+    checked = [`the end state cannot be checked: ${(e as Error).message}`];
+  }
+  const findings = [...checked, ...left];
   const raw = entriesOf(src, MAX_ENTRIES);
-  const pairs = raw.map((e) => `${hexOf(src.reader.read(e.key, ks))}=${hexOf(src.reader.read(e.elem, es))}`).sort();
+  const pairs = pairsOf(sc, src);
   const show = (t: typeof sc.base.type.key, a: bigint): string => {
     try {
       return JSON.stringify(decodeValue(src.reader, t, Number(a)));
@@ -212,6 +288,6 @@ function judge(sc: RaceScenario, snapshot: () => MapSnapshot, results: OpResult[
     }
   };
   const entries = raw.map((e) => `${show(sc.base.type.key, e.key)}→${show(sc.base.type.elem, e.elem)}`);
-  const keys = raw.map((e) => hexOf(src.reader.read(e.key, ks)));
+  const keys = raw.map((e) => valueBytes(src.reader, sc.base.type.key, Number(e.key)));
   return { fingerprint: `${pairs.join(' ')}|${lookups}`, entries, keys, findings };
 }

@@ -3,10 +3,7 @@
  * (test/fixtures/sim-classic, printed by the mapsnap probe from real maps'
  * memory), rebuilt and checked.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { FIXTURES, targets } from './simfixtures.js';
+import { FIXTURES, targets, recordedNames, readRecording, recordingFile } from './simfixtures.js';
 import { checkClassic, classicSnapshotSource } from '../../src/check/classic/index.js';
 import type { MapReport } from '../../src/check/types.js';
 
@@ -14,15 +11,12 @@ export { FIXTURES, targets };
 
 /** Every snapshot name recorded for a target. */
 export function snapshotNames(target: string): string[] {
-  return readdirSync(join(FIXTURES, target))
-    .filter((f) => f.endsWith('.snapshot.json.gz'))
-    .map((f) => f.replace(/\.snapshot\.json\.gz$/, ''))
-    .sort();
+  return recordedNames(target);
 }
 
 /** A real-runtime snapshot as parsed JSON (a fresh copy each call, free to mutate). */
 export function loadSnapshot(target: string, name: string): Record<string, unknown> {
-  return JSON.parse(gunzipSync(readFileSync(join(FIXTURES, target, `${name}.snapshot.json.gz`))).toString('utf8'));
+  return JSON.parse(readRecording(recordingFile(target, name)).snapshot) as Record<string, unknown>;
 }
 
 export function check(json: unknown, file = 'snapshot'): MapReport {

@@ -1,36 +1,17 @@
 /**
- * Builds gosrc/disasmprobe with a real toolchain for a GOARCH (cached by
- * source hash under $MAPSCOPE_CACHE/disasmprobe) and reads its hand-written
- * expected list, gosrc/disasmprobe/expected.tsv.
+ * Builds gosrc/disasmprobe with a real toolchain for a GOARCH (through
+ * test/support/gobuild.ts: cached by source hash, one shared Go build cache)
+ * and reads its hand-written expected list, gosrc/disasmprobe/expected.tsv.
  */
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir, goroot } from './toolchains.js';
+import { goBuild } from './gobuild.js';
 
 export const probeDir = resolve(import.meta.dirname, '..', '..', '..', 'gosrc', 'disasmprobe');
 
-function srcHash(): string {
-  const h = createHash('sha256');
-  for (const f of readdirSync(probeDir).sort()) h.update(f).update(readFileSync(join(probeDir, f)));
-  return h.digest('hex').slice(0, 12);
-}
-
-/** Path of the probe built by Go `go` for GOARCH `arch` (GOARM=7 on arm). */
+/** Path of the probe built by Go `go` for GOARCH `arch` (GOARM=7 on arm), through gobuild.ts (cached by source hash). */
 export function buildDisasmProbe(go: string, arch: string, stripped = false): string {
-  const out = join(cacheDir(), 'disasmprobe', srcHash(), `${go}-${arch}${stripped ? '-s' : ''}`, 'probe');
-  if (existsSync(out)) return out;
-  mkdirSync(join(out, '..'), { recursive: true });
-  execFileSync(join(goroot(go), 'bin', 'go'), ['build', '-buildvcs=false', ...(stripped ? ['-ldflags=-s -w'] : []), '-o', out, '.'], {
-    cwd: probeDir,
-    stdio: 'pipe',
-    env: {
-      ...process.env, GOROOT: goroot(go), GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0', GOOS: 'linux', GOARCH: arch,
-      GOCACHE: join(cacheDir(), 'gocache-probe', go), GOPATH: join(cacheDir(), 'gopath'), ...(arch === 'arm' ? { GOARM: '7' } : {}),
-    },
-  });
-  return out;
+  return goBuild({ go, src: probeDir, goarch: arch, flags: stripped ? ['-ldflags=-s -w'] : [], name: 'probe' });
 }
 
 export interface ExpectedSite {

@@ -6,11 +6,10 @@
  *   node dist/test/support/footprint.js table [sizes]   (the table in docs/footprint.md)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, emulatorFor, goroot } from './toolchains.js';
+import { emulatorFor } from './toolchains.js';
+import { goBuild } from './gobuild.js';
 import { measure } from '../../src/footprint/index.js';
 import type { HashSpec } from '../../src/engine/scenario.js';
 
@@ -43,22 +42,10 @@ export interface RealRun {
   readonly points: { entries: number; bytes: number }[];
 }
 
-const built = new Map<string, string>();
-
+/** gosrc/footprint built by Go `version` for `goarch` (through gobuild.ts: once per source change, one shared Go build cache). */
 export function buildFootprint(version: string, goarch: string): string {
-  const key = `${version}/${goarch}`;
-  const have = built.get(key);
-  if (have) return have;
-  const root = goroot(version);
-  const bin = join(mkdtempSync(join(tmpdir(), 'footprint-')), `footprint-${version}-${goarch}`);
   const minor = Number(version.split('.')[1]);
-  execFileSync(join(root, 'bin', 'go'), ['build', ...(minor >= 23 ? ['-ldflags=-checklinkname=0'] : []), '-o', bin, '.'], {
-    cwd: GOSRC,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOCACHE: join(cacheDir(), 'gocache-footprint'), CGO_ENABLED: '0', GOARCH: goarch, GOROOT: root },
-  });
-  built.set(key, bin);
-  return bin;
+  return goBuild({ go: version, src: GOSRC, goarch, flags: minor >= 23 ? ['-ldflags=-checklinkname=0'] : [], name: 'footprint' });
 }
 
 /** Runs the probe with the fallback hash (GODEBUG=cpu.aes=off), so the engine replays it exactly. */

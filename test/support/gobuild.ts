@@ -12,8 +12,10 @@
  * rather than once per probe.
  *
  * A build is made in a scratch directory and renamed into place, so test
- * files running in parallel share it. MAPSCOPE_BUILD_LOG=<file> appends one
- * line per real `go build` (the CI figures in docs/figures.md count them).
+ * files running in parallel share it; a lock per build key makes a file that
+ * asks for a program another file is building wait for it, not build it
+ * too. MAPSCOPE_BUILD_LOG=<file> appends one line per real `go build`, with
+ * its wall time (the CI figures in docs/figures.md count them).
  *
  * goOutput keeps what a built program printed for one input the same way
  * (under $MAPSCOPE_CACHE/outputs), for programs whose run costs minutes under
@@ -24,7 +26,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { cacheDir, goroot } from './toolchains.js';
 
 export interface GoProgram {
@@ -68,11 +70,26 @@ function hashDir(h: ReturnType<typeof createHash>, dir: string, rel = ''): void 
   }
 }
 
+/**
+ * The modules a program's go.mod replaces with a directory beside it
+ * (`replace mapscope/snapshot => ../snapshot`): part of its source, so part
+ * of its key, and copied along when the program is built from a copy.
+ */
+function localModules(src: string): string[] {
+  const mod = join(src, 'go.mod');
+  if (!existsSync(mod)) return [];
+  return [...readFileSync(mod, 'utf8').matchAll(/=>\s*(\.\.\/[^\s]+)/g)].map((m) => m[1]);
+}
+
 /** The cache key of a build: a hash of everything that decides the executable's bytes. */
 export function buildKey(p: GoProgram): string {
   const h = createHash('sha256');
   h.update(readFileSync(join(goroot(p.go), 'VERSION'))).update('\0');
   if (p.src) hashDir(h, p.src);
+  for (const rel of p.src ? localModules(p.src) : []) {
+    h.update(`module ${rel}\0`);
+    hashDir(h, resolve(p.src!, rel));
+  }
   for (const [f, text] of Object.entries(p.files ?? {}).sort()) h.update(`override ${f}\0${text}\0`);
   h.update(JSON.stringify([p.goos ?? 'linux', p.goarch, p.flags ?? [], Object.entries(p.env ?? {}).sort(), p.pkg ?? '.', p.name ?? 'prog']));
   return h.digest('hex').slice(0, 16);
@@ -86,19 +103,29 @@ export function goBuild(p: GoProgram): string {
   const out = join(dir, name);
   if (existsSync(out)) return out;
   mkdirSync(root, { recursive: true });
+  const lock = join(root, `.lock-${buildKey(p)}`);
+  if (!takeLock(lock, out)) return out;
   const scratch = mkdtempSync(join(root, '.build-'));
   try {
+    if (existsSync(out)) return out;
     let cwd = p.src ?? goroot(p.go); // a toolchain package (cmd/go) builds in its GOROOT
     if (p.files) {
-      cwd = join(scratch, 'src');
-      if (p.src) cpSync(p.src, cwd, { recursive: true });
-      else mkdirSync(cwd);
+      // The copy keeps its own name and its replaced siblings beside it, so `../x` still resolves.
+      cwd = join(scratch, 'src', p.src ? basename(p.src) : 'main');
+      if (p.src) {
+        cpSync(p.src, cwd, { recursive: true });
+        for (const rel of localModules(p.src)) cpSync(resolve(p.src, rel), resolve(cwd, rel), { recursive: true });
+      } else mkdirSync(cwd, { recursive: true });
       for (const [f, text] of Object.entries(p.files)) writeFileSync(join(cwd, f), text);
     }
     const env = goEnv(p.go, { GOOS: p.goos ?? 'linux', GOARCH: p.goarch, ...(p.goarch === 'arm' ? { GOARM: '7' } : {}), ...p.env });
     const args = ['build', '-buildvcs=false', '-o', join(scratch, name), ...(p.flags ?? []), p.pkg ?? '.'];
+    const started = Date.now();
     execFileSync(join(goroot(p.go), 'bin', 'go'), args, { cwd, env, stdio: 'pipe' });
-    if (process.env.MAPSCOPE_BUILD_LOG) appendFileSync(process.env.MAPSCOPE_BUILD_LOG, `${p.go} ${p.goos ?? 'linux'}/${p.goarch} ${p.src ?? p.pkg ?? p.name} ${(p.flags ?? []).join(' ')}\n`);
+    if (process.env.MAPSCOPE_BUILD_LOG) {
+      const what = [p.go, `${p.goos ?? 'linux'}/${p.goarch}`, p.src ?? p.pkg ?? p.name, ...(p.flags ?? []), ...Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+      appendFileSync(process.env.MAPSCOPE_BUILD_LOG, `${what.join(' ')} ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    }
     rmSync(join(scratch, 'src'), { recursive: true, force: true });
     try {
       renameSync(scratch, dir);
@@ -109,6 +136,49 @@ export function goBuild(p: GoProgram): string {
     return out;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Takes the lock of one build (a directory holding its owner's pid), or
+ * waits while another test file holds it: two files asking for the same
+ * program at once then compile it once, not twice. Returns false when the
+ * other file's build appeared meanwhile. A lock whose owner is gone (a run
+ * that was killed) is taken over.
+ */
+function takeLock(lock: string, out: string): boolean {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (existsSync(out)) return false;
+    if (!lockAlive(lock)) rmSync(lock, { recursive: true, force: true });
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250); // the builds are synchronous: so is the wait
+  }
+}
+
+function lockAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    // Just made and its pid not yet written, or removed meanwhile.
+    try {
+      return Date.now() - statSync(lock).mtimeMs < 60_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,51 +1,46 @@
 /**
- * Real-runtime Swiss snapshots for the checker's tests: every line of
- * test/fixtures/sim-swiss/real/*.jsonl.gz and iter/*.jsonl.gz is a map the
- * real runtime printed (gosrc/swisssnap); the first line of each file is
- * what that process drew (go, arch, useAeshash, seeds, hashkey,
- * aeskeysched). Combining the two gives a standalone snapshot
- * (docs/json.md "sim (Swiss snapshot)": go, arch, experiment, type, hash).
+ * Real-runtime Swiss snapshots for the checker's tests: line 2 of every
+ * fixture under test/fixtures/sim-swiss/<go>-<arch>-<mode>/ and iter/…, and
+ * the maps.Clone line of the iter fixtures, is a standalone snapshot
+ * (docs/json.md "sim (Swiss snapshot)": go, arch, experiment, type, hash)
+ * the real runtime printed (gosrc/swisssnap).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, readFixture } from './swisssnap.js';
 
 export interface RealSnapshot {
-  /** e.g. "<scenario>.go1.27-amd64-aes.jsonl.gz line 2". */
+  /** e.g. "1.27-amd64-aes/<scenario>.jsonl.gz line 2". */
   readonly name: string;
   readonly json: Record<string, unknown>;
 }
 
-export interface ProcessLine {
-  go: string;
-  arch: string;
-  useAeshash: boolean;
-  seeds: string[];
-  hashkey: string[];
-  aeskeysched: string;
+/** The fixture of `<scenario>.go<go>-<arch>-<mode>` (the name the tests give a real run). */
+export function realFixtureFile(id: string): string {
+  const m = /^(.*)\.go(1\.\d+)-([a-z0-9]+)-(fallback|aes)$/.exec(id);
+  if (!m) throw new Error(`not <scenario>.go<version>-<arch>-<mode>: ${id}`);
+  return join(FIXTURES, `${m[2]}-${m[3]}-${m[4]}`, `${m[1]}.jsonl.gz`);
 }
 
-/** A snapshot line made standalone with its process's go/arch/hash. */
-export function standalone(meta: ProcessLine, snap: Record<string, unknown>): Record<string, unknown> {
-  const hash = meta.useAeshash
-    ? { mode: 'aes', seeds: meta.seeds, aeskeysched: meta.aeskeysched }
-    : { mode: 'fallback', seeds: meta.seeds, hashkey: meta.hashkey };
-  return { go: meta.go, arch: meta.arch, experiment: '', hash, ...snap };
+/** The real snapshot of `<scenario>.go<go>-<arch>-<mode>`, parsed (a fresh copy, free to mutate). */
+export function realSnapshot(id: string): Record<string, unknown> {
+  return JSON.parse(readFixture(realFixtureFile(id))[1]) as Record<string, unknown>;
 }
 
 /** Every real snapshot line (final states; with iter fixtures also maps.Clone results). */
 export function realSnapshots(): RealSnapshot[] {
   const out: RealSnapshot[] = [];
-  for (const dir of ['real', 'iter']) {
-    const files = readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith('.jsonl.gz')).sort();
-    for (const f of files) {
-      const lines = readFixture(join(FIXTURES, dir, f)).filter((l) => l.trim() !== '');
-      const meta = JSON.parse(lines[0]) as ProcessLine;
-      lines.slice(1).forEach((l, i) => {
-        const o = JSON.parse(l) as Record<string, unknown>;
-        if (o.impl !== 'swiss') return; // iteration-order lines
-        out.push({ name: `${dir}/${f} line ${i + 2}`, json: standalone(meta, o) });
-      });
+  const targetDirs = (root: string) => readdirSync(root).filter((d) => /^1\.\d+-/.test(d) && statSync(join(root, d)).isDirectory()).sort();
+  for (const root of [FIXTURES, join(FIXTURES, 'iter')]) {
+    for (const dir of targetDirs(root)) {
+      for (const f of readdirSync(join(root, dir)).filter((x) => x.endsWith('.jsonl.gz')).sort()) {
+        const lines = readFixture(join(root, dir, f)).filter((l) => l.trim() !== '');
+        lines.slice(1).forEach((l, i) => {
+          const o = JSON.parse(l) as Record<string, unknown>;
+          if (o.impl !== 'swiss') return; // iteration-order lines
+          out.push({ name: `${root === FIXTURES ? '' : 'iter/'}${dir}/${f} line ${i + 2}`, json: o });
+        });
+      }
     }
   }
   return out;

@@ -1,6 +1,9 @@
 /**
  * Builds and runs gosrc/swisssnap, the real-Go side of the Swiss engine's
- * differential tests, and (run as a script) regenerates the fixtures:
+ * differential tests, and (run as a script) regenerates the fixtures
+ * (test/fixtures/sim-swiss/<go>-<arch>-<mode>/<scenario>.jsonl.gz, and the
+ * same under iter/ with the iteration and maps.Clone lines; docs/json.md,
+ * "Real-Go snapshot fixtures"):
  *
  *   node dist/test/support/swisssnap.js fixtures [version…]   (scripts/sim-swiss-fixtures.sh)
  *
@@ -18,40 +21,13 @@ import { typeString, type MapType } from '../../src/model/types.js';
 import { emulatorFor } from './toolchains.js';
 import { goBuild } from './gobuild.js';
 import { parseScenario } from '../../src/engine/scenario.js';
-import { simulateSwiss, runSwiss, iterationOrder, openSwiss, type SwissSnapshot } from '../../src/engine/swiss/index.js';
+import { simulateSwiss, runSwiss, iterationOrder, openSwiss } from '../../src/engine/swiss/index.js';
 
-/**
- * The engine's snapshot in the form gosrc/swisssnap prints (the real
- * runtime's side): without the go/arch/experiment/hash fields, which the
- * real program prints on its first line instead. Those fields are compared
- * with that line by `assertProcessFields`.
- */
-export function realForm(snap: SwissSnapshot, space?: number): string {
-  const { go: _go, arch: _arch, experiment: _exp, hash: _hash, type, impl, ...rest } = snap;
-  return JSON.stringify({ impl, type, ...rest }, null, space);
-}
-
-/**
- * The engine's go/arch/experiment/hash against the real process's first
- * line: the same release and GOARCH, the same hash mode and key material,
- * and exactly the seeds the real map had (the recorder notes every re-seed).
- */
-function sameRelease(metaLine: string, go: string): boolean {
-  return new RegExp(`^go${go.replace('.', '\\.')}(\\.|$)`).test((JSON.parse(metaLine) as { go: string }).go);
-}
-
-export function assertProcessFields(snap: SwissSnapshot, metaLine: string, go: string, mode: 'fallback' | 'aes', seeds = true): void {
-  const meta = JSON.parse(metaLine) as { go: string; arch: string; seeds: string[]; hashkey: string[]; aeskeysched: string };
-  const fail = (what: string, a: unknown, b: unknown) => {
-    throw new Error(`snapshot ${what} ${JSON.stringify(a)} differs from the real process's ${JSON.stringify(b)}`);
-  };
-  if (!meta.go.startsWith(`go${snap.go}`) || snap.go !== go) fail('go', snap.go, meta.go);
-  if (snap.arch !== meta.arch) fail('arch', snap.arch, meta.arch);
-  if (snap.experiment !== '') fail('experiment', snap.experiment, '');
-  if (snap.hash.mode !== mode) fail('hash.mode', snap.hash.mode, mode);
-  if (seeds && snap.hash.seeds.map(String).join() !== meta.seeds.join()) fail('hash.seeds', snap.hash.seeds, meta.seeds);
-  if (mode === 'aes' && snap.hash.aeskeysched !== meta.aeskeysched) fail('hash.aeskeysched', snap.hash.aeskeysched, meta.aeskeysched);
-  if (mode === 'fallback' && snap.hash.hashkey?.join() !== meta.hashkey.join()) fail('hash.hashkey', snap.hash.hashkey, meta.hashkey);
+/** The hash object of a real snapshot line (what the run drew: seeds, hash keys). */
+function realHash(realSnapshot: string, mode: 'fallback' | 'aes'): Record<string, unknown> {
+  const { hash } = JSON.parse(realSnapshot) as { hash: Record<string, unknown> };
+  if (hash.mode !== mode) throw new Error(`the real run hashed with ${String(hash.mode)}, not ${mode}`);
+  return hash;
 }
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -107,6 +83,8 @@ export function runnersGo(typeTexts: readonly string[]): string {
     '\t"maps"',
     '\t"reflect"',
     '\t"unsafe"',
+    '',
+    '\t"mapscope/snapshot"',
     ')',
     '',
     'var _ = reflect.TypeOf',
@@ -123,24 +101,24 @@ export function runnersGo(typeTexts: readonly string[]): string {
       ...[...aliases].map((a) => `\trunners[${JSON.stringify(a)}] = run${n}`),
       `}`,
       '',
-      `func run${n}(sc *scenario) {`,
+      `func run${n}(sc *snapshot.Scenario) {`,
       `\tvar m map[${K}]${V}`,
-      `\tif sc.hint == nil {`,
+      `\tif sc.Hint == nil {`,
       `\t\tm = make(map[${K}]${V})`,
       `\t} else {`,
-      `\t\tm = make(map[${K}]${V}, *sc.hint)`,
+      `\t\tm = make(map[${K}]${V}, *sc.Hint)`,
       `\t}`,
       `\tsink = m`,
       `\tr := newRecorder(m)`,
-      `\tfor _, o := range sc.ops {`,
+      `\tfor _, o := range sc.Ops {`,
       `\t\tvar k ${K}`,
-      `\t\tif o.kind != "clear" && o.kind != "iterate" {`,
-      `\t\t\tsetValue(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.key)`,
+      `\t\tif o.Kind != "clear" && o.Kind != "iterate" {`,
+      `\t\t\tsnapshot.Set(unsafe.Pointer(&k), reflect.TypeOf(&k).Elem(), o.Key)`,
       `\t\t}`,
-      `\t\tswitch o.kind {`,
+      `\t\tswitch o.Kind {`,
       `\t\tcase "insert":`,
       `\t\t\tvar v ${V}`,
-      `\t\t\tsetValue(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.value)`,
+      `\t\t\tsnapshot.Set(unsafe.Pointer(&v), reflect.TypeOf(&v).Elem(), o.Value)`,
       `\t\t\tm[k] = v`,
       `\t\tcase "delete":`,
       `\t\t\tdelete(m, k)`,
@@ -155,7 +133,7 @@ export function runnersGo(typeTexts: readonly string[]): string {
       `\t\t}`,
       `\t\tr.observe()`,
       `\t}`,
-      `\tr.finish(m, func() any { return maps.Clone(m) })`,
+      `\tr.finish(sc, m, func() any { return maps.Clone(m) })`,
       `}`,
       '',
     );
@@ -182,7 +160,7 @@ export function buildSwisssnap(version: string, goarch: string, files = scenario
   });
 }
 
-/** Runs a built swisssnap on a scenario file: [meta line, snapshot line]. */
+/** Runs a built swisssnap on a scenario file: [run line, snapshot, iteration line, clone line]. */
 export function runSwisssnap(bin: string, goarch: string, scenario: string, mode: 'fallback' | 'aes', indent = false, iter = false, clone = false): [string, string, string?, string?] {
   const emu = emulator(goarch);
   const cmd = emu ?? bin;
@@ -208,35 +186,27 @@ export function runSwisssnap(bin: string, goarch: string, scenario: string, mode
     rest = rest.slice(0, last);
   }
   const lines: [string, string, string?, string?] = [out.slice(0, nl), rest, iterLine, cloneLine];
-  const meta = JSON.parse(lines[0]) as { useAeshash: boolean };
-  if (meta.useAeshash !== (mode === 'aes')) throw new Error(`${basename(bin)}: expected useAeshash ${mode === 'aes'}, the runtime reports ${meta.useAeshash}`);
+  const { hash } = JSON.parse(rest) as { hash: { mode: string } };
+  if (hash.mode !== mode) throw new Error(`${basename(bin)}: expected the ${mode} hash, the runtime used ${hash.mode}`);
   return lines;
 }
 
 /**
  * The engine's snapshot, as JSON text, for a scenario replayed on a target
- * with the random numbers the real run drew (its meta line).
+ * with the random numbers the real run drew (its snapshot's hash). On the
+ * real run's own release and GOARCH it must equal the real snapshot text.
  */
-export function simulateLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', metaLine: string, space?: number): string {
-  const meta = JSON.parse(metaLine) as { seeds: string[]; hashkey: string[]; aeskeysched: string };
+export function simulateLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', realSnapshot: string, space?: number): string {
   const json = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Record<string, unknown>;
-  const hash: Record<string, unknown> = { mode, seeds: meta.seeds, hashkey: meta.hashkey };
-  if (mode === 'aes') hash.aeskeysched = meta.aeskeysched;
-  const sc = parseScenario({ ...json, go, arch: goarch, hash }, scenarioFile);
-  const snap = simulateSwiss(sc);
-  // A replay on the release the real run used (some tests replay one release's run on another on purpose).
-  if (sameRelease(metaLine, go)) assertProcessFields(snap, metaLine, go, mode);
-  return realForm(snap, space);
+  const sc = parseScenario({ ...json, go, arch: goarch, hash: realHash(realSnapshot, mode) }, scenarioFile);
+  return JSON.stringify(simulateSwiss(sc), null, space);
 }
 
-/** The engine's iteration order (JSON text of the keys) for the real run's meta line and iterator start (its -iter line). */
-export function iterateLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', metaLine: string, iterLine: string): string {
-  const meta = JSON.parse(metaLine) as { seeds: string[]; hashkey: string[]; aeskeysched: string };
+/** The engine's iteration order (JSON text of the keys) for the real run's snapshot and iterator start (its iteration line). */
+export function iterateLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', realSnapshot: string, iterLine: string): string {
   const it = JSON.parse(iterLine) as { entryOffset: string; dirOffset: string };
   const json = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Record<string, unknown>;
-  const hash: Record<string, unknown> = { mode, seeds: meta.seeds, hashkey: meta.hashkey };
-  if (mode === 'aes') hash.aeskeysched = meta.aeskeysched;
-  const sc = parseScenario({ ...json, go, arch: goarch, hash }, scenarioFile);
+  const sc = parseScenario({ ...json, go, arch: goarch, hash: realHash(realSnapshot, mode) }, scenarioFile);
   return JSON.stringify(iterationOrder(runSwiss(sc).map, BigInt(it.entryOffset), BigInt(it.dirOffset)));
 }
 
@@ -249,13 +219,11 @@ export function iterateLike(scenarioFile: string, go: string, goarch: string, mo
  * real clone is returned, else that of start 0/0. Returns undefined when
  * there are too many starts to try.
  */
-export function cloneLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', metaLine: string, realClone: string): string | undefined {
-  const meta = JSON.parse(metaLine) as { seeds: string[]; hashkey: string[]; aeskeysched: string };
+export function cloneLike(scenarioFile: string, go: string, goarch: string, mode: 'fallback' | 'aes', realSnapshot: string, realClone: string): string | undefined {
+  const hash = realHash(realSnapshot, mode);
   const cloneSeed = (JSON.parse(realClone) as { header: { seed: number | string } }).header.seed;
   const json = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Record<string, unknown> & { ops: unknown[] };
-  const hash: Record<string, unknown> = { mode, seeds: [...meta.seeds, String(cloneSeed)], hashkey: meta.hashkey };
-  if (mode === 'aes') hash.aeskeysched = meta.aeskeysched;
-  const sc = parseScenario({ ...json, go, arch: goarch, hash }, scenarioFile);
+  const sc = parseScenario({ ...json, go, arch: goarch, hash: { ...hash, seeds: [...(hash.seeds as unknown[]), cloneSeed] } }, scenarioFile);
   const open = () => {
     const s = openSwiss(sc);
     for (const op of sc.ops) {
@@ -267,11 +235,7 @@ export function cloneLike(scenarioFile: string, go: string, goarch: string, mode
     return s;
   };
   const first = open();
-  if (sc.go.minor >= 25) {
-    const c = first.clone();
-    if (sameRelease(metaLine, go)) assertProcessFields(c, metaLine, go, mode, false);
-    return realForm(c);
-  }
+  if (sc.go.minor >= 25) return JSON.stringify(first.clone());
   const m = first.map;
   const cap = m.dirLen === 0 ? 8 : Math.max(...m.tables().map((t) => t.capacity));
   const dirs = Math.max(m.dirLen, 1);
@@ -279,7 +243,7 @@ export function cloneLike(scenarioFile: string, go: string, goarch: string, mode
   let fallback: string | undefined;
   for (let e = 0; e < cap; e++) {
     for (let d = 0; d < dirs; d++) {
-      const text = realForm(open().clone({ entryOffset: BigInt(e), dirOffset: BigInt(d) }));
+      const text = JSON.stringify(open().clone({ entryOffset: BigInt(e), dirOffset: BigInt(d) }));
       fallback ??= text;
       if (text === realClone) return text;
     }
@@ -287,7 +251,7 @@ export function cloneLike(scenarioFile: string, go: string, goarch: string, mode
   return fallback;
 }
 
-/** Fixtures are gzipped text: line 1 what the run drew, then the snapshot (and iteration, clone). */
+/** Fixtures are gzipped text: line 1 the run, line 2 the snapshot (then the iteration and clone lines under iter/). */
 export function writeFixture(file: string, text: string): void {
   writeFileSync(file, gzipSync(text, { level: 9 }));
 }
@@ -298,7 +262,7 @@ export function readFixture(file: string): string[] {
 
 /** A fixture file's name for a scenario and target. */
 export function fixtureName(scenario: string, go: string, goarch: string, mode: string): string {
-  return join(FIXTURES, 'real', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl.gz`);
+  return join(FIXTURES, `${go}-${goarch}-${mode}`, `${basename(scenario, '.json')}.jsonl.gz`);
 }
 
 /** Targets of the committed iteration-order and maps.Clone fixtures (test/fixtures/sim-swiss/iter). */
@@ -307,7 +271,7 @@ export const ITER_TARGETS: readonly [string, string, 'fallback' | 'aes'][] = [
 ];
 
 export function iterFixtureName(scenario: string, go: string, goarch: string, mode: string): string {
-  return join(FIXTURES, 'iter', `${basename(scenario, '.json')}.go${go}-${goarch}-${mode}.jsonl.gz`);
+  return join(FIXTURES, 'iter', `${go}-${goarch}-${mode}`, `${basename(scenario, '.json')}.jsonl.gz`);
 }
 
 function main(argv: string[]): void {
@@ -315,35 +279,36 @@ function main(argv: string[]): void {
     writeRunners();
     return;
   }
+  // --only go-arch-mode,…: (re)record only those targets
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
   if (argv[0] === 'iter-fixtures') {
     const files = scenarioFiles();
-    mkdirSync(join(FIXTURES, 'iter'), { recursive: true });
     for (const [go, goarch, mode] of ITER_TARGETS) {
+      if (only && !only.includes(`${go}-${goarch}-${mode}`)) continue;
       const bin = buildSwisssnap(go, goarch, files);
+      mkdirSync(dirname(iterFixtureName(files[0], go, goarch, mode)), { recursive: true });
       for (const f of files) {
-        const [meta, snap, it, cl] = runSwisssnap(bin, goarch, f, mode, false, true, true);
-        writeFixture(iterFixtureName(f, go, goarch, mode), [meta, snap, it, cl].join('\n') + '\n');
+        const [run, snap, it, cl] = runSwisssnap(bin, goarch, f, mode, false, true, true);
+        writeFixture(iterFixtureName(f, go, goarch, mode), [run, snap, it, cl].join('\n') + '\n');
       }
       process.stderr.write(`iteration go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
     }
     return;
   }
-  if (argv[0] !== 'fixtures') throw new Error('usage: swisssnap.js gen | fixtures [version…] | iter-fixtures');
-  // fixtures [version…] [--only go-arch-mode,…] [--scenario name]
-  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
+  if (argv[0] !== 'fixtures') throw new Error('usage: swisssnap.js gen | fixtures [version…] [--only go-arch-mode,…] [--scenario name] | iter-fixtures [--only go-arch-mode,…]');
   const versions = argv.slice(1).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
   // --scenario name: (re)record only that scenario
   const one = argv.includes('--scenario') ? argv[argv.indexOf('--scenario') + 1] : undefined;
   const files = scenarioFiles().filter((f) => !one || basename(f, '.json') === one);
   writeRunners();
-  mkdirSync(join(FIXTURES, 'real'), { recursive: true });
   for (const [go, goarch, mode] of FIXTURE_TARGETS) {
     if (versions.length && !versions.includes(go)) continue;
     if (only && !only.includes(`${go}-${goarch}-${mode}`)) continue;
     const bin = buildSwisssnap(go, goarch, files);
+    mkdirSync(dirname(fixtureName(files[0], go, goarch, mode)), { recursive: true });
     for (const f of files) {
-      const [meta, snap] = runSwisssnap(bin, goarch, f, mode);
-      writeFixture(fixtureName(f, go, goarch, mode), meta + '\n' + snap + '\n');
+      const [run, snap] = runSwisssnap(bin, goarch, f, mode);
+      writeFixture(fixtureName(f, go, goarch, mode), run + '\n' + snap + '\n');
     }
     process.stderr.write(`go${go} ${goarch} ${mode}: ${files.length} scenarios\n`);
   }

@@ -236,18 +236,28 @@ class Checker {
     const n = 2 ** h.B;
     if (h.oldbuckets !== 0n && this.nold) {
       const ob = lo % this.nold;
-      let t0: number;
+      const evacuated = this.oldEvacuated(ob);
+      if (evacuated === undefined) return undefined;
+      const text = `oldbucket ${ob} (hash & ${this.nold - 1}; not yet evacuated, so lookups look there)`;
+      if (!evacuated) return { text, array: 'oldbuckets', bucket: ob };
+    }
+    const b = lo % n;
+    return { text: `bucket ${b} (hash & ${n - 1})`, array: 'buckets', bucket: b };
+  }
+
+  /** Old bucket ob's first tophash is an evacuation mark (runtime/map.go evacuated); undefined when unreadable. */
+  private oldEvacuated(ob: number): boolean | undefined {
+    let known = this.evacuatedOld.get(ob);
+    if (known === undefined) {
       try {
-        t0 = this.r.read(h.oldbuckets + BigInt(ob) * BigInt(this.bsize) + BigInt(this.topOff), 1)[0];
+        known = isMark(this.r.read(this.h.oldbuckets + BigInt(ob) * BigInt(this.bsize) + BigInt(this.topOff), 1)[0]);
       } catch (e) {
         if (!(e instanceof MemoryError)) throw e;
         return undefined;
       }
-      const text = `oldbucket ${ob} (hash & ${this.nold - 1}; not yet evacuated, so lookups look there)`;
-      if (!isMark(t0)) return { text, array: 'oldbuckets', bucket: ob };
+      this.evacuatedOld.set(ob, known);
     }
-    const b = lo % n;
-    return { text: `bucket ${b} (hash & ${n - 1})`, array: 'buckets', bucket: b };
+    return known;
   }
 
   // ------------------------------------------------------------ header --
@@ -295,6 +305,8 @@ class Checker {
 
   /** The number of old buckets while growing, or undefined when the header says none can be walked. */
   private nold: number | undefined;
+  /** Per old bucket, whether it is evacuated: read once, asked once per live key of the new array while growing. */
+  private readonly evacuatedOld = new Map<number, boolean>();
 
   private growthState(mb: number): void {
     const h = this.h;
@@ -712,6 +724,12 @@ class Checker {
     if (want !== w.bucket) {
       const arr = w.array === 'buckets' ? 'bucket' : 'oldbucket';
       this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket), home);
+    } else if (w.array === 'buckets' && this.h.oldbuckets !== 0n && this.nold) {
+      // mapassign's growWork evacuates a key's old bucket before it writes to the new array, so a key in the new
+      // array whose old bucket is still unevacuated was never put there by the runtime, and mapaccess1, which asks
+      // that old bucket, misses it.
+      const ob = hv.lo % this.nold;
+      if (this.oldEvacuated(ob) === false) this.at(w, s, bucketAddr, F.keyOldUnevacuated(ob, this.nold, w.bucket), home);
     }
     if (hv.top !== t) {
       this.at(w, s, bucketAddr, F.keyTophash(hv.top, t), home);

@@ -184,6 +184,9 @@ export const CLASSIC_FINDINGS = {
   keyBucket: (arr: string, want: number, nbuckets: number, bucket: number): FindingText =>
     t(C.keyBucket, `${arr} ${want}`, `${arr} ${bucket}`,
       `the key's hash selects ${arr} ${want} (mask ${nbuckets - 1}) but it sits in ${arr} ${bucket}`),
+  keyOldUnevacuated: (ob: number, nold: number, bucket: number): FindingText =>
+    t(C.keyBucket, `oldbucket ${ob}`, `bucket ${bucket}`,
+      `the key's old bucket ${ob} (mask ${nold - 1}) is not yet evacuated, so lookups look there, but it sits in bucket ${bucket}`),
   keyTophash: (want: number, top: number): FindingText =>
     t(C.keyTophash, tb(want), tb(top), `tophash ${tb(top)} but the key's hash gives ${tb(want)}`),
   yInSameSize: (top: number): FindingText => t(C.evacuationXY, 'evacuatedX (0x02) in a same-size grow', tb(top),

@@ -31,7 +31,7 @@ export const command: CommandModule = {
       .option('--json', 'machine-readable output (docs/json.md "race")')
       .option('--sample <n>', 'draw n interleavings uniformly instead of enumerating them all')
       .option('--seed <s>', 'seed of the sampler (default 1)')
-      .option('--weak', 'also run the smallest case (two goroutines updating one present key) under ARMv8 with the litmus model: which outcomes exist only on arm64')
+      .option('--weak', 'also run the scenario as an AArch64 litmus test under SC and ARMv8 (two goroutines, one insert each: updating one present key, or inserting new integer keys into one bucket or small group): which outcomes exist only on arm64')
       .option('--limit <n>', `most interleavings to enumerate without --sample (default ${DEFAULT_LIMIT})`)
       .option('--measure', 'also run the goroutines on a real Go map, many times, and put the measured shares beside (docs/race.md "Measured on real Go")')
       .option('--runs <n>', 'with --measure: runs on real Go (default 1000)')
@@ -48,6 +48,7 @@ Examples:
   mapscope race update.json --json                    # the counts, shares and witnesses as JSON
   mapscope race newkeys.json --sample 2000 --seed 3   # 40116600 interleavings: a uniform sample, Wilson 95%
   mapscope race update.json --weak                    # and the outcomes under ARMv8 (src/litmus's model)
+  mapscope race newkeys.json --weak --sample 100      # new keys under ARMv8 (a minute of CPU)
   mapscope race update.json --measure --runs 5000 --go ~/go1.22/bin/go   # simulated beside measured on real Go
 
 Exit status: 0 when the simulation ran (whatever it found), 2 for a bad scenario or

@@ -21,40 +21,87 @@ import {
   SAME_SIZE_GROW, ITERATOR, OLD_ITERATOR, BUCKET_CNT,
 } from './map.js';
 import { makeBucketArray } from './make.js';
-import { newoverflow } from './overflow.js';
+import { newoverflowSteps } from './overflow.js';
 import { releaseArray, releaseChain } from './release.js';
 
+/**
+ * The steps of a grow, as generators: each `yield` ends one store to the
+ * map (the loads it needs just before it), the granularity src/race
+ * interleaves goroutines at; the functions without `Steps` run them to the
+ * end (what the engine itself does). The yielded text says what was done.
+ */
+export type GrowSteps = Generator<string, void, void>;
+
+/** Runs a step generator to its end. */
+export function drain<T>(g: Generator<string, T, void>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
 export function hashGrow(m: ClassicMap): void {
+  drain(hashGrowSteps(m));
+}
+
+/**
+ * hashGrow. The new array is private until the commit, whose stores are
+ * each a step: h.B, h.flags (the flags loaded before the allocation, with
+ * iterator moved to oldIterator: a store of a value loaded earlier, so a
+ * hashWriting change another goroutine made in between is overwritten),
+ * h.oldbuckets, h.buckets, h.nevacuate, h.noverflow, then mapextra's.
+ */
+export function* hashGrowSteps(m: ClassicMap): GrowSteps {
   let bigger = 1;
   if (!overLoadFactor(m.count + 1, m.B, m.L.loadFactor)) {
     bigger = 0;
-    m.flags = m.flags | SAME_SIZE_GROW;
+    const f = m.flags;
+    yield `hashGrow: load count ${m.count}, B ${m.B}: same-size grow; load flags 0x${f.toString(16)}`;
+    m.flags = f | SAME_SIZE_GROW;
     if (m.randCounted) m.randGrow = true;
+    yield `hashGrow: store flags 0x${(f | SAME_SIZE_GROW).toString(16)} (h.flags |= sameSizeGrow)`;
   }
   m.randCounted = false;
   const old = m.buckets;
   const [nb, nextOverflow] = makeBucketArray(m, m.B + bigger, 0);
-  let flags = m.flags & ~(ITERATOR | OLD_ITERATOR);
-  if (m.flags & ITERATOR) flags |= OLD_ITERATOR;
+  const loaded = m.flags;
+  let flags = loaded & ~(ITERATOR | OLD_ITERATOR);
+  if (loaded & ITERATOR) flags |= OLD_ITERATOR;
+  yield `hashGrow: load buckets, allocate ${2 ** (m.B + bigger)} new buckets (private), load flags 0x${loaded.toString(16)}`;
   m.B = m.B + bigger;
+  yield `hashGrow: store B ${m.B}`;
   m.flags = flags;
+  yield `hashGrow: store flags 0x${flags.toString(16)} (loaded before: h.flags = flags)`;
   m.oldbuckets = old;
   m.oldArrayEnd = old + m.mem.find(old)!.size;
+  yield 'hashGrow: store oldbuckets (the old array)';
   m.buckets = nb;
+  yield 'hashGrow: store buckets (the new array)';
   m.nevacuate = 0;
+  yield 'hashGrow: store nevacuate 0';
   m.noverflow = 0;
+  yield 'hashGrow: store noverflow 0';
   if (m.extra !== 0 && m.overflowList !== null) {
     if (m.oldOverflowList !== null) throw new Error('oldoverflow is not nil');
     m.oldOverflowList = m.overflowList;
     m.overflowList = null;
+    yield 'hashGrow: store extra.oldoverflow, extra.overflow nil';
   }
-  if (nextOverflow !== 0) m.nextOverflow = nextOverflow;
+  if (nextOverflow !== 0) {
+    m.nextOverflow = nextOverflow;
+    yield 'hashGrow: store extra.nextOverflow';
+  }
   m.trace(bigger ? `grow: B ${m.B - 1} → ${m.B} (load factor)` : `grow: same-size at B=${m.B} (too many overflow buckets: repack)`);
 }
 
 export function growWork(m: ClassicMap, bucket: number): void {
-  evacuate(m, bucket & m.oldbucketmask());
-  if (m.growing()) evacuate(m, m.nevacuate);
+  drain(growWorkSteps(m, bucket));
+}
+
+/** growWork: the old bucket the write hashes to, then (if still growing) the lowest not yet evacuated. */
+export function* growWorkSteps(m: ClassicMap, bucket: number): GrowSteps {
+  yield* evacuateSteps(m, bucket & m.oldbucketmask());
+  if (m.growing()) yield* evacuateSteps(m, m.nevacuate);
 }
 
 interface Dst {
@@ -63,8 +110,19 @@ interface Dst {
 }
 
 export function evacuate(m: ClassicMap, oldbucket: number): void {
+  drain(evacuateSteps(m, oldbucket));
+}
+
+/**
+ * evacuate, a step per store: each old slot's evacuated mark, and for an
+ * entry the destination's tophash, key and elem (a chained overflow bucket
+ * is newoverflow's steps); then the old bucket's clearing and the
+ * evacuation mark's advance.
+ */
+export function* evacuateSteps(m: ClassicMap, oldbucket: number): GrowSteps {
   let b = m.bucketAt(m.oldbuckets, oldbucket);
   const newbit = m.noldbuckets();
+  const at = `evacuate old bucket ${oldbucket}`;
   if (!m.evacuated(b)) {
     const xy: Dst[] = [{ b: m.bucketAt(m.buckets, oldbucket), i: 0 }];
     const same = m.sameSizeGrow();
@@ -76,6 +134,7 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
         let top = m.tophash(b, i);
         if (isEmpty(top)) {
           m.setTophash(b, i, EVACUATED_EMPTY);
+          yield `${at}: slot ${i} empty, store evacuatedEmpty`;
           continue;
         }
         if (top < MIN_TOP_HASH) throw new Error('bad map state');
@@ -94,14 +153,18 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
           }
         }
         m.setTophash(b, i, EVACUATED_X + useY);
+        yield `${at}: slot ${i}, store evacuated${useY ? 'Y' : 'X'}`;
         const dst = xy[useY];
         if (dst.i === BUCKET_CNT) {
-          dst.b = newoverflow(m, dst.b);
+          dst.b = yield* newoverflowSteps(m, dst.b);
           dst.i = 0;
         }
         m.setTophash(dst.b, dst.i, top);
+        yield `${at}: slot ${i} → ${useY ? 'Y' : 'X'} slot ${dst.i}, store tophash 0x${top.toString(16)}`;
         m.mem.copy(m.keyAddr(dst.b, dst.i), k, m.keySize);
+        yield `${at}: slot ${i} → ${useY ? 'Y' : 'X'} slot ${dst.i}, store key`;
         m.mem.copy(m.elemAddr(dst.b, dst.i), m.elemAddr(b, i), m.elemSize);
+        yield `${at}: slot ${i} → ${useY ? 'Y' : 'X'} slot ${dst.i}, store elem`;
         dst.i++;
         moved[useY]++;
       }
@@ -111,25 +174,32 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
       // The overflow word goes to nil with the rest: the chain's heap buckets are garbage from here on.
       if (m.overflow(ob) !== 0) releaseChain(m, ob, m.oldbuckets, m.oldArrayEnd);
       m.mem.zero(ob + m.keysOff, m.bucketSize - m.keysOff);
+      yield `${at}: clear its keys, elems and overflow pointer (memclrHasPointers)`;
     }
     if (m.tracing) m.trace(same
       ? `evacuate old bucket ${oldbucket}: ${moved[0]} entries to bucket ${oldbucket}`
       : `evacuate old bucket ${oldbucket}: ${moved[0]} to X (bucket ${oldbucket}), ${moved[1]} to Y (bucket ${oldbucket + newbit})`);
   }
-  if (oldbucket === m.nevacuate) advanceEvacuationMark(m, newbit);
+  if (oldbucket === m.nevacuate) yield* advanceEvacuationMarkSteps(m, newbit);
 }
 
-function advanceEvacuationMark(m: ClassicMap, newbit: number): void {
+function* advanceEvacuationMarkSteps(m: ClassicMap, newbit: number): GrowSteps {
   let n = m.nevacuate + 1;
   const stop = Math.min(n + 1024, newbit);
   while (n !== stop && m.evacuated(m.bucketAt(m.oldbuckets, n))) n++;
   m.nevacuate = n;
+  yield `advanceEvacuationMark: store nevacuate ${n}`;
   if (n === newbit) {
     releaseArray(m, m.oldbuckets, newbit);
     m.oldbuckets = 0;
-    if (m.extra !== 0) m.oldOverflowList = null;
-    m.flags = m.flags & ~SAME_SIZE_GROW;
+    yield 'advanceEvacuationMark: growth done, store oldbuckets nil';
+    if (m.extra !== 0) {
+      m.oldOverflowList = null;
+      yield 'advanceEvacuationMark: store extra.oldoverflow nil';
+    }
+    const f = m.flags;
+    m.flags = f & ~SAME_SIZE_GROW;
+    yield `advanceEvacuationMark: load flags 0x${f.toString(16)}, store 0x${(f & ~SAME_SIZE_GROW).toString(16)} (h.flags &^= sameSizeGrow)`;
     m.trace(`grow done: all ${newbit} old buckets evacuated`);
   }
 }
-

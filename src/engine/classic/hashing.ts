@@ -6,7 +6,7 @@
  * This file only adapts simulated memory to src/hash's `KeyMemory` (types go
  * through src/hash/model.ts's hashTypeOf); it computes no hash itself.
  */
-import { mapKeyHash, type KeyMemory } from '../../hash/index.js';
+import { mapKeyHash, type GoHasher, type KeyMemory, type Recipe } from '../../hash/index.js';
 import type { Arch } from '../../model/arch.js';
 import type { GoVersion } from '../../model/goversion.js';
 import type { SimMemory } from '../../model/memory.js';
@@ -21,6 +21,9 @@ export interface MapHasher {
   words(addr: number, seed: number, nanDraw?: () => bigint): void;
   hi: number;
   lo: number;
+  /** The hasher and the key type's recipe under `words` (the fast paths call memhash64Words / memhashWords for memhash64 and strhash recipes). */
+  readonly goHasher: GoHasher;
+  readonly recipe: Recipe;
 }
 
 /** Key material for one simulated process (runtime.hashkey, runtime.aeskeysched). */
@@ -44,6 +47,8 @@ export function mapHasher(key: GoType, go: GoVersion, arch: Arch, aes: boolean, 
   return {
     hi: 0,
     lo: 0,
+    goHasher: h,
+    recipe,
     hash(addr: number, seed: number, nanDraw?: () => bigint): bigint {
       const bytes = size === 0 ? empty : mem.view(addr, size);
       return h.hashKey(recipe, bytes, BigInt(seed), km, nanDraw);

@@ -25,6 +25,10 @@
  * propagation, re-seeding on empty), grow and evacuate, clear per version,
  * iteration (the order of a range given its random start), the snapshot
  * format shared with the real-runtime probe, and the drawing and tour section.
+ * The fast paths stand apart, as in the runtime (fast.ts: access, assign,
+ * delete, growWork and evacuate for fast64/faststr keys, over arena offsets);
+ * they leave the same bytes as the generic functions, which a traced map
+ * always takes.
  * Key equality is Go's == from src/model/equal.ts.
  *
  * Layout facts (offsets, sizes, indirect keys, load factor) all come from
@@ -38,7 +42,7 @@ import { drawKeyMaterial, maxAlloc } from '../../model/runtime/index.js';
 import { layoutOf, type ClassicLayout } from '../../layout/index.js';
 import { mapfast } from '../../layout/mapfast.js';
 import { MAX_SIM_BYTES, SimMemory } from '../../model/memory.js';
-import { sizeOf, typeString, type GoType } from '../../model/types.js';
+import { sizeOf, typeString, underlying, type GoType } from '../../model/types.js';
 import { decodeValue, type JsonValue } from '../../model/values.js';
 import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
@@ -52,6 +56,7 @@ import { mapclear } from './clear.js';
 import { takeSnapshot, type ClassicSnapshot } from './snapshot.js';
 import { iterationOrder, mapiterinit } from './iterate.js';
 import { mapHasher, type ProcessKeys } from './hashing.js';
+import { ClassicFast, FALLBACK } from './fast.js';
 
 export type { ClassicSnapshot } from './snapshot.js';
 export { ClassicMap } from './map.js';
@@ -94,6 +99,8 @@ export interface SimMap {
   /** The snapshot's `hash` (mode, seeds drawn so far, process keys) without the rest of it. */
   hashInfo(): ClassicSnapshot['hash'];
   readonly trace: { op: number; text: string }[];
+  /** Whether insert, lookup and delete run the fast paths of fast.ts (a fast64 or faststr key on a little-endian 64-bit target, untraced). */
+  readonly fastPaths: boolean;
   /** Operation index trace lines are filed under. */
   opIndex: number;
 }
@@ -159,25 +166,63 @@ export function openMap(s: Omit<Scenario, 'ops'>, opts: OpenOptions = {}): SimMa
       throw new InputError(s.source, at, (e as Error).message);
     }
   };
+  // The fast paths (fast.ts) when the map's variant and target have them; an integer key or elem
+  // given as a number in [0, 2^53) is written as the encoder would write it.
+  const fast = ClassicFast.for(m, scratch);
+  const base = mem.base;
+  const int64Key = fast !== undefined && INT64_KINDS.has(underlying(s.type.key).kind);
+  const int64Elem = fast !== undefined && INT64_KINDS.has(underlying(s.type.elem).kind) && sizeOf(s.type.elem, s.arch).size === 8;
+  const fastKey = (k: JsonValue, at: string, op: string): void => {
+    if (int64Key && typeof k === 'number' && Number.isSafeInteger(k) && k >= 0) fast?.setKeyNumber(k);
+    else setKey(k, at, op);
+  };
+  const fastAssign = (key: JsonValue, at: string): number => {
+    fastKey(key, at, 'insert');
+    const e = fast?.assign() ?? FALLBACK;
+    return e === FALLBACK ? mapassign(m, scratch) : base + e;
+  };
   sim = {
     map: m,
     trace,
+    fastPaths: fast !== undefined,
     opIndex: -1,
     insert(key, value, at = 'key') {
+      if (fast) {
+        const e = fastAssign(key, at);
+        if (int64Elem && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) fast.setElemNumber(e - base, value);
+        else encElem(e, value);
+        return;
+      }
       setKey(key, at, 'insert');
       const e = mapassign(m, scratch);
       encElem(e, value);
     },
     insertKey(key, at = 'key') {
+      if (fast) {
+        fastAssign(key, at);
+        return;
+      }
       setKey(key, at, 'insert');
       mapassign(m, scratch);
     },
     delete(key, at = 'key') {
+      if (fast) {
+        fastKey(key, at, 'delete');
+        const r = fast.delete();
+        if (r !== FALLBACK) return r === 1;
+        return mapdelete(m, scratch);
+      }
       setKey(key, at, 'delete');
       return mapdelete(m, scratch);
     },
     lookup(key, at = 'key') {
-      setKey(key, at, 'lookup');
+      if (fast) {
+        fastKey(key, at, 'lookup');
+        const e = fast.access();
+        if (e !== FALLBACK) return e < 0 ? undefined : ((int64Elem ? fast.elemNumber(e) : undefined) ?? decElem(base + e));
+      } else {
+        setKey(key, at, 'lookup');
+      }
       // A NaN is never found, whatever bucket its random hash picks.
       m.nanDraw = neverFound;
       const e = mapaccess(m, scratch);
@@ -282,6 +327,9 @@ export function simulate(s: Scenario, opts: SimOptions = {}): SimResult {
   s.ops.forEach((op, i) => applyOp(sim, op, i));
   return { snapshot: sim.snapshot(), trace: sim.trace };
 }
+
+/** Integer kinds of 8 bytes on a 64-bit target (the fast paths' only targets): a non-negative number is its two words. */
+const INT64_KINDS = new Set(['int64', 'uint64', 'int', 'uint', 'uintptr']);
 
 function hasNaN(v: JsonValue): boolean {
   if (v === 'NaN') return true;

@@ -123,14 +123,15 @@ export class ClassicMap {
   // The header's offset in the arena (allocations never move): read without checking the address.
   private readonly ho: number;
   private readonly be: boolean;
-  // Arena offsets of the header fields read on every operation (a keyed lookup by name per access is slow).
-  private readonly oCount: number;
-  private readonly oFlags: number;
-  private readonly oB: number;
-  private readonly oNoverflow: number;
-  private readonly oHash0: number;
-  private readonly oBuckets: number;
-  private readonly oOldbuckets: number;
+  // Arena offsets of the header fields read on every operation (a keyed lookup by name per access is
+  // slow); fast.ts reads and writes them directly.
+  readonly oCount: number;
+  readonly oFlags: number;
+  readonly oB: number;
+  readonly oNoverflow: number;
+  readonly oHash0: number;
+  readonly oBuckets: number;
+  readonly oOldbuckets: number;
   private readonly oNevacuate: number;
   private readonly oExtra: number;
   /** The unsigned `size`-byte field at arena offset o. */

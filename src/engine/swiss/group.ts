@@ -66,20 +66,30 @@ export class Group {
 
 /** Group.storeNew for the group at `g`. */
 export function storeNewAt(cx: Ctx, g: number, i: number, key: number): number {
+  const { k, e } = claimNewAt(cx, g, i);
+  cx.mem.copy(k, key, cx.keySize);
+  return e;
+}
+
+/**
+ * storeNew without the key's copy: the indirect key and elem objects
+ * allocated and linked; returns where the key goes and the elem's address
+ * (race's stepped store copies the key itself, store by store).
+ */
+export function claimNewAt(cx: Ctx, g: number, i: number): { k: number; e: number } {
   let k = g + cx.keysOff + i * cx.keyStride;
   if (cx.keyIndirect) {
     const obj = cx.mem.alloc(cx.keySize, 'indirect key');
     cx.mem.setPtr(k, obj);
     k = obj;
   }
-  cx.mem.copy(k, key, cx.keySize);
   let e = g + cx.elemsOff + i * cx.elemStride;
   if (cx.elemIndirect) {
     const obj = cx.mem.alloc(cx.elemSize, 'indirect elem');
     cx.mem.setPtr(e, obj);
     e = obj;
   }
-  return e;
+  return { k, e };
 }
 
 /** Group.clearForDelete for the group at `g`. */

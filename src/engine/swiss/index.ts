@@ -38,12 +38,15 @@
  *   map.ts        the header, make, assign, delete, lookup, re-seeding
  *   rules.ts      which release and which compiler code path does what
  *   keys.ts       hashing and equality of keys
+ *   fast.ts       the fast paths (memhash64 and strhash keys): lookup, assign,
+ *                 delete and rehash over arena offsets, the same bytes as the
+ *                 generic code, which a traced map always takes
  *   snapshot.ts   the JSON snapshot; draw.ts the drawing; tour.ts the tour
  */
 import { scenarioKeys, type Op, type Scenario } from '../scenario.js';
 import { prng } from '../prng.js';
 import { SimMemory } from '../../model/memory.js';
-import { sizeOf, typeString } from '../../model/types.js';
+import { sizeOf, typeString, underlying } from '../../model/types.js';
 import type { JsonValue } from '../../model/values.js';
 import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { mapKeyHash } from '../../hash/index.js';
@@ -56,6 +59,7 @@ import { SwissMap } from './map.js';
 import { clearMap } from './clear.js';
 import { cloneMap, type IterStart } from './clone.js';
 import { encoder } from '../encode.js';
+import { SwissFast, FALLBACK } from './fast.js';
 import { snapshotOf, uintJson, type SwissSnapshot, type SwissSnapshotHash } from './snapshot.js';
 import { iterationOrder } from './iterate.js';
 
@@ -83,6 +87,8 @@ export interface SwissRun {
 /** A Swiss map opened on a scenario's target, driven one operation at a time (bench, checker, tests). */
 export interface SwissSession {
   readonly map: SwissMap;
+  /** Whether insert, lookup and delete run the fast paths of fast.ts (a memhash64 or strhash key on a little-endian 64-bit target, untraced, once the map has a directory). */
+  readonly fastPaths: boolean;
   insert(key: JsonValue, value: JsonValue): void;
   /** Inserts the key with a zero elem: for callers that only care where keys go. */
   insertKey(key: JsonValue): void;
@@ -169,11 +175,29 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
   const encKey = encoder(mem, scenario.type.key, 'key');
   const encTempKey = encoder(mem, scenario.type.key, 'key', { temporary: true });
   const encElem = encoder(mem, scenario.type.elem, 'value');
+  // The fast paths (fast.ts) when the key and target have them; an 8-byte integer key or value given
+  // as a number in [0, 2^53) is written as the encoder would write it.
+  const fast = SwissFast.for(m, hasher, recipe, kbuf, vbuf);
+  const int64Key = fast !== undefined && INT64_KINDS.has(underlying(scenario.type.key).kind) && keySize === 8;
+  const int64Elem = fast !== undefined && INT64_KINDS.has(underlying(scenario.type.elem).kind) && elemSize === 8;
+  const fastKey = (key: JsonValue, temporary: boolean): void => {
+    if (int64Key && typeof key === 'number' && Number.isSafeInteger(key) && key >= 0) fast?.setKeyNumber(key);
+    else if (temporary) encTempKey(kbuf, key);
+    else encKey(kbuf, key);
+  };
   return {
     map: m,
+    fastPaths: fast !== undefined,
     insert(key, value) {
-      encKey(kbuf, key);
-      encElem(vbuf, value);
+      if (fast) {
+        fastKey(key, false);
+        if (int64Elem && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) fast.setValueNumber(value);
+        else encElem(vbuf, value);
+        if (fast.assign() !== FALLBACK) return;
+      } else {
+        encKey(kbuf, key);
+        encElem(vbuf, value);
+      }
       inserting = true;
       try {
         m.assign(kbuf, vbuf);
@@ -192,11 +216,22 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
       }
     },
     delete(key) {
-      encTempKey(kbuf, key);
+      if (fast) {
+        fastKey(key, true);
+        if (fast.delete() !== FALLBACK) return;
+      } else {
+        encTempKey(kbuf, key);
+      }
       m.delete(kbuf);
     },
     lookup(key) {
-      encTempKey(kbuf, key);
+      if (fast) {
+        fastKey(key, true);
+        const r = fast.lookup();
+        if (r !== FALLBACK) return r === 1;
+      } else {
+        encTempKey(kbuf, key);
+      }
       const found = m.lookup(kbuf);
       trace?.(`  ${found ? 'found' : 'absent'}`);
       return found;
@@ -214,6 +249,9 @@ export function openSwiss(scenario: Omit<Scenario, 'ops'>, opts: SwissOptions & 
     },
   };
 }
+
+/** Integer kinds of 8 bytes on a 64-bit target (the fast paths' only targets): a non-negative number is its two words. */
+const INT64_KINDS = new Set(['int64', 'uint64', 'int', 'uint', 'uintptr']);
 
 /**
  * Runs operation `n` of a scenario on an open map. `header` receives the

@@ -1,0 +1,3 @@
+module mapscope/profiles
+
+go 1.19

@@ -1,0 +1,3 @@
+module mapscope/snapshot
+
+go 1.19

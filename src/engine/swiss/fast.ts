@@ -1,0 +1,395 @@
+/**
+ * The fast paths: runtime_mapaccess1_fast64/_faststr, runtime_mapassign_fast64/
+ * _faststr and the delete that follows the same probe (maps/runtime_fast64.go,
+ * runtime_faststr.go, table.go), as one probe loop each, for a key whose hash
+ * is memhash64 (8 bytes of plain memory) or strhash, on a little-endian 64-bit
+ * target, when nothing is traced and the map has a directory (past 8 entries).
+ *
+ * They do what map.ts and table.ts do (tableFor, Table.find, putSlot,
+ * Table.delete), in the same order, to the same bytes; only the way they
+ * reach the bytes differs: groups, control bytes and key words are arena
+ * offsets (small integers, which V8 never boxes) read straight from the
+ * arena, the hash runs on the key's bytes without a recipe, and keys compare
+ * as two words (8-byte keys) or length then bytes (strings); rehash (grow
+ * or split, rehash.ts) is restated the same way, as it moves every key of a
+ * table. The rare steps — pruneTombstones, newTable, installing the new
+ * tables in the directory, re-seeding on emptying — are the generic
+ * functions themselves. A small map (no directory yet) returns
+ * FALLBACK before touching anything, and the caller runs the generic path.
+ *
+ * test/sim-swiss*.test.ts check the bytes left against real Go;
+ * test/sim-fast.test.ts checks them against the generic (traced) paths.
+ */
+import type { SwissMap } from './map.js';
+import type { Table } from './table.js';
+import { CTRL_DELETED, CTRL_EMPTY, SLOTS } from './ctrl.js';
+import { pruneTombstones } from './prune.js';
+import { MAX_TABLE_CAPACITY, newTable } from './table.js';
+import { installTableSplit, replaceTable } from './directory.js';
+import type { GoHasher, Recipe } from '../../hash/index.js';
+
+/** A fast path declined: run the generic one (nothing was written). */
+export const FALLBACK = -2;
+
+const TWO32 = 4294967296;
+
+export class SwissFast {
+  private readonly str: boolean;
+  private readonly base: number;
+  private readonly gs: number;
+  private readonly keysOff: number;
+  private readonly keyStride: number;
+  private readonly elemsOff: number;
+  private readonly elemStride: number;
+  private readonly keySize: number;
+  private readonly elemSize: number;
+  /** Arena offsets of the scratch key and value (the operation's, encoded there by the caller). */
+  private readonly ko: number;
+  private readonly vo: number;
+  /** Arena offsets of the Map header's fields. */
+  private readonly oUsed: number;
+  private readonly oDirPtr: number;
+  private readonly oDirLen: number;
+  private readonly oShift: number;
+  private a: Uint8Array;
+  private w: Uint32Array;
+  /** The last hash's halves. */
+  private hi = 0;
+  private lo = 0;
+
+  private constructor(private readonly m: SwissMap, private readonly hasher: GoHasher, kbuf: number, vbuf: number) {
+    const cx = m.cx;
+    this.str = cx.keySize === 16;
+    this.base = cx.mem.base;
+    this.gs = cx.groupSize;
+    this.keysOff = cx.keysOff;
+    this.keyStride = cx.keyStride;
+    this.elemsOff = cx.elemsOff;
+    this.elemStride = cx.elemStride;
+    this.keySize = cx.keySize;
+    this.elemSize = cx.elemSize;
+    this.ko = kbuf - this.base;
+    this.vo = vbuf - this.base;
+    const h = m.addr - this.base;
+    this.oUsed = h + cx.M.used;
+    this.oDirPtr = h + cx.M.dirPtr;
+    this.oDirLen = h + cx.M.dirLen;
+    this.oShift = h + cx.M.globalShift;
+    this.a = cx.mem.arena;
+    this.w = new Uint32Array(this.a.buffer, this.a.byteOffset, this.a.length >> 2);
+  }
+
+  /** The fast paths for this map, or undefined when its key, target or tracing needs the generic ones. */
+  static for(m: SwissMap, hasher: GoHasher, recipe: Recipe, kbuf: number, vbuf: number): SwissFast | undefined {
+    const cx = m.cx;
+    const aligned = [kbuf - cx.mem.base, cx.groupSize, cx.keysOff, cx.keyStride, m.addr - cx.mem.base, cx.M.used, cx.M.dirPtr, cx.M.dirLen].every((x) => x % 8 === 0);
+    const ok = cx.trace === undefined && !cx.arch.bigEndian && cx.arch.ptrSize === 8 && !cx.keyIndirect && !cx.elemIndirect && aligned &&
+      ((recipe.op === 'memhash64' && cx.keySize === 8) || (recipe.op === 'strhash' && cx.keySize === 16));
+    return ok ? new SwissFast(m, hasher, kbuf, vbuf) : undefined;
+  }
+
+  /** Re-reads the arena (anything that allocates may have replaced it by a larger copy). */
+  private sync(): Uint8Array {
+    const a = this.m.cx.mem.arena;
+    if (a !== this.a) {
+      this.a = a;
+      this.w = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
+    }
+    return a;
+  }
+
+  /** Writes a non-negative integer below 2^53 as the 8 bytes at arena offset o (what the encoder writes). */
+  private setNumber(o: number, v: number): void {
+    this.sync();
+    const hi = Math.floor(v / TWO32);
+    this.w[o >> 2] = v - hi * TWO32;
+    this.w[(o >> 2) + 1] = hi;
+  }
+
+  setKeyNumber(v: number): void {
+    this.setNumber(this.ko, v);
+  }
+
+  setValueNumber(v: number): void {
+    this.setNumber(this.vo, v);
+  }
+
+  /** The pointer-sized word at arena offset o, as an arena offset (-1 for nil). */
+  private ptrOff(o: number): number {
+    const w = this.w;
+    const p = w[o >> 2] + w[(o >> 2) + 1] * TWO32;
+    return p === 0 ? -1 : p - this.base;
+  }
+
+  /** Map.used (a uint64; its high word is 0 for any count the engine reaches). */
+  private used(): number {
+    return this.w[this.oUsed >> 2];
+  }
+
+  private setUsed(n: number): void {
+    this.w[this.oUsed >> 2] = n;
+    this.w[(this.oUsed >> 2) + 1] = 0;
+  }
+
+  /** Hashes the scratch key with the map's seed into hi/lo; false when the generic path must (it reports a bad length). */
+  private hash(): boolean {
+    return this.hashAt(this.ko);
+  }
+
+  /** Hashes the key at arena offset k with the map's seed into hi/lo. */
+  private hashAt(k: number): boolean {
+    const h = this.hasher;
+    const w = this.w;
+    const m = this.m;
+    if (this.str) {
+      const len = w[(k >> 2) + 2];
+      if (w[(k >> 2) + 3] !== 0 || len > 0x7fffffff) return false;
+      h.memhashWords(this.a, len === 0 ? 0 : this.ptrOff(k), len, m.seedHi, m.seedLo);
+    } else {
+      h.memhash64Words(this.a, k, m.seedHi, m.seedLo);
+    }
+    this.hi = h.hi;
+    this.lo = h.lo;
+    return true;
+  }
+
+  /** Whether the key stored at arena offset k equals the scratch key. */
+  private eq(k: number): boolean {
+    const w = this.w;
+    const x = k >> 2;
+    const y = this.ko >> 2;
+    if (!this.str) return w[x] === w[y] && w[x + 1] === w[y + 1];
+    const len = w[x + 2];
+    if (len !== w[y + 2] || w[x + 3] !== w[y + 3]) return false;
+    if (len === 0) return true;
+    const pa = this.ptrOff(k);
+    const pb = this.ptrOff(this.ko);
+    if (pa === pb) return true;
+    const a = this.a;
+    for (let i = 0; i < len; i++) if (a[pa + i] !== a[pb + i]) return false;
+    return true;
+  }
+
+  /** The table the hash's top bits select (map.ts tableFor: directoryIndex, then directoryAt). */
+  private table(): Table {
+    const m = this.m;
+    const dirLen = this.w[this.oDirLen >> 2];
+    let idx = 0;
+    if (dirLen !== 1) {
+      const s = this.a[this.oShift] & 63;
+      idx = s >= 32 ? this.hi >>> (s - 32) : this.hi * 2 ** (32 - s) + (this.lo >>> s);
+    }
+    const e = this.ptrOff(this.oDirPtr) + idx * 8;
+    const addr = this.w[e >> 2] + this.w[(e >> 2) + 1] * TWO32;
+    const c = m.dirViews[idx];
+    if (c !== undefined && c.addr === addr) return c;
+    const t = m.tableAt(addr);
+    m.dirViews[idx] = t;
+    return t;
+  }
+
+  /** Whether the map has a directory (the fast paths' precondition); reads the arena afresh. */
+  private hasDirectory(): boolean {
+    this.sync();
+    return this.w[this.oDirLen >> 2] !== 0 && this.ptrOff(this.oDirPtr) >= 0;
+  }
+
+  /** Table.find over offsets: group * SLOTS + slot, or -1. */
+  private find(t: Table): number {
+    const a = this.a;
+    const mask = t.lengthMask;
+    const d = t.data - this.base;
+    const hh = this.lo & 0x7f;
+    let off = (this.lo >>> 7) & mask;
+    for (let step = 1; ; step++) {
+      const c = d + off * this.gs;
+      for (let i = 0; i < SLOTS; i++) {
+        if (a[c + i] === hh && this.eq(c + this.keysOff + i * this.keyStride)) return off * SLOTS + i;
+      }
+      for (let i = 0; i < SLOTS; i++) if (a[c + i] === CTRL_EMPTY) return -1;
+      off = (off + step) & mask;
+    }
+  }
+
+  /** lookup: 1 present, 0 absent. */
+  lookup(): number {
+    if (!this.hasDirectory()) return FALLBACK;
+    if (this.used() === 0) return 0;
+    if (!this.hash()) return FALLBACK;
+    return this.find(this.table()) >= 0 ? 1 : 0;
+  }
+
+  /** delete (map.ts delete, Table.delete). */
+  delete(): number {
+    if (!this.hasDirectory()) return FALLBACK;
+    const m = this.m;
+    if (this.used() === 0) return 0;
+    if (!this.hash()) return FALLBACK;
+    const t = this.table();
+    const f = this.find(t);
+    if (f < 0) return 0;
+    const a = this.a;
+    const c = t.data - this.base + (f >> 3) * this.gs;
+    const i = f & 7;
+    t.used = t.used - 1;
+    this.setUsed(this.used() - 1);
+    // clearForDelete: the key only if it holds pointers (direct keys here), the elem always.
+    const k = c + this.keysOff + i * this.keyStride;
+    if (m.cx.keyHasPointers) a.fill(0, k, k + this.keySize);
+    const e = c + this.elemsOff + i * this.elemStride;
+    a.fill(0, e, e + this.elemSize);
+    let hasEmpty = false;
+    for (let j = 0; j < SLOTS; j++) if (a[c + j] === CTRL_EMPTY) hasEmpty = true;
+    if (hasEmpty) {
+      a[c + i] = CTRL_EMPTY;
+      t.growthLeft = t.growthLeft + 1;
+    } else {
+      a[c + i] = CTRL_DELETED;
+      m.tombstonePossible = true;
+    }
+    if (this.used() === 0) m.reseed('the map is empty');
+    return 1;
+  }
+
+  /** assign: stores the scratch key and copies the scratch value into its slot; 1 when done. */
+  assign(): number {
+    if (!this.hasDirectory()) return FALLBACK;
+    if (!this.hash()) return FALLBACK;
+    let e = -1;
+    while (e < 0) {
+      e = this.putSlot(this.table());
+      this.sync();
+    }
+    const a = this.a;
+    for (let i = 0; i < this.elemSize; i++) a[e + i] = a[this.vo + i];
+    return 1;
+  }
+
+  /** Table.putSlot over offsets: the elem's arena offset, or -1 when the table rehashed (retry). */
+  private putSlot(t: Table): number {
+    const cx = this.m.cx;
+    const a = this.a;
+    const mask = t.lengthMask;
+    const d = t.data - this.base;
+    const hh = this.lo & 0x7f;
+    let off = (this.lo >>> 7) & mask;
+    let delGroup = -1;
+    let delSlot = -1;
+    for (let step = 1; ; step++) {
+      const c = d + off * this.gs;
+      for (let i = 0; i < SLOTS; i++) {
+        if (a[c + i] !== hh) continue;
+        const k = c + this.keysOff + i * this.keyStride;
+        if (this.eq(k)) {
+          if (cx.needKeyUpdate) this.copyKey(k);
+          return c + this.elemsOff + i * this.elemStride;
+        }
+      }
+      let i = 0;
+      while (i < SLOTS && (a[c + i] & 0x80) === 0) i++;
+      if (i === SLOTS) {
+        off = (off + step) & mask;
+        continue;
+      }
+      if (a[c + i] === CTRL_DELETED) {
+        if (delGroup < 0) {
+          delGroup = off;
+          delSlot = i;
+        }
+        off = (off + step) & mask;
+        continue;
+      }
+      let target = off;
+      if (delGroup >= 0) {
+        target = delGroup;
+        i = delSlot;
+        t.growthLeft = t.growthLeft + 1; // decremented below: reusing a tombstone costs no growth
+      }
+      if (t.growthLeft === 0 && cx.rules.prune) pruneTombstones(this.m, t);
+      if (t.growthLeft > 0) {
+        const tg = d + target * this.gs;
+        this.copyKey(tg + this.keysOff + i * this.keyStride);
+        a[tg + i] = hh;
+        t.growthLeft = t.growthLeft - 1;
+        t.used = t.used + 1;
+        this.setUsed(this.used() + 1);
+        return tg + this.elemsOff + i * this.elemStride;
+      }
+      this.rehash(t);
+      return -1;
+    }
+  }
+
+  /** rehash.ts rehash: a full table doubles up to 1024 slots, else splits in two. Keeps the scratch key's hash. */
+  private rehash(t: Table): void {
+    const m = this.m;
+    const hi = this.hi;
+    const lo = this.lo;
+    const newCap = 2 * t.capacity;
+    if (newCap <= MAX_TABLE_CAPACITY) {
+      const nt = newTable(m, newCap, t.index, t.localDepth);
+      this.sync();
+      this.eachFull(t, (k, e) => this.uncheckedPut(nt, k, e));
+      replaceTable(m, nt);
+    } else {
+      const ld = t.localDepth + 1;
+      const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
+      const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
+      this.sync();
+      // hash & (1 << (hashBits - localDepth)), from the halves.
+      const pos = m.cx.rules.hashBits - ld;
+      this.eachFull(t, (k, e) => {
+        const bit = pos >= 32 ? (this.hi >>> (pos - 32)) & 1 : (this.lo >>> pos) & 1;
+        this.uncheckedPut(bit ? right : left, k, e);
+      });
+      installTableSplit(m, t, left, right);
+    }
+    t.index = -1;
+    this.hi = hi;
+    this.lo = lo;
+  }
+
+  /** Every full slot of t in group and slot order: f(key offset, elem offset), with the key's hash in hi/lo. */
+  private eachFull(t: Table, f: (k: number, e: number) => void): void {
+    const d = t.data - this.base;
+    for (let g = 0; g <= t.lengthMask; g++) {
+      const c = d + g * this.gs;
+      for (let j = 0; j < SLOTS; j++) {
+        if (this.a[c + j] & 0x80) continue;
+        const k = c + this.keysOff + j * this.keyStride;
+        this.hashAt(k);
+        f(k, c + this.elemsOff + j * this.elemStride);
+      }
+    }
+  }
+
+  /** Table.uncheckedPut for the key at offset k (hash in hi/lo) and its elem at e: the first empty-or-deleted slot of its probe path. */
+  private uncheckedPut(t: Table, k: number, e: number): void {
+    if (t.growthLeft === 0) throw new Error('invariant failed: growthLeft is unexpectedly 0');
+    const a = this.a;
+    const mask = t.lengthMask;
+    const d = t.data - this.base;
+    let off = (this.lo >>> 7) & mask;
+    for (let step = 1; ; step++) {
+      const c = d + off * this.gs;
+      for (let i = 0; i < SLOTS; i++) {
+        if ((a[c + i] & 0x80) === 0) continue;
+        t.growthLeft = t.growthLeft - 1;
+        t.used = t.used + 1;
+        a[c + i] = this.lo & 0x7f;
+        const dk = c + this.keysOff + i * this.keyStride;
+        for (let j = 0; j < this.keySize; j++) a[dk + j] = a[k + j];
+        const de = c + this.elemsOff + i * this.elemStride;
+        for (let j = 0; j < this.elemSize; j++) a[de + j] = a[e + j];
+        return;
+      }
+      off = (off + step) & mask;
+    }
+  }
+
+  /** The scratch key's bytes into the key slot at arena offset k. */
+  private copyKey(k: number): void {
+    const a = this.a;
+    for (let i = 0; i < this.keySize; i++) a[k + i] = a[this.ko + i];
+  }
+}
