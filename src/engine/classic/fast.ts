@@ -30,6 +30,7 @@ import {
   overLoadFactor, tooManyOverflowBuckets,
 } from './map.js';
 import { hashGrow } from './grow.js';
+import { releaseArray, releaseChain } from './release.js';
 import { newoverflow } from './overflow.js';
 import type { GoHasher } from '../../hash/index.js';
 
@@ -404,6 +405,9 @@ export class ClassicFast {
       }
       if ((a[m.oFlags] & OLD_ITERATOR) === 0 && m.bucketHasPointers) {
         const ob = old + oldbucket * this.bs;
+        // The overflow word goes to nil with the rest: the chain's heap buckets are garbage (release.ts).
+        const head = m.oldbuckets + oldbucket * this.bs;
+        if (m.overflow(head) !== 0) releaseChain(m, head, m.oldbuckets, m.oldArrayEnd);
         a.fill(0, ob + this.keysOff, ob + this.bs);
       }
     }
@@ -423,6 +427,7 @@ export class ClassicFast {
     }
     m.nevacuate = n;
     if (n === newbit) {
+      releaseArray(m, m.oldbuckets, newbit);
       m.oldbuckets = 0;
       if (m.extra !== 0) m.oldOverflowList = null;
       m.flags = m.flags & ~SAME_SIZE_GROW;

@@ -25,7 +25,7 @@ import type { Table } from './table.js';
 import { CTRL_DELETED, CTRL_EMPTY, SLOTS } from './ctrl.js';
 import { pruneTombstones } from './prune.js';
 import { MAX_TABLE_CAPACITY, newTable } from './table.js';
-import { installTableSplit, replaceTable } from './directory.js';
+import { freeTable, installTableSplit, replaceTable } from './directory.js';
 import type { GoHasher, Recipe } from '../../hash/index.js';
 
 /** A fast path declined: run the generic one (nothing was written). */
@@ -345,6 +345,8 @@ export class SwissFast {
       installTableSplit(m, t, left, right);
     }
     t.index = -1;
+    // The replaced table is garbage (rehash.ts).
+    freeTable(m, t);
     this.hi = hi;
     this.lo = lo;
   }
