@@ -36,7 +36,7 @@ import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { SWISS_BY_CODE, SWISS_FINDINGS as F } from './invariants.js';
 import {
-  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
+  KeyBudget, KeyBudgetError, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
 } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
@@ -276,12 +276,16 @@ class Checker {
   /** How many keys the header says the map holds (sizes the duplicate check's set). */
   expected = 0;
 
-  /** The identity of the key whose bytes are at addr, read again (null when they no longer read). */
+  /**
+   * The identity of the key whose bytes are at addr, read again (null when they no longer read), within the per-map
+   * key budget like the first reading (KeyBudgetError goes up to keyChecks, which marks the rest unchecked).
+   */
   private identityAt(addr: number): string | null {
     try {
       const bytes = this.src.reader.read(BigInt(addr), this.keySize);
-      return keyIdentity(this.src.reader, this.src.type.key, bytes, 0, this.src.dynamicTypes);
-    } catch {
+      return keyIdentity(this.src.reader, this.src.type.key, bytes, 0, this.src.dynamicTypes, 0, this.keyBudget);
+    } catch (e) {
+      if (e instanceof KeyBudgetError) throw e;
       return null;
     }
   }
