@@ -33,16 +33,13 @@ import { hashGrow } from './grow.js';
 import { releaseArray, releaseChain } from './release.js';
 import { newoverflow } from './overflow.js';
 import type { GoHasher } from '../../hash/index.js';
+import { FastArena, TWO32 } from '../fastarena.js';
 
 /** A fast path declined: run the generic function (nothing was written). */
 export const FALLBACK = -2;
 
-const TWO32 = 4294967296;
-
-export class ClassicFast {
+export class ClassicFast extends FastArena {
   private readonly hasher: GoHasher;
-  private readonly str: boolean;
-  private readonly base: number;
   private readonly bs: number;
   private readonly topOff: number;
   private readonly keysOff: number;
@@ -50,17 +47,12 @@ export class ClassicFast {
   private readonly ovfOff: number;
   private readonly keySize: number;
   private readonly elemSize: number;
-  /** The scratch key's arena offset (the operation's key, encoded there by the caller). */
-  private readonly ko: number;
-  private a: Uint8Array;
-  private w: Uint32Array;
   /** tophash of the last hash(). */
   private top = 0;
 
   private constructor(private readonly m: ClassicMap, scratch: number) {
+    super(m.mem, m.env.variant === 'faststr', scratch);
     this.hasher = m.hasher.goHasher;
-    this.str = m.env.variant === 'faststr';
-    this.base = m.mem.base;
     this.bs = m.bucketSize;
     this.topOff = m.topOff;
     this.keysOff = m.keysOff;
@@ -68,9 +60,6 @@ export class ClassicFast {
     this.ovfOff = m.ovfOff;
     this.keySize = m.keySize;
     this.elemSize = m.elemSize;
-    this.ko = scratch - this.base;
-    this.a = m.mem.arena;
-    this.w = new Uint32Array(this.a.buffer, this.a.byteOffset, this.a.length >> 2);
   }
 
   /** The fast paths for this map, or undefined when its key, target or tracing needs the generic ones. */
@@ -81,31 +70,6 @@ export class ClassicFast {
       ((v === 'fast64' && op === 'memhash64' && m.keySize === 8) || (v === 'faststr' && op === 'strhash' && m.keySize === 16)) &&
       (scratch - m.mem.base) % 8 === 0 && m.bucketSize % 8 === 0 && m.keysOff % 8 === 0;
     return ok ? new ClassicFast(m, scratch) : undefined;
-  }
-
-  /** Re-reads the arena (anything that allocates may have replaced it by a larger copy). */
-  private sync(): Uint8Array {
-    const a = this.m.mem.arena;
-    if (a !== this.a) {
-      this.a = a;
-      this.w = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
-    }
-    return a;
-  }
-
-  /** Writes a non-negative integer below 2^53 as the scratch key's 8 bytes (what the encoder writes). */
-  setKeyNumber(v: number): void {
-    this.sync();
-    const hi = Math.floor(v / TWO32);
-    this.w[this.ko >> 2] = v - hi * TWO32;
-    this.w[(this.ko >> 2) + 1] = hi;
-  }
-
-  /** The pointer-sized word at arena offset o, as an arena offset (-1 for nil). */
-  private ptrOff(o: number): number {
-    const w = this.w;
-    const p = w[o >> 2] + w[(o >> 2) + 1] * TWO32;
-    return p === 0 ? -1 : p - this.base;
   }
 
   private next(b: number): number {
@@ -143,23 +107,6 @@ export class ClassicFast {
     const t = h.hi >>> 24;
     this.top = t < MIN_TOP_HASH ? t + MIN_TOP_HASH : t;
     return h.lo;
-  }
-
-  /** Whether the key stored at arena offset k equals the scratch key. */
-  private eq(k: number): boolean {
-    const w = this.w;
-    const x = k >> 2;
-    const y = this.ko >> 2;
-    if (!this.str) return w[x] === w[y] && w[x + 1] === w[y + 1];
-    const len = w[x + 2];
-    if (len !== w[y + 2] || w[x + 3] !== w[y + 3]) return false;
-    if (len === 0) return true;
-    const pa = this.ptrOff(k);
-    const pb = this.ptrOff(this.ko);
-    if (pa === pb) return true;
-    const a = this.a;
-    for (let i = 0; i < len; i++) if (a[pa + i] !== a[pb + i]) return false;
-    return true;
   }
 
   /** The head bucket the hash selects: arena offset of buckets[lo & (2^B - 1)]. */
@@ -269,18 +216,6 @@ export class ClassicFast {
   }
 
   /** The scratch key's bytes into the key slot at arena offset k. */
-  private copyKey(k: number): void {
-    const w = this.w;
-    const x = k >> 2;
-    const y = this.ko >> 2;
-    w[x] = w[y];
-    w[x + 1] = w[y + 1];
-    if (this.str) {
-      w[x + 2] = w[y + 2];
-      w[x + 3] = w[y + 3];
-    }
-  }
-
   /** mapdelete: 1 when the key was found and deleted, 0 when absent. */
   delete(): number {
     const m = this.m;

@@ -27,15 +27,12 @@ import { pruneTombstones } from './prune.js';
 import { MAX_TABLE_CAPACITY, newTable } from './table.js';
 import { freeTable, installTableSplit, replaceTable } from './directory.js';
 import type { GoHasher, Recipe } from '../../hash/index.js';
+import { FastArena, TWO32 } from '../fastarena.js';
 
 /** A fast path declined: run the generic one (nothing was written). */
 export const FALLBACK = -2;
 
-const TWO32 = 4294967296;
-
-export class SwissFast {
-  private readonly str: boolean;
-  private readonly base: number;
+export class SwissFast extends FastArena {
   private readonly gs: number;
   private readonly keysOff: number;
   private readonly keyStride: number;
@@ -43,24 +40,20 @@ export class SwissFast {
   private readonly elemStride: number;
   private readonly keySize: number;
   private readonly elemSize: number;
-  /** Arena offsets of the scratch key and value (the operation's, encoded there by the caller). */
-  private readonly ko: number;
+  /** Arena offset of the scratch value (the operation's, encoded there by the caller; the key's is ko). */
   private readonly vo: number;
   /** Arena offsets of the Map header's fields. */
   private readonly oUsed: number;
   private readonly oDirPtr: number;
   private readonly oDirLen: number;
   private readonly oShift: number;
-  private a: Uint8Array;
-  private w: Uint32Array;
   /** The last hash's halves. */
   private hi = 0;
   private lo = 0;
 
   private constructor(private readonly m: SwissMap, private readonly hasher: GoHasher, kbuf: number, vbuf: number) {
+    super(m.cx.mem, m.cx.keySize === 16, kbuf);
     const cx = m.cx;
-    this.str = cx.keySize === 16;
-    this.base = cx.mem.base;
     this.gs = cx.groupSize;
     this.keysOff = cx.keysOff;
     this.keyStride = cx.keyStride;
@@ -68,15 +61,12 @@ export class SwissFast {
     this.elemStride = cx.elemStride;
     this.keySize = cx.keySize;
     this.elemSize = cx.elemSize;
-    this.ko = kbuf - this.base;
     this.vo = vbuf - this.base;
     const h = m.addr - this.base;
     this.oUsed = h + cx.M.used;
     this.oDirPtr = h + cx.M.dirPtr;
     this.oDirLen = h + cx.M.dirLen;
     this.oShift = h + cx.M.globalShift;
-    this.a = cx.mem.arena;
-    this.w = new Uint32Array(this.a.buffer, this.a.byteOffset, this.a.length >> 2);
   }
 
   /** The fast paths for this map, or undefined when its key, target or tracing needs the generic ones. */
@@ -88,37 +78,8 @@ export class SwissFast {
     return ok ? new SwissFast(m, hasher, kbuf, vbuf) : undefined;
   }
 
-  /** Re-reads the arena (anything that allocates may have replaced it by a larger copy). */
-  private sync(): Uint8Array {
-    const a = this.m.cx.mem.arena;
-    if (a !== this.a) {
-      this.a = a;
-      this.w = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
-    }
-    return a;
-  }
-
-  /** Writes a non-negative integer below 2^53 as the 8 bytes at arena offset o (what the encoder writes). */
-  private setNumber(o: number, v: number): void {
-    this.sync();
-    const hi = Math.floor(v / TWO32);
-    this.w[o >> 2] = v - hi * TWO32;
-    this.w[(o >> 2) + 1] = hi;
-  }
-
-  setKeyNumber(v: number): void {
-    this.setNumber(this.ko, v);
-  }
-
   setValueNumber(v: number): void {
     this.setNumber(this.vo, v);
-  }
-
-  /** The pointer-sized word at arena offset o, as an arena offset (-1 for nil). */
-  private ptrOff(o: number): number {
-    const w = this.w;
-    const p = w[o >> 2] + w[(o >> 2) + 1] * TWO32;
-    return p === 0 ? -1 : p - this.base;
   }
 
   /** Map.used (a uint64; its high word is 0 for any count the engine reaches). */
@@ -153,24 +114,6 @@ export class SwissFast {
     return true;
   }
 
-  /** Whether the key stored at arena offset k equals the scratch key. */
-  private eq(k: number): boolean {
-    const w = this.w;
-    const x = k >> 2;
-    const y = this.ko >> 2;
-    if (!this.str) return w[x] === w[y] && w[x + 1] === w[y + 1];
-    const len = w[x + 2];
-    if (len !== w[y + 2] || w[x + 3] !== w[y + 3]) return false;
-    if (len === 0) return true;
-    const pa = this.ptrOff(k);
-    const pb = this.ptrOff(this.ko);
-    if (pa === pb) return true;
-    const a = this.a;
-    for (let i = 0; i < len; i++) if (a[pa + i] !== a[pb + i]) return false;
-    return true;
-  }
-
-  /** The table the hash's top bits select (map.ts tableFor: directoryIndex, then directoryAt). */
   private table(): Table {
     const m = this.m;
     const dirLen = this.w[this.oDirLen >> 2];
@@ -387,11 +330,5 @@ export class SwissFast {
       }
       off = (off + step) & mask;
     }
-  }
-
-  /** The scratch key's bytes into the key slot at arena offset k. */
-  private copyKey(k: number): void {
-    const a = this.a;
-    for (let i = 0; i < this.keySize; i++) a[k + i] = a[this.ko + i];
   }
 }

@@ -1,0 +1,91 @@
+/**
+ * What the two engines' fast paths (classic/fast.ts, swiss/fast.ts) share.
+ *
+ * Both run only on little-endian 64-bit targets with direct 8-byte integer
+ * or 16-byte string-header keys (their `for` checks say so), and both work
+ * on the simulated memory's arena as plain numbers: its bytes, the same
+ * bytes as 32-bit words, pointer words turned into arena offsets, and the
+ * operation's key, which the caller encodes once into a scratch slot of the
+ * arena. Comparing that scratch key with a slot's key and copying it into a
+ * slot are the same in both maps, so they live here once.
+ */
+import type { SimMemory } from '../model/memory.js';
+
+export const TWO32 = 4294967296;
+
+export abstract class FastArena {
+  protected a: Uint8Array;
+  protected w: Uint32Array;
+  /** The arena's first simulated address: an arena offset is an address minus base. */
+  protected readonly base: number;
+  /** The scratch key's arena offset. */
+  protected readonly ko: number;
+
+  /** `str`: keys are string headers (pointer, length), else 8-byte integers; `scratchKey`: its address. */
+  protected constructor(private readonly mem: SimMemory, protected readonly str: boolean, scratchKey: number) {
+    this.base = mem.base;
+    this.ko = scratchKey - this.base;
+    this.a = mem.arena;
+    this.w = new Uint32Array(this.a.buffer, this.a.byteOffset, this.a.length >> 2);
+  }
+
+  /** Re-reads the arena (anything that allocates may have replaced it by a larger copy). */
+  protected sync(): Uint8Array {
+    const a = this.mem.arena;
+    if (a !== this.a) {
+      this.a = a;
+      this.w = new Uint32Array(a.buffer, a.byteOffset, a.length >> 2);
+    }
+    return a;
+  }
+
+  /** Writes a non-negative integer below 2^53 as the 8 bytes at arena offset o (what the encoder writes). */
+  protected setNumber(o: number, v: number): void {
+    this.sync();
+    const hi = Math.floor(v / TWO32);
+    this.w[o >> 2] = v - hi * TWO32;
+    this.w[(o >> 2) + 1] = hi;
+  }
+
+  /** Makes the scratch key the integer v. */
+  setKeyNumber(v: number): void {
+    this.setNumber(this.ko, v);
+  }
+
+  /** The pointer-sized word at arena offset o, as an arena offset (-1 for nil). */
+  protected ptrOff(o: number): number {
+    const w = this.w;
+    const p = w[o >> 2] + w[(o >> 2) + 1] * TWO32;
+    return p === 0 ? -1 : p - this.base;
+  }
+
+  /** Whether the key stored at arena offset k equals the scratch key (strings by their bytes, as Go's ==). */
+  protected eq(k: number): boolean {
+    const w = this.w;
+    const x = k >> 2;
+    const y = this.ko >> 2;
+    if (!this.str) return w[x] === w[y] && w[x + 1] === w[y + 1];
+    const len = w[x + 2];
+    if (len !== w[y + 2] || w[x + 3] !== w[y + 3]) return false;
+    if (len === 0) return true;
+    const pa = this.ptrOff(k);
+    const pb = this.ptrOff(this.ko);
+    if (pa === pb) return true;
+    const a = this.a;
+    for (let i = 0; i < len; i++) if (a[pa + i] !== a[pb + i]) return false;
+    return true;
+  }
+
+  /** Copies the scratch key into the slot key at arena offset k (8-byte aligned, as `for` checked). */
+  protected copyKey(k: number): void {
+    const w = this.w;
+    const x = k >> 2;
+    const y = this.ko >> 2;
+    w[x] = w[y];
+    w[x + 1] = w[y + 1];
+    if (this.str) {
+      w[x + 2] = w[y + 2];
+      w[x + 3] = w[y + 3];
+    }
+  }
+}
