@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClassicSnapshot } from '../../src/engine/classic/index.js';
 import { emulatorFor, goroot } from './toolchains.js';
 import { buildKey, goBuild, goOutput, type GoProgram } from './gobuild.js';
+import { parseRecording } from './simfixtures.js';
 
 const REPO = resolve(import.meta.dirname, '..', '..', '..');
 export const B16_FIXTURES = join(REPO, 'test', 'fixtures', 'b16');
@@ -157,9 +158,9 @@ export function realRun(c: B16Case): string {
   });
 }
 
-/** The snapshot in mapsnap's output: line 1 the run, line 2 the snapshot (docs/json.md, "Real-Go snapshot fixtures"). */
-function snapshotOf(text: string): ClassicSnapshot {
-  return JSON.parse(text.split('\n')[1]) as ClassicSnapshot;
+/** The snapshot in mapsnap's output (simfixtures.ts parseRecording: line 1 the run, line 2 the snapshot). */
+function snapshotOf(text: string, c: B16Case): ClassicSnapshot {
+  return JSON.parse(parseRecording(text, `mapsnap output for ${caseName(c)}`).snapshot) as ClassicSnapshot;
 }
 
 /**
@@ -179,7 +180,7 @@ export function realFor(c: B16Case): { digest: RealDigest; text?: string; stale?
     stale = `${file} is missing`;
   }
   const text = realRun(c);
-  const real = snapshotOf(text);
+  const real = snapshotOf(text, c);
   return { digest: digestOf(c, build, real), text: comparable(real), stale: `${stale}: made the real run; regenerate with scripts/b16-fixtures.sh` };
 }
 
@@ -189,7 +190,7 @@ function regenerate(only: string[]): void {
   for (const c of B16_CASES) {
     if (only.length > 0 && !only.some((o) => caseName(c).includes(o))) continue;
     const started = Date.now();
-    const real = snapshotOf(realRun(c));
+    const real = snapshotOf(realRun(c), c);
     if (real.header.B < 16) throw new Error(`${caseName(c)}: the real map has B=${real.header.B}, not past 16`);
     writeFileSync(fixturePath(c), `${JSON.stringify(digestOf(c, buildKey(mapsnapProgram(c)), real), null, 1)}\n`);
     process.stderr.write(`b16: ${caseName(c)}: B=${real.header.B}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
