@@ -265,6 +265,21 @@ export function keyIdentity(
   }
 }
 
+/**
+ * The identity of the key whose bytes are at addr, read again, for the duplicate check's set (src/check/keyset.ts
+ * asks on a hash match); null when the bytes no longer read. The reading counts against the per-map key budget like
+ * the first, so a corrupt map whose keys all point at one huge string is not read once more per key: KeyBudgetError
+ * goes up to the checker, which marks the rest unchecked.
+ */
+export function keyIdentityAt(r: MemoryReader, t: GoType, addr: number, dyn?: DynamicTypes, budget?: KeyBudget): string | null {
+  try {
+    return keyIdentity(r, t, r.read(BigInt(addr), sizeOf(t, r.arch).size), 0, dyn, 0, budget);
+  } catch (e) {
+    if (e instanceof KeyBudgetError) throw e;
+    return null;
+  }
+}
+
 /** Thrown through GoHasher when a key needs a random NaN hash: the key has no reproducible hash. */
 class NaNHash extends Error {}
 

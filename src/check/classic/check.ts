@@ -31,7 +31,7 @@ import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE, CLASSIC_FINDINGS as F } from './invariants.js';
 import {
-  KeyBudget, KeyBudgetError, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, keyIdentityAt, uncheckedReason,
 } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { KeySet } from '../keyset.js';
@@ -669,21 +669,6 @@ class Checker {
     }
   }
 
-  /**
-   * The identity of the key whose bytes are at addr, read again (null when they no longer read). The reading counts
-   * against the per-map key budget like the first: a corrupt map whose keys all point at one huge string must not
-   * make the duplicate check read it once more per key (KeyBudgetError goes up to the caller).
-   */
-  private identityAt(addr: number): string | null {
-    try {
-      const bytes = this.r.read(BigInt(addr), this.L.key.size);
-      return keyIdentity(this.r, this.src.type.key, bytes, 0, this.src.dynamicTypes, 0, this.keyBudget);
-    } catch (e) {
-      if (e instanceof KeyBudgetError) throw e;
-      return null;
-    }
-  }
-
   private liveSlot(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, t: number, nbuckets: number): void {
     this.live++;
     if (this.L.elem.indirect) {
@@ -710,7 +695,8 @@ class Checker {
     if (canon !== null) {
       const slot = this.keysOff + s * this.L.key.storedSize;
       const keyAddr = Number(this.L.key.indirect ? this.word(b, slot) : bucketAddr + BigInt(slot));
-      this.seen ??= new KeySet(Number(this.h.count > 0n ? this.h.count : 0n), (a) => this.identityAt(a));
+      this.seen ??= new KeySet(Number(this.h.count > 0n ? this.h.count : 0n),
+        (a) => keyIdentityAt(this.r, this.src.type.key, a, this.src.dynamicTypes, this.keyBudget));
       let first: number;
       try {
         first = this.seen.add(canon, keyAddr, whereCode(w, s));

@@ -36,7 +36,7 @@ import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { SWISS_BY_CODE, SWISS_FINDINGS as F } from './invariants.js';
 import {
-  KeyBudget, KeyBudgetError, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, uncheckedReason,
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, keyIdentityAt, uncheckedReason,
 } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
@@ -276,20 +276,6 @@ class Checker {
   /** How many keys the header says the map holds (sizes the duplicate check's set). */
   expected = 0;
 
-  /**
-   * The identity of the key whose bytes are at addr, read again (null when they no longer read), within the per-map
-   * key budget like the first reading (KeyBudgetError goes up to keyChecks, which marks the rest unchecked).
-   */
-  private identityAt(addr: number): string | null {
-    try {
-      const bytes = this.src.reader.read(BigInt(addr), this.keySize);
-      return keyIdentity(this.src.reader, this.src.type.key, bytes, 0, this.src.dynamicTypes, 0, this.keyBudget);
-    } catch (e) {
-      if (e instanceof KeyBudgetError) throw e;
-      return null;
-    }
-  }
-
   /** The where text of a slot code. */
   private slotText(code: number): string {
     const slot = code % SLOTS;
@@ -305,7 +291,8 @@ class Checker {
       try {
         const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes, 0, this.src.dynamicTypes, 0, this.keyBudget);
         if (id === null) return undefined; // a NaN key: no identity, and a random hash
-        this.seen ??= new KeySet(this.expected, (a) => this.identityAt(a));
+        this.seen ??= new KeySet(this.expected,
+          (a) => keyIdentityAt(this.src.reader, this.src.type.key, a, this.src.dynamicTypes, this.keyBudget));
         if (this.seen.size < LIMITS.maxGroups * SLOTS && k.addr !== undefined) {
           const first = this.seen.add(id, k.addr, slotCode(w));
           if (first >= 0) this.f.add(w, F.duplicate(w.text, this.slotText(first)));
