@@ -148,9 +148,20 @@ class FreeRanges {
         const e = this.byStart.get(s)!;
         const at = Math.ceil(s / align) * align;
         if (at + len <= e) {
-          this.remove(s);
+          if (at + len === e) {
+            this.remove(s);
+            if (at > s) this.insert(s, at);
+            return at;
+          }
+          // The rest keeps the range's end: byEnd's entry for e is overwritten, not deleted and set
+          // again. A Map keeps a deleted key's entry until it rehashes, so carving thousands of
+          // objects from one hole would chain as many dead entries under e, and every lookup walks
+          // them (this was a quarter of a 10^6-entry classic footprint's CPU).
+          this.byStart.delete(s);
+          this.classes[FreeRanges.classOf(e - s)].delete(s);
+          this.bytes -= e - s;
           if (at > s) this.insert(s, at);
-          if (at + len < e) this.insert(at + len, e);
+          this.insert(at + len, e);
           return at;
         }
         if (++tries >= 16) break;
