@@ -121,13 +121,13 @@ export function fixtureFile(go: string, arch: string, type: ProbeType): string {
   return join(FIXTURES, `go${go}-${arch}-${type}.json`);
 }
 
-/** Every committed fixture, in TARGETS × TYPES order; a missing one is an error, not a skip. */
-export function readFixtures(): RealFixture[] {
-  const want = TARGETS.flatMap((t) => (Object.keys(TYPES) as ProbeType[]).map((type) => fixtureFile(t.go, t.arch, type)));
+/** The committed fixtures of the targets `want` picks (all by default), in TARGETS × TYPES order; a missing one is an error, not a skip. */
+export function readFixtures(want: (t: { go: string; arch: string }) => boolean = () => true): RealFixture[] {
+  const files = TARGETS.filter(want).flatMap((t) => (Object.keys(TYPES) as ProbeType[]).map((type) => fixtureFile(t.go, t.arch, type)));
   const have = new Set(readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).map((f) => join(FIXTURES, f)));
-  const missing = want.filter((f) => !have.has(f));
+  const missing = files.filter((f) => !have.has(f));
   if (missing.length > 0) throw new Error(`footprint fixtures missing (regenerate with scripts/footprint-fixtures.sh): ${missing.join(', ')}`);
-  return want.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RealFixture);
+  return files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RealFixture);
 }
 
 function selected(arg: string | undefined): (t: { go: string; arch: string }) => boolean {
@@ -141,7 +141,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'f
   const want = selected(process.argv[4]);
   const types = (process.argv[5]?.split(',') ?? Object.keys(TYPES)) as ProbeType[];
   mkdirSync(FIXTURES, { recursive: true });
-  for (const t of TARGETS.filter(want)) {
+  // In the order asked (the slow qemu-user targets first, say), or TARGETS' order.
+  const order = process.argv[4] && process.argv[4] !== 'all' ? process.argv[4].split(',') : TARGETS.map((t) => `${t.go}/${t.arch}`);
+  for (const t of TARGETS.filter(want).sort((a, b) => order.indexOf(`${a.go}/${a.arch}`) - order.indexOf(`${b.go}/${b.arch}`))) {
     for (const type of types) {
       const real = runFootprint(t.go, t.arch, type, sizes, (usage) => console.error(`go${t.go}/${t.arch} ${type}: ${usage}`));
       const { aeskeysched: _unused, ...printed } = real;
@@ -159,7 +161,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'r
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   const misses: string[] = [];
   let checked = 0;
-  for (const f of readFixtures().filter(want)) {
+  for (const f of readFixtures(want)) {
     const points = f.points.filter((p) => p.entries <= max);
     const cpu0 = process.cpuUsage();
     const e = replay(f.go, f.arch, f.type, { ...f, points });
