@@ -49,8 +49,10 @@ CORES=${MAPSCOPE_CACHE:-$HOME/.cache/mapscope}/cores
 WORK=${CLI_IDENTITY_DIR:-${TMPDIR:-/tmp}/cli-identity}
 
 # The cores: a classic (1.22) and a Swiss (1.26) map runtime, each on amd64
-# and arm64 (GOTRACEBACK=crash under qemu-user for arm64), from the crash probe
-# test/support/cores.ts builds; the directory is named by the probe's source hash.
+# and arm64 (GOTRACEBACK=crash, under qemu-user for arm64), text and --json;
+# besides, 1.19 amd64, 1.26 386 and arm, and a gcore of 1.24 amd64 read with
+# --all-globals. They are the cores of gosrc/coreprobe that
+# test/support/cores.ts makes; their directory is named by the probe's source hash.
 core_dir() {
   for d in "$CORES"/*/; do
     [ -f "$d/1.22-amd64-crash/dump.core" ] && { echo "${d%/}"; return; }
@@ -76,6 +78,10 @@ check-core-1.22-amd64-json|node bin/mapscope.js check --core "$CD/1.22-amd64-cra
 check-core-1.22-arm64-json|node bin/mapscope.js check --core "$CD/1.22-arm64-crash/dump.core" --binary "$CD/1.22-arm64-crash/probe" --json
 check-core-1.26-amd64-json|node bin/mapscope.js check --core "$CD/1.26-amd64-crash/dump.core" --binary "$CD/1.26-amd64-crash/probe" --json
 check-core-1.26-arm64-json|node bin/mapscope.js check --core "$CD/1.26-arm64-crash/dump.core" --binary "$CD/1.26-arm64-crash/probe" --json
+check-core-1.19-amd64|node bin/mapscope.js check --core "$CD/1.19-amd64-crash/dump.core" --binary "$CD/1.19-amd64-crash/probe"
+check-core-1.26-386|node bin/mapscope.js check --core "$CD/1.26-386-crash/dump.core" --binary "$CD/1.26-386-crash/probe"
+check-core-1.26-arm-json|node bin/mapscope.js check --core "$CD/1.26-arm-crash/dump.core" --binary "$CD/1.26-arm-crash/probe" --json
+check-core-1.24-gcore-all|node bin/mapscope.js check --core "$CD/1.24-amd64-gcore/dump.core" --binary "$CD/1.24-amd64-gcore/probe" --all-globals
 EOF
 }
 
