@@ -60,6 +60,13 @@ interface Where {
   readonly home?: () => Home | undefined;
 }
 
+/** A Where's fields as a plain object (a TableSlot's are getters, which a spread would not copy). */
+function plain(w: Where): Where {
+  return {
+    text: w.text, addr: w.addr, table: w.table, directoryIndex: w.directoryIndex, group: w.group, slot: w.slot, key: w.key, home: w.home,
+  };
+}
+
 /** Where the runtime's lookup of a key with this hash goes (Location.home), for the walk of one small group or directory. */
 type HomeOf = (hash: bigint) => Home | undefined;
 
@@ -109,9 +116,12 @@ class Findings {
 interface LiveKey {
   readonly where: Where;
   readonly ctrl: number;
-  /** Address of the slot's control byte (where an H2 finding points). */
-  readonly ctrlAddr: bigint;
+  /** The slot's group and its control byte's offset in it (where an H2 finding points). */
+  readonly groupAddr: bigint;
+  readonly ctrlOff: number;
+  /** The key's bytes are bytes[off:]. */
   readonly bytes: Uint8Array;
+  readonly off: number;
 }
 
 /** The checker's state for one map. */
@@ -203,7 +213,7 @@ class Checker {
       return this.src.reader.read(addr, len);
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.f.add({ ...w, addr }, F.unreadable(w.text, what, len, addr, e.message));
+      this.f.add({ ...plain(w), addr }, F.unreadable(w.text, what, len, addr, e.message));
       this.incomplete = true;
       return undefined;
     }
@@ -229,24 +239,26 @@ class Checker {
     const elemOff = off + g.elemsOff + i * g.elemStride;
     if (L.elem.indirect) {
       const p = this.fields(b).uint(elemOff, this.ptr);
-      if (p === 0n) this.f.add({ ...w, addr: groupAddr + BigInt(elemOff - off) }, F.elemNil(w.text));
+      if (p === 0n) this.f.add({ ...plain(w), addr: groupAddr + BigInt(elemOff - off) }, F.elemNil(w.text));
       else if (this.elemSize > 0) {
         if (this.read(p, 1, w, 'indirect elem')) this.read(p + BigInt(this.elemSize - 1), 1, w, 'indirect elem (last byte)');
       }
     }
     let key: Uint8Array | undefined;
+    let at = keyOff;
     if (L.key.indirect) {
       const p = this.fields(b).uint(keyOff, this.ptr);
       if (p === 0n) {
-        this.f.add({ ...w, addr: groupAddr + BigInt(keyOff - off) }, F.keyNil(w.text));
+        this.f.add({ ...plain(w), addr: groupAddr + BigInt(keyOff - off) }, F.keyNil(w.text));
         return undefined;
       }
       key = this.read(p, this.keySize, w, 'indirect key');
       if (!key) return undefined;
+      at = 0;
     } else {
-      key = b.subarray(keyOff, keyOff + this.keySize);
+      key = b;
     }
-    return this.keyChecks({ where: w, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key }, homeOf);
+    return this.keyChecks({ where: w, ctrl: c, groupAddr, ctrlOff: L.group.ctrlByteOfSlot[i], bytes: key, off: at }, homeOf);
   }
 
   private unresolved = 0;
@@ -336,13 +348,13 @@ class Checker {
       try {
         this.seen ??= new SeenKeys(this.src.reader, this.src.type.key, this.expected, (code) => this.keyAtCode(code),
           this.src.dynamicTypes, this.keyBudget);
-        const first = this.seen.add(k.bytes, 0, this.slotCode(w));
+        const first = this.seen.add(k.bytes, k.off, this.slotCode(w));
         if (first === null) return undefined; // a NaN key: equal to nothing, and a random hash
         if (first >= 0) this.f.add(w, F.duplicate(w.text, this.slotText(first)));
       } catch (e) {
         if (this.dynamicFailure(e, k)) return undefined;
         if (e instanceof KeyReadError) {
-          this.f.add({ ...w, addr: e.addr }, F.keyDataUnreadable(w.text, 'string data', e.message));
+          this.f.add({ ...plain(w), addr: e.addr }, F.keyDataUnreadable(w.text, 'string data', e.message));
           return undefined;
         }
         throw e;
@@ -351,13 +363,13 @@ class Checker {
     if (!this.hasher) return undefined;
     let hash: bigint;
     try {
-      const h = this.hasher.hash(k.bytes, 0, this.seed);
+      const h = this.hasher.hash(k.bytes, k.off, this.seed);
       if (h === null) return undefined;
       hash = h;
     } catch (e) {
       if (this.dynamicFailure(e, k)) return undefined;
       if (e instanceof KeyReadError) {
-        if (!this.dupCheck) this.f.add({ ...w, addr: e.addr }, F.keyDataUnreadable(w.text, 'data', e.message));
+        if (!this.dupCheck) this.f.add({ ...plain(w), addr: e.addr }, F.keyDataUnreadable(w.text, 'data', e.message));
         return undefined;
       }
       throw e;
@@ -366,7 +378,7 @@ class Checker {
     this.hashLo = Number(BigInt.asUintN(32, hash));
     const want = h2Lo(this.hashLo);
     if (k.ctrl !== want) {
-      this.f.add({ ...w, addr: k.ctrlAddr, home: () => homeOf(hash) }, F.h2(w.text, want, k.ctrl, hash));
+      this.f.add({ ...plain(w), addr: k.groupAddr + BigInt(k.ctrlOff), home: () => homeOf(hash) }, F.h2(w.text, want, k.ctrl, hash));
     }
     return hash;
   }
@@ -497,6 +509,40 @@ interface TableAt {
 }
 
 /**
+ * A full slot of a table's group, made for every key: its text and addresses
+ * are worked out only when a finding asks for them.
+ */
+class TableSlot implements Where {
+  constructor(
+    private readonly t: TableAt,
+    readonly group: number,
+    readonly slot: number,
+    private readonly groupAddr: bigint,
+    private readonly keyOff: number,
+  ) {}
+
+  get text(): string {
+    return `${this.t.where.text} group ${this.group} slot ${this.slot}`;
+  }
+
+  get table(): number {
+    return this.t.ordinal;
+  }
+
+  get directoryIndex(): number {
+    return this.t.first;
+  }
+
+  get addr(): bigint {
+    return this.groupAddr + BigInt(this.keyOff);
+  }
+
+  get key(): bigint {
+    return this.addr;
+  }
+}
+
+/**
  * A table's header against the directory (localDepth, the span of entries it
  * fills, index) and against itself (capacity, group count). Returns the
  * header and the number of groups to read, 'skip' when its groups cannot be
@@ -595,21 +641,21 @@ function checkPlacement(
       break;
     }
     if (hasEmpty[off]) {
-      c.f.add({ ...w, home: () => homeOf(hash) }, F.probeStopped(w.text, g, off, step, hash));
+      c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.probeStopped(w.text, g, off, step, hash));
       reached = true;
       break;
     }
   }
-  if (!reached) c.f.add({ ...w, home: () => homeOf(hash) }, F.probeUnreached(w.text, g, ng, mask));
+  if (!reached) c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.probeUnreached(w.text, g, ng, mask));
   if (d.length === 1) {
-    if (d.entries[0] !== t.addr) c.f.add({ ...w, home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, 0n, d.ordinal.get(d.entries[0])));
+    if (d.entries[0] !== t.addr) c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, 0n, d.ordinal.get(d.entries[0])));
     return;
   }
   const idx = Number(hash >> c.dirShift);
   if (idx >= d.length) {
-    c.f.add({ ...w, home: () => homeOf(hash) }, F.placementPast(w.text, d.length, BigInt(idx), h.globalShift));
+    c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementPast(w.text, d.length, BigInt(idx), h.globalShift));
   } else if (d.entries[idx] !== t.addr) {
-    c.f.add({ ...w, home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, BigInt(idx), d.ordinal.get(d.entries[idx])));
+    c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, BigInt(idx), d.ordinal.get(d.entries[idx])));
   }
 }
 
@@ -662,13 +708,9 @@ function checkSlots(c: Checker, h: MapHeader, d: Directory, t: TableAt, data: bi
         n.deleted++;
         continue;
       }
-      const keyAddr = gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride);
-      const sw: Where = {
-        text: `${t.where.text} group ${g} slot ${i}`,
-        table: t.ordinal, directoryIndex: t.first, group: g, slot: i, addr: keyAddr, key: keyAddr,
-      };
+      const sw = new TableSlot(t, g, i, gaddr, c.geo.keysOff + i * c.geo.keyStride);
       if (!ctrlLegal(ctrl)) {
-        c.f.add({ ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, F.ctrl(sw.text, ctrl));
+        c.f.add({ ...plain(sw), addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, F.ctrl(sw.text, ctrl));
         continue;
       }
       n.full++;
