@@ -1,25 +1,24 @@
 /**
  * The live keys a check has seen, for the duplicate-key invariant, kept in
  * one typed array so a map of millions of keys costs 8 bytes a slot of an
- * open-addressing table at most three quarters full: 13–21 bytes a key, 67 MB
- * for 5·10^6 keys. (A Map from identity texts to locations cost over 100
- * bytes a key and made the garbage collector the check's largest cost; the
- * first typed version, with the key's address and location as doubles beside
- * an index, 30.)
+ * open-addressing table between 3/8 and 3/4 full: 11–21 bytes a key, 67 MB
+ * for 5·10^6 keys (a Map from identity texts cost over 100 bytes a key and
+ * made the garbage collector the check's largest cost).
  *
  * The set keeps a 32-bit hash of each key and a 32-bit code that says where
  * the key is in the map (the checker numbers the slots it visits: both
- * checkers visit at most LIMITS.maxGroups buckets or groups of 8 slots, so
- * their codes stay under 2^25). When two hashes match it compares the keys
- * themselves, the earlier one read again from memory at its code, so a hash
- * collision is never taken for a duplicate.
+ * checkers visit at most LIMITS.maxGroups buckets or groups of 8 slots
+ * (classic: plus the arrays' heads), so their codes stay under 2^26). When
+ * two hashes match it compares the keys themselves, the earlier one read
+ * again from memory at its code, so a hash collision is never taken for a
+ * duplicate.
  *
  * Keys whose == is their memory (Go's AMEM: integers, pointers, channels,
  * plain structs and arrays of those) are hashed and compared as bytes; any
  * other key by its identity text (keyIdentity: floats by value, strings by
  * content, interfaces by dynamic type and value), equal exactly when Go's ==
  * holds. The bytes path builds no string per key: in a map of millions of
- * int64 keys those texts were a tenth of the check's time and most of its
+ * int64 keys those texts were a tenth of the check's time and much of its
  * garbage.
  */
 import { MemoryError, type MemoryReader } from '../model/memory.js';

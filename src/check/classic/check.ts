@@ -101,15 +101,15 @@ class Checker {
   private readonly ovfOff: number;
   private readonly hasher: KeyHasher | undefined = undefined;
   private readonly dynamicKey: boolean;
-  /** Live keys seen so far (their identity and slot code: slotCode). */
+  /** Live keys seen so far, each by its hash and slot code (below). */
   private seen: SeenKeys | undefined;
   /**
    * Every bucket the walk visits has an ordinal: head bucket i of the current
    * array is i, of the old array nCur + i, and overflow bucket j (in the
    * order the walk meets them) nHeads + j, with its address, its chain's
    * head ordinal and its place in the chain below. A slot's code is its
-   * bucket's ordinal · 8 + slot: under 2^25, since at most LIMITS.maxGroups
-   * buckets are visited.
+   * bucket's ordinal · 8 + slot: under 2^26, since the arrays' heads and the
+   * buckets visited are each at most LIMITS.maxGroups.
    */
   private nCur = 0;
   private nHeads = 0;
