@@ -180,6 +180,8 @@ export interface SerialSim {
   contents(): string;
   /** The end state as judged (serialRun's). */
   end(): EndState;
+  /** The engine's snapshot of the map now (docs/json.md "sim"). */
+  snapshot(): MapSnapshot;
 }
 
 /** The serial run of `order` (then extend it with apply). */
@@ -222,7 +224,7 @@ export function serialSim(sc: RaceScenario, order: readonly number[] = []): Seri
   for (const g of order) apply(g);
   const src: MapSource = { name: 'serial state', reader: mem, addr: BigInt(addr), type: base.type, target, syntheticAddresses: true };
   return {
-    apply,
+    apply, snapshot,
     end: () => judge(sc, snapshot, results, writing()),
     contents: () => `${pairsOf(sc, src).join(' ')}|${lookupsText(sc, results, writing())}`,
   };
