@@ -28,7 +28,7 @@ import { HASH_WRITING } from '../model/runtime/index.js';
 import { sizeOf, typeString, underlying } from '../model/types.js';
 import type { RaceScenario } from './scenario.js';
 import { startRun } from './world.js';
-import { weakOps, weakShape } from './weakops.js';
+import { GROWTH_STEP, growthRefusal, weakOps, weakShape } from './weakops.js';
 
 export interface WeakResult {
   /** The generated litmus test (run it with `mapscope litmus`). */
@@ -178,7 +178,7 @@ function insertCase(sc: RaceScenario, slotsOnly: boolean): WeakResult {
     let bucket = '';
     for (let st = run.threads[g].step(); st; st = run.threads[g].step()) {
       const t = st.info.text;
-      if (/coarse step|: grow$|newoverflow/.test(t)) refuse(`goroutine ${g} alone ${t.split(':')[0]}`);
+      if (GROWTH_STEP.test(t)) refuse(growthRefusal(g, t));
       const m = /^store (?:tophash|ctrl) 0x([0-9a-f]+) in slot (\d+)/.exec(t);
       if (m) [top, slot] = [parseInt(m[1], 16), Number(m[2])];
       const pb = /^probe bucket (\d+)/.exec(t);
