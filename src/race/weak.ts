@@ -63,13 +63,11 @@ function presentAfterSetup(sc: RaceScenario, key: unknown): boolean {
  */
 export interface WeakOptions {
   readonly slotsOnly?: boolean;
-  /** delete/insert: leave out the counter (weakops.ts). */
-  readonly lean?: boolean;
 }
 
 export function weakRace(sc: RaceScenario, opts: WeakOptions = {}): WeakResult {
   const ops = weakShape(sc);
-  if (ops) return { ...weakOps(sc, ops.shape, ops.order, WEAK_MISSING, { lean: opts.lean }), missing: WEAK_MISSING };
+  if (ops) return { ...weakOps(sc, ops.shape, ops.order, WEAK_MISSING), missing: WEAK_MISSING };
   const two = sc.goroutines.length === 2 && sc.goroutines.every((g) => g.length === 1 && g[0].op === 'insert');
   if (two && sc.goroutines.every((g) => presentAfterSetup(sc, g[0].key)) && JSON.stringify(sc.goroutines[0][0].key) === JSON.stringify(sc.goroutines[1][0].key)) return updateCase(sc);
   if (two && sc.goroutines.every((g) => !presentAfterSetup(sc, g[0].key))) return insertCase(sc, opts.slotsOnly === true);
