@@ -27,6 +27,8 @@
  *   world.ts     one run: map, setup, one thread per goroutine; end states
  *   explore.ts   interleavings: exhaustive or sampled, counted, classified
  *   weak.ts      --weak: the smallest case as an AArch64 litmus test, SC vs ARMv8
+ *   weakops.ts   --weak for deletes and lookups (insert/lookup, delete/lookup, delete/insert)
+ *   weakstr.ts   --weak for a string key's insert and lookup (the header's two words)
  *   outcome.ts   the result type (docs/json.md "race") and Wilson intervals
  *   report.ts    the text report and witnesses for people
  */

@@ -41,27 +41,27 @@ const EMPTY_ONE = 1; // classic tophash of a deleted slot; emptyRest is 0
 const CTRL_EMPTY = 0x80; // Swiss
 
 /** The one bucket or small group after the setup, from the engine's snapshot. */
-interface Group {
+export interface Group {
   readonly tops: number[];
-  readonly keys: bigint[];
-  readonly elems: bigint[];
+  /** As the snapshot gives them (docs/json.md "sim"): numbers or decimal strings for integers, strings for strings. */
+  readonly keys: unknown[];
+  readonly elems: unknown[];
   readonly count: number;
 }
 
-function groupAfterSetup(sc: RaceScenario, refuse: (why: string) => never): Group {
+export function groupAfterSetup(sc: RaceScenario, refuse: (why: string) => never): Group {
   const snap = serialSim(sc).snapshot() as unknown as Record<string, unknown>;
-  const big = (v: unknown): bigint => BigInt(String(v));
   if (sc.base.impl === 'classic') {
     const h = snap.header as { count: number; B: number; flags: number };
     const buckets = snap.buckets as { tophash: number[]; keys: unknown[]; elems: unknown[] }[][];
     if (h.B !== 0 || snap.oldbuckets !== null || buckets.length !== 1 || buckets[0].length !== 1) refuse('the map after the setup is not one bucket (B = 0, no overflow, not growing)');
     const b = buckets[0][0];
-    return { tops: b.tophash, keys: b.keys.map(big), elems: b.elems.map(big), count: h.count };
+    return { tops: b.tophash, keys: b.keys, elems: b.elems, count: h.count };
   }
   const h = snap.header as { used: number; dirLen: number };
   const small = snap.small as { ctrl: number[]; keys: unknown[]; elems: unknown[] } | null;
   if (h.dirLen !== 0 || !small) refuse('the map after the setup is not a small map (one group, no table)');
-  return { tops: small.ctrl, keys: small.keys.map(big), elems: small.elems.map(big), count: h.used };
+  return { tops: small.ctrl, keys: small.keys, elems: small.elems, count: h.used };
 }
 
 /** A step of an insert that starts or runs a grow. */
@@ -77,7 +77,7 @@ export function growthRefusal(g: number, step: string): string {
 }
 
 /** The slot and tophash / H2 goroutine g's insert writes when it runs alone (the engine's steps). */
-function soloInsert(sc: RaceScenario, g: number, refuse: (why: string) => never): { slot: number; top: number } {
+export function soloInsert(sc: RaceScenario, g: number, refuse: (why: string) => never): { slot: number; top: number } {
   const run = startRun(sc);
   let slot = -1;
   let top = -1;
@@ -113,7 +113,9 @@ export function weakOps(sc: RaceScenario, shape: WeakShape, order: [number, numb
   if (!oneReg(b.type.key)) refuse(`keys of type ${typeString(b.type.key)} are not one register`);
   if (!oneReg(b.type.elem)) refuse(`elems of type ${typeString(b.type.elem)} are not one register`);
   if (b.ops.some((op) => op.op !== 'insert')) refuse('the setup has other ops than inserts (a deleted slot changes the probes)');
-  const grp = groupAfterSetup(sc, refuse);
+  const setup = groupAfterSetup(sc, refuse);
+  const big = (v: unknown): bigint => BigInt(String(v));
+  const grp = { ...setup, keys: setup.keys.map(big), elems: setup.elems.map(big) };
   const empty = classic ? 0 : CTRL_EMPTY;
   const isEmpty = (t: number): boolean => (classic ? t <= EMPTY_ONE : (t & 0x80) !== 0);
   const [first, second] = order.map((g) => sc.goroutines[g][0]) as [RaceOp, RaceOp];

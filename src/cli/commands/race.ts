@@ -31,7 +31,7 @@ export const command: CommandModule = {
       .option('--json', 'machine-readable output (docs/json.md "race")')
       .option('--sample <n>', 'draw n interleavings uniformly instead of enumerating them all')
       .option('--seed <s>', 'seed of the sampler (default 1)')
-      .option('--weak', 'also run the scenario as an AArch64 litmus test under SC and ARMv8 (two goroutines, one op each, on one bucket or small group: two updates of a present key, two inserts of new integer keys, an insert or a delete with a lookup of its key, a delete with an insert): which outcomes exist only on arm64')
+      .option('--weak', 'also run the scenario as an AArch64 litmus test under SC and ARMv8 (two goroutines, one op each, on one bucket or small group: two updates of a present key, two inserts of new integer keys, an insert or a delete with a lookup of its key (an insert of a short string key too), a delete with an insert): which outcomes exist only on arm64')
       .option('--limit <n>', `most interleavings to enumerate without --sample (default ${DEFAULT_LIMIT})`)
       .option('--measure', 'also run the goroutines on a real Go map, many times, and put the measured shares beside (docs/race.md "Measured on real Go")')
       .option('--runs <n>', 'with --measure: runs on real Go (default 1000)')
