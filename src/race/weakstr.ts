@@ -11,8 +11,9 @@
  *     per slot `MOVD 8(R4)` the length and compare, `MOVBU (R3)(R1)` the
  *     tophash (isEmpty), `MOVD (R4)` the pointer (:127–133), then
  *     `runtime.memequal(k.str, key.str, len)` unless the pointers are equal;
- *   Swiss putSlotSmallFastStr (runtime_faststr.go): the header, length word
- *     first (src/race/keystore.ts), then the ctrl byte;
+ *   Swiss putSlotSmallFastStr (runtime_faststr.go): `MOVD R4, 8(R9)` the
+ *     length, `MOVD R3, (R6)(R5)` the pointer (:252), then `MOVB R7, (R2)`
+ *     the ctrl byte (group.go:142);
  *   Swiss getWithoutKeySmallFastStr, key at most 64 bytes: the hash, `MOVD
  *     (R2)` the ctrl word (:59), per slot with a matching H2 `LDP (R2),
  *     (R5, R6)` pointer and length (:63), the length compare, memequal.
