@@ -154,6 +154,8 @@ test('race --weak: what it does not model → one line naming why, exit 2', asyn
     // Eight entries: each insert alone grows the map.
     ['growth', { setup: Array.from({ length: 8 }, (_, i) => ['insert', i + 1, i]), goroutines: [[['insert', 100, 1]], [['insert', 101, 2]]] }, /--weak: goroutine 0 alone grows the map .*: a grow is hundreds of stores/],
     ['a lookup of another key', { setup: two, goroutines: [[['delete', 1]], [['lookup', 3]]] }, /--weak: the lookup is of another key than the delete/],
+    // No setup: the map has no bucket yet; each insert would allocate one and store its pointer.
+    ['an empty map', { goroutines: [[['insert', 2, 20]], [['insert', 3, 30]]] }, /--weak: the map has no bucket array yet: the insert allocates it/],
     ['two ops', { setup: two, goroutines: [[['delete', 1], ['lookup', 1]], [['lookup', 3]]] }, /--weak: weak mode covers two goroutines with one op each/],
   ];
   for (const [what, body, re] of cases) {

@@ -28,7 +28,7 @@ import { HASH_WRITING } from '../model/runtime/index.js';
 import { sizeOf, typeString, underlying } from '../model/types.js';
 import type { RaceScenario } from './scenario.js';
 import { startRun } from './world.js';
-import { GROWTH_STEP, growthRefusal, weakOps, weakShape } from './weakops.js';
+import { GROWTH_STEP, groupAfterSetup, growthRefusal, weakOps, weakShape } from './weakops.js';
 import { weakStringInsertLookup } from './weakstr.js';
 
 export interface WeakResult {
@@ -170,6 +170,8 @@ function insertCase(sc: RaceScenario, slotsOnly: boolean): WeakResult {
   };
   if (!intKey || sizeOf(b.type.key, b.arch).size > b.arch.ptrSize) refuse(`keys of type ${typeString(b.type.key)} are not one register`);
   if (b.ops.some((op) => op.op !== 'insert')) refuse('the setup has other ops than inserts');
+  // An empty map has no bucket or group yet: each insert would allocate one and store its pointer, unmodelled here.
+  groupAfterSetup(sc, refuse);
   // Each goroutine alone: its slot and tophash / H2, and no growth on its path.
   const alone = sc.goroutines.map((_, g) => {
     const run = startRun(sc);

@@ -53,19 +53,25 @@ export function groupAfterSetup(sc: RaceScenario, refuse: (why: string) => never
   const snap = serialSim(sc).snapshot() as unknown as Record<string, unknown>;
   if (sc.base.impl === 'classic') {
     const h = snap.header as { count: number; B: number; flags: number };
-    const buckets = snap.buckets as { tophash: number[]; keys: unknown[]; elems: unknown[] }[][];
+    const buckets = snap.buckets as { tophash: number[]; keys: unknown[]; elems: unknown[] }[][] | null;
+    if (!buckets) refuse('the map has no bucket array yet: the insert allocates it (h.buckets = newobject(t.Bucket)), a pointer store this litmus test does not model; give the setup an insert');
     if (h.B !== 0 || snap.oldbuckets !== null || buckets.length !== 1 || buckets[0].length !== 1) refuse('the map after the setup is not one bucket (B = 0, no overflow, not growing)');
     const b = buckets[0][0];
     return { tops: b.tophash, keys: b.keys, elems: b.elems, count: h.count };
   }
   const h = snap.header as { used: number; dirLen: number };
   const small = snap.small as { ctrl: number[]; keys: unknown[]; elems: unknown[] } | null;
+  if (h.dirLen === 0 && !small) refuse('the map has no group yet: the insert allocates it (growToSmall stores dirPtr), a pointer store this litmus test does not model; give the setup an insert');
   if (h.dirLen !== 0 || !small) refuse('the map after the setup is not a small map (one group, no table)');
   return { tops: small.ctrl, keys: small.keys, elems: small.elems, count: h.used };
 }
 
-/** A step of an insert that starts or runs a grow. */
-export const GROWTH_STEP = /coarse step|: grow$|newoverflow|hashGrow/;
+/**
+ * A step of an insert that starts or runs a grow (classic hashGrow, evacuate,
+ * newoverflow; Swiss growToSmall, growToTable, a table's grow or split,
+ * stepped or coarse).
+ */
+export const GROWTH_STEP = /coarse step|: grow$|newoverflow|hashGrow|evacuate|^(growToSmall|growToTable|grow|split|replaceTable|installTableSplit):/;
 
 /**
  * Why growth is refused: the litmus enumeration multiplies every load's
