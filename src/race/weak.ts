@@ -15,11 +15,13 @@
  * The outcomes — caught, or the final elem and flag — are computed under
  * SC and under ARMv8; those ARMv8 allows and SC does not exist only on arm64.
  *
- * What is missing: new keys (the probe reading another goroutine's
- * tophash/control byte and key, where message passing without a barrier can
- * show a tophash before its key), deletes, lookups, growth; more than two
- * goroutines or ops; and counts (a memory model gives the set of allowed
- * outcomes, not how often each occurs).
+ * Shapes: two updates of a present key (updateCase), two inserts of new
+ * integer keys (insertCase, below); an insert or a delete with a lookup, a
+ * delete with an insert (weakops.ts); a short string key's insert and
+ * lookup (weakstr.ts). What is missing: growth, an empty map's first
+ * allocation, other string-key shapes, more than two goroutines or ops
+ * (WEAK_MISSING, each refused with one line); and counts (a memory model
+ * gives the set of allowed outcomes, not how often each occurs).
  */
 import { InputError } from '../base/errors.js';
 import { parseLitmus } from '../litmus/parse.js';
