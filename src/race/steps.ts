@@ -24,6 +24,12 @@ export type OpResult = { readonly found: boolean } | undefined;
 export type SteppedOp = Generator<StepInfo, OpResult, void>;
 
 /**
+ * The caller's store of `m[k] = v`'s elem through the pointer mapassign
+ * returned, a step per store instruction (keystore.ts elemStorePieces).
+ */
+export type ElemStore = (addr: number) => Generator<StepInfo, void, void>;
+
+/**
  * The runtime's fatal error: `fatal error: <message>`, unrecoverable, the
  * program dies. `caught` is false when no concurrent-access check fired but
  * the runtime died of the damage: a fault on memory a race left invalid, or

@@ -23,6 +23,7 @@ import {
 import { makeBucketArray } from './make.js';
 import { newoverflowSteps } from './overflow.js';
 import { releaseArray, releaseChain } from './release.js';
+import { drain, type Steps } from '../steps.js';
 
 /**
  * The steps of a grow, as generators: each `yield` ends one store to the
@@ -30,15 +31,8 @@ import { releaseArray, releaseChain } from './release.js';
  * interleaves goroutines at; the functions without `Steps` run them to the
  * end (what the engine itself does). The yielded text says what was done.
  */
-export type GrowSteps = Generator<string, void, void>;
-
-/** Runs a step generator to its end. */
-export function drain<T>(g: Generator<string, T, void>): T {
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-  }
-}
+export type GrowSteps = Steps;
+export { drain };
 
 export function hashGrow(m: ClassicMap): void {
   drain(hashGrowSteps(m));
