@@ -184,6 +184,7 @@ function stepped(go: string, type: string, list: Op[]): { arena: Uint8Array; ste
   const sc = parseScenario({ go, arch: 'amd64', type, hash: { mode: 'fallback', prngSeed: 11 }, ops: [] }, 'stepped');
   const s = openSwiss(sc);
   const m = s.map;
+  m.stepped = true;
   const mem = m.cx.mem;
   // The session's own buffers for an op's key and value, which its insert, delete and lookup encode into.
   const buf = (tag: string): number => {

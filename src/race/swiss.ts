@@ -66,10 +66,11 @@ function* engineSteps<T>(m: SwissMap, g: Steps<T>, src: string): Generator<StepI
   for (;;) {
     const r = g.next();
     if (r.done) return r.value;
-    const fn = /^(growToSmall|growToTable|grow|split|replaceTable|installTableSplit):/.exec(r.value)?.[1];
+    const text = r.value;
+    const fn = /^(growToSmall|growToTable|grow|split|replaceTable|installTableSplit):/.exec(text)?.[1];
     const source = fn === undefined ? src
       : fn === 'grow' || fn === 'split' ? `${dir}/table.go (*table).${fn}` : `${dir}/map.go ${fn}`;
-    yield { text: r.value, source };
+    yield { text, source };
   }
 }
 

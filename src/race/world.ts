@@ -95,6 +95,8 @@ function openHandle(base: Scenario): MapHandle {
   const s = openSwiss(base);
   base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
   const m = s.map;
+  // The engine's step generators pause after each step from here on (the setup ran them straight through).
+  m.stepped = true;
   const enc = encElem(m.cx.mem);
   return {
     mem: m.cx.mem,

@@ -23,7 +23,7 @@ import {
 import { makeBucketArray } from './make.js';
 import { newoverflowSteps } from './overflow.js';
 import { releaseArray, releaseChain } from './release.js';
-import { drain, type Steps } from '../steps.js';
+import { drain } from '../steps.js';
 
 /**
  * The steps of a grow, as generators: each `yield` ends one store to the
@@ -31,7 +31,7 @@ import { drain, type Steps } from '../steps.js';
  * interleaves goroutines at; the functions without `Steps` run them to the
  * end (what the engine itself does). The yielded text says what was done.
  */
-export type GrowSteps = Steps;
+export type GrowSteps = Generator<string, void, void>;
 export { drain };
 
 export function hashGrow(m: ClassicMap): void {

@@ -62,7 +62,7 @@ export function* replaceTableSteps(m: SwissMap, t: Table): Steps {
   const entries = 1 << (m.globalDepth - t.localDepth);
   for (let i = 0; i < entries; i++) {
     directorySet(m, t.index + i, t);
-    yield `replaceTable: store directory[${t.index + i}] (load globalDepth ${m.globalDepth})`;
+    if (m.stepped) yield `replaceTable: store directory[${t.index + i}] (load globalDepth ${m.globalDepth})`;
   }
 }
 
@@ -90,27 +90,27 @@ export function* installTableSplitSteps(m: SwissMap, old: Table, left: Table, ri
       views.push(t, t);
       if (t.index === i) {
         t.index = 2 * i;
-        yield `installTableSplit: load directory[${i}] into the new directory (private); store its table's index ${2 * i}`;
+        if (m.stepped) yield `installTableSplit: load directory[${i}] into the new directory (private); store its table's index ${2 * i}`;
       } else {
-        yield `installTableSplit: load directory[${i}] into the new directory (private)`;
+        if (m.stepped) yield `installTableSplit: load directory[${i}] into the new directory (private)`;
       }
     }
     const gd = m.globalDepth;
-    yield `installTableSplit: load globalDepth ${gd} (globalDepth++)`;
+    if (m.stepped) yield `installTableSplit: load globalDepth ${gd} (globalDepth++)`;
     m.globalDepth = gd + 1;
-    yield `installTableSplit: store globalDepth ${gd + 1}`;
+    if (m.stepped) yield `installTableSplit: store globalDepth ${gd + 1}`;
     const gs = m.globalShift;
-    yield `installTableSplit: load globalShift ${gs} (globalShift--)`;
+    if (m.stepped) yield `installTableSplit: load globalShift ${gs} (globalShift--)`;
     m.globalShift = gs - 1;
-    yield `installTableSplit: store globalShift ${gs - 1}`;
+    if (m.stepped) yield `installTableSplit: store globalShift ${gs - 1}`;
     // The old directory is garbage once the map points at the new one.
     m.cx.mem.free(m.dirPtr);
     m.dirPtr = dir;
     m.dirViews.length = 0;
     for (const v of views) m.dirViews.push(v);
-    yield `installTableSplit: store dirPtr (the new directory of ${2 * n})`;
+    if (m.stepped) yield `installTableSplit: store dirPtr (the new directory of ${2 * n})`;
     m.dirLen = 2 * n;
-    yield `installTableSplit: store dirLen ${2 * n}`;
+    if (m.stepped) yield `installTableSplit: store dirLen ${2 * n}`;
     m.cx.trace?.(`  directory doubles to ${2 * n} entries (globalDepth ${m.globalDepth}, globalShift ${m.globalShift})`);
   }
   left.index = old.index;

@@ -39,24 +39,24 @@ function localDepthBit(m: SwissMap, localDepth: number, hi: number, lo: number):
 }
 
 /** Every slot of t in order, a step each; `f` gets the full ones. */
-function* eachSlot(t: Table, what: string, f: (key: number, elem: number) => string): Steps {
+function* eachSlot(m: SwissMap, t: Table, what: string, f: (key: number, elem: number) => string): Steps {
   for (let i = 0; i <= t.lengthMask; i++) {
     const g = t.group(i);
     for (let j = 0; j < SLOTS; j++) {
       const c = g.ctrl.get(j);
       if (c & 0x80) {
-        yield `${what}: load ${t} group ${i} slot ${j}'s ctrl 0x${c.toString(16)}: ${c === 0x80 ? 'empty' : 'deleted'}`;
+        if (m.stepped) yield `${what}: load ${t} group ${i} slot ${j}'s ctrl 0x${c.toString(16)}: ${c === 0x80 ? 'empty' : 'deleted'}`;
         continue;
       }
       const to = f(g.key(j), g.elem(j));
-      yield `${what}: load ${t} group ${i} slot ${j}'s ctrl, key and elem; put them in ${to} (private)`;
+      if (m.stepped) yield `${what}: load ${t} group ${i} slot ${j}'s ctrl, key and elem; put them in ${to} (private)`;
     }
   }
 }
 
 function* growSteps(m: SwissMap, t: Table, newCap: number): Steps {
   const nt = newTable(m, newCap, t.index, t.localDepth);
-  yield* eachSlot(t, 'grow', (k, e) => {
+  yield* eachSlot(m, t, 'grow', (k, e) => {
     m.cx.hashWords(k, m.seedHi, m.seedLo);
     nt.uncheckedPut(m.cx.hw.lo, k, e);
     return `the new table of ${newCap} slots`;
@@ -64,7 +64,7 @@ function* growSteps(m: SwissMap, t: Table, newCap: number): Steps {
   yield* replaceTableSteps(m, nt);
   m.cx.trace?.(`  grow: table at dir ${t.index} ${t.capacity} → ${newCap} slots (${nt.used} keys moved, growthLeft ${nt.growthLeft})`);
   t.index = -1;
-  yield `grow: store the old ${t}'s index -1`;
+  if (m.stepped) yield `grow: store the old ${t}'s index -1`;
   freeTable(m, t);
 }
 
@@ -72,7 +72,7 @@ function* splitSteps(m: SwissMap, t: Table): Steps {
   const ld = t.localDepth + 1;
   const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
   const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
-  yield* eachSlot(t, 'split', (k, e) => {
+  yield* eachSlot(m, t, 'split', (k, e) => {
     m.cx.hashWords(k, m.seedHi, m.seedLo);
     const { hi, lo } = m.cx.hw;
     const r = localDepthBit(m, ld, hi, lo);
@@ -83,6 +83,6 @@ function* splitSteps(m: SwissMap, t: Table): Steps {
   yield* installTableSplitSteps(m, t, left, right);
   m.cx.trace?.(`  split: table at dir ${oldIndex} (localDepth ${ld - 1}) → left ${left.used} keys at dir ${left.index}, right ${right.used} keys at dir ${right.index} (localDepth ${ld})`);
   t.index = -1;
-  yield `split: store the old table's index -1`;
+  if (m.stepped) yield `split: store the old table's index -1`;
   freeTable(m, t);
 }

@@ -32,9 +32,9 @@ export function growToSmall(m: SwissMap): void {
  */
 export function* growToSmallSteps(m: SwissMap): Steps {
   m.dirPtr = m.cx.mem.alloc(m.cx.groupSize, 'small group');
-  yield 'growToSmall: store dirPtr (a new zeroed group)';
+  if (m.stepped) yield 'growToSmall: store dirPtr (a new zeroed group)';
   smallGroup(m).ctrl.setEmpty();
-  yield 'growToSmall: store the group\'s control word: all empty';
+  if (m.stepped) yield 'growToSmall: store the group\'s control word: all empty';
   m.cx.trace?.('  growToSmall: one group, no table');
 }
 
@@ -86,13 +86,13 @@ export function* growToTableSteps(m: SwissMap): Steps<Table> {
   for (let i = 0; i < 8; i++) {
     const c = g.ctrl.get(i);
     if ((c & CTRL_EMPTY) === CTRL_EMPTY) {
-      yield `growToTable: load slot ${i}'s ctrl ${hex(c)}: empty`;
+      if (m.stepped) yield `growToTable: load slot ${i}'s ctrl ${hex(c)}: empty`;
       continue;
     }
     const k = g.key(i);
     m.cx.hashWords(k, m.seedHi, m.seedLo);
     t.uncheckedPut(m.cx.hw.lo, k, g.elem(i));
-    yield `growToTable: load slot ${i}'s ctrl ${hex(c)}, key and elem; put them in the new table (private)`;
+    if (m.stepped) yield `growToTable: load slot ${i}'s ctrl ${hex(c)}, key and elem; put them in the new table (private)`;
   }
   const dir = newDirectory(m, 1);
   m.cx.mem.setPtr(dir, t.addr);
@@ -100,13 +100,13 @@ export function* growToTableSteps(m: SwissMap): Steps<Table> {
   m.cx.mem.free(m.dirPtr);
   m.dirPtr = dir;
   m.dirViews[0] = t;
-  yield 'growToTable: store dirPtr (the new directory of 1 table)';
+  if (m.stepped) yield 'growToTable: store dirPtr (the new directory of 1 table)';
   m.dirLen = 1;
-  yield 'growToTable: store dirLen 1';
+  if (m.stepped) yield 'growToTable: store dirLen 1';
   m.globalDepth = 0;
-  yield 'growToTable: store globalDepth 0';
+  if (m.stepped) yield 'growToTable: store globalDepth 0';
   m.globalShift = depthToShift(m.cx.rules.hashBits, 0);
-  yield `growToTable: store globalShift ${m.globalShift}`;
+  if (m.stepped) yield `growToTable: store globalShift ${m.globalShift}`;
   m.cx.trace?.(`  growToTable: the small map becomes one table of 16 slots (${t.used} keys re-inserted)`);
   return t;
 }

@@ -183,12 +183,6 @@ export class Table {
     return drain(this.putSlotSteps(lo, key));
   }
 
-  /** The default key store: one copy, one step. */
-  private readonly copyKey: StoreSteps = function* (this: Table, dst: number, src: number, what: string): Steps {
-    this.m.cx.mem.copy(dst, src, this.m.cx.keySize);
-    yield `store key ${what}`;
-  }.bind(this);
-
   /**
    * putSlot as steps (runtime_fast64.go runtime_mapassign_fast64 :237-321,
    * runtime.go runtime_mapassign's table loop; go1.26): a step per probed
@@ -202,8 +196,9 @@ export class Table {
    * `INCQ 0(CX)`, an unlocked read-modify-write: another CPU's store can fall
    * between its load and its store, as x86-TSO has it).
    */
-  *putSlotSteps(lo: number, key: number, storeKey: StoreSteps = this.copyKey): Steps<number | undefined> {
+  *putSlotSteps(lo: number, key: number, storeKey?: StoreSteps): Steps<number | undefined> {
     const cx = this.m.cx;
+    const st = this.m.stepped;
     const mem = cx.mem;
     const byteOf = cx.layout.group.ctrlByteOfSlot;
     const mask = this.lengthMask;
@@ -222,8 +217,11 @@ export class Table {
         if (mem.arena[c + byteOf[i]] !== hh) continue;
         const k = this.keyOf(g, i);
         if (cx.keyEqual(key, k)) {
-          yield `${this}: probe group ${off}: key found in slot ${i}`;
-          if (cx.needKeyUpdate) yield* storeKey(k, key, `in group ${off} slot ${i} (update: needKeyUpdate)`);
+          if (st) yield `${this}: probe group ${off}: key found in slot ${i}`;
+          if (cx.needKeyUpdate) {
+            if (storeKey) yield* storeKey(k, key, `in group ${off} slot ${i} (update: needKeyUpdate)`);
+            else mem.copy(k, key, cx.keySize);
+          }
           cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}], key found in group ${off} slot ${i}: update`);
           const e = g + cx.elemsOff + i * cx.elemStride;
           return cx.elemIndirect ? mem.ptr(e) : e;
@@ -231,7 +229,7 @@ export class Table {
       }
       let i = this.firstEmptyOrDeleted(c);
       if (i < 0) {
-        yield `${this}: probe group ${off}: full, no match`;
+        if (st) yield `${this}: probe group ${off}: full, no match`;
         off = probeNext(off, step, mask);
         continue;
       }
@@ -240,11 +238,11 @@ export class Table {
           delGroup = off;
           delSlot = i;
         }
-        yield `${this}: probe group ${off}: no match, a tombstone in slot ${i}`;
+        if (st) yield `${this}: probe group ${off}: no match, a tombstone in slot ${i}`;
         off = probeNext(off, step, mask);
         continue;
       }
-      yield `${this}: probe group ${off}: no match, slot ${i} empty`;
+      if (st) yield `${this}: probe group ${off}: no match, slot ${i} empty`;
       let target = off;
       let tombstone = false;
       if (delGroup >= 0) {
@@ -252,39 +250,43 @@ export class Table {
         i = delSlot;
         tombstone = true;
         const gl = this.growthLeft;
-        yield `${this}: load growthLeft ${gl} (reusing the tombstone in group ${target} slot ${i}: growthLeft++)`;
+        if (st) yield `${this}: load growthLeft ${gl} (reusing the tombstone in group ${target} slot ${i}: growthLeft++)`;
         this.growthLeft = gl + 1; // decremented below: reusing a tombstone costs no growth
-        yield `${this}: store growthLeft ${gl + 1}`;
+        if (st) yield `${this}: store growthLeft ${gl + 1}`;
       }
       if (cx.rules.prune) {
         const gl = this.growthLeft;
-        yield `${this}: load growthLeft ${gl} (== 0: prune tombstones?)`;
+        if (st) yield `${this}: load growthLeft ${gl} (== 0: prune tombstones?)`;
         if (gl === 0) {
           pruneTombstones(this.m, this);
-          yield `${this}: pruneTombstones (one step): growthLeft ${this.growthLeft}`;
+          if (st) yield `${this}: pruneTombstones (one step): growthLeft ${this.growthLeft}`;
         }
       }
       const gl = this.growthLeft;
-      yield `${this}: load growthLeft ${gl} (> 0: room to insert?)`;
+      if (st) yield `${this}: load growthLeft ${gl} (> 0: room to insert?)`;
       if (gl > 0) {
         const tg = data + target * cx.groupSize;
         const { k, e } = claimNewAt(cx, tg, i);
-        if (cx.keyIndirect || cx.elemIndirect) yield `${this}: store the new key and elem objects' pointers in group ${target} slot ${i}`;
-        yield* storeKey(k, key, `in group ${target} slot ${i}`);
+        if (st && (cx.keyIndirect || cx.elemIndirect)) yield `${this}: store the new key and elem objects' pointers in group ${target} slot ${i}`;
+        if (storeKey) yield* storeKey(k, key, `in group ${target} slot ${i}`);
+        else {
+          mem.copy(k, key, cx.keySize);
+          if (st) yield `${this}: store key in group ${target} slot ${i}`;
+        }
         mem.arena[tg - mem.base + byteOf[i]] = hh;
-        yield `${this}: store ctrl ${hex(hh)} in group ${target} slot ${i}`;
+        if (st) yield `${this}: store ctrl ${hex(hh)} in group ${target} slot ${i}`;
         const left = this.growthLeft;
-        yield `${this}: load growthLeft ${left} (growthLeft--)`;
+        if (st) yield `${this}: load growthLeft ${left} (growthLeft--)`;
         this.growthLeft = left - 1;
-        yield `${this}: store growthLeft ${left - 1}`;
+        if (st) yield `${this}: store growthLeft ${left - 1}`;
         const used = this.used;
-        yield `${this}: load used ${used} (t.used++)`;
+        if (st) yield `${this}: load used ${used} (t.used++)`;
         this.used = used + 1;
-        yield `${this}: store used ${used + 1}`;
+        if (st) yield `${this}: store used ${used + 1}`;
         const mused = this.m.used;
-        yield `load m.used ${mused} (m.used++)`;
+        if (st) yield `load m.used ${mused} (m.used++)`;
         this.m.used = mused + 1;
-        yield `store m.used ${mused + 1}`;
+        if (st) yield `store m.used ${mused + 1}`;
         cx.trace?.(
           `  ${this}: probe groups [${probed?.join(' ')}] → group ${target} slot ${i}` +
             ` (${tombstone ? 'tombstone reused' : 'empty'}), ctrl ${hex(hh)}, growthLeft ${this.growthLeft}`,
@@ -343,6 +345,7 @@ export class Table {
    */
   *deleteSteps(lo: number, key: number): Steps<boolean | undefined> {
     const cx = this.m.cx;
+    const st = this.m.stepped;
     const mem = cx.mem;
     const byteOf = cx.layout.group.ctrlByteOfSlot;
     const mask = this.lengthMask;
@@ -359,12 +362,12 @@ export class Table {
         }
       }
       if (f >= 0) {
-        yield `${this}: probe group ${off}: key in slot ${f & 7}`;
+        if (st) yield `${this}: probe group ${off}: key in slot ${f & 7}`;
         break;
       }
       let empty = false;
       for (let i = 0; i < SLOTS; i++) if (mem.arena[c + i] === CTRL_EMPTY) empty = true;
-      yield `${this}: probe group ${off}: key absent${empty ? ', an empty slot ends the probe' : ''}`;
+      if (st) yield `${this}: probe group ${off}: key absent${empty ? ', an empty slot ends the probe' : ''}`;
       if (empty) return undefined;
       off = probeNext(off, step, mask);
     }
@@ -372,16 +375,16 @@ export class Table {
     const i = f & 7;
     const g = this.data + gi * cx.groupSize;
     const used = this.used;
-    yield `${this}: load used ${used} (t.used--)`;
+    if (st) yield `${this}: load used ${used} (t.used--)`;
     this.used = used - 1;
-    yield `${this}: store used ${used - 1}`;
+    if (st) yield `${this}: store used ${used - 1}`;
     const mused = this.m.used;
-    yield `load m.used ${mused} (m.used--)`;
+    if (st) yield `load m.used ${mused} (m.used--)`;
     this.m.used = mused - 1;
-    yield `store m.used ${mused - 1}`;
+    if (st) yield `store m.used ${mused - 1}`;
     clearForDeleteAt(cx, g, i);
-    if (cx.keyIndirect || cx.keyHasPointers) yield `${this}: clear the key in group ${gi} slot ${i}`;
-    yield `${this}: clear the elem in group ${gi} slot ${i}`;
+    if (st && (cx.keyIndirect || cx.keyHasPointers)) yield `${this}: clear the key in group ${gi} slot ${i}`;
+    if (st) yield `${this}: clear the elem in group ${gi} slot ${i}`;
     const c = g - cx.mem.base;
     const a = cx.mem.arena;
     let hasEmpty = false;
@@ -389,16 +392,16 @@ export class Table {
     const at = c + cx.layout.group.ctrlByteOfSlot[i];
     if (hasEmpty) {
       a[at] = CTRL_EMPTY;
-      yield `${this}: load group ${gi}'s ctrl word (an empty slot), store ctrl empty in slot ${i}`;
+      if (st) yield `${this}: load group ${gi}'s ctrl word (an empty slot), store ctrl empty in slot ${i}`;
       const gl = this.growthLeft;
-      yield `${this}: load growthLeft ${gl} (growthLeft++)`;
+      if (st) yield `${this}: load growthLeft ${gl} (growthLeft++)`;
       this.growthLeft = gl + 1;
-      yield `${this}: store growthLeft ${gl + 1}`;
+      if (st) yield `${this}: store growthLeft ${gl + 1}`;
       this.m.cx.trace?.(`  ${this}: group ${gi} slot ${i} → empty (the group has an empty slot), growthLeft ${this.growthLeft}`);
       return false;
     }
     a[at] = CTRL_DELETED;
-    yield `${this}: load group ${gi}'s ctrl word (no empty slot), store ctrl deleted in slot ${i}`;
+    if (st) yield `${this}: load group ${gi}'s ctrl word (no empty slot), store ctrl deleted in slot ${i}`;
     this.m.cx.trace?.(`  ${this}: group ${gi} slot ${i} → tombstone (the group is otherwise full)`);
     return true;
   }
