@@ -42,7 +42,7 @@
  * Everything else is caught. Uncaught runs leave key 1 → 20 or → 30, the
  * two serial end states, so they are benign unless the flag is left set.
  *
- * `handCount` counts the interleavings in each case: it goes over the
+ * `handCount` (test/support/racehand.ts) counts the interleavings in each case: it goes over the
  * C(12,6) = 924 orders of the twelve flag steps, judges each by the rules
  * above (`verdict`), and counts the words that put the flag steps in that
  * order (lattice paths; the other steps never decide anything). Results:

@@ -257,3 +257,20 @@ test('race: the stepped Swiss operations, growth and split included, run to the 
   assert.ok(st.growth.has('grow'));
   assert.ok(Buffer.from(st.arena).equals(Buffer.from(eng.arena)), 'struct keys: stepped and engine memories differ');
 });
+
+test('race: growToSmall publishes the group before its control word: the other writer dies on "small map with no empty slot" (schedule by hand)', () => {
+  // pair (Go 1.26): two goroutines insert 1 and 2 into an empty map. growToSmall (map.go:598)
+  // stores m.dirPtr, then setEmpty()'s control word (compiled in that order: MOVQ AX, 0x10(CX);
+  // MOVQ CX, 0(AX)). Both load writing 0 before either stores it (C H L each, then S S);
+  // a stores dirPtr; b, finding dirPtr set, skips growToSmall, loads dirLen 0, used 0, and
+  // probes a group whose control bytes are still zero: eight full slots of H2 0, no empty
+  // slot, so putSlotSmallFast64 throws (runtime_fast64.go putSlotSmallFast64: `fatal("small
+  // map with no empty slot (concurrent map writes?)")`). As one coarse step growToSmall
+  // stored both at once, and no probe could see the zeroed group.
+  const run = startRun(parseRaceScenario({ go: '1.26', type: 'map[int64]int64', hash: { seeds: [1] }, goroutines: [[['insert', 1, 10]], [['insert', 2, 20]]] }, 'pair.json'));
+  const texts: string[] = [];
+  for (const g of [0, 0, 0, 1, 1, 1, 0, 1, 0]) texts.push(run.threads[g].step()?.info.text ?? '(done)');
+  assert.equal(texts[8], 'growToSmall: store dirPtr (a new zeroed group)');
+  assert.equal(run.threads[1].step()?.info.text, 'load dirLen 0, used 0');
+  assert.throws(() => run.threads[1].step(), (e: Error) => e.message === 'fatal error: small map with no empty slot (concurrent map writes?)');
+});
