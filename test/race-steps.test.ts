@@ -264,7 +264,7 @@ test('race: growToSmall publishes the group before its control word: the other w
   // MOVQ CX, 0(AX)). Both load writing 0 before either stores it (C H L each, then S S);
   // a stores dirPtr; b, finding dirPtr set, skips growToSmall, loads dirLen 0, used 0, and
   // probes a group whose control bytes are still zero: eight full slots of H2 0, no empty
-  // slot, so putSlotSmallFast64 throws (runtime_fast64.go putSlotSmallFast64: `fatal("small
+  // slot, so putSlotSmallFast64 throws (runtime_fast64.go:179 putSlotSmallFast64: `fatal("small
   // map with no empty slot (concurrent map writes?)")`). As one coarse step growToSmall
   // stored both at once, and no probe could see the zeroed group.
   const run = startRun(parseRaceScenario({ go: '1.26', type: 'map[int64]int64', hash: { seeds: [1] }, goroutines: [[['insert', 1, 10]], [['insert', 2, 20]]] }, 'pair.json'));
