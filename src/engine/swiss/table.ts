@@ -167,6 +167,18 @@ export class Table {
     }
   }
 
+  /** The slot of the group at `g` whose H2 is `hh` and whose key equals `key`, or -1 (matchH2, then the key compares). */
+  private matchKey(g: number, hh: number, key: number): number {
+    const cx = this.m.cx;
+    const a = cx.mem.arena;
+    const byteOf = cx.layout.group.ctrlByteOfSlot;
+    const c = g - cx.mem.base;
+    for (let i = 0; i < SLOTS; i++) {
+      if (a[c + byteOf[i]] === hh && cx.keyEqual(key, this.keyOf(g, i))) return i;
+    }
+    return -1;
+  }
+
   /** The lowest slot of the group at arena offset c whose control byte is empty or deleted, or -1. */
   private firstEmptyOrDeleted(c: number): number {
     const a = this.m.cx.mem.arena;
@@ -213,10 +225,11 @@ export class Table {
       const g = data + off * cx.groupSize;
       const c = g - mem.base;
       probed?.push(off);
-      for (let i = 0; i < SLOTS; i++) {
-        if (mem.arena[c + byteOf[i]] !== hh) continue;
+      const found = this.matchKey(g, hh, key);
+      if (found >= 0) {
+        const i = found;
         const k = this.keyOf(g, i);
-        if (cx.keyEqual(key, k)) {
+        {
           if (st) yield `${this}: probe group ${off}: key found in slot ${i}`;
           if (cx.needKeyUpdate) {
             if (storeKey) yield* storeKey(k, key, `in group ${off} slot ${i} (update: needKeyUpdate)`);
