@@ -24,7 +24,9 @@ import { decodeUint, type MemoryReader, type SimMemory } from '../model/memory.j
 import * as classic from './classic.js';
 import * as swiss from './swiss.js';
 import type { RaceOp, RaceScenario } from './scenario.js';
-import type { OpResult, SteppedOp, StepInfo } from './steps.js';
+import type { JsonValue } from '../model/values.js';
+import type { ElemStore, OpResult, SteppedOp, StepInfo } from './steps.js';
+import { elemStorePieces, storePieces } from './keystore.js';
 
 /** A goroutine: its ops, run step by step. */
 export interface Thread {
@@ -61,12 +63,23 @@ interface MapHandle {
   readonly mem: SimMemory;
   /** The write flag's value now (classic: flags & hashWriting; Swiss: writing). */
   writing(): number;
-  stepped(op: RaceOp, kbuf: number): SteppedOp;
+  /** The op's steps, its key at `kbuf` and its elem (an insert's) encoded at `ebuf` (the goroutine's own memory). */
+  stepped(op: RaceOp, kbuf: number, ebuf: number): SteppedOp;
   snapshot(): MapSnapshot;
 }
 
 function openHandle(base: Scenario): MapHandle {
   const encElem = (mem: SimMemory) => encoder(mem, base.type.elem, 'value');
+  // The caller's elem store through the returned pointer, a step per store instruction (keystore.ts).
+  const elemStore = (mem: SimMemory, enc: (a: number, v: JsonValue) => void, op: Extract<RaceOp, { op: 'insert' }>, ebuf: number): ElemStore => {
+    const size = sizeOf(base.type.elem, base.arch).size;
+    const pieces = elemStorePieces(base.arch, base.type.elem);
+    return function* (addr: number) {
+      enc(ebuf, op.value);
+      const g = storePieces(mem, addr, ebuf, pieces, size, 'elem', '(the compiled code, through the returned pointer)');
+      for (let r = g.next(); !r.done; r = g.next()) yield { text: r.value, source: 'the caller' };
+    };
+  };
   if (base.impl === 'classic') {
     const sim = openMap(base);
     base.ops.forEach((op, i) => applyOp(sim, op, i));
@@ -75,7 +88,7 @@ function openHandle(base: Scenario): MapHandle {
     return {
       mem: m.mem,
       writing: () => m.flags & HASH_WRITING,
-      stepped: (op, k) => op.op === 'insert' ? classic.assignSteps(m, k, (a) => enc(a, op.value))
+      stepped: (op, k, e) => op.op === 'insert' ? classic.assignSteps(m, k, elemStore(m.mem, enc, op, e))
         : op.op === 'delete' ? classic.deleteSteps(m, k) : classic.lookupSteps(m, k),
       snapshot: () => sim.snapshot(),
     };
@@ -83,11 +96,13 @@ function openHandle(base: Scenario): MapHandle {
   const s = openSwiss(base);
   base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
   const m = s.map;
+  // The engine's step generators pause after each step from here on (the setup ran them straight through).
+  m.stepped = true;
   const enc = encElem(m.cx.mem);
   return {
     mem: m.cx.mem,
     writing: () => m.cx.mem.u8(m.addr + m.cx.M.writing),
-    stepped: (op, k) => op.op === 'insert' ? swiss.assignSteps(m, k, (a) => enc(a, op.value))
+    stepped: (op, k, e) => op.op === 'insert' ? swiss.assignSteps(m, k, elemStore(m.cx.mem, enc, op, e))
       : op.op === 'delete' ? swiss.deleteSteps(m, k) : swiss.lookupSteps(m, k),
     snapshot: () => s.snapshot(),
   };
@@ -115,10 +130,12 @@ export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
   // No collection while goroutines interleave: one may still hold a pointer into an array another just released.
   h.mem.keepFreed = true;
   const keySize = Math.max(1, sizeOf(sc.base.type.key, sc.base.arch).size);
+  const elemSize = Math.max(1, sizeOf(sc.base.type.elem, sc.base.arch).size);
   const encKey = encoder(h.mem, sc.base.type.key, 'key');
   const threads = sc.goroutines.map((ops, g): Thread => {
     // Each goroutine's key argument lives in its own memory (its stack), never shared.
     const kbuf = h.mem.alloc(keySize, `goroutine ${g} key`);
+    const ebuf = h.mem.alloc(elemSize, `goroutine ${g} elem`);
     let i = 0;
     let gen: SteppedOp | undefined;
     const results: OpResult[] = [];
@@ -132,7 +149,7 @@ export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
           if (i >= ops.length) return null;
           if (!gen) {
             encKey(kbuf, ops[i].key);
-            gen = h.stepped(ops[i], kbuf);
+            gen = h.stepped(ops[i], kbuf, ebuf);
           }
           const r = gen.next();
           if (!r.done) return { info: r.value, op: i };
