@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Compile, ahead of the tests, the Go packages a cold test run will build, into the run's Go build
+# cache ($MAPSCOPE_CACHE/gocache, the one test/support/gobuild.ts builds with).
+#
+# Why: most of a cold run's time is the Go compiler building the standard library once per
+# toolchain, GOOS/GOARCH and mode (pie, cgo, GOEXPERIMENT, -trimpath). scripts/setup.sh starts this
+# at the lowest priority as soon as the toolchains are unpacked, so that compiling fills the CPU the
+# set-up leaves idle (it waits on the network, and tsc and eslint use one core) instead of running
+# later inside the tests. Nothing else changes: the tests still build every program with the real
+# toolchain through gobuild.ts, which finds the compiled packages in the cache (Go keys each by its
+# inputs, so a package compiled here is the one the test's build would compile).
+#
+# What: scripts/go-warm.list, one build per line. Each is `go list -export -deps`: it compiles the
+# package and all it imports with the same environment and flags as gobuild.ts's `go build`, and
+# links nothing. Already-compiled packages cost a cache lookup (about 0.1 s of CPU a line).
+#
+# Usage: scripts/go-warm.sh          (run it under `nice -n 19`; scripts/setup.sh does)
+# Prints one line per build with its wall time on stderr; a failed line is reported and skipped
+# (the test that makes that build reports the real error).
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${MAPSCOPE_CACHE:-$HOME/.cache/mapscope}
+
+# The standard packages test/std-types-live.test.ts's generated program imports (std:stdlive).
+STDLIVE="bytes context container/list encoding/json fmt io/fs math/big net/netip net/url os reflect regexp strings sync sync/atomic time unsafe"
+
+# One warm-up at a time: a second set-up while one runs leaves it to finish.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/go-warm.lock"
+flock -n 9 || { echo "go-warm: another warm-up is running" >&2; exit 0; }
+
+started=$(date +%s)
+n=0
+while read -r go target pkg rest; do
+  case "$go" in ''|'#'*) continue ;; esac
+  goroot=$CACHE/go/$go
+  [ -x "$goroot/bin/go" ] || { echo "go-warm: no Go $go in $CACHE/go, skipped: $go $target $pkg" >&2; continue; }
+  flags=(); envs=()
+  for t in $rest; do case "$t" in -*) flags+=("$t") ;; *=*) envs+=("$t") ;; esac; done
+  goos=${target%/*}; goarch=${target#*/}
+  # The environment of test/support/gobuild.ts's goEnv and goBuild.
+  envs=(GOROOT="$goroot" GOTOOLCHAIN=local GOFLAGS=-mod=mod GOCACHE="$CACHE/gocache" GOPATH="$CACHE/gopath"
+        CGO_ENABLED=0 GOOS="$goos" GOARCH="$goarch" "${envs[@]}")
+  [ "$goarch" = arm ] && envs+=(GOARM=7)
+  case "$pkg" in
+    std:stdlive) dir=$goroot/src; pkgs=($STDLIVE) ;;
+    std:*) dir=$goroot/src; pkgs=("${pkg#std:}") ;;
+    *) dir=$here/$pkg; pkgs=(.) ;;
+  esac
+  t0=$(date +%s%N)
+  if out=$(cd "$dir" && env "${envs[@]}" "$goroot/bin/go" list -buildvcs=false -export -deps -f '' "${flags[@]}" "${pkgs[@]}" 2>&1); then
+    n=$((n + 1))
+    printf 'go-warm: %s %s %s %s %.1fs\n' "$go" "$target" "$pkg" "${rest:-}" "$(( ($(date +%s%N) - t0) / 1000000 ))e-3" >&2
+  else
+    echo "go-warm: $go $target $pkg ${rest:-} failed: $(printf '%s' "$out" | head -n1)" >&2
+  fi
+done < "$here/scripts/go-warm.list"
+echo "go-warm: $n builds compiled or found compiled in $(( $(date +%s) - started )) s" >&2
