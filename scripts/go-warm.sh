@@ -29,8 +29,16 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/go-warm.lock"
 flock -n 9 || { echo "go-warm: another warm-up is running" >&2; exit 0; }
 
+# A pass that went through the whole list leaves a stamp of the list and the toolchains: the next
+# set-up skips the warm-up (on a warm machine it would only look 150 builds up in the cache).
+stamp=$({ cat "$here/scripts/go-warm.list"; cat "$CACHE"/go/*/VERSION 2>/dev/null; } | sha256sum | cut -c1-16)
+if [ "$(cat "$CACHE/go-warm.done" 2>/dev/null)" = "$stamp" ]; then
+  echo "go-warm: the packages of scripts/go-warm.list were compiled by an earlier pass" >&2
+  exit 0
+fi
+
 started=$(date +%s)
-n=0
+n=0 failed=0
 while read -r go target pkg rest; do
   case "$go" in ''|'#'*) continue ;; esac
   goroot=$CACHE/go/$go
@@ -52,7 +60,9 @@ while read -r go target pkg rest; do
     n=$((n + 1))
     printf 'go-warm: %s %s %s %s %.1fs\n' "$go" "$target" "$pkg" "${rest:-}" "$(( ($(date +%s%N) - t0) / 1000000 ))e-3" >&2
   else
+    failed=$((failed + 1))
     echo "go-warm: $go $target $pkg ${rest:-} failed: $(printf '%s' "$out" | head -n1)" >&2
   fi
 done < "$here/scripts/go-warm.list"
 echo "go-warm: $n builds compiled or found compiled in $(( $(date +%s) - started )) s" >&2
+[ "$failed" = 0 ] && echo "$stamp" > "$CACHE/go-warm.done"
