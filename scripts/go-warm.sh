@@ -10,6 +10,10 @@
 # toolchain through gobuild.ts, which finds the compiled packages in the cache (Go keys each by its
 # inputs, so a package compiled here is the one the test's build would compile).
 #
+# Order: the list is in the order a cold run first asks for each build; the warm-up goes from its
+# end, so that while the tests compile the first builds it compiles the ones they will reach last,
+# instead of racing them for the same package (Go's cache does not stop two processes compiling it).
+#
 # What: scripts/go-warm.list, one build per line. Each is `go list -export -deps`: it compiles the
 # package and all it imports with the same environment and flags as gobuild.ts's `go build`, and
 # links nothing. Already-compiled packages cost a cache lookup (about 0.1 s of CPU a line).
@@ -63,6 +67,6 @@ while read -r go target pkg rest; do
     failed=$((failed + 1))
     echo "go-warm: $go $target $pkg ${rest:-} failed: $(printf '%s' "$out" | head -n1)" >&2
   fi
-done < "$here/scripts/go-warm.list"
+done < <(tac "$here/scripts/go-warm.list") # last needed first: the tests build from the top
 echo "go-warm: $n builds compiled or found compiled in $(( $(date +%s) - started )) s" >&2
 [ "$failed" = 0 ] && echo "$stamp" > "$CACHE/go-warm.done"
