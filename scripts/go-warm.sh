@@ -69,4 +69,6 @@ while read -r go target pkg rest; do
   fi
 done < <(tac "$here/scripts/go-warm.list") # last needed first: the tests build from the top
 echo "go-warm: $n builds compiled or found compiled in $(( $(date +%s) - started )) s" >&2
+echo "go-warm: CPU (user, system) of this script, then of what it ran:" >&2
+times >&2
 [ "$failed" = 0 ] && echo "$stamp" > "$CACHE/go-warm.done"
