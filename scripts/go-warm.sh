@@ -4,7 +4,7 @@
 #
 # Why: most of a cold run's time is the Go compiler building the standard library once per
 # toolchain, GOOS/GOARCH and mode (pie, cgo, GOEXPERIMENT, -trimpath). scripts/setup.sh starts this
-# at the lowest priority as soon as the toolchains are unpacked, so that compiling fills the CPU the
+# at the lowest priority, and it compiles with each toolchain as soon as it is unpacked, so that compiling fills the CPU the
 # set-up leaves idle (it waits on the network, and tsc and eslint use one core) instead of running
 # later inside the tests. Nothing else changes: the tests still build every program with the real
 # toolchain through gobuild.ts, which finds the compiled packages in the cache (Go keys each by its
@@ -18,12 +18,17 @@
 # package and all it imports with the same environment and flags as gobuild.ts's `go build`, and
 # links nothing. Already-compiled packages cost a cache lookup (about 0.1 s of CPU a line).
 #
-# Usage: scripts/go-warm.sh          (run it under `nice -n 19`; scripts/setup.sh does)
+# Usage: scripts/go-warm.sh [--while PID]   (run it under `nice -n 19`; scripts/setup.sh does)
+#   --while PID: the lines of a toolchain not there yet wait while process PID (the download,
+#   scripts/go-toolchains.sh) runs; the others go first. Without it they are skipped.
 # Prints one line per build with its wall time on stderr; a failed line is reported and skipped
 # (the test that makes that build reports the real error).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${MAPSCOPE_CACHE:-$HOME/.cache/mapscope}
+
+fetcher=
+[ "${1:-}" = --while ] && fetcher=${2:-}
 
 # The standard packages test/std-types-live.test.ts's generated program imports (std:stdlive).
 STDLIVE="bytes context container/list encoding/json fmt io/fs math/big net/netip net/url os reflect regexp strings sync sync/atomic time unsafe"
@@ -43,13 +48,11 @@ fi
 
 started=$(date +%s)
 n=0 failed=0
-while read -r go target pkg rest; do
-  case "$go" in ''|'#'*) continue ;; esac
-  goroot=$CACHE/go/$go
-  [ -x "$goroot/bin/go" ] || { echo "go-warm: no Go $go in $CACHE/go, skipped: $go $target $pkg" >&2; continue; }
-  flags=(); envs=()
+warm() { # one line of the list: go target pkg [flags] [ENV=value]
+  local go=$1 target=$2 pkg=$3 rest=${4:-} goroot=$CACHE/go/$1 t t0 out dir
+  local flags=() envs=() pkgs=()
   for t in $rest; do case "$t" in -*) flags+=("$t") ;; *=*) envs+=("$t") ;; esac; done
-  goos=${target%/*}; goarch=${target#*/}
+  local goos=${target%/*} goarch=${target#*/}
   # The environment of test/support/gobuild.ts's goEnv and goBuild.
   envs=(GOROOT="$goroot" GOTOOLCHAIN=local GOFLAGS=-mod=mod GOCACHE="$CACHE/gocache" GOPATH="$CACHE/gopath"
         CGO_ENABLED=0 GOOS="$goos" GOARCH="$goarch" "${envs[@]}")
@@ -62,13 +65,36 @@ while read -r go target pkg rest; do
   t0=$(date +%s%N)
   if out=$(cd "$dir" && env "${envs[@]}" "$goroot/bin/go" list -buildvcs=false -export -deps -f '' "${flags[@]}" "${pkgs[@]}" 2>&1); then
     n=$((n + 1))
-    printf 'go-warm: %s %s %s %s %.1fs\n' "$go" "$target" "$pkg" "${rest:-}" "$(( ($(date +%s%N) - t0) / 1000000 ))e-3" >&2
+    printf 'go-warm: %s %s %s %s %.1fs\n' "$go" "$target" "$pkg" "$rest" "$(( ($(date +%s%N) - t0) / 1000000 ))e-3" >&2
   else
     failed=$((failed + 1))
-    echo "go-warm: $go $target $pkg ${rest:-} failed: $(printf '%s' "$out" | head -n1)" >&2
+    echo "go-warm: $go $target $pkg $rest failed: $(printf '%s' "$out" | head -n1)" >&2
   fi
-done < <(tac "$here/scripts/go-warm.list") # last needed first: the tests build from the top
+}
+
+# Last needed first (the tests build from the top). A line whose toolchain is not unpacked yet waits
+# for the next pass while the download runs.
+pending=()
+while IFS= read -r line; do case "$line" in ''|'#'*) ;; *) pending+=("$line") ;; esac; done < <(tac "$here/scripts/go-warm.list")
+while [ ${#pending[@]} -gt 0 ]; do
+  fetching=0; [ -n "$fetcher" ] && kill -0 "$fetcher" 2>/dev/null && fetching=1
+  left=()
+  for line in "${pending[@]}"; do
+    read -r go target pkg rest <<<"$line"
+    if [ -x "$CACHE/go/$go/bin/go" ]; then warm "$go" "$target" "$pkg" "$rest"; else left+=("$line"); fi
+  done
+  if [ ${#left[@]} = ${#pending[@]} ]; then
+    if [ $fetching = 0 ]; then
+      failed=$((failed + ${#left[@]}))
+      echo "go-warm: no toolchain for ${#left[@]} lines, skipped: $(printf '%s\n' "${left[@]}" | cut -d' ' -f1 | sort -u | tr '\n' ' ')" >&2
+      break
+    fi
+    sleep 1
+  fi
+  pending=("${left[@]}")
+done
 echo "go-warm: $n builds compiled or found compiled in $(( $(date +%s) - started )) s" >&2
 echo "go-warm: CPU (user, system) of this script, then of what it ran:" >&2
 times >&2
+stamp=$({ cat "$here/scripts/go-warm.list"; cat "$CACHE"/go/*/VERSION 2>/dev/null; } | sha256sum | cut -c1-16)
 [ "$failed" = 0 ] && echo "$stamp" > "$CACHE/go-warm.done"
