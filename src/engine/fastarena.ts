@@ -76,6 +76,35 @@ export abstract class FastArena {
     return true;
   }
 
+  /**
+   * Copies n bytes from arena offset src to dst (non-overlapping): 32-bit words when all three are
+   * multiples of 4 (every slot of the fast paths' maps), else bytes. TypedArray copyWithin and
+   * fill are builtin calls, which cost more than the few words of a key or an elem.
+   */
+  protected copyBytes(dst: number, src: number, n: number): void {
+    if (((dst | src | n) & 3) === 0) {
+      const w = this.w;
+      const d = dst >> 2;
+      const s = src >> 2;
+      for (let i = 0; i < n >> 2; i++) w[d + i] = w[s + i];
+    } else {
+      const a = this.a;
+      for (let i = 0; i < n; i++) a[dst + i] = a[src + i];
+    }
+  }
+
+  /** Zeroes n bytes at arena offset o, by words when o and n are multiples of 4. */
+  protected zeroBytes(o: number, n: number): void {
+    if (((o | n) & 3) === 0) {
+      const w = this.w;
+      const d = o >> 2;
+      for (let i = 0; i < n >> 2; i++) w[d + i] = 0;
+    } else {
+      const a = this.a;
+      for (let i = 0; i < n; i++) a[o + i] = 0;
+    }
+  }
+
   /** Copies the scratch key into the slot key at arena offset k (8-byte aligned, as `for` checked). */
   protected copyKey(k: number): void {
     const w = this.w;

@@ -215,7 +215,6 @@ export class ClassicFast extends FastArena {
     }
   }
 
-  /** The scratch key's bytes into the key slot at arena offset k. */
   /** mapdelete: 1 when the key was found and deleted, 0 when absent. */
   delete(): number {
     const m = this.m;
@@ -251,8 +250,7 @@ export class ClassicFast extends FastArena {
           this.w[slot >> 2] = 0;
           this.w[(slot >> 2) + 1] = 0;
         }
-        const e = b + this.elemsOff + i * this.elemSize;
-        a.fill(0, e, e + this.elemSize);
+        this.zeroBytes(b + this.elemsOff + i * this.elemSize, this.elemSize);
         a[tb + i] = EMPTY_ONE;
         this.spreadEmptyRest(bOrig, b, i);
         const n = this.count() - 1;
@@ -331,11 +329,8 @@ export class ClassicFast extends FastArena {
             di = xi++;
           }
           a[db + to + di] = top;
-          const dk = db + this.keysOff + di * ks;
-          for (let j = 0; j < ks; j++) a[dk + j] = a[k + j];
-          const de = db + this.elemsOff + di * es;
-          const se = b + this.elemsOff + i * es;
-          for (let j = 0; j < es; j++) a[de + j] = a[se + j];
+          this.copyBytes(db + this.keysOff + di * ks, k, ks);
+          this.copyBytes(db + this.elemsOff + di * es, b + this.elemsOff + i * es, es);
         }
       }
       if ((a[m.oFlags] & OLD_ITERATOR) === 0 && m.bucketHasPointers) {

@@ -177,10 +177,8 @@ export class SwissFast extends FastArena {
     t.used = t.used - 1;
     this.setUsed(this.used() - 1);
     // clearForDelete: the key only if it holds pointers (direct keys here), the elem always.
-    const k = c + this.keysOff + i * this.keyStride;
-    if (m.cx.keyHasPointers) a.fill(0, k, k + this.keySize);
-    const e = c + this.elemsOff + i * this.elemStride;
-    a.fill(0, e, e + this.elemSize);
+    if (m.cx.keyHasPointers) this.zeroBytes(c + this.keysOff + i * this.keyStride, this.keySize);
+    this.zeroBytes(c + this.elemsOff + i * this.elemStride, this.elemSize);
     let hasEmpty = false;
     for (let j = 0; j < SLOTS; j++) if (a[c + j] === CTRL_EMPTY) hasEmpty = true;
     if (hasEmpty) {
@@ -203,8 +201,7 @@ export class SwissFast extends FastArena {
       e = this.putSlot(this.table());
       this.sync();
     }
-    const a = this.a;
-    for (let i = 0; i < this.elemSize; i++) a[e + i] = a[this.vo + i];
+    this.copyBytes(e, this.vo, this.elemSize);
     return 1;
   }
 
@@ -272,19 +269,15 @@ export class SwissFast extends FastArena {
     if (newCap <= MAX_TABLE_CAPACITY) {
       const nt = newTable(m, newCap, t.index, t.localDepth);
       this.sync();
-      this.eachFull(t, (k, e) => this.uncheckedPut(nt, k, e));
+      this.moveAll(t, nt, nt, 0);
       replaceTable(m, nt);
     } else {
       const ld = t.localDepth + 1;
       const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
       const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
       this.sync();
-      // hash & (1 << (hashBits - localDepth)), from the halves.
-      const pos = m.cx.rules.hashBits - ld;
-      this.eachFull(t, (k, e) => {
-        const bit = pos >= 32 ? (this.hi >>> (pos - 32)) & 1 : (this.lo >>> pos) & 1;
-        this.uncheckedPut(bit ? right : left, k, e);
-      });
+      // hash & (1 << (hashBits - localDepth)) picks the side.
+      this.moveAll(t, left, right, m.cx.rules.hashBits - ld);
       installTableSplit(m, t, left, right);
     }
     t.index = -1;
@@ -294,16 +287,21 @@ export class SwissFast extends FastArena {
     this.lo = lo;
   }
 
-  /** Every full slot of t in group and slot order: f(key offset, elem offset), with the key's hash in hi/lo. */
-  private eachFull(t: Table, f: (k: number, e: number) => void): void {
+  /**
+   * Every full slot of t, in group and slot order, into `left`, or into `right` when bit `pos` of its
+   * hash is set (a grow passes the new table as both).
+   */
+  private moveAll(t: Table, left: Table, right: Table, pos: number): void {
     const d = t.data - this.base;
+    const split = left !== right;
     for (let g = 0; g <= t.lengthMask; g++) {
       const c = d + g * this.gs;
       for (let j = 0; j < SLOTS; j++) {
         if (this.a[c + j] & 0x80) continue;
         const k = c + this.keysOff + j * this.keyStride;
         this.hashAt(k);
-        f(k, c + this.elemsOff + j * this.elemStride);
+        const bit = split && (pos >= 32 ? (this.hi >>> (pos - 32)) & 1 : (this.lo >>> pos) & 1) !== 0;
+        this.uncheckedPut(bit ? right : left, k, c + this.elemsOff + j * this.elemStride);
       }
     }
   }
@@ -322,10 +320,8 @@ export class SwissFast extends FastArena {
         t.growthLeft = t.growthLeft - 1;
         t.used = t.used + 1;
         a[c + i] = this.lo & 0x7f;
-        const dk = c + this.keysOff + i * this.keyStride;
-        for (let j = 0; j < this.keySize; j++) a[dk + j] = a[k + j];
-        const de = c + this.elemsOff + i * this.elemStride;
-        for (let j = 0; j < this.elemSize; j++) a[de + j] = a[e + j];
+        this.copyBytes(c + this.keysOff + i * this.keyStride, k, this.keySize);
+        this.copyBytes(c + this.elemsOff + i * this.elemStride, e, this.elemSize);
         return;
       }
       off = (off + step) & mask;
