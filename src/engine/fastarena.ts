@@ -13,6 +13,22 @@ import type { SimMemory } from '../model/memory.js';
 
 export const TWO32 = 4294967296;
 
+/**
+ * The bytes of the 32-bit word x equal to the byte repeated in b4 (b * 0x01010101): bit 7 of each
+ * such byte set, every other bit clear. Exact (no false positives: no carry crosses a byte), so a
+ * group's or bucket's eight control or tophash bytes are matched in two words, not eight loads.
+ * On the little-endian targets and host of the fast paths, byte j of word k is slot 4k + j.
+ */
+export function eqBytes(x: number, b4: number): number {
+  const y = x ^ b4;
+  return ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & 0x80808080;
+}
+
+/** The slot (0..3) of the lowest byte flagged in m (a non-zero eqBytes result or high-bit mask). */
+export function firstByte(m: number): number {
+  return (31 - Math.clz32(m & -m)) >> 3;
+}
+
 export abstract class FastArena {
   protected a: Uint8Array;
   protected w: Uint32Array;

@@ -33,7 +33,7 @@ import { hashGrow } from './grow.js';
 import { releaseArray, releaseChain } from './release.js';
 import { newoverflow } from './overflow.js';
 import type { GoHasher } from '../../hash/index.js';
-import { FastArena, TWO32 } from '../fastarena.js';
+import { FastArena, TWO32, eqBytes, firstByte } from '../fastarena.js';
 
 /** A fast path declined: run the generic function (nothing was written). */
 export const FALLBACK = -2;
@@ -69,7 +69,8 @@ export class ClassicFast extends FastArena {
     const ok = !m.tracing && !m.env.arch.bigEndian && m.env.arch.ptrSize === 8 && !m.keyIndirect && !m.elemIndirect &&
       ((v === 'fast64' && op === 'memhash64' && m.keySize === 8) || (v === 'faststr' && op === 'strhash' && m.keySize === 16)) &&
       (scratch - m.mem.base) % 8 === 0 && m.bucketSize % 8 === 0 && m.keysOff % 8 === 0;
-    return ok ? new ClassicFast(m, scratch) : undefined;
+    // The tophash words are read as 32-bit words (topOff and the bucket size multiples of 4).
+    return ok && m.topOff % 4 === 0 ? new ClassicFast(m, scratch) : undefined;
   }
 
   private next(b: number): number {
@@ -133,16 +134,38 @@ export class ClassicFast extends FastArena {
       if (!(h > EMPTY_ONE && h < MIN_TOP_HASH)) b = ob;
     }
     const ks = this.keySize;
-    while (b >= 0) {
-      const tb = b + this.topOff;
-      for (let i = 0; i < BUCKET_CNT; i++) {
-        const t = a[tb + i];
-        if (t !== top) {
-          if (t === EMPTY_REST) return -1;
-          continue;
+    const w = this.w;
+    if (!this.str) {
+      // mapaccess1_fast64: each slot's key word against the key, then its tophash not empty (the
+      // key loads do not wait on the tophash ones); the whole chain, with no stop at emptyRest.
+      const y = this.ko >> 2;
+      const k0 = w[y];
+      const k1 = w[y + 1];
+      for (; b >= 0; b = this.next(b)) {
+        const kw = (b + this.keysOff) >> 2;
+        const tb = b + this.topOff;
+        for (let i = 0; i < BUCKET_CNT; i++) {
+          if (w[kw + 2 * i] === k0 && w[kw + 2 * i + 1] === k1 && a[tb + i] > EMPTY_ONE) return b + this.elemsOff + i * this.elemSize;
         }
+      }
+      return -1;
+    }
+    // The bucket's eight tophash bytes as two words: slots whose tophash is top, in order, then a
+    // stop if any is emptyRest (no match can follow one: every later slot and bucket is empty).
+    const top4 = top * 0x01010101;
+    while (b >= 0) {
+      const tw = (b + this.topOff) >> 2;
+      const x0 = w[tw];
+      const x1 = w[tw + 1];
+      for (let m = eqBytes(x0, top4); m !== 0; m &= m - 1) {
+        const i = firstByte(m);
         if (this.eq(b + this.keysOff + i * ks)) return b + this.elemsOff + i * this.elemSize;
       }
+      for (let m = eqBytes(x1, top4); m !== 0; m &= m - 1) {
+        const i = firstByte(m) + 4;
+        if (this.eq(b + this.keysOff + i * ks)) return b + this.elemsOff + i * this.elemSize;
+      }
+      if ((eqBytes(x0, 0) | eqBytes(x1, 0)) !== 0) return -1; // EMPTY_REST is 0
       b = this.next(b);
     }
     return -1;
