@@ -47,8 +47,9 @@ export class ClassicFast extends FastArena {
   private readonly ovfOff: number;
   private readonly keySize: number;
   private readonly elemSize: number;
-  /** tophash of the last hash(). */
+  /** tophash and low half of the last hash. */
   private top = 0;
+  private lo = 0;
 
   private constructor(private readonly m: ClassicMap, scratch: number) {
     super(m.mem, m.env.variant === 'faststr', scratch);
@@ -87,27 +88,32 @@ export class ClassicFast extends FastArena {
     this.w[(this.m.oCount >> 2) + 1] = 0;
   }
 
-  /** The scratch key's hash with hash0; returns its low half, sets `top`. */
-  private hash(): number {
+  /** The scratch key's hash with hash0 into `lo` and `top`; false when the generic path must run (it reports a bad string length). */
+  private hash(): boolean {
     return this.hashAt(this.ko);
   }
 
-  /** The hash of the key at arena offset k with hash0 (classic seeds are uint32); returns its low half, sets `top`. */
-  private hashAt(k: number): number {
+  /**
+   * The hash of the key at arena offset k with hash0 (classic seeds are uint32): its low half into
+   * `lo`, its tophash into `top`. A field, not a return value: a uint32 past 2^30 returned from a
+   * call V8 does not inline is a heap number, allocated per operation.
+   */
+  private hashAt(k: number): boolean {
     const a = this.a;
     const w = this.w;
     const seed = w[this.m.oHash0 >> 2];
     const h = this.hasher;
     if (this.str) {
       const len = w[(k >> 2) + 2];
-      if (w[(k >> 2) + 3] !== 0 || len > 0x7fffffff) return FALLBACK; // the generic path reports it
+      if (w[(k >> 2) + 3] !== 0 || len > 0x7fffffff) return false;
       h.memhashWords(a, len === 0 ? 0 : this.ptrOff(k), len, 0, seed);
     } else {
       h.memhash64Words(a, k, 0, seed);
     }
     const t = h.hi >>> 24;
     this.top = t < MIN_TOP_HASH ? t + MIN_TOP_HASH : t;
-    return h.lo;
+    this.lo = h.lo;
+    return true;
   }
 
   /** The head bucket the hash selects: arena offset of buckets[lo & (2^B - 1)]. */
@@ -122,8 +128,8 @@ export class ClassicFast extends FastArena {
     if (this.count() === 0) return -1;
     const B = a[m.oB];
     if (B >= 31) return FALLBACK;
-    const lo = this.hash();
-    if (lo === FALLBACK && this.str) return FALLBACK;
+    if (!this.hash()) return FALLBACK;
+    const lo = this.lo;
     const top = this.top;
     let b = this.head(lo, B);
     const old = this.ptrOff(m.oOldbuckets);
@@ -177,8 +183,8 @@ export class ClassicFast extends FastArena {
     let a = this.sync();
     const B0 = a[m.oB];
     if (B0 >= 31 || this.ptrOff(m.oBuckets) < 0) return FALLBACK;
-    const lo = this.hash();
-    if (lo === FALLBACK && this.str) return FALLBACK;
+    if (!this.hash()) return FALLBACK;
+    const lo = this.lo;
     const top = this.top;
     const ks = this.keySize;
     const str = this.str;
@@ -245,8 +251,8 @@ export class ClassicFast extends FastArena {
     if (this.count() === 0) return 0;
     const B0 = a[m.oB];
     if (B0 >= 31) return FALLBACK;
-    const lo = this.hash();
-    if (lo === FALLBACK && this.str) return FALLBACK;
+    if (!this.hash()) return FALLBACK;
+    const lo = this.lo;
     const top = this.top;
     const bucket = lo & ((1 << B0) - 1);
     if (this.ptrOff(m.oOldbuckets) >= 0) a = this.growWork(bucket);
@@ -330,7 +336,11 @@ export class ClassicFast extends FastArena {
           if (top < MIN_TOP_HASH) throw new Error('bad map state');
           const k = b + this.keysOff + i * ks;
           // hash & newbit: newbit = 2^oldB < 2^31.
-          const useY = !same && (this.hashAt(k) & newbit) !== 0;
+          let useY = false;
+          if (!same) {
+            this.hashAt(k);
+            useY = (this.lo & newbit) !== 0;
+          }
           a[b + to + i] = EVACUATED_X + (useY ? 1 : 0);
           let db: number;
           let di: number;
