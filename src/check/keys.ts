@@ -283,6 +283,11 @@ export function keyIdentityAt(r: MemoryReader, t: GoType, addr: number, dyn?: Dy
 /** Thrown through GoHasher when a key needs a random NaN hash: the key has no reproducible hash. */
 class NaNHash extends Error {}
 
+/** GoHasher's source of a NaN's random hash: one function for every key, not a closure per key. */
+const nanHash = (): never => {
+  throw new NaNHash();
+};
+
 /** The map's hash function over keys read from memory. */
 export class KeyHasher {
   private readonly h: GoHasher;
@@ -302,9 +307,7 @@ export class KeyHasher {
   hash(b: Uint8Array, off: number, seed: bigint): bigint | null {
     this.km.resolved = 0;
     try {
-      return this.h.hashKey(this.recipe, b, seed, this.km, () => {
-        throw new NaNHash();
-      }, off);
+      return this.h.hashKey(this.recipe, b, seed, this.km, nanHash, off);
     } catch (e) {
       if (e instanceof NaNHash) return null;
       if (e instanceof KeyReadError || e instanceof UnresolvedTypeError || e instanceof UncomparableKeyError) throw e;

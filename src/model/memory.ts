@@ -484,10 +484,33 @@ export class SimMemory implements MemoryReader {
 }
 
 export function decodeUint(b: Uint8Array, bigEndian: boolean): bigint {
-  let v = 0n;
-  if (bigEndian) for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i]);
-  else for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-  return v;
+  return readUint(b, 0, b.length, bigEndian);
+}
+
+const BYTE_WEIGHT = [1, 2 ** 8, 2 ** 16, 2 ** 24];
+
+/**
+ * The unsigned integer in b[off, off+size) in the given byte order. Up to
+ * 8 bytes it is gathered as two exact 32-bit halves in doubles and made one
+ * BigInt (two when it passes 2^53), without views or a BigInt per byte: the
+ * checkers read a pointer word or two per bucket of maps with millions.
+ */
+export function readUint(b: Uint8Array, off: number, size: number, bigEndian: boolean): bigint {
+  if (size > 8) {
+    let v = 0n;
+    if (bigEndian) for (let i = off; i < off + size; i++) v = (v << 8n) | BigInt(b[i]);
+    else for (let i = off + size - 1; i >= off; i--) v = (v << 8n) | BigInt(b[i]);
+    return v;
+  }
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < size; i++) {
+    // Byte i counts from the least significant.
+    const x = b[bigEndian ? off + size - 1 - i : off + i];
+    if (i < 4) lo += x * BYTE_WEIGHT[i];
+    else hi += x * BYTE_WEIGHT[i - 4];
+  }
+  return hi < 2 ** 21 ? BigInt(hi * 2 ** 32 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 export function encodeUint(v: bigint, size: number, bigEndian: boolean): Uint8Array {

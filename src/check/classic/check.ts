@@ -17,7 +17,7 @@
  * loop runs past LIMITS.
  */
 import { fieldOffsets, layoutOf, type ClassicLayout } from '../../layout/index.js';
-import { MemoryError, decodeUint, type MemoryReader } from '../../model/memory.js';
+import { MemoryError, decodeUint, readUint, type MemoryReader } from '../../model/memory.js';
 import { typeString } from '../../model/types.js';
 import {
   BUCKET_CNT, EMPTY_REST, EVACUATED_X, EVACUATED_Y, EVACUATED_EMPTY, MIN_TOP_HASH,
@@ -31,24 +31,10 @@ import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { C, CLASSIC_BY_CODE, CLASSIC_FINDINGS as F } from './invariants.js';
 import {
-  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, keyIdentityAt, uncheckedReason,
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, uncheckedReason,
 } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
-import { KeySet } from '../keyset.js';
-
-/** A live slot's Where and slot as one number (the duplicate check keeps millions): bucket, array, overflow, slot. */
-function whereCode(w: Where, slot: number): number {
-  return ((w.bucket * 2 + (w.array === 'oldbuckets' ? 1 : 0)) * LIMITS.maxChain + w.overflow) * 8 + slot;
-}
-
-function whereOf(code: number): [Where, number] {
-  const slot = code % 8;
-  let rest = (code - slot) / 8;
-  const overflow = rest % LIMITS.maxChain;
-  rest = (rest - overflow) / LIMITS.maxChain;
-  const old = rest % 2;
-  return [{ array: old ? 'oldbuckets' : 'buckets', bucket: (rest - old) / 2, overflow }, slot];
-}
+import { SeenKeys } from '../keyset.js';
 
 const KNOWN_FLAGS = ITERATOR | OLD_ITERATOR | HASH_WRITING | SAME_SIZE_GROW;
 const isMark = isEvacuationMark;
@@ -115,10 +101,23 @@ class Checker {
   private readonly ovfOff: number;
   private readonly hasher: KeyHasher | undefined = undefined;
   private readonly dynamicKey: boolean;
-  /** Live keys seen so far (their identity, address and packed Where: whereCode). */
-  private seen: KeySet | undefined;
-  /** Overflow buckets seen so far (not array heads): address → where. */
-  private readonly visited = new Map<bigint, Where>();
+  /** Live keys seen so far, each by its hash and slot code (below). */
+  private seen: SeenKeys | undefined;
+  /**
+   * Every bucket the walk visits has an ordinal: head bucket i of the current
+   * array is i, of the old array nCur + i, and overflow bucket j (in the
+   * order the walk meets them) nHeads + j, with its address, its chain's
+   * head ordinal and its place in the chain below. A slot's code is its
+   * bucket's ordinal · 8 + slot: under 2^26, since the arrays' heads and the
+   * buckets visited are each at most LIMITS.maxGroups.
+   */
+  private nCur = 0;
+  private nHeads = 0;
+  private readonly ovAddr: number[] = [];
+  private readonly ovHead: number[] = [];
+  private readonly ovIndex: number[] = [];
+  /** Overflow buckets seen so far (not array heads): address → j. */
+  private readonly visited = new Map<number, number>();
   private arrays: { array: Where['array']; base: bigint; n: number }[] = [];
   /** A chain was cut short (unreadable, misaligned, looped, shared): totals are not known. */
   private cut = false;
@@ -360,6 +359,8 @@ class Checker {
     }
     if (n > 0) this.arrays.push({ array: 'buckets', base: h.buckets, n });
     if (nold > 0) this.arrays.push({ array: 'oldbuckets', base: h.oldbuckets, n: nold });
+    this.nCur = n;
+    this.nHeads = n + nold;
     for (const a of this.arrays) {
       // An array whose first or last byte cannot be read is one finding, not 2^B of them.
       const bytes = BigInt(a.n) * BigInt(this.bsize);
@@ -493,19 +494,26 @@ class Checker {
     else throw e;
   }
 
-  /**
-   * The key's hash as the classic runtime uses it: the low 32 bits pick the
-   * bucket (B < 32 here) and the top byte is the tophash, bumped past the
-   * marker values (runtime/map.go tophash). Null for a NaN key.
-   */
   private seed: bigint | undefined;
+  /** The hash's low 32 bits and tophash, from the last hashOf (fields, not an object per key). */
+  private hashLo = 0;
+  private hashTop = 0;
 
-  private hashOf(b: Uint8Array, off: number): { lo: number; top: number } | null {
+  /**
+   * The key's hash as the classic runtime uses it, into hashLo and hashTop:
+   * the low 32 bits pick the bucket (B < 32 here) and the top byte is the
+   * tophash, bumped past the marker values (runtime/map.go tophash). False
+   * for a NaN key.
+   */
+  private hashOf(b: Uint8Array, off: number): boolean {
     this.seed ??= BigInt(this.h.hash0);
-    const h = this.hasher!.hash(b, off, this.seed);
-    if (h === null) return null;
-    const top = Number((h >> BigInt(this.hasher!.bits - 8)) & 0xffn);
-    return { lo: Number(h & 0xffffffffn), top: top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top };
+    const hs = this.hasher!;
+    const h = hs.hash(b, off, this.seed);
+    if (h === null) return false;
+    const top = Number(h >> BigInt(hs.bits - 8)) & 0xff;
+    this.hashLo = Number(BigInt.asUintN(32, h));
+    this.hashTop = top < MIN_TOP_HASH ? top + MIN_TOP_HASH : top;
+    return true;
   }
 
   private unreadableAt(addr: bigint): MemoryError | undefined {
@@ -550,7 +558,7 @@ class Checker {
   }
 
   private word(b: Uint8Array, off: number): bigint {
-    return decodeUint(b.subarray(off, off + this.ptr), this.be);
+    return readUint(b, off, this.ptr, this.be);
   }
 
   /** Which array head, if any, an address is: [array, index, exact]. */
@@ -568,6 +576,7 @@ class Checker {
     const h = this.h;
     const old = array === 'oldbuckets';
     let addr = base + BigInt(i) * BigInt(this.bsize);
+    const headOrd = old ? this.nCur + i : i;
     let evacuated = false;
     let seenRest = false;
     // The chain's buckets, for loops (made at the first overflow bucket: most chains have none).
@@ -584,25 +593,30 @@ class Checker {
         this.cut = true;
         return;
       }
+      let ord = headOrd;
       if (ov > 0) {
-        this.visited.set(addr, w);
+        ord = this.nHeads + this.ovAddr.length;
+        this.visited.set(Number(addr), this.ovAddr.length);
+        this.ovAddr.push(Number(addr));
+        this.ovHead.push(headOrd);
+        this.ovIndex.push(ov);
         if (!old) this.overflowInCurrent++;
         else this.overflowInOld++;
       }
-      const top = b.subarray(this.topOff, this.topOff + BUCKET_CNT);
+      const to = this.topOff;
       if (ov === 0 && old) {
-        evacuated = isMark(top[0]);
+        evacuated = isMark(b[to]);
         if (!evacuated && BigInt(i) < h.nevacuate) {
-          this.at(w, undefined, addr, F.notEvacuated(i, h.nevacuate, top[0]));
+          this.at(w, undefined, addr, F.notEvacuated(i, h.nevacuate, b[to]));
         }
       }
       // evacuate cleared this bucket's keys, elems and overflow pointer (pointerful buckets, no old iterator).
       const cleared = old && evacuated && ov === 0 && b.subarray(this.keysOff).every((x) => x === 0);
       for (let s = 0; s < BUCKET_CNT; s++) {
-        const t = top[s];
+        const t = b[to + s];
         if (old && evacuated) {
           if (!isMark(t)) {
-            this.at(w, s, addr, F.notAMark(t, top[0]));
+            this.at(w, s, addr, F.notAMark(t, b[to]));
           } else if (t !== EVACUATED_EMPTY && !cleared) {
             this.checkXY(w, s, addr, b, t, nold);
           }
@@ -613,10 +627,10 @@ class Checker {
         }
         if (t === EMPTY_REST) seenRest = true;
         if (isMark(t)) {
-          this.at(w, s, addr, old ? F.markUnevacuated(t, top[0]) : F.markInCurrent(t));
+          this.at(w, s, addr, old ? F.markUnevacuated(t, b[to]) : F.markInCurrent(t));
           continue;
         }
-        if (t >= MIN_TOP_HASH) this.liveSlot(w, s, addr, b, t, old ? nold : 2 ** h.B);
+        if (t >= MIN_TOP_HASH) this.liveSlot(w, s, addr, b, t, old ? nold : 2 ** h.B, ord * 8 + s);
       }
       const next = this.word(b, this.ovfOff);
       if (next === 0n) return;
@@ -632,11 +646,11 @@ class Checker {
         return;
       }
       const head = this.headAt(next);
-      const other = this.visited.get(next);
-      if (head || other) {
+      const other = next <= BigInt(Number.MAX_SAFE_INTEGER) ? this.visited.get(Number(next)) : undefined;
+      if (head || other !== undefined) {
         const whose = head
           ? `${head.array === 'buckets' ? 'bucket' : 'oldbucket'} ${head.bucket}${head.exact ? '' : ' (overlapping it)'}`
-          : this.where(other!).text;
+          : this.where(this.whereOfOrdinal(this.nHeads + other!)).text;
         this.at(w, undefined, addr, F.overflowShared(whose));
         this.cut = true;
         return;
@@ -652,24 +666,69 @@ class Checker {
   }
 
   /** The key's bytes and offset for slot s (through the pointer for indirect keys), or undefined. */
-  private keyOf(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, live: boolean): [Uint8Array, number] | undefined {
+  /** The last keyOf's key: its bytes are keyBytes[keyOff:]. */
+  private keyBytes: Uint8Array = new Uint8Array(0);
+  private keyOff = 0;
+
+  /** Finds slot s's key bytes (through the pointer for indirect keys) into keyBytes and keyOff; false when there are none. */
+  private keyOf(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, live: boolean): boolean {
     const slot = this.keysOff + s * this.L.key.storedSize;
-    if (!this.L.key.indirect) return [b, slot];
+    if (!this.L.key.indirect) {
+      this.keyBytes = b;
+      this.keyOff = slot;
+      return true;
+    }
     const p = this.word(b, slot);
     if (p === 0n) {
       if (live) this.at(w, s, bucketAddr, F.keyNil());
-      return undefined;
+      return false;
     }
     try {
-      return [this.r.read(p, this.L.key.size), 0];
+      this.keyBytes = this.r.read(p, this.L.key.size);
+      this.keyOff = 0;
+      return true;
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
       if (live) this.at(w, s, p, F.keyPointerUnreadable(p, e.message));
-      return undefined;
+      return false;
     }
   }
 
-  private liveSlot(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, t: number, nbuckets: number): void {
+  /** The Where of the bucket with this ordinal (see nHeads). */
+  private whereOfOrdinal(ord: number): Where {
+    const j = ord - this.nHeads;
+    const head = j < 0 ? ord : this.ovHead[j];
+    const old = head >= this.nCur;
+    return { array: old ? 'oldbuckets' : 'buckets', bucket: old ? head - this.nCur : head, overflow: j < 0 ? 0 : this.ovIndex[j] };
+  }
+
+  /**
+   * The address of the bytes of the key in the slot with this code (through
+   * its pointer for an indirect key), for the duplicate check's second
+   * reading of a key; null when the pointer cannot be read.
+   */
+  private keyAtCode(code: number): number | null {
+    const slot = code % 8;
+    const ord = (code - slot) / 8;
+    const j = ord - this.nHeads;
+    let bucket: number;
+    if (j >= 0) bucket = this.ovAddr[j];
+    else {
+      const old = ord >= this.nCur;
+      const a = this.arrays.find((x) => x.array === (old ? 'oldbuckets' : 'buckets'))!;
+      bucket = Number(a.base) + (old ? ord - this.nCur : ord) * this.bsize;
+    }
+    const at = bucket + this.keysOff + slot * this.L.key.storedSize;
+    if (!this.L.key.indirect) return at;
+    try {
+      return Number(this.word(this.r.read(at, this.ptr), 0));
+    } catch (e) {
+      if (e instanceof MemoryError) return null;
+      throw e;
+    }
+  }
+
+  private liveSlot(w: Where, s: number, bucketAddr: bigint, b: Uint8Array, t: number, nbuckets: number, code: number): void {
     this.live++;
     if (this.L.elem.indirect) {
       const e = this.word(b, this.elemsOff + s * this.L.elem.storedSize);
@@ -683,54 +742,42 @@ class Checker {
         }
       }
     }
-    const k = this.keyOf(w, s, bucketAddr, b, true);
-    if (!k) return;
-    let canon: string | null;
-    try {
-      canon = this.identityChecks ? keyIdentity(this.r, this.src.type.key, k[0], k[1], this.src.dynamicTypes, 0, this.keyBudget) : null;
-    } catch (e) {
-      this.keyError(e, w, s, bucketAddr, "the key's data cannot be read");
-      return;
-    }
-    if (canon !== null) {
-      const slot = this.keysOff + s * this.L.key.storedSize;
-      const keyAddr = Number(this.L.key.indirect ? this.word(b, slot) : bucketAddr + BigInt(slot));
-      this.seen ??= new KeySet(Number(this.h.count > 0n ? this.h.count : 0n),
-        (a) => keyIdentityAt(this.r, this.src.type.key, a, this.src.dynamicTypes, this.keyBudget));
-      let first: number;
+    if (!this.keyOf(w, s, bucketAddr, b, true)) return;
+    if (this.identityChecks) {
+      this.seen ??= new SeenKeys(this.r, this.src.type.key, Number(this.h.count > 0n ? this.h.count : 0n),
+        (c) => this.keyAtCode(c), this.src.dynamicTypes, this.keyBudget);
+      let first: number | null;
       try {
-        first = this.seen.add(canon, keyAddr, whereCode(w, s));
+        first = this.seen.add(this.keyBytes, this.keyOff, code);
       } catch (e) {
-        this.keyError(e, w, s, bucketAddr, "an earlier key's data cannot be read");
+        this.keyError(e, w, s, bucketAddr, "the key's data cannot be read");
         return;
       }
-      if (first >= 0) this.at(w, s, bucketAddr, F.duplicate(this.where(...whereOf(first)).text));
+      // A key that is not equal to itself (NaN) was placed by a random hash: nothing more to check.
+      if (first === null) return;
+      if (first >= 0) this.at(w, s, bucketAddr, F.duplicate(this.where(this.whereOfOrdinal(Math.floor(first / 8)), first % 8).text));
     }
-    // A key that is not equal to itself (NaN) was placed by a random hash: nothing to check.
-    if (!this.hasher || canon === null) return;
-    let hv: { lo: number; top: number };
+    if (!this.hasher) return;
     try {
-      const h = this.hashOf(k[0], k[1]);
-      if (h === null) return;
-      hv = h;
+      if (!this.hashOf(this.keyBytes, this.keyOff)) return;
     } catch (e) {
       this.keyError(e, w, s, bucketAddr, 'the key cannot be hashed');
       return;
     }
-    const want = hv.lo % nbuckets;
-    const home = () => this.homeOf(hv.lo);
+    const lo = this.hashLo;
+    const want = lo % nbuckets;
     if (want !== w.bucket) {
       const arr = w.array === 'buckets' ? 'bucket' : 'oldbucket';
-      this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket), home);
+      this.at(w, s, bucketAddr, F.keyBucket(arr, want, nbuckets, w.bucket), () => this.homeOf(lo));
     } else if (w.array === 'buckets' && this.h.oldbuckets !== 0n && this.nold) {
       // mapassign's growWork evacuates a key's old bucket before it writes to the new array, so a key in the new
       // array whose old bucket is still unevacuated was never put there by the runtime, and mapaccess1, which asks
       // that old bucket, misses it.
-      const ob = hv.lo % this.nold;
-      if (this.oldEvacuated(ob) === false) this.at(w, s, bucketAddr, F.keyOldUnevacuated(ob, this.nold, w.bucket), home);
+      const ob = lo % this.nold;
+      if (this.oldEvacuated(ob) === false) this.at(w, s, bucketAddr, F.keyOldUnevacuated(ob, this.nold, w.bucket), () => this.homeOf(lo));
     }
-    if (hv.top !== t) {
-      this.at(w, s, bucketAddr, F.keyTophash(hv.top, t), home);
+    if (this.hashTop !== t) {
+      this.at(w, s, bucketAddr, F.keyTophash(this.hashTop, t), () => this.homeOf(lo));
     }
   }
 
@@ -749,23 +796,20 @@ class Checker {
       return;
     }
     if (!this.hasher || this.h.count === 0n) return;
-    const k = this.keyOf(w, s, addr, b, false);
-    if (!k) return;
-    let hv: { lo: number; top: number };
+    if (!this.keyOf(w, s, addr, b, false)) return;
     try {
-      const h = this.hashOf(k[0], k[1]);
-      if (h === null) return; // a NaN key: placed by a random hash
-      hv = h;
+      if (!this.hashOf(this.keyBytes, this.keyOff)) return; // a NaN key: placed by a random hash
     } catch (e) {
       // A stale key's data may be gone (not an invariant of the runtime); its dynamic type is judged on live keys.
       if (e instanceof KeyReadError || e instanceof UnresolvedTypeError || e instanceof UncomparableKeyError) return;
       throw e;
     }
-    const y = Math.floor(hv.lo / nold) % 2 === 1;
+    const lo = this.hashLo;
+    const y = Math.floor(lo / nold) % 2 === 1;
     const want = y ? EVACUATED_Y : EVACUATED_X;
     if (want !== t) {
       // evacuate sends the key to bucket x = oldbucket (X) or y = oldbucket + newbit (Y), which is hash & (2^B - 1).
-      this.at(w, s, addr, F.xyMismatch(want, y, t, nold), () => this.homeOf(hv.lo));
+      this.at(w, s, addr, F.xyMismatch(want, y, t, nold), () => this.homeOf(lo));
     }
   }
 

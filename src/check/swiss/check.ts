@@ -18,7 +18,7 @@
  * against its counted full and deleted slots and its real group count, not
  * against its (possibly also broken) used and capacity.
  */
-import { KeySet } from '../keyset.js';
+import { SeenKeys } from '../keyset.js';
 import { MemoryError } from '../../model/memory.js';
 import { sizeOf, typeString } from '../../model/types.js';
 import { goVersionString } from '../../model/goversion.js';
@@ -26,7 +26,8 @@ import { layoutOf, type SwissLayout } from '../../layout/index.js';
 import { hashBits } from '../../hash/target.js';
 import { InputError } from '../../base/errors.js';
 import {
-  CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal, ProbeSeq, h1, h2, MAX_TABLE_CAPACITY, depthToShift, maxGrowthLeft,
+  CTRL_DELETED, CTRL_EMPTY, SLOTS, ctrlFull, ctrlLegal, ProbeSeq, h1, h2Lo, probeStart, probeNext, MAX_TABLE_CAPACITY, depthToShift,
+  maxGrowthLeft,
 } from '../../model/runtime/index.js';
 import { slotGeometry, type SlotGeometry } from '../../layout/geometry.js';
 import {
@@ -36,7 +37,7 @@ import { FindingCollector } from '../findings.js';
 import { slotKeyText } from '../keytext.js';
 import { SWISS_BY_CODE, SWISS_FINDINGS as F } from './invariants.js';
 import {
-  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, keyIdentity, keyIdentityAt, uncheckedReason,
+  KeyBudget, KeyHasher, KeyReadError, UncomparableKeyError, UnresolvedTypeError, uncheckedReason,
 } from '../keys.js';
 import { needsDynamicType } from '../../model/types.js';
 import { hex } from '../../base/hex.js';
@@ -46,15 +47,6 @@ import { Fields, directoryEntriesToRead, readMapHeader, readTableHeader, type Ma
  * A slot's place as one number (the duplicate check keeps millions): table ordinal + 1 (0: the small
  * group), group (< 2^23: a walk visits at most 2^22), slot.
  */
-function slotCode(w: Where): number {
-  return (((w.table ?? -1) + 1) * GROUPS_PER_CODE + (w.group ?? 0)) * SLOTS + (w.slot ?? 0);
-}
-
-const GROUPS_PER_CODE = 2 ** 23;
-if (LIMITS.maxGroups >= GROUPS_PER_CODE) {
-  throw new Error('slot codes need more bits for the group');
-}
-
 interface Where {
   readonly text: string;
   readonly addr?: bigint;
@@ -66,6 +58,13 @@ interface Where {
   readonly key?: bigint;
   /** Findings about where a key sits: where its lookup goes (worked out only when the finding is listed). */
   readonly home?: () => Home | undefined;
+}
+
+/** A Where's fields as a plain object (a TableSlot's are getters, which a spread would not copy). */
+function plain(w: Where): Where {
+  return {
+    text: w.text, addr: w.addr, table: w.table, directoryIndex: w.directoryIndex, group: w.group, slot: w.slot, key: w.key, home: w.home,
+  };
 }
 
 /** Where the runtime's lookup of a key with this hash goes (Location.home), for the walk of one small group or directory. */
@@ -116,12 +115,13 @@ class Findings {
 /** One slot's key as found: where its bytes are, for hashing and identity. */
 interface LiveKey {
   readonly where: Where;
-  /** Address of the key's bytes (through the pointer for an indirect key), when it is a safe number. */
-  readonly addr?: number;
   readonly ctrl: number;
-  /** Address of the slot's control byte (where an H2 finding points). */
-  readonly ctrlAddr: bigint;
+  /** The slot's group and its control byte's offset in it (where an H2 finding points). */
+  readonly groupAddr: bigint;
+  readonly ctrlOff: number;
+  /** The key's bytes are bytes[off:]. */
   readonly bytes: Uint8Array;
+  readonly off: number;
 }
 
 /** The checker's state for one map. */
@@ -137,12 +137,30 @@ class Checker {
   readonly hasher?: KeyHasher;
   readonly dupCheck: boolean;
   readonly unchecked: { code: string; reason: string }[] = [];
-  /** Live keys seen so far (identity, address, and the slot's place: slotCode). */
-  private seen: KeySet | undefined;
+  /** Live keys seen so far (identity, and the slot's place: slotCode). */
+  private seen: SeenKeys | undefined;
+  /**
+   * The groups the walk reads, numbered in walk order: the small map's group
+   * is 0; table j's groups (in the order the tables are walked) follow the
+   * groups of the tables before it. runBase[r] is the first group ordinal of
+   * the r-th run of groups read, runTable[r] its table ordinal (-1: the small
+   * group) and runData[r] its first group's address. A slot's code is its
+   * group's ordinal · 8 + slot: under 2^25, since at most LIMITS.maxGroups
+   * groups are read.
+   */
+  private readonly runBase: number[] = [];
+  private readonly runTable: number[] = [];
+  private readonly runData: number[] = [];
+  /** Table ordinal → its run (slot codes are made from a Where's table). */
+  private readonly runOfTable: number[] = [];
   /** The where text of each table by ordinal (slot codes name a table by it). */
   readonly tableText: string[] = [];
   groupsVisited = 0;
   seed = 0n;
+  /** The low 32 bits of the last hash keyChecks computed. */
+  hashLo = 0;
+  /** The header's globalShift as a BigInt (a key's directory index is hash >> globalShift). */
+  dirShift = 0n;
   /** Some memory could not be read or was beyond the limits: totals are not compared. */
   incomplete = false;
 
@@ -195,7 +213,7 @@ class Checker {
       return this.src.reader.read(addr, len);
     } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
-      this.f.add({ ...w, addr }, F.unreadable(w.text, what, len, addr, e.message));
+      this.f.add({ ...plain(w), addr }, F.unreadable(w.text, what, len, addr, e.message));
       this.incomplete = true;
       return undefined;
     }
@@ -221,26 +239,26 @@ class Checker {
     const elemOff = off + g.elemsOff + i * g.elemStride;
     if (L.elem.indirect) {
       const p = this.fields(b).uint(elemOff, this.ptr);
-      if (p === 0n) this.f.add({ ...w, addr: groupAddr + BigInt(elemOff - off) }, F.elemNil(w.text));
+      if (p === 0n) this.f.add({ ...plain(w), addr: groupAddr + BigInt(elemOff - off) }, F.elemNil(w.text));
       else if (this.elemSize > 0) {
         if (this.read(p, 1, w, 'indirect elem')) this.read(p + BigInt(this.elemSize - 1), 1, w, 'indirect elem (last byte)');
       }
     }
     let key: Uint8Array | undefined;
+    let at = keyOff;
     if (L.key.indirect) {
       const p = this.fields(b).uint(keyOff, this.ptr);
       if (p === 0n) {
-        this.f.add({ ...w, addr: groupAddr + BigInt(keyOff - off) }, F.keyNil(w.text));
+        this.f.add({ ...plain(w), addr: groupAddr + BigInt(keyOff - off) }, F.keyNil(w.text));
         return undefined;
       }
       key = this.read(p, this.keySize, w, 'indirect key');
       if (!key) return undefined;
+      at = 0;
     } else {
-      key = b.subarray(keyOff, keyOff + this.keySize);
+      key = b;
     }
-    const at = L.key.indirect ? this.fields(b).uint(keyOff, this.ptr) : groupAddr + BigInt(keyOff - off);
-    const addr = at <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(at) : undefined;
-    return this.keyChecks({ where: w, addr, ctrl: c, ctrlAddr: groupAddr + BigInt(L.group.ctrlByteOfSlot[i]), bytes: key }, homeOf);
+    return this.keyChecks({ where: w, ctrl: c, groupAddr, ctrlOff: L.group.ctrlByteOfSlot[i], bytes: key, off: at }, homeOf);
   }
 
   private unresolved = 0;
@@ -276,31 +294,67 @@ class Checker {
   /** How many keys the header says the map holds (sizes the duplicate check's set). */
   expected = 0;
 
+  /** Notes that `groups` groups at `data` are read next, for table `table` (-1: the small map's group). */
+  readGroups(table: number, data: bigint, groups: number): void {
+    if (table >= 0) this.runOfTable[table] = this.runBase.length;
+    this.runBase.push(this.groupsVisited);
+    this.runTable.push(table);
+    this.runData.push(Number(data));
+    this.groupsVisited += groups;
+  }
+
+  private slotCode(w: Where): number {
+    const r = w.table === undefined ? 0 : this.runOfTable[w.table];
+    return (this.runBase[r] + (w.group ?? 0)) * SLOTS + (w.slot ?? 0);
+  }
+
+  /** A slot code's run, group within it and slot. */
+  private decode(code: number): { run: number; group: number; slot: number } {
+    const slot = code % SLOTS;
+    const ord = (code - slot) / SLOTS;
+    let lo = 0;
+    let hi = this.runBase.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.runBase[mid] <= ord) lo = mid;
+      else hi = mid - 1;
+    }
+    return { run: lo, group: ord - this.runBase[lo], slot };
+  }
+
   /** The where text of a slot code. */
   private slotText(code: number): string {
-    const slot = code % SLOTS;
-    const rest = (code - slot) / SLOTS;
-    const group = rest % GROUPS_PER_CODE;
-    const table = (rest - group) / GROUPS_PER_CODE - 1;
+    const { run, group, slot } = this.decode(code);
+    const table = this.runTable[run];
     return table < 0 ? `small group slot ${slot}` : `${this.tableText[table]} group ${group} slot ${slot}`;
+  }
+
+  /** The address of the bytes of the key in the slot with this code (through its pointer when indirect); null when unreadable. */
+  private keyAtCode(code: number): number | null {
+    const { run, group, slot } = this.decode(code);
+    const at = this.runData[run] + group * this.L.group.size + this.geo.keysOff + slot * this.geo.keyStride;
+    if (!this.L.key.indirect) return at;
+    try {
+      return Number(this.fields(this.src.reader.read(at, this.ptr)).uint(0, this.ptr));
+    } catch (e) {
+      if (e instanceof MemoryError) return null;
+      throw e;
+    }
   }
 
   private keyChecks(k: LiveKey, homeOf: HomeOf): bigint | undefined {
     const w = k.where;
     if (this.dupCheck) {
       try {
-        const id = keyIdentity(this.src.reader, this.src.type.key, k.bytes, 0, this.src.dynamicTypes, 0, this.keyBudget);
-        if (id === null) return undefined; // a NaN key: no identity, and a random hash
-        this.seen ??= new KeySet(this.expected,
-          (a) => keyIdentityAt(this.src.reader, this.src.type.key, a, this.src.dynamicTypes, this.keyBudget));
-        if (this.seen.size < LIMITS.maxGroups * SLOTS && k.addr !== undefined) {
-          const first = this.seen.add(id, k.addr, slotCode(w));
-          if (first >= 0) this.f.add(w, F.duplicate(w.text, this.slotText(first)));
-        }
+        this.seen ??= new SeenKeys(this.src.reader, this.src.type.key, this.expected, (code) => this.keyAtCode(code),
+          this.src.dynamicTypes, this.keyBudget);
+        const first = this.seen.add(k.bytes, k.off, this.slotCode(w));
+        if (first === null) return undefined; // a NaN key: equal to nothing, and a random hash
+        if (first >= 0) this.f.add(w, F.duplicate(w.text, this.slotText(first)));
       } catch (e) {
         if (this.dynamicFailure(e, k)) return undefined;
         if (e instanceof KeyReadError) {
-          this.f.add({ ...w, addr: e.addr }, F.keyDataUnreadable(w.text, 'string data', e.message));
+          this.f.add({ ...plain(w), addr: e.addr }, F.keyDataUnreadable(w.text, 'string data', e.message));
           return undefined;
         }
         throw e;
@@ -309,20 +363,22 @@ class Checker {
     if (!this.hasher) return undefined;
     let hash: bigint;
     try {
-      const h = this.hasher.hash(k.bytes, 0, this.seed);
+      const h = this.hasher.hash(k.bytes, k.off, this.seed);
       if (h === null) return undefined;
       hash = h;
     } catch (e) {
       if (this.dynamicFailure(e, k)) return undefined;
       if (e instanceof KeyReadError) {
-        if (!this.dupCheck) this.f.add({ ...w, addr: e.addr }, F.keyDataUnreadable(w.text, 'data', e.message));
+        if (!this.dupCheck) this.f.add({ ...plain(w), addr: e.addr }, F.keyDataUnreadable(w.text, 'data', e.message));
         return undefined;
       }
       throw e;
     }
-    const want = h2(hash);
+    // The low 32 bits give H2 and the probe start (a table has at most 2^7 groups): one BigInt per key, not one per use.
+    this.hashLo = Number(BigInt.asUintN(32, hash));
+    const want = h2Lo(this.hashLo);
     if (k.ctrl !== want) {
-      this.f.add({ ...w, addr: k.ctrlAddr, home: () => homeOf(hash) }, F.h2(w.text, want, k.ctrl, hash));
+      this.f.add({ ...plain(w), addr: k.groupAddr + BigInt(k.ctrlOff), home: () => homeOf(hash) }, F.h2(w.text, want, k.ctrl, hash));
     }
     return hash;
   }
@@ -349,7 +405,7 @@ function checkSmall(c: Checker, h: MapHeader): number {
   const w: Where = { text: 'small group', group: 0 };
   const b = c.read(h.dirPtr, gs, w, 'the small map\'s group');
   if (!b) return 0;
-  c.groupsVisited++;
+  c.readGroups(-1, h.dirPtr, 1);
   const n: Counts = { full: 0, deleted: 0, empty: 0 };
   for (let i = 0; i < SLOTS; i++) {
     const ctrl = c.ctrl(b, 0, i);
@@ -453,6 +509,40 @@ interface TableAt {
 }
 
 /**
+ * A full slot of a table's group, made for every key: its text and addresses
+ * are worked out only when a finding asks for them.
+ */
+class TableSlot implements Where {
+  constructor(
+    private readonly t: TableAt,
+    readonly group: number,
+    readonly slot: number,
+    private readonly groupAddr: bigint,
+    private readonly keyOff: number,
+  ) {}
+
+  get text(): string {
+    return `${this.t.where.text} group ${this.group} slot ${this.slot}`;
+  }
+
+  get table(): number {
+    return this.t.ordinal;
+  }
+
+  get directoryIndex(): number {
+    return this.t.first;
+  }
+
+  get addr(): bigint {
+    return this.groupAddr + BigInt(this.keyOff);
+  }
+
+  get key(): bigint {
+    return this.addr;
+  }
+}
+
+/**
  * A table's header against the directory (localDepth, the span of entries it
  * fills, index) and against itself (capacity, group count). Returns the
  * header and the number of groups to read, 'skip' when its groups cannot be
@@ -503,7 +593,7 @@ function checkTableHeader(c: Checker, gd: number, t: TableAt, idxs: number[]): {
     c.incomplete = true;
     return 'stop';
   }
-  c.groupsVisited += ng;
+  c.readGroups(t.ordinal, th.data, ng);
   return { th, ng };
 }
 
@@ -540,30 +630,32 @@ function groupsWithEmpty(c: Checker, t: TableAt, data: bigint, b: Uint8Array, ng
 function checkPlacement(
   c: Checker, h: MapHeader, d: Directory, t: TableAt, w: Where, g: number, hash: bigint, hasEmpty: boolean[], homeOf: HomeOf,
 ): void {
-  // Findings name the key's home; the Where that says so is made only for a finding (this runs for every key).
-  const f = { add: (sw: Where, x: FindingText) => c.f.add({ ...sw, home: () => homeOf(hash) }, x) };
-  const sw = w;
+  // This runs for every key: findings name the key's home, and the Where that says so is made only for a finding.
   const ng = hasEmpty.length;
   const mask = ng - 1;
-  const seq = new ProbeSeq(h1(hash), mask);
+  let off = probeStart(c.hashLo, mask);
   let reached = false;
-  for (let step = 0; step < ng; step++, seq.next()) {
-    if (seq.offset === g) {
+  for (let step = 0; step < ng; step++, off = probeNext(off, step, mask)) {
+    if (off === g) {
       reached = true;
       break;
     }
-    if (hasEmpty[seq.offset]) {
-      f.add(sw, F.probeStopped(sw.text, g, seq.offset, step, hash));
+    if (hasEmpty[off]) {
+      c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.probeStopped(w.text, g, off, step, hash));
       reached = true;
       break;
     }
   }
-  if (!reached) f.add(sw, F.probeUnreached(sw.text, g, ng, mask));
-  const idx = d.length === 1 ? 0n : hash >> BigInt(h.globalShift & 63);
-  if (idx >= BigInt(d.length)) {
-    f.add(sw, F.placementPast(sw.text, d.length, idx, h.globalShift));
-  } else if (d.entries[Number(idx)] !== t.addr) {
-    f.add(sw, F.placementOther(sw.text, t.ordinal, idx, d.ordinal.get(d.entries[Number(idx)])));
+  if (!reached) c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.probeUnreached(w.text, g, ng, mask));
+  if (d.length === 1) {
+    if (d.entries[0] !== t.addr) c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, 0n, d.ordinal.get(d.entries[0])));
+    return;
+  }
+  const idx = Number(hash >> c.dirShift);
+  if (idx >= d.length) {
+    c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementPast(w.text, d.length, BigInt(idx), h.globalShift));
+  } else if (d.entries[idx] !== t.addr) {
+    c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, BigInt(idx), d.ordinal.get(d.entries[idx])));
   }
 }
 
@@ -607,21 +699,18 @@ function checkSlots(c: Checker, h: MapHeader, d: Directory, t: TableAt, data: bi
     const gaddr = data + BigInt(goff);
     for (let i = 0; i < SLOTS; i++) {
       const ctrl = c.ctrl(b, goff, i);
-      const keyAddr = gaddr + BigInt(c.geo.keysOff + i * c.geo.keyStride);
-      const sw: Where = {
-        text: `${t.where.text} group ${g} slot ${i}`,
-        table: t.ordinal, directoryIndex: t.first, group: g, slot: i, addr: keyAddr, key: keyAddr,
-      };
-      if (!ctrlLegal(ctrl)) {
-        c.f.add({ ...sw, addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, F.ctrl(sw.text, ctrl));
-        continue;
-      }
+      // Empty and deleted slots (legal control bytes) first: nothing is made for them.
       if (ctrl === CTRL_EMPTY) {
         n.empty++;
         continue;
       }
       if (ctrl === CTRL_DELETED) {
         n.deleted++;
+        continue;
+      }
+      const sw = new TableSlot(t, g, i, gaddr, c.geo.keysOff + i * c.geo.keyStride);
+      if (!ctrlLegal(ctrl)) {
+        c.f.add({ ...plain(sw), addr: gaddr + BigInt(c.L.group.ctrlByteOfSlot[i]) }, F.ctrl(sw.text, ctrl));
         continue;
       }
       n.full++;
@@ -684,6 +773,7 @@ export function checkSwiss(src: MapSource, opts: CheckOptions = {}): MapReport {
     return { ...base, count: 0, findings: f.finish(), unchecked: c.unchecked, omitted: f.omitted() };
   }
   c.seed = h.seed;
+  c.dirShift = BigInt(h.globalShift & 63);
   c.expected = h.used > 0n && h.used < 1n << 32n ? Number(h.used) : 0;
   if (h.writing !== 0) {
     f.add({ text: 'header' }, F.writing(h.writing));
