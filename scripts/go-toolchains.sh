@@ -45,15 +45,20 @@ if [ $need_update = 1 ]; then
 fi
 
 # One apt-get call downloads every missing package (each call spends seconds of CPU reading the five
-# suites' package lists, which on a loaded machine costs more than the download), then each
-# toolchain is unpacked, all at once in the background.
+# suites' package lists, which on a loaded machine costs more than the download). It writes each file
+# in place, one after another, so a toolchain is unpacked as soon as both its files have the size the
+# package lists give (`--print-uris`, read while the download starts): scripts/go-warm.sh compiles
+# with the first toolchains while the mirror sends the others. apt-get checks every file's SHA256
+# before it exits; if it fails, the toolchains unpacked meanwhile are removed again.
 missing=()
 for v in "${VERSIONS[@]}"; do [ -x "$CACHE/go/$v/bin/go" ] || missing+=("$v"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "go-toolchains: fetching golang-{go,src} ${missing[*]}" >&2
   tmp=$(mktemp -d "$CACHE/deb/fetch.XXXX")
   pkgs=(); for v in "${missing[@]}"; do pkgs+=("golang-$v-go" "golang-$v-src"); done
-  (cd "$tmp" && apt-get "${O[@]}" download -qq "${pkgs[@]}" >&2)
+  (cd "$tmp" && apt-get "${O[@]}" download -qq "${pkgs[@]}" >&2) & download=$!
+  declare -A size=()
+  while read -r _uri file bytes _sum; do size[$file]=$bytes; done < <(apt-get "${O[@]}" download --print-uris -qq "${pkgs[@]}")
   unpack() { # version
     local v=$1
     # Debian splits GOROOT between /usr/lib/go-V and /usr/share/go-V with
@@ -63,9 +68,32 @@ if [ ${#missing[@]} -gt 0 ]; then
     ln -sfn "$v.tree/usr/lib/go-$v" "$CACHE/go/$v"
     "$CACHE/go/$v/bin/go" version >&2
   }
-  pids=()
-  for v in "${missing[@]}"; do unpack "$v" & pids+=($!); done
+  arrived() { # version: both files there, whole
+    local v=$1 f n=0
+    for f in "$tmp/golang-$v-go_"*.deb "$tmp/golang-$v-src_"*.deb; do
+      [ -f "$f" ] && [ -n "${size[$(basename "$f")]:-}" ] && [ "$(stat -c %s "$f")" = "${size[$(basename "$f")]}" ] && n=$((n + 1))
+    done
+    [ $n = 2 ]
+  }
+  pids=(); todo=("${missing[@]}")
+  while [ ${#todo[@]} -gt 0 ]; do
+    running=0; kill -0 $download 2>/dev/null && running=1
+    left=()
+    for v in "${todo[@]}"; do
+      if arrived "$v"; then unpack "$v" & pids+=($!); else left+=("$v"); fi
+    done
+    todo=("${left[@]}")
+    if [ $running = 0 ]; then break; fi
+    [ ${#todo[@]} = 0 ] || sleep 0.5
+  done
+  status=0; wait $download || status=$?
+  if [ $status = 0 ]; then for v in "${todo[@]}"; do unpack "$v" & pids+=($!); done; fi
   for p in "${pids[@]}"; do wait "$p"; done
+  if [ $status != 0 ]; then
+    for v in "${missing[@]}"; do rm -rf "$CACHE/go/$v" "$CACHE/go/$v.tree"; done
+    echo "go-toolchains: apt-get download failed (exit $status)" >&2
+    exit 1
+  fi
   rm -rf "$tmp"
 fi
 for v in "${VERSIONS[@]}"; do

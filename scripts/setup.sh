@@ -37,8 +37,16 @@ fi
 # printed when it ends; a failure of either fails the set-up.
 logs=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$logs"' EXIT
+# As the toolchains arrive, scripts/go-warm.sh compiles the Go packages the tests will build into
+# their Go build cache, at the lowest priority, on the CPU that the downloads, tsc and eslint leave
+# idle; it goes on after the set-up ends (while `npm test` builds and lints) and then stops. It is
+# started from a subshell, so that it is not one of this script's jobs (ended on exit).
+warm_log=${MAPSCOPE_CACHE:-$HOME/.cache/mapscope}/go-warm.log
 log "fetching Go toolchains (Debian golang-1.X packages, private apt configuration), in the background"
 scripts/go-toolchains.sh >/dev/null 2>"$logs/toolchains" & toolchains=$!
+log "compiling the tests' Go packages as the toolchains arrive (scripts/go-warm.sh, nice 19, log in $warm_log)"
+mkdir -p "$(dirname "$warm_log")"
+( nohup nice -n 19 scripts/go-warm.sh --while "$toolchains" >/dev/null 2>"$warm_log" </dev/null & )
 log "fetching the pinned real Go executables (npm pack, sha256-checked), in the background"
 scripts/real-binaries.sh 2>"$logs/binaries" & binaries=$!
 

@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { goroot } from './support/toolchains.js';
+import { useRunGoCache } from './support/gobuild.js';
 import { InputError } from '../src/base/errors.js';
 import { plan } from '../src/race/falseshare.js';
 import { parseRunOutput, overlap, MIN_COUNTED, MIN_OVERLAP, type FalseShareResult } from '../src/race/falsesharerun.js';
@@ -27,6 +28,7 @@ async function run(...argv: string[]) {
   return { code, out: io.stdout, err: io.stderr };
 }
 
+useRunGoCache(); // `falseshare` builds its generated benchmark with the run's Go build cache
 const goTool = (v: string) => join(goroot(v), 'bin', 'go');
 
 /** Lines (address / 64) holding two or more of the written counters, computed here from the printed addresses. */

@@ -29,6 +29,7 @@ import { deathOf, measureRace, parseMeasureLine, type Measurement } from '../src
 import { wilson } from '../src/race/outcome.js';
 import { buildRaceMeasure } from '../src/race/measurebuild.js';
 import { goroot } from './support/toolchains.js';
+import { useRunGoCache } from './support/gobuild.js';
 import { main } from '../src/cli/main.js';
 import { captureIO } from '../src/cli/io.js';
 import { assertBadInput } from './support/badinput.js';
@@ -71,6 +72,7 @@ function goCmd(go: string): string {
   return join(goroot(go), 'bin', 'go');
 }
 
+useRunGoCache(); // `race --measure` builds gosrc/racemeasure with the run's Go build cache
 const dir = mkdtempSync(join(tmpdir(), 'race-measure-test-'));
 
 /** The issue's smallest race: one insert each into an empty map. */

@@ -27,11 +27,12 @@ import type { Arch } from '../src/model/arch.js';
 import { inspectBytes } from '../src/inspect/inspect.js';
 import { resolveManyInSource, sourceGoType, type SourceType } from '../src/names/source.js';
 import { emulatorFor, goroot } from './support/toolchains.js';
-import { goBuild } from './support/gobuild.js';
+import { goBuild, useRunGoCache } from './support/gobuild.js';
 
 export const MODULE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'namedmod');
 export const PROBE = join(MODULE, 'cmd', 'probe');
 const GOARCHES = ['amd64', 'arm64', '386', 'arm'];
+useRunGoCache(); // `layout --source` builds its go/types helper with the run's Go build cache
 
 export interface ProbeNode { size: number; align: number; fields?: { name: string; offset: number; type: ProbeNode }[]; elem?: ProbeNode }
 export interface ProbeOut { go: string; goarch: string; maps: { type: string; key: ProbeNode; elem: ProbeNode }[] }

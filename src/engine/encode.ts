@@ -57,6 +57,22 @@ function stringEncoder(mem: SimMemory, t: GoType, what: string, temporary: boole
       return;
     }
     let n = v.length;
+    if (temporary && n > 0 && n <= cap) {
+      // The scratch holds n bytes: copy as ASCII while checking, as the scan below would find it.
+      const a = mem.loc(scratch, n);
+      const o = mem.locOff;
+      let i = 0;
+      while (i < n) {
+        const c = v.charCodeAt(i);
+        if (c > 0x7f) break;
+        a[o + i++] = c;
+      }
+      if (i === n) {
+        mem.setPtr(addr, scratch);
+        mem.setNum(addr + p, p, n);
+        return;
+      }
+    }
     let ascii = true;
     for (let i = 0; i < n; i++) {
       if (v.charCodeAt(i) > 0x7f) {

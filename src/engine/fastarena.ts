@@ -13,6 +13,22 @@ import type { SimMemory } from '../model/memory.js';
 
 export const TWO32 = 4294967296;
 
+/**
+ * The bytes of the 32-bit word x equal to the byte repeated in b4 (b * 0x01010101): bit 7 of each
+ * such byte set, every other bit clear. Exact (no false positives: no carry crosses a byte), so a
+ * group's or bucket's eight control or tophash bytes are matched in two words, not eight loads.
+ * On the little-endian targets and host of the fast paths, byte j of word k is slot 4k + j.
+ */
+export function eqBytes(x: number, b4: number): number {
+  const y = x ^ b4;
+  return ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & 0x80808080;
+}
+
+/** The slot (0..3) of the lowest byte flagged in m (a non-zero eqBytes result or high-bit mask). */
+export function firstByte(m: number): number {
+  return (31 - Math.clz32(m & -m)) >> 3;
+}
+
 export abstract class FastArena {
   protected a: Uint8Array;
   protected w: Uint32Array;
@@ -74,6 +90,35 @@ export abstract class FastArena {
     const a = this.a;
     for (let i = 0; i < len; i++) if (a[pa + i] !== a[pb + i]) return false;
     return true;
+  }
+
+  /**
+   * Copies n bytes from arena offset src to dst (non-overlapping): 32-bit words when all three are
+   * multiples of 4 (every slot of the fast paths' maps), else bytes. TypedArray copyWithin and
+   * fill are builtin calls, which cost more than the few words of a key or an elem.
+   */
+  protected copyBytes(dst: number, src: number, n: number): void {
+    if (((dst | src | n) & 3) === 0) {
+      const w = this.w;
+      const d = dst >> 2;
+      const s = src >> 2;
+      for (let i = 0; i < n >> 2; i++) w[d + i] = w[s + i];
+    } else {
+      const a = this.a;
+      for (let i = 0; i < n; i++) a[dst + i] = a[src + i];
+    }
+  }
+
+  /** Zeroes n bytes at arena offset o, by words when o and n are multiples of 4. */
+  protected zeroBytes(o: number, n: number): void {
+    if (((o | n) & 3) === 0) {
+      const w = this.w;
+      const d = o >> 2;
+      for (let i = 0; i < n >> 2; i++) w[d + i] = 0;
+    } else {
+      const a = this.a;
+      for (let i = 0; i < n; i++) a[o + i] = 0;
+    }
   }
 
   /** Copies the scratch key into the slot key at arena offset k (8-byte aligned, as `for` checked). */

@@ -48,9 +48,21 @@ export function fallbackKeys(hashkey: readonly bigint[], wyConstants: boolean, b
 
 // ---------------------------------------------------------------- 64-bit --
 
+// Native-endian loads (runtime readUnaligned32/64, the 64-bit one as halves):
+// small functions taking the byte order, not closures, so the hash allocates nothing.
+function r4(b: Uint8Array, o: number, be: boolean): number {
+  return be ? be32(b, o) : le32(b, o);
+}
+function r8hi(b: Uint8Array, o: number, be: boolean): number {
+  return be ? be32(b, o) : le32(b, o + 4);
+}
+function r8lo(b: Uint8Array, o: number, be: boolean): number {
+  return be ? be32(b, o + 4) : le32(b, o);
+}
+
 /** memhashFallback, 64-bit (hash64.go). Result in `out`. */
 export function memhash64Bit(K: FallbackKeys, b: Uint8Array, p: number, s: number, seedH: number, seedL: number): void {
-  const ld = K.bigEndian ? be32 : le32;
+  const be = K.bigEndian;
   // r8 as halves: native-endian 64-bit load.
   let ah = 0, al = 0, bh = 0, bl = 0;
   let sh = (seedH ^ K.s0h) >>> 0, sl = (seedL ^ K.s0l) >>> 0;
@@ -61,39 +73,33 @@ export function memhash64Bit(K: FallbackKeys, b: Uint8Array, p: number, s: numbe
   if (s < 4) {
     al = (b[p] | (b[p + (s >>> 1)] << 8) | (b[p + s - 1] << 16)) >>> 0;
   } else if (s === 4) {
-    al = ld(b, p); bl = al;
+    al = r4(b, p, be); bl = al;
   } else if (s < 8) {
-    al = ld(b, p); bl = ld(b, p + s - 4);
+    al = r4(b, p, be); bl = r4(b, p + s - 4, be);
   } else if (s <= 16) {
-    if (K.bigEndian) {
-      ah = be32(b, p); al = be32(b, p + 4); bh = be32(b, p + s - 8); bl = be32(b, p + s - 4);
-    } else {
-      al = le32(b, p); ah = le32(b, p + 4); bl = le32(b, p + s - 8); bh = le32(b, p + s - 4);
-    }
+    ah = r8hi(b, p, be); al = r8lo(b, p, be); bh = r8hi(b, p + s - 8, be); bl = r8lo(b, p + s - 8, be);
   } else {
     let l = s;
-    const r8h = K.bigEndian ? (o: number) => be32(b, o) : (o: number) => le32(b, o + 4);
-    const r8l = K.bigEndian ? (o: number) => be32(b, o + 4) : (o: number) => le32(b, o);
     if (l > 48) {
       let s1h = sh, s1l = sl, s2h = sh, s2l = sl;
       for (; l > 48; l -= 48) {
-        mix64((r8h(p) ^ K.k1h) >>> 0, (r8l(p) ^ K.k1l) >>> 0, (r8h(p + 8) ^ sh) >>> 0, (r8l(p + 8) ^ sl) >>> 0);
+        mix64((r8hi(b, p, be) ^ K.k1h) >>> 0, (r8lo(b, p, be) ^ K.k1l) >>> 0, (r8hi(b, p + 8, be) ^ sh) >>> 0, (r8lo(b, p + 8, be) ^ sl) >>> 0);
         sh = out.hi; sl = out.lo;
-        mix64((r8h(p + 16) ^ K.k2h) >>> 0, (r8l(p + 16) ^ K.k2l) >>> 0, (r8h(p + 24) ^ s1h) >>> 0, (r8l(p + 24) ^ s1l) >>> 0);
+        mix64((r8hi(b, p + 16, be) ^ K.k2h) >>> 0, (r8lo(b, p + 16, be) ^ K.k2l) >>> 0, (r8hi(b, p + 24, be) ^ s1h) >>> 0, (r8lo(b, p + 24, be) ^ s1l) >>> 0);
         s1h = out.hi; s1l = out.lo;
-        mix64((r8h(p + 32) ^ K.k3h) >>> 0, (r8l(p + 32) ^ K.k3l) >>> 0, (r8h(p + 40) ^ s2h) >>> 0, (r8l(p + 40) ^ s2l) >>> 0);
+        mix64((r8hi(b, p + 32, be) ^ K.k3h) >>> 0, (r8lo(b, p + 32, be) ^ K.k3l) >>> 0, (r8hi(b, p + 40, be) ^ s2h) >>> 0, (r8lo(b, p + 40, be) ^ s2l) >>> 0);
         s2h = out.hi; s2l = out.lo;
         p += 48;
       }
       sh = (sh ^ s1h ^ s2h) >>> 0; sl = (sl ^ s1l ^ s2l) >>> 0;
     }
     for (; l > 16; l -= 16) {
-      mix64((r8h(p) ^ K.k1h) >>> 0, (r8l(p) ^ K.k1l) >>> 0, (r8h(p + 8) ^ sh) >>> 0, (r8l(p + 8) ^ sl) >>> 0);
+      mix64((r8hi(b, p, be) ^ K.k1h) >>> 0, (r8lo(b, p, be) ^ K.k1l) >>> 0, (r8hi(b, p + 8, be) ^ sh) >>> 0, (r8lo(b, p + 8, be) ^ sl) >>> 0);
       sh = out.hi; sl = out.lo;
       p += 16;
     }
-    ah = r8h(p + l - 16); al = r8l(p + l - 16);
-    bh = r8h(p + l - 8); bl = r8l(p + l - 8);
+    ah = r8hi(b, p + l - 16, be); al = r8lo(b, p + l - 16, be);
+    bh = r8hi(b, p + l - 8, be); bl = r8lo(b, p + l - 8, be);
   }
   mix64((ah ^ K.k1h) >>> 0, (al ^ K.k1l) >>> 0, (bh ^ sh) >>> 0, (bl ^ sl) >>> 0);
   // m5 ^ s: s < 2^32 in any real key.
@@ -117,7 +123,7 @@ function mix32(K: FallbackKeys): void {
 
 /** memhashFallback, 32-bit (hash32.go). Result (uint32) in `out.lo`, `out.hi` = 0. */
 export function memhash32Bit(K: FallbackKeys, b: Uint8Array, p: number, s: number, seed: number): void {
-  const ld = K.bigEndian ? be32 : le32;
+  const be = K.bigEndian;
   A = seed >>> 0; B = (s ^ K.h0) >>> 0;
   mix32(K);
   if (s === 0) {
@@ -125,14 +131,14 @@ export function memhash32Bit(K: FallbackKeys, b: Uint8Array, p: number, s: numbe
     return;
   }
   for (; s > 8; s -= 8) {
-    A = (A ^ ld(b, p)) >>> 0;
-    B = (B ^ ld(b, p + 4)) >>> 0;
+    A = (A ^ r4(b, p, be)) >>> 0;
+    B = (B ^ r4(b, p + 4, be)) >>> 0;
     mix32(K);
     p += 8;
   }
   if (s >= 4) {
-    A = (A ^ ld(b, p)) >>> 0;
-    B = (B ^ ld(b, p + s - 4)) >>> 0;
+    A = (A ^ r4(b, p, be)) >>> 0;
+    B = (B ^ r4(b, p + s - 4, be)) >>> 0;
   } else {
     B = (B ^ (b[p] | (b[p + (s >>> 1)] << 8) | (b[p + s - 1] << 16))) >>> 0;
   }

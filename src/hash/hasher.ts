@@ -66,6 +66,8 @@ export class GoHasher {
   private readonly minor: number;
   private readonly bigEndian: boolean;
   private readonly fk: FallbackKeys;
+  /** The fallback hash of a little-endian 64-bit target: the engines' fast paths' common case, dispatched first. */
+  private readonly fallbackLE64: boolean;
   private readonly ks: Uint8Array;
   private readonly c0: bigint;
   private readonly c1: bigint;
@@ -85,6 +87,7 @@ export class GoHasher {
     }
     this.bigEndian = target.arch.bigEndian;
     this.fk = fallbackKeys(keys.hashkey, this.minor < 23, this.bigEndian);
+    this.fallbackLE64 = this.flavor === 'fallback64' && !this.bigEndian;
     this.ks = keys.aeskeysched;
     const want = this.ptrSize * 16;
     if (this.flavor.startsWith('aes') && this.ks.length < want) {
@@ -227,7 +230,8 @@ export class GoHasher {
    * walk, no BigInt, no allocation).
    */
   memhash64Words(b: Uint8Array, p: number, seedHi: number, seedLo: number): void {
-    this.mem64Raw(b, p, this.ptrSize === 4 ? 0 : seedHi >>> 0, seedLo >>> 0);
+    if (this.fallbackLE64) memhashWord64Bit(this.fk, le32(b, p + 4), le32(b, p), 8, seedHi >>> 0, seedLo >>> 0);
+    else this.mem64Raw(b, p, this.ptrSize === 4 ? 0 : seedHi >>> 0, seedLo >>> 0);
     this.hi = out.hi;
     this.lo = out.lo;
   }
@@ -237,7 +241,8 @@ export class GoHasher {
    * with that data, for the engines' faststr paths.
    */
   memhashWords(b: Uint8Array, p: number, s: number, seedHi: number, seedLo: number): void {
-    this.memRaw(s === 0 ? EMPTY : b, s === 0 ? 0 : p, s, this.ptrSize === 4 ? 0 : seedHi >>> 0, seedLo >>> 0);
+    if (this.fallbackLE64) memhash64Bit(this.fk, b, p, s, seedHi >>> 0, seedLo >>> 0);
+    else this.memRaw(s === 0 ? EMPTY : b, s === 0 ? 0 : p, s, this.ptrSize === 4 ? 0 : seedHi >>> 0, seedLo >>> 0);
     this.hi = out.hi;
     this.lo = out.lo;
   }

@@ -28,7 +28,9 @@ const INV32 = 1 / TWO32;
  * four 16-bit limb products.
  */
 function mulhi(a: number, b: number): number {
-  return Math.round((a * b - (Math.imul(a, b) >>> 0)) * INV32);
+  // Rounding as floor(x + 0.5) through ToUint32's truncation: x is never
+  // negative (below 2^53 the double product is exact) and stays below 2^32.
+  return ((a * b - (Math.imul(a, b) >>> 0)) * INV32 + 0.5) >>> 0;
 }
 
 /**

@@ -190,15 +190,25 @@ export function parseTypeFor(type: string, t: LayoutTarget, extra?: ExtraNames):
  * Named types in an expression resolve through `extra`, then the standard
  * library's table for the target's Go release and GOARCH.
  */
-/** Layouts of parsed types, by type and target object: a replay asks for the same map's layout at every step. */
-const laidOut = new WeakMap<GoType, WeakMap<LayoutTarget, MapLayout>>();
+/**
+ * Layouts of parsed types, by type object and target value: a replay asks for
+ * the same map's layout at every step, often through a target object made
+ * afresh (openMap's), so the target is keyed by what it says. `extra` only
+ * resolves names in type expressions, which are not cached.
+ */
+const laidOut = new WeakMap<GoType, Map<string, MapLayout>>();
+
+function targetKey(t: LayoutTarget): string {
+  return `${t.go.minor}.${t.go.patch ?? ''}/${t.arch.name}/${t.experiment}/${t.cacheLine ?? ''}`;
+}
 
 export function layoutOf(type: string | GoType, t: LayoutTarget, extra?: ExtraNames): MapLayout {
   if (typeof type === 'string') return layoutOfUncached(type, t, extra);
   let byTarget = laidOut.get(type);
-  if (!byTarget) laidOut.set(type, (byTarget = new WeakMap()));
-  let L = byTarget.get(t);
-  if (!L) byTarget.set(t, (L = layoutOfUncached(type, t, extra)));
+  if (!byTarget) laidOut.set(type, (byTarget = new Map()));
+  const k = targetKey(t);
+  let L = byTarget.get(k);
+  if (!L) byTarget.set(k, (L = layoutOfUncached(type, t, extra)));
   return L;
 }
 

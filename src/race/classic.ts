@@ -18,7 +18,7 @@
  *   - the growth check (count, B, noverflow); hashGrow, growWork (evacuate,
  *     advanceEvacuationMark) and newoverflow a step per store, through the
  *     engine's own generators (src/engine/classic/grow.ts and src/engine/classic/overflow.ts);
- *   - the slot's tophash and elem stores, each one step, and the key's
+ *   - the slot's tophash store, one step, and the key's and the elem's
  *     stores one step per store instruction (keystore.ts: a string header
  *     is two words, a generic key memmove's pieces);
  *   - `h.count++`: a load and a store;
@@ -35,7 +35,7 @@ import { newBucket } from '../engine/classic/make.js';
 import { clearSlot, spreadEmptyRest } from '../engine/classic/delete.js';
 import type { GoVersion } from '../model/goversion.js';
 import { fastKeyPieces, memmovePieces, storeKeySteps, stringHeaderPieces } from './keystore.js';
-import { Fatal, type OpResult, type SteppedOp, type StepInfo } from './steps.js';
+import { Fatal, type ElemStore, type OpResult, type SteppedOp, type StepInfo } from './steps.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -62,7 +62,7 @@ function* runtimeSteps<T>(m: ClassicMap, fn: string, g: Generator<string, T, voi
 }
 
 /** m[k] = v, with the key's bytes at `key` and the elem's written by `storeElem`. */
-export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: number) => void): SteppedOp {
+export function* assignSteps(m: ClassicMap, key: number, storeElem: ElemStore): SteppedOp {
   const src = where(m, 'mapassign');
   const step = (text: string): StepInfo => ({ text, source: src });
   const variant = m.env.variant;
@@ -162,10 +162,9 @@ export function* assignSteps(m: ClassicMap, key: number, storeElem: (addr: numbe
 }
 
 /** The end of mapassign (the `done:` label) and the caller's elem store. */
-function* finish(m: ClassicMap, src: string, elem: number, storeElem: (addr: number) => void): SteppedOp {
+function* finish(m: ClassicMap, src: string, elem: number, storeElem: ElemStore): SteppedOp {
   yield* checkAndClear(m, src);
-  storeElem(elem);
-  yield { text: 'store elem (the compiled code, through the returned pointer)', source: 'the caller' };
+  yield* storeElem(elem);
   return undefined;
 }
 

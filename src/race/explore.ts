@@ -23,13 +23,15 @@ import { MemoryError } from '../model/memory.js';
 import { HashTypeError } from '../hash/recipe.js';
 import { opText, type RaceScenario } from './scenario.js';
 import { Fatal } from './steps.js';
-import { startRun as start, serialRun, serialContents, type EndState, type JudgeCache, type Run } from './world.js';
+import { startRun as start, serialRun, serialSim, type EndState, type JudgeCache, type Run, type SerialSim } from './world.js';
 import { OUTCOME_CLASSES, wilson, type OutcomeClass, type Share, type Witness, type WitnessStep } from './outcome.js';
 
 /** Most steps one goroutine may take alone (a scenario that needs more is not a race scenario). */
 export const MAX_SOLO_STEPS = 10_000;
 /** Most (progress, contents) states the serial end states are computed over (serialStates). */
 export const MAX_SERIAL_STATES = 20_000;
+/** Most states of one layer of the serial walk that keep their engine alive (memory: one arena each); the rest replay. */
+const MAX_LIVE_SERIAL = 256;
 
 export interface ExploreOptions {
   /** Interleavings past which exhaustive exploration is refused (exit 2): use sampling. */
@@ -94,25 +96,39 @@ function soloSteps(sc: RaceScenario, g: number): number {
  * bytes, lookup results so far) continue alike — so goroutines on disjoint
  * keys cost the product of their lengths. What is refused is more than
  * MAX_SERIAL_STATES such pairs.
+ *
+ * Incremental: each state of a layer keeps its engine alive (a SerialSim).
+ * A child is its parent's engine advanced by one op; the engine cannot be
+ * copied (its hash seeds, encoders and fast paths live in closures), so the
+ * last child of a parent takes the parent's engine and every other child
+ * replays the parent's order on a fresh one (ops only: the contents are read
+ * once, from the child; past MAX_LIVE_SERIAL states in a layer, a state
+ * keeps its order only and is replayed when extended). A walk over g goroutines replays at most (g-1) of
+ * every g children, where it replayed all of them and rebuilt a snapshot
+ * for each.
  */
 function serialStates(sc: RaceScenario, max = MAX_SERIAL_STATES): Map<string, { order: number[]; state: EndState }> {
   const counts = sc.goroutines.map((g) => g.length);
   const total = counts.reduce((a, b) => a + b, 0);
-  let layer = new Map<string, number[]>([['', []]]);
+  type State = { order: number[]; sim?: SerialSim };
+  let layer = new Map<string, State>([['', { order: [], sim: serialSim(sc) }]]);
   let explored = 1;
   for (let depth = 0; depth < total; depth++) {
-    const next = new Map<string, number[]>();
-    for (const order of layer.values()) {
+    const next = new Map<string, State>();
+    for (const { order, sim } of layer.values()) {
       const done = counts.map(() => 0);
       for (const g of order) done[g]++;
-      for (let g = 0; g < counts.length; g++) {
-        if (done[g] === counts[g]) continue;
+      const movable = counts.map((n, g) => g).filter((g) => done[g] < counts[g]);
+      for (const g of movable) {
         const o = [...order, g];
+        // The parent's engine goes to its last child; the others replay the parent's order.
+        const child = sim && g === movable[movable.length - 1] ? sim : serialSim(sc, order);
+        child.apply(g);
         done[g]++;
-        const key = `${done.join(',')}|${serialContents(sc, o)}`;
+        const key = `${done.join(',')}|${child.contents()}`;
         done[g]--;
         if (next.has(key)) continue;
-        next.set(key, o);
+        next.set(key, { order: o, sim: next.size < MAX_LIVE_SERIAL ? child : undefined });
         if (++explored > max) {
           throw new InputError(sc.base.source, 'goroutines', `more than ${max} distinct serial states (progress and contents) to compare with; the ${multinomial(counts)} serial orders of the goroutines' operations lead to too many different maps`);
         }
@@ -121,8 +137,8 @@ function serialStates(sc: RaceScenario, max = MAX_SERIAL_STATES): Map<string, { 
     layer = next;
   }
   const states = new Map<string, { order: number[]; state: EndState }>();
-  for (const order of layer.values()) {
-    const state = serialRun(sc, order);
+  for (const { order, sim } of layer.values()) {
+    const state = sim ? sim.end() : serialRun(sc, order);
     if (!states.has(state.fingerprint)) states.set(state.fingerprint, { order, state });
   }
   return states;

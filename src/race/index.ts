@@ -10,11 +10,12 @@
  * its runtime function (cited in each file), and every `yield` ends one
  * shared-memory step — one load or one store of the header, a bucket or a
  * group — so two generators stepping over one SimMemory interleave exactly
- * where two CPUs running the runtime's code could. Classic growth is
- * stepped through the engine's own generators (src/engine/classic/grow.ts);
- * work the race does not reach inside (the Swiss growToTable, a Swiss
- * table's probe and writes) runs as one coarse step through the engine's
- * unstepped function; docs/race.md lists them. The end state is judged by the engine's snapshot, rebuilt and
+ * where two CPUs running the runtime's code could. Growth and the Swiss
+ * table's operations are stepped through the engines' own generators
+ * (src/engine/steps.ts: classic/grow.ts, swiss/table.ts, small.ts,
+ * rehash.ts, directory.ts), which the engines run to the end; what is left
+ * coarse (a group's or bucket's probe, pruneTombstones, a table lookup's
+ * probe) is listed in docs/race.md. The end state is judged by the engine's snapshot, rebuilt and
  * checked by src/check (the same checker as `mapscope check`), and compared
  * with the end states of every serial order, which the engines' unstepped
  * code (proved against real Go by the sim tests) computes.
@@ -23,10 +24,12 @@
  *   steps.ts     the step protocol and the runtime's fatal error
  *   classic.ts   mapassign/mapdelete/mapaccess2 (and fast variants), stepped
  *   swiss.ts     runtime_mapassign*, Delete, runtime_mapaccess2*, stepped
- *   keystore.ts  a key's store instruction by instruction (torn keys)
+ *   keystore.ts  a key's and an elem's stores instruction by instruction (torn keys)
  *   world.ts     one run: map, setup, one thread per goroutine; end states
  *   explore.ts   interleavings: exhaustive or sampled, counted, classified
  *   weak.ts      --weak: the smallest case as an AArch64 litmus test, SC vs ARMv8
+ *   weakops.ts   --weak for deletes and lookups (insert/lookup, delete/lookup, delete/insert)
+ *   weakstr.ts   --weak for a string key's insert and lookup (the header's two words)
  *   outcome.ts   the result type (docs/json.md "race") and Wilson intervals
  *   report.ts    the text report and witnesses for people
  */
@@ -52,7 +55,7 @@ function notesFor(sc: RaceScenario): string[] {
   const n = [
     'the counts are for sequentially consistent memory: every load sees the latest store (--weak: the outcomes under ARMv8)',
   ];
-  if (sc.base.impl === 'swiss') n.push('a Swiss table (more than 8 entries) is probed and written in one coarse step per operation; the small map is stepped load by load');
+  if (sc.base.impl === 'swiss') n.push('Swiss tables are stepped through the engine\'s own code: a step per probed group, per store, per load of a counter\'s read-modify-write; growToTable and rehash a step per old slot read and per directory store (a table lookup\'s probe and pruneTombstones are one step each)');
   else n.push('hashGrow, evacuate and newoverflow are stepped store by store (the loads each store needs run with it)');
   return n;
 }

@@ -26,8 +26,10 @@
  *   (docs/race.md, limits).
  */
 import type { Arch } from '../model/arch.js';
+import { sizeOf, structLayout, underlying, type GoType } from '../model/types.js';
 import type { SimMemory } from '../model/memory.js';
 import type { StepInfo } from './steps.js';
+import type { Steps } from '../engine/steps.js';
 
 /** One store instruction: `len` bytes at offset `off` of the key. */
 export interface Piece {
@@ -83,11 +85,84 @@ export function fastKeyPieces(arch: Arch, size: number): Piece[] {
   return size <= arch.ptrSize ? [{ off: 0, len: size }] : words(size, arch.ptrSize);
 }
 
-/** Copies the key from `src` to `dst` one piece per step. */
-export function* storeKeySteps(mem: SimMemory, dst: number, src: number, pieces: readonly Piece[], size: number, what: string, source: string): Generator<StepInfo, void, void> {
+/**
+ * The stores of `m[k] = v`'s elem, made by the caller's compiled code through
+ * the pointer mapassign returned (read in go1.22 and go1.26, amd64 and arm64,
+ * `go tool objdump` of `m[k] = v` for each shape):
+ *   - a value the compiler keeps in registers (ssa.CanSSA, cmd/compile/internal/ssa/value.go:
+ *     at most 4 pointer words, a struct of at most 4 such fields, an array of
+ *     at most 1) is stored field by field, ascending (`struct{A, B int64}`:
+ *     `MOVQ DX, 0(AX)`, `MOVQ DX, 0x8(AX)`; arm64 go1.22 two MOVDs, go1.26
+ *     one STP, two 8-byte single-copy-atomic stores), a string length first
+ *     and then its pointer (the write-barrier store), a word wider than a
+ *     pointer (int64 on a 32-bit target) low word first;
+ *   - a larger value is a Move: amd64 16-byte MOVUPS stores ascending
+ *     (`[4]int64`: `MOVUPS X14, 0(AX)`, `MOVUPS X14, 0x10(AX)`), arm64 STPs
+ *     (8-byte pieces ascending), read for sizes that are multiples of 16;
+ *     other sizes and architectures: memmove's pieces (not read).
+ */
+export function elemStorePieces(arch: Arch, t: GoType): Piece[] {
+  const size = sizeOf(t, arch).size;
+  if (size === 0) return [];
+  if (canSSA(arch, t)) {
+    const out: Piece[] = [];
+    leaves(arch, t, 0, out);
+    return out;
+  }
+  if (size % 16 === 0 && arch.name === 'amd64') return words(size, 16);
+  if (size % 16 === 0 && arch.name === 'arm64') return words(size, 8);
+  return memmovePieces(arch, size);
+}
+
+/** ssa.CanSSA (cmd/compile/internal/ssa/value.go, go1.26): whether the compiler keeps a value of t in registers. */
+function canSSA(arch: Arch, t: GoType): boolean {
+  const size = sizeOf(t, arch).size;
+  if (size === 0) return true;
+  if (size > 4 * arch.ptrSize) return false;
+  const u = underlying(t);
+  if (u.kind === 'array') return u.len <= 1 && canSSA(arch, u.elem);
+  if (u.kind === 'struct') return u.fields.length <= 4 && u.fields.every((f) => canSSA(arch, f.type));
+  return true;
+}
+
+/** The stores of a value kept in registers: each scalar field ascending, a string's length before its pointer. */
+function leaves(arch: Arch, t: GoType, off: number, out: Piece[]): void {
+  const u = underlying(t);
+  const size = sizeOf(t, arch).size;
+  if (size === 0) return;
+  if (u.kind === 'array') {
+    if (u.len === 1) leaves(arch, u.elem, off, out);
+    return;
+  }
+  if (u.kind === 'struct') {
+    const l = structLayout(u, arch, t.kind === 'named' && Boolean(t.align64));
+    for (const f of l.fields) leaves(arch, f.type, off + f.offset, out);
+    return;
+  }
+  if (u.kind === 'string') {
+    for (const p of stringHeaderPieces(arch)) out.push({ off: off + p.off, len: p.len });
+    return;
+  }
+  // Scalars, pointers; interfaces, slices and complex numbers a word (or half) at a time, ascending (not read).
+  const w = u.kind === 'complex64' || u.kind === 'complex128' ? size / 2 : Math.min(size, arch.ptrSize);
+  for (const p of words(size, w)) out.push({ off: off + p.off, len: p.len });
+}
+
+/** Copies `size` bytes of a `name` (key, elem) from `src` to `dst` one piece per step (the engines' step texts). */
+export function* storePieces(mem: SimMemory, dst: number, src: number, pieces: readonly Piece[], size: number, name: string, what: string): Steps {
   for (const p of pieces) {
     mem.copy(dst + p.off, src + p.off, p.len);
     const range = pieces.length === 1 && p.len === size ? '' : ` bytes [${p.off}, ${p.off + p.len})`;
-    yield { text: `store key${range} ${what}`, source };
+    yield `store ${name}${range} ${what}`;
   }
+}
+
+/** Copies the key from `src` to `dst` one piece per step. */
+export function* storeKeySteps(mem: SimMemory, dst: number, src: number, pieces: readonly Piece[], size: number, what: string, source: string): Generator<StepInfo, void, void> {
+  for (const text of iter(storePieces(mem, dst, src, pieces, size, 'key', what))) yield { text, source };
+}
+
+/** A step generator's texts, its return value dropped. */
+function* iter(g: Steps): Generator<string, void, void> {
+  for (let r = g.next(); !r.done; r = g.next()) yield r.value;
 }

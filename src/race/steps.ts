@@ -4,9 +4,8 @@
  *
  * A stepped operation is a generator over the engine's own map in its own
  * simulated memory. Everything it does between two `yield`s is one step: one
- * load or store of shared memory (or one coarse step the runtime does as a
- * unit for our purposes, such as one bucket's evacuation; docs/race.md lists
- * them). The yielded value describes the step just done. When the runtime
+ * load or store of shared memory (or a few loads taken as one step, such as
+ * a bucket's or group's probe; docs/race.md lists them). The yielded value describes the step just done. When the runtime
  * would call fatal(), the code throws `Fatal` with the runtime's message; the
  * scheduler ends the whole program there, as the runtime does.
  */
@@ -22,6 +21,12 @@ export interface StepInfo {
 export type OpResult = { readonly found: boolean } | undefined;
 
 export type SteppedOp = Generator<StepInfo, OpResult, void>;
+
+/**
+ * The caller's store of `m[k] = v`'s elem through the pointer mapassign
+ * returned, a step per store instruction (keystore.ts elemStorePieces).
+ */
+export type ElemStore = (addr: number) => Generator<StepInfo, void, void>;
 
 /**
  * The runtime's fatal error: `fatal error: <message>`, unrecoverable, the

@@ -9,36 +9,44 @@
  *   - `m.writing != 0` → fatal: one load;
  *   - `hash := typ.Hasher(key, m.seed)`: one load of seed;
  *   - `m.writing ^= 1`: a load and a store (a plain read-modify-write);
- *   - dirPtr/dirLen/used loads (growToSmall as one step when dirPtr is nil);
+ *   - dirPtr/dirLen/used loads; growToSmall (when dirPtr is nil) a step per
+ *     store: dirPtr, then the control word (the engine's growToSmallSteps);
  *   - putSlotSmall: the group's control word and keys read in one step
  *     (matchH2, key compares, matchEmptyOrDeleted), then the key's stores
  *     (one per store instruction: keystore.ts), the control byte store, and `m.used++` as a load and a store;
  *   - `if m.writing == 0 { fatal }; m.writing ^= 1`: a load for the check,
  *     then a load and a store for the toggle (checkAndToggle below);
- *   - the caller's elem store.
- * A table (dirLen > 0) is one coarse step per operation: the probe, slot
- * writes and counters of the engine's Table.putSlot/delete/find together
- * (and growToTable and rehash likewise). docs/race.md says what that hides.
+ *   - the caller's elem store, one step per store instruction (keystore.ts).
+ * A table (dirLen > 0) is stepped by the engine's own generators
+ * (src/engine/swiss): the directory's loads (dirLen, globalShift, dirPtr,
+ * the entry, the table's lengthMask) one step, then Table.putSlotSteps /
+ * deleteSteps (a step per probed group, per store, and per load of the
+ * growthLeft checks and of each counter's read-modify-write), growToTableSteps
+ * and rehashSteps (a step per old slot read, per directory store). A lookup's
+ * probe of a table is one step after the directory's. docs/race.md lists them.
  */
 import type { SwissMap } from '../engine/swiss/map.js';
 import { Group, claimNewAt } from '../engine/swiss/group.js';
 import { CTRL_EMPTY, first } from '../engine/swiss/ctrl.js';
 import { h2 } from '../engine/swiss/probe.js';
-import { growToSmall, growToTable } from '../engine/swiss/small.js';
-import { fastKeyPieces, memmovePieces, storeKeySteps, stringHeaderPieces, type Piece } from './keystore.js';
-import { Fatal, type SteppedOp, type StepInfo } from './steps.js';
+import { growToSmallSteps, growToTableSteps } from '../engine/swiss/small.js';
+import type { Table } from '../engine/swiss/table.js';
+import { directoryIndex } from '../engine/swiss/directory.js';
+import type { Steps } from '../engine/steps.js';
+import { fastKeyPieces, memmovePieces, storeKeySteps, storePieces, stringHeaderPieces, type Piece } from './keystore.js';
+import { Fatal, type ElemStore, type SteppedOp, type StepInfo } from './steps.js';
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 /** abi.MapGroupSlots: slots of a small map's one group. */
 const GROUP_SLOTS = 8;
 
-function files(m: SwissMap): { fast: string; generic: string; map: string } {
+function files(m: SwissMap): { fast: string; generic: string; map: string; table: string } {
   const path = m.cx.rules.path.replace(/ptr$/, '');
   const suffix = minorOf(m) <= 25 ? '_swiss' : '';
   const dir = 'internal/runtime/maps';
   const generic = `${dir}/runtime${minorOf(m) <= 25 ? '_swiss' : ''}.go`;
   const fast = path === 'generic' ? generic : `${dir}/runtime_${path}${suffix}.go`;
-  return { fast, generic, map: `${dir}/map.go` };
+  return { fast, generic, map: `${dir}/map.go`, table: `${dir}/table.go` };
 }
 
 function minorOf(m: SwissMap): number {
@@ -52,8 +60,37 @@ function setWriting(m: SwissMap, v: number): void {
   m.cx.mem.setU8(m.addr + m.cx.M.writing, v);
 }
 
+/** The engine's steps (strings) as StepInfos: the runtime function each comes from, by its text's prefix. */
+function* engineSteps<T>(m: SwissMap, g: Steps<T>, src: string): Generator<StepInfo, T, void> {
+  const dir = 'internal/runtime/maps';
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    const text = r.value;
+    const fn = /^(growToSmall|growToTable|grow|split|replaceTable|installTableSplit):/.exec(text)?.[1];
+    const source = fn === undefined ? src
+      : fn === 'grow' || fn === 'split' ? `${dir}/table.go (*table).${fn}` : `${dir}/map.go ${fn}`;
+    yield { text, source };
+  }
+}
+
+/** The hash's uint32 halves, as the engine's tables take them. */
+const halves = (hash: bigint): [number, number] => [Number((hash >> 32n) & 0xffffffffn), Number(hash & 0xffffffffn)];
+
+/**
+ * directoryIndex and directoryAt (map.go), and the table's lengthMask: the
+ * loads of dirLen, globalShift, dirPtr, the entry and the table header, one step.
+ */
+function* selectTable(m: SwissMap, hash: bigint, src: string): Generator<StepInfo, Table, void> {
+  const [hi, lo] = halves(hash);
+  const idx = directoryIndex(m, hi, lo);
+  const t = m.tableFor(hi, lo);
+  yield { text: `load dirLen ${m.dirLen}, globalShift ${m.globalShift}, dirPtr, directory[${idx}]: ${t} (capacity ${t.capacity}), its lengthMask`, source: src };
+  return t;
+}
+
 /** m[k] = v (runtime_mapassign and its fast variants). */
-export function* assignSteps(m: SwissMap, key: number, storeElem: (addr: number) => void): SteppedOp {
+export function* assignSteps(m: SwissMap, key: number, storeElem: ElemStore): SteppedOp {
   const path = m.cx.rules.path;
   const fn = path === 'generic' ? 'runtime_mapassign' : `runtime_mapassign_${path}`;
   const src = `${files(m).fast} ${fn}`;
@@ -68,10 +105,7 @@ export function* assignSteps(m: SwissMap, key: number, storeElem: (addr: number)
   yield step(`load writing ${w} (for writing ^= 1)`);
   setWriting(m, w ^ 1);
   yield step(`store writing ${w ^ 1}`);
-  if (m.dirPtr === 0) {
-    growToSmall(m);
-    yield step('dirPtr == nil: growToSmall stores a new empty group (one step)', `${files(m).map} growToSmall`);
-  }
+  if (m.dirPtr === 0) yield* engineSteps(m, growToSmallSteps(m), src);
   let elem: number | undefined;
   const dirLen = m.dirLen;
   if (dirLen === 0) {
@@ -81,15 +115,14 @@ export function* assignSteps(m: SwissMap, key: number, storeElem: (addr: number)
       elem = yield* putSlotSmallSteps(m, hash, key, src);
       if (elem !== undefined) return yield* finish(m, src, elem, storeElem);
     }
-    growToTable(m);
-    yield step('growToTable: the small map becomes a table (coarse step)', `${files(m).map} growToTable`);
+    yield* engineSteps(m, growToTableSteps(m), src);
   } else {
     yield step(`load dirLen ${dirLen}`);
   }
+  const storeKey = (dst: number, from: number, what: string): Steps => storePieces(cx.mem, dst, from, keyPieces(m), cx.keySize, 'key', what);
   while (elem === undefined) {
-    // The engine's tables take the hash as uint32 halves.
-    elem = m.tableFor(Number((hash >> 32n) & 0xffffffffn), Number(hash & 0xffffffffn)).putSlot(Number(hash & 0xffffffffn), key);
-    yield step(elem === undefined ? 'table: growthLeft 0 → rehash (coarse step)' : 'table: probe, key, ctrl, growthLeft, used (coarse step)', `${files(m).map} (table.go putSlot)`);
+    const t = yield* selectTable(m, hash, src);
+    elem = yield* engineSteps(m, t.putSlotSteps(halves(hash)[1], key, storeKey), src);
   }
   return yield* finish(m, src, elem, storeElem);
 }
@@ -142,10 +175,9 @@ function* putSlotSmallSteps(m: SwissMap, hash: bigint, key: number, src: string)
 }
 
 /** The end of runtime_mapassign*: writing's check and toggle, then the caller's elem store. */
-function* finish(m: SwissMap, src: string, elem: number, storeElem: (addr: number) => void): SteppedOp {
+function* finish(m: SwissMap, src: string, elem: number, storeElem: ElemStore): SteppedOp {
   yield* checkAndToggle(m, src);
-  storeElem(elem);
-  yield { text: 'store elem (the compiled code, through the returned pointer)', source: 'the caller' };
+  yield* storeElem(elem);
   return undefined;
 }
 
@@ -206,9 +238,12 @@ export function* deleteSteps(m: SwissMap, key: number): SteppedOp {
       yield step(`store ctrl empty in slot ${slot}`, small);
     }
   } else {
-    const r = m.tableFor(Number((hash >> 32n) & 0xffffffffn), Number(hash & 0xffffffffn)).delete(Number(hash & 0xffffffffn), key);
-    if (r === true) m.tombstonePossible = true;
-    yield step('table: probe, clear, ctrl, counters (coarse step)', `${files(m).map} (table.go Delete)`);
+    const t = yield* selectTable(m, hash, src);
+    const r = yield* engineSteps(m, t.deleteSteps(halves(hash)[1], key), `${files(m).table} (*table).Delete`);
+    if (r === true && cx.rules.tombstoneTracking) {
+      m.tombstonePossible = true;
+      yield step('store tombstonePossible true');
+    }
   }
   const used = m.used;
   if (used === 0) {
@@ -236,7 +271,14 @@ export function* lookupSteps(m: SwissMap, key: number): SteppedOp {
   const w = writingOf(m);
   if (w !== 0) throw new Fatal('concurrent map read and map write', src);
   yield step(`load writing ${w}: 0`);
-  const found = m.lookup(key);
-  yield step(`probe (dirLen ${m.dirLen}): ${found ? 'found' : 'not found'}`);
+  if (m.dirLen === 0) {
+    const found = m.lookup(key);
+    yield step(`probe (dirLen 0): ${found ? 'found' : 'not found'}`);
+    return { found };
+  }
+  const hash = m.cx.hash(key, m.seed);
+  const t = yield* selectTable(m, hash, src);
+  const found = t.find(halves(hash)[1], key) >= 0;
+  yield step(`${t}: probe its groups (one step): ${found ? 'found' : 'not found'}`);
   return { found };
 }

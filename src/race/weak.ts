@@ -15,11 +15,13 @@
  * The outcomes — caught, or the final elem and flag — are computed under
  * SC and under ARMv8; those ARMv8 allows and SC does not exist only on arm64.
  *
- * What is missing: new keys (the probe reading another goroutine's
- * tophash/control byte and key, where message passing without a barrier can
- * show a tophash before its key), deletes, lookups, growth; more than two
- * goroutines or ops; and counts (a memory model gives the set of allowed
- * outcomes, not how often each occurs).
+ * Shapes: two updates of a present key (updateCase), two inserts of new
+ * integer keys (insertCase, below); an insert or a delete with a lookup, a
+ * delete with an insert (weakops.ts); a short string key's insert and
+ * lookup (weakstr.ts). What is missing: growth, an empty map's first
+ * allocation, other string-key shapes, more than two goroutines or ops
+ * (WEAK_MISSING, each refused with one line); and counts (a memory model
+ * gives the set of allowed outcomes, not how often each occurs).
  */
 import { InputError } from '../base/errors.js';
 import { parseLitmus } from '../litmus/parse.js';
@@ -28,6 +30,8 @@ import { HASH_WRITING } from '../model/runtime/index.js';
 import { sizeOf, typeString, underlying } from '../model/types.js';
 import type { RaceScenario } from './scenario.js';
 import { startRun } from './world.js';
+import { GROWTH_STEP, groupAfterSetup, growthRefusal, weakOps, weakShape } from './weakops.js';
+import { weakStringInsertLookup } from './weakstr.js';
 
 export interface WeakResult {
   /** The generated litmus test (run it with `mapscope litmus`). */
@@ -41,7 +45,7 @@ export interface WeakResult {
   readonly missing: string;
 }
 
-export const WEAK_MISSING = 'weak mode covers two goroutines with one insert each: both updating one key the setup inserted, or both inserting new integer keys (the same key or two) into one bucket (classic, B = 0) or the small group (Swiss) with two free slots and no growth; deletes, lookups, growth, other key types and more goroutines or ops are not modelled under ARMv8';
+export const WEAK_MISSING = 'weak mode covers two goroutines with one op each on one bucket (classic, B = 0) or the Swiss small group: both updating one key the setup inserted; both inserting new integer keys (the same key or two) with two free slots; or, with integer keys and elems and a setup of inserts, an insert and a lookup of one new key, a delete and a lookup of one present key, or a delete and an insert (the delete not emptying the map, whose reseed the insert would hash with); with a short string key, an insert and a lookup; growth (a grow is hundreds of stores: the litmus enumeration would not end), other string-key shapes, more goroutines or ops are not modelled under ARMv8';
 
 /** The key the setup leaves present for `key`, by JSON equality over the setup's inserts and deletes. */
 function presentAfterSetup(sc: RaceScenario, key: unknown): boolean {
@@ -65,6 +69,9 @@ export interface WeakOptions {
 }
 
 export function weakRace(sc: RaceScenario, opts: WeakOptions = {}): WeakResult {
+  const ops = weakShape(sc);
+  if (ops && ops.shape === 'insert/lookup' && underlying(sc.base.type.key).kind === 'string') return { ...weakStringInsertLookup(sc, ops.order, WEAK_MISSING), missing: WEAK_MISSING };
+  if (ops) return { ...weakOps(sc, ops.shape, ops.order, WEAK_MISSING), missing: WEAK_MISSING };
   const two = sc.goroutines.length === 2 && sc.goroutines.every((g) => g.length === 1 && g[0].op === 'insert');
   if (two && sc.goroutines.every((g) => presentAfterSetup(sc, g[0].key)) && JSON.stringify(sc.goroutines[0][0].key) === JSON.stringify(sc.goroutines[1][0].key)) return updateCase(sc);
   if (two && sc.goroutines.every((g) => !presentAfterSetup(sc, g[0].key))) return insertCase(sc, opts.slotsOnly === true);
@@ -165,6 +172,8 @@ function insertCase(sc: RaceScenario, slotsOnly: boolean): WeakResult {
   };
   if (!intKey || sizeOf(b.type.key, b.arch).size > b.arch.ptrSize) refuse(`keys of type ${typeString(b.type.key)} are not one register`);
   if (b.ops.some((op) => op.op !== 'insert')) refuse('the setup has other ops than inserts');
+  // An empty map has no bucket or group yet: each insert would allocate one and store its pointer, unmodelled here.
+  groupAfterSetup(sc, refuse);
   // Each goroutine alone: its slot and tophash / H2, and no growth on its path.
   const alone = sc.goroutines.map((_, g) => {
     const run = startRun(sc);
@@ -173,7 +182,7 @@ function insertCase(sc: RaceScenario, slotsOnly: boolean): WeakResult {
     let bucket = '';
     for (let st = run.threads[g].step(); st; st = run.threads[g].step()) {
       const t = st.info.text;
-      if (/coarse step|: grow$|newoverflow/.test(t)) refuse(`goroutine ${g} alone ${t.split(':')[0]}`);
+      if (GROWTH_STEP.test(t)) refuse(growthRefusal(g, t));
       const m = /^store (?:tophash|ctrl) 0x([0-9a-f]+) in slot (\d+)/.exec(t);
       if (m) [top, slot] = [parseInt(m[1], 16), Number(m[2])];
       const pb = /^probe bucket (\d+)/.exec(t);

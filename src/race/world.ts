@@ -16,14 +16,17 @@ import { encoder } from '../engine/encode.js';
 import { HASH_WRITING } from '../model/runtime/index.js';
 import type { MapSnapshot } from '../engine/index.js';
 import type { Scenario } from '../engine/scenario.js';
-import { checkMap, entriesOf, snapshotSource } from '../check/index.js';
+import { checkMap, entriesOf, snapshotSource, type MapSource } from '../check/index.js';
+import type { LayoutTarget } from '../layout/index.js';
 import { sizeOf, structLayout, underlying, type GoType } from '../model/types.js';
 import { decodeValue } from '../model/values.js';
 import { decodeUint, type MemoryReader, type SimMemory } from '../model/memory.js';
 import * as classic from './classic.js';
 import * as swiss from './swiss.js';
 import type { RaceOp, RaceScenario } from './scenario.js';
-import type { OpResult, SteppedOp, StepInfo } from './steps.js';
+import type { JsonValue } from '../model/values.js';
+import type { ElemStore, OpResult, SteppedOp, StepInfo } from './steps.js';
+import { elemStorePieces, storePieces } from './keystore.js';
 
 /** A goroutine: its ops, run step by step. */
 export interface Thread {
@@ -60,12 +63,23 @@ interface MapHandle {
   readonly mem: SimMemory;
   /** The write flag's value now (classic: flags & hashWriting; Swiss: writing). */
   writing(): number;
-  stepped(op: RaceOp, kbuf: number): SteppedOp;
+  /** The op's steps, its key at `kbuf` and its elem (an insert's) encoded at `ebuf` (the goroutine's own memory). */
+  stepped(op: RaceOp, kbuf: number, ebuf: number): SteppedOp;
   snapshot(): MapSnapshot;
 }
 
 function openHandle(base: Scenario): MapHandle {
   const encElem = (mem: SimMemory) => encoder(mem, base.type.elem, 'value');
+  // The caller's elem store through the returned pointer, a step per store instruction (keystore.ts).
+  const elemStore = (mem: SimMemory, enc: (a: number, v: JsonValue) => void, op: Extract<RaceOp, { op: 'insert' }>, ebuf: number): ElemStore => {
+    const size = sizeOf(base.type.elem, base.arch).size;
+    const pieces = elemStorePieces(base.arch, base.type.elem);
+    return function* (addr: number) {
+      enc(ebuf, op.value);
+      const g = storePieces(mem, addr, ebuf, pieces, size, 'elem', '(the compiled code, through the returned pointer)');
+      for (let r = g.next(); !r.done; r = g.next()) yield { text: r.value, source: 'the caller' };
+    };
+  };
   if (base.impl === 'classic') {
     const sim = openMap(base);
     base.ops.forEach((op, i) => applyOp(sim, op, i));
@@ -74,7 +88,7 @@ function openHandle(base: Scenario): MapHandle {
     return {
       mem: m.mem,
       writing: () => m.flags & HASH_WRITING,
-      stepped: (op, k) => op.op === 'insert' ? classic.assignSteps(m, k, (a) => enc(a, op.value))
+      stepped: (op, k, e) => op.op === 'insert' ? classic.assignSteps(m, k, elemStore(m.mem, enc, op, e))
         : op.op === 'delete' ? classic.deleteSteps(m, k) : classic.lookupSteps(m, k),
       snapshot: () => sim.snapshot(),
     };
@@ -82,11 +96,13 @@ function openHandle(base: Scenario): MapHandle {
   const s = openSwiss(base);
   base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
   const m = s.map;
+  // The engine's step generators pause after each step from here on (the setup ran them straight through).
+  m.stepped = true;
   const enc = encElem(m.cx.mem);
   return {
     mem: m.cx.mem,
     writing: () => m.cx.mem.u8(m.addr + m.cx.M.writing),
-    stepped: (op, k) => op.op === 'insert' ? swiss.assignSteps(m, k, (a) => enc(a, op.value))
+    stepped: (op, k, e) => op.op === 'insert' ? swiss.assignSteps(m, k, elemStore(m.cx.mem, enc, op, e))
       : op.op === 'delete' ? swiss.deleteSteps(m, k) : swiss.lookupSteps(m, k),
     snapshot: () => s.snapshot(),
   };
@@ -114,10 +130,12 @@ export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
   // No collection while goroutines interleave: one may still hold a pointer into an array another just released.
   h.mem.keepFreed = true;
   const keySize = Math.max(1, sizeOf(sc.base.type.key, sc.base.arch).size);
+  const elemSize = Math.max(1, sizeOf(sc.base.type.elem, sc.base.arch).size);
   const encKey = encoder(h.mem, sc.base.type.key, 'key');
   const threads = sc.goroutines.map((ops, g): Thread => {
     // Each goroutine's key argument lives in its own memory (its stack), never shared.
     const kbuf = h.mem.alloc(keySize, `goroutine ${g} key`);
+    const ebuf = h.mem.alloc(elemSize, `goroutine ${g} elem`);
     let i = 0;
     let gen: SteppedOp | undefined;
     const results: OpResult[] = [];
@@ -131,7 +149,7 @@ export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
           if (i >= ops.length) return null;
           if (!gen) {
             encKey(kbuf, ops[i].key);
-            gen = h.stepped(ops[i], kbuf);
+            gen = h.stepped(ops[i], kbuf, ebuf);
           }
           const r = gen.next();
           if (!r.done) return { info: r.value, op: i };
@@ -157,46 +175,76 @@ export function startRun(sc: RaceScenario, cache?: JudgeCache): Run {
 
 /** The same ops run serially in `order` (goroutine indices, one per op) by the engine's unstepped code. */
 export function serialRun(sc: RaceScenario, order: readonly number[]): EndState {
-  const r = serialReplay(sc, order);
-  return judge(sc, r.snapshot, r.results, r.writing);
+  return serialSim(sc, order).end();
 }
 
 /**
- * The contents (entries as bytes, lookup results so far) after running
- * `order` serially: two prefixes with equal keys leave maps that every
- * further op treats alike (an op's effect on the entries and its result
- * depend on the entries alone), so the serial end states are found by
- * exploring each (progress, contents) pair once (explore.ts).
+ * A serial run kept alive: the engine's map after `order`, advanced one
+ * whole op at a time (explore.ts's serial walk extends a state by one op
+ * instead of replaying its order from the start).
  */
-export function serialContents(sc: RaceScenario, order: readonly number[]): string {
-  const r = serialReplay(sc, order);
-  return contentsOf(sc, r.snapshot(), r.results, r.writing);
+export interface SerialSim {
+  /** Runs goroutine g's next op. */
+  apply(g: number): void;
+  /**
+   * The contents (entries as bytes, lookup results so far): two prefixes
+   * with equal contents leave maps that every further op treats alike (an
+   * op's effect on the entries and its result depend on the entries alone),
+   * so the serial end states are found by exploring each (progress,
+   * contents) pair once (explore.ts). Read from the engine's own memory, as
+   * `mapscope check` reads a core: the same bytes the snapshot holds.
+   */
+  contents(): string;
+  /** The end state as judged (serialRun's). */
+  end(): EndState;
+  /** The engine's snapshot of the map now (docs/json.md "sim"). */
+  snapshot(): MapSnapshot;
 }
 
-function serialReplay(sc: RaceScenario, order: readonly number[]): { snapshot: () => MapSnapshot; results: OpResult[][]; writing: number } {
+/** The serial run of `order` (then extend it with apply). */
+export function serialSim(sc: RaceScenario, order: readonly number[] = []): SerialSim {
   const base = sc.base;
   const next = sc.goroutines.map(() => 0);
   const results: OpResult[][] = sc.goroutines.map(() => []);
+  const target: LayoutTarget = { go: base.go, arch: base.arch, experiment: base.experiment };
+  let run: (op: RaceOp, g: number) => void;
+  let snapshot: () => MapSnapshot;
+  let writing: () => number;
+  let mem: MemoryReader;
+  let addr: number;
   if (base.impl === 'classic') {
     const sim = openMap(base);
     base.ops.forEach((op, i) => applyOp(sim, op, i));
-    for (const g of order) {
-      const op = sc.goroutines[g][next[g]++];
+    run = (op, g) => {
       if (op.op === 'insert') sim.insert(op.key, op.value);
       else if (op.op === 'delete') sim.delete(op.key);
       else results[g].push({ found: sim.lookup(op.key) !== undefined });
-    }
-    return { snapshot: () => sim.snapshot(), results, writing: sim.map.flags & HASH_WRITING };
+    };
+    snapshot = () => sim.snapshot();
+    writing = () => sim.map.flags & HASH_WRITING;
+    mem = sim.map.mem;
+    addr = sim.map.ptr;
+  } else {
+    const s = openSwiss(base);
+    base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
+    run = (op, g) => {
+      if (op.op === 'insert') s.insert(op.key, op.value);
+      else if (op.op === 'delete') s.delete(op.key);
+      else results[g].push({ found: s.lookup(op.key) });
+    };
+    snapshot = () => s.snapshot();
+    writing = () => s.map.cx.mem.u8(s.map.addr + s.map.cx.M.writing);
+    mem = s.map.cx.mem;
+    addr = s.map.addr;
   }
-  const s = openSwiss(base);
-  base.ops.forEach((op, i) => applySwissOp(s, op, i, () => {}));
-  for (const g of order) {
-    const op = sc.goroutines[g][next[g]++];
-    if (op.op === 'insert') s.insert(op.key, op.value);
-    else if (op.op === 'delete') s.delete(op.key);
-    else results[g].push({ found: s.lookup(op.key) });
-  }
-  return { snapshot: () => s.snapshot(), results, writing: s.map.cx.mem.u8(s.map.addr + s.map.cx.M.writing) };
+  const apply = (g: number): void => run(sc.goroutines[g][next[g]++], g);
+  for (const g of order) apply(g);
+  const src: MapSource = { name: 'serial state', reader: mem, addr: BigInt(addr), type: base.type, target, syntheticAddresses: true };
+  return {
+    apply, snapshot,
+    end: () => judge(sc, snapshot, results, writing()),
+    contents: () => `${pairsOf(sc, src).join(' ')}|${lookupsText(sc, results, writing())}`,
+  };
 }
 
 function lookupsText(sc: RaceScenario, results: OpResult[][], writing: number): string {
@@ -205,13 +253,7 @@ function lookupsText(sc: RaceScenario, results: OpResult[][], writing: number): 
     + (writing ? ` ${flag}=${writing}` : '');
 }
 
-/** The fingerprint `judge` gives, without the checker: sorted key=elem hex pairs, then the lookup results. */
-function contentsOf(sc: RaceScenario, snap: MapSnapshot, results: OpResult[][], writing: number): string {
-  const src = snapshotSource(JSON.parse(JSON.stringify(snap)) as unknown, 'serial state');
-  return `${pairsOf(sc, src).join(' ')}|${lookupsText(sc, results, writing)}`;
-}
-
-function pairsOf(sc: RaceScenario, src: ReturnType<typeof snapshotSource>): string[] {
+function pairsOf(sc: RaceScenario, src: MapSource): string[] {
   return entriesOf(src, MAX_ENTRIES).map((e) => `${valueBytes(src.reader, sc.base.type.key, Number(e.key))}=${valueBytes(src.reader, sc.base.type.elem, Number(e.elem))}`).sort();
 }
 

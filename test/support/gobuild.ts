@@ -14,8 +14,11 @@
  * A build is made in a scratch directory and renamed into place, so test
  * files running in parallel share it; a lock per build key makes a file that
  * asks for a program another file is building wait for it, not build it
- * too. MAPSCOPE_BUILD_LOG=<file> appends one line per real `go build`, with
- * its wall time (the CI figures in docs/figures.md count them).
+ * too. MAPSCOPE_BUILD_LOG=<file> appends one line per real `go build`: its
+ * start time, pid, what it built and its wall time (the CI figures in
+ * docs/figures.md count them), and one per wait longer than a second on
+ * another file's build of the same key ("waited"), so a run's timeline shows
+ * where test files sat idle.
  *
  * goOutput keeps what a built program printed for one input the same way
  * (under $MAPSCOPE_CACHE/outputs), for programs whose run costs minutes under
@@ -62,6 +65,17 @@ export function goEnv(go: string, extra: Record<string, string> = {}): NodeJS.Pr
   };
 }
 
+/**
+ * Points the Go build cache of mapscope's own builds (`falseshare`, `race --measure`, `layout
+ * --source`: they take GOCACHE from the environment like any `go build`) at the run's cache, for a
+ * test file that runs them in-process. They then reuse the standard library the probes compiled,
+ * and a cold run (empty $MAPSCOPE_CACHE) starts as cold as on a fresh machine, not from the user's
+ * ~/.cache/go-build. What mapscope does for its users does not change.
+ */
+export function useRunGoCache(): void {
+  process.env.GOCACHE = join(cacheDir(), 'gocache');
+}
+
 function hashDir(h: ReturnType<typeof createHash>, dir: string, rel = ''): void {
   for (const f of readdirSync(join(dir, rel)).sort()) {
     const p = join(dir, rel, f);
@@ -104,7 +118,10 @@ export function goBuild(p: GoProgram): string {
   if (existsSync(out)) return out;
   mkdirSync(root, { recursive: true });
   const lock = join(root, `.lock-${buildKey(p)}`);
-  if (!takeLock(lock, out)) return out;
+  const asked = Date.now();
+  const mine = takeLock(lock, out);
+  if (Date.now() - asked > 1000) logBuild(asked, p, 'waited');
+  if (!mine) return out;
   const scratch = mkdtempSync(join(root, '.build-'));
   try {
     if (existsSync(out)) return out;
@@ -122,10 +139,7 @@ export function goBuild(p: GoProgram): string {
     const args = ['build', '-buildvcs=false', '-o', join(scratch, name), ...(p.flags ?? []), p.pkg ?? '.'];
     const started = Date.now();
     execFileSync(join(goroot(p.go), 'bin', 'go'), args, { cwd, env, stdio: 'pipe' });
-    if (process.env.MAPSCOPE_BUILD_LOG) {
-      const what = [p.go, `${p.goos ?? 'linux'}/${p.goarch}`, p.src ?? p.pkg ?? p.name, ...(p.flags ?? []), ...Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`)];
-      appendFileSync(process.env.MAPSCOPE_BUILD_LOG, `${what.join(' ')} ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
-    }
+    logBuild(started, p, 'built');
     rmSync(join(scratch, 'src'), { recursive: true, force: true });
     try {
       renameSync(scratch, dir);
@@ -138,6 +152,14 @@ export function goBuild(p: GoProgram): string {
     rmSync(scratch, { recursive: true, force: true });
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** One line of MAPSCOPE_BUILD_LOG: start, pid, built/waited, the build, seconds since start. */
+function logBuild(started: number, p: GoProgram, event: 'built' | 'waited'): void {
+  if (!process.env.MAPSCOPE_BUILD_LOG) return;
+  const what = [p.go, `${p.goos ?? 'linux'}/${p.goarch}`, p.src ?? p.pkg ?? p.name, ...(p.flags ?? []), ...Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+  const line = [new Date(started).toISOString(), process.pid, event, ...what, `${((Date.now() - started) / 1000).toFixed(1)}s`];
+  appendFileSync(process.env.MAPSCOPE_BUILD_LOG, `${line.join(' ')}\n`);
 }
 
 /**

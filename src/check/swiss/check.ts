@@ -648,7 +648,9 @@ function checkPlacement(
   }
   if (!reached) c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.probeUnreached(w.text, g, ng, mask));
   if (d.length === 1) {
-    if (d.entries[0] !== t.addr) c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, 0n, d.ordinal.get(d.entries[0])));
+    if (d.entries[0] !== t.addr) {
+      c.f.add({ ...plain(w), home: () => homeOf(hash) }, F.placementOther(w.text, t.ordinal, 0n, d.ordinal.get(d.entries[0])));
+    }
     return;
   }
   const idx = Number(hash >> c.dirShift);

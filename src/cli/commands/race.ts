@@ -31,7 +31,7 @@ export const command: CommandModule = {
       .option('--json', 'machine-readable output (docs/json.md "race")')
       .option('--sample <n>', 'draw n interleavings uniformly instead of enumerating them all')
       .option('--seed <s>', 'seed of the sampler (default 1)')
-      .option('--weak', 'also run the scenario as an AArch64 litmus test under SC and ARMv8 (two goroutines, one insert each: updating one present key, or inserting new integer keys into one bucket or small group): which outcomes exist only on arm64')
+      .option('--weak', 'also run the scenario as an AArch64 litmus test under SC and ARMv8 (two goroutines, one op each, on one bucket or small group: two updates of a present key, two inserts of new integer keys, an insert or a delete with a lookup of its key (an insert of a short string key too), a delete with an insert): which outcomes exist only on arm64')
       .option('--limit <n>', `most interleavings to enumerate without --sample (default ${DEFAULT_LIMIT})`)
       .option('--measure', 'also run the goroutines on a real Go map, many times, and put the measured shares beside (docs/race.md "Measured on real Go")')
       .option('--runs <n>', 'with --measure: runs on real Go (default 1000)')
@@ -41,7 +41,9 @@ Example scenario, update.json (two goroutines assign to the key the setup insert
   {"go": "1.22", "type": "map[int64]int64", "hash": {"seeds": [1]},
    "setup": [["insert", 1, 10]],
    "goroutines": [[["insert", 1, 20]], [["insert", 1, 30]]]}
-With "goroutines": [[["insert", 2, 20]], [["insert", 3, 30]]] (new keys), newkeys.json.
+With "goroutines": [[["insert", 2, 20]], [["insert", 3, 30]]] (new keys), newkeys.json; with
+"setup": [["insert", 1, 10], ["insert", 3, 30]] and "goroutines": [[["delete", 1]], [["insert", 2, 20]]],
+delins.json.
 
 Examples:
   mapscope race update.json                           # all 48620 interleavings, counted and classified
@@ -49,6 +51,7 @@ Examples:
   mapscope race newkeys.json --sample 2000 --seed 3   # 40116600 interleavings: a uniform sample, Wilson 95%
   mapscope race update.json --weak                    # and the outcomes under ARMv8 (src/litmus's model)
   mapscope race newkeys.json --weak --sample 100      # new keys under ARMv8 (a minute of CPU)
+  mapscope race delins.json --weak --sample 100       # delete(m, 1) racing m[2] = 20: the elem zeroed on arm64 only
   mapscope race update.json --measure --runs 5000 --go ~/go1.22/bin/go   # simulated beside measured on real Go
 
 Exit status: 0 when the simulation ran (whatever it found), 2 for a bad scenario or

@@ -33,7 +33,7 @@ import { hashGrow } from './grow.js';
 import { releaseArray, releaseChain } from './release.js';
 import { newoverflow } from './overflow.js';
 import type { GoHasher } from '../../hash/index.js';
-import { FastArena, TWO32 } from '../fastarena.js';
+import { FastArena, TWO32, eqBytes, firstByte } from '../fastarena.js';
 
 /** A fast path declined: run the generic function (nothing was written). */
 export const FALLBACK = -2;
@@ -47,8 +47,9 @@ export class ClassicFast extends FastArena {
   private readonly ovfOff: number;
   private readonly keySize: number;
   private readonly elemSize: number;
-  /** tophash of the last hash(). */
+  /** tophash and low half of the last hash. */
   private top = 0;
+  private lo = 0;
 
   private constructor(private readonly m: ClassicMap, scratch: number) {
     super(m.mem, m.env.variant === 'faststr', scratch);
@@ -69,7 +70,8 @@ export class ClassicFast extends FastArena {
     const ok = !m.tracing && !m.env.arch.bigEndian && m.env.arch.ptrSize === 8 && !m.keyIndirect && !m.elemIndirect &&
       ((v === 'fast64' && op === 'memhash64' && m.keySize === 8) || (v === 'faststr' && op === 'strhash' && m.keySize === 16)) &&
       (scratch - m.mem.base) % 8 === 0 && m.bucketSize % 8 === 0 && m.keysOff % 8 === 0;
-    return ok ? new ClassicFast(m, scratch) : undefined;
+    // The tophash words are read as 32-bit words (topOff and the bucket size multiples of 4).
+    return ok && m.topOff % 4 === 0 ? new ClassicFast(m, scratch) : undefined;
   }
 
   private next(b: number): number {
@@ -86,27 +88,32 @@ export class ClassicFast extends FastArena {
     this.w[(this.m.oCount >> 2) + 1] = 0;
   }
 
-  /** The scratch key's hash with hash0; returns its low half, sets `top`. */
-  private hash(): number {
+  /** The scratch key's hash with hash0 into `lo` and `top`; false when the generic path must run (it reports a bad string length). */
+  private hash(): boolean {
     return this.hashAt(this.ko);
   }
 
-  /** The hash of the key at arena offset k with hash0 (classic seeds are uint32); returns its low half, sets `top`. */
-  private hashAt(k: number): number {
+  /**
+   * The hash of the key at arena offset k with hash0 (classic seeds are uint32): its low half into
+   * `lo`, its tophash into `top`. A field, not a return value: a uint32 past 2^30 returned from a
+   * call V8 does not inline is a heap number, allocated per operation.
+   */
+  private hashAt(k: number): boolean {
     const a = this.a;
     const w = this.w;
     const seed = w[this.m.oHash0 >> 2];
     const h = this.hasher;
     if (this.str) {
       const len = w[(k >> 2) + 2];
-      if (w[(k >> 2) + 3] !== 0 || len > 0x7fffffff) return FALLBACK; // the generic path reports it
+      if (w[(k >> 2) + 3] !== 0 || len > 0x7fffffff) return false;
       h.memhashWords(a, len === 0 ? 0 : this.ptrOff(k), len, 0, seed);
     } else {
       h.memhash64Words(a, k, 0, seed);
     }
     const t = h.hi >>> 24;
     this.top = t < MIN_TOP_HASH ? t + MIN_TOP_HASH : t;
-    return h.lo;
+    this.lo = h.lo;
+    return true;
   }
 
   /** The head bucket the hash selects: arena offset of buckets[lo & (2^B - 1)]. */
@@ -121,8 +128,8 @@ export class ClassicFast extends FastArena {
     if (this.count() === 0) return -1;
     const B = a[m.oB];
     if (B >= 31) return FALLBACK;
-    const lo = this.hash();
-    if (lo === FALLBACK && this.str) return FALLBACK;
+    if (!this.hash()) return FALLBACK;
+    const lo = this.lo;
     const top = this.top;
     let b = this.head(lo, B);
     const old = this.ptrOff(m.oOldbuckets);
@@ -133,16 +140,38 @@ export class ClassicFast extends FastArena {
       if (!(h > EMPTY_ONE && h < MIN_TOP_HASH)) b = ob;
     }
     const ks = this.keySize;
-    while (b >= 0) {
-      const tb = b + this.topOff;
-      for (let i = 0; i < BUCKET_CNT; i++) {
-        const t = a[tb + i];
-        if (t !== top) {
-          if (t === EMPTY_REST) return -1;
-          continue;
+    const w = this.w;
+    if (!this.str) {
+      // mapaccess1_fast64: each slot's key word against the key, then its tophash not empty (the
+      // key loads do not wait on the tophash ones); the whole chain, with no stop at emptyRest.
+      const y = this.ko >> 2;
+      const k0 = w[y];
+      const k1 = w[y + 1];
+      for (; b >= 0; b = this.next(b)) {
+        const kw = (b + this.keysOff) >> 2;
+        const tb = b + this.topOff;
+        for (let i = 0; i < BUCKET_CNT; i++) {
+          if (w[kw + 2 * i] === k0 && w[kw + 2 * i + 1] === k1 && a[tb + i] > EMPTY_ONE) return b + this.elemsOff + i * this.elemSize;
         }
+      }
+      return -1;
+    }
+    // The bucket's eight tophash bytes as two words: slots whose tophash is top, in order, then a
+    // stop if any is emptyRest (no match can follow one: every later slot and bucket is empty).
+    const top4 = top * 0x01010101;
+    while (b >= 0) {
+      const tw = (b + this.topOff) >> 2;
+      const x0 = w[tw];
+      const x1 = w[tw + 1];
+      for (let m = eqBytes(x0, top4); m !== 0; m &= m - 1) {
+        const i = firstByte(m);
         if (this.eq(b + this.keysOff + i * ks)) return b + this.elemsOff + i * this.elemSize;
       }
+      for (let m = eqBytes(x1, top4); m !== 0; m &= m - 1) {
+        const i = firstByte(m) + 4;
+        if (this.eq(b + this.keysOff + i * ks)) return b + this.elemsOff + i * this.elemSize;
+      }
+      if ((eqBytes(x0, 0) | eqBytes(x1, 0)) !== 0) return -1; // EMPTY_REST is 0
       b = this.next(b);
     }
     return -1;
@@ -154,8 +183,8 @@ export class ClassicFast extends FastArena {
     let a = this.sync();
     const B0 = a[m.oB];
     if (B0 >= 31 || this.ptrOff(m.oBuckets) < 0) return FALLBACK;
-    const lo = this.hash();
-    if (lo === FALLBACK && this.str) return FALLBACK;
+    if (!this.hash()) return FALLBACK;
+    const lo = this.lo;
     const top = this.top;
     const ks = this.keySize;
     const str = this.str;
@@ -215,7 +244,6 @@ export class ClassicFast extends FastArena {
     }
   }
 
-  /** The scratch key's bytes into the key slot at arena offset k. */
   /** mapdelete: 1 when the key was found and deleted, 0 when absent. */
   delete(): number {
     const m = this.m;
@@ -223,8 +251,8 @@ export class ClassicFast extends FastArena {
     if (this.count() === 0) return 0;
     const B0 = a[m.oB];
     if (B0 >= 31) return FALLBACK;
-    const lo = this.hash();
-    if (lo === FALLBACK && this.str) return FALLBACK;
+    if (!this.hash()) return FALLBACK;
+    const lo = this.lo;
     const top = this.top;
     const bucket = lo & ((1 << B0) - 1);
     if (this.ptrOff(m.oOldbuckets) >= 0) a = this.growWork(bucket);
@@ -251,8 +279,7 @@ export class ClassicFast extends FastArena {
           this.w[slot >> 2] = 0;
           this.w[(slot >> 2) + 1] = 0;
         }
-        const e = b + this.elemsOff + i * this.elemSize;
-        a.fill(0, e, e + this.elemSize);
+        this.zeroBytes(b + this.elemsOff + i * this.elemSize, this.elemSize);
         a[tb + i] = EMPTY_ONE;
         this.spreadEmptyRest(bOrig, b, i);
         const n = this.count() - 1;
@@ -309,7 +336,11 @@ export class ClassicFast extends FastArena {
           if (top < MIN_TOP_HASH) throw new Error('bad map state');
           const k = b + this.keysOff + i * ks;
           // hash & newbit: newbit = 2^oldB < 2^31.
-          const useY = !same && (this.hashAt(k) & newbit) !== 0;
+          let useY = false;
+          if (!same) {
+            this.hashAt(k);
+            useY = (this.lo & newbit) !== 0;
+          }
           a[b + to + i] = EVACUATED_X + (useY ? 1 : 0);
           let db: number;
           let di: number;
@@ -331,11 +362,8 @@ export class ClassicFast extends FastArena {
             di = xi++;
           }
           a[db + to + di] = top;
-          const dk = db + this.keysOff + di * ks;
-          for (let j = 0; j < ks; j++) a[dk + j] = a[k + j];
-          const de = db + this.elemsOff + di * es;
-          const se = b + this.elemsOff + i * es;
-          for (let j = 0; j < es; j++) a[de + j] = a[se + j];
+          this.copyBytes(db + this.keysOff + di * ks, k, ks);
+          this.copyBytes(db + this.elemsOff + di * es, b + this.elemsOff + i * es, es);
         }
       }
       if ((a[m.oFlags] & OLD_ITERATOR) === 0 && m.bucketHasPointers) {

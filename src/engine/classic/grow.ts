@@ -23,6 +23,7 @@ import {
 import { makeBucketArray } from './make.js';
 import { newoverflowSteps } from './overflow.js';
 import { releaseArray, releaseChain } from './release.js';
+import { drain } from '../steps.js';
 
 /**
  * The steps of a grow, as generators: each `yield` ends one store to the
@@ -31,14 +32,7 @@ import { releaseArray, releaseChain } from './release.js';
  * end (what the engine itself does). The yielded text says what was done.
  */
 export type GrowSteps = Generator<string, void, void>;
-
-/** Runs a step generator to its end. */
-export function drain<T>(g: Generator<string, T, void>): T {
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-  }
-}
+export { drain };
 
 export function hashGrow(m: ClassicMap): void {
   drain(hashGrowSteps(m));

@@ -11,6 +11,7 @@
 import type { SwissMap } from './map.js';
 import type { Table } from './table.js';
 import { Table as TableView } from './table.js';
+import { drain, type Steps } from '../steps.js';
 
 /** hash >> globalShift, from the hash's uint32 halves (hi is 0 for a 32-bit hash). */
 export function directoryIndex(m: SwissMap, hi: number, lo: number): number {
@@ -53,11 +54,30 @@ export function newDirectory(m: SwissMap, len: number): number {
 }
 
 export function replaceTable(m: SwissMap, t: Table): void {
+  drain(replaceTableSteps(m, t));
+}
+
+/** replaceTable (map.go): the directory entries of the table's range, a store each (the entry count loads globalDepth). */
+export function* replaceTableSteps(m: SwissMap, t: Table): Steps {
   const entries = 1 << (m.globalDepth - t.localDepth);
-  for (let i = 0; i < entries; i++) directorySet(m, t.index + i, t);
+  for (let i = 0; i < entries; i++) {
+    directorySet(m, t.index + i, t);
+    if (m.stepped) yield `replaceTable: store directory[${t.index + i}] (load globalDepth ${m.globalDepth})`;
+  }
 }
 
 export function installTableSplit(m: SwissMap, old: Table, left: Table, right: Table): void {
+  drain(installTableSplitSteps(m, old, left, right));
+}
+
+/**
+ * installTableSplit (map.go) as steps: when the directory doubles, each old
+ * entry is read (and its table's index doubled, a store to that shared
+ * table, where it is the table's first entry) a step each into the private
+ * new directory; globalDepth++ and globalShift-- (each a load and a store),
+ * dirPtr and dirLen a store each; then the two tables' entries.
+ */
+export function* installTableSplitSteps(m: SwissMap, old: Table, left: Table, right: Table): Steps {
   if (old.localDepth === m.globalDepth) {
     const n = m.dirLen;
     const dir = newDirectory(m, 2 * n);
@@ -68,20 +88,33 @@ export function installTableSplit(m: SwissMap, old: Table, left: Table, right: T
       m.cx.mem.setPtr(dir + 2 * i * p, t.addr);
       m.cx.mem.setPtr(dir + (2 * i + 1) * p, t.addr);
       views.push(t, t);
-      if (t.index === i) t.index = 2 * i;
+      if (t.index === i) {
+        t.index = 2 * i;
+        if (m.stepped) yield `installTableSplit: load directory[${i}] into the new directory (private); store its table's index ${2 * i}`;
+      } else {
+        if (m.stepped) yield `installTableSplit: load directory[${i}] into the new directory (private)`;
+      }
     }
-    m.globalDepth = m.globalDepth + 1;
-    m.globalShift = m.globalShift - 1;
+    const gd = m.globalDepth;
+    if (m.stepped) yield `installTableSplit: load globalDepth ${gd} (globalDepth++)`;
+    m.globalDepth = gd + 1;
+    if (m.stepped) yield `installTableSplit: store globalDepth ${gd + 1}`;
+    const gs = m.globalShift;
+    if (m.stepped) yield `installTableSplit: load globalShift ${gs} (globalShift--)`;
+    m.globalShift = gs - 1;
+    if (m.stepped) yield `installTableSplit: store globalShift ${gs - 1}`;
     // The old directory is garbage once the map points at the new one.
     m.cx.mem.free(m.dirPtr);
     m.dirPtr = dir;
     m.dirViews.length = 0;
     for (const v of views) m.dirViews.push(v);
+    if (m.stepped) yield `installTableSplit: store dirPtr (the new directory of ${2 * n})`;
     m.dirLen = 2 * n;
+    if (m.stepped) yield `installTableSplit: store dirLen ${2 * n}`;
     m.cx.trace?.(`  directory doubles to ${2 * n} entries (globalDepth ${m.globalDepth}, globalShift ${m.globalShift})`);
   }
   left.index = old.index;
-  replaceTable(m, left);
+  yield* replaceTableSteps(m, left);
   right.index = left.index + (1 << (m.globalDepth - left.localDepth));
-  replaceTable(m, right);
+  yield* replaceTableSteps(m, right);
 }

@@ -27,7 +27,10 @@ import { pruneTombstones } from './prune.js';
 import { MAX_TABLE_CAPACITY, newTable } from './table.js';
 import { freeTable, installTableSplit, replaceTable } from './directory.js';
 import type { GoHasher, Recipe } from '../../hash/index.js';
-import { FastArena, TWO32 } from '../fastarena.js';
+import { FastArena, TWO32, eqBytes, firstByte } from '../fastarena.js';
+
+/** CTRL_EMPTY in each byte of a word. */
+const EMPTY4 = CTRL_EMPTY * 0x01010101;
 
 /** A fast path declined: run the generic one (nothing was written). */
 export const FALLBACK = -2;
@@ -137,21 +140,40 @@ export class SwissFast extends FastArena {
     return this.w[this.oDirLen >> 2] !== 0 && this.ptrOff(this.oDirPtr) >= 0;
   }
 
-  /** Table.find over offsets: group * SLOTS + slot, or -1. */
+  /**
+   * Table.find over offsets: group * SLOTS + slot, or -1. A group's control word is read as two
+   * 32-bit words and matched against H2 and empty a word at a time (matchH2, matchEmpty).
+   */
   private find(t: Table): number {
-    const a = this.a;
+    const w = this.w;
     const mask = t.lengthMask;
     const d = t.data - this.base;
-    const hh = this.lo & 0x7f;
+    const h4 = (this.lo & 0x7f) * 0x01010101;
     let off = (this.lo >>> 7) & mask;
     for (let step = 1; ; step++) {
       const c = d + off * this.gs;
-      for (let i = 0; i < SLOTS; i++) {
-        if (a[c + i] === hh && this.eq(c + this.keysOff + i * this.keyStride)) return off * SLOTS + i;
+      const x0 = w[c >> 2];
+      const x1 = w[(c >> 2) + 1];
+      for (let m = eqBytes(x0, h4); m !== 0; m &= m - 1) {
+        const i = firstByte(m);
+        if (this.eq(c + this.keysOff + i * this.keyStride)) return off * SLOTS + i;
       }
-      for (let i = 0; i < SLOTS; i++) if (a[c + i] === CTRL_EMPTY) return -1;
+      for (let m = eqBytes(x1, h4); m !== 0; m &= m - 1) {
+        const i = firstByte(m) + 4;
+        if (this.eq(c + this.keysOff + i * this.keyStride)) return off * SLOTS + i;
+      }
+      if ((eqBytes(x0, EMPTY4) | eqBytes(x1, EMPTY4)) !== 0) return -1;
       off = (off + step) & mask;
     }
+  }
+
+  /** The first slot of the group at arena offset c whose control byte has its high bit set (empty or deleted), or SLOTS. */
+  private firstFree(c: number): number {
+    const w = this.w;
+    const m0 = w[c >> 2] & 0x80808080;
+    if (m0 !== 0) return firstByte(m0);
+    const m1 = w[(c >> 2) + 1] & 0x80808080;
+    return m1 !== 0 ? firstByte(m1) + 4 : SLOTS;
   }
 
   /** lookup: 1 present, 0 absent. */
@@ -177,13 +199,9 @@ export class SwissFast extends FastArena {
     t.used = t.used - 1;
     this.setUsed(this.used() - 1);
     // clearForDelete: the key only if it holds pointers (direct keys here), the elem always.
-    const k = c + this.keysOff + i * this.keyStride;
-    if (m.cx.keyHasPointers) a.fill(0, k, k + this.keySize);
-    const e = c + this.elemsOff + i * this.elemStride;
-    a.fill(0, e, e + this.elemSize);
-    let hasEmpty = false;
-    for (let j = 0; j < SLOTS; j++) if (a[c + j] === CTRL_EMPTY) hasEmpty = true;
-    if (hasEmpty) {
+    if (m.cx.keyHasPointers) this.zeroBytes(c + this.keysOff + i * this.keyStride, this.keySize);
+    this.zeroBytes(c + this.elemsOff + i * this.elemStride, this.elemSize);
+    if ((eqBytes(this.w[c >> 2], EMPTY4) | eqBytes(this.w[(c >> 2) + 1], EMPTY4)) !== 0) {
       a[c + i] = CTRL_EMPTY;
       t.growthLeft = t.growthLeft + 1;
     } else {
@@ -203,8 +221,7 @@ export class SwissFast extends FastArena {
       e = this.putSlot(this.table());
       this.sync();
     }
-    const a = this.a;
-    for (let i = 0; i < this.elemSize; i++) a[e + i] = a[this.vo + i];
+    this.copyBytes(e, this.vo, this.elemSize);
     return 1;
   }
 
@@ -218,18 +235,21 @@ export class SwissFast extends FastArena {
     let off = (this.lo >>> 7) & mask;
     let delGroup = -1;
     let delSlot = -1;
+    const h4 = hh * 0x01010101;
+    const w = this.w;
     for (let step = 1; ; step++) {
       const c = d + off * this.gs;
-      for (let i = 0; i < SLOTS; i++) {
-        if (a[c + i] !== hh) continue;
-        const k = c + this.keysOff + i * this.keyStride;
-        if (this.eq(k)) {
-          if (cx.needKeyUpdate) this.copyKey(k);
-          return c + this.elemsOff + i * this.elemStride;
+      for (let j = 0; j < 2; j++) {
+        for (let mm = eqBytes(w[(c >> 2) + j], h4); mm !== 0; mm &= mm - 1) {
+          const i = firstByte(mm) + 4 * j;
+          const k = c + this.keysOff + i * this.keyStride;
+          if (this.eq(k)) {
+            if (cx.needKeyUpdate) this.copyKey(k);
+            return c + this.elemsOff + i * this.elemStride;
+          }
         }
       }
-      let i = 0;
-      while (i < SLOTS && (a[c + i] & 0x80) === 0) i++;
+      let i = this.firstFree(c);
       if (i === SLOTS) {
         off = (off + step) & mask;
         continue;
@@ -272,19 +292,15 @@ export class SwissFast extends FastArena {
     if (newCap <= MAX_TABLE_CAPACITY) {
       const nt = newTable(m, newCap, t.index, t.localDepth);
       this.sync();
-      this.eachFull(t, (k, e) => this.uncheckedPut(nt, k, e));
+      this.moveAll(t, nt, nt, 0);
       replaceTable(m, nt);
     } else {
       const ld = t.localDepth + 1;
       const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
       const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
       this.sync();
-      // hash & (1 << (hashBits - localDepth)), from the halves.
-      const pos = m.cx.rules.hashBits - ld;
-      this.eachFull(t, (k, e) => {
-        const bit = pos >= 32 ? (this.hi >>> (pos - 32)) & 1 : (this.lo >>> pos) & 1;
-        this.uncheckedPut(bit ? right : left, k, e);
-      });
+      // hash & (1 << (hashBits - localDepth)) picks the side.
+      this.moveAll(t, left, right, m.cx.rules.hashBits - ld);
       installTableSplit(m, t, left, right);
     }
     t.index = -1;
@@ -294,16 +310,21 @@ export class SwissFast extends FastArena {
     this.lo = lo;
   }
 
-  /** Every full slot of t in group and slot order: f(key offset, elem offset), with the key's hash in hi/lo. */
-  private eachFull(t: Table, f: (k: number, e: number) => void): void {
+  /**
+   * Every full slot of t, in group and slot order, into `left`, or into `right` when bit `pos` of its
+   * hash is set (a grow passes the new table as both).
+   */
+  private moveAll(t: Table, left: Table, right: Table, pos: number): void {
     const d = t.data - this.base;
+    const split = left !== right;
     for (let g = 0; g <= t.lengthMask; g++) {
       const c = d + g * this.gs;
       for (let j = 0; j < SLOTS; j++) {
         if (this.a[c + j] & 0x80) continue;
         const k = c + this.keysOff + j * this.keyStride;
         this.hashAt(k);
-        f(k, c + this.elemsOff + j * this.elemStride);
+        const bit = split && (pos >= 32 ? (this.hi >>> (pos - 32)) & 1 : (this.lo >>> pos) & 1) !== 0;
+        this.uncheckedPut(bit ? right : left, k, c + this.elemsOff + j * this.elemStride);
       }
     }
   }
@@ -317,15 +338,13 @@ export class SwissFast extends FastArena {
     let off = (this.lo >>> 7) & mask;
     for (let step = 1; ; step++) {
       const c = d + off * this.gs;
-      for (let i = 0; i < SLOTS; i++) {
-        if ((a[c + i] & 0x80) === 0) continue;
+      const i = this.firstFree(c);
+      if (i < SLOTS) {
         t.growthLeft = t.growthLeft - 1;
         t.used = t.used + 1;
         a[c + i] = this.lo & 0x7f;
-        const dk = c + this.keysOff + i * this.keyStride;
-        for (let j = 0; j < this.keySize; j++) a[dk + j] = a[k + j];
-        const de = c + this.elemsOff + i * this.elemStride;
-        for (let j = 0; j < this.elemSize; j++) a[de + j] = a[e + j];
+        this.copyBytes(c + this.keysOff + i * this.keyStride, k, this.keySize);
+        this.copyBytes(c + this.elemsOff + i * this.elemStride, e, this.elemSize);
         return;
       }
       off = (off + step) & mask;

@@ -95,6 +95,14 @@ export class SwissMap {
   get clearSeq(): bigint { return this.u('clearSeq', 8); }
   set clearSeq(v: bigint) { this.setU('clearSeq', 8, v); }
 
+  /**
+   * Whether the step generators (Table.putSlotSteps, deleteSteps) pause
+   * after each step: src/race sets it to interleave goroutines. The engine
+   * runs the same generators to the end, and without it they run straight
+   * through, formatting and pausing nothing (the generic path's speed).
+   */
+  stepped = false;
+
   // Keyed by the table's arena offset: small integers hash faster than addresses past 2^31.
   private readonly views = new Map<number, Table>();
   /** The view last returned for each directory index (directoryAt checks it against the entry in memory). */

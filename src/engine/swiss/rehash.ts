@@ -13,12 +13,23 @@
 import type { SwissMap } from './map.js';
 import { MAX_TABLE_CAPACITY, newTable, type Table } from './table.js';
 import { SLOTS } from './ctrl.js';
-import { freeTable, installTableSplit, replaceTable } from './directory.js';
+import { freeTable, installTableSplitSteps, replaceTableSteps } from './directory.js';
+import { drain, type Steps } from '../steps.js';
 
 export function rehash(m: SwissMap, t: Table): void {
+  drain(rehashSteps(m, t));
+}
+
+/**
+ * rehash (table.go) as steps. The new table(s) are private until the
+ * directory points at them, so their stores are no steps of their own: each
+ * old slot is read (control byte; key, elem and hash when full) in one step,
+ * then the directory's stores (directory.ts) and `t.index = -1` a step each.
+ */
+export function* rehashSteps(m: SwissMap, t: Table): Steps {
   const newCap = 2 * t.capacity;
-  if (newCap <= MAX_TABLE_CAPACITY) grow(m, t, newCap);
-  else split(m, t);
+  if (newCap <= MAX_TABLE_CAPACITY) yield* growSteps(m, t, newCap);
+  else yield* splitSteps(m, t);
 }
 
 /** hash & (1 << (64 - localDepth)) (32 - localDepth with a 32-bit hash), from the hash's halves. */
@@ -27,40 +38,51 @@ function localDepthBit(m: SwissMap, localDepth: number, hi: number, lo: number):
   return pos >= 32 ? (hi >>> (pos - 32)) & 1 : (lo >>> pos) & 1;
 }
 
-function eachFull(t: Table, f: (key: number, elem: number) => void): void {
+/** Every slot of t in order, a step each; `f` gets the full ones. */
+function* eachSlot(m: SwissMap, t: Table, what: string, f: (key: number, elem: number) => string): Steps {
   for (let i = 0; i <= t.lengthMask; i++) {
     const g = t.group(i);
     for (let j = 0; j < SLOTS; j++) {
-      if (g.ctrl.get(j) & 0x80) continue;
-      f(g.key(j), g.elem(j));
+      const c = g.ctrl.get(j);
+      if (c & 0x80) {
+        if (m.stepped) yield `${what}: load ${t} group ${i} slot ${j}'s ctrl 0x${c.toString(16)}: ${c === 0x80 ? 'empty' : 'deleted'}`;
+        continue;
+      }
+      const to = f(g.key(j), g.elem(j));
+      if (m.stepped) yield `${what}: load ${t} group ${i} slot ${j}'s ctrl, key and elem; put them in ${to} (private)`;
     }
   }
 }
 
-function grow(m: SwissMap, t: Table, newCap: number): void {
+function* growSteps(m: SwissMap, t: Table, newCap: number): Steps {
   const nt = newTable(m, newCap, t.index, t.localDepth);
-  eachFull(t, (k, e) => {
+  yield* eachSlot(m, t, 'grow', (k, e) => {
     m.cx.hashWords(k, m.seedHi, m.seedLo);
     nt.uncheckedPut(m.cx.hw.lo, k, e);
+    return `the new table of ${newCap} slots`;
   });
-  replaceTable(m, nt);
+  yield* replaceTableSteps(m, nt);
   m.cx.trace?.(`  grow: table at dir ${t.index} ${t.capacity} → ${newCap} slots (${nt.used} keys moved, growthLeft ${nt.growthLeft})`);
   t.index = -1;
+  if (m.stepped) yield `grow: store the old ${t}'s index -1`;
   freeTable(m, t);
 }
 
-function split(m: SwissMap, t: Table): void {
+function* splitSteps(m: SwissMap, t: Table): Steps {
   const ld = t.localDepth + 1;
   const left = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
   const right = newTable(m, MAX_TABLE_CAPACITY, -1, ld);
-  eachFull(t, (k, e) => {
+  yield* eachSlot(m, t, 'split', (k, e) => {
     m.cx.hashWords(k, m.seedHi, m.seedLo);
     const { hi, lo } = m.cx.hw;
-    (localDepthBit(m, ld, hi, lo) ? right : left).uncheckedPut(lo, k, e);
+    const r = localDepthBit(m, ld, hi, lo);
+    (r ? right : left).uncheckedPut(lo, k, e);
+    return r ? 'the right table' : 'the left table';
   });
   const oldIndex = t.index;
-  installTableSplit(m, t, left, right);
+  yield* installTableSplitSteps(m, t, left, right);
   m.cx.trace?.(`  split: table at dir ${oldIndex} (localDepth ${ld - 1}) → left ${left.used} keys at dir ${left.index}, right ${right.used} keys at dir ${right.index} (localDepth ${ld})`);
   t.index = -1;
+  if (m.stepped) yield `split: store the old table's index -1`;
   freeTable(m, t);
 }

@@ -14,14 +14,27 @@ import { newTable, type Table } from './table.js';
 import { newDirectory } from './directory.js';
 import { hex } from './ctx.js';
 import { depthToShift } from './capacity.js';
+import { drain, type Steps } from '../steps.js';
 
 export function smallGroup(m: SwissMap): Group {
   return new Group(m.cx, m.dirPtr);
 }
 
 export function growToSmall(m: SwissMap): void {
+  drain(growToSmallSteps(m));
+}
+
+/**
+ * growToSmall (map.go): `m.dirPtr = grp.data`, then `g.ctrls().setEmpty()`:
+ * the group is published before its control word is set (go1.26 amd64: `MOVQ
+ * AX, 0x10(CX)` then the 8-byte `MOVQ CX, 0(AX)`), so for one step another
+ * goroutine sees a group of zero control bytes: eight full slots of H2 0.
+ */
+export function* growToSmallSteps(m: SwissMap): Steps {
   m.dirPtr = m.cx.mem.alloc(m.cx.groupSize, 'small group');
+  if (m.stepped) yield 'growToSmall: store dirPtr (a new zeroed group)';
   smallGroup(m).ctrl.setEmpty();
+  if (m.stepped) yield 'growToSmall: store the group\'s control word: all empty';
   m.cx.trace?.('  growToSmall: one group, no table');
 }
 
@@ -56,13 +69,30 @@ export function putSlotSmall(m: SwissMap, lo: number, key: number): number | und
 }
 
 export function growToTable(m: SwissMap): Table {
+  return drain(growToTableSteps(m));
+}
+
+/**
+ * growToTable (map.go): the new table is private until the directory is
+ * published, so its stores are no steps of their own; each of the small
+ * group's 8 slots is read (control byte, key, elem, the hash) in one step,
+ * then `m.dirPtr`, `m.dirLen`, `m.globalDepth` and `m.globalShift` are
+ * stored a step each (go1.26 amd64: `MOVQ AX, 0x10(DX)`, `MOVQ $0x1,
+ * 0x18(DX)`, `MOVB $0x0, 0x20(DX)`, `MOVB $0x40, 0x21(DX)`).
+ */
+export function* growToTableSteps(m: SwissMap): Steps<Table> {
   const t = newTable(m, 16, 0, 0);
   const g = smallGroup(m);
   for (let i = 0; i < 8; i++) {
-    if ((g.ctrl.get(i) & CTRL_EMPTY) === CTRL_EMPTY) continue;
+    const c = g.ctrl.get(i);
+    if ((c & CTRL_EMPTY) === CTRL_EMPTY) {
+      if (m.stepped) yield `growToTable: load slot ${i}'s ctrl ${hex(c)}: empty`;
+      continue;
+    }
     const k = g.key(i);
     m.cx.hashWords(k, m.seedHi, m.seedLo);
     t.uncheckedPut(m.cx.hw.lo, k, g.elem(i));
+    if (m.stepped) yield `growToTable: load slot ${i}'s ctrl ${hex(c)}, key and elem; put them in the new table (private)`;
   }
   const dir = newDirectory(m, 1);
   m.cx.mem.setPtr(dir, t.addr);
@@ -70,9 +100,13 @@ export function growToTable(m: SwissMap): Table {
   m.cx.mem.free(m.dirPtr);
   m.dirPtr = dir;
   m.dirViews[0] = t;
+  if (m.stepped) yield 'growToTable: store dirPtr (the new directory of 1 table)';
   m.dirLen = 1;
+  if (m.stepped) yield 'growToTable: store dirLen 1';
   m.globalDepth = 0;
+  if (m.stepped) yield 'growToTable: store globalDepth 0';
   m.globalShift = depthToShift(m.cx.rules.hashBits, 0);
+  if (m.stepped) yield `growToTable: store globalShift ${m.globalShift}`;
   m.cx.trace?.(`  growToTable: the small map becomes one table of 16 slots (${t.used} keys re-inserted)`);
   return t;
 }

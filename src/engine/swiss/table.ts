@@ -15,11 +15,12 @@
  */
 import type { SwissMap } from './map.js';
 import type { SimMemory } from '../../model/memory.js';
-import { Group, clearForDeleteAt, moveInAt, storeNewAt } from './group.js';
+import { Group, claimNewAt, clearForDeleteAt, moveInAt, storeNewAt } from './group.js';
 import { CTRL_DELETED, CTRL_EMPTY, SLOTS } from './ctrl.js';
 import { h2Lo, probeNext, probeStart } from './probe.js';
 import { pruneTombstones } from './prune.js';
-import { rehash } from './rehash.js';
+import { rehashSteps } from './rehash.js';
+import { drain, type Steps, type StoreSteps } from '../steps.js';
 import { hex } from './ctx.js';
 
 import { MAX_TABLE_CAPACITY, MAX_AVG_GROUP_LOAD, maxGrowthLeft } from './capacity.js';
@@ -166,6 +167,18 @@ export class Table {
     }
   }
 
+  /** The slot of the group at `g` whose H2 is `hh` and whose key equals `key`, or -1 (matchH2, then the key compares). */
+  private matchKey(g: number, hh: number, key: number): number {
+    const cx = this.m.cx;
+    const a = cx.mem.arena;
+    const byteOf = cx.layout.group.ctrlByteOfSlot;
+    const c = g - cx.mem.base;
+    for (let i = 0; i < SLOTS; i++) {
+      if (a[c + byteOf[i]] === hh && cx.keyEqual(key, this.keyOf(g, i))) return i;
+    }
+    return -1;
+  }
+
   /** The lowest slot of the group at arena offset c whose control byte is empty or deleted, or -1. */
   private firstEmptyOrDeleted(c: number): number {
     const a = this.m.cx.mem.arena;
@@ -179,7 +192,25 @@ export class Table {
    * undefined when the table rehashed and the caller must retry.
    */
   putSlot(lo: number, key: number): number | undefined {
+    return drain(this.putSlotSteps(lo, key));
+  }
+
+  /**
+   * putSlot as steps (runtime_fast64.go runtime_mapassign_fast64 :237-321,
+   * runtime.go runtime_mapassign's table loop; go1.26): a step per probed
+   * group (its control word, and the keys whose H2 matches); on a tombstone
+   * reused, `t.growthLeft++` as a load and a store; the growthLeft checks,
+   * each a load (`== 0` for pruning where the path prunes, then `> 0`: go1.26
+   * amd64 `CMPW 0x4(DX), $0` twice); then the stores in source order: the
+   * key (`storeKey`: a step per store instruction in src/race), the control
+   * byte, and `t.growthLeft--`, `t.used++`, `m.used++` each a load and a
+   * store (go1.26 amd64: `MOVZX`/`DECL`/`MOVW`, `MOVZX`/`INCL`/`MOVW`, and
+   * `INCQ 0(CX)`, an unlocked read-modify-write: another CPU's store can fall
+   * between its load and its store, as x86-TSO has it).
+   */
+  *putSlotSteps(lo: number, key: number, storeKey?: StoreSteps): Steps<number | undefined> {
     const cx = this.m.cx;
+    const st = this.m.stepped;
     const mem = cx.mem;
     const byteOf = cx.layout.group.ctrlByteOfSlot;
     const mask = this.lengthMask;
@@ -194,11 +225,16 @@ export class Table {
       const g = data + off * cx.groupSize;
       const c = g - mem.base;
       probed?.push(off);
-      for (let i = 0; i < SLOTS; i++) {
-        if (mem.arena[c + byteOf[i]] !== hh) continue;
+      const found = this.matchKey(g, hh, key);
+      if (found >= 0) {
+        const i = found;
         const k = this.keyOf(g, i);
-        if (cx.keyEqual(key, k)) {
-          if (cx.needKeyUpdate) mem.copy(k, key, cx.keySize);
+        {
+          if (st) yield `${this}: probe group ${off}: key found in slot ${i}`;
+          if (cx.needKeyUpdate) {
+            if (storeKey) yield* storeKey(k, key, `in group ${off} slot ${i} (update: needKeyUpdate)`);
+            else mem.copy(k, key, cx.keySize);
+          }
           cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}], key found in group ${off} slot ${i}: update`);
           const e = g + cx.elemsOff + i * cx.elemStride;
           return cx.elemIndirect ? mem.ptr(e) : e;
@@ -206,6 +242,7 @@ export class Table {
       }
       let i = this.firstEmptyOrDeleted(c);
       if (i < 0) {
+        if (st) yield `${this}: probe group ${off}: full, no match`;
         off = probeNext(off, step, mask);
         continue;
       }
@@ -214,25 +251,55 @@ export class Table {
           delGroup = off;
           delSlot = i;
         }
+        if (st) yield `${this}: probe group ${off}: no match, a tombstone in slot ${i}`;
         off = probeNext(off, step, mask);
         continue;
       }
+      if (st) yield `${this}: probe group ${off}: no match, slot ${i} empty`;
       let target = off;
       let tombstone = false;
       if (delGroup >= 0) {
         target = delGroup;
         i = delSlot;
         tombstone = true;
-        this.growthLeft = this.growthLeft + 1; // decremented below: reusing a tombstone costs no growth
+        const gl = this.growthLeft;
+        if (st) yield `${this}: load growthLeft ${gl} (reusing the tombstone in group ${target} slot ${i}: growthLeft++)`;
+        this.growthLeft = gl + 1; // decremented below: reusing a tombstone costs no growth
+        if (st) yield `${this}: store growthLeft ${gl + 1}`;
       }
-      if (this.growthLeft === 0 && cx.rules.prune) pruneTombstones(this.m, this);
-      if (this.growthLeft > 0) {
+      if (cx.rules.prune) {
+        const gl = this.growthLeft;
+        if (st) yield `${this}: load growthLeft ${gl} (== 0: prune tombstones?)`;
+        if (gl === 0) {
+          pruneTombstones(this.m, this);
+          if (st) yield `${this}: pruneTombstones (one step): growthLeft ${this.growthLeft}`;
+        }
+      }
+      const gl = this.growthLeft;
+      if (st) yield `${this}: load growthLeft ${gl} (> 0: room to insert?)`;
+      if (gl > 0) {
         const tg = data + target * cx.groupSize;
-        const e = storeNewAt(cx, tg, i, key);
+        const { k, e } = claimNewAt(cx, tg, i);
+        if (st && (cx.keyIndirect || cx.elemIndirect)) yield `${this}: store the new key and elem objects' pointers in group ${target} slot ${i}`;
+        if (storeKey) yield* storeKey(k, key, `in group ${target} slot ${i}`);
+        else {
+          mem.copy(k, key, cx.keySize);
+          if (st) yield `${this}: store key in group ${target} slot ${i}`;
+        }
         mem.arena[tg - mem.base + byteOf[i]] = hh;
-        this.growthLeft = this.growthLeft - 1;
-        this.used = this.used + 1;
-        this.m.used = this.m.used + 1;
+        if (st) yield `${this}: store ctrl ${hex(hh)} in group ${target} slot ${i}`;
+        const left = this.growthLeft;
+        if (st) yield `${this}: load growthLeft ${left} (growthLeft--)`;
+        this.growthLeft = left - 1;
+        if (st) yield `${this}: store growthLeft ${left - 1}`;
+        const used = this.used;
+        if (st) yield `${this}: load used ${used} (t.used++)`;
+        this.used = used + 1;
+        if (st) yield `${this}: store used ${used + 1}`;
+        const mused = this.m.used;
+        if (st) yield `load m.used ${mused} (m.used++)`;
+        this.m.used = mused + 1;
+        if (st) yield `store m.used ${mused + 1}`;
         cx.trace?.(
           `  ${this}: probe groups [${probed?.join(' ')}] → group ${target} slot ${i}` +
             ` (${tombstone ? 'tombstone reused' : 'empty'}), ctrl ${hex(hh)}, growthLeft ${this.growthLeft}`,
@@ -240,7 +307,7 @@ export class Table {
         return e;
       }
       cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}]: growthLeft 0, no tombstone to reuse → rehash`);
-      rehash(this.m, this);
+      yield* rehashSteps(this.m, this);
       return undefined;
     }
   }
@@ -278,15 +345,59 @@ export class Table {
 
   /** Delete: returns whether a tombstone was left, or undefined when the key is absent. */
   delete(lo: number, key: number): boolean | undefined {
-    const f = this.find(lo, key);
-    if (f < 0) return undefined;
+    return drain(this.deleteSteps(lo, key));
+  }
+
+  /**
+   * table.Delete (table.go) as steps: a step per probed group; then, in
+   * source order, `t.used--` and `m.used--` (each a load and a store), the
+   * key's clearing (only if it holds pointers or is indirect) and the
+   * elem's, a step each; the control byte (the group's `matchEmpty` load,
+   * then the store of empty or a tombstone); `t.growthLeft++` (a load and a
+   * store) when the slot became empty.
+   */
+  *deleteSteps(lo: number, key: number): Steps<boolean | undefined> {
+    const cx = this.m.cx;
+    const st = this.m.stepped;
+    const mem = cx.mem;
+    const byteOf = cx.layout.group.ctrlByteOfSlot;
+    const mask = this.lengthMask;
+    const hh = h2Lo(lo);
+    let off = probeStart(lo, mask);
+    let f = -1;
+    for (let step = 1; ; step++) {
+      const g = this.data + off * cx.groupSize;
+      const c = g - mem.base;
+      for (let i = 0; i < SLOTS; i++) {
+        if (mem.arena[c + byteOf[i]] === hh && cx.keyEqual(key, this.keyOf(g, i))) {
+          f = off * SLOTS + i;
+          break;
+        }
+      }
+      if (f >= 0) {
+        if (st) yield `${this}: probe group ${off}: key in slot ${f & 7}`;
+        break;
+      }
+      let empty = false;
+      for (let i = 0; i < SLOTS; i++) if (mem.arena[c + i] === CTRL_EMPTY) empty = true;
+      if (st) yield `${this}: probe group ${off}: key absent${empty ? ', an empty slot ends the probe' : ''}`;
+      if (empty) return undefined;
+      off = probeNext(off, step, mask);
+    }
     const gi = f >> 3;
     const i = f & 7;
-    const cx = this.m.cx;
     const g = this.data + gi * cx.groupSize;
-    this.used = this.used - 1;
-    this.m.used = this.m.used - 1;
+    const used = this.used;
+    if (st) yield `${this}: load used ${used} (t.used--)`;
+    this.used = used - 1;
+    if (st) yield `${this}: store used ${used - 1}`;
+    const mused = this.m.used;
+    if (st) yield `load m.used ${mused} (m.used--)`;
+    this.m.used = mused - 1;
+    if (st) yield `store m.used ${mused - 1}`;
     clearForDeleteAt(cx, g, i);
+    if (st && (cx.keyIndirect || cx.keyHasPointers)) yield `${this}: clear the key in group ${gi} slot ${i}`;
+    if (st) yield `${this}: clear the elem in group ${gi} slot ${i}`;
     const c = g - cx.mem.base;
     const a = cx.mem.arena;
     let hasEmpty = false;
@@ -294,11 +405,16 @@ export class Table {
     const at = c + cx.layout.group.ctrlByteOfSlot[i];
     if (hasEmpty) {
       a[at] = CTRL_EMPTY;
-      this.growthLeft = this.growthLeft + 1;
+      if (st) yield `${this}: load group ${gi}'s ctrl word (an empty slot), store ctrl empty in slot ${i}`;
+      const gl = this.growthLeft;
+      if (st) yield `${this}: load growthLeft ${gl} (growthLeft++)`;
+      this.growthLeft = gl + 1;
+      if (st) yield `${this}: store growthLeft ${gl + 1}`;
       this.m.cx.trace?.(`  ${this}: group ${gi} slot ${i} → empty (the group has an empty slot), growthLeft ${this.growthLeft}`);
       return false;
     }
     a[at] = CTRL_DELETED;
+    if (st) yield `${this}: load group ${gi}'s ctrl word (no empty slot), store ctrl deleted in slot ${i}`;
     this.m.cx.trace?.(`  ${this}: group ${gi} slot ${i} → tombstone (the group is otherwise full)`);
     return true;
   }
