@@ -7,7 +7,7 @@
 # at the lowest priority, and it compiles with each toolchain as soon as it is unpacked, so that compiling fills the CPU the
 # set-up leaves idle (it waits on the network, and tsc and eslint use one core) instead of running
 # later inside the tests. Nothing else changes: the tests still build every program with the real
-# toolchain through gobuild.ts, which finds the compiled packages in the cache (Go keys each by its
+# toolchain through test/support/gobuild.ts, which finds the compiled packages in the cache (Go keys each by its
 # inputs, so a package compiled here is the one the test's build would compile).
 #
 # Order: the list is in the order a cold run first asks for each build; the warm-up goes from its
@@ -15,7 +15,7 @@
 # instead of racing them for the same package (Go's cache does not stop two processes compiling it).
 #
 # What: scripts/go-warm.list, one build per line. Each is `go list -export -deps`: it compiles the
-# package and all it imports with the same environment and flags as gobuild.ts's `go build`, and
+# package and all it imports with the same environment and flags as test/support/gobuild.ts's `go build`, and
 # links nothing. Already-compiled packages cost a cache lookup (about 0.1 s of CPU a line).
 #
 # Usage: scripts/go-warm.sh [--while PID]   (run it under `nice -n 19`; scripts/setup.sh does)

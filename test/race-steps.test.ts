@@ -237,8 +237,9 @@ test('race: the stepped Swiss operations, growth and split included, run to the 
   // 1200 new keys with updates, deletes and lookups among them: growToSmall, growToTable,
   // table grows 16 → … → 1024 slots and a split (the 897th key in a 1024-slot table),
   // which doubles the directory. The engine's normal path for int64 keys is its fast path
-  // (fast.ts, its own code for probe, insert and rehash); traced, it runs map.ts and
-  // table.ts. The stepped run must leave every byte of memory as both do.
+  // (src/engine/swiss/fast.ts, its own code for probe, insert and rehash); traced, it runs
+  // src/engine/swiss/map.ts and src/engine/swiss/table.ts. The stepped run must leave every
+  // byte of memory as both do.
   for (const go of ['1.24', '1.26']) {
     const list = ops(1200);
     const st = stepped(go, 'map[int64]int64', list);

@@ -12,8 +12,8 @@
  * group — so two generators stepping over one SimMemory interleave exactly
  * where two CPUs running the runtime's code could. Growth and the Swiss
  * table's operations are stepped through the engines' own generators
- * (src/engine/steps.ts: classic/grow.ts, swiss/table.ts, small.ts,
- * rehash.ts, directory.ts), which the engines run to the end; what is left
+ * (the Steps of src/engine/steps.ts, in the classic engine's growth and the
+ * Swiss engine's table, small map, rehash and directory), which the engines run to the end; what is left
  * coarse (a group's or bucket's probe, pruneTombstones, a table lookup's
  * probe) is listed in docs/race.md. The end state is judged by the engine's snapshot, rebuilt and
  * checked by src/check (the same checker as `mapscope check`), and compared
