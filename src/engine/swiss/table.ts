@@ -144,25 +144,20 @@ export class Table {
   /**
    * Finds key (hash `lo`: the hash's low 32 bits, all H1 & mask and H2
    * need); returns group * SLOTS + slot, or -1. Reads control bytes in the
-   * arena without building group views: this is every lookup's and delete's loop.
+   * arena without building group views: this is every lookup's loop.
    */
   find(lo: number, key: number): number {
     const cx = this.m.cx;
     const mem = cx.mem;
-    const byteOf = cx.layout.group.ctrlByteOfSlot;
     const mask = this.lengthMask;
     const data = this.data;
     const hh = h2Lo(lo);
     let off = probeStart(lo, mask);
     for (let step = 1; ; step++) {
       const g = data + off * cx.groupSize;
-      const c = g - mem.base;
-      for (let i = 0; i < SLOTS; i++) {
-        if (mem.arena[c + byteOf[i]] === hh && cx.keyEqual(key, this.keyOf(g, i))) return off * SLOTS + i;
-      }
-      // matchEmpty: any empty slot ends the probe (the order of the bytes does not matter).
-      const a = mem.arena;
-      for (let i = 0; i < SLOTS; i++) if (a[c + i] === CTRL_EMPTY) return -1;
+      const i = this.matchKey(g, hh, key);
+      if (i >= 0) return off * SLOTS + i;
+      if (this.hasEmpty(g - mem.base)) return -1;
       off = probeNext(off, step, mask);
     }
   }
@@ -177,6 +172,13 @@ export class Table {
       if (a[c + byteOf[i]] === hh && cx.keyEqual(key, this.keyOf(g, i))) return i;
     }
     return -1;
+  }
+
+  /** matchEmpty: whether the group at arena offset c has an empty slot (it ends a probe; the order of the bytes does not matter). */
+  private hasEmpty(c: number): boolean {
+    const a = this.m.cx.mem.arena;
+    for (let i = 0; i < SLOTS; i++) if (a[c + i] === CTRL_EMPTY) return true;
+    return false;
   }
 
   /** The lowest slot of the group at arena offset c whose control byte is empty or deleted, or -1. */
@@ -227,18 +229,15 @@ export class Table {
       probed?.push(off);
       const found = this.matchKey(g, hh, key);
       if (found >= 0) {
-        const i = found;
-        const k = this.keyOf(g, i);
-        {
-          if (st) yield `${this}: probe group ${off}: key found in slot ${i}`;
-          if (cx.needKeyUpdate) {
-            if (storeKey) yield* storeKey(k, key, `in group ${off} slot ${i} (update: needKeyUpdate)`);
-            else mem.copy(k, key, cx.keySize);
-          }
-          cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}], key found in group ${off} slot ${i}: update`);
-          const e = g + cx.elemsOff + i * cx.elemStride;
-          return cx.elemIndirect ? mem.ptr(e) : e;
+        const k = this.keyOf(g, found);
+        if (st) yield `${this}: probe group ${off}: key found in slot ${found}`;
+        if (cx.needKeyUpdate) {
+          if (storeKey) yield* storeKey(k, key, `in group ${off} slot ${found} (update: needKeyUpdate)`);
+          else mem.copy(k, key, cx.keySize);
         }
+        cx.trace?.(`  ${this}: probe groups [${probed?.join(' ')}], key found in group ${off} slot ${found}: update`);
+        const e = g + cx.elemsOff + found * cx.elemStride;
+        return cx.elemIndirect ? mem.ptr(e) : e;
       }
       let i = this.firstEmptyOrDeleted(c);
       if (i < 0) {
@@ -360,26 +359,19 @@ export class Table {
     const cx = this.m.cx;
     const st = this.m.stepped;
     const mem = cx.mem;
-    const byteOf = cx.layout.group.ctrlByteOfSlot;
     const mask = this.lengthMask;
     const hh = h2Lo(lo);
     let off = probeStart(lo, mask);
     let f = -1;
     for (let step = 1; ; step++) {
       const g = this.data + off * cx.groupSize;
-      const c = g - mem.base;
-      for (let i = 0; i < SLOTS; i++) {
-        if (mem.arena[c + byteOf[i]] === hh && cx.keyEqual(key, this.keyOf(g, i))) {
-          f = off * SLOTS + i;
-          break;
-        }
-      }
-      if (f >= 0) {
-        if (st) yield `${this}: probe group ${off}: key in slot ${f & 7}`;
+      const found = this.matchKey(g, hh, key);
+      if (found >= 0) {
+        f = off * SLOTS + found;
+        if (st) yield `${this}: probe group ${off}: key in slot ${found}`;
         break;
       }
-      let empty = false;
-      for (let i = 0; i < SLOTS; i++) if (mem.arena[c + i] === CTRL_EMPTY) empty = true;
+      const empty = this.hasEmpty(g - mem.base);
       if (st) yield `${this}: probe group ${off}: key absent${empty ? ', an empty slot ends the probe' : ''}`;
       if (empty) return undefined;
       off = probeNext(off, step, mask);
@@ -400,10 +392,8 @@ export class Table {
     if (st) yield `${this}: clear the elem in group ${gi} slot ${i}`;
     const c = g - cx.mem.base;
     const a = cx.mem.arena;
-    let hasEmpty = false;
-    for (let j = 0; j < SLOTS; j++) if (a[c + j] === CTRL_EMPTY) hasEmpty = true;
     const at = c + cx.layout.group.ctrlByteOfSlot[i];
-    if (hasEmpty) {
+    if (this.hasEmpty(c)) {
       a[at] = CTRL_EMPTY;
       if (st) yield `${this}: load group ${gi}'s ctrl word (an empty slot), store ctrl empty in slot ${i}`;
       const gl = this.growthLeft;
