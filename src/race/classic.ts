@@ -35,7 +35,8 @@ import { newBucket } from '../engine/classic/make.js';
 import { clearSlot, spreadEmptyRest } from '../engine/classic/delete.js';
 import type { GoVersion } from '../model/goversion.js';
 import { fastKeyPieces, memmovePieces, storeKeySteps, stringHeaderPieces } from './keystore.js';
-import { Fatal, type ElemStore, type OpResult, type SteppedOp, type StepInfo } from './steps.js';
+import { Fatal, withSource, type ElemStore, type OpResult, type SteppedOp, type StepInfo } from './steps.js';
+import type { Steps } from '../engine/steps.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -52,13 +53,9 @@ function where(m: ClassicMap, fn: string): string {
 }
 
 /** The engine's steps of runtime function `fn` (hashGrow, growWork, newoverflow), each a StepInfo citing map.go. */
-function* runtimeSteps<T>(m: ClassicMap, fn: string, g: Generator<string, T, void>): Generator<StepInfo, T, void> {
+function runtimeSteps<T>(m: ClassicMap, fn: string, g: Steps<T>): Generator<StepInfo, T, void> {
   const source = `${sourceFile(m.env.go, 'generic')} ${fn}`;
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-    yield { text: r.value, source };
-  }
+  return withSource(g, () => source);
 }
 
 /** m[k] = v, with the key's bytes at `key` and the elem's written by `storeElem`. */

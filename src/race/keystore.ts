@@ -28,7 +28,7 @@
 import type { Arch } from '../model/arch.js';
 import { sizeOf, structLayout, underlying, type GoType } from '../model/types.js';
 import type { SimMemory } from '../model/memory.js';
-import type { StepInfo } from './steps.js';
+import { withSource, type StepInfo } from './steps.js';
 import type { Steps } from '../engine/steps.js';
 
 /** One store instruction: `len` bytes at offset `off` of the key. */
@@ -158,11 +158,6 @@ export function* storePieces(mem: SimMemory, dst: number, src: number, pieces: r
 }
 
 /** Copies the key from `src` to `dst` one piece per step. */
-export function* storeKeySteps(mem: SimMemory, dst: number, src: number, pieces: readonly Piece[], size: number, what: string, source: string): Generator<StepInfo, void, void> {
-  for (const text of iter(storePieces(mem, dst, src, pieces, size, 'key', what))) yield { text, source };
-}
-
-/** A step generator's texts, its return value dropped. */
-function* iter(g: Steps): Generator<string, void, void> {
-  for (let r = g.next(); !r.done; r = g.next()) yield r.value;
+export function storeKeySteps(mem: SimMemory, dst: number, src: number, pieces: readonly Piece[], size: number, what: string, source: string): Generator<StepInfo, void, void> {
+  return withSource(storePieces(mem, dst, src, pieces, size, 'key', what), () => source);
 }

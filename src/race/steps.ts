@@ -9,6 +9,7 @@
  * would call fatal(), the code throws `Fatal` with the runtime's message; the
  * scheduler ends the whole program there, as the runtime does.
  */
+import type { Steps } from '../engine/steps.js';
 
 /** One step just done: what it read or wrote, and where the runtime does it. */
 export interface StepInfo {
@@ -21,6 +22,18 @@ export interface StepInfo {
 export type OpResult = { readonly found: boolean } | undefined;
 
 export type SteppedOp = Generator<StepInfo, OpResult, void>;
+
+/**
+ * The engine's own steps (src/engine/steps.ts: a text each) as StepInfos,
+ * each citing `sourceOf(text)`; the generator's return value passes through.
+ */
+export function* withSource<T>(g: Steps<T>, sourceOf: (text: string) => string): Generator<StepInfo, T, void> {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    yield { text: r.value, source: sourceOf(r.value) };
+  }
+}
 
 /**
  * The caller's store of `m[k] = v`'s elem through the pointer mapassign

@@ -34,7 +34,7 @@ import type { Table } from '../engine/swiss/table.js';
 import { directoryIndex } from '../engine/swiss/directory.js';
 import type { Steps } from '../engine/steps.js';
 import { fastKeyPieces, memmovePieces, storeKeySteps, storePieces, stringHeaderPieces, type Piece } from './keystore.js';
-import { Fatal, type ElemStore, type SteppedOp, type StepInfo } from './steps.js';
+import { Fatal, withSource, type ElemStore, type SteppedOp, type StepInfo } from './steps.js';
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 /** abi.MapGroupSlots: slots of a small map's one group. */
@@ -61,17 +61,13 @@ function setWriting(m: SwissMap, v: number): void {
 }
 
 /** The engine's steps (strings) as StepInfos: the runtime function each comes from, by its text's prefix. */
-function* engineSteps<T>(m: SwissMap, g: Steps<T>, src: string): Generator<StepInfo, T, void> {
+function engineSteps<T>(m: SwissMap, g: Steps<T>, src: string): Generator<StepInfo, T, void> {
   const dir = 'internal/runtime/maps';
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-    const text = r.value;
+  return withSource(g, (text) => {
     const fn = /^(growToSmall|growToTable|grow|split|replaceTable|installTableSplit):/.exec(text)?.[1];
-    const source = fn === undefined ? src
+    return fn === undefined ? src
       : fn === 'grow' || fn === 'split' ? `${dir}/table.go (*table).${fn}` : `${dir}/map.go ${fn}`;
-    yield { text, source };
-  }
+  });
 }
 
 /** The hash's uint32 halves, as the engine's tables take them. */

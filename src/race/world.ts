@@ -25,7 +25,7 @@ import * as classic from './classic.js';
 import * as swiss from './swiss.js';
 import type { RaceOp, RaceScenario } from './scenario.js';
 import type { JsonValue } from '../model/values.js';
-import type { ElemStore, OpResult, SteppedOp, StepInfo } from './steps.js';
+import { withSource, type ElemStore, type OpResult, type SteppedOp, type StepInfo } from './steps.js';
 import { elemStorePieces, storePieces } from './keystore.js';
 
 /** A goroutine: its ops, run step by step. */
@@ -76,8 +76,7 @@ function openHandle(base: Scenario): MapHandle {
     const pieces = elemStorePieces(base.arch, base.type.elem);
     return function* (addr: number) {
       enc(ebuf, op.value);
-      const g = storePieces(mem, addr, ebuf, pieces, size, 'elem', '(the compiled code, through the returned pointer)');
-      for (let r = g.next(); !r.done; r = g.next()) yield { text: r.value, source: 'the caller' };
+      yield* withSource(storePieces(mem, addr, ebuf, pieces, size, 'elem', '(the compiled code, through the returned pointer)'), () => 'the caller');
     };
   };
   if (base.impl === 'classic') {

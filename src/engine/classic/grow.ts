@@ -23,16 +23,14 @@ import {
 import { makeBucketArray } from './make.js';
 import { newoverflowSteps } from './overflow.js';
 import { releaseArray, releaseChain } from './release.js';
-import { drain } from '../steps.js';
+import { drain, type Steps } from '../steps.js';
 
-/**
- * The steps of a grow, as generators: each `yield` ends one store to the
- * map (the loads it needs just before it), the granularity src/race
- * interleaves goroutines at; the functions without `Steps` run them to the
- * end (what the engine itself does). The yielded text says what was done.
+/*
+ * The steps of a grow, as generators (src/engine/steps.ts): each `yield` ends
+ * one store to the map (the loads it needs just before it), the granularity
+ * src/race interleaves goroutines at; the functions without `Steps` run them
+ * to the end (what the engine itself does). The yielded text says what was done.
  */
-export type GrowSteps = Generator<string, void, void>;
-export { drain };
 
 export function hashGrow(m: ClassicMap): void {
   drain(hashGrowSteps(m));
@@ -45,7 +43,7 @@ export function hashGrow(m: ClassicMap): void {
  * hashWriting change another goroutine made in between is overwritten),
  * h.oldbuckets, h.buckets, h.nevacuate, h.noverflow, then mapextra's.
  */
-export function* hashGrowSteps(m: ClassicMap): GrowSteps {
+export function* hashGrowSteps(m: ClassicMap): Steps {
   let bigger = 1;
   if (!overLoadFactor(m.count + 1, m.B, m.L.loadFactor)) {
     bigger = 0;
@@ -93,7 +91,7 @@ export function growWork(m: ClassicMap, bucket: number): void {
 }
 
 /** growWork: the old bucket the write hashes to, then (if still growing) the lowest not yet evacuated. */
-export function* growWorkSteps(m: ClassicMap, bucket: number): GrowSteps {
+export function* growWorkSteps(m: ClassicMap, bucket: number): Steps {
   yield* evacuateSteps(m, bucket & m.oldbucketmask());
   if (m.growing()) yield* evacuateSteps(m, m.nevacuate);
 }
@@ -113,7 +111,7 @@ export function evacuate(m: ClassicMap, oldbucket: number): void {
  * is newoverflow's steps); then the old bucket's clearing and the
  * evacuation mark's advance.
  */
-export function* evacuateSteps(m: ClassicMap, oldbucket: number): GrowSteps {
+export function* evacuateSteps(m: ClassicMap, oldbucket: number): Steps {
   let b = m.bucketAt(m.oldbuckets, oldbucket);
   const newbit = m.noldbuckets();
   const at = `evacuate old bucket ${oldbucket}`;
@@ -177,7 +175,7 @@ export function* evacuateSteps(m: ClassicMap, oldbucket: number): GrowSteps {
   if (oldbucket === m.nevacuate) yield* advanceEvacuationMarkSteps(m, newbit);
 }
 
-function* advanceEvacuationMarkSteps(m: ClassicMap, newbit: number): GrowSteps {
+function* advanceEvacuationMarkSteps(m: ClassicMap, newbit: number): Steps {
   let n = m.nevacuate + 1;
   const stop = Math.min(n + 1024, newbit);
   while (n !== stop && m.evacuated(m.bucketAt(m.oldbuckets, n))) n++;

@@ -7,17 +7,14 @@
  */
 import type { ClassicMap } from './map.js';
 import { newBucket } from './make.js';
+import { drain, type Steps } from '../steps.js';
 
 export function newoverflow(m: ClassicMap, b: number): number {
-  const g = newoverflowSteps(m, b);
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-  }
+  return drain(newoverflowSteps(m, b));
 }
 
 /** newoverflow a step per store (grow.ts says why): nextOverflow, noverflow, the extra list, b's overflow pointer. */
-export function* newoverflowSteps(m: ClassicMap, b: number): Generator<string, number, void> {
+export function* newoverflowSteps(m: ClassicMap, b: number): Steps<number> {
   let ovf: number;
   const next = m.nextOverflow;
   if (next !== 0) {
