@@ -107,10 +107,11 @@ class FreeRanges {
     this.bytes += e - s;
   }
 
-  private remove(s: number): number {
+  /** `keepEnd`: the caller inserts a range ending at the same e next, which overwrites byEnd's entry for it. */
+  private remove(s: number, keepEnd = false): number {
     const e = this.byStart.get(s)!;
     this.byStart.delete(s);
-    this.byEnd.delete(e);
+    if (!keepEnd) this.byEnd.delete(e);
     this.classes[FreeRanges.classOf(e - s)].delete(s);
     this.bytes -= e - s;
     return e;
@@ -148,20 +149,14 @@ class FreeRanges {
         const e = this.byStart.get(s)!;
         const at = Math.ceil(s / align) * align;
         if (at + len <= e) {
-          if (at + len === e) {
-            this.remove(s);
-            if (at > s) this.insert(s, at);
-            return at;
-          }
-          // The rest keeps the range's end: byEnd's entry for e is overwritten, not deleted and set
+          // When a rest keeps the range's end, byEnd's entry for e is overwritten, not deleted and set
           // again. A Map keeps a deleted key's entry until it rehashes, so carving thousands of
           // objects from one hole would chain as many dead entries under e, and every lookup walks
           // them (this was a quarter of a 10^6-entry classic footprint's CPU).
-          this.byStart.delete(s);
-          this.classes[FreeRanges.classOf(e - s)].delete(s);
-          this.bytes -= e - s;
+          const rest = at + len < e;
+          this.remove(s, rest);
           if (at > s) this.insert(s, at);
-          this.insert(at + len, e);
+          if (rest) this.insert(at + len, e);
           return at;
         }
         if (++tries >= 16) break;
