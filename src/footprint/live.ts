@@ -98,7 +98,8 @@ class Indirect {
       this.ptrs[this.n++] = p;
     }
   }
-  get bytes(): number {
+  /** The bytes of the distinct objects scanned (sorts the pointers: call once, at the end). */
+  bytes(): number {
     const ptrs = this.ptrs.subarray(0, this.n).sort();
     let distinct = 0;
     for (let i = 0; i < ptrs.length; i++) if (i === 0 || ptrs[i] !== ptrs[i - 1]) distinct++;
@@ -165,8 +166,8 @@ export function liveClassic(m: ClassicMap, key: GoType, elem: GoType): LiveShape
       if (L.key.indirect) keys.scan(bk + m.keysOff, 8, arch.ptrSize);
       if (L.elem.indirect) elems.scan(bk + m.elemsOff, 8, arch.ptrSize);
     }
-    b.indirectKeys = keys.bytes;
-    b.indirectElems = elems.bytes;
+    b.indirectKeys = keys.bytes();
+    b.indirectElems = elems.bytes();
   }
   return { bytes: finish(b), slots: m.buckets === 0 ? 0 : 8 * 2 ** m.B, depth: m.B, count: overflowInUse };
 }
@@ -206,8 +207,8 @@ export function liveSwiss(m: SwissMap, key: GoType, elem: GoType, go: GoVersion,
         if (cx.elemIndirect) elems.scan(base + cx.elemsOff, 8, cx.elemStride);
       }
     }
-    b.indirectKeys = keys.bytes;
-    b.indirectElems = elems.bytes;
+    b.indirectKeys = keys.bytes();
+    b.indirectElems = elems.bytes();
   }
   return { bytes: finish(b), slots, depth: m.globalDepth, count: tables };
 }
